@@ -1,0 +1,17 @@
+"""allauth glue: Twoway's signup saves the full name and time zone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        data = form.cleaned_data
+        user.full_name = data.get("full_name", "")
+        if data.get("time_zone"):
+            user.time_zone = data["time_zone"]
+        return super().save_user(request, user, form, commit=commit)

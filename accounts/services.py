@@ -1,0 +1,55 @@
+"""Writes to accounts."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from accounts.models import User
+
+
+@transaction.atomic
+def user_update_profile(
+    *, user: User, full_name: str, time_zone: str, department: str, job_title: str
+) -> User:
+    """Change the person's own name, time zone and work details."""
+    user.full_name = full_name.strip()
+    user.time_zone = time_zone
+    user.department = department.strip()
+    user.job_title = job_title.strip()
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["full_name", "time_zone", "department", "job_title"])
+    return user
+
+
+@transaction.atomic
+def user_create(
+    *,
+    email: str,
+    full_name: str,
+    password: str | None,
+    time_zone: str = "UTC",
+    department: str = "",
+    job_title: str = "",
+    email_verified: bool = False,
+    password_hash: str = "",
+) -> User:
+    """Make an account; with ``email_verified`` its address needs no confirmation link."""
+    from allauth.account.models import EmailAddress
+
+    user = User(
+        email=email.strip().lower(),
+        full_name=full_name.strip(),
+        time_zone=time_zone,
+        department=department.strip(),
+        job_title=job_title.strip(),
+    )
+    if password_hash:
+        user.password = password_hash  # already hashed (seeding many accounts with one password)
+    elif password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
+    return user

@@ -1,0 +1,189 @@
+"""Seed the demo organization. Idempotent: a second run finds everything and changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.models import User
+from accounts.services import user_create
+from notifications.models import Notification
+from notifications.services import notify
+from programs.models import Invitation, Organization, Participant, Program, Role
+from programs.services import invitation_create, participant_add, participant_apply, program_create
+
+DEMO_PASSWORD = "twoway-demo"  # noqa: S105 (documented demo logins)
+
+# (full name, time zone, department, job title)
+MENTORS = [
+    ("Amara Okafor", "Africa/Lagos", "Engineering", "Principal Engineer"),
+    ("Lars Johansson", "Europe/Stockholm", "Product", "Director of Product"),
+    ("Priya Raman", "Asia/Kolkata", "Engineering", "Engineering Manager"),
+    ("Diego Fernández", "America/Mexico_City", "Sales", "Regional Sales Lead"),
+    ("Hannah Becker", "Europe/Berlin", "People", "Head of Learning"),
+    ("Kenji Watanabe", "Asia/Tokyo", "Design", "Design Lead"),
+    ("Grace Mensah", "Europe/London", "Finance", "Finance Business Partner"),
+    ("Mateus Oliveira", "America/Sao_Paulo", "Engineering", "Staff Engineer"),
+    ("Chloé Martin", "Europe/Paris", "Marketing", "Brand Director"),
+    ("Samuel Cohen", "America/New_York", "Legal", "Senior Counsel"),
+    ("Aisha Rahman", "Asia/Dubai", "Operations", "Operations Manager"),
+    ("Tomasz Nowak", "Europe/Warsaw", "Engineering", "Site Reliability Lead"),
+    ("Mei Lin", "Asia/Singapore", "Data", "Head of Analytics"),
+    ("Olivia Brown", "Australia/Sydney", "Customer Success", "Customer Success Director"),
+    ("Rafael Costa", "Europe/Lisbon", "Product", "Senior Product Manager"),
+    ("Ingrid Solberg", "Europe/Oslo", "People", "HR Business Partner"),
+    ("Jamal Washington", "America/Chicago", "Sales", "VP Sales"),
+    ("Sofia Rossi", "Europe/Rome", "Design", "Principal Designer"),
+    ("Nikhil Desai", "America/Los_Angeles", "Data", "Machine Learning Lead"),
+    ("Emily Clarke", "America/Toronto", "Marketing", "Content Strategy Lead"),
+]
+MENTEES = [
+    ("Noah Schmidt", "Europe/Berlin", "Engineering", "Software Engineer"),
+    ("Fatima Zahra", "Africa/Casablanca", "Operations", "Operations Analyst"),
+    ("Liam O'Connor", "Europe/Dublin", "Sales", "Account Executive"),
+    ("Yuki Tanaka", "Asia/Tokyo", "Engineering", "Junior Developer"),
+    ("Zoe Adeyemi", "Europe/London", "Marketing", "Marketing Associate"),
+    ("Lucas Moreau", "Europe/Paris", "Product", "Associate Product Manager"),
+    ("Ana Souza", "America/Sao_Paulo", "Design", "UX Designer"),
+    ("Ethan Walker", "America/New_York", "Finance", "Financial Analyst"),
+    ("Isabella García", "Europe/Madrid", "Customer Success", "Customer Success Manager"),
+    ("Arjun Mehta", "Asia/Kolkata", "Data", "Data Analyst"),
+    ("Chen Wei", "Asia/Shanghai", "Engineering", "QA Engineer"),
+    ("Maya Patel", "America/Chicago", "People", "Recruiter"),
+    ("Oskar Lindqvist", "Europe/Stockholm", "Engineering", "Backend Developer"),
+    ("Leila Haddad", "Asia/Beirut", "Legal", "Paralegal"),
+    ("Daniel Kim", "America/Los_Angeles", "Design", "Product Designer"),
+    ("Amelia Wilson", "Australia/Melbourne", "Marketing", "Social Media Specialist"),
+    ("Mohammed Al-Sayed", "Asia/Riyadh", "Operations", "Logistics Coordinator"),
+    ("Hana Novak", "Europe/Prague", "Engineering", "Frontend Developer"),
+    ("Gabriel Silva", "Europe/Lisbon", "Sales", "Sales Development Rep"),
+    ("Nora Kowalski", "Europe/Warsaw", "Finance", "Accountant"),
+    ("Kwame Asante", "Africa/Accra", "Engineering", "DevOps Engineer"),
+    ("Elena Petrova", "Europe/Sofia", "Data", "Data Engineer"),
+    ("Jack Thompson", "Europe/London", "Product", "Product Analyst"),
+    ("Sara Lindgren", "Europe/Helsinki", "People", "People Partner"),
+    ("Ravi Shankar", "Asia/Kolkata", "Engineering", "Mobile Developer"),
+    ("Camila Torres", "America/Bogota", "Customer Success", "Support Lead"),
+    ("Ben Carter", "America/Denver", "Engineering", "Platform Engineer"),
+    ("Aiko Suzuki", "Asia/Tokyo", "Marketing", "Growth Marketer"),
+    ("Omar Farouk", "Africa/Cairo", "Finance", "Treasury Analyst"),
+    ("Julia Hoffmann", "Europe/Vienna", "Legal", "Compliance Specialist"),
+    ("Tariq Aziz", "Asia/Karachi", "Data", "BI Developer"),
+    ("Lucy Nguyen", "Asia/Ho_Chi_Minh", "Design", "Visual Designer"),
+    ("Mason Reed", "America/Phoenix", "Sales", "Solutions Engineer"),
+    ("Eva Jansen", "Europe/Amsterdam", "Product", "Product Owner"),
+    ("Felipe Ramírez", "America/Santiago", "Operations", "Process Analyst"),
+    ("Grace Liu", "America/Vancouver", "Engineering", "Security Engineer"),
+    ("Hugo Lefèvre", "Europe/Brussels", "Customer Success", "Onboarding Specialist"),
+    ("Ines Duarte", "Atlantic/Azores", "People", "L&D Coordinator"),
+    ("Sipho Dlamini", "Africa/Johannesburg", "Engineering", "Data Platform Engineer"),
+    ("Rosa Jiménez", "America/Lima", "Marketing", "Events Manager"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo organization, programs and accounts (password: twoway-demo)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        # Hashing is slow on purpose; 61 accounts share one password, so hash it once.
+        self.password_hash = make_password(DEMO_PASSWORD)
+        with transaction.atomic():
+            created = self._seed()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready ({created} new accounts). Log in with mentee1@example.com, "
+                f"mentor1@example.com or admin@example.com, password {DEMO_PASSWORD}."
+            )
+        )
+
+    def _user(self, email: str, full_name: str, time_zone: str, department: str, job_title: str) -> tuple[User, bool]:
+        user = User.objects.filter(email=email).first()
+        if user is not None:
+            return user, False
+        return (
+            user_create(
+                email=email,
+                full_name=full_name,
+                password=None,
+                password_hash=self.password_hash,
+                time_zone=time_zone,
+                department=department,
+                job_title=job_title,
+                email_verified=True,
+            ),
+            True,
+        )
+
+    def _member(self, program: Program, user: User, role: str, actor: User) -> None:
+        if not Participant.objects.filter(program=program, user=user, role=role).exists():
+            participant_add(program=program, user=user, role=role, actor=actor)
+
+    def _seed(self) -> int:
+        created = 0
+        admin, new = self._user("admin@example.com", "Alex Morgan", "Europe/London", "People", "Mentoring Program Lead")
+        created += new
+        organization, _ = Organization.objects.get_or_create(slug="demo-org", defaults={"name": "Demo Org"})
+
+        program = Program.objects.filter(slug="demo").first()
+        if program is None:
+            program = program_create(
+                organization=organization,
+                created_by=admin,
+                slug="demo",
+                name="Demo Mentoring Program",
+                description=(
+                    "Our company-wide one-on-one program. Mentees set goals first, then ask a mentor "
+                    "for a small first step, such as a 30-minute conversation."
+                ),
+                kind=Program.Kind.ONE_ON_ONE,
+                starts_on=date(2026, 9, 1),
+                ends_on=date(2027, 8, 31),
+            )
+
+        mentors, mentees = [], []
+        for number, (name, zone, department, title) in enumerate(MENTORS, start=1):
+            user, new = self._user(f"mentor{number}@example.com", name, zone, department, title)
+            created += new
+            mentors.append(user)
+            self._member(program, user, Role.MENTOR, admin)
+        for number, (name, zone, department, title) in enumerate(MENTEES, start=1):
+            user, new = self._user(f"mentee{number}@example.com", name, zone, department, title)
+            created += new
+            mentees.append(user)
+            self._member(program, user, Role.MENTEE, admin)
+
+        # A second, open program: applications and an invitation to show on the home pages.
+        circle = Program.objects.filter(slug="leadership-circle").first()
+        if circle is None:
+            circle = program_create(
+                organization=organization,
+                created_by=admin,
+                slug="leadership-circle",
+                name="Leadership Circle",
+                description="Peer mentoring for new and aspiring people managers.",
+                kind=Program.Kind.PEER,
+                starts_on=date(2026, 10, 1),
+                enrollment_open=True,
+                matching_mode=Program.MatchingMode.ADMIN_ASSIGNS,
+            )
+            for user in mentors[:3]:
+                self._member(circle, user, Role.MENTOR, admin)
+            for user in mentees[3:8]:
+                self._member(circle, user, Role.MENTEE, admin)
+            for user in mentees[10:12]:
+                participant_apply(program=circle, user=user, role=Role.MENTEE)
+            if not Invitation.objects.filter(program=circle, email=mentees[0].email).exists():
+                invitation_create(program=circle, invited_by=admin, email=mentees[0].email, role=Role.MENTEE)
+            if not Notification.objects.filter(recipient=mentees[0], kind=Notification.Kind.GENERAL).exists():
+                notify(
+                    recipient=mentees[0],
+                    kind=Notification.Kind.GENERAL,
+                    title="Welcome to Twoway: start by writing down one goal",
+                    body="Goals come before mentors: what do you want to get out of mentoring this year?",
+                    link=program.get_absolute_url(),
+                )
+        return created

@@ -1,0 +1,77 @@
+"""Every app tells people things through here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.models import Notification
+
+
+def notify(
+    *,
+    recipient: User,
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+) -> Notification:
+    """Leave an in-app notification for one person."""
+    if kind not in Notification.Kind.values:
+        raise ValueError(f"Unknown notification kind {kind!r}")
+    return Notification.objects.create(
+        recipient=recipient, kind=kind, title=title[:200], body=body, link=link
+    )
+
+
+def notify_many(
+    *, recipients: Iterable[User], kind: str, title: str, body: str = "", link: str = ""
+) -> list[Notification]:
+    """The same notification for several people, in one insert."""
+    if kind not in Notification.Kind.values:
+        raise ValueError(f"Unknown notification kind {kind!r}")
+    rows = [
+        Notification(recipient=user, kind=kind, title=title[:200], body=body, link=link)
+        for user in recipients
+    ]
+    return Notification.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def notification_mark_read(*, recipient: User, notification_id: int) -> int:
+    """Mark one of the person's own notifications read; returns how many rows changed."""
+    return Notification.objects.filter(
+        recipient=recipient, pk=notification_id, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notification_mark_all_read(*, recipient: User) -> int:
+    """Mark all of the person's notifications read."""
+    return Notification.objects.filter(recipient=recipient, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def email_send(
+    *, to: list[str], subject: str, template: str, context: Mapping[str, Any]
+) -> None:
+    """Send one email with plain-text and HTML parts rendered from ``<template>.txt``/``.html``."""
+    full_context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
+    text = render_to_string(f"{template}.txt", full_context)
+    html = render_to_string(f"{template}.html", full_context)
+    message = EmailMultiAlternatives(
+        subject=f"[{settings.SITE_NAME}] {subject}",
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=to,
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()

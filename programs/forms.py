@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from programs.models import Organization, Program, Role
+
+
+# Paths under /programs/ that are not programs.
+RESERVED_SLUGS = {"new", "invitations"}
+
+
+class ProgramForm(forms.ModelForm):
+    class Meta:
+        model = Program
+        fields = [
+            "name",
+            "description",
+            "kind",
+            "starts_on",
+            "ends_on",
+            "enrollment_open",
+            "matching_mode",
+            "checkin_cadence_months",
+            "request_expiry_days",
+            "max_pending_requests_per_mentee",
+            "max_mentors_per_mentee",
+            "relationship_length_months",
+        ]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ProgramCreateForm(ProgramForm):
+    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), empty_label=None)
+    slug = forms.SlugField(
+        max_length=60, help_text="Letters, digits and hyphens; the program's address: /programs/<slug>/."
+    )
+
+    class Meta(ProgramForm.Meta):
+        fields = ["organization", "name", "slug", *ProgramForm.Meta.fields[1:]]
+
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"].lower()
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(f"{slug} is a reserved word here; pick another slug.")
+        if Program.objects.filter(slug=slug).exists():
+            raise forms.ValidationError("Another program uses this address; pick another slug.")
+        return slug
+
+
+class InvitationForm(forms.Form):
+    full_name = forms.CharField(max_length=150, required=False, label="Name (optional)")
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MENTEE)
+
+
+class CsvImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Three columns: name, email, role (mentor, mentee or admin). A header line is optional.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+
+class ApplyForm(forms.Form):
+    role = forms.ChoiceField(
+        choices=[(Role.MENTEE.value, "Mentee: I want a mentor"), (Role.MENTOR.value, "Mentor: I want to mentor")],
+        widget=forms.RadioSelect,
+        initial=Role.MENTEE,
+    )
+
+
+class ParticipantFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search", widget=forms.TextInput(attrs={"placeholder": "Name, email or department"}))
+    role = forms.ChoiceField(required=False, choices=[("", "All roles"), *Role.choices])
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "All statuses")],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from programs.models import Participant
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "All statuses"), *Participant.Status.choices]
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}), label="Reason (sent to the applicant, optional)")

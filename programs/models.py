@@ -1,0 +1,230 @@
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import TimeStampedModel
+
+
+class Organization(TimeStampedModel):
+    """A company or institution that runs mentorship programs; operators create them."""
+
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Program(TimeStampedModel):
+    """A cohort and its rules."""
+
+    class Kind(models.TextChoices):
+        ONE_ON_ONE = "one_on_one", "One-on-one"
+        PEER = "peer", "Peer"
+        REVERSE = "reverse", "Reverse"
+        GROUP = "group", "Group"
+        FLASH = "flash", "Flash (one focused session)"
+
+    class MatchingMode(models.TextChoices):
+        MENTEE_CHOOSES = "mentee_chooses", "Mentees choose and request mentors"
+        ADMIN_ASSIGNS = "admin_assigns", "Program admins assign mentors"
+        ENGINE_PROPOSES = "engine_proposes", "The matching engine proposes, admins publish"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="programs"
+    )
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(
+        max_length=60, unique=True, help_text="Used in the program's address: /programs/<slug>/."
+    )
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ONE_ON_ONE)
+    starts_on = models.DateField(default=date.today)
+    ends_on = models.DateField(null=True, blank=True)
+    enrollment_open = models.BooleanField(
+        default=False, help_text="Open: people of the organization may apply to join."
+    )
+    matching_mode = models.CharField(
+        max_length=20, choices=MatchingMode.choices, default=MatchingMode.MENTEE_CHOOSES
+    )
+    checkin_cadence_months = models.PositiveSmallIntegerField(
+        "check-in every (months)",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    request_expiry_days = models.PositiveSmallIntegerField(
+        "requests expire after (days)",
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
+    max_pending_requests_per_mentee = models.PositiveSmallIntegerField(
+        "pending requests per mentee (at most)",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    max_mentors_per_mentee = models.PositiveSmallIntegerField(
+        "mentors per mentee (board of advisors, at most)",
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    relationship_length_months = models.PositiveSmallIntegerField(
+        "relationship length (months)",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="program_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(checkin_cadence_months__gte=1) & Q(checkin_cadence_months__lte=12),
+                name="program_checkin_cadence_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("programs:detail", kwargs={"slug": self.slug})
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Program admin"
+    MENTOR = "mentor", "Mentor"
+    MENTEE = "mentee", "Mentee"
+
+
+class Participant(TimeStampedModel):
+    """A person's role and status in one program; one row per person, program and role."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        APPLIED = "applied", "Applied"
+        ACTIVE = "active", "Active"
+        DECLINED = "declined", "Application declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
+    )
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="participants")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    joined_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["program", "role", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "program", "role"], name="participant_unique_role"
+            ),
+        ]
+        indexes = [
+            # The manage page's participant list and role counts.
+            models.Index(fields=["program", "role", "status"], name="participant_program_role"),
+            # "My programs" and every access check.
+            models.Index(fields=["user", "status"], name="participant_user_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.program}"
+
+
+class Invitation(TimeStampedModel):
+    """An emailed, single-use, expiring invitation to join a program in a role."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=10, choices=Role.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    # Part of the signed token: changing it (on resend or revoke) voids every earlier link.
+    nonce = models.CharField(max_length=32)
+    expires_at = models.DateTimeField()
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accepted_invitations",
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "email", "role"],
+                condition=Q(status="pending"),
+                name="invitation_one_pending_per_role",
+            ),
+        ]
+        indexes = [
+            # "Invitations for you" on the home page, by the person's email.
+            models.Index(
+                fields=["email"], condition=Q(status="pending"), name="invitation_pending_email"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} as {self.role} in {self.program}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status == self.Status.PENDING and not self.is_expired
+
+
+class AuditEntry(models.Model):
+    """An admin action that changed someone else's data."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="audit_entries")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=60)
+    subject = models.CharField(max_length=200, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["program", "-created_at"], name="audit_program_created")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.subject}"

@@ -1,0 +1,132 @@
+"""Reads of programs that views share; each starts from a scoped queryset."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from allauth.account.models import EmailAddress
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from programs.access import VISIBLE_STATUSES, programs_administered_by, programs_visible_to
+from programs.models import AuditEntry, Invitation, Participant, Program, Role
+
+
+@dataclass
+class Membership:
+    """One program and the person's roles in it."""
+
+    program: Program
+    participations: list[Participant] = field(default_factory=list)
+
+    @property
+    def roles(self) -> list[str]:
+        return [p.role for p in self.participations if p.status == Participant.Status.ACTIVE]
+
+    @property
+    def is_admin(self) -> bool:
+        return Role.ADMIN in self.roles
+
+
+def membership_list_for_user(*, user: User) -> list[Membership]:
+    """The person's programs with their roles and statuses, in one query."""
+    rows = (
+        Participant.objects.filter(user=user, status__in=VISIBLE_STATUSES)
+        .select_related("program", "program__organization")
+        .order_by("-program__starts_on", "program__name", "role")
+    )
+    memberships: dict[int, Membership] = {}
+    for participant in rows:
+        membership = memberships.setdefault(
+            participant.program_id, Membership(program=participant.program)
+        )
+        membership.participations.append(participant)
+    return list(memberships.values())
+
+
+def membership_for_user(*, user: User, program: Program) -> Membership:
+    rows = Participant.objects.filter(user=user, program=program).order_by("role")
+    return Membership(program=program, participations=list(rows))
+
+
+def open_program_list_for_user(*, user: User) -> QuerySet[Program]:
+    """Open programs of the person's organizations that they have not joined or applied to."""
+    joined = Participant.objects.filter(
+        program=OuterRef("pk"), user=user, status__in=VISIBLE_STATUSES
+    )
+    return (
+        programs_visible_to(user)
+        .filter(enrollment_open=True)
+        .exclude(Exists(joined))
+        .select_related("organization")
+        .order_by("name")
+    )
+
+
+def invitation_list_for_user(*, user: User) -> QuerySet[Invitation]:
+    """Usable invitations sent to any of the person's verified addresses."""
+    verified = EmailAddress.objects.filter(user=user, verified=True).values("email")
+    return (
+        Invitation.objects.filter(
+            status=Invitation.Status.PENDING, expires_at__gt=timezone.now(), email__in=verified
+        )
+        .select_related("program", "program__organization", "invited_by")
+        .order_by("-created_at")
+    )
+
+
+def admin_program_list_for_user(*, user: User) -> QuerySet[Program]:
+    """Programs the person runs, with what waits for them there."""
+    return (
+        programs_administered_by(user)
+        .annotate(
+            applications=Count(
+                "participants",
+                filter=Q(participants__status=Participant.Status.APPLIED),
+                distinct=True,
+            ),
+        )
+        .order_by("name")
+    )
+
+
+def program_role_counts(*, program: Program) -> dict[str, dict[str, int]]:
+    """{role: {status: count}} for one program, in one query."""
+    counts: dict[str, dict[str, int]] = {role: {} for role in Role.values}
+    rows = (
+        Participant.objects.filter(program=program)
+        .values_list("role", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for role, status, n in rows:
+        counts.setdefault(role, {})[status] = n
+    return counts
+
+
+def participant_list_for_admin(
+    *, program: Program, role: str = "", status: str = "", query: str = ""
+) -> QuerySet[Participant]:
+    participants = Participant.objects.filter(program=program).select_related("user")
+    if role in Role.values:
+        participants = participants.filter(role=role)
+    if status in Participant.Status.values:
+        participants = participants.filter(status=status)
+    if query:
+        participants = participants.filter(
+            Q(user__full_name__icontains=query)
+            | Q(user__email__icontains=query)
+            | Q(user__department__icontains=query)
+        )
+    return participants.order_by("role", "user__full_name", "pk")
+
+
+def invitation_list_for_admin(*, program: Program) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(program=program, status=Invitation.Status.PENDING).order_by(
+        "-created_at"
+    )
+
+
+def audit_list_for_admin(*, program: Program) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(program=program).select_related("actor")

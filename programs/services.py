@@ -1,0 +1,533 @@
+"""Writes to programs: create and run cohorts, invite, approve, withdraw."""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import IO, Any
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from mentorship.errors import DomainError
+from notifications.models import Notification
+from notifications.services import notify, notify_many
+from programs.models import AuditEntry, Invitation, Organization, Participant, Program, Role
+
+PROGRAM_SETTINGS_FIELDS = (
+    "name",
+    "description",
+    "kind",
+    "starts_on",
+    "ends_on",
+    "enrollment_open",
+    "matching_mode",
+    "checkin_cadence_months",
+    "request_expiry_days",
+    "max_pending_requests_per_mentee",
+    "max_mentors_per_mentee",
+    "relationship_length_months",
+)
+
+
+def _audit(*, program: Program, actor: User | None, action: str, subject: str, **detail: Any) -> None:
+    AuditEntry.objects.create(
+        program=program, actor=actor, action=action, subject=subject[:200], detail=detail
+    )
+
+
+def _active_admins(program: Program) -> list[User]:
+    return list(
+        User.objects.filter(
+            participations__program=program,
+            participations__role=Role.ADMIN,
+            participations__status=Participant.Status.ACTIVE,
+        )
+    )
+
+
+# ---------------------------------------------------------------------------
+# Programs
+# ---------------------------------------------------------------------------
+@transaction.atomic
+def program_create(
+    *, organization: Organization, created_by: User, slug: str, **values: Any
+) -> Program:
+    """Create a program; its creator becomes its first admin."""
+    unknown = set(values) - set(PROGRAM_SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"program_create() got unknown fields {sorted(unknown)}")
+    program = Program(organization=organization, created_by=created_by, slug=slug, **values)
+    try:
+        program.full_clean()
+    except ValidationError as exc:
+        field_name, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(" ".join(messages), field=None if field_name == "__all__" else field_name) from exc
+    program.save()
+    Participant.objects.create(
+        user=created_by,
+        program=program,
+        role=Role.ADMIN,
+        status=Participant.Status.ACTIVE,
+        joined_at=timezone.now(),
+    )
+    _audit(program=program, actor=created_by, action="program.create", subject=program.name)
+    return program
+
+
+@transaction.atomic
+def program_update(*, program: Program, actor: User, **values: Any) -> Program:
+    """Change a program's rules."""
+    unknown = set(values) - set(PROGRAM_SETTINGS_FIELDS)
+    if unknown:
+        raise TypeError(f"program_update() got unknown fields {sorted(unknown)}")
+    changed = {k: v for k, v in values.items() if getattr(program, k) != v}
+    for key, value in changed.items():
+        setattr(program, key, value)
+    try:
+        program.full_clean()
+    except ValidationError as exc:
+        field_name, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(" ".join(messages), field=None if field_name == "__all__" else field_name) from exc
+    program.save()
+    if changed:
+        _audit(
+            program=program,
+            actor=actor,
+            action="program.update",
+            subject=program.name,
+            fields=sorted(changed),
+        )
+    return program
+
+
+# ---------------------------------------------------------------------------
+# Invitations
+# ---------------------------------------------------------------------------
+def _normalise_email(email: str) -> str:
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise DomainError(f"{email or 'An empty value'} is not an email address.", field="email") from exc
+    return email
+
+
+def _invitation_refusal(*, program: Program, email: str, role: str) -> str | None:
+    """Why this person cannot be invited in this role now, or None."""
+    if Participant.objects.filter(
+        program=program,
+        role=role,
+        user__email=email,
+        status__in=[Participant.Status.ACTIVE, Participant.Status.INVITED],
+    ).exists():
+        return f"{email} is already a {Role(role).label.lower()} in {program.name}."
+    if Invitation.objects.filter(
+        program=program, email=email, role=role, status=Invitation.Status.PENDING
+    ).exists():
+        return f"{email} already has a pending invitation as {Role(role).label.lower()}."
+    return None
+
+
+def _send_invitation_on_commit(invitation: Invitation) -> None:
+    from programs.tasks import send_invitation_email
+
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+
+
+def _tell_existing_user(invitation: Invitation) -> None:
+    from programs.tokens import invitation_token
+
+    user = User.objects.filter(email=invitation.email).first()
+    if user is None:
+        return
+    notify(
+        recipient=user,
+        kind=Notification.Kind.INVITATION,
+        title=f"You are invited to {invitation.program.name} as {invitation.get_role_display().lower()}",
+        body="Accept the invitation to join the program.",
+        link=reverse("programs:invitation", kwargs={"token": invitation_token(invitation)}),
+    )
+
+
+@transaction.atomic
+def invitation_create(
+    *, program: Program, invited_by: User, email: str, role: str, full_name: str = ""
+) -> Invitation:
+    """Invite one person by email; they get a link, and a notification if they have an account."""
+    email = _normalise_email(email)
+    if role not in Role.values:
+        raise DomainError(f"{role} is not a role; use admin, mentor or mentee.", field="role")
+    refusal = _invitation_refusal(program=program, email=email, role=role)
+    if refusal:
+        raise DomainError(refusal, field="email")
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                program=program,
+                email=email,
+                full_name=full_name.strip()[:150],
+                role=role,
+                nonce=secrets.token_hex(16),
+                expires_at=timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS),
+                invited_by=invited_by,
+            )
+    except IntegrityError as exc:
+        # Two admins inviting the same person at once: the partial unique index decides.
+        raise DomainError(
+            f"{email} already has a pending invitation as {Role(role).label.lower()}.", field="email"
+        ) from exc
+    _audit(program=program, actor=invited_by, action="invitation.create", subject=email, role=role)
+    _tell_existing_user(invitation)
+    _send_invitation_on_commit(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
+    """Send a fresh link with a fresh expiry; earlier links stop working."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING:
+        raise DomainError(f"This invitation is {invitation.get_status_display().lower()}; only pending ones can be sent again.")
+    invitation.nonce = secrets.token_hex(16)
+    invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
+    invitation.save(update_fields=["nonce", "expires_at", "updated_at"])
+    _audit(program=invitation.program, actor=actor, action="invitation.resend", subject=invitation.email)
+    _send_invitation_on_commit(invitation)
+    return invitation
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
+    """Withdraw a pending invitation; its link stops working."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING:
+        raise DomainError(f"This invitation is {invitation.get_status_display().lower()} already.")
+    invitation.status = Invitation.Status.REVOKED
+    invitation.nonce = secrets.token_hex(16)
+    invitation.save(update_fields=["status", "nonce", "updated_at"])
+    _audit(program=invitation.program, actor=actor, action="invitation.revoke", subject=invitation.email)
+    return invitation
+
+
+def user_can_accept_invitation(*, user: User, invitation: Invitation) -> bool:
+    """The invitation went to an address this person has verified (or signs in with)."""
+    return EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists()
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User) -> Participant:
+    """Turn an invitation into an active participant, once."""
+    # 1. Lock the row: two tabs accepting at once must not both succeed.
+    invitation = (
+        Invitation.objects.select_for_update().select_related("program").get(pk=invitation.pk)
+    )
+    # 2. Check it can still be used, by this person.
+    if invitation.status == Invitation.Status.ACCEPTED:
+        raise DomainError("This invitation has been used already.")
+    if invitation.status == Invitation.Status.REVOKED:
+        raise DomainError("This invitation was withdrawn by the program's admins.")
+    if invitation.is_expired:
+        raise DomainError("This invitation has expired; ask the program's admins to send it again.")
+    if not user_can_accept_invitation(user=user, invitation=invitation):
+        raise DomainError(
+            f"This invitation was sent to {invitation.email}. Sign in with that address, "
+            "or add and verify it under your email settings."
+        )
+    # 3. Make or reactivate the participant.
+    now = timezone.now()
+    participant, _ = Participant.objects.select_for_update().get_or_create(
+        user=user,
+        program=invitation.program,
+        role=invitation.role,
+        defaults={"status": Participant.Status.ACTIVE, "joined_at": now},
+    )
+    if participant.status != Participant.Status.ACTIVE:
+        participant.status = Participant.Status.ACTIVE
+        participant.joined_at = now
+        participant.withdrawn_at = None
+        participant.save(update_fields=["status", "joined_at", "withdrawn_at", "updated_at"])
+    # 4. Use up the invitation and tell the admins.
+    invitation.status = Invitation.Status.ACCEPTED
+    invitation.accepted_by = user
+    invitation.accepted_at = now
+    invitation.save(update_fields=["status", "accepted_by", "accepted_at", "updated_at"])
+    program = invitation.program
+    notify_many(
+        recipients=[admin for admin in _active_admins(program) if admin.pk != user.pk],
+        kind=Notification.Kind.PARTICIPATION,
+        title=f"{user.full_name or user.email} joined {program.name} as {participant.get_role_display().lower()}",
+        link=reverse("programs:manage", kwargs={"slug": program.slug}),
+    )
+    return participant
+
+
+# ---------------------------------------------------------------------------
+# CSV import
+# ---------------------------------------------------------------------------
+@dataclass
+class CsvImportResult:
+    invited: list[Invitation] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+class CsvImportError(DomainError):
+    """The file has bad rows; ``errors`` lists (line number, message) and nothing was imported."""
+
+    def __init__(self, errors: list[tuple[int, str]]) -> None:
+        self.errors = errors
+        first = "; ".join(f"line {line}: {message}" for line, message in errors[:3])
+        more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+        super().__init__(f"Nothing was imported. {first}{more}", field="file")
+
+
+_HEADER = ("name", "email", "role")
+_ROLE_WORDS = {
+    "admin": Role.ADMIN,
+    "program admin": Role.ADMIN,
+    "mentor": Role.MENTOR,
+    "mentee": Role.MENTEE,
+}
+
+
+def _decode_csv(upload: IO[bytes]) -> str:
+    raw = upload.read(settings.CSV_IMPORT_MAX_BYTES + 1)
+    if len(raw) > settings.CSV_IMPORT_MAX_BYTES:
+        raise CsvImportError([(0, f"the file is larger than {settings.CSV_IMPORT_MAX_BYTES // 1024} KB.")])
+    if b"\x00" in raw:
+        raise CsvImportError([(0, "this is not a CSV text file.")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise CsvImportError([(0, "the file is not UTF-8 text.")]) from exc
+
+
+def _parse_rows(text: str) -> tuple[list[tuple[int, str, str, str]], list[tuple[int, str]]]:
+    """Rows as (line, name, email, role) and the errors, without touching the database."""
+    rows: list[tuple[int, str, str, str]] = []
+    errors: list[tuple[int, str]] = []
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    seen: dict[tuple[str, str], int] = {}
+    try:
+        for record in reader:
+            line = reader.line_num
+            cells = [cell.strip() for cell in record]
+            if not any(cells):
+                continue
+            if not rows and not errors and tuple(c.lower() for c in cells[:3]) == _HEADER:
+                continue  # the header line
+            if len(rows) + len(errors) >= settings.CSV_IMPORT_MAX_ROWS:
+                errors.append((line, f"a file may hold at most {settings.CSV_IMPORT_MAX_ROWS} people."))
+                break
+            if len(cells) != 3:
+                errors.append((line, f"expected 3 columns (name, email, role), found {len(cells)}."))
+                continue
+            name, email, role_word = cells
+            problems = []
+            if not name:
+                problems.append("the name is empty")
+            if len(name) > 150:
+                problems.append("the name is longer than 150 characters")
+            email = email.lower()
+            try:
+                validate_email(email)
+            except ValidationError:
+                problems.append(f"{email or 'the email'} is not an email address")
+            role = _ROLE_WORDS.get(role_word.lower())
+            if role is None:
+                problems.append(f"{role_word or 'the role'} is not a role (use mentor, mentee or admin)")
+            if problems:
+                errors.append((line, "; ".join(problems) + "."))
+                continue
+            assert role is not None
+            if (email, role) in seen:
+                errors.append((line, f"{email} as {role} repeats line {seen[(email, role)]}."))
+                continue
+            seen[(email, role)] = line
+            rows.append((line, name, email, str(role)))
+    except csv.Error as exc:
+        errors.append((reader.line_num, f"the file is not valid CSV ({exc})."))
+    return rows, errors
+
+
+def invitations_import_csv(*, program: Program, invited_by: User, upload: IO[bytes]) -> CsvImportResult:
+    """Invite everyone in a CSV of name, email, role: all of it, or none of it."""
+    rows, errors = _parse_rows(_decode_csv(upload))
+    if errors:
+        raise CsvImportError(errors)
+    if not rows:
+        raise CsvImportError([(0, "the file has no people in it.")])
+    result = CsvImportResult()
+    with transaction.atomic():
+        for line, name, email, role in rows:
+            refusal = _invitation_refusal(program=program, email=email, role=role)
+            if refusal:
+                result.skipped.append(f"line {line}: {refusal}")
+                continue
+            result.invited.append(
+                invitation_create(
+                    program=program, invited_by=invited_by, email=email, role=role, full_name=name
+                )
+            )
+        _audit(
+            program=program,
+            actor=invited_by,
+            action="invitation.import",
+            subject=f"{len(result.invited)} invited",
+            skipped=len(result.skipped),
+        )
+    return result
+
+
+# ---------------------------------------------------------------------------
+# Applications and participants
+# ---------------------------------------------------------------------------
+@transaction.atomic
+def participant_apply(*, program: Program, user: User, role: str) -> Participant:
+    """Ask to join an open program as mentor or mentee; its admins approve or decline."""
+    if not program.enrollment_open:
+        raise DomainError(f"{program.name} is not open for applications; ask its admins for an invitation.")
+    if role not in (Role.MENTOR, Role.MENTEE):
+        raise DomainError("Apply as a mentor or as a mentee.", field="role")
+    participant = (
+        Participant.objects.select_for_update().filter(user=user, program=program, role=role).first()
+    )
+    if participant is not None:
+        if participant.status == Participant.Status.ACTIVE:
+            raise DomainError(f"You are already a {participant.get_role_display().lower()} in {program.name}.")
+        if participant.status == Participant.Status.APPLIED:
+            raise DomainError("Your application is waiting for the program's admins.")
+        participant.status = Participant.Status.APPLIED
+        participant.withdrawn_at = None
+        participant.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    else:
+        participant = Participant.objects.create(
+            user=user, program=program, role=role, status=Participant.Status.APPLIED
+        )
+    notify_many(
+        recipients=_active_admins(program),
+        kind=Notification.Kind.APPLICATION,
+        title=f"{user.full_name or user.email} applied to {program.name} as {participant.get_role_display().lower()}",
+        link=reverse("programs:manage", kwargs={"slug": program.slug}) + "?status=applied",
+    )
+    return participant
+
+
+@transaction.atomic
+def participant_add(*, program: Program, user: User, role: str, actor: User) -> Participant:
+    """An admin puts a person with an account straight into the program in a role."""
+    if role not in Role.values:
+        raise DomainError(f"{role} is not a role; use admin, mentor or mentee.", field="role")
+    now = timezone.now()
+    participant, created = Participant.objects.select_for_update().get_or_create(
+        user=user,
+        program=program,
+        role=role,
+        defaults={"status": Participant.Status.ACTIVE, "joined_at": now},
+    )
+    if not created:
+        if participant.status == Participant.Status.ACTIVE:
+            raise DomainError(f"{user.email} is already a {participant.get_role_display().lower()} here.")
+        participant.status = Participant.Status.ACTIVE
+        participant.joined_at = now
+        participant.withdrawn_at = None
+        participant.save(update_fields=["status", "joined_at", "withdrawn_at", "updated_at"])
+    _audit(program=program, actor=actor, action="participant.add", subject=user.email, role=role)
+    return participant
+
+
+def _lock_participant(participant: Participant) -> Participant:
+    return (
+        Participant.objects.select_for_update()
+        .select_related("user", "program")
+        .get(pk=participant.pk)
+    )
+
+
+@transaction.atomic
+def participant_approve(*, participant: Participant, actor: User) -> Participant:
+    """Accept an application: the person becomes an active participant."""
+    participant = _lock_participant(participant)
+    if participant.status != Participant.Status.APPLIED:
+        raise DomainError(f"Only applications can be approved; this one is {participant.get_status_display().lower()}.")
+    participant.status = Participant.Status.ACTIVE
+    participant.joined_at = timezone.now()
+    participant.save(update_fields=["status", "joined_at", "updated_at"])
+    program = participant.program
+    _audit(program=program, actor=actor, action="participant.approve", subject=participant.user.email, role=participant.role)
+    notify(
+        recipient=participant.user,
+        kind=Notification.Kind.APPROVAL,
+        title=f"Welcome to {program.name}: you are in as {participant.get_role_display().lower()}",
+        link=program.get_absolute_url(),
+    )
+    return participant
+
+
+@transaction.atomic
+def participant_decline(*, participant: Participant, actor: User, reason: str = "") -> Participant:
+    """Turn an application down, telling the person."""
+    participant = _lock_participant(participant)
+    if participant.status != Participant.Status.APPLIED:
+        raise DomainError(f"Only applications can be declined; this one is {participant.get_status_display().lower()}.")
+    participant.status = Participant.Status.DECLINED
+    participant.save(update_fields=["status", "updated_at"])
+    program = participant.program
+    _audit(program=program, actor=actor, action="participant.decline", subject=participant.user.email, role=participant.role)
+    notify(
+        recipient=participant.user,
+        kind=Notification.Kind.APPROVAL,
+        title=f"Your application to {program.name} was not accepted",
+        body=reason.strip(),
+        link=reverse("programs:list"),
+    )
+    return participant
+
+
+@transaction.atomic
+def participant_withdraw(*, participant: Participant, actor: User) -> Participant:
+    """Take a person out of a program in one role; their history stays."""
+    participant = _lock_participant(participant)
+    if participant.status == Participant.Status.WITHDRAWN:
+        raise DomainError("This person has been withdrawn already.")
+    if participant.status != Participant.Status.ACTIVE:
+        raise DomainError(f"Only active participants can be withdrawn; this one is {participant.get_status_display().lower()}.")
+    program = participant.program
+    if participant.role == Role.ADMIN:
+        other_admins = (
+            Participant.objects.select_for_update()
+            .filter(program=program, role=Role.ADMIN, status=Participant.Status.ACTIVE)
+            .exclude(pk=participant.pk)
+        )
+        if not other_admins.exists():
+            raise DomainError("A program needs at least one admin: make someone else admin first.")
+    participant.status = Participant.Status.WITHDRAWN
+    participant.withdrawn_at = timezone.now()
+    participant.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    _audit(program=program, actor=actor, action="participant.withdraw", subject=participant.user.email, role=participant.role)
+    if participant.user_id != actor.pk:
+        notify(
+            recipient=participant.user,
+            kind=Notification.Kind.PARTICIPATION,
+            title=f"You are no longer a {participant.get_role_display().lower()} in {program.name}",
+            link=reverse("programs:list"),
+        )
+    return participant

@@ -1,0 +1,309 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from mentorship.errors import DomainError, form_add_domain_error
+from programs import selectors, services
+from programs.access import (
+    get_invitation_for_admin,
+    get_participant_for_admin,
+    get_program_for_admin,
+    get_program_for_user,
+    organizations_user_can_create_programs_in,
+)
+from programs.forms import (
+    ApplyForm,
+    CsvImportForm,
+    DeclineForm,
+    InvitationForm,
+    ParticipantFilterForm,
+    ProgramCreateForm,
+    ProgramForm,
+)
+from programs.models import Participant
+from programs.receivers import SESSION_KEY
+from programs.tokens import invitation_from_token
+
+# ---------------------------------------------------------------------------
+# Participants' pages
+# ---------------------------------------------------------------------------
+
+
+def program_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "programs/list.html",
+        {
+            "memberships": selectors.membership_list_for_user(user=user),
+            "open_programs": selectors.open_program_list_for_user(user=user),
+            "invitations": selectors.invitation_list_for_user(user=user),
+        },
+    )
+
+
+def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    program = get_program_for_user(request.user, slug)
+    membership = selectors.membership_for_user(user=request.user, program=program)
+    counts = selectors.program_role_counts(program=program)
+    applied_roles = {p.role for p in membership.participations if p.status in (Participant.Status.ACTIVE, Participant.Status.APPLIED)}
+    return render(
+        request,
+        "programs/detail.html",
+        {
+            "program": program,
+            "membership": membership,
+            "active_mentors": counts["mentor"].get(Participant.Status.ACTIVE, 0),
+            "active_mentees": counts["mentee"].get(Participant.Status.ACTIVE, 0),
+            "apply_form": ApplyForm() if program.enrollment_open and len(applied_roles) < 2 else None,
+        },
+    )
+
+
+@require_POST
+def program_apply(request: HttpRequest, slug: str) -> HttpResponse:
+    program = get_program_for_user(request.user, slug)
+    form = ApplyForm(request.POST)
+    if form.is_valid():
+        try:
+            participant = services.participant_apply(
+                program=program, user=request.user, role=form.cleaned_data["role"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                f"You applied as {participant.get_role_display().lower()}; the program's admins will answer.",
+            )
+    else:
+        messages.error(request, "Choose whether you apply as mentor or mentee.")
+    return redirect(program)
+
+
+@login_not_required
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in an invitation email: sign up or log in, then accept."""
+    found = invitation_from_token(token)
+    if found is None:
+        return render(request, "programs/invitation_invalid.html", status=404)
+    if not request.user.is_authenticated:
+        if not found.is_usable:
+            return render(request, "programs/invitation_invalid.html", {"invitation": found}, status=410)
+        # The link reached this inbox: allauth may treat the address as verified at signup.
+        from allauth.account.adapter import get_adapter
+
+        get_adapter(request).stash_verified_email(request, found.email)
+        request.session[SESSION_KEY] = token
+        if User.objects.filter(email__iexact=found.email).exists():
+            messages.info(request, f"Log in to accept your invitation to {found.program.name}.")
+            return redirect(reverse("account_login") + "?" + urlencode({"next": request.path}))
+        messages.info(request, f"Create your account to join {found.program.name}.")
+        return redirect(reverse("account_signup") + "?" + urlencode({"email": found.email}))
+    if request.method == "POST":
+        try:
+            participant = services.invitation_accept(invitation=found, user=request.user)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            request.session.pop(SESSION_KEY, None)
+            messages.success(
+                request,
+                f"Welcome to {participant.program.name}: you are in as {participant.get_role_display().lower()}.",
+            )
+            return redirect(participant.program)
+    can_accept = found.is_usable and services.user_can_accept_invitation(user=request.user, invitation=found)
+    return render(request, "programs/invitation.html", {"invitation": found, "can_accept": can_accept})
+
+
+# ---------------------------------------------------------------------------
+# Admins' pages
+# ---------------------------------------------------------------------------
+
+
+def program_create(request: HttpRequest) -> HttpResponse:
+    organizations = organizations_user_can_create_programs_in(request.user)
+    if not organizations.exists():
+        raise PermissionDenied("Only program admins can start programs.")
+    form = ProgramCreateForm(request.POST or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        organization = values.pop("organization")
+        slug = values.pop("slug")
+        try:
+            program = services.program_create(
+                organization=organization, created_by=request.user, slug=slug, **values
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, f"{program.name} is ready. Invite its people next.")
+            return redirect("programs:manage", slug=program.slug)
+    return render(request, "programs/create.html", {"form": form})
+
+
+def program_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    program = get_program_for_admin(request.user, slug)
+    filters = ParticipantFilterForm(request.GET or None)
+    filters.is_valid()
+    cleaned = getattr(filters, "cleaned_data", {})
+    participants = selectors.participant_list_for_admin(
+        program=program,
+        role=cleaned.get("role", ""),
+        status=cleaned.get("status", ""),
+        query=cleaned.get("q", ""),
+    )
+    page = Paginator(participants, 50).get_page(request.GET.get("page"))
+    applications = selectors.participant_list_for_admin(program=program, status=Participant.Status.APPLIED)
+    return render(
+        request,
+        "programs/manage.html",
+        {
+            "program": program,
+            "counts": selectors.program_role_counts(program=program),
+            "filters": filters,
+            "page": page,
+            "applications": applications[:50],
+            "invitations": selectors.invitation_list_for_admin(program=program)[:50],
+            "invite_form": InvitationForm(),
+            "import_form": CsvImportForm(),
+            "decline_form": DeclineForm(),
+            "query_string": urlencode({k: v for k, v in cleaned.items() if v}),
+        },
+    )
+
+
+def program_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    program = get_program_for_admin(request.user, slug)
+    form = ProgramForm(request.POST or None, instance=program)
+    if request.method == "POST" and form.is_valid():
+        # ModelForm validation has written the values onto `program`; reload so the
+        # service sees the stored row and records what changed.
+        program.refresh_from_db()
+        try:
+            services.program_update(program=program, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, "The program's settings are saved.")
+            return redirect("programs:manage", slug=program.slug)
+    return render(request, "programs/settings.html", {"program": program, "form": form})
+
+
+def program_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    program = get_program_for_admin(request.user, slug)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                program=program, invited_by=request.user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(
+                request, f"Invitation sent to {invitation.email} as {invitation.get_role_display().lower()}."
+            )
+            return redirect("programs:manage", slug=program.slug)
+    return render(request, "programs/invite.html", {"program": program, "form": form})
+
+
+def program_import(request: HttpRequest, slug: str) -> HttpResponse:
+    program = get_program_for_admin(request.user, slug)
+    form = CsvImportForm(request.POST or None, request.FILES or None)
+    csv_errors: list[tuple[int, str]] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.invitations_import_csv(
+                program=program, invited_by=request.user, upload=form.cleaned_data["file"]
+            )
+        except services.CsvImportError as exc:
+            csv_errors = exc.errors
+            form.add_error("file", "Nothing was imported: fix the lines below and upload the file again.")
+        else:
+            messages.success(request, f"{len(result.invited)} invitations sent.")
+            for skipped in result.skipped[:20]:
+                messages.info(request, f"Skipped {skipped}")
+            return redirect("programs:manage", slug=program.slug)
+    return render(
+        request, "programs/import.html", {"program": program, "form": form, "csv_errors": csv_errors}
+    )
+
+
+def _admin_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
+    program = get_program_for_admin(request.user, slug)
+    participant = get_participant_for_admin(program, pk)
+    name = participant.user.full_name or participant.user.email
+    try:
+        if action == "approve":
+            services.participant_approve(participant=participant, actor=request.user)
+            messages.success(request, f"{name} is now an active {participant.get_role_display().lower()}.")
+        elif action == "decline":
+            form = DeclineForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else ""
+            services.participant_decline(participant=participant, actor=request.user, reason=reason)
+            messages.success(request, f"{name}'s application is declined.")
+        else:
+            services.participant_withdraw(participant=participant, actor=request.user)
+            messages.success(request, f"{name} is withdrawn as {participant.get_role_display().lower()}.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("programs:manage", slug=program.slug)
+
+
+@require_POST
+def participant_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _admin_action(request, slug, pk, "approve")
+
+
+@require_POST
+def participant_decline(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _admin_action(request, slug, pk, "decline")
+
+
+@require_POST
+def participant_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _admin_action(request, slug, pk, "withdraw")
+
+
+@require_POST
+def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    program = get_program_for_admin(request.user, slug)
+    found = get_invitation_for_admin(program, pk)
+    try:
+        services.invitation_revoke(invitation=found, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"The invitation to {found.email} is withdrawn.")
+    return redirect("programs:manage", slug=program.slug)
+
+
+@require_POST
+def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    program = get_program_for_admin(request.user, slug)
+    found = get_invitation_for_admin(program, pk)
+    try:
+        services.invitation_resend(invitation=found, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"A new link is on its way to {found.email}.")
+    return redirect("programs:manage", slug=program.slug)
+
+
+def program_audit(request: HttpRequest, slug: str) -> HttpResponse:
+    program = get_program_for_admin(request.user, slug)
+    page = Paginator(selectors.audit_list_for_admin(program=program), 50).get_page(request.GET.get("page"))
+    return render(request, "programs/audit.html", {"program": program, "page": page})
+
+
