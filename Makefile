@@ -1,0 +1,52 @@
+# Twoway. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lint fmt bench migrate demo install clean
+
+help: ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Twoway needs Python 3.11 or newer; set PYTHON=python3.x")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(STAMP) ## Create .venv and install Twoway with its development tools
+
+migrate: $(STAMP) ## Apply database migrations
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate ## Seed the demo organization (idempotent)
+	$(BIN)/python manage.py seed_demo
+
+run: demo ## Serve web + Celery worker + beat on http://127.0.0.1:8000 (SQLite, embedded broker)
+	@echo ""
+	@echo "  Twoway on http://127.0.0.1:8000  (Ctrl-C stops web, worker and beat)"
+	@echo "  Demo logins, password twoway-demo: mentee1@example.com  mentor1@example.com  admin@example.com"
+	@echo ""
+	$(BIN)/honcho --procfile Procfile.dev start
+
+test: $(STAMP) ## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff (lint and format check) and Django's system checks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check
+
+fmt: $(STAMP) ## Format and autofix with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(STAMP) ## Run the benchmark scripts in benchmarks/ and print their figures
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean: ## Remove var/ (database, mail, broker files); keeps .venv
+	rm -rf var

@@ -1,0 +1,105 @@
+"""Fixtures shared by every test, and the rule that CI never skips a real-service test."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from collections.abc import Iterator
+from urllib.parse import urlparse
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+from programs.models import Participant, Program, Role
+from tests.factories import ParticipantFactory, ProgramFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def require(condition: bool, why: str) -> None:
+    """Skip locally when a real service is missing; in CI, fail instead."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI needs this service and it is missing: {why}", pytrace=False)
+    pytest.skip(why)
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if IN_CI:
+        missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+        if missing:
+            raise pytest.UsageError(
+                f"CI=true but {' and '.join(missing)} not set: the real-service tests would not run."
+            )
+
+
+def _port_open(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def postgres(db: None) -> None:
+    require(connection.vendor == "postgresql", "DATABASE_URL does not point at PostgreSQL")
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL", "")
+    require(bool(url) and _port_open(url, 6379), "REDIS_URL is not set or Redis does not answer")
+    return url
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    require(shutil.which(CHROMIUM) is not None or os.path.exists(CHROMIUM), f"{CHROMIUM} is not installed")
+    return CHROMIUM
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    """allauth's rate limits live in the cache; every test starts with none used."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def program(db: None) -> Program:
+    return ProgramFactory(name="Pathways", slug="pathways")
+
+
+@pytest.fixture
+def admin_user(program: Program):
+    participant = ParticipantFactory(program=program, role=Role.ADMIN, user__full_name="Ada Admin")
+    return participant.user
+
+
+@pytest.fixture
+def mentor(program: Program):
+    return ParticipantFactory(program=program, role=Role.MENTOR, user__full_name="Mo Mentor").user
+
+
+@pytest.fixture
+def mentee(program: Program):
+    return ParticipantFactory(program=program, role=Role.MENTEE, user__full_name="Mia Mentee").user
+
+
+@pytest.fixture
+def outsider(db: None):
+    """Someone with an account and a program elsewhere, nothing to do with `program`."""
+    other = ParticipantFactory(role=Role.ADMIN, user__full_name="Olly Outsider")
+    return other.user
+
+
+@pytest.fixture
+def other_program(outsider) -> Program:
+    return Participant.objects.get(user=outsider).program

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+
+from programs.models import AuditEntry, Invitation, Role
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def _upload(client, program, content: bytes, name: str = "people.csv"):
+    return client.post(
+        reverse("programs:import", args=[program.slug]),
+        {"file": SimpleUploadedFile(name, content, content_type="text/csv")},
+    )
+
+
+def test_good_file_invites_everyone(client, program, admin_user, django_capture_on_commit_callbacks):
+    client.force_login(admin_user)
+    content = (
+        "name,email,role\n"
+        "Ana Souza,ana@example.org,mentee\n"
+        "Ben Okoro,BEN@example.org,Mentor\n"
+        "\n"
+        "Cleo Park,cleo@example.org,admin\n"
+    ).encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _upload(client, program, content)
+    assert response.status_code == 302
+    invitations = {(i.email, i.role, i.full_name) for i in Invitation.objects.filter(program=program)}
+    assert invitations == {
+        ("ana@example.org", Role.MENTEE, "Ana Souza"),
+        ("ben@example.org", Role.MENTOR, "Ben Okoro"),
+        ("cleo@example.org", Role.ADMIN, "Cleo Park"),
+    }
+    assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.org", "ben@example.org", "cleo@example.org"]
+    assert AuditEntry.objects.filter(program=program, action="invitation.import").exists()
+
+
+def test_semicolons_no_header_and_excel_bom_are_read(client, program, admin_user):
+    client.force_login(admin_user)
+    content = "\ufeffDara Ní Bhriain;dara@example.org;mentee\r\nEl Kim;el@example.org;mentor\r\n".encode()
+    assert _upload(client, program, content).status_code == 302
+    assert set(Invitation.objects.values_list("full_name", flat=True)) == {"Dara Ní Bhriain", "El Kim"}
+
+
+def test_bad_rows_are_reported_by_line_and_nothing_is_imported(client, program, admin_user):
+    client.force_login(admin_user)
+    content = (
+        "name,email,role\n"
+        "Good Person,good@example.org,mentee\n"
+        "No Email,,mentee\n"
+        "Bad Role,badrole@example.org,boss\n"
+        "Too,many,columns,here\n"
+        "Good Person Again,good@example.org,mentee\n"
+    ).encode()
+    response = _upload(client, program, content)
+    assert response.status_code == 200
+    errors = dict(response.context["csv_errors"])
+    assert set(errors) == {3, 4, 5, 6}
+    assert "not an email address" in errors[3]
+    assert "boss is not a role" in errors[4]
+    assert "expected 3 columns" in errors[5]
+    assert "repeats line 2" in errors[6]
+    page = response.content.decode()
+    assert "Line 4: boss is not a role" in page
+    assert "Nothing was imported" in page
+    assert not Invitation.objects.exists()
+    assert not mail.outbox
+
+
+def test_existing_participants_are_skipped_not_failed(client, program, admin_user, mentee):
+    client.force_login(admin_user)
+    content = f"Mia Mentee,{mentee.email},mentee\nNew One,new1@example.org,mentee\n".encode()
+    response = _upload(client, program, content)
+    assert response.status_code == 302
+    assert list(Invitation.objects.values_list("email", flat=True)) == ["new1@example.org"]
+
+
+def test_binary_file_is_refused(client, program, admin_user):
+    client.force_login(admin_user)
+    response = _upload(client, program, b"\x89PNG\r\n\x1a\n\x00\x00\x00binary")
+    assert response.status_code == 200
+    assert "not a CSV text file" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+@override_settings(CSV_IMPORT_MAX_BYTES=100)
+def test_oversized_file_is_refused(client, program, admin_user):
+    client.force_login(admin_user)
+    content = ("Person,p@example.org,mentee\n" * 10).encode()
+    response = _upload(client, program, content)
+    assert "larger than" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+@override_settings(CSV_IMPORT_MAX_ROWS=2)
+def test_too_many_rows_are_refused(client, program, admin_user):
+    client.force_login(admin_user)
+    content = b"A,a@example.org,mentee\nB,b@example.org,mentee\nC,c@example.org,mentee\n"
+    response = _upload(client, program, content)
+    assert "at most 2 people" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_empty_file_is_refused(client, program, admin_user):
+    client.force_login(admin_user)
+    response = _upload(client, program, b"name,email,role\n")
+    assert "no people" in response.content.decode()
+
+
+def test_a_failure_half_way_leaves_nothing(program, admin_user, monkeypatch):
+    """If creating the third invitation fails, the first two are rolled back."""
+    import io
+
+    from programs import services
+
+    real_create = services.invitation_create
+    calls = {"n": 0}
+
+    def flaky(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("database went away")
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(services, "invitation_create", flaky)
+    content = b"A,a@example.org,mentee\nB,b@example.org,mentee\nC,c@example.org,mentee\n"
+    with pytest.raises(RuntimeError):
+        services.invitations_import_csv(program=program, invited_by=admin_user, upload=io.BytesIO(content))
+    assert not Invitation.objects.exists()

@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from mentorship.errors import DomainError
+from programs.models import Invitation, Participant, Role
+from programs.services import invitation_accept, invitation_create, invitation_revoke
+from programs.tokens import invitation_token
+from tests.factories import TEST_PASSWORD, InvitationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _link_from_email() -> str:
+    assert len(mail.outbox) == 1, [m.subject for m in mail.outbox]
+    message = mail.outbox[0]
+    html = message.alternatives[0][0]
+    link = re.search(r"http://\S+/programs/invitations/\S+/", message.body).group(0)
+    assert link in html
+    return link.split("testserver", 1)[-1].replace("http://127.0.0.1:8000", "")
+
+
+def test_invite_sign_up_and_become_participant(client, program, admin_user, django_capture_on_commit_callbacks):
+    client.force_login(admin_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("programs:invite", args=[program.slug]),
+            {"email": "New.Person@Example.org", "role": "mentor", "full_name": "Nia New"},
+        )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get(program=program)
+    assert invitation.email == "new.person@example.org"
+    assert mail.outbox[0].to == ["new.person@example.org"]
+    link = _link_from_email()
+    client.logout()
+
+    # The link sends a newcomer to sign-up with the address filled in.
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_signup"))
+    assert "email=new.person%40example.org" in response.url
+    response = client.get(response.url)
+    assert 'value="new.person@example.org"' in response.content.decode()
+
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "full_name": "Nia New",
+            "email": "new.person@example.org",
+            "time_zone": "America/New_York",
+            "password1": TEST_PASSWORD,
+            "password2": TEST_PASSWORD,
+        },
+    )
+    # The address is proven by the link: no confirmation mail, straight in.
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = User.objects.get(email="new.person@example.org")
+    assert user.full_name == "Nia New"
+    assert user.time_zone == "America/New_York"
+    assert EmailAddress.objects.get(user=user).verified
+    participant = Participant.objects.get(user=user, program=program)
+    assert (participant.role, participant.status) == (Role.MENTOR, Participant.Status.ACTIVE)
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.ACCEPTED
+    assert invitation.accepted_by == user
+    assert client.get(reverse("home")).status_code == 200
+    # The admins hear about it.
+    assert admin_user.notifications.filter(title__contains="Nia New").exists()
+
+
+def test_existing_user_logs_in_then_accepts(client, program, admin_user, mentee):
+    invitation = invitation_create(program=program, invited_by=admin_user, email=mentee.email, role=Role.MENTOR)
+    link = reverse("programs:invitation", args=[invitation_token(invitation)])
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    # They also see it in-app.
+    assert mentee.notifications.filter(kind="invitation").exists()
+
+    client.force_login(mentee)
+    page = client.get(link)
+    assert page.status_code == 200
+    assert "Accept the invitation" in page.content.decode()
+    response = client.post(link)
+    assert response.status_code == 302
+    assert Participant.objects.filter(user=mentee, program=program, role=Role.MENTOR, status="active").exists()
+    # Single use: the same link cannot be accepted again.
+    again = client.post(link, follow=True)
+    assert "used already" in again.content.decode()
+    assert Participant.objects.filter(user=mentee, program=program, role=Role.MENTOR).count() == 1
+
+
+def test_invitation_refuses_someone_logged_in_with_another_address(client, program, admin_user, outsider):
+    invitation = InvitationFactory(program=program, email="someone.else@example.org", invited_by=admin_user)
+    client.force_login(outsider)
+    link = reverse("programs:invitation", args=[invitation_token(invitation)])
+    page = client.get(link)
+    assert "was sent to someone.else@example.org" in page.content.decode()
+    client.post(link)
+    assert not Participant.objects.filter(user=outsider, program=program).exists()
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.PENDING
+
+
+def test_expired_invitation_is_refused(program, admin_user):
+    user = UserFactory(email="late@example.org")
+    invitation = InvitationFactory(program=program, email=user.email)
+    with time_machine.travel(timezone.now() + timedelta(days=15)), pytest.raises(DomainError, match="expired"):
+        invitation_accept(invitation=invitation, user=user)
+    assert not Participant.objects.filter(user=user).exists()
+
+
+def test_revoked_invitation_link_stops_working(client, program, admin_user):
+    invitation = InvitationFactory(program=program, email="gone@example.org")
+    link = reverse("programs:invitation", args=[invitation_token(invitation)])
+    invitation_revoke(invitation=invitation, actor=admin_user)
+    assert client.get(link).status_code == 404
+
+
+def test_forged_token_is_not_found(client):
+    assert client.get(reverse("programs:invitation", args=["not-a-real-token"])).status_code == 404
+
+
+def test_resend_voids_the_old_link(client, program, admin_user):
+    invitation = InvitationFactory(program=program, email="again@example.org")
+    old_link = reverse("programs:invitation", args=[invitation_token(invitation)])
+    client.force_login(admin_user)
+    client.post(reverse("programs:resend", args=[program.slug, invitation.pk]))
+    invitation.refresh_from_db()
+    assert client.get(old_link).status_code == 404
+    client.logout()
+    assert client.get(reverse("programs:invitation", args=[invitation_token(invitation)])).status_code == 302
+
+
+def test_invite_refuses_an_existing_participant_with_message_next_to_field(client, program, admin_user, mentee):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("programs:invite", args=[program.slug]), {"email": mentee.email, "role": "mentee"}
+    )
+    assert response.status_code == 200
+    assert "is already a mentee" in str(response.context["form"].errors["email"])
+    assert not Invitation.objects.exists()
+
+
+def test_invite_refuses_a_second_pending_invitation(program, admin_user):
+    invitation_create(program=program, invited_by=admin_user, email="dup@example.org", role=Role.MENTEE)
+    with pytest.raises(DomainError, match="pending invitation"):
+        invitation_create(program=program, invited_by=admin_user, email="DUP@example.org", role=Role.MENTEE)
+    assert Invitation.objects.count() == 1
+
+
+def test_invite_refuses_a_bad_email(client, program, admin_user):
+    client.force_login(admin_user)
+    response = client.post(reverse("programs:invite", args=[program.slug]), {"email": "not-an-email", "role": "mentee"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"]
+    assert not Invitation.objects.exists()
+
+
+def test_signup_without_invitation_needs_email_confirmation(client):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "full_name": "Sol Solo",
+            "email": "solo@example.org",
+            "time_zone": "Europe/Paris",
+            "password1": TEST_PASSWORD,
+            "password2": TEST_PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("account_email_verification_sent")
+    assert client.get(reverse("home")).status_code == 302  # not logged in
+    assert "confirm" in mail.outbox[0].subject.lower()
+
+
+def test_signup_refuses_an_unknown_time_zone(client):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "full_name": "Tim Zone",
+            "email": "tz@example.org",
+            "time_zone": "Mars/Olympus_Mons",
+            "password1": TEST_PASSWORD,
+            "password2": TEST_PASSWORD,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["time_zone"]
+    assert not User.objects.filter(email="tz@example.org").exists()
