@@ -50,7 +50,11 @@ PRODUCTION = DJANGO_ENV == "production" or (not DEBUG and not TESTING)
 SECRET_KEY = _secret("SECRET_KEY")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if PRODUCTION:
-    missing = [name for name, value in (("SECRET_KEY", SECRET_KEY), ("ALLOWED_HOSTS", ALLOWED_HOSTS)) if not value]
+    missing = [
+        name
+        for name, value in (("SECRET_KEY", SECRET_KEY), ("ALLOWED_HOSTS", ALLOWED_HOSTS))
+        if not value
+    ]
     if missing:
         raise ImproperlyConfigured(
             "Production mode needs " + " and ".join(missing) + " set in the environment."

@@ -60,9 +60,7 @@ def notification_mark_all_read(*, recipient: User) -> int:
     )
 
 
-def email_send(
-    *, to: list[str], subject: str, template: str, context: Mapping[str, Any]
-) -> None:
+def email_send(*, to: list[str], subject: str, template: str, context: Mapping[str, Any]) -> None:
     """Send one email with plain-text and HTML parts rendered from ``<template>.txt``/``.html``."""
     full_context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
     text = render_to_string(f"{template}.txt", full_context)

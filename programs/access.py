@@ -62,9 +62,7 @@ def get_program_for_admin(user: User, slug: str) -> Program:
 
 
 def get_participant_for_admin(program: Program, pk: int) -> Participant:
-    participant = (
-        Participant.objects.select_related("user").filter(program=program, pk=pk).first()
-    )
+    participant = Participant.objects.select_related("user").filter(program=program, pk=pk).first()
     if participant is None:
         raise Http404("No such participant in this program.")
     return participant

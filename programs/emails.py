@@ -19,7 +19,9 @@ def invitation_email_send(*, invitation_id: int) -> bool:
     )
     if invitation is None or invitation.is_expired:
         return False
-    link = settings.SITE_URL + reverse("programs:invitation", kwargs={"token": invitation_token(invitation)})
+    link = settings.SITE_URL + reverse(
+        "programs:invitation", kwargs={"token": invitation_token(invitation)}
+    )
     email_send(
         to=[invitation.email],
         subject=f"You are invited to {invitation.program.name}",

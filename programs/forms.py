@@ -6,7 +6,6 @@ from django import forms
 
 from programs.models import Organization, Program, Role
 
-
 # Paths under /programs/ that are not programs.
 RESERVED_SLUGS = {"new", "invitations"}
 
@@ -38,7 +37,8 @@ class ProgramForm(forms.ModelForm):
 class ProgramCreateForm(ProgramForm):
     organization = forms.ModelChoiceField(queryset=Organization.objects.none(), empty_label=None)
     slug = forms.SlugField(
-        max_length=60, help_text="Letters, digits and hyphens; the program's address: /programs/<slug>/."
+        max_length=60,
+        help_text="Letters, digits and hyphens; the program's address: /programs/<slug>/.",
     )
 
     class Meta(ProgramForm.Meta):
@@ -73,14 +73,21 @@ class CsvImportForm(forms.Form):
 
 class ApplyForm(forms.Form):
     role = forms.ChoiceField(
-        choices=[(Role.MENTEE.value, "Mentee: I want a mentor"), (Role.MENTOR.value, "Mentor: I want to mentor")],
+        choices=[
+            (Role.MENTEE.value, "Mentee: I want a mentor"),
+            (Role.MENTOR.value, "Mentor: I want to mentor"),
+        ],
         widget=forms.RadioSelect,
         initial=Role.MENTEE,
     )
 
 
 class ParticipantFilterForm(forms.Form):
-    q = forms.CharField(required=False, label="Search", widget=forms.TextInput(attrs={"placeholder": "Name, email or department"}))
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        widget=forms.TextInput(attrs={"placeholder": "Name, email or department"}),
+    )
     role = forms.ChoiceField(required=False, choices=[("", "All roles"), *Role.choices])
     status = forms.ChoiceField(
         required=False,
@@ -95,4 +102,9 @@ class ParticipantFilterForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}), label="Reason (sent to the applicant, optional)")
+    reason = forms.CharField(
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason (sent to the applicant, optional)",
+    )

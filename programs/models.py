@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -49,7 +47,7 @@ class Program(TimeStampedModel):
     )
     description = models.TextField(blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ONE_ON_ONE)
-    starts_on = models.DateField(default=date.today)
+    starts_on = models.DateField(default=timezone.localdate)
     ends_on = models.DateField(null=True, blank=True)
     enrollment_open = models.BooleanField(
         default=False, help_text="Open: people of the organization may apply to join."

@@ -22,7 +22,9 @@ SESSION_KEY = "programs.invitation_token"
 
 
 @receiver(user_signed_up, dispatch_uid="programs.accept_invitation_on_signup")
-def accept_invitation_on_signup(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+def accept_invitation_on_signup(
+    sender: Any, request: HttpRequest, user: Any, **kwargs: Any
+) -> None:
     from programs.services import invitation_accept
     from programs.tokens import invitation_from_token
 
@@ -35,7 +37,9 @@ def accept_invitation_on_signup(sender: Any, request: HttpRequest, user: Any, **
     try:
         participant = invitation_accept(invitation=invitation, user=user)
     except DomainError as exc:
-        messages.warning(request, f"Your account is ready, but the invitation could not be used: {exc}")
+        messages.warning(
+            request, f"Your account is ready, but the invitation could not be used: {exc}"
+        )
         return
     messages.success(
         request,

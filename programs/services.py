@@ -39,7 +39,9 @@ PROGRAM_SETTINGS_FIELDS = (
 )
 
 
-def _audit(*, program: Program, actor: User | None, action: str, subject: str, **detail: Any) -> None:
+def _audit(
+    *, program: Program, actor: User | None, action: str, subject: str, **detail: Any
+) -> None:
     AuditEntry.objects.create(
         program=program, actor=actor, action=action, subject=subject[:200], detail=detail
     )
@@ -71,7 +73,9 @@ def program_create(
         program.full_clean()
     except ValidationError as exc:
         field_name, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(" ".join(messages), field=None if field_name == "__all__" else field_name) from exc
+        raise DomainError(
+            " ".join(messages), field=None if field_name == "__all__" else field_name
+        ) from exc
     program.save()
     Participant.objects.create(
         user=created_by,
@@ -97,7 +101,9 @@ def program_update(*, program: Program, actor: User, **values: Any) -> Program:
         program.full_clean()
     except ValidationError as exc:
         field_name, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(" ".join(messages), field=None if field_name == "__all__" else field_name) from exc
+        raise DomainError(
+            " ".join(messages), field=None if field_name == "__all__" else field_name
+        ) from exc
     program.save()
     if changed:
         _audit(
@@ -118,7 +124,9 @@ def _normalise_email(email: str) -> str:
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise DomainError(f"{email or 'An empty value'} is not an email address.", field="email") from exc
+        raise DomainError(
+            f"{email or 'An empty value'} is not an email address.", field="email"
+        ) from exc
     return email
 
 
@@ -184,7 +192,8 @@ def invitation_create(
     except IntegrityError as exc:
         # Two admins inviting the same person at once: the partial unique index decides.
         raise DomainError(
-            f"{email} already has a pending invitation as {Role(role).label.lower()}.", field="email"
+            f"{email} already has a pending invitation as {Role(role).label.lower()}.",
+            field="email",
         ) from exc
     _audit(program=program, actor=invited_by, action="invitation.create", subject=email, role=role)
     _tell_existing_user(invitation)
@@ -197,11 +206,18 @@ def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
     """Send a fresh link with a fresh expiry; earlier links stop working."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != Invitation.Status.PENDING:
-        raise DomainError(f"This invitation is {invitation.get_status_display().lower()}; only pending ones can be sent again.")
+        raise DomainError(
+            f"This invitation is {invitation.get_status_display().lower()}; only pending ones can be sent again."
+        )
     invitation.nonce = secrets.token_hex(16)
     invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
     invitation.save(update_fields=["nonce", "expires_at", "updated_at"])
-    _audit(program=invitation.program, actor=actor, action="invitation.resend", subject=invitation.email)
+    _audit(
+        program=invitation.program,
+        actor=actor,
+        action="invitation.resend",
+        subject=invitation.email,
+    )
     _send_invitation_on_commit(invitation)
     return invitation
 
@@ -215,7 +231,12 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
     invitation.status = Invitation.Status.REVOKED
     invitation.nonce = secrets.token_hex(16)
     invitation.save(update_fields=["status", "nonce", "updated_at"])
-    _audit(program=invitation.program, actor=actor, action="invitation.revoke", subject=invitation.email)
+    _audit(
+        program=invitation.program,
+        actor=actor,
+        action="invitation.revoke",
+        subject=invitation.email,
+    )
     return invitation
 
 
@@ -304,7 +325,9 @@ _ROLE_WORDS = {
 def _decode_csv(upload: IO[bytes]) -> str:
     raw = upload.read(settings.CSV_IMPORT_MAX_BYTES + 1)
     if len(raw) > settings.CSV_IMPORT_MAX_BYTES:
-        raise CsvImportError([(0, f"the file is larger than {settings.CSV_IMPORT_MAX_BYTES // 1024} KB.")])
+        raise CsvImportError(
+            [(0, f"the file is larger than {settings.CSV_IMPORT_MAX_BYTES // 1024} KB.")]
+        )
     if b"\x00" in raw:
         raise CsvImportError([(0, "this is not a CSV text file.")])
     try:
@@ -335,10 +358,14 @@ def _parse_rows(text: str) -> tuple[list[tuple[int, str, str, str]], list[tuple[
             if not rows and not errors and tuple(c.lower() for c in cells[:3]) == _HEADER:
                 continue  # the header line
             if len(rows) + len(errors) >= settings.CSV_IMPORT_MAX_ROWS:
-                errors.append((line, f"a file may hold at most {settings.CSV_IMPORT_MAX_ROWS} people."))
+                errors.append(
+                    (line, f"a file may hold at most {settings.CSV_IMPORT_MAX_ROWS} people.")
+                )
                 break
             if len(cells) != 3:
-                errors.append((line, f"expected 3 columns (name, email, role), found {len(cells)}."))
+                errors.append(
+                    (line, f"expected 3 columns (name, email, role), found {len(cells)}.")
+                )
                 continue
             name, email, role_word = cells
             problems = []
@@ -353,7 +380,9 @@ def _parse_rows(text: str) -> tuple[list[tuple[int, str, str, str]], list[tuple[
                 problems.append(f"{email or 'the email'} is not an email address")
             role = _ROLE_WORDS.get(role_word.lower())
             if role is None:
-                problems.append(f"{role_word or 'the role'} is not a role (use mentor, mentee or admin)")
+                problems.append(
+                    f"{role_word or 'the role'} is not a role (use mentor, mentee or admin)"
+                )
             if problems:
                 errors.append((line, "; ".join(problems) + "."))
                 continue
@@ -368,7 +397,9 @@ def _parse_rows(text: str) -> tuple[list[tuple[int, str, str, str]], list[tuple[
     return rows, errors
 
 
-def invitations_import_csv(*, program: Program, invited_by: User, upload: IO[bytes]) -> CsvImportResult:
+def invitations_import_csv(
+    *, program: Program, invited_by: User, upload: IO[bytes]
+) -> CsvImportResult:
     """Invite everyone in a CSV of name, email, role: all of it, or none of it."""
     rows, errors = _parse_rows(_decode_csv(upload))
     if errors:
@@ -404,15 +435,21 @@ def invitations_import_csv(*, program: Program, invited_by: User, upload: IO[byt
 def participant_apply(*, program: Program, user: User, role: str) -> Participant:
     """Ask to join an open program as mentor or mentee; its admins approve or decline."""
     if not program.enrollment_open:
-        raise DomainError(f"{program.name} is not open for applications; ask its admins for an invitation.")
+        raise DomainError(
+            f"{program.name} is not open for applications; ask its admins for an invitation."
+        )
     if role not in (Role.MENTOR, Role.MENTEE):
         raise DomainError("Apply as a mentor or as a mentee.", field="role")
     participant = (
-        Participant.objects.select_for_update().filter(user=user, program=program, role=role).first()
+        Participant.objects.select_for_update()
+        .filter(user=user, program=program, role=role)
+        .first()
     )
     if participant is not None:
         if participant.status == Participant.Status.ACTIVE:
-            raise DomainError(f"You are already a {participant.get_role_display().lower()} in {program.name}.")
+            raise DomainError(
+                f"You are already a {participant.get_role_display().lower()} in {program.name}."
+            )
         if participant.status == Participant.Status.APPLIED:
             raise DomainError("Your application is waiting for the program's admins.")
         participant.status = Participant.Status.APPLIED
@@ -445,7 +482,9 @@ def participant_add(*, program: Program, user: User, role: str, actor: User) -> 
     )
     if not created:
         if participant.status == Participant.Status.ACTIVE:
-            raise DomainError(f"{user.email} is already a {participant.get_role_display().lower()} here.")
+            raise DomainError(
+                f"{user.email} is already a {participant.get_role_display().lower()} here."
+            )
         participant.status = Participant.Status.ACTIVE
         participant.joined_at = now
         participant.withdrawn_at = None
@@ -467,12 +506,20 @@ def participant_approve(*, participant: Participant, actor: User) -> Participant
     """Accept an application: the person becomes an active participant."""
     participant = _lock_participant(participant)
     if participant.status != Participant.Status.APPLIED:
-        raise DomainError(f"Only applications can be approved; this one is {participant.get_status_display().lower()}.")
+        raise DomainError(
+            f"Only applications can be approved; this one is {participant.get_status_display().lower()}."
+        )
     participant.status = Participant.Status.ACTIVE
     participant.joined_at = timezone.now()
     participant.save(update_fields=["status", "joined_at", "updated_at"])
     program = participant.program
-    _audit(program=program, actor=actor, action="participant.approve", subject=participant.user.email, role=participant.role)
+    _audit(
+        program=program,
+        actor=actor,
+        action="participant.approve",
+        subject=participant.user.email,
+        role=participant.role,
+    )
     notify(
         recipient=participant.user,
         kind=Notification.Kind.APPROVAL,
@@ -487,11 +534,19 @@ def participant_decline(*, participant: Participant, actor: User, reason: str = 
     """Turn an application down, telling the person."""
     participant = _lock_participant(participant)
     if participant.status != Participant.Status.APPLIED:
-        raise DomainError(f"Only applications can be declined; this one is {participant.get_status_display().lower()}.")
+        raise DomainError(
+            f"Only applications can be declined; this one is {participant.get_status_display().lower()}."
+        )
     participant.status = Participant.Status.DECLINED
     participant.save(update_fields=["status", "updated_at"])
     program = participant.program
-    _audit(program=program, actor=actor, action="participant.decline", subject=participant.user.email, role=participant.role)
+    _audit(
+        program=program,
+        actor=actor,
+        action="participant.decline",
+        subject=participant.user.email,
+        role=participant.role,
+    )
     notify(
         recipient=participant.user,
         kind=Notification.Kind.APPROVAL,
@@ -509,7 +564,9 @@ def participant_withdraw(*, participant: Participant, actor: User) -> Participan
     if participant.status == Participant.Status.WITHDRAWN:
         raise DomainError("This person has been withdrawn already.")
     if participant.status != Participant.Status.ACTIVE:
-        raise DomainError(f"Only active participants can be withdrawn; this one is {participant.get_status_display().lower()}.")
+        raise DomainError(
+            f"Only active participants can be withdrawn; this one is {participant.get_status_display().lower()}."
+        )
     program = participant.program
     if participant.role == Role.ADMIN:
         other_admins = (
@@ -522,7 +579,13 @@ def participant_withdraw(*, participant: Participant, actor: User) -> Participan
     participant.status = Participant.Status.WITHDRAWN
     participant.withdrawn_at = timezone.now()
     participant.save(update_fields=["status", "withdrawn_at", "updated_at"])
-    _audit(program=program, actor=actor, action="participant.withdraw", subject=participant.user.email, role=participant.role)
+    _audit(
+        program=program,
+        actor=actor,
+        action="participant.withdraw",
+        subject=participant.user.email,
+        role=participant.role,
+    )
     if participant.user_id != actor.pk:
         notify(
             recipient=participant.user,

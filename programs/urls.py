@@ -16,10 +16,21 @@ urlpatterns = [
     path("<slug:slug>/manage/invite/", views.program_invite, name="invite"),
     path("<slug:slug>/manage/import/", views.program_import, name="import"),
     path("<slug:slug>/manage/audit/", views.program_audit, name="audit"),
-    path("<slug:slug>/manage/participants/<int:pk>/approve/", views.participant_approve, name="approve"),
-    path("<slug:slug>/manage/participants/<int:pk>/decline/", views.participant_decline, name="decline"),
-    path("<slug:slug>/manage/participants/<int:pk>/withdraw/", views.participant_withdraw, name="withdraw"),
+    path(
+        "<slug:slug>/manage/participants/<int:pk>/approve/",
+        views.participant_approve,
+        name="approve",
+    ),
+    path(
+        "<slug:slug>/manage/participants/<int:pk>/decline/",
+        views.participant_decline,
+        name="decline",
+    ),
+    path(
+        "<slug:slug>/manage/participants/<int:pk>/withdraw/",
+        views.participant_withdraw,
+        name="withdraw",
+    ),
     path("<slug:slug>/manage/invitations/<int:pk>/revoke/", views.invitation_revoke, name="revoke"),
     path("<slug:slug>/manage/invitations/<int:pk>/resend/", views.invitation_resend, name="resend"),
 ]
-

@@ -55,7 +55,11 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_user(request.user, slug)
     membership = selectors.membership_for_user(user=request.user, program=program)
     counts = selectors.program_role_counts(program=program)
-    applied_roles = {p.role for p in membership.participations if p.status in (Participant.Status.ACTIVE, Participant.Status.APPLIED)}
+    applied_roles = {
+        p.role
+        for p in membership.participations
+        if p.status in (Participant.Status.ACTIVE, Participant.Status.APPLIED)
+    }
     return render(
         request,
         "programs/detail.html",
@@ -64,7 +68,9 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "membership": membership,
             "active_mentors": counts["mentor"].get(Participant.Status.ACTIVE, 0),
             "active_mentees": counts["mentee"].get(Participant.Status.ACTIVE, 0),
-            "apply_form": ApplyForm() if program.enrollment_open and len(applied_roles) < 2 else None,
+            "apply_form": ApplyForm()
+            if program.enrollment_open and len(applied_roles) < 2
+            else None,
         },
     )
 
@@ -98,7 +104,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "programs/invitation_invalid.html", status=404)
     if not request.user.is_authenticated:
         if not found.is_usable:
-            return render(request, "programs/invitation_invalid.html", {"invitation": found}, status=410)
+            return render(
+                request, "programs/invitation_invalid.html", {"invitation": found}, status=410
+            )
         # The link reached this inbox: allauth may treat the address as verified at signup.
         from allauth.account.adapter import get_adapter
 
@@ -121,8 +129,12 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 f"Welcome to {participant.program.name}: you are in as {participant.get_role_display().lower()}.",
             )
             return redirect(participant.program)
-    can_accept = found.is_usable and services.user_can_accept_invitation(user=request.user, invitation=found)
-    return render(request, "programs/invitation.html", {"invitation": found, "can_accept": can_accept})
+    can_accept = found.is_usable and services.user_can_accept_invitation(
+        user=request.user, invitation=found
+    )
+    return render(
+        request, "programs/invitation.html", {"invitation": found, "can_accept": can_accept}
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -163,7 +175,9 @@ def program_manage(request: HttpRequest, slug: str) -> HttpResponse:
         query=cleaned.get("q", ""),
     )
     page = Paginator(participants, 50).get_page(request.GET.get("page"))
-    applications = selectors.participant_list_for_admin(program=program, status=Participant.Status.APPLIED)
+    applications = selectors.participant_list_for_admin(
+        program=program, status=Participant.Status.APPLIED
+    )
     return render(
         request,
         "programs/manage.html",
@@ -211,7 +225,8 @@ def program_invite(request: HttpRequest, slug: str) -> HttpResponse:
             form_add_domain_error(form, exc)
         else:
             messages.success(
-                request, f"Invitation sent to {invitation.email} as {invitation.get_role_display().lower()}."
+                request,
+                f"Invitation sent to {invitation.email} as {invitation.get_role_display().lower()}.",
             )
             return redirect("programs:manage", slug=program.slug)
     return render(request, "programs/invite.html", {"program": program, "form": form})
@@ -228,14 +243,18 @@ def program_import(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except services.CsvImportError as exc:
             csv_errors = exc.errors
-            form.add_error("file", "Nothing was imported: fix the lines below and upload the file again.")
+            form.add_error(
+                "file", "Nothing was imported: fix the lines below and upload the file again."
+            )
         else:
             messages.success(request, f"{len(result.invited)} invitations sent.")
             for skipped in result.skipped[:20]:
                 messages.info(request, f"Skipped {skipped}")
             return redirect("programs:manage", slug=program.slug)
     return render(
-        request, "programs/import.html", {"program": program, "form": form, "csv_errors": csv_errors}
+        request,
+        "programs/import.html",
+        {"program": program, "form": form, "csv_errors": csv_errors},
     )
 
 
@@ -246,7 +265,9 @@ def _admin_action(request: HttpRequest, slug: str, pk: int, action: str) -> Http
     try:
         if action == "approve":
             services.participant_approve(participant=participant, actor=request.user)
-            messages.success(request, f"{name} is now an active {participant.get_role_display().lower()}.")
+            messages.success(
+                request, f"{name} is now an active {participant.get_role_display().lower()}."
+            )
         elif action == "decline":
             form = DeclineForm(request.POST)
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -254,7 +275,9 @@ def _admin_action(request: HttpRequest, slug: str, pk: int, action: str) -> Http
             messages.success(request, f"{name}'s application is declined.")
         else:
             services.participant_withdraw(participant=participant, actor=request.user)
-            messages.success(request, f"{name} is withdrawn as {participant.get_role_display().lower()}.")
+            messages.success(
+                request, f"{name} is withdrawn as {participant.get_role_display().lower()}."
+            )
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("programs:manage", slug=program.slug)
@@ -303,7 +326,7 @@ def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def program_audit(request: HttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_admin(request.user, slug)
-    page = Paginator(selectors.audit_list_for_admin(program=program), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.audit_list_for_admin(program=program), 50).get_page(
+        request.GET.get("page")
+    )
     return render(request, "programs/audit.html", {"program": program, "page": page})
-
-

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from programs.models import Participant, Program, Role
-from tests.factories import ParticipantFactory, ProgramFactory, UserFactory
+from tests.factories import ParticipantFactory, ProgramFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -40,7 +40,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def _port_open(url: str, default_port: int) -> bool:
     parsed = urlparse(url)
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=2):
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=2
+        ):
             return True
     except OSError:
         return False
@@ -60,7 +62,10 @@ def redis_url() -> str:
 
 @pytest.fixture
 def chromium_path() -> str:
-    require(shutil.which(CHROMIUM) is not None or os.path.exists(CHROMIUM), f"{CHROMIUM} is not installed")
+    require(
+        shutil.which(CHROMIUM) is not None or os.path.exists(CHROMIUM),
+        f"{CHROMIUM} is not installed",
+    )
     return CHROMIUM
 
 

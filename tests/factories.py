@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 
 import factory
 from allauth.account.models import EmailAddress
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from notifications.models import Notification
-from programs.models import Invitation, Organization, Participant, Program, Role
+from programs.models import AuditEntry, Invitation, Organization, Participant, Program, Role
 
 TEST_PASSWORD = "correct horse battery staple"
 
@@ -49,7 +49,7 @@ class ProgramFactory(factory.django.DjangoModelFactory):
     organization = factory.SubFactory(OrganizationFactory)
     name = factory.Sequence(lambda n: f"Program {n}")
     slug = factory.Sequence(lambda n: f"program-{n}")
-    starts_on = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=30))
 
 
 class ParticipantFactory(factory.django.DjangoModelFactory):
@@ -81,3 +81,12 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     recipient = factory.SubFactory(UserFactory)
     kind = Notification.Kind.GENERAL
     title = factory.Sequence(lambda n: f"Notification {n}")
+
+
+class AuditEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AuditEntry
+
+    program = factory.SubFactory(ProgramFactory)
+    action = "participant.withdraw"
+    subject = factory.Sequence(lambda n: f"person{n}@example.org")

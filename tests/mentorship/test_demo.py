@@ -30,10 +30,18 @@ def demo(db):
 
 def _snapshot() -> dict[str, list]:
     return {
-        "users": list(User.objects.order_by("pk").values_list("pk", "email", "password", "full_name", "time_zone")),
+        "users": list(
+            User.objects.order_by("pk").values_list(
+                "pk", "email", "password", "full_name", "time_zone"
+            )
+        ),
         "programs": list(Program.objects.order_by("pk").values_list("pk", "slug", "updated_at")),
-        "participants": list(Participant.objects.order_by("pk").values_list("pk", "status", "updated_at")),
-        "invitations": list(Invitation.objects.order_by("pk").values_list("pk", "nonce", "updated_at")),
+        "participants": list(
+            Participant.objects.order_by("pk").values_list("pk", "status", "updated_at")
+        ),
+        "invitations": list(
+            Invitation.objects.order_by("pk").values_list("pk", "nonce", "updated_at")
+        ),
         "notifications": list(Notification.objects.order_by("pk").values_list("pk", "title")),
         "audit": list(AuditEntry.objects.order_by("pk").values_list("pk")),
     }
@@ -43,9 +51,17 @@ def test_seed_demo_creates_the_documented_accounts(demo):
     assert User.objects.filter(email__in=DEMO_ACCOUNTS).count() == 3
     demo_program = Program.objects.get(slug="demo")
     assert demo_program.organization.name == "Demo Org"
-    assert Participant.objects.filter(program=demo_program, role="mentor", status="active").count() == 20
-    assert Participant.objects.filter(program=demo_program, role="mentee", status="active").count() == 40
-    assert Participant.objects.filter(program=demo_program, role="admin", user__email="admin@example.com").exists()
+    assert (
+        Participant.objects.filter(program=demo_program, role="mentor", status="active").count()
+        == 20
+    )
+    assert (
+        Participant.objects.filter(program=demo_program, role="mentee", status="active").count()
+        == 40
+    )
+    assert Participant.objects.filter(
+        program=demo_program, role="admin", user__email="admin@example.com"
+    ).exists()
     assert len(set(User.objects.values_list("time_zone", flat=True))) > 10
     assert len(set(User.objects.values_list("department", flat=True))) > 5
     assert Client().login(email="mentee20@example.com", password="twoway-demo")
@@ -78,7 +94,9 @@ def _crawl(client: Client, start: str, limit: int = 250) -> dict[str, int]:
         response = client.get(url)
         seen[url] = response.status_code
         if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
-            queue.extend(link for link in _internal_links(url, response.content.decode()) if link not in seen)
+            queue.extend(
+                link for link in _internal_links(url, response.content.decode()) if link not in seen
+            )
     return seen
 
 
@@ -105,7 +123,13 @@ def test_every_page_a_demo_account_reaches_answers(demo, email):
 
 def test_public_pages_are_public(demo):
     client = Client()
-    for url in ("/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/healthz"):
+    for url in (
+        "/",
+        "/accounts/login/",
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/healthz",
+    ):
         assert client.get(url).status_code == 200, url
 
 

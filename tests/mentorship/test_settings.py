@@ -12,10 +12,19 @@ GOOD_KEY = "v3ry-l0ng-and-rand0m-s3cret-key-for-the-deploy-check-2026-xyz-QWERTY
 
 
 def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"PYTEST_VERSION", "DJANGO_ENV", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTEST_VERSION", "DJANGO_ENV", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+    }
     clean.update(env)
     return subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -45,8 +54,13 @@ def test_unknown_environment_name_fails_loudly():
 
 def test_production_passes_check_deploy_without_warnings():
     result = _run(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DJANGO_ENV="production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="twoway.example.com",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_ENV="production",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="twoway.example.com",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
@@ -56,19 +70,29 @@ def test_secret_key_may_come_from_a_file(tmp_path):
     secret = tmp_path / "secret_key"
     secret.write_text(GOOD_KEY + "\n")
     result = _run(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DJANGO_ENV="production", SECRET_KEY_FILE=str(secret), ALLOWED_HOSTS="twoway.example.com",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_ENV="production",
+        SECRET_KEY_FILE=str(secret),
+        ALLOWED_HOSTS="twoway.example.com",
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_development_defaults_use_sqlite_in_var_and_the_filesystem_broker():
     result = _run(
-        "shell", "-c",
+        "shell",
+        "-c",
         "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.EMAIL_BACKEND)",
-        DATABASE_URL="", REDIS_URL="", TWOWAY_VAR_DIR=str(ROOT / "var"),
+        DATABASE_URL="",
+        REDIS_URL="",
+        TWOWAY_VAR_DIR=str(ROOT / "var"),
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1].split() == [
-        "django.db.backends.sqlite3", "filesystem://", "notifications.mail_backends.ConsoleAndFileBackend",
+        "django.db.backends.sqlite3",
+        "filesystem://",
+        "notifications.mail_backends.ConsoleAndFileBackend",
     ]

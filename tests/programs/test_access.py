@@ -10,7 +10,13 @@ from tests.factories import InvitationFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
-MANAGE_PAGES = ["programs:manage", "programs:settings", "programs:invite", "programs:import", "programs:audit"]
+MANAGE_PAGES = [
+    "programs:manage",
+    "programs:settings",
+    "programs:invite",
+    "programs:import",
+    "programs:audit",
+]
 
 
 @pytest.mark.parametrize("name", MANAGE_PAGES)
@@ -31,7 +37,9 @@ def test_admin_of_another_program_sees_nothing_of_this_one(client, program, outs
     assert client.get(reverse(name, args=[program.slug])).status_code == 404
 
 
-def test_admin_of_another_program_cannot_act_on_this_ones_people(client, program, mentee, outsider, other_program):
+def test_admin_of_another_program_cannot_act_on_this_ones_people(
+    client, program, mentee, outsider, other_program
+):
     """Using their own program's slug with this program's participant id finds nothing."""
     participant = Participant.objects.get(user=mentee, program=program)
     client.force_login(outsider)
@@ -42,10 +50,17 @@ def test_admin_of_another_program_cannot_act_on_this_ones_people(client, program
     assert participant.status == Participant.Status.ACTIVE
 
 
-def test_admin_of_another_program_cannot_revoke_this_ones_invitations(client, program, outsider, other_program):
+def test_admin_of_another_program_cannot_revoke_this_ones_invitations(
+    client, program, outsider, other_program
+):
     invitation = InvitationFactory(program=program)
     client.force_login(outsider)
-    assert client.post(reverse("programs:revoke", args=[other_program.slug, invitation.pk])).status_code == 404
+    assert (
+        client.post(
+            reverse("programs:revoke", args=[other_program.slug, invitation.pk])
+        ).status_code
+        == 404
+    )
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.PENDING
 
@@ -53,7 +68,10 @@ def test_admin_of_another_program_cannot_revoke_this_ones_invitations(client, pr
 def test_mentee_cannot_withdraw_others(client, program, mentee, mentor):
     participant = Participant.objects.get(user=mentor, program=program)
     client.force_login(mentee)
-    assert client.post(reverse("programs:withdraw", args=[program.slug, participant.pk])).status_code == 403
+    assert (
+        client.post(reverse("programs:withdraw", args=[program.slug, participant.pk])).status_code
+        == 403
+    )
     participant.refresh_from_db()
     assert participant.status == Participant.Status.ACTIVE
 

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
+import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
 from programs.models import AuditEntry, Invitation, Role
-import pytest
 
 pytestmark = pytest.mark.django_db
 
@@ -18,45 +18,58 @@ def _upload(client, program, content: bytes, name: str = "people.csv"):
     )
 
 
-def test_good_file_invites_everyone(client, program, admin_user, django_capture_on_commit_callbacks):
+def test_good_file_invites_everyone(
+    client, program, admin_user, django_capture_on_commit_callbacks
+):
     client.force_login(admin_user)
     content = (
-        "name,email,role\n"
-        "Ana Souza,ana@example.org,mentee\n"
-        "Ben Okoro,BEN@example.org,Mentor\n"
-        "\n"
-        "Cleo Park,cleo@example.org,admin\n"
-    ).encode()
+        b"name,email,role\n"
+        b"Ana Souza,ana@example.org,mentee\n"
+        b"Ben Okoro,BEN@example.org,Mentor\n"
+        b"\n"
+        b"Cleo Park,cleo@example.org,admin\n"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = _upload(client, program, content)
     assert response.status_code == 302
-    invitations = {(i.email, i.role, i.full_name) for i in Invitation.objects.filter(program=program)}
+    invitations = {
+        (i.email, i.role, i.full_name) for i in Invitation.objects.filter(program=program)
+    }
     assert invitations == {
         ("ana@example.org", Role.MENTEE, "Ana Souza"),
         ("ben@example.org", Role.MENTOR, "Ben Okoro"),
         ("cleo@example.org", Role.ADMIN, "Cleo Park"),
     }
-    assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.org", "ben@example.org", "cleo@example.org"]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "ana@example.org",
+        "ben@example.org",
+        "cleo@example.org",
+    ]
     assert AuditEntry.objects.filter(program=program, action="invitation.import").exists()
 
 
 def test_semicolons_no_header_and_excel_bom_are_read(client, program, admin_user):
     client.force_login(admin_user)
-    content = "\ufeffDara Ní Bhriain;dara@example.org;mentee\r\nEl Kim;el@example.org;mentor\r\n".encode()
+    content = (
+        "\ufeffDara Ní Bhriain;dara@example.org;mentee\r\nEl Kim;el@example.org;mentor\r\n".encode()
+    )
     assert _upload(client, program, content).status_code == 302
-    assert set(Invitation.objects.values_list("full_name", flat=True)) == {"Dara Ní Bhriain", "El Kim"}
+    assert set(Invitation.objects.values_list("full_name", flat=True)) == {
+        "Dara Ní Bhriain",
+        "El Kim",
+    }
 
 
 def test_bad_rows_are_reported_by_line_and_nothing_is_imported(client, program, admin_user):
     client.force_login(admin_user)
     content = (
-        "name,email,role\n"
-        "Good Person,good@example.org,mentee\n"
-        "No Email,,mentee\n"
-        "Bad Role,badrole@example.org,boss\n"
-        "Too,many,columns,here\n"
-        "Good Person Again,good@example.org,mentee\n"
-    ).encode()
+        b"name,email,role\n"
+        b"Good Person,good@example.org,mentee\n"
+        b"No Email,,mentee\n"
+        b"Bad Role,badrole@example.org,boss\n"
+        b"Too,many,columns,here\n"
+        b"Good Person Again,good@example.org,mentee\n"
+    )
     response = _upload(client, program, content)
     assert response.status_code == 200
     errors = dict(response.context["csv_errors"])
@@ -130,5 +143,7 @@ def test_a_failure_half_way_leaves_nothing(program, admin_user, monkeypatch):
     monkeypatch.setattr(services, "invitation_create", flaky)
     content = b"A,a@example.org,mentee\nB,b@example.org,mentee\nC,c@example.org,mentee\n"
     with pytest.raises(RuntimeError):
-        services.invitations_import_csv(program=program, invited_by=admin_user, upload=io.BytesIO(content))
+        services.invitations_import_csv(
+            program=program, invited_by=admin_user, upload=io.BytesIO(content)
+        )
     assert not Invitation.objects.exists()

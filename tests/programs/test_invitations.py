@@ -29,7 +29,9 @@ def _link_from_email() -> str:
     return link.split("testserver", 1)[-1].replace("http://127.0.0.1:8000", "")
 
 
-def test_invite_sign_up_and_become_participant(client, program, admin_user, django_capture_on_commit_callbacks):
+def test_invite_sign_up_and_become_participant(
+    client, program, admin_user, django_capture_on_commit_callbacks
+):
     client.force_login(admin_user)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -78,7 +80,9 @@ def test_invite_sign_up_and_become_participant(client, program, admin_user, djan
 
 
 def test_existing_user_logs_in_then_accepts(client, program, admin_user, mentee):
-    invitation = invitation_create(program=program, invited_by=admin_user, email=mentee.email, role=Role.MENTOR)
+    invitation = invitation_create(
+        program=program, invited_by=admin_user, email=mentee.email, role=Role.MENTOR
+    )
     link = reverse("programs:invitation", args=[invitation_token(invitation)])
     response = client.get(link)
     assert response.status_code == 302
@@ -92,15 +96,21 @@ def test_existing_user_logs_in_then_accepts(client, program, admin_user, mentee)
     assert "Accept the invitation" in page.content.decode()
     response = client.post(link)
     assert response.status_code == 302
-    assert Participant.objects.filter(user=mentee, program=program, role=Role.MENTOR, status="active").exists()
+    assert Participant.objects.filter(
+        user=mentee, program=program, role=Role.MENTOR, status="active"
+    ).exists()
     # Single use: the same link cannot be accepted again.
     again = client.post(link, follow=True)
     assert "used already" in again.content.decode()
     assert Participant.objects.filter(user=mentee, program=program, role=Role.MENTOR).count() == 1
 
 
-def test_invitation_refuses_someone_logged_in_with_another_address(client, program, admin_user, outsider):
-    invitation = InvitationFactory(program=program, email="someone.else@example.org", invited_by=admin_user)
+def test_invitation_refuses_someone_logged_in_with_another_address(
+    client, program, admin_user, outsider
+):
+    invitation = InvitationFactory(
+        program=program, email="someone.else@example.org", invited_by=admin_user
+    )
     client.force_login(outsider)
     link = reverse("programs:invitation", args=[invitation_token(invitation)])
     page = client.get(link)
@@ -114,7 +124,10 @@ def test_invitation_refuses_someone_logged_in_with_another_address(client, progr
 def test_expired_invitation_is_refused(program, admin_user):
     user = UserFactory(email="late@example.org")
     invitation = InvitationFactory(program=program, email=user.email)
-    with time_machine.travel(timezone.now() + timedelta(days=15)), pytest.raises(DomainError, match="expired"):
+    with (
+        time_machine.travel(timezone.now() + timedelta(days=15)),
+        pytest.raises(DomainError, match="expired"),
+    ):
         invitation_accept(invitation=invitation, user=user)
     assert not Participant.objects.filter(user=user).exists()
 
@@ -138,10 +151,15 @@ def test_resend_voids_the_old_link(client, program, admin_user):
     invitation.refresh_from_db()
     assert client.get(old_link).status_code == 404
     client.logout()
-    assert client.get(reverse("programs:invitation", args=[invitation_token(invitation)])).status_code == 302
+    assert (
+        client.get(reverse("programs:invitation", args=[invitation_token(invitation)])).status_code
+        == 302
+    )
 
 
-def test_invite_refuses_an_existing_participant_with_message_next_to_field(client, program, admin_user, mentee):
+def test_invite_refuses_an_existing_participant_with_message_next_to_field(
+    client, program, admin_user, mentee
+):
     client.force_login(admin_user)
     response = client.post(
         reverse("programs:invite", args=[program.slug]), {"email": mentee.email, "role": "mentee"}
@@ -152,15 +170,21 @@ def test_invite_refuses_an_existing_participant_with_message_next_to_field(clien
 
 
 def test_invite_refuses_a_second_pending_invitation(program, admin_user):
-    invitation_create(program=program, invited_by=admin_user, email="dup@example.org", role=Role.MENTEE)
+    invitation_create(
+        program=program, invited_by=admin_user, email="dup@example.org", role=Role.MENTEE
+    )
     with pytest.raises(DomainError, match="pending invitation"):
-        invitation_create(program=program, invited_by=admin_user, email="DUP@example.org", role=Role.MENTEE)
+        invitation_create(
+            program=program, invited_by=admin_user, email="DUP@example.org", role=Role.MENTEE
+        )
     assert Invitation.objects.count() == 1
 
 
 def test_invite_refuses_a_bad_email(client, program, admin_user):
     client.force_login(admin_user)
-    response = client.post(reverse("programs:invite", args=[program.slug]), {"email": "not-an-email", "role": "mentee"})
+    response = client.post(
+        reverse("programs:invite", args=[program.slug]), {"email": "not-an-email", "role": "mentee"}
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["email"]
     assert not Invitation.objects.exists()

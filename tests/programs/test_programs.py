@@ -35,7 +35,9 @@ def test_admin_creates_a_program_and_becomes_its_admin(client, program, admin_us
     assert response.status_code == 302, response.context["form"].errors
     created = Program.objects.get(slug="spring-cohort")
     assert created.kind == Program.Kind.GROUP
-    assert Participant.objects.filter(program=created, user=admin_user, role=Role.ADMIN, status="active").exists()
+    assert Participant.objects.filter(
+        program=created, user=admin_user, role=Role.ADMIN, status="active"
+    ).exists()
 
 
 def test_program_refuses_to_end_before_it_starts(client, program, admin_user):
@@ -89,10 +91,19 @@ def test_slug_must_be_unique_and_not_reserved(client, program, admin_user):
     for slug, message in (("pathways", "Another program uses"), ("new", "reserved")):
         response = client.post(
             reverse("programs:create"),
-            {"organization": program.organization.pk, "name": "X", "slug": slug, "kind": "peer",
-             "starts_on": "2027-01-01", "matching_mode": "mentee_chooses", "checkin_cadence_months": 3,
-             "request_expiry_days": 14, "max_pending_requests_per_mentee": 3, "max_mentors_per_mentee": 3,
-             "relationship_length_months": 6},
+            {
+                "organization": program.organization.pk,
+                "name": "X",
+                "slug": slug,
+                "kind": "peer",
+                "starts_on": "2027-01-01",
+                "matching_mode": "mentee_chooses",
+                "checkin_cadence_months": 3,
+                "request_expiry_days": 14,
+                "max_pending_requests_per_mentee": 3,
+                "max_mentors_per_mentee": 3,
+                "relationship_length_months": 6,
+            },
         )
         assert message in str(response.context["form"].errors["slug"])
 
@@ -100,7 +111,9 @@ def test_slug_must_be_unique_and_not_reserved(client, program, admin_user):
 def test_apply_to_open_program_and_admin_approves(client, program, admin_user, outsider):
     program.enrollment_open = True
     program.save()
-    applicant = ParticipantFactory(program=ParticipantFactory(program__organization=program.organization).program).user
+    applicant = ParticipantFactory(
+        program=ParticipantFactory(program__organization=program.organization).program
+    ).user
     client.force_login(applicant)
     response = client.post(reverse("programs:apply", args=[program.slug]), {"role": "mentee"})
     assert response.status_code == 302
@@ -124,7 +137,10 @@ def test_admin_declines_an_application(client, program, admin_user):
     applicant = ParticipantFactory(program__organization=program.organization).user
     participant = participant_apply(program=program, user=applicant, role=Role.MENTOR)
     client.force_login(admin_user)
-    client.post(reverse("programs:decline", args=[program.slug, participant.pk]), {"reason": "Full this term."})
+    client.post(
+        reverse("programs:decline", args=[program.slug, participant.pk]),
+        {"reason": "Full this term."},
+    )
     participant.refresh_from_db()
     assert participant.status == Participant.Status.DECLINED
     note = applicant.notifications.get(kind="approval")
@@ -155,7 +171,9 @@ def test_apply_refused_as_admin(program, mentee):
 def test_approve_refuses_someone_who_did_not_apply(client, program, admin_user, mentee):
     participant = Participant.objects.get(user=mentee, program=program)
     client.force_login(admin_user)
-    response = client.post(reverse("programs:approve", args=[program.slug, participant.pk]), follow=True)
+    response = client.post(
+        reverse("programs:approve", args=[program.slug, participant.pk]), follow=True
+    )
     assert "Only applications can be approved" in response.content.decode()
 
 

@@ -100,7 +100,9 @@ class Command(BaseCommand):
             )
         )
 
-    def _user(self, email: str, full_name: str, time_zone: str, department: str, job_title: str) -> tuple[User, bool]:
+    def _user(
+        self, email: str, full_name: str, time_zone: str, department: str, job_title: str
+    ) -> tuple[User, bool]:
         user = User.objects.filter(email=email).first()
         if user is not None:
             return user, False
@@ -124,9 +126,13 @@ class Command(BaseCommand):
 
     def _seed(self) -> int:
         created = 0
-        admin, new = self._user("admin@example.com", "Alex Morgan", "Europe/London", "People", "Mentoring Program Lead")
+        admin, new = self._user(
+            "admin@example.com", "Alex Morgan", "Europe/London", "People", "Mentoring Program Lead"
+        )
         created += new
-        organization, _ = Organization.objects.get_or_create(slug="demo-org", defaults={"name": "Demo Org"})
+        organization, _ = Organization.objects.get_or_create(
+            slug="demo-org", defaults={"name": "Demo Org"}
+        )
 
         program = Program.objects.filter(slug="demo").first()
         if program is None:
@@ -177,8 +183,12 @@ class Command(BaseCommand):
             for user in mentees[10:12]:
                 participant_apply(program=circle, user=user, role=Role.MENTEE)
             if not Invitation.objects.filter(program=circle, email=mentees[0].email).exists():
-                invitation_create(program=circle, invited_by=admin, email=mentees[0].email, role=Role.MENTEE)
-            if not Notification.objects.filter(recipient=mentees[0], kind=Notification.Kind.GENERAL).exists():
+                invitation_create(
+                    program=circle, invited_by=admin, email=mentees[0].email, role=Role.MENTEE
+                )
+            if not Notification.objects.filter(
+                recipient=mentees[0], kind=Notification.Kind.GENERAL
+            ).exists():
                 notify(
                     recipient=mentees[0],
                     kind=Notification.Kind.GENERAL,

@@ -1,0 +1,29 @@
+# Twoway production image: one image for web (gunicorn), worker and beat (celery).
+FROM python:3.11-slim AS base
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DJANGO_SETTINGS_MODULE=mentorship.settings \
+    STATIC_ROOT=/app/staticfiles \
+    TWOWAY_VAR_DIR=/app/var
+
+WORKDIR /app
+
+RUN groupadd --system twoway && useradd --system --gid twoway --home /app twoway
+
+# Dependencies first, so a code change does not reinstall them.
+COPY pyproject.toml README.md ./
+RUN pip install --upgrade pip && pip install .
+
+COPY . .
+RUN mkdir -p /app/var \
+ && DJANGO_ENV=production SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
+    python manage.py collectstatic --noinput \
+ && chown -R twoway:twoway /app/var
+
+USER twoway
+EXPOSE 8000
+
+CMD ["gunicorn", "mentorship.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--forwarded-allow-ips", "*"]

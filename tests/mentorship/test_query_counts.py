@@ -1,0 +1,102 @@
+"""No page's query count grows with the data: each page is measured small, then large."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from programs.models import Participant, Role
+from tests.factories import (
+    AuditEntryFactory,
+    InvitationFactory,
+    NotificationFactory,
+    ParticipantFactory,
+    ProgramFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# A page needing more than this many queries is doing something per row somewhere.
+CEILING = 20
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(ctx.captured_queries)
+
+
+def _assert_flat(client, django_assert_num_queries, url: str, grow: Callable[[], None]) -> None:
+    small = _queries(client, url)
+    assert small <= CEILING, f"{url} needs {small} queries"
+    grow()
+    with django_assert_num_queries(small):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def _grow_memberships(user, organization, n: int) -> None:
+    for i in range(n):
+        other = ProgramFactory(organization=organization, enrollment_open=(i % 3 == 0))
+        ParticipantFactory(
+            program=other, user=user, role=[Role.MENTEE, Role.MENTOR, Role.ADMIN][i % 3]
+        )
+        ParticipantFactory(program=other, role=Role.MENTEE, status=Participant.Status.APPLIED)
+        InvitationFactory(program=other, email=user.email, role=Role.MENTOR)
+        ProgramFactory(organization=organization, enrollment_open=True)
+    NotificationFactory.create_batch(n, recipient=user, link="/programs/")
+
+
+@pytest.mark.parametrize("name", ["home", "programs:list", "notifications:list"])
+def test_personal_pages_stay_flat(client, django_assert_num_queries, program, admin_user, name):
+    client.force_login(admin_user)
+    _grow_memberships(admin_user, program.organization, 1)
+    _assert_flat(
+        client,
+        django_assert_num_queries,
+        reverse(name),
+        lambda: _grow_memberships(admin_user, program.organization, 25),
+    )
+
+
+def test_program_page_stays_flat(client, django_assert_num_queries, program, mentee):
+    client.force_login(mentee)
+    _assert_flat(
+        client,
+        django_assert_num_queries,
+        reverse("programs:detail", args=[program.slug]),
+        lambda: ParticipantFactory.create_batch(80, program=program, role=Role.MENTOR),
+    )
+
+
+def test_manage_page_stays_flat(client, django_assert_num_queries, program, admin_user):
+    client.force_login(admin_user)
+
+    def grow() -> None:
+        ParticipantFactory.create_batch(120, program=program, role=Role.MENTEE)
+        ParticipantFactory.create_batch(
+            30, program=program, role=Role.MENTOR, status=Participant.Status.APPLIED
+        )
+        InvitationFactory.create_batch(40, program=program)
+
+    ParticipantFactory(program=program, role=Role.MENTEE, status=Participant.Status.APPLIED)
+    InvitationFactory(program=program)
+    _assert_flat(
+        client, django_assert_num_queries, reverse("programs:manage", args=[program.slug]), grow
+    )
+
+
+def test_audit_page_stays_flat(client, django_assert_num_queries, program, admin_user):
+    client.force_login(admin_user)
+    AuditEntryFactory(program=program, actor=admin_user)
+    _assert_flat(
+        client,
+        django_assert_num_queries,
+        reverse("programs:audit", args=[program.slug]),
+        lambda: AuditEntryFactory.create_batch(90, program=program, actor=admin_user),
+    )
