@@ -1,0 +1,107 @@
+"""Time Twoway's main pages with a large program, and print the figures.
+
+Run: make bench  (or .venv/bin/python benchmarks/pages.py [--participants N])
+Uses a throwaway SQLite database in a temporary folder (or BENCH_DATABASE_URL, a database it may
+fill and keep, such as postgres://postgres@127.0.0.1/twoway_bench), with DEBUG off, renders each
+page through Django's test client, and prints the median and 95th percentile time and the query count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--participants", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+
+    workdir = tempfile.mkdtemp(prefix="twoway-bench-")
+    os.environ["TWOWAY_VAR_DIR"] = workdir
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "")
+    os.environ["DJANGO_ENV"] = "test"  # DEBUG off, in-process email and cache, eager tasks
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    os.environ.setdefault(
+        "STATIC_ROOT", str(ROOT / "static")
+    )  # silences whitenoise's "no directory" warning
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+    from accounts.models import User
+    from programs.models import Participant, Program, Role
+
+    program = Program.objects.get(slug="demo")
+    existing = Participant.objects.filter(program=program).count()
+    extra = max(0, args.participants - existing)
+    users = User.objects.bulk_create(
+        [
+            User(email=f"bench{i}@example.com", full_name=f"Bench Person {i}", department="Bench")
+            for i in range(extra)
+        ]
+    )
+    Participant.objects.bulk_create(
+        [
+            Participant(user=u, program=program, role=Role.MENTEE if i % 3 else Role.MENTOR)
+            for i, u in enumerate(users)
+        ]
+    )
+    total = Participant.objects.filter(program=program).count()
+
+    pages = [
+        ("admin@example.com", "/home/"),
+        ("admin@example.com", "/programs/"),
+        ("admin@example.com", "/programs/demo/"),
+        ("admin@example.com", "/programs/demo/manage/"),
+        ("admin@example.com", "/programs/demo/manage/?q=Bench+Person+1"),
+        ("mentee1@example.com", "/home/"),
+        ("mentee1@example.com", "/notifications/"),
+        (None, "/healthz"),
+    ]
+    print(
+        f"Twoway page benchmark: {connection.vendor}, demo program with {total} participants, {args.repeat} runs each"
+    )
+    print(f"{'page':<48}{'as':<22}{'queries':>8}{'median ms':>11}{'p95 ms':>9}")
+    for email, url in pages:
+        client = Client()
+        if email:
+            client.force_login(User.objects.get(email=email))
+        client.get(url)  # warm up
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        # Read now: the next request's request_started signal empties the query log.
+        queries = len(ctx.captured_queries)
+        assert response.status_code == 200, (url, response.status_code)
+        timings = []
+        for _ in range(args.repeat):
+            start = time.perf_counter()
+            client.get(url)
+            timings.append((time.perf_counter() - start) * 1000)
+        timings.sort()
+        p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
+        print(
+            f"{url:<48}{email or 'anonymous':<22}{queries:>8}{statistics.median(timings):>11.1f}{p95:>9.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
