@@ -35,9 +35,10 @@ run: demo ## Serve web + Celery worker + beat on http://127.0.0.1:8000 (SQLite, 
 test: $(STAMP) ## Run the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-lint: $(STAMP) ## ruff (lint and format check) and Django's system checks
+lint: $(STAMP) ## ruff (lint and format check), mypy, and Django's system checks
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
 

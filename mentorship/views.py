@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from mentorship.health import health_report
+from mentorship.http import AuthedHttpRequest
 from notifications.selectors import notification_list_for_user
 from programs import selectors as program_selectors
 
@@ -20,7 +21,7 @@ def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "pages/landing.html")
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     return render(
         request,

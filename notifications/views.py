@@ -1,16 +1,17 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from mentorship.http import AuthedHttpRequest
 from notifications.selectors import notification_list_for_user
 from notifications.services import notification_mark_all_read, notification_mark_read
 
 
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthedHttpRequest) -> HttpResponse:
     page = Paginator(notification_list_for_user(user=request.user), 25).get_page(
         request.GET.get("page")
     )
@@ -18,7 +19,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_read(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(notification_list_for_user(user=request.user), pk=pk)
     notification_mark_read(recipient=request.user, notification_id=notification.pk)
     if request.htmx:
@@ -34,6 +35,6 @@ def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: AuthedHttpRequest) -> HttpResponse:
     notification_mark_all_read(recipient=request.user)
     return redirect("notifications:list")

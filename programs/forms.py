@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from programs.models import Organization, Program, Role
+from programs.models import Organization, Participant, Program, Role
 
 # Paths under /programs/ that are not programs.
 RESERVED_SLUGS = {"new", "invitations"}
@@ -46,7 +46,9 @@ class ProgramCreateForm(ProgramForm):
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations
+        organization_field = self.fields["organization"]
+        assert isinstance(organization_field, forms.ModelChoiceField)
+        organization_field.queryset = organizations
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"].lower()
@@ -91,14 +93,8 @@ class ParticipantFilterForm(forms.Form):
     role = forms.ChoiceField(required=False, choices=[("", "All roles"), *Role.choices])
     status = forms.ChoiceField(
         required=False,
-        choices=[("", "All statuses")],
+        choices=[("", "All statuses"), *Participant.Status.choices],
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from programs.models import Participant
-
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "All statuses"), *Participant.Status.choices]
 
 
 class DeclineForm(forms.Form):

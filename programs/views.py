@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from mentorship.errors import DomainError, form_add_domain_error
+from mentorship.http import AuthedHttpRequest
 from programs import selectors, services
 from programs.access import (
     get_invitation_for_admin,
@@ -38,7 +39,7 @@ from programs.tokens import invitation_from_token
 # ---------------------------------------------------------------------------
 
 
-def program_list(request: HttpRequest) -> HttpResponse:
+def program_list(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
@@ -51,7 +52,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
+def program_detail(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_user(request.user, slug)
     membership = selectors.membership_for_user(user=request.user, program=program)
     counts = selectors.program_role_counts(program=program)
@@ -76,7 +77,7 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-def program_apply(request: HttpRequest, slug: str) -> HttpResponse:
+def program_apply(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_user(request.user, slug)
     form = ApplyForm(request.POST)
     if form.is_valid():
@@ -142,7 +143,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 # ---------------------------------------------------------------------------
 
 
-def program_create(request: HttpRequest) -> HttpResponse:
+def program_create(request: AuthedHttpRequest) -> HttpResponse:
     organizations = organizations_user_can_create_programs_in(request.user)
     if not organizations.exists():
         raise PermissionDenied("Only program admins can start programs.")
@@ -163,7 +164,7 @@ def program_create(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/create.html", {"form": form})
 
 
-def program_manage(request: HttpRequest, slug: str) -> HttpResponse:
+def program_manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_admin(request.user, slug)
     filters = ParticipantFilterForm(request.GET or None)
     filters.is_valid()
@@ -196,7 +197,7 @@ def program_manage(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def program_settings(request: HttpRequest, slug: str) -> HttpResponse:
+def program_settings(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_admin(request.user, slug)
     form = ProgramForm(request.POST or None, instance=program)
     if request.method == "POST" and form.is_valid():
@@ -213,7 +214,7 @@ def program_settings(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "programs/settings.html", {"program": program, "form": form})
 
 
-def program_invite(request: HttpRequest, slug: str) -> HttpResponse:
+def program_invite(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_admin(request.user, slug)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -232,7 +233,7 @@ def program_invite(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "programs/invite.html", {"program": program, "form": form})
 
 
-def program_import(request: HttpRequest, slug: str) -> HttpResponse:
+def program_import(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_admin(request.user, slug)
     form = CsvImportForm(request.POST or None, request.FILES or None)
     csv_errors: list[tuple[int, str]] = []
@@ -258,7 +259,7 @@ def program_import(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _admin_action(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
+def _admin_action(request: AuthedHttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
     program = get_program_for_admin(request.user, slug)
     participant = get_participant_for_admin(program, pk)
     name = participant.user.full_name or participant.user.email
@@ -284,22 +285,22 @@ def _admin_action(request: HttpRequest, slug: str, pk: int, action: str) -> Http
 
 
 @require_POST
-def participant_approve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def participant_approve(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     return _admin_action(request, slug, pk, "approve")
 
 
 @require_POST
-def participant_decline(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def participant_decline(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     return _admin_action(request, slug, pk, "decline")
 
 
 @require_POST
-def participant_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def participant_withdraw(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     return _admin_action(request, slug, pk, "withdraw")
 
 
 @require_POST
-def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def invitation_revoke(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     program = get_program_for_admin(request.user, slug)
     found = get_invitation_for_admin(program, pk)
     try:
@@ -312,7 +313,7 @@ def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
-def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def invitation_resend(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     program = get_program_for_admin(request.user, slug)
     found = get_invitation_for_admin(program, pk)
     try:
@@ -324,7 +325,7 @@ def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("programs:manage", slug=program.slug)
 
 
-def program_audit(request: HttpRequest, slug: str) -> HttpResponse:
+def program_audit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_admin(request.user, slug)
     page = Paginator(selectors.audit_list_for_admin(program=program), 50).get_page(
         request.GET.get("page")

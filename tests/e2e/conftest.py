@@ -57,3 +57,46 @@ def log_in(page, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()
+
+
+# ---------------------------------------------------------------------------
+# Helpers shared by the flow tests
+# ---------------------------------------------------------------------------
+DEMO_PASSWORD = "twoway-demo"  # noqa: S105 (seed_demo's documented password)
+
+
+@pytest.fixture
+def demo(transactional_db: None) -> None:
+    """The seed_demo organization: admin@example.com, mentor1..20, mentee1..40."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open a page in a fresh browser context (its own cookies: another person, or logged out)."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(base_url=live_server.url)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def watch_console(page) -> list[str]:
+    """Collect the page's console messages ("type: text") from now on."""
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"))
+    return messages
+
+
+def csp_violations(messages: list[str]) -> list[str]:
+    return [message for message in messages if "Content Security Policy" in message]
