@@ -23,19 +23,12 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 def home(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
-    return render(
-        request,
-        "pages/home.html",
-        {
-            "memberships": program_selectors.membership_list_for_user(user=user),
-            "invitations": program_selectors.invitation_list_for_user(user=user),
-            "admin_programs": program_selectors.admin_program_list_for_user(user=user),
-            "open_programs": program_selectors.open_program_list_for_user(user=user)[:5],
-            "recent_notifications": notification_list_for_user(user=user).filter(
-                read_at__isnull=True
-            )[:5],
-        },
-    )
+    context = program_selectors.program_overview_for_user(user=user)
+    context["admin_programs"] = program_selectors.admin_program_list_for_user(user=user)
+    context["recent_notifications"] = notification_list_for_user(user=user).filter(
+        read_at__isnull=True
+    )[:5]
+    return render(request, "pages/home.html", context)
 
 
 @login_not_required

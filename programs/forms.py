@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from programs.models import Organization, Participant, Program, Role
+from programs.models import PROGRAM_SETTINGS_FIELDS, Organization, Participant, Program, Role
 
 # Paths under /programs/ that are not programs.
 RESERVED_SLUGS = {"new", "invitations"}
@@ -13,20 +13,7 @@ RESERVED_SLUGS = {"new", "invitations"}
 class ProgramForm(forms.ModelForm):
     class Meta:
         model = Program
-        fields = [
-            "name",
-            "description",
-            "kind",
-            "starts_on",
-            "ends_on",
-            "enrollment_open",
-            "matching_mode",
-            "checkin_cadence_months",
-            "request_expiry_days",
-            "max_pending_requests_per_mentee",
-            "max_mentors_per_mentee",
-            "relationship_length_months",
-        ]
+        fields = list(PROGRAM_SETTINGS_FIELDS)
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -42,7 +29,7 @@ class ProgramCreateForm(ProgramForm):
     )
 
     class Meta(ProgramForm.Meta):
-        fields = ["organization", "name", "slug", *ProgramForm.Meta.fields[1:]]
+        fields = ["organization", "name", "slug", *PROGRAM_SETTINGS_FIELDS[1:]]
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

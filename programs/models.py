@@ -23,6 +23,23 @@ class Organization(TimeStampedModel):
         return self.name
 
 
+# What a program's admins may change after creating it (the slug and organization stay).
+PROGRAM_SETTINGS_FIELDS = (
+    "name",
+    "description",
+    "kind",
+    "starts_on",
+    "ends_on",
+    "enrollment_open",
+    "matching_mode",
+    "checkin_cadence_months",
+    "request_expiry_days",
+    "max_pending_requests_per_mentee",
+    "max_mentors_per_mentee",
+    "relationship_length_months",
+)
+
+
 class Program(TimeStampedModel):
     """A cohort and its rules."""
 

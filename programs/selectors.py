@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -74,6 +75,15 @@ def invitation_list_for_user(*, user: User) -> QuerySet[Invitation]:
         .select_related("program", "program__organization", "invited_by")
         .order_by("-created_at")
     )
+
+
+def program_overview_for_user(*, user: User) -> dict[str, Any]:
+    """What home and "my programs" both show: memberships, invitations, open programs."""
+    return {
+        "memberships": membership_list_for_user(user=user),
+        "invitations": invitation_list_for_user(user=user),
+        "open_programs": open_program_list_for_user(user=user),
+    }
 
 
 def admin_program_list_for_user(*, user: User) -> QuerySet[Program]:

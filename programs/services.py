@@ -21,21 +21,14 @@ from accounts.models import User
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notify, notify_many
-from programs.models import AuditEntry, Invitation, Organization, Participant, Program, Role
-
-PROGRAM_SETTINGS_FIELDS = (
-    "name",
-    "description",
-    "kind",
-    "starts_on",
-    "ends_on",
-    "enrollment_open",
-    "matching_mode",
-    "checkin_cadence_months",
-    "request_expiry_days",
-    "max_pending_requests_per_mentee",
-    "max_mentors_per_mentee",
-    "relationship_length_months",
+from programs.models import (
+    PROGRAM_SETTINGS_FIELDS,
+    AuditEntry,
+    Invitation,
+    Organization,
+    Participant,
+    Program,
+    Role,
 )
 
 
@@ -60,6 +53,17 @@ def _active_admins(program: Program) -> list[User]:
 # ---------------------------------------------------------------------------
 # Programs
 # ---------------------------------------------------------------------------
+def _program_validate(program: Program) -> None:
+    """The model's own rules (dates in order, numbers in range) as a readable refusal."""
+    try:
+        program.full_clean()
+    except ValidationError as exc:
+        field_name, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(
+            " ".join(messages), field=None if field_name == "__all__" else field_name
+        ) from exc
+
+
 @transaction.atomic
 def program_create(
     *, organization: Organization, created_by: User, slug: str, **values: Any
@@ -69,13 +73,7 @@ def program_create(
     if unknown:
         raise TypeError(f"program_create() got unknown fields {sorted(unknown)}")
     program = Program(organization=organization, created_by=created_by, slug=slug, **values)
-    try:
-        program.full_clean()
-    except ValidationError as exc:
-        field_name, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(
-            " ".join(messages), field=None if field_name == "__all__" else field_name
-        ) from exc
+    _program_validate(program)
     program.save()
     Participant.objects.create(
         user=created_by,
@@ -97,13 +95,7 @@ def program_update(*, program: Program, actor: User, **values: Any) -> Program:
     changed = {k: v for k, v in values.items() if getattr(program, k) != v}
     for key, value in changed.items():
         setattr(program, key, value)
-    try:
-        program.full_clean()
-    except ValidationError as exc:
-        field_name, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(
-            " ".join(messages), field=None if field_name == "__all__" else field_name
-        ) from exc
+    _program_validate(program)
     program.save()
     if changed:
         _audit(
@@ -267,22 +259,13 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Participant:
             "or add and verify it under your email settings."
         )
     # 3. Make or reactivate the participant.
-    now = timezone.now()
-    participant, _ = Participant.objects.select_for_update().get_or_create(
-        user=user,
-        program=invitation.program,
-        role=invitation.role,
-        defaults={"status": Participant.Status.ACTIVE, "joined_at": now},
+    participant, _ = _participant_get_or_activate(
+        program=invitation.program, user=user, role=invitation.role
     )
-    if participant.status != Participant.Status.ACTIVE:
-        participant.status = Participant.Status.ACTIVE
-        participant.joined_at = now
-        participant.withdrawn_at = None
-        participant.save(update_fields=["status", "joined_at", "withdrawn_at", "updated_at"])
     # 4. Use up the invitation and tell the admins.
     invitation.status = Invitation.Status.ACCEPTED
     invitation.accepted_by = user
-    invitation.accepted_at = now
+    invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["status", "accepted_by", "accepted_at", "updated_at"])
     program = invitation.program
     notify_many(
@@ -473,24 +456,39 @@ def participant_add(*, program: Program, user: User, role: str, actor: User) -> 
     """An admin puts a person with an account straight into the program in a role."""
     if role not in Role.values:
         raise DomainError(f"{role} is not a role; use admin, mentor or mentee.", field="role")
-    now = timezone.now()
+    participant, was_active = _participant_get_or_activate(program=program, user=user, role=role)
+    if was_active:
+        raise DomainError(
+            f"{user.email} is already a {participant.get_role_display().lower()} here."
+        )
+    _audit(program=program, actor=actor, action="participant.add", subject=user.email, role=role)
+    return participant
+
+
+def _participant_activate(participant: Participant) -> None:
+    """Make a (locked) participant row active as of now."""
+    participant.status = Participant.Status.ACTIVE
+    participant.joined_at = timezone.now()
+    participant.withdrawn_at = None
+    participant.save(update_fields=["status", "joined_at", "withdrawn_at", "updated_at"])
+
+
+def _participant_get_or_activate(
+    *, program: Program, user: User, role: str
+) -> tuple[Participant, bool]:
+    """The person's row in this role, made active; True when it was active already."""
     participant, created = Participant.objects.select_for_update().get_or_create(
         user=user,
         program=program,
         role=role,
-        defaults={"status": Participant.Status.ACTIVE, "joined_at": now},
+        defaults={"status": Participant.Status.ACTIVE, "joined_at": timezone.now()},
     )
-    if not created:
-        if participant.status == Participant.Status.ACTIVE:
-            raise DomainError(
-                f"{user.email} is already a {participant.get_role_display().lower()} here."
-            )
-        participant.status = Participant.Status.ACTIVE
-        participant.joined_at = now
-        participant.withdrawn_at = None
-        participant.save(update_fields=["status", "joined_at", "withdrawn_at", "updated_at"])
-    _audit(program=program, actor=actor, action="participant.add", subject=user.email, role=role)
-    return participant
+    if created:
+        return participant, False
+    if participant.status == Participant.Status.ACTIVE:
+        return participant, True
+    _participant_activate(participant)
+    return participant, False
 
 
 def _lock_participant(participant: Participant) -> Participant:
@@ -501,17 +499,21 @@ def _lock_participant(participant: Participant) -> Participant:
     )
 
 
-@transaction.atomic
-def participant_approve(*, participant: Participant, actor: User) -> Participant:
-    """Accept an application: the person becomes an active participant."""
+def _application_lock(participant: Participant, verb: str) -> Participant:
+    """Lock an application row; refuse if it is not (or no longer) an application."""
     participant = _lock_participant(participant)
     if participant.status != Participant.Status.APPLIED:
         raise DomainError(
-            f"Only applications can be approved; this one is {participant.get_status_display().lower()}."
+            f"Only applications can be {verb}; this one is {participant.get_status_display().lower()}."
         )
-    participant.status = Participant.Status.ACTIVE
-    participant.joined_at = timezone.now()
-    participant.save(update_fields=["status", "joined_at", "updated_at"])
+    return participant
+
+
+@transaction.atomic
+def participant_approve(*, participant: Participant, actor: User) -> Participant:
+    """Accept an application: the person becomes an active participant."""
+    participant = _application_lock(participant, "approved")
+    _participant_activate(participant)
     program = participant.program
     _audit(
         program=program,
@@ -532,11 +534,7 @@ def participant_approve(*, participant: Participant, actor: User) -> Participant
 @transaction.atomic
 def participant_decline(*, participant: Participant, actor: User, reason: str = "") -> Participant:
     """Turn an application down, telling the person."""
-    participant = _lock_participant(participant)
-    if participant.status != Participant.Status.APPLIED:
-        raise DomainError(
-            f"Only applications can be declined; this one is {participant.get_status_display().lower()}."
-        )
+    participant = _application_lock(participant, "declined")
     participant.status = Participant.Status.DECLINED
     participant.save(update_fields=["status", "updated_at"])
     program = participant.program

@@ -40,15 +40,8 @@ from programs.tokens import invitation_from_token
 
 
 def program_list(request: AuthedHttpRequest) -> HttpResponse:
-    user = request.user
     return render(
-        request,
-        "programs/list.html",
-        {
-            "memberships": selectors.membership_list_for_user(user=user),
-            "open_programs": selectors.open_program_list_for_user(user=user),
-            "invitations": selectors.invitation_list_for_user(user=user),
-        },
+        request, "programs/list.html", selectors.program_overview_for_user(user=request.user)
     )
 
 
@@ -299,30 +292,29 @@ def participant_withdraw(request: AuthedHttpRequest, slug: str, pk: int) -> Http
     return _admin_action(request, slug, pk, "withdraw")
 
 
-@require_POST
-def invitation_revoke(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+def _invitation_action(request: AuthedHttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
     program = get_program_for_admin(request.user, slug)
     found = get_invitation_for_admin(program, pk)
     try:
-        services.invitation_revoke(invitation=found, actor=request.user)
+        if action == "revoke":
+            services.invitation_revoke(invitation=found, actor=request.user)
+            messages.success(request, f"The invitation to {found.email} is withdrawn.")
+        else:
+            services.invitation_resend(invitation=found, actor=request.user)
+            messages.success(request, f"A new link is on its way to {found.email}.")
     except DomainError as exc:
         messages.error(request, exc.message)
-    else:
-        messages.success(request, f"The invitation to {found.email} is withdrawn.")
     return redirect("programs:manage", slug=program.slug)
+
+
+@require_POST
+def invitation_revoke(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _invitation_action(request, slug, pk, "revoke")
 
 
 @require_POST
 def invitation_resend(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    program = get_program_for_admin(request.user, slug)
-    found = get_invitation_for_admin(program, pk)
-    try:
-        services.invitation_resend(invitation=found, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"A new link is on its way to {found.email}.")
-    return redirect("programs:manage", slug=program.slug)
+    return _invitation_action(request, slug, pk, "resend")
 
 
 def program_audit(request: AuthedHttpRequest, slug: str) -> HttpResponse:

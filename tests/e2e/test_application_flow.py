@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from programs.models import Participant, Role
-from tests.e2e.conftest import DEMO_PASSWORD, log_in
+from tests.e2e.conftest import DEMO_PASSWORD, csp_violations, log_in, watch_console
 from tests.factories import TEST_PASSWORD, NotificationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,6 +52,7 @@ def test_application_approved_and_welcome_marked_read(demo, page, new_page):
     assert participant.status == Participant.Status.ACTIVE
 
     # mentee20 has the welcome waiting, and marks it read in place (htmx, no reload).
+    console = watch_console(page)
     page.goto("/notifications/")
     unread = page.locator("#unread-count")
     expect(unread).to_have_text("1 unread")
@@ -66,6 +67,7 @@ def test_application_approved_and_welcome_marked_read(demo, page, new_page):
     expect(item.get_by_text("new", exact=True)).to_have_count(0)
     expect(page).to_have_url(re.compile(r"/notifications/$"))
     assert page.evaluate("window.__sameDocument") is True
+    assert csp_violations(console) == []
     assert not participant.user.notifications.filter(read_at__isnull=True).exists()
 
     # The navigation's unread count drops (on the next page: see the xfail test below).

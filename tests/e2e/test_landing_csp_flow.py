@@ -20,11 +20,13 @@ def test_landing_login_home_and_manage_keep_to_the_csp(demo, page):
     expect(page.get_by_role("heading", name="Mentorship is a two-way street.")).to_be_visible()
     expect(page.get_by_role("link", name="Log in")).to_have_count(2)
     expect(page.get_by_role("link", name="Create an account")).to_be_visible()
+    page.wait_for_load_state("load")
     assert csp_violations(console) == [], "landing page"
 
     page.get_by_role("link", name="Log in").first.click()
     expect(page).to_have_url(re.compile(r"/accounts/login/$"))
     expect(page.get_by_role("heading", name="Sign In")).to_be_visible()
+    page.wait_for_load_state("load")
     assert csp_violations(console) == [], "login page"
 
     page.get_by_label("Email").fill("admin@example.com")
@@ -32,6 +34,7 @@ def test_landing_login_home_and_manage_keep_to_the_csp(demo, page):
     page.get_by_role("button", name="Sign In").click()
     expect(page).to_have_url(re.compile(r"/home/$"))
     expect(page.get_by_role("heading", name="Welcome, Alex")).to_be_visible()
+    page.wait_for_load_state("load")
     assert csp_violations(console) == [], "home page"
 
     page.goto("/programs/demo/manage/")
