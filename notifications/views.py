@@ -7,7 +7,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from mentorship.http import AuthedHttpRequest
-from notifications.selectors import notification_list_for_user
+from notifications.selectors import notification_list_for_user, notification_unread_count
 from notifications.services import notification_mark_all_read, notification_mark_read
 
 
@@ -23,8 +23,16 @@ def notification_read(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(notification_list_for_user(user=request.user), pk=pk)
     notification_mark_read(recipient=request.user, notification_id=notification.pk)
     if request.htmx:
+        # The item in place, and the navigation's count out of band.
         notification.refresh_from_db()
-        return render(request, "notifications/_item.html", {"notification": notification})
+        return render(
+            request,
+            "notifications/_read.html",
+            {
+                "notification": notification,
+                "unread_count": notification_unread_count(user=request.user),
+            },
+        )
     if (
         request.POST.get("follow")
         and notification.link

@@ -70,17 +70,13 @@ def test_application_approved_and_welcome_marked_read(demo, page, new_page):
     assert csp_violations(console) == []
     assert not participant.user.notifications.filter(read_at__isnull=True).exists()
 
-    # The navigation's unread count drops (on the next page: see the xfail test below).
+    # The navigation's unread count is gone, on this page and the next.
     page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Home").click()
     expect(page).to_have_url(re.compile(r"/home/$"))
     expect(page.get_by_role("link", name="Notifications", exact=True)).to_be_visible()
     expect(page.locator("#unread-count")).to_have_count(0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="App bug: marking a notification read via htmx leaves the navbar's unread count stale",
-)
 def test_mark_as_read_updates_navigation_count_in_place(page):
     user = UserFactory(full_name="Rita Reader")
     NotificationFactory(recipient=user, title="First news")

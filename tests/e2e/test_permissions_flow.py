@@ -21,7 +21,8 @@ def test_participant_cannot_manage_and_sees_no_manage_menu(demo, page, new_page)
 
     response = page.goto("/programs/demo/manage/")
     assert response.status == 403
-    expect(page.get_by_role("heading", name="403 Forbidden")).to_be_visible()
+    expect(page.get_by_role("heading", name="You cannot open this page")).to_be_visible()
+    expect(page.get_by_text("Only this program's admins can manage it.")).to_be_visible()
     expect(page.get_by_role("heading", name="Demo Mentoring Program")).to_have_count(0)
 
     admin = new_page()

@@ -38,6 +38,8 @@ def test_mark_read_with_htmx_returns_the_item(client):
     assert response.status_code == 200
     assert f'id="notification-{note.pk}"' in response.content.decode()
     assert "Mark as read" not in response.content.decode()
+    # The navigation's badge is swapped out of band: nothing unread, so no count.
+    assert '<span id="unread-badge" hx-swap-oob="true"></span>' in response.content.decode()
     note.refresh_from_db()
     assert note.is_read
 
