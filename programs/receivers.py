@@ -1,33 +1,30 @@
-"""allauth tells us when someone signs up; an invitation they followed is accepted then.
+"""An invitation someone followed is accepted when allauth signs them up or logs them in.
 
-This is a signal because allauth owns the signup flow: there is no call site of ours
-between "account created" and "logged in" where a plain service call could go.
+These are signals because allauth owns the signup and login flows: there is no call site
+of ours between "who this is is now known" and the redirect where a service call could go.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from allauth.account.signals import user_signed_up
+from allauth.account.signals import user_logged_in, user_signed_up
 from django.contrib import messages
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from mentorship.errors import DomainError
 
-logger = logging.getLogger(__name__)
-
 SESSION_KEY = "programs.invitation_token"
 
 
 @receiver(user_signed_up, dispatch_uid="programs.accept_invitation_on_signup")
-def accept_invitation_on_signup(
-    sender: Any, request: HttpRequest, user: Any, **kwargs: Any
-) -> None:
+@receiver(user_logged_in, dispatch_uid="programs.accept_invitation_on_login")
+def accept_followed_invitation(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     from programs.services import invitation_accept
     from programs.tokens import invitation_from_token
 
+    # Popped first, so the second signal of a signup (it logs in too) finds nothing to do.
     token = request.session.pop(SESSION_KEY, None)
     if not token:
         return
@@ -37,9 +34,7 @@ def accept_invitation_on_signup(
     try:
         participant = invitation_accept(invitation=invitation, user=user)
     except DomainError as exc:
-        messages.warning(
-            request, f"Your account is ready, but the invitation could not be used: {exc}"
-        )
+        messages.warning(request, f"You are signed in, but the invitation could not be used: {exc}")
         return
     messages.success(
         request,

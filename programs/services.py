@@ -134,7 +134,10 @@ def _invitation_refusal(*, program: Program, email: str, role: str) -> str | Non
     if Invitation.objects.filter(
         program=program, email=email, role=role, status=Invitation.Status.PENDING
     ).exists():
-        return f"{email} already has a pending invitation as {Role(role).label.lower()}."
+        return (
+            f"{email} already has a pending invitation as {Role(role).label.lower()}; "
+            "use “Send again” in the pending invitations to renew it."
+        )
     return None
 
 

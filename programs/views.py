@@ -111,6 +111,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             return redirect(reverse("account_login") + "?" + urlencode({"next": request.path}))
         messages.info(request, f"Create your account to join {found.program.name}.")
         return redirect(reverse("account_signup") + "?" + urlencode({"email": found.email}))
+    if found.status == found.Status.ACCEPTED and found.accepted_by_id == request.user.pk:
+        return redirect(found.program)  # accepted at login or sign-up, on the way here
     if request.method == "POST":
         try:
             participant = services.invitation_accept(invitation=found, user=request.user)

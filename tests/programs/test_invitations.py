@@ -99,10 +99,12 @@ def test_existing_user_logs_in_then_accepts(client, program, admin_user, mentee)
     assert Participant.objects.filter(
         user=mentee, program=program, role=Role.MENTOR, status="active"
     ).exists()
-    # Single use: the same link cannot be accepted again.
-    again = client.post(link, follow=True)
-    assert "used already" in again.content.decode()
+    # Single use: the same link, posted again, only leads to the program.
+    again = client.post(link)
+    assert again.url == program.get_absolute_url()
     assert Participant.objects.filter(user=mentee, program=program, role=Role.MENTOR).count() == 1
+    with pytest.raises(DomainError, match="used already"):
+        invitation_accept(invitation=invitation, user=mentee)
 
 
 def test_invitation_refuses_someone_logged_in_with_another_address(
@@ -221,3 +223,36 @@ def test_signup_refuses_an_unknown_time_zone(client):
     assert response.status_code == 200
     assert response.context["form"].errors["time_zone"]
     assert not User.objects.filter(email="tz@example.org").exists()
+
+
+def test_existing_user_who_logs_in_from_the_link_is_in_at_once(client, program, admin_user, mentee):
+    invitation = invitation_create(
+        program=program, invited_by=admin_user, email=mentee.email, role=Role.MENTOR
+    )
+    link = reverse("programs:invitation", args=[invitation_token(invitation)])
+    login_url = client.get(link).url
+    response = client.post(login_url, {"login": mentee.email, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    assert response.url == link
+    assert Participant.objects.filter(
+        user=mentee, program=program, role=Role.MENTOR, status="active"
+    ).exists()
+    # The link, followed once more, goes to the program rather than offering to accept again.
+    landing = client.get(link)
+    assert landing.status_code == 302
+    assert landing.url == program.get_absolute_url()
+
+
+def test_logging_in_with_another_account_does_not_use_the_invitation(
+    client, program, admin_user, outsider
+):
+    invitation = InvitationFactory(program=program, email="meant.for@example.org")
+    link = reverse("programs:invitation", args=[invitation_token(invitation)])
+    client.get(link)  # anonymous: the token goes into the session
+    response = client.post(
+        reverse("account_login"), {"login": outsider.email, "password": TEST_PASSWORD}, follow=True
+    )
+    assert "invitation could not be used" in response.content.decode()
+    assert not Participant.objects.filter(user=outsider, program=program).exists()
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.PENDING
