@@ -11,12 +11,20 @@ ROOT = Path(__file__).resolve().parents[2]
 GOOD_KEY = "v3ry-l0ng-and-rand0m-s3cret-key-for-the-deploy-check-2026-xyz-QWERTY"
 
 
+# Variables of the test run that a real deployment never has (DJANGO_ALLOW_ASYNC_UNSAFE is set
+# for the browser tests), and the ones each test sets itself.
+NOT_INHERITED = {
+    "PYTEST_VERSION",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DJANGO_ENV",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+}
+
+
 def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"PYTEST_VERSION", "DJANGO_ENV", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
-    }
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
     clean.update(env)
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
