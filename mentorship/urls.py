@@ -12,6 +12,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("programs/", include("programs.urls")),
+    path("goals/", include("goals.urls")),
+    path("", include("matching.urls")),
+    path("", include("meetings.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

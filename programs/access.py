@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from programs.models import Invitation, Participant, Program, Role
+from programs.models import Invitation, Participant, Program, Role, Topic
 
 # A person who applied or was declined still sees the program's page (and their status on it).
 VISIBLE_STATUSES = (
@@ -88,3 +88,11 @@ def organizations_user_can_create_programs_in(user: User) -> QuerySet:
         programs__participants__role=Role.ADMIN,
         programs__participants__status=Participant.Status.ACTIVE,
     ).distinct()
+
+
+def get_topic_for_admin(program: Program, pk: int) -> Topic:
+    """A topic of this program's organization; 404 for any other."""
+    topic = Topic.objects.filter(organization_id=program.organization_id, pk=pk).first()
+    if topic is None:
+        raise Http404("No such topic in this organization.")
+    return topic

@@ -91,3 +91,7 @@ class DeclineForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Reason (sent to the applicant, optional)",
     )
+
+
+class TopicForm(forms.Form):
+    name = forms.CharField(max_length=80, label="Topic")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -243,3 +244,25 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.subject}"
+
+
+class Topic(TimeStampedModel):
+    """A skill or subject on an organization's list, such as "public speaking".
+
+    It lives here, beside Organization, because both goals and mentor profiles tag topics
+    and goals sits below matching in the dependency order.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="topics")
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                "organization", Lower("name"), name="topic_unique_name_per_organization"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from programs.access import VISIBLE_STATUSES, programs_administered_by, programs_visible_to
-from programs.models import AuditEntry, Invitation, Participant, Program, Role
+from programs.models import AuditEntry, Invitation, Participant, Program, Role, Topic
 
 
 @dataclass
@@ -140,3 +140,15 @@ def invitation_list_for_admin(*, program: Program) -> QuerySet[Invitation]:
 
 def audit_list_for_admin(*, program: Program) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(program=program).select_related("actor")
+
+
+def topic_list_for_program(*, program: Program) -> QuerySet[Topic]:
+    """The organization's topics with how often mentors and goals use each."""
+    return (
+        Topic.objects.filter(organization_id=program.organization_id)
+        .annotate(
+            mentor_count=Count("mentor_profiles", distinct=True),
+            goal_count=Count("goals", distinct=True),
+        )
+        .order_by("name")
+    )

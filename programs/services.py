@@ -29,6 +29,7 @@ from programs.models import (
     Participant,
     Program,
     Role,
+    Topic,
 )
 
 
@@ -595,3 +596,47 @@ def participant_withdraw(*, participant: Participant, actor: User) -> Participan
             link=reverse("programs:list"),
         )
     return participant
+
+
+# ---------------------------------------------------------------------------
+# Topics
+# ---------------------------------------------------------------------------
+def _topic_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise DomainError("A topic needs a name.", field="name")
+    if len(name) > 80:
+        raise DomainError("A topic name has at most 80 characters.", field="name")
+    return name
+
+
+@transaction.atomic
+def topic_create(*, program: Program, actor: User, name: str) -> Topic:
+    """Add a topic to the organization's list (shared by all its programs)."""
+    name = _topic_name(name)
+    organization = program.organization
+    if Topic.objects.filter(organization=organization, name__iexact=name).exists():
+        raise DomainError(f"“{name}” is on the list already.", field="name")
+    topic = Topic.objects.create(organization=organization, name=name)
+    _audit(program=program, actor=actor, action="topic.create", subject=name)
+    return topic
+
+
+@transaction.atomic
+def topic_rename(*, program: Program, topic: Topic, actor: User, name: str) -> Topic:
+    """Rename a topic; everything tagged with it follows."""
+    name = _topic_name(name)
+    if Topic.objects.filter(organization=topic.organization_id, name__iexact=name).exclude(pk=topic.pk).exists():
+        raise DomainError(f"“{name}” is on the list already.", field="name")
+    old = topic.name
+    topic.name = name
+    topic.save(update_fields=["name", "updated_at"])
+    _audit(program=program, actor=actor, action="topic.rename", subject=name, old=old)
+    return topic
+
+
+@transaction.atomic
+def topic_delete(*, program: Program, topic: Topic, actor: User) -> None:
+    """Take a topic off the list; goals and profiles lose that tag."""
+    _audit(program=program, actor=actor, action="topic.delete", subject=topic.name)
+    topic.delete()

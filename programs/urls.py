@@ -16,6 +16,7 @@ urlpatterns = [
     path("<slug:slug>/manage/invite/", views.program_invite, name="invite"),
     path("<slug:slug>/manage/import/", views.program_import, name="import"),
     path("<slug:slug>/manage/audit/", views.program_audit, name="audit"),
+    path("<slug:slug>/manage/topics/", views.program_topics, name="topics"),
     path(
         "<slug:slug>/manage/participants/<int:pk>/approve/",
         views.participant_approve,

@@ -19,6 +19,7 @@ from programs.access import (
     get_participant_for_admin,
     get_program_for_admin,
     get_program_for_user,
+    get_topic_for_admin,
     organizations_user_can_create_programs_in,
 )
 from programs.forms import (
@@ -29,6 +30,7 @@ from programs.forms import (
     ParticipantFilterForm,
     ProgramCreateForm,
     ProgramForm,
+    TopicForm,
 )
 from programs.models import Participant
 from programs.receivers import SESSION_KEY
@@ -325,3 +327,37 @@ def program_audit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         request.GET.get("page")
     )
     return render(request, "programs/audit.html", {"program": program, "page": page})
+
+
+def program_topics(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    """The organization's topic list, which mentors and goals tag; admins add, rename, remove."""
+    program = get_program_for_admin(request.user, slug)
+    form = TopicForm(request.POST or None)
+    if request.method == "POST":
+        action = request.POST.get("action", "create")
+        try:
+            if action == "create":
+                if form.is_valid():
+                    topic = services.topic_create(program=program, actor=request.user, **form.cleaned_data)
+                    messages.success(request, f"“{topic.name}” is on the list.")
+                    return redirect("programs:topics", slug=program.slug)
+            else:
+                topic = get_topic_for_admin(program, int(request.POST.get("topic", 0)))
+                if action == "rename":
+                    services.topic_rename(program=program, topic=topic, actor=request.user, name=request.POST.get("name", ""))
+                    messages.success(request, "Topic renamed.")
+                else:
+                    services.topic_delete(program=program, topic=topic, actor=request.user)
+                    messages.success(request, f"“{topic.name}” is off the list.")
+                return redirect("programs:topics", slug=program.slug)
+        except DomainError as exc:
+            if action == "create":
+                form_add_domain_error(form, exc)
+            else:
+                messages.error(request, exc.message)
+                return redirect("programs:topics", slug=program.slug)
+    return render(
+        request,
+        "programs/topics.html",
+        {"program": program, "form": form, "topics": selectors.topic_list_for_program(program=program)},
+    )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, time
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -11,12 +12,108 @@ from django.db import transaction
 
 from accounts.models import User
 from accounts.services import user_create
+from goals.models import Goal
+from goals.services import goal_create, goal_progress_add, goal_step_add, goal_step_toggle
+from matching.models import (
+    AdvisorRole,
+    Frequency,
+    HelpKind,
+    MeetingFormat,
+    MentorProfile,
+    Mentorship,
+    Seniority,
+)
+from matching.services import (
+    goal_share_with_mentors,
+    mentee_profile_update,
+    mentor_profile_update,
+    mentorship_start,
+)
+from meetings.services import availability_set
+from meetings.slots import Window
 from notifications.models import Notification
 from notifications.services import notify
-from programs.models import Invitation, Organization, Participant, Program, Role
-from programs.services import invitation_create, participant_add, participant_apply, program_create
+from programs.models import Invitation, Organization, Participant, Program, Role, Topic
+from programs.services import (
+    invitation_create,
+    participant_add,
+    participant_apply,
+    program_create,
+    topic_create,
+)
 
 DEMO_PASSWORD = "twoway-demo"  # noqa: S105 (documented demo logins)
+
+TOPICS = [
+    "Public speaking",
+    "System design",
+    "Negotiating salary",
+    "Career change",
+    "People management",
+    "Giving feedback",
+    "Product strategy",
+    "Data analysis",
+    "Stakeholder management",
+    "Time management",
+    "Writing",
+    "Cloud architecture",
+    "Hiring and interviewing",
+    "Sales craft",
+    "UX research",
+    "Personal finance",
+    "Leading without authority",
+    "Working across cultures",
+    "Security basics",
+    "Building a network",
+]
+
+# (title, why, horizon, steps) per mentee, picked round-robin.
+GOAL_IDEAS = [
+    (
+        "Present with confidence to senior leaders",
+        "I freeze in big meetings and my ideas get lost.",
+        "short",
+        [
+            "Volunteer for the next team demo",
+            "Record a 5-minute practice talk",
+            "Ask for feedback from my lead",
+        ],
+    ),
+    (
+        "Move into product management within three years",
+        "I enjoy the why more than the how.",
+        "long",
+        ["Shadow a PM for one sprint", "Read two books on product discovery"],
+    ),
+    (
+        "Run effective one-on-ones with my new reports",
+        "I start managing two people next month.",
+        "short",
+        [
+            "Draft a one-on-one template",
+            "Agree a cadence with each report",
+            "Ask a manager how they run theirs",
+        ],
+    ),
+    (
+        "Build a network outside my department",
+        "I only know my own team.",
+        "long",
+        ["Join the data guild meeting", "Have coffee with one person a month"],
+    ),
+    (
+        "Ship the onboarding redesign this quarter",
+        "It is my first project as lead.",
+        "short",
+        ["Write the project brief", "Agree scope with design", "Plan the rollout"],
+    ),
+    (
+        "Negotiate my next raise with evidence",
+        "I have never asked and I undersell my work.",
+        "short",
+        ["Collect my wins of the last year", "Research market ranges"],
+    ),
+]
 
 # (full name, time zone, department, job title)
 MENTORS = [
@@ -196,4 +293,111 @@ class Command(BaseCommand):
                     body="Goals come before mentors: what do you want to get out of mentoring this year?",
                     link=program.get_absolute_url(),
                 )
+        self._seed_profiles_and_goals(program, admin, mentors, mentees)
         return created
+
+    def _seed_profiles_and_goals(
+        self, program: Program, admin: User, mentors: list[User], mentees: list[User]
+    ) -> None:
+        """Topics, mentor profiles with windows, mentee profiles, a few mentorships and goals."""
+        rng = random.Random(2026)  # noqa: S311 (demo data, not security)
+        existing = {t.name for t in Topic.objects.filter(organization=program.organization)}
+        for name in TOPICS:
+            if name not in existing:
+                topic_create(program=program, actor=admin, name=name)
+        topics = list(Topic.objects.filter(organization=program.organization).order_by("name"))
+        participants = {
+            (p.user_id, p.role): p
+            for p in Participant.objects.filter(program=program).select_related("program")
+        }
+        help_kinds, formats = list(HelpKind.values), list(MeetingFormat.values)
+        for number, user in enumerate(mentors):
+            participant = participants[(user.pk, Role.MENTOR)]
+            if MentorProfile.objects.filter(participant=participant).exists():
+                continue
+            name, zone, department, title = MENTORS[number]
+            offered = rng.sample(topics, 4)
+            mentor_profile_update(
+                participant=participant,
+                topics=offered,
+                cannot_help_topics=[rng.choice([t for t in topics if t not in offered])],
+                headline=f"{title} · happy to help with {department.lower()} questions",
+                bio=f"{name.split()[0]} has worked in {department.lower()} for years and enjoys helping people find their next step.",
+                seniority=rng.choice([Seniority.SENIOR, Seniority.LEAD, Seniority.EXECUTIVE]),
+                years_experience=rng.randint(6, 25),
+                help_offered=rng.sample(help_kinds, rng.randint(1, 3)),
+                advisor_roles=rng.sample(list(AdvisorRole.values)[:4], 2),
+                cannot_help_with="Visa and immigration questions." if number % 4 == 0 else "",
+                capacity=[2, 2, 3, 1, 2][number % 5],
+                accepting_requests=number % 7 != 6,
+                formats=rng.sample(formats, rng.randint(2, 4)),
+                preferred_frequency=rng.choice(
+                    [Frequency.BIWEEKLY, Frequency.MONTHLY, Frequency.MONTHLY]
+                ),
+                communication=rng.choice(MentorProfile.Communication.values),
+            )
+            start = [8, 9, 10, 13, 15][number % 5]
+            windows = [
+                Window(day, time(start, 0), time(start + 2, 0)) for day in rng.sample(range(5), 2)
+            ]
+            windows.append(Window(rng.randrange(5), time(start + 3, 30), time(start + 4, 30)))
+            availability_set(
+                participant=participant,
+                time_zone=zone,
+                minimum_notice_hours=[24, 24, 48, 12][number % 4],
+                cancellation_notice_hours=24,
+                windows=_merge_same_day(windows),
+            )
+        for number, user in enumerate(mentees):
+            participant = participants[(user.pk, Role.MENTEE)]
+            if Goal.objects.filter(owner=participant).exists():
+                continue
+            mentee_profile_update(
+                participant=participant,
+                help_wanted=rng.sample(help_kinds, rng.randint(1, 2)),
+                formats=rng.sample(formats, 2),
+                hours_per_month=rng.choice([2, 3, 4, 6]),
+                note_to_mentors="I prepare an agenda before every meeting."
+                if number % 3 == 0
+                else "",
+            )
+            # The first 15 mentees already work with a mentor, so sharing has someone to share with.
+            mentor_participant = participants[(mentors[number % len(mentors)].pk, Role.MENTOR)]
+            if number < 15 and not Mentorship.objects.filter(mentee=participant).exists():
+                mentorship_start(
+                    mentor=mentor_participant, mentee=participant, advisor_role=AdvisorRole.CAREER
+                )
+            for index in range(1 + number % 3):
+                title, why, horizon, steps = GOAL_IDEAS[(number + index) % len(GOAL_IDEAS)]
+                goal = goal_create(
+                    owner=participant,
+                    title=title,
+                    why=why,
+                    horizon=horizon,
+                    timeframe="this quarter" if horizon == "short" else "next three years",
+                    topics=rng.sample(topics, 2),
+                )
+                for step_number, step in enumerate(steps):
+                    done = goal_step_add(goal=goal, title=step)
+                    if step_number == 0 and index == 0:
+                        goal_step_toggle(step=done)
+                if index == 0:
+                    goal_progress_add(
+                        goal=goal, author=user, note="Got started: first step done.", progress=20
+                    )
+                if number < 15 and index == 0:
+                    goal_share_with_mentors(
+                        goal=goal, owner=user, mentor_ids=[mentor_participant.user_id]
+                    )
+
+
+def _merge_same_day(windows: list[Window]) -> list[Window]:
+    """Drop a demo window that would overlap another on the same day."""
+    kept: list[Window] = []
+    for window in windows:
+        if all(
+            k.weekday != window.weekday or window.end <= k.start or window.start >= k.end
+            for k in kept
+        ):
+            kept.append(window)
+    return kept

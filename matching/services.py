@@ -1,0 +1,145 @@
+"""Writes to matching: profiles, relationships, and sharing goals with one's mentors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from goals.models import Goal
+from goals.services import goal_shares_set
+from matching.models import MenteeProfile, MentorProfile, Mentorship
+from mentorship.errors import DomainError
+from programs.models import Participant, Role, Topic
+
+MENTOR_FIELDS = (
+    "headline",
+    "bio",
+    "seniority",
+    "years_experience",
+    "help_offered",
+    "advisor_roles",
+    "cannot_help_with",
+    "capacity",
+    "accepting_requests",
+    "away_until",
+    "formats",
+    "preferred_frequency",
+    "communication",
+)
+MENTEE_FIELDS = ("help_wanted", "formats", "hours_per_month", "note_to_mentors")
+
+
+def _clean(instance: Any, exclude: list[str]) -> None:
+    """Model validation as a readable refusal next to the right field."""
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        field_name, messages = next(iter(exc.message_dict.items()))
+        raise DomainError(" ".join(messages), field=None if field_name == "__all__" else field_name) from exc
+
+
+def _organization_topics(participant: Participant, topics: Iterable[Topic]) -> list[Topic]:
+    topics = list(topics)
+    foreign = [t.name for t in topics if t.organization_id != participant.program.organization_id]
+    if foreign:
+        raise DomainError(f"{', '.join(foreign)} is not on this program's topic list.", field="topics")
+    return topics
+
+
+@transaction.atomic
+def mentor_profile_update(
+    *,
+    participant: Participant,
+    topics: Iterable[Topic] | None = None,
+    cannot_help_topics: Iterable[Topic] | None = None,
+    **values: Any,
+) -> MentorProfile:
+    """Save what a mentor offers and the limits they set."""
+    if participant.role != Role.MENTOR:
+        raise DomainError("Only mentors have a mentor profile.")
+    unknown = set(values) - set(MENTOR_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown mentor profile fields {sorted(unknown)}")
+    profile, _ = MentorProfile.objects.select_for_update().get_or_create(participant=participant)
+    for key, value in values.items():
+        setattr(profile, key, value)
+    _clean(profile, exclude=["participant"])
+    profile.save()
+    can = _organization_topics(participant, topics) if topics is not None else list(profile.topics.all())
+    cannot = (
+        _organization_topics(participant, cannot_help_topics)
+        if cannot_help_topics is not None
+        else list(profile.cannot_help_topics.all())
+    )
+    both = sorted({t.name for t in can} & {t.name for t in cannot})
+    if both:
+        raise DomainError(
+            f"{', '.join(both)} cannot be both a topic you help with and one you cannot.",
+            field="cannot_help_topics",
+        )
+    profile.topics.set(can)
+    profile.cannot_help_topics.set(cannot)
+    return profile
+
+
+@transaction.atomic
+def mentee_profile_update(*, participant: Participant, **values: Any) -> MenteeProfile:
+    """Save what a mentee looks for."""
+    if participant.role != Role.MENTEE:
+        raise DomainError("Only mentees have a mentee profile.")
+    unknown = set(values) - set(MENTEE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown mentee profile fields {sorted(unknown)}")
+    profile, _ = MenteeProfile.objects.select_for_update().get_or_create(participant=participant)
+    for key, value in values.items():
+        setattr(profile, key, value)
+    _clean(profile, exclude=["participant"])
+    profile.save()
+    return profile
+
+
+@transaction.atomic
+def mentorship_start(
+    *, mentor: Participant, mentee: Participant, advisor_role: str = ""
+) -> Mentorship:
+    """Start a relationship, within the mentor's capacity (their profile row is locked)."""
+    if mentor.program_id != mentee.program_id:
+        raise DomainError("Mentor and mentee must be in the same program.")
+    if mentor.role != Role.MENTOR or mentee.role != Role.MENTEE:
+        raise DomainError("A mentorship pairs a mentor with a mentee.")
+    if mentor.user_id == mentee.user_id:
+        raise DomainError("Nobody can mentor themselves.")
+    profile, _ = MentorProfile.objects.select_for_update().get_or_create(participant=mentor)
+    live = Mentorship.objects.filter(mentor=mentor, status__in=[Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED])
+    if live.filter(mentee=mentee).exists():
+        raise DomainError("These two are already working together.")
+    if live.count() >= profile.capacity:
+        raise DomainError(f"{mentor.user} is at capacity ({profile.capacity} mentees).")
+    program = mentor.program
+    ends_on = None
+    if program.relationship_length_months:
+        ends_on = timezone.localdate() + timedelta(days=30 * program.relationship_length_months)
+    return Mentorship.objects.create(
+        program=program, mentor=mentor, mentee=mentee, advisor_role=advisor_role, ends_on=ends_on
+    )
+
+
+@transaction.atomic
+def goal_share_with_mentors(*, goal: Goal, owner: User, mentor_ids: Iterable[int]) -> list[User]:
+    """Share a goal with some or all of its owner's current mentors; everyone else is unshared."""
+    from matching.selectors import mentor_users_of
+
+    if goal.owner.user_id != owner.pk:
+        raise DomainError("Only the goal's owner can share it.")
+    allowed = {u.pk: u for u in mentor_users_of(mentee=goal.owner)}
+    wanted = set(mentor_ids)
+    strangers = wanted - set(allowed)
+    if strangers:
+        raise DomainError("You can share a goal only with your own mentors in this program.", field="mentors")
+    return goal_shares_set(goal=goal, mentors=[allowed[pk] for pk in sorted(wanted)])

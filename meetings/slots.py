@@ -1,0 +1,109 @@
+"""Pure time rules for contact windows: no ORM, plain values in and out.
+
+Windows are weekly wall-clock times in the mentor's zone. To show one to somebody in another
+zone, take its next real occurrence (a date), place it in the mentor's zone, and convert the
+instant: the offset between two zones depends on the date, because they change to and from
+daylight-saving time on different days.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class Window:
+    """A weekly window: weekday 0 = Monday, start before end, both on that day."""
+
+    weekday: int
+    start: time
+    end: time
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One concrete window, as instants, with how it reads in a viewer's zone."""
+
+    window: Window
+    starts_at: datetime  # aware, UTC
+    ends_at: datetime  # aware, UTC
+    local_start: datetime  # aware, viewer's zone
+    local_end: datetime  # aware, viewer's zone
+
+    def label(self) -> str:
+        start, end = self.local_start, self.local_end
+        if start.date() == end.date():
+            return f"{WEEKDAYS[start.weekday()]} {start:%H:%M}–{end:%H:%M}"
+        return f"{WEEKDAYS[start.weekday()]} {start:%H:%M} – {WEEKDAYS[end.weekday()]} {end:%H:%M}"
+
+
+def validate_windows(windows: Sequence[Window]) -> list[str]:
+    """Messages for windows that end before they start or overlap another on the same day."""
+    problems: list[str] = []
+    for w in windows:
+        if not 0 <= w.weekday <= 6:
+            problems.append(f"{w.weekday} is not a weekday (0 is Monday, 6 is Sunday).")
+        elif w.start >= w.end:
+            problems.append(
+                f"{WEEKDAYS[w.weekday]} {w.start:%H:%M}–{w.end:%H:%M}: the start must be before the end."
+            )
+    by_day: dict[int, list[Window]] = {}
+    for w in windows:
+        if 0 <= w.weekday <= 6 and w.start < w.end:
+            by_day.setdefault(w.weekday, []).append(w)
+    for day, day_windows in sorted(by_day.items()):
+        day_windows.sort(key=lambda w: w.start)
+        for earlier, later in zip(day_windows, day_windows[1:], strict=False):
+            if later.start < earlier.end:
+                problems.append(
+                    f"{WEEKDAYS[day]} {earlier.start:%H:%M}–{earlier.end:%H:%M} and "
+                    f"{later.start:%H:%M}–{later.end:%H:%M} overlap; merge them or move one."
+                )
+    return problems
+
+
+def _local_instant(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    """The instant a wall-clock time happens on a day; a time skipped by a DST jump moves forward."""
+    naive = datetime.combine(day, clock)
+    aware = naive.replace(tzinfo=zone, fold=0)
+    # A time in the spring-forward gap does not exist: round-tripping through UTC exposes it.
+    roundtrip = aware.astimezone(ZoneInfo("UTC")).astimezone(zone)
+    if roundtrip.replace(tzinfo=None) != naive:
+        return roundtrip
+    return aware
+
+
+def occurrences(
+    windows: Iterable[Window], *, window_zone: str, viewer_zone: str, week_starting: date
+) -> list[Occurrence]:
+    """Each window's occurrence in the week that starts on ``week_starting``, seen from ``viewer_zone``."""
+    source, viewer, utc = ZoneInfo(window_zone), ZoneInfo(viewer_zone), ZoneInfo("UTC")
+    result = []
+    for w in windows:
+        day = week_starting + timedelta(days=(w.weekday - week_starting.weekday()) % 7)
+        start = _local_instant(day, w.start, source)
+        end = _local_instant(day, w.end, source)
+        result.append(
+            Occurrence(
+                window=w,
+                starts_at=start.astimezone(utc),
+                ends_at=end.astimezone(utc),
+                local_start=start.astimezone(viewer),
+                local_end=end.astimezone(viewer),
+            )
+        )
+    result.sort(key=lambda o: o.starts_at)
+    return result
+
+
+def weekly_hours(windows: Iterable[Window]) -> float:
+    """How many hours a week the windows cover."""
+    total = timedelta()
+    for w in windows:
+        total += datetime.combine(date.min, w.end) - datetime.combine(date.min, w.start)
+    return total.total_seconds() / 3600

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from meetings import views
+
+app_name = "meetings"
+urlpatterns = [
+    path("programs/<slug:slug>/profile/", views.profile_edit, name="profile"),
+    path("programs/<slug:slug>/people/<int:pk>/", views.person_detail, name="person"),
+]

@@ -1,0 +1,78 @@
+"""A set of choices in one text column: "|coach|sponsor|".
+
+Filtering by one member is a plain ``__contains="|coach|"`` that PostgreSQL and SQLite both
+run (a JSON list cannot be searched on SQLite), and the value reads well in the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def choice_set_lookup(code: str) -> str:
+    """The ``__contains`` argument that finds rows whose set holds ``code``."""
+    return f"|{code}|"
+
+
+class ChoiceSetField(models.CharField):
+    """Stores a set of codes from ``choices``; Python sees a sorted list of codes."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", list)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("max_length") == 200:
+            del kwargs["max_length"]
+        kwargs.pop("blank", None)
+        if kwargs.get("default") is list:
+            del kwargs["default"]
+        return name, path, args, kwargs
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> list[str]:
+        return self.to_python(value)
+
+    def to_python(self, value: Any) -> list[str]:
+        if value is None or value == "":
+            return []
+        if isinstance(value, str):
+            return sorted(code for code in value.split("|") if code)
+        return sorted(set(value))
+
+    def get_prep_value(self, value: Any) -> str:
+        codes = self.to_python(value)
+        return f"|{'|'.join(codes)}|" if codes else ""
+
+    def validate(self, value: Any, model_instance: Any) -> None:
+        allowed = {str(code) for code, _ in self.flatchoices}
+        unknown = [code for code in self.to_python(value) if code not in allowed]
+        if unknown:
+            raise ValidationError(
+                "%(codes)s is not one of the choices.", params={"codes": ", ".join(unknown)}
+            )
+        if not self.blank and not value:
+            raise ValidationError(self.error_messages["blank"], code="blank")
+
+    def value_to_string(self, obj: Any) -> str:
+        return self.get_prep_value(self.value_from_object(obj))
+
+    def formfield(self, **kwargs: Any) -> forms.Field:
+        return forms.MultipleChoiceField(
+            choices=self.choices or [],
+            required=not self.blank,
+            label=kwargs.get("label", self.verbose_name.capitalize()),
+            help_text=self.help_text,
+            widget=forms.CheckboxSelectMultiple,
+        )
+
+    def get_choices_display(self, codes: Iterable[str]) -> list[str]:
+        labels = dict(self.flatchoices)
+        return [str(labels.get(code, code)) for code in codes]
