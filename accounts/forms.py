@@ -6,7 +6,7 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 
 from accounts.models import User
-from accounts.timezones import timezone_choices
+from accounts.timezones import TimeZoneSelect, timezone_choices
 
 
 class SignupForm(AllauthSignupForm):
@@ -16,6 +16,7 @@ class SignupForm(AllauthSignupForm):
     time_zone = forms.ChoiceField(
         label="Time zone",
         choices=timezone_choices,
+        widget=TimeZoneSelect,
         initial="UTC",
         help_text="Reminders and contact windows are shown in this zone.",
     )
@@ -28,7 +29,9 @@ class SignupForm(AllauthSignupForm):
 
 
 class ProfileForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(label="Time zone", choices=timezone_choices)
+    time_zone = forms.ChoiceField(
+        label="Time zone", choices=timezone_choices, widget=TimeZoneSelect
+    )
 
     class Meta:
         model = User

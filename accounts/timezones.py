@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import zoneinfo
 from functools import cache
+from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 
 @cache
@@ -34,3 +39,22 @@ def validate_timezone(value: str) -> None:
 
 def timezone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in timezone_names()]
+
+
+class TimeZoneSelect(forms.Select):
+    """A select of ~430 zones, rendered in Python: Django's per-option templates made the
+    profile page take 200 ms on this one field."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        final = self.build_attrs(self.attrs, attrs)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (code, mark_safe(" selected") if str(code) == str(value) else "", label)  # noqa: S308
+                for code, label in self.choices
+            ),
+        )
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(final), options)

@@ -75,6 +75,10 @@ def main() -> None:
         ("admin@example.com", "/programs/demo/manage/?q=Bench+Person+1"),
         ("mentee1@example.com", "/home/"),
         ("mentee1@example.com", "/notifications/"),
+        ("mentee1@example.com", "/goals/"),
+        ("mentee1@example.com", "/programs/demo/profile/"),
+        ("mentee1@example.com", "/programs/demo/people/2/"),
+        ("mentor1@example.com", "/programs/demo/profile/"),
         (None, "/healthz"),
     ]
     print(

@@ -17,7 +17,9 @@ def goals_visible_to(user: User) -> QuerySet[Goal]:
 
 def get_goal_for_user(user: User, pk: int) -> Goal:
     """A goal this person owns or has been shared; 404 otherwise."""
-    goal = goals_visible_to(user).select_related("owner__program", "owner__user").filter(pk=pk).first()
+    goal = (
+        goals_visible_to(user).select_related("owner__program", "owner__user").filter(pk=pk).first()
+    )
     if goal is None:
         raise Http404("No such goal.")
     return goal

@@ -39,7 +39,9 @@ class Goal(TimeStampedModel):
     class Meta:
         ordering = ["owner", "position", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(progress__lte=100), name="goal_progress_at_most_100"),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="goal_progress_at_most_100"
+            ),
         ]
         indexes = [
             # /goals/: a person's goals in their order.

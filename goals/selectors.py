@@ -39,7 +39,9 @@ def _with_details(goals: QuerySet[Goal]) -> QuerySet[Goal]:
 def goal_groups_for_user(*, user: User) -> list[GoalGroup]:
     """The person's own goals per program where they are a mentee, in priority order."""
     groups = {p.pk: GoalGroup(participant=p) for p in mentee_participations(user=user)}
-    goals = _with_details(Goal.objects.filter(owner_id__in=groups)).order_by("owner_id", "position", "id")
+    goals = _with_details(Goal.objects.filter(owner_id__in=groups)).order_by(
+        "owner_id", "position", "id"
+    )
     for goal in goals:
         groups[goal.owner_id].goals.append(goal)
     return list(groups.values())
@@ -83,7 +85,9 @@ def goal_figures_for_program(*, program: Program) -> dict[str, object]:
         dropped=Count("id", filter=Q(status=Goal.Status.DROPPED)),
         average_progress=Avg("progress", filter=Q(status=Goal.Status.ACTIVE)),
     )
-    mentees = Participant.objects.filter(program=program, role=Role.MENTEE, status=Participant.Status.ACTIVE)
+    mentees = Participant.objects.filter(
+        program=program, role=Role.MENTEE, status=Participant.Status.ACTIVE
+    )
     figures["mentees"] = mentees.count()
     figures["mentees_without_goals"] = mentees.filter(goals__isnull=True).count()
     return figures

@@ -19,11 +19,36 @@ GOAL_FIELDS = ("title", "why", "horizon", "target_date", "timeframe", "status")
 
 # The guided start's prompts: (key, label, example, horizon).
 GUIDED_PROMPTS: tuple[tuple[str, str, str, str], ...] = (
-    ("skill", "A skill to develop", "e.g. “Present with confidence to senior leaders”", Goal.Horizon.SHORT),
-    ("career", "A career path for the next three to five years", "e.g. “Move from engineering into product management”", Goal.Horizon.LONG),
-    ("managing", "Managerial skills", "e.g. “Run effective one-on-ones with my first direct reports”", Goal.Horizon.SHORT),
-    ("network", "A network to build", "e.g. “Know three people in our data team and one outside the company”", Goal.Horizon.LONG),
-    ("project", "A project to deliver", "e.g. “Ship the onboarding redesign by the end of the quarter”", Goal.Horizon.SHORT),
+    (
+        "skill",
+        "A skill to develop",
+        "e.g. “Present with confidence to senior leaders”",
+        Goal.Horizon.SHORT,
+    ),
+    (
+        "career",
+        "A career path for the next three to five years",
+        "e.g. “Move from engineering into product management”",
+        Goal.Horizon.LONG,
+    ),
+    (
+        "managing",
+        "Managerial skills",
+        "e.g. “Run effective one-on-ones with my first direct reports”",
+        Goal.Horizon.SHORT,
+    ),
+    (
+        "network",
+        "A network to build",
+        "e.g. “Know three people in our data team and one outside the company”",
+        Goal.Horizon.LONG,
+    ),
+    (
+        "project",
+        "A project to deliver",
+        "e.g. “Ship the onboarding redesign by the end of the quarter”",
+        Goal.Horizon.SHORT,
+    ),
 )
 
 
@@ -110,7 +135,9 @@ def goal_move(*, goal: Goal, direction: str) -> Goal:
     """Move a goal one place up or down in its owner's list."""
     if direction not in ("up", "down"):
         raise DomainError("A goal moves up or down.")
-    ordered = list(Goal.objects.select_for_update().filter(owner_id=goal.owner_id).order_by("position", "id"))
+    ordered = list(
+        Goal.objects.select_for_update().filter(owner_id=goal.owner_id).order_by("position", "id")
+    )
     index = next(i for i, g in enumerate(ordered) if g.pk == goal.pk)
     other = index - 1 if direction == "up" else index + 1
     if 0 <= other < len(ordered):

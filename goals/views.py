@@ -59,7 +59,9 @@ def goal_start(request: AuthedHttpRequest) -> HttpResponse:
 
 
 def goal_create(request: AuthedHttpRequest) -> HttpResponse:
-    owner = _mentee_participation(request, request.GET.get("program") or request.POST.get("program"))
+    owner = _mentee_participation(
+        request, request.GET.get("program") or request.POST.get("program")
+    )
     form = GoalForm(request.POST or None, program=owner.program)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
@@ -71,7 +73,9 @@ def goal_create(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Goal added. Next: write down the first step.")
             return redirect(goal)
-    return render(request, "goals/form.html", {"form": form, "program": owner.program, "goal": None})
+    return render(
+        request, "goals/form.html", {"form": form, "program": owner.program, "goal": None}
+    )
 
 
 def goal_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
@@ -84,7 +88,9 @@ def goal_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "goal": goal,
             "is_owner": is_owner,
             "step_form": StepForm() if is_owner else None,
-            "progress_form": ProgressForm(initial={"progress": goal.progress}) if is_owner else None,
+            "progress_form": ProgressForm(initial={"progress": goal.progress})
+            if is_owner
+            else None,
         },
     )
 
@@ -103,7 +109,9 @@ def goal_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Goal saved.")
             return redirect(goal)
-    return render(request, "goals/form.html", {"form": form, "program": goal.owner.program, "goal": goal})
+    return render(
+        request, "goals/form.html", {"form": form, "program": goal.owner.program, "goal": goal}
+    )
 
 
 def _list_or_redirect(request: AuthedHttpRequest, goal: Goal) -> HttpResponse:
@@ -135,7 +143,11 @@ def goal_reorder(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     else:
         messages.error(request, "The new order could not be read; nothing changed.")
     if request.htmx:
-        return render(request, "goals/_goal_group.html", {"group": selectors.goal_group_for(participant=owner)})
+        return render(
+            request,
+            "goals/_goal_group.html",
+            {"group": selectors.goal_group_for(participant=owner)},
+        )
     return redirect("goals:list")
 
 
@@ -153,7 +165,9 @@ def goal_status(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return redirect(goal)
 
 
-def _steps_or_redirect(request: AuthedHttpRequest, goal: Goal, form: StepForm | None = None) -> HttpResponse:
+def _steps_or_redirect(
+    request: AuthedHttpRequest, goal: Goal, form: StepForm | None = None
+) -> HttpResponse:
     if request.htmx:
         detail = selectors.goal_detail(goal_id=goal.pk)
         return render(
@@ -181,7 +195,12 @@ def step_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "goals/detail.html",
-        {"goal": detail, "is_owner": True, "step_form": form, "progress_form": ProgressForm(initial={"progress": goal.progress})},
+        {
+            "goal": detail,
+            "is_owner": True,
+            "step_form": form,
+            "progress_form": ProgressForm(initial={"progress": goal.progress}),
+        },
         status=400,
     )
 

@@ -30,9 +30,17 @@ def _organization_topics(program: Program) -> Any:
 
 
 class MentorProfileForm(forms.ModelForm):
+    prefix = "mentor"
+
     class Meta:
         model = MentorProfile
-        fields = [*MENTOR_FIELDS[:4], "topics", *MENTOR_FIELDS[4:7], "cannot_help_topics", *MENTOR_FIELDS[7:]]
+        fields = [
+            *MENTOR_FIELDS[:4],
+            "topics",
+            *MENTOR_FIELDS[4:7],
+            "cannot_help_topics",
+            *MENTOR_FIELDS[7:],
+        ]
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 4}),
             "cannot_help_with": forms.Textarea(attrs={"rows": 2}),
@@ -48,7 +56,7 @@ class MentorProfileForm(forms.ModelForm):
         }
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="mentor", **kwargs)
+        super().__init__(*args, **kwargs)
         for name in ("topics", "cannot_help_topics"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelMultipleChoiceField)
@@ -63,5 +71,4 @@ class MenteeProfileForm(forms.ModelForm):
         widgets = {"note_to_mentors": forms.Textarea(attrs={"rows": 3})}
         labels = {"help_wanted": "Help you want", "formats": "Formats you prefer"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="mentee", **kwargs)
+    prefix = "mentee"

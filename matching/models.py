@@ -96,7 +96,9 @@ class MentorProfile(TimeStampedModel):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(capacity__lte=20), name="mentor_capacity_at_most_20"),
+            models.CheckConstraint(
+                condition=Q(capacity__lte=20), name="mentor_capacity_at_most_20"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -41,14 +41,18 @@ def _clean(instance: Any, exclude: list[str]) -> None:
         instance.full_clean(exclude=exclude)
     except ValidationError as exc:
         field_name, messages = next(iter(exc.message_dict.items()))
-        raise DomainError(" ".join(messages), field=None if field_name == "__all__" else field_name) from exc
+        raise DomainError(
+            " ".join(messages), field=None if field_name == "__all__" else field_name
+        ) from exc
 
 
 def _organization_topics(participant: Participant, topics: Iterable[Topic]) -> list[Topic]:
     topics = list(topics)
     foreign = [t.name for t in topics if t.organization_id != participant.program.organization_id]
     if foreign:
-        raise DomainError(f"{', '.join(foreign)} is not on this program's topic list.", field="topics")
+        raise DomainError(
+            f"{', '.join(foreign)} is not on this program's topic list.", field="topics"
+        )
     return topics
 
 
@@ -71,7 +75,11 @@ def mentor_profile_update(
         setattr(profile, key, value)
     _clean(profile, exclude=["participant"])
     profile.save()
-    can = _organization_topics(participant, topics) if topics is not None else list(profile.topics.all())
+    can = (
+        _organization_topics(participant, topics)
+        if topics is not None
+        else list(profile.topics.all())
+    )
     cannot = (
         _organization_topics(participant, cannot_help_topics)
         if cannot_help_topics is not None
@@ -116,7 +124,9 @@ def mentorship_start(
     if mentor.user_id == mentee.user_id:
         raise DomainError("Nobody can mentor themselves.")
     profile, _ = MentorProfile.objects.select_for_update().get_or_create(participant=mentor)
-    live = Mentorship.objects.filter(mentor=mentor, status__in=[Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED])
+    live = Mentorship.objects.filter(
+        mentor=mentor, status__in=[Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED]
+    )
     if live.filter(mentee=mentee).exists():
         raise DomainError("These two are already working together.")
     if live.count() >= profile.capacity:
@@ -141,5 +151,7 @@ def goal_share_with_mentors(*, goal: Goal, owner: User, mentor_ids: Iterable[int
     wanted = set(mentor_ids)
     strangers = wanted - set(allowed)
     if strangers:
-        raise DomainError("You can share a goal only with your own mentors in this program.", field="mentors")
+        raise DomainError(
+            "You can share a goal only with your own mentors in this program.", field="mentors"
+        )
     return goal_shares_set(goal=goal, mentors=[allowed[pk] for pk in sorted(wanted)])

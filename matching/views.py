@@ -33,4 +33,6 @@ def goal_sharing(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, f"“{goal.title}” is private again.")
             return redirect(goal)
-    return render(request, "matching/goal_sharing.html", {"goal": goal, "form": form, "mentors": mentors})
+    return render(
+        request, "matching/goal_sharing.html", {"goal": goal, "form": form, "mentors": mentors}
+    )

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 
 from accounts.models import User
-from accounts.timezones import timezone_choices
+from accounts.timezones import TimeZoneSelect, timezone_choices
 from meetings.models import Availability, ContactWindow
 
 
@@ -15,19 +15,19 @@ class DetailsForm(forms.ModelForm):
         fields = ["department", "job_title"]
         labels = {"job_title": "Role / job title"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="details", **kwargs)
+    prefix = "details"
 
 
 class AvailabilityForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(choices=timezone_choices, help_text="Your windows are in this zone.")
+    time_zone = forms.ChoiceField(
+        choices=timezone_choices, widget=TimeZoneSelect, help_text="Your windows are in this zone."
+    )
 
     class Meta:
         model = Availability
         fields = ["time_zone", "minimum_notice_hours", "cancellation_notice_hours"]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="availability", **kwargs)
+    prefix = "availability"
 
 
 class ContactWindowForm(forms.ModelForm):

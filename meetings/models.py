@@ -51,7 +51,9 @@ class ContactWindow(models.Model):
     class Meta:
         ordering = ["availability", "weekday", "start_time"]
         constraints = [
-            models.CheckConstraint(condition=Q(start_time__lt=F("end_time")), name="window_starts_before_end"),
+            models.CheckConstraint(
+                condition=Q(start_time__lt=F("end_time")), name="window_starts_before_end"
+            ),
             models.CheckConstraint(condition=Q(weekday__lte=6), name="window_weekday_range"),
         ]
 

@@ -38,7 +38,9 @@ class PersonInProgram:
     def windows(self) -> list[Window]:
         if self.availability is None:
             return []
-        return [Window(w.weekday, w.start_time, w.end_time) for w in self.availability.windows.all()]
+        return [
+            Window(w.weekday, w.start_time, w.end_time) for w in self.availability.windows.all()
+        ]
 
     def windows_for(self, viewer_zone: str, today: date | None = None) -> list[Occurrence]:
         """This week's windows (from Monday of ``today``'s week), in the viewer's zone."""
@@ -59,12 +61,17 @@ class PersonInProgram:
 
 def _participations(program: Program, user_id: int) -> QuerySet[Participant]:
     return (
-        Participant.objects.filter(program=program, user_id=user_id, status=Participant.Status.ACTIVE)
+        Participant.objects.filter(
+            program=program, user_id=user_id, status=Participant.Status.ACTIVE
+        )
         .select_related("user", "mentor_profile", "mentee_profile", "availability")
         .prefetch_related(
             "mentor_profile__topics",
             "mentor_profile__cannot_help_topics",
-            Prefetch("availability__windows", queryset=ContactWindow.objects.order_by("weekday", "start_time")),
+            Prefetch(
+                "availability__windows",
+                queryset=ContactWindow.objects.order_by("weekday", "start_time"),
+            ),
         )
         .order_by("role")
     )

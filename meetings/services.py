@@ -32,7 +32,10 @@ def availability_set(
     problems = validate_windows(windows)
     if problems:
         raise DomainError(" ".join(problems), field="windows")
-    for name, hours in (("minimum_notice_hours", minimum_notice_hours), ("cancellation_notice_hours", cancellation_notice_hours)):
+    for name, hours in (
+        ("minimum_notice_hours", minimum_notice_hours),
+        ("cancellation_notice_hours", cancellation_notice_hours),
+    ):
         if not 0 <= hours <= 24 * 14:
             raise DomainError("Notice is between 0 hours and two weeks (336 hours).", field=name)
     availability, _ = Availability.objects.select_for_update().get_or_create(
@@ -48,7 +51,12 @@ def availability_set(
     availability.save()
     availability.windows.all().delete()
     ContactWindow.objects.bulk_create(
-        [ContactWindow(availability=availability, weekday=w.weekday, start_time=w.start, end_time=w.end) for w in windows]
+        [
+            ContactWindow(
+                availability=availability, weekday=w.weekday, start_time=w.start, end_time=w.end
+            )
+            for w in windows
+        ]
     )
     return availability
 

@@ -30,7 +30,9 @@ def _error_target(forms: dict[str, Any], error: DomainError) -> None:
     if error.field == "windows" and windows is not None:
         windows._non_form_errors = windows.error_class([error.message])
         return
-    next(f for f in forms.values() if f is not None and hasattr(f, "fields")).add_error(None, error.message)
+    next(f for f in forms.values() if f is not None and hasattr(f, "fields")).add_error(
+        None, error.message
+    )
 
 
 def profile_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
@@ -44,9 +46,13 @@ def profile_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     )
     forms: dict[str, Any] = {
         "details": DetailsForm(data, instance=request.user),
-        "mentor": MentorProfileForm(data, instance=person.mentor_profile, program=program) if mentor else None,
+        "mentor": MentorProfileForm(data, instance=person.mentor_profile, program=program)
+        if mentor
+        else None,
         "availability": AvailabilityForm(data, instance=availability) if mentor else None,
-        "windows": ContactWindowFormSet(data, instance=availability, prefix="windows") if mentor else None,
+        "windows": ContactWindowFormSet(data, instance=availability, prefix="windows")
+        if mentor
+        else None,
         "mentee": MenteeProfileForm(data, instance=person.mentee_profile) if mentee else None,
     }
     if request.method == "POST" and all(f.is_valid() for f in forms.values() if f is not None):
@@ -59,7 +65,11 @@ def profile_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                     mentor,
                     forms["availability"].cleaned_data,
                     [
-                        Window(f.cleaned_data["weekday"], f.cleaned_data["start_time"], f.cleaned_data["end_time"])
+                        Window(
+                            f.cleaned_data["weekday"],
+                            f.cleaned_data["start_time"],
+                            f.cleaned_data["end_time"],
+                        )
                         for f in forms["windows"].forms
                         if f.cleaned_data and not f.cleaned_data.get("DELETE")
                     ],
@@ -73,7 +83,9 @@ def profile_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, "Your profile for this program is saved.")
             return redirect("meetings:person", slug=program.slug, pk=request.user.pk)
-    return render(request, "meetings/profile_edit.html", {"program": program, "person": person, **forms})
+    return render(
+        request, "meetings/profile_edit.html", {"program": program, "person": person, **forms}
+    )
 
 
 def person_detail(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:

@@ -626,7 +626,11 @@ def topic_create(*, program: Program, actor: User, name: str) -> Topic:
 def topic_rename(*, program: Program, topic: Topic, actor: User, name: str) -> Topic:
     """Rename a topic; everything tagged with it follows."""
     name = _topic_name(name)
-    if Topic.objects.filter(organization=topic.organization_id, name__iexact=name).exclude(pk=topic.pk).exists():
+    if (
+        Topic.objects.filter(organization=topic.organization_id, name__iexact=name)
+        .exclude(pk=topic.pk)
+        .exists()
+    ):
         raise DomainError(f"“{name}” is on the list already.", field="name")
     old = topic.name
     topic.name = name

@@ -338,13 +338,20 @@ def program_topics(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         try:
             if action == "create":
                 if form.is_valid():
-                    topic = services.topic_create(program=program, actor=request.user, **form.cleaned_data)
+                    topic = services.topic_create(
+                        program=program, actor=request.user, **form.cleaned_data
+                    )
                     messages.success(request, f"“{topic.name}” is on the list.")
                     return redirect("programs:topics", slug=program.slug)
             else:
                 topic = get_topic_for_admin(program, int(request.POST.get("topic", 0)))
                 if action == "rename":
-                    services.topic_rename(program=program, topic=topic, actor=request.user, name=request.POST.get("name", ""))
+                    services.topic_rename(
+                        program=program,
+                        topic=topic,
+                        actor=request.user,
+                        name=request.POST.get("name", ""),
+                    )
                     messages.success(request, "Topic renamed.")
                 else:
                     services.topic_delete(program=program, topic=topic, actor=request.user)
@@ -359,5 +366,9 @@ def program_topics(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "programs/topics.html",
-        {"program": program, "form": form, "topics": selectors.topic_list_for_program(program=program)},
+        {
+            "program": program,
+            "form": form,
+            "topics": selectors.topic_list_for_program(program=program),
+        },
     )

@@ -7,90 +7,197 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programs', '0002_topics'),
+        ("programs", "0002_topics"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Goal',
+            name="Goal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(max_length=150)),
-                ('why', models.TextField(blank=True, verbose_name='why it matters')),
-                ('horizon', models.CharField(choices=[('short', 'Short term (under 6 months)'), ('long', 'Long term')], default='short', max_length=10)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('target_date', models.DateField(blank=True, null=True)),
-                ('timeframe', models.CharField(blank=True, help_text='A rough timeframe is fine: “by summer”, “this year”.', max_length=60)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('active', 'Active'), ('achieved', 'Achieved'), ('dropped', 'Dropped')], default='active', max_length=10)),
-                ('progress', models.PositiveSmallIntegerField(default=0)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='programs.participant')),
-                ('topics', models.ManyToManyField(blank=True, related_name='goals', to='programs.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("title", models.CharField(max_length=150)),
+                ("why", models.TextField(blank=True, verbose_name="why it matters")),
+                (
+                    "horizon",
+                    models.CharField(
+                        choices=[("short", "Short term (under 6 months)"), ("long", "Long term")],
+                        default="short",
+                        max_length=10,
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("target_date", models.DateField(blank=True, null=True)),
+                (
+                    "timeframe",
+                    models.CharField(
+                        blank=True,
+                        help_text="A rough timeframe is fine: “by summer”, “this year”.",
+                        max_length=60,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("active", "Active"),
+                            ("achieved", "Achieved"),
+                            ("dropped", "Dropped"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("progress", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="goals",
+                        to="programs.participant",
+                    ),
+                ),
+                (
+                    "topics",
+                    models.ManyToManyField(blank=True, related_name="goals", to="programs.topic"),
+                ),
             ],
             options={
-                'ordering': ['owner', 'position', 'id'],
+                "ordering": ["owner", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='GoalShare',
+            name="GoalShare",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shares', to='goals.goal')),
-                ('mentor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='shared_goals', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shares",
+                        to="goals.goal",
+                    ),
+                ),
+                (
+                    "mentor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="shared_goals",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='GoalStep',
+            name="GoalStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('title', models.CharField(max_length=200)),
-                ('due_on', models.DateField(blank=True, null=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='goals.goal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("title", models.CharField(max_length=200)),
+                ("due_on", models.DateField(blank=True, null=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="steps",
+                        to="goals.goal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['goal', 'done_at', 'due_on', 'id'],
+                "ordering": ["goal", "done_at", "due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressUpdate',
+            name="ProgressUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('note', models.TextField()),
-                ('progress', models.PositiveSmallIntegerField()),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('goal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='updates', to='goals.goal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("note", models.TextField()),
+                ("progress", models.PositiveSmallIntegerField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "goal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="updates",
+                        to="goals.goal",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='goal',
-            index=models.Index(fields=['owner', 'position'], name='goal_owner_position'),
+            model_name="goal",
+            index=models.Index(fields=["owner", "position"], name="goal_owner_position"),
         ),
         migrations.AddConstraint(
-            model_name='goal',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='goal_progress_at_most_100'),
+            model_name="goal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__lte", 100)), name="goal_progress_at_most_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='goalshare',
-            constraint=models.UniqueConstraint(fields=('goal', 'mentor'), name='goal_share_unique'),
+            model_name="goalshare",
+            constraint=models.UniqueConstraint(fields=("goal", "mentor"), name="goal_share_unique"),
         ),
         migrations.AddConstraint(
-            model_name='progressupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='progress_update_at_most_100'),
+            model_name="progressupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__lte", 100)), name="progress_update_at_most_100"
+            ),
         ),
     ]

@@ -3,79 +3,321 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import mentorship.fields
 from django.db import migrations, models
+
+import mentorship.fields
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programs', '0002_topics'),
+        ("programs", "0002_topics"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MenteeProfile',
+            name="MenteeProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('help_wanted', mentorship.fields.ChoiceSetField(choices=[('coach', 'Coaching'), ('sponsor', 'Sponsorship'), ('connector', 'Connections')], help_text='What kind of help you want.')),
-                ('formats', mentorship.fields.ChoiceSetField(choices=[('video', 'Video call'), ('phone', 'Phone'), ('in_person', 'In person'), ('coffee', 'Coffee'), ('async', 'Async (written)')], help_text='How you prefer to meet.')),
-                ('hours_per_month', models.PositiveSmallIntegerField(default=2, help_text='How much time you can give mentoring each month.', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(40)])),
-                ('note_to_mentors', models.TextField(blank=True)),
-                ('participant', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='mentee_profile', to='programs.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "help_wanted",
+                    mentorship.fields.ChoiceSetField(
+                        choices=[
+                            ("coach", "Coaching"),
+                            ("sponsor", "Sponsorship"),
+                            ("connector", "Connections"),
+                        ],
+                        help_text="What kind of help you want.",
+                    ),
+                ),
+                (
+                    "formats",
+                    mentorship.fields.ChoiceSetField(
+                        choices=[
+                            ("video", "Video call"),
+                            ("phone", "Phone"),
+                            ("in_person", "In person"),
+                            ("coffee", "Coffee"),
+                            ("async", "Async (written)"),
+                        ],
+                        help_text="How you prefer to meet.",
+                    ),
+                ),
+                (
+                    "hours_per_month",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        help_text="How much time you can give mentoring each month.",
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(40),
+                        ],
+                    ),
+                ),
+                ("note_to_mentors", models.TextField(blank=True)),
+                (
+                    "participant",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentee_profile",
+                        to="programs.participant",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='MentorProfile',
+            name="MentorProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('headline', models.CharField(blank=True, max_length=120)),
-                ('bio', models.TextField(blank=True)),
-                ('seniority', models.CharField(blank=True, choices=[('early', 'Early career'), ('mid', 'Mid-level'), ('senior', 'Senior'), ('lead', 'Lead / principal'), ('executive', 'Executive')], max_length=12)),
-                ('years_experience', models.PositiveSmallIntegerField(blank=True, null=True, validators=[django.core.validators.MaxValueValidator(60)])),
-                ('help_offered', mentorship.fields.ChoiceSetField(choices=[('coach', 'Coaching'), ('sponsor', 'Sponsorship'), ('connector', 'Connections')], help_text='What kind of help you give.')),
-                ('advisor_roles', mentorship.fields.ChoiceSetField(choices=[('technical', 'Technical skills'), ('career', 'Career strategy'), ('industry', 'Industry insider'), ('leadership', 'Leadership development'), ('other', 'Other')], help_text="Seats you can take on a mentee's board of advisors.")),
-                ('cannot_help_with', models.TextField(blank=True, help_text='Say it plainly, so nobody asks you for it.')),
-                ('capacity', models.PositiveSmallIntegerField(default=2, help_text='How many mentees at once (0 to 20).', validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(20)])),
-                ('accepting_requests', models.BooleanField(default=True)),
-                ('away_until', models.DateField(blank=True, help_text='No new requests and no nudges until this date.', null=True)),
-                ('formats', mentorship.fields.ChoiceSetField(choices=[('video', 'Video call'), ('phone', 'Phone'), ('in_person', 'In person'), ('coffee', 'Coffee'), ('async', 'Async (written)')], help_text='How you can meet.')),
-                ('preferred_frequency', models.CharField(choices=[('weekly', 'Weekly'), ('biweekly', 'Every two weeks'), ('monthly', 'Monthly'), ('quarterly', 'Quarterly'), ('twice_a_year', 'Twice a year')], default='monthly', max_length=15)),
-                ('communication', models.CharField(choices=[('meetings_only', 'Only at meetings'), ('within_windows', 'Messages within my contact windows'), ('any_time', 'Any time')], default='meetings_only', max_length=15, verbose_name='communication preference')),
-                ('cannot_help_topics', models.ManyToManyField(blank=True, related_name='+', to='programs.topic')),
-                ('participant', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='mentor_profile', to='programs.participant')),
-                ('topics', models.ManyToManyField(blank=True, related_name='mentor_profiles', to='programs.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("headline", models.CharField(blank=True, max_length=120)),
+                ("bio", models.TextField(blank=True)),
+                (
+                    "seniority",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("early", "Early career"),
+                            ("mid", "Mid-level"),
+                            ("senior", "Senior"),
+                            ("lead", "Lead / principal"),
+                            ("executive", "Executive"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "years_experience",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(60)],
+                    ),
+                ),
+                (
+                    "help_offered",
+                    mentorship.fields.ChoiceSetField(
+                        choices=[
+                            ("coach", "Coaching"),
+                            ("sponsor", "Sponsorship"),
+                            ("connector", "Connections"),
+                        ],
+                        help_text="What kind of help you give.",
+                    ),
+                ),
+                (
+                    "advisor_roles",
+                    mentorship.fields.ChoiceSetField(
+                        choices=[
+                            ("technical", "Technical skills"),
+                            ("career", "Career strategy"),
+                            ("industry", "Industry insider"),
+                            ("leadership", "Leadership development"),
+                            ("other", "Other"),
+                        ],
+                        help_text="Seats you can take on a mentee's board of advisors.",
+                    ),
+                ),
+                (
+                    "cannot_help_with",
+                    models.TextField(
+                        blank=True, help_text="Say it plainly, so nobody asks you for it."
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.PositiveSmallIntegerField(
+                        default=2,
+                        help_text="How many mentees at once (0 to 20).",
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(20),
+                        ],
+                    ),
+                ),
+                ("accepting_requests", models.BooleanField(default=True)),
+                (
+                    "away_until",
+                    models.DateField(
+                        blank=True,
+                        help_text="No new requests and no nudges until this date.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "formats",
+                    mentorship.fields.ChoiceSetField(
+                        choices=[
+                            ("video", "Video call"),
+                            ("phone", "Phone"),
+                            ("in_person", "In person"),
+                            ("coffee", "Coffee"),
+                            ("async", "Async (written)"),
+                        ],
+                        help_text="How you can meet.",
+                    ),
+                ),
+                (
+                    "preferred_frequency",
+                    models.CharField(
+                        choices=[
+                            ("weekly", "Weekly"),
+                            ("biweekly", "Every two weeks"),
+                            ("monthly", "Monthly"),
+                            ("quarterly", "Quarterly"),
+                            ("twice_a_year", "Twice a year"),
+                        ],
+                        default="monthly",
+                        max_length=15,
+                    ),
+                ),
+                (
+                    "communication",
+                    models.CharField(
+                        choices=[
+                            ("meetings_only", "Only at meetings"),
+                            ("within_windows", "Messages within my contact windows"),
+                            ("any_time", "Any time"),
+                        ],
+                        default="meetings_only",
+                        max_length=15,
+                        verbose_name="communication preference",
+                    ),
+                ),
+                (
+                    "cannot_help_topics",
+                    models.ManyToManyField(blank=True, related_name="+", to="programs.topic"),
+                ),
+                (
+                    "participant",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentor_profile",
+                        to="programs.participant",
+                    ),
+                ),
+                (
+                    "topics",
+                    models.ManyToManyField(
+                        blank=True, related_name="mentor_profiles", to="programs.topic"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(('capacity__lte', 20)), name='mentor_capacity_at_most_20')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("capacity__lte", 20)), name="mentor_capacity_at_most_20"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Mentorship',
+            name="Mentorship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('paused', 'Paused'), ('completed', 'Completed'), ('ended', 'Ended early')], default='active', max_length=10)),
-                ('advisor_role', models.CharField(blank=True, choices=[('technical', 'Technical skills'), ('career', 'Career strategy'), ('industry', 'Industry insider'), ('leadership', 'Leadership development'), ('other', 'Other')], max_length=12)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('mentee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentorships_as_mentee', to='programs.participant')),
-                ('mentor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentorships_as_mentor', to='programs.participant')),
-                ('program', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mentorships', to='programs.program')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("paused", "Paused"),
+                            ("completed", "Completed"),
+                            ("ended", "Ended early"),
+                        ],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "advisor_role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("technical", "Technical skills"),
+                            ("career", "Career strategy"),
+                            ("industry", "Industry insider"),
+                            ("leadership", "Leadership development"),
+                            ("other", "Other"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                (
+                    "mentee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentorships_as_mentee",
+                        to="programs.participant",
+                    ),
+                ),
+                (
+                    "mentor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentorships_as_mentor",
+                        to="programs.participant",
+                    ),
+                ),
+                (
+                    "program",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mentorships",
+                        to="programs.program",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['mentee', 'status'], name='mentorship_mentee_status'), models.Index(fields=['mentor', 'status'], name='mentorship_mentor_status')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('mentor', models.F('mentee')), _negated=True), name='mentorship_not_self'), models.UniqueConstraint(condition=models.Q(('status__in', ['active', 'paused'])), fields=('mentor', 'mentee'), name='mentorship_one_live_per_pair')],
+                "indexes": [
+                    models.Index(fields=["mentee", "status"], name="mentorship_mentee_status"),
+                    models.Index(fields=["mentor", "status"], name="mentorship_mentor_status"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("mentor", models.F("mentee")), _negated=True),
+                        name="mentorship_not_self",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["active", "paused"])),
+                        fields=("mentor", "mentee"),
+                        name="mentorship_one_live_per_pair",
+                    ),
+                ],
             },
         ),
     ]

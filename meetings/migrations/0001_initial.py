@@ -9,41 +9,107 @@ import accounts.timezones
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('programs', '0002_topics'),
+        ("programs", "0002_topics"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Availability',
+            name="Availability",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('time_zone', models.CharField(max_length=64, validators=[accounts.timezones.validate_timezone])),
-                ('minimum_notice_hours', models.PositiveSmallIntegerField(default=24, validators=[django.core.validators.MaxValueValidator(336)], verbose_name='minimum notice to schedule (hours)')),
-                ('cancellation_notice_hours', models.PositiveSmallIntegerField(default=24, validators=[django.core.validators.MaxValueValidator(336)], verbose_name='notice to cancel (hours)')),
-                ('participant', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='availability', to='programs.participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "time_zone",
+                    models.CharField(
+                        max_length=64, validators=[accounts.timezones.validate_timezone]
+                    ),
+                ),
+                (
+                    "minimum_notice_hours",
+                    models.PositiveSmallIntegerField(
+                        default=24,
+                        validators=[django.core.validators.MaxValueValidator(336)],
+                        verbose_name="minimum notice to schedule (hours)",
+                    ),
+                ),
+                (
+                    "cancellation_notice_hours",
+                    models.PositiveSmallIntegerField(
+                        default=24,
+                        validators=[django.core.validators.MaxValueValidator(336)],
+                        verbose_name="notice to cancel (hours)",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="availability",
+                        to="programs.participant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'availabilities',
+                "verbose_name_plural": "availabilities",
             },
         ),
         migrations.CreateModel(
-            name='ContactWindow',
+            name="ContactWindow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')])),
-                ('start_time', models.TimeField()),
-                ('end_time', models.TimeField()),
-                ('availability', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='windows', to='meetings.availability')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ]
+                    ),
+                ),
+                ("start_time", models.TimeField()),
+                ("end_time", models.TimeField()),
+                (
+                    "availability",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="windows",
+                        to="meetings.availability",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['availability', 'weekday', 'start_time'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('start_time__lt', models.F('end_time'))), name='window_starts_before_end'), models.CheckConstraint(condition=models.Q(('weekday__lte', 6)), name='window_weekday_range')],
+                "ordering": ["availability", "weekday", "start_time"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("start_time__lt", models.F("end_time"))),
+                        name="window_starts_before_end",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("weekday__lte", 6)), name="window_weekday_range"
+                    ),
+                ],
             },
         ),
     ]
