@@ -8,11 +8,20 @@ from django.http import Http404
 
 from accounts.models import User
 from goals.models import Goal, GoalShare, GoalStep
+from programs.models import Participant, Role
 
 
 def goals_visible_to(user: User) -> QuerySet[Goal]:
     shared = GoalShare.objects.filter(goal=OuterRef("pk"), mentor=user)
-    return Goal.objects.filter(Q(owner__user=user) | Q(Exists(shared)))
+    # A share counts only while its mentor is still an active mentor of the goal's program:
+    # withdrawing someone from a program takes their view of its goals with it.
+    still_mentor = Participant.objects.filter(
+        user=user,
+        program=OuterRef("owner__program"),
+        role=Role.MENTOR,
+        status=Participant.Status.ACTIVE,
+    )
+    return Goal.objects.filter(Q(owner__user=user) | (Q(Exists(shared)) & Q(Exists(still_mentor))))
 
 
 def get_goal_for_user(user: User, pk: int) -> Goal:

@@ -103,6 +103,8 @@ def goal_update(*, goal: Goal, topics: Iterable[Topic] | None = None, **values: 
     _check_values(values)
     for key, value in values.items():
         setattr(goal, key, value)
+    if goal.status == Goal.Status.ACHIEVED:
+        goal.progress = 100  # achieved means all the way, however it was marked
     goal.save()
     if topics is not None:
         goal.topics.set(_check_topics(goal.owner, topics))

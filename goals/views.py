@@ -27,13 +27,10 @@ def _mentee_participation(request: AuthedHttpRequest, slug: str | None) -> Parti
 
 def goal_list(request: AuthedHttpRequest) -> HttpResponse:
     groups = selectors.goal_groups_for_user(user=request.user)
-    if groups and not any(group.goals for group in groups):
+    shared_with_me = list(selectors.goals_shared_with(user=request.user))
+    if groups and not shared_with_me and not any(group.goals for group in groups):
         return redirect("goals:start")
-    return render(
-        request,
-        "goals/list.html",
-        {"groups": groups, "shared_with_me": selectors.goals_shared_with(user=request.user)},
-    )
+    return render(request, "goals/list.html", {"groups": groups, "shared_with_me": shared_with_me})
 
 
 def goal_start(request: AuthedHttpRequest) -> HttpResponse:

@@ -123,15 +123,24 @@ def mentorship_start(
         raise DomainError("A mentorship pairs a mentor with a mentee.")
     if mentor.user_id == mentee.user_id:
         raise DomainError("Nobody can mentor themselves.")
+    # Lock both rows: two starts at once cannot exceed the mentor's capacity or the mentee's board.
+    locked = Participant.objects.select_for_update().filter(pk__in=[mentor.pk, mentee.pk])
+    if any(p.status != Participant.Status.ACTIVE for p in locked):
+        raise DomainError("Both people must be active participants of the program.")
     profile, _ = MentorProfile.objects.select_for_update().get_or_create(participant=mentor)
-    live = Mentorship.objects.filter(
-        mentor=mentor, status__in=[Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED]
-    )
+    live_statuses = [Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED]
+    live = Mentorship.objects.filter(mentor=mentor, status__in=live_statuses)
     if live.filter(mentee=mentee).exists():
         raise DomainError("These two are already working together.")
     if live.count() >= profile.capacity:
         raise DomainError(f"{mentor.user} is at capacity ({profile.capacity} mentees).")
     program = mentor.program
+    board = Mentorship.objects.filter(mentee=mentee, status__in=live_statuses).count()
+    if board >= program.max_mentors_per_mentee:
+        raise DomainError(
+            f"{mentee.user} already has {board} mentor{'s' if board != 1 else ''}, "
+            f"the most {program.name} allows."
+        )
     ends_on = None
     if program.relationship_length_months:
         ends_on = timezone.localdate() + timedelta(days=30 * program.relationship_length_months)
