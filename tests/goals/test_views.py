@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from goals.models import Goal, GoalStep
@@ -19,6 +15,7 @@ from tests.goals.factories import (
     ProgressUpdateFactory,
     TopicFactory,
 )
+from tests.helpers import assert_flat_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -343,19 +340,6 @@ def test_guided_start_is_404_for_someone_who_is_not_a_mentee(client, mentor):
 # ---------------------------------------------------------------------------
 # Query counts: small data, then large
 # ---------------------------------------------------------------------------
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(ctx.captured_queries)
-
-
-def _assert_flat(client, django_assert_num_queries, url: str, grow: Callable[[], None]) -> None:
-    small = _queries(client, url)
-    grow()
-    with django_assert_num_queries(small):
-        response = client.get(url)
-    assert response.status_code == 200
 
 
 def _goals_with_details(owner: Participant, n: int, steps: int, topics: int) -> list[Goal]:
@@ -373,7 +357,7 @@ def test_goal_list_query_count_does_not_grow_with_goals(
     signed_in, django_assert_num_queries, owner
 ):
     _goals_with_details(owner, n=2, steps=1, topics=1)
-    _assert_flat(
+    assert_flat_queries(
         signed_in,
         django_assert_num_queries,
         reverse("goals:list"),
@@ -396,7 +380,7 @@ def test_goal_list_query_count_does_not_grow_with_goals_shared_with_a_mentor(
             GoalShareFactory(goal=goal, mentor=mentor)
 
     share(1)
-    _assert_flat(client, django_assert_num_queries, reverse("goals:list"), lambda: share(30))
+    assert_flat_queries(client, django_assert_num_queries, reverse("goals:list"), lambda: share(30))
 
 
 def test_goal_detail_query_count_does_not_grow_with_steps_topics_and_updates(
@@ -414,4 +398,4 @@ def test_goal_detail_query_count_does_not_grow_with_steps_topics_and_updates(
         GoalShareFactory.create_batch(4, goal=goal)
         _goals_with_details(owner, n=38, steps=5, topics=3)
 
-    _assert_flat(signed_in, django_assert_num_queries, goal.get_absolute_url(), grow)
+    assert_flat_queries(signed_in, django_assert_num_queries, goal.get_absolute_url(), grow)

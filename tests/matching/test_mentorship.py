@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 
 from matching.models import Mentorship
 from matching.services import mentorship_start
@@ -13,6 +10,7 @@ from mentorship.errors import DomainError
 from programs.models import Participant, Role
 from tests.factories import ParticipantFactory
 from tests.goals.factories import MentorProfileFactory, MentorshipFactory
+from tests.helpers import race
 
 
 @pytest.fixture
@@ -148,25 +146,6 @@ def test_start_refuses_a_withdrawn_mentee(program, mentor_participant):
 # ---------------------------------------------------------------------------
 # Races that only a real PostgreSQL can show
 # ---------------------------------------------------------------------------
-def _race(targets) -> list[object]:
-    barrier = threading.Barrier(len(targets))
-    results: list[object] = []
-
-    def run(target) -> None:
-        barrier.wait()
-        try:
-            results.append(target())
-        except DomainError as exc:
-            results.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
 
 
 @pytest.mark.django_db(transaction=True)
@@ -175,7 +154,7 @@ def test_two_starts_at_once_with_a_mentor_of_capacity_one_make_one_mentorship(
 ):
     MentorProfileFactory(participant=mentor_participant, capacity=1)
     first, second = ParticipantFactory.create_batch(2, program=program, role=Role.MENTEE)
-    results = _race(
+    results = race(
         [
             lambda: mentorship_start(mentor=mentor_participant, mentee=first),
             lambda: mentorship_start(mentor=mentor_participant, mentee=second),
@@ -192,7 +171,7 @@ def test_two_starts_at_once_for_a_mentor_without_a_profile_stay_within_default_c
 ):
     """The profile is created on first use; three starts at once still respect capacity 2."""
     mentees = ParticipantFactory.create_batch(3, program=program, role=Role.MENTEE)
-    results = _race(
+    results = race(
         [(lambda m=m: mentorship_start(mentor=mentor_participant, mentee=m)) for m in mentees]
     )
     assert len(results) == 3

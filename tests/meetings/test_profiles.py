@@ -7,8 +7,6 @@ from datetime import UTC, datetime, time
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from matching.models import MentorProfile
@@ -26,6 +24,7 @@ from tests.goals.factories import (
     MentorProfileFactory,
     TopicFactory,
 )
+from tests.helpers import assert_flat_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -407,19 +406,6 @@ def test_person_page_of_an_active_participant_is_200(client, program, mentor, me
 # ---------------------------------------------------------------------------
 # Query counts: small data, then large
 # ---------------------------------------------------------------------------
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(ctx.captured_queries)
-
-
-def _assert_flat(client, django_assert_num_queries, url: str, grow: Callable[[], None]) -> None:
-    small = _queries(client, url)
-    grow()
-    with django_assert_num_queries(small):
-        response = client.get(url)
-    assert response.status_code == 200
 
 
 def _set_up_mentor(participant: Participant, topics: int, windows: int) -> Callable[[], None]:
@@ -458,7 +444,7 @@ def test_profile_page_query_count_does_not_grow_with_topics_and_windows(
 ):
     grow = _set_up_mentor(mentor_participant, topics=2, windows=2)
     client.force_login(mentor)
-    _assert_flat(client, django_assert_num_queries, _profile_url(program), grow)
+    assert_flat_queries(client, django_assert_num_queries, _profile_url(program), grow)
 
 
 def test_profile_page_query_count_does_not_grow_for_someone_in_both_roles(
@@ -469,7 +455,7 @@ def test_profile_page_query_count_does_not_grow_for_someone_in_both_roles(
     )
     grow = _set_up_mentor(mentor_participant, topics=2, windows=2)
     client.force_login(mentor)
-    _assert_flat(client, django_assert_num_queries, _profile_url(program), grow)
+    assert_flat_queries(client, django_assert_num_queries, _profile_url(program), grow)
 
 
 def test_person_page_query_count_does_not_grow_with_topics_and_windows(
@@ -477,4 +463,4 @@ def test_person_page_query_count_does_not_grow_with_topics_and_windows(
 ):
     grow = _set_up_mentor(mentor_participant, topics=2, windows=2)
     client.force_login(mentee)
-    _assert_flat(client, django_assert_num_queries, _person_url(program, mentor), grow)
+    assert_flat_queries(client, django_assert_num_queries, _person_url(program, mentor), grow)

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programs.models import Participant, Role
@@ -17,27 +13,9 @@ from tests.factories import (
     ParticipantFactory,
     ProgramFactory,
 )
+from tests.helpers import assert_flat_queries
 
 pytestmark = pytest.mark.django_db
-
-# A page needing more than this many queries is doing something per row somewhere.
-CEILING = 20
-
-
-def _queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(ctx.captured_queries)
-
-
-def _assert_flat(client, django_assert_num_queries, url: str, grow: Callable[[], None]) -> None:
-    small = _queries(client, url)
-    assert small <= CEILING, f"{url} needs {small} queries"
-    grow()
-    with django_assert_num_queries(small):
-        response = client.get(url)
-    assert response.status_code == 200
 
 
 def _grow_memberships(user, organization, n: int) -> None:
@@ -56,7 +34,7 @@ def _grow_memberships(user, organization, n: int) -> None:
 def test_personal_pages_stay_flat(client, django_assert_num_queries, program, admin_user, name):
     client.force_login(admin_user)
     _grow_memberships(admin_user, program.organization, 1)
-    _assert_flat(
+    assert_flat_queries(
         client,
         django_assert_num_queries,
         reverse(name),
@@ -66,7 +44,7 @@ def test_personal_pages_stay_flat(client, django_assert_num_queries, program, ad
 
 def test_program_page_stays_flat(client, django_assert_num_queries, program, mentee):
     client.force_login(mentee)
-    _assert_flat(
+    assert_flat_queries(
         client,
         django_assert_num_queries,
         reverse("programs:detail", args=[program.slug]),
@@ -86,7 +64,7 @@ def test_manage_page_stays_flat(client, django_assert_num_queries, program, admi
 
     ParticipantFactory(program=program, role=Role.MENTEE, status=Participant.Status.APPLIED)
     InvitationFactory(program=program)
-    _assert_flat(
+    assert_flat_queries(
         client, django_assert_num_queries, reverse("programs:manage", args=[program.slug]), grow
     )
 
@@ -94,7 +72,7 @@ def test_manage_page_stays_flat(client, django_assert_num_queries, program, admi
 def test_audit_page_stays_flat(client, django_assert_num_queries, program, admin_user):
     client.force_login(admin_user)
     AuditEntryFactory(program=program, actor=admin_user)
-    _assert_flat(
+    assert_flat_queries(
         client,
         django_assert_num_queries,
         reverse("programs:audit", args=[program.slug]),
