@@ -68,7 +68,16 @@ class MenteeProfileForm(forms.ModelForm):
     class Meta:
         model = MenteeProfile
         fields = list(MENTEE_FIELDS)
-        widgets = {"note_to_mentors": forms.Textarea(attrs={"rows": 3})}
-        labels = {"help_wanted": "Help you want", "formats": "Formats you prefer"}
+        widgets = {
+            "note_to_mentors": forms.Textarea(attrs={"rows": 3}),
+            "working_hours_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "working_hours_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        labels = {
+            "help_wanted": "Help you want",
+            "formats": "Formats you prefer",
+            "working_hours_start": "Your working day starts",
+            "working_hours_end": "and ends",
+        }
 
     prefix = "mentee"

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import time
+
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -7,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import TimeStampedModel
 from mentorship.fields import ChoiceSetField
+from goals.models import Goal
 from programs.models import Participant, Program, Topic
 
 
@@ -135,6 +139,10 @@ class MenteeProfile(TimeStampedModel):
     )
     help_wanted = ChoiceSetField(choices=HelpKind.choices, help_text="What kind of help you want.")
     formats = ChoiceSetField(choices=MeetingFormat.choices, help_text="How you prefer to meet.")
+    # Weekday working hours in the mentee's own zone: the directory finds mentors whose
+    # contact windows overlap them.
+    working_hours_start = models.TimeField(default=time(9, 0))
+    working_hours_end = models.TimeField(default=time(17, 0))
     hours_per_month = models.PositiveSmallIntegerField(
         default=2,
         validators=[MinValueValidator(0), MaxValueValidator(40)],
@@ -150,6 +158,14 @@ class MenteeProfile(TimeStampedModel):
         field = self._meta.get_field("help_wanted")
         assert isinstance(field, ChoiceSetField)
         return ", ".join(field.get_choices_display(self.help_wanted))
+
+
+class ClosingReason(models.TextChoices):
+    GOALS_MET = "goals_met", "Goals met"
+    RAN_ITS_COURSE = "ran_course", "It ran its course"
+    SCHEDULE = "schedule", "Schedules did not work out"
+    NOT_A_FIT = "not_a_fit", "Not a fit"
+    OTHER = "other", "Other"
 
 
 class Mentorship(TimeStampedModel):
@@ -172,6 +188,8 @@ class Mentorship(TimeStampedModel):
     advisor_role = models.CharField(max_length=12, choices=AdvisorRole.choices, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     ends_on = models.DateField(null=True, blank=True)
+    closing_reason = models.CharField(max_length=12, choices=ClosingReason.choices, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -190,3 +208,185 @@ class Mentorship(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.mentor.user} mentors {self.mentee.user}"
+
+
+class MentorshipRequest(TimeStampedModel):
+    """A mentee's specific, small ask of one mentor: easy to say yes to, easy to say no to."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        REDIRECTED = "redirected", "Redirected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        EXPIRED = "expired", "Expired"
+        CLOSED = "closed", "Closed: another mentor accepted"
+
+    class WaitingOn(models.TextChoices):
+        MENTOR = "mentor", "the mentor"
+        MENTEE = "mentee", "the mentee (more information asked)"
+
+    class DeclineReason(models.TextChoices):
+        NO_TIME = "no_time", "I do not have the time right now"
+        NOT_MY_AREA = "not_my_area", "This is not something I can help with"
+        BETTER_FIT = "better_fit", "Someone else would be a better fit"
+        OTHER = "other", "Another reason"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="requests")
+    mentee = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="requests_sent")
+    mentor = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="requests_received"
+    )
+    goals = models.ManyToManyField(Goal, related_name="requests")
+    topic = models.ForeignKey(Topic, on_delete=models.SET_NULL, null=True, related_name="+")
+    why_this_mentor = models.TextField()
+    first_step = models.CharField(max_length=200, default="A 30-minute intro conversation")
+    advisor_role = models.CharField(max_length=12, choices=AdvisorRole.choices, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    waiting_on = models.CharField(max_length=6, choices=WaitingOn.choices, default=WaitingOn.MENTOR)
+    decline_reason = models.CharField(max_length=12, choices=DeclineReason.choices, blank=True)
+    decline_note = models.TextField(blank=True)
+    redirected_to = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    redirected_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="follow_ups"
+    )
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.SET_NULL, null=True, blank=True, related_name="requests"
+    )
+    # The mentor's first answer of any kind: the profile's response-time figures read it.
+    answered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentee", "mentor"],
+                condition=Q(status="pending"),
+                name="request_one_pending_per_pair",
+            ),
+            models.CheckConstraint(condition=~Q(mentee=F("mentor")), name="request_not_self"),
+        ]
+        indexes = [
+            # The mentor's inbox and the mentee's sent list.
+            models.Index(fields=["mentor", "status"], name="request_mentor_status"),
+            models.Index(fields=["mentee", "status"], name="request_mentee_status"),
+            # The expiry scan: pending requests by expiry.
+            models.Index(
+                fields=["expires_at"], condition=Q(status="pending"), name="request_pending_expiry"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee.user} asks {self.mentor.user}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+class RequestMessage(models.Model):
+    """A message in a request's thread: a question from the mentor, an answer from the mentee."""
+
+    request = models.ForeignKey(
+        MentorshipRequest, on_delete=models.CASCADE, related_name="messages"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class StateChange(models.Model):
+    """Who moved a request or a mentorship from which state to which, and when."""
+
+    request = models.ForeignKey(
+        MentorshipRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(request__isnull=False) & Q(mentorship__isnull=True))
+                | (Q(request__isnull=True) & Q(mentorship__isnull=False)),
+                name="state_change_one_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class Reflection(TimeStampedModel):
+    """A closing reflection, one per person and mentorship."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="reflections")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentorship", "author"], name="reflection_one_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reflection by {self.author}"
+
+
+class Report(TimeStampedModel):
+    """A problem with a request or a mentorship, told to the program's admins."""
+
+    class Kind(models.TextChoices):
+        MISCONDUCT = "misconduct", "Misconduct"
+        NO_SHOW = "no_show", "No-shows"
+        OTHER = "other", "Something else"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    request = models.ForeignKey(
+        MentorshipRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    text = models.TextField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["program"],
+                condition=Q(resolved_at__isnull=True),
+                name="report_open_by_program",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} report"

@@ -32,7 +32,14 @@ MENTOR_FIELDS = (
     "preferred_frequency",
     "communication",
 )
-MENTEE_FIELDS = ("help_wanted", "formats", "hours_per_month", "note_to_mentors")
+MENTEE_FIELDS = (
+    "help_wanted",
+    "formats",
+    "working_hours_start",
+    "working_hours_end",
+    "hours_per_month",
+    "note_to_mentors",
+)
 
 
 def _clean(instance: Any, exclude: list[str]) -> None:
@@ -107,6 +114,8 @@ def mentee_profile_update(*, participant: Participant, **values: Any) -> MenteeP
     profile, _ = MenteeProfile.objects.select_for_update().get_or_create(participant=participant)
     for key, value in values.items():
         setattr(profile, key, value)
+    if profile.working_hours_start >= profile.working_hours_end:
+        raise DomainError("Working hours must end after they start.", field="working_hours_end")
     _clean(profile, exclude=["participant"])
     profile.save()
     return profile

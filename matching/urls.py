@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from matching import views
+from matching.views import sharing
 
 app_name = "matching"
 urlpatterns = [
-    path("goals/<int:pk>/sharing/", views.goal_sharing, name="goal_sharing"),
+    path("goals/<int:pk>/sharing/", sharing.goal_sharing, name="goal_sharing"),
 ]

@@ -313,6 +313,8 @@ def test_profile_post_saves_a_mentees_wishes(client, program, mentee):
             "details-job_title": "",
             "mentee-help_wanted": ["sponsor"],
             "mentee-formats": ["phone"],
+            "mentee-working_hours_start": "08:30",
+            "mentee-working_hours_end": "16:30",
             "mentee-hours_per_month": "4",
             "mentee-note_to_mentors": "Mornings suit me.",
         },

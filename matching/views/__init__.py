@@ -1,0 +1,1 @@
+"""matching's views, one module per area: sharing, directory, requests, mentorships."""
