@@ -9,8 +9,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import TimeStampedModel
-from mentorship.fields import ChoiceSetField
 from goals.models import Goal
+from mentorship.fields import ChoiceSetField
 from programs.models import Participant, Program, Topic
 
 
