@@ -19,8 +19,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install Twoway with its development tools
 
-migrate: $(STAMP) ## Apply database migrations
+migrate: $(STAMP) ## Apply database migrations and sync the periodic-task schedule
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py sync_schedules
 
 demo: migrate ## Seed the demo organization (idempotent)
 	$(BIN)/python manage.py seed_demo

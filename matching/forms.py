@@ -5,7 +5,14 @@ from typing import Any
 from django import forms
 
 from accounts.models import User
-from matching.models import MenteeProfile, MentorProfile
+from matching.models import (
+    AdvisorRole,
+    ClosingReason,
+    MenteeProfile,
+    MentorProfile,
+    MentorshipRequest,
+    Report,
+)
 from matching.services import MENTEE_FIELDS, MENTOR_FIELDS
 from programs.models import Program, Topic
 
@@ -81,3 +88,108 @@ class MenteeProfileForm(forms.ModelForm):
         }
 
     prefix = "mentee"
+
+
+class RequestForm(forms.Form):
+    goals = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        label="Which of your goals is this about?",
+    )
+    topic = forms.ModelChoiceField(
+        queryset=None, label="The specific topic", empty_label="Pick one"
+    )
+    why_this_mentor = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why this mentor?",
+        help_text="A sentence or two: what in their experience fits what you want.",
+        max_length=2000,
+    )
+    first_step = forms.CharField(
+        max_length=200,
+        initial="A 30-minute intro conversation",
+        label="The first step you propose",
+        help_text="Small and specific is easy to say yes to.",
+    )
+    advisor_role = forms.ChoiceField(
+        required=False,
+        choices=[("", "No particular role"), *AdvisorRole.choices],
+        label="The seat on your board of advisors you hope they take (optional)",
+    )
+
+    def __init__(self, *args: Any, goals: Any, topics: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goals"].queryset = goals  # type: ignore[attr-defined]
+        self.fields["topic"].queryset = topics  # type: ignore[attr-defined]
+
+
+class AskInfoForm(forms.Form):
+    question = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="Your question", max_length=2000
+    )
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="Your answer", max_length=2000
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=MentorshipRequest.DeclineReason.choices, widget=forms.RadioSelect, label="Why not"
+    )
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="In your own words (optional)",
+        max_length=2000,
+    )
+    pause_until = forms.DateField(
+        required=False,
+        label="And pause new requests until (optional)",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class RedirectForm(forms.Form):
+    suggested = forms.ModelChoiceField(
+        queryset=None, label="Suggest another mentor", empty_label="Pick a mentor"
+    )
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why them (optional)",
+        max_length=2000,
+    )
+
+    def __init__(self, *args: Any, mentors: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["suggested"]
+        field.queryset = mentors  # type: ignore[attr-defined]
+        field.label_from_instance = lambda p: p.user.get_full_name()  # type: ignore[attr-defined]
+
+
+class CloseForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=ClosingReason.choices, widget=forms.RadioSelect, label="Why it closes"
+    )
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="A note (optional)",
+        max_length=2000,
+    )
+
+
+class ReflectionForm(forms.Form):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="Your closing reflection", max_length=5000
+    )
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(choices=Report.Kind.choices, label="What kind of problem")
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="What happened", max_length=5000
+    )

@@ -1,10 +1,19 @@
-"""Reads of profiles and relationships that views share."""
+"""Reads of profiles, requests and relationships that views share."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import timedelta
+from statistics import median
+
+from django.db.models import Case, Prefetch, QuerySet, Value, When
+from django.utils import timezone
+
 from accounts.models import User
-from matching.models import Mentorship
-from programs.models import Participant
+from goals.models import Goal, GoalShare
+from matching.access import mentorships_visible_to, requests_visible_to
+from matching.models import AdvisorRole, Mentorship, MentorshipRequest, Report, StateChange
+from programs.models import Participant, Program
 
 LIVE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
 
@@ -18,4 +27,129 @@ def mentor_users_of(*, mentee: Participant) -> list[User]:
         )
         .distinct()
         .order_by("full_name")
+    )
+
+
+def _request_rows(qs: QuerySet[MentorshipRequest]) -> QuerySet[MentorshipRequest]:
+    return qs.select_related("mentee__user", "mentor__user", "program", "topic")
+
+
+@dataclass
+class Inbox:
+    received: list[MentorshipRequest] = field(default_factory=list)
+    sent: list[MentorshipRequest] = field(default_factory=list)
+
+
+def inbox_for_user(*, user: User, limit: int = 100) -> Inbox:
+    """Requests to the person as mentor, and from them as mentee; open ones first."""
+    visible = requests_visible_to(user).annotate(
+        closed=Case(When(status=MentorshipRequest.Status.PENDING, then=Value(0)), default=Value(1))
+    )
+    received = _request_rows(visible.filter(mentor__user=user)).order_by("closed", "-created_at")
+    sent = _request_rows(visible.filter(mentee__user=user)).order_by("closed", "-created_at")
+    return Inbox(received=list(received[:limit]), sent=list(sent[:limit]))
+
+
+def request_detail(*, request_id: int) -> MentorshipRequest:
+    return (
+        MentorshipRequest.objects.select_related(
+            "mentee__user", "mentor__user", "program", "topic", "redirected_to__user", "mentorship"
+        )
+        .prefetch_related(
+            "goals",
+            "messages__author",
+            Prefetch("changes", queryset=StateChange.objects.select_related("actor")),
+        )
+        .get(pk=request_id)
+    )
+
+
+def mentorship_list_for_user(*, user: User) -> QuerySet[Mentorship]:
+    return (
+        mentorships_visible_to(user)
+        .select_related("mentee__user", "mentor__user", "program")
+        .order_by("status", "-started_at")
+    )
+
+
+def mentorship_detail(*, mentorship_id: int) -> Mentorship:
+    return (
+        Mentorship.objects.select_related("mentee__user", "mentor__user", "program")
+        .prefetch_related(
+            Prefetch("changes", queryset=StateChange.objects.select_related("actor")),
+            "reflections__author",
+        )
+        .get(pk=mentorship_id)
+    )
+
+
+def shared_goals_of(*, mentorship: Mentorship) -> list[Goal]:
+    """The mentee's goals shared with this mentor."""
+    shared = GoalShare.objects.filter(mentor=mentorship.mentor.user, goal__owner=mentorship.mentee)
+    return list(
+        Goal.objects.filter(pk__in=shared.values("goal_id"))
+        .prefetch_related("topics")
+        .order_by("position")
+    )
+
+
+@dataclass
+class Responsiveness:
+    """How a mentor answers: the figures mentees see on the profile."""
+
+    received: int
+    answered: int
+    median_hours: float | None
+    last_active: object | None
+
+    @property
+    def answered_share(self) -> int | None:
+        return round(100 * self.answered / self.received) if self.received else None
+
+
+def responsiveness_of(*, mentor: Participant, days: int = 90) -> Responsiveness:
+    """Requests of the last ``days`` days: how many got an answer, and how fast (median)."""
+    since = timezone.now() - timedelta(days=days)
+    rows = list(
+        MentorshipRequest.objects.filter(mentor=mentor, created_at__gte=since)
+        .exclude(status=MentorshipRequest.Status.WITHDRAWN)
+        .values_list("created_at", "answered_at")
+    )
+    waits = [(answered - created).total_seconds() / 3600 for created, answered in rows if answered]
+    return Responsiveness(
+        received=len(rows),
+        answered=len(waits),
+        median_hours=round(median(waits), 1) if waits else None,
+        last_active=mentor.user.last_login,
+    )
+
+
+@dataclass
+class BoardSeat:
+    role: str
+    label: str
+    mentorships: list[Mentorship] = field(default_factory=list)
+
+
+def board_for(*, mentee: Participant) -> list[BoardSeat]:
+    """The mentee's mentors grouped by advisor role, empty seats included."""
+    seats = {code: BoardSeat(role=code, label=label) for code, label in AdvisorRole.choices}
+    seats[""] = BoardSeat(role="", label="No role named")
+    live = Mentorship.objects.filter(mentee=mentee, status__in=LIVE).select_related("mentor__user")
+    for mentorship in live:
+        seats[mentorship.advisor_role or ""].mentorships.append(mentorship)
+    return [seat for code, seat in seats.items() if code or seat.mentorships]
+
+
+def open_reports_for_program(*, program: Program) -> QuerySet[Report]:
+    return (
+        Report.objects.filter(program=program)
+        .select_related(
+            "reporter",
+            "mentorship__mentor__user",
+            "mentorship__mentee__user",
+            "request__mentor__user",
+            "request__mentee__user",
+        )
+        .order_by("resolved_at", "-created_at")
     )

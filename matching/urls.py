@@ -2,9 +2,40 @@ from __future__ import annotations
 
 from django.urls import path
 
-from matching.views import sharing
+from matching.views import mentorships, requests, sharing
 
 app_name = "matching"
 urlpatterns = [
     path("goals/<int:pk>/sharing/", sharing.goal_sharing, name="goal_sharing"),
+    path(
+        "programs/<slug:slug>/mentors/<int:pk>/request/", requests.request_new, name="request_new"
+    ),
+    path("programs/<slug:slug>/board/", mentorships.board, name="board"),
+    path("programs/<slug:slug>/manage/reports/", mentorships.reports, name="reports"),
+    path(
+        "programs/<slug:slug>/manage/reports/<int:pk>/",
+        mentorships.report_action,
+        name="report_action",
+    ),
+    path("requests/", requests.request_list, name="requests"),
+    path("requests/<int:pk>/", requests.request_detail, name="request"),
+    path("requests/<int:pk>/accept/", requests.request_accept, name="request_accept"),
+    path("requests/<int:pk>/ask/", requests.request_ask, name="request_ask"),
+    path("requests/<int:pk>/answer/", requests.request_answer, name="request_answer"),
+    path("requests/<int:pk>/decline/", requests.request_decline, name="request_decline"),
+    path("requests/<int:pk>/redirect/", requests.request_redirect, name="request_redirect"),
+    path("requests/<int:pk>/follow/", requests.request_follow, name="request_follow"),
+    path("requests/<int:pk>/withdraw/", requests.request_withdraw, name="request_withdraw"),
+    path("requests/<int:pk>/report/", requests.request_report, name="request_report"),
+    path("mentorships/", mentorships.mentorship_list, name="mentorships"),
+    path("mentorships/<int:pk>/", mentorships.mentorship_detail, name="mentorship"),
+    path("mentorships/<int:pk>/pause/", mentorships.mentorship_pause_view, name="mentorship_pause"),
+    path(
+        "mentorships/<int:pk>/resume/", mentorships.mentorship_resume_view, name="mentorship_resume"
+    ),
+    path("mentorships/<int:pk>/close/", mentorships.mentorship_close_view, name="mentorship_close"),
+    path(
+        "mentorships/<int:pk>/reflect/", mentorships.mentorship_reflect, name="mentorship_reflect"
+    ),
+    path("mentorships/<int:pk>/report/", mentorships.mentorship_report, name="mentorship_report"),
 ]

@@ -14,6 +14,9 @@ class Notification(TimeStampedModel):
         APPLICATION = "application", "Application"
         APPROVAL = "approval", "Approval"
         PARTICIPATION = "participation", "Participation"
+        REQUEST = "request", "Mentorship request"
+        MENTORSHIP = "mentorship", "Mentorship"
+        REPORT = "report", "Report to admins"
         GENERAL = "general", "General"
 
     recipient = models.ForeignKey(

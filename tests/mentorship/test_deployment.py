@@ -60,7 +60,11 @@ def test_processes_run_the_right_commands():
         assert (
             services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
         )
-    assert services["migrate"]["command"] == ["python", "manage.py", "migrate", "--noinput"]
+    assert services["migrate"]["command"] == [
+        "sh",
+        "-c",
+        "python manage.py migrate --noinput && python manage.py sync_schedules",
+    ]
 
 
 def test_beat_uses_the_database_scheduler_configured_in_settings():

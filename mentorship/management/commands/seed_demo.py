@@ -21,7 +21,15 @@ from matching.models import (
     MeetingFormat,
     MentorProfile,
     Mentorship,
+    MentorshipRequest,
     Seniority,
+)
+from matching.requests import (
+    request_accept,
+    request_ask_info,
+    request_create,
+    request_decline,
+    request_redirect,
 )
 from matching.services import (
     goal_share_with_mentors,
@@ -294,7 +302,52 @@ class Command(BaseCommand):
                     link=program.get_absolute_url(),
                 )
         self._seed_profiles_and_goals(program, admin, mentors, mentees)
+        self._seed_requests(program, mentors, mentees)
         return created
+
+    def _seed_requests(self, program: Program, mentors: list[User], mentees: list[User]) -> None:
+        """Requests in every state, so inboxes and mentorship pages have content."""
+        if MentorshipRequest.objects.filter(program=program).exists():
+            return
+        people = {
+            (p.user_id, p.role): p
+            for p in Participant.objects.filter(program=program).select_related("user", "program")
+        }
+
+        def ask(mentee_no: int, mentor_no: int, role: str = "") -> MentorshipRequest:
+            mentee = people[(mentees[mentee_no - 1].pk, Role.MENTEE)]
+            goal = (
+                Goal.objects.filter(owner=mentee, status=Goal.Status.ACTIVE)
+                .order_by("position")
+                .first()
+            )
+            assert goal is not None
+            return request_create(
+                mentee=mentee,
+                mentor=people[(mentors[mentor_no - 1].pk, Role.MENTOR)],
+                goals=[goal],
+                topic=goal.topics.order_by("name").first(),
+                why_this_mentor="Your profile says you have done exactly what I am trying to do, and you offer coaching.",
+                advisor_role=role,
+            )
+
+        ask(1, 6, AdvisorRole.TECHNICAL)  # mentee1's open ask for a second seat on the board
+        ask(18, 1)  # waits in mentor1's inbox
+        question = ask(16, 16)
+        request_ask_info(
+            request=question, actor=mentors[15], question="What have you tried so far?"
+        )
+        ask(17, 17)
+        request_decline(
+            request=ask(19, 1),
+            actor=mentors[0],
+            reason=MentorshipRequest.DeclineReason.NOT_MY_AREA,
+            note="Mentor 3 knows this far better than I do.",
+        )
+        request_redirect(
+            request=ask(20, 2), actor=mentors[1], suggested=people[(mentors[2].pk, Role.MENTOR)]
+        )
+        request_accept(request=ask(21, 5), actor=mentors[4])
 
     def _seed_profiles_and_goals(
         self, program: Program, admin: User, mentors: list[User], mentees: list[User]

@@ -1,0 +1,474 @@
+"""The request life cycle: pending → accepted | declined | redirected | withdrawn | expired | closed.
+
+Every change goes through one function here, inside a transaction that locks the request row,
+records a StateChange (who, when, from, to) and tells the other person in-app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from goals.models import Goal
+from matching.models import (
+    AdvisorRole,
+    MentorProfile,
+    Mentorship,
+    MentorshipRequest,
+    RequestMessage,
+    StateChange,
+)
+from matching.services import mentorship_start
+from mentorship.errors import DomainError
+from notifications.models import Notification
+from notifications.services import notify
+from programs.models import Participant, Program, Role, Topic
+
+Status = MentorshipRequest.Status
+LIVE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
+DECLINE_COOLDOWN = timedelta(days=30)
+
+
+def record_change(
+    *,
+    actor: User | None,
+    from_status: str,
+    to_status: str,
+    request: MentorshipRequest | None = None,
+    mentorship: Mentorship | None = None,
+    note: str = "",
+) -> StateChange:
+    """Write who moved what from which state to which."""
+    return StateChange.objects.create(
+        request=request,
+        mentorship=mentorship,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
+
+
+def _link(request: MentorshipRequest) -> str:
+    return reverse("matching:request", kwargs={"pk": request.pk})
+
+
+def _tell(user: User, title: str, request: MentorshipRequest, body: str = "") -> None:
+    notify(
+        recipient=user, kind=Notification.Kind.REQUEST, title=title, body=body, link=_link(request)
+    )
+
+
+def _program_is_running(program: Program, today: date) -> bool:
+    return program.starts_on <= today and (program.ends_on is None or today <= program.ends_on)
+
+
+def request_refusal(
+    *, mentee: Participant, mentor: Participant, now: datetime | None = None
+) -> str | None:
+    """Which limit a new request from ``mentee`` to ``mentor`` would break, in words; None if it fits."""
+    now = now or timezone.now()
+    program = mentee.program
+    name = mentor.user.get_full_name()
+    if mentor.program_id != mentee.program_id:
+        return "You can only ask mentors of your own program."
+    if mentee.status != Participant.Status.ACTIVE or mentee.role != Role.MENTEE:
+        return "Only active mentees of the program can send requests."
+    if mentor.status != Participant.Status.ACTIVE or mentor.role != Role.MENTOR:
+        return f"{name} is not an active mentor in {program.name}."
+    if mentor.user_id == mentee.user_id:
+        return "You cannot ask yourself."
+    if not _program_is_running(program, timezone.localdate(now)):
+        return f"{program.name} is not running now ({program.starts_on:%d %b %Y}–{program.ends_on or 'open end'}), so it takes no requests."
+    if program.matching_mode != Program.MatchingMode.MENTEE_CHOOSES:
+        return f"In {program.name} the admins match people; ask them rather than a mentor."
+    profile = MentorProfile.objects.filter(participant=mentor).first()
+    if profile is None or not profile.accepting_requests:
+        return f"{name} is not accepting new requests right now. Try another mentor from the directory."
+    if profile.away_until and profile.away_until > timezone.localdate(now):
+        return f"{name} is away until {profile.away_until:%d %b %Y}. Ask again after that, or try another mentor."
+    live = Mentorship.objects.filter(mentor=mentor, status__in=LIVE)
+    if live.filter(mentee=mentee).exists():
+        return f"{name} is already your mentor."
+    if live.count() >= profile.capacity:
+        return f"{name} is full ({profile.capacity} mentee{'s' if profile.capacity != 1 else ''}). Try another mentor from the directory."
+    board = Mentorship.objects.filter(mentee=mentee, status__in=LIVE).count()
+    if board >= program.max_mentors_per_mentee:
+        return f"You already have {board} mentors, the most {program.name} allows."
+    pending = MentorshipRequest.objects.filter(mentee=mentee, status=Status.PENDING)
+    if pending.filter(mentor=mentor).exists():
+        return f"You already have a request waiting with {name}."
+    if pending.count() >= program.max_pending_requests_per_mentee:
+        return (
+            f"You have {program.max_pending_requests_per_mentee} requests waiting, the most {program.name} allows. "
+            "Withdraw one, or wait for an answer."
+        )
+    declined = (
+        MentorshipRequest.objects.filter(
+            mentee=mentee,
+            mentor=mentor,
+            status=Status.DECLINED,
+            closed_at__gt=now - DECLINE_COOLDOWN,
+        )
+        .order_by("-closed_at")
+        .first()
+    )
+    if declined is not None:
+        again = timezone.localdate(declined.closed_at + DECLINE_COOLDOWN)
+        return f"{name} declined your last request; you can ask again from {again:%d %b %Y}."
+    return None
+
+
+@transaction.atomic
+def request_create(
+    *,
+    mentee: Participant,
+    mentor: Participant,
+    goals: Iterable[Goal],
+    topic: Topic | None,
+    why_this_mentor: str,
+    first_step: str = "",
+    advisor_role: str = "",
+    redirected_from: MentorshipRequest | None = None,
+) -> MentorshipRequest:
+    """Send a specific, small ask to a mentor, within every limit."""
+    # 1. Lock the mentee's row: two requests sent at once must not both slip under the limit.
+    mentee = (
+        Participant.objects.select_for_update().select_related("program", "user").get(pk=mentee.pk)
+    )
+    mentor = Participant.objects.select_related("user", "program").get(pk=mentor.pk)
+    refusal = request_refusal(mentee=mentee, mentor=mentor)
+    if refusal:
+        raise DomainError(refusal)
+    # 2. Check what the ask cites.
+    goals = list(goals)
+    if not goals:
+        raise DomainError("Say which of your goals this is about.", field="goals")
+    if any(g.owner_id != mentee.pk or g.status != Goal.Status.ACTIVE for g in goals):
+        raise DomainError("A request cites your own active goals in this program.", field="goals")
+    if topic is None:
+        raise DomainError("Name the specific topic you want help with.", field="topic")
+    if topic.organization_id != mentee.program.organization_id:
+        raise DomainError("Pick a topic from this program's list.", field="topic")
+    why_this_mentor = why_this_mentor.strip()
+    if len(why_this_mentor) < 10:
+        raise DomainError(
+            "Say in a sentence why you are asking this mentor.", field="why_this_mentor"
+        )
+    if advisor_role and advisor_role not in AdvisorRole.values:
+        raise DomainError("Pick a role from the list.", field="advisor_role")
+    # 3. Write it and tell the mentor.
+    now = timezone.now()
+    request = MentorshipRequest.objects.create(
+        program=mentee.program,
+        mentee=mentee,
+        mentor=mentor,
+        topic=topic,
+        why_this_mentor=why_this_mentor,
+        first_step=(first_step or "").strip() or "A 30-minute intro conversation",
+        advisor_role=advisor_role,
+        redirected_from=redirected_from,
+        expires_at=now + timedelta(days=mentee.program.request_expiry_days),
+    )
+    request.goals.set(goals)
+    record_change(request=request, actor=mentee.user, from_status="", to_status=Status.PENDING)
+    _tell(
+        mentor.user,
+        f"{mentee.user.get_full_name()} asks for your help with {topic.name}",
+        request,
+        body=f"First step they propose: {request.first_step}.",
+    )
+    return request
+
+
+def _lock(request: MentorshipRequest) -> MentorshipRequest:
+    return (
+        MentorshipRequest.objects.select_for_update()
+        .select_related("mentee__user", "mentor__user", "program", "topic")
+        .get(pk=request.pk)
+    )
+
+
+def _require_pending(request: MentorshipRequest) -> None:
+    if request.status != Status.PENDING:
+        raise DomainError(f"This request is {request.get_status_display().lower()} already.")
+
+
+def _require_actor(request: MentorshipRequest, actor: User, side: str) -> None:
+    person = request.mentor if side == "mentor" else request.mentee
+    if person.user_id != actor.pk:
+        raise DomainError(f"Only the request's {side} can do that.")
+
+
+def _finish(
+    request: MentorshipRequest,
+    *,
+    actor: User | None,
+    to_status: str,
+    note: str = "",
+    fields: Iterable[str] = (),
+) -> None:
+    from_status = request.status
+    now = timezone.now()
+    request.status = to_status
+    request.closed_at = now
+    if actor is not None and actor.pk == request.mentor.user_id and request.answered_at is None:
+        request.answered_at = now
+    request.save(update_fields=["status", "closed_at", "answered_at", "updated_at", *fields])
+    record_change(
+        request=request, actor=actor, from_status=from_status, to_status=to_status, note=note
+    )
+
+
+@transaction.atomic
+def request_accept(*, request: MentorshipRequest, actor: User) -> Mentorship:
+    """Say yes: the mentorship starts (within capacity), and the mentee's overlapping asks close."""
+    request = _lock(request)
+    _require_actor(request, actor, "mentor")
+    _require_pending(request)
+    mentorship = mentorship_start(
+        mentor=request.mentor, mentee=request.mentee, advisor_role=request.advisor_role
+    )
+    request.mentorship = mentorship
+    _finish(request, actor=actor, to_status=Status.ACCEPTED, fields=["mentorship"])
+    record_change(mentorship=mentorship, actor=actor, from_status="", to_status=mentorship.status)
+    _tell(
+        request.mentee.user,
+        f"{actor.get_full_name()} said yes: you are now working together",
+        request,
+        body=f"Next: {request.first_step}.",
+    )
+    _close_overlapping(request, actor)
+    return mentorship
+
+
+def _close_overlapping(accepted: MentorshipRequest, actor: User) -> None:
+    """Another mentor said yes: the mentee's other asks for the same seat close."""
+    others = MentorshipRequest.objects.select_for_update().filter(
+        mentee=accepted.mentee, status=Status.PENDING
+    )
+    if accepted.advisor_role:
+        others = others.filter(advisor_role=accepted.advisor_role)
+    elif accepted.program.kind != Program.Kind.ONE_ON_ONE:
+        return  # without roles, only a one-on-one program has a single seat to fill
+    for other in others.select_related("mentor__user", "mentee__user", "program"):
+        _finish(other, actor=None, to_status=Status.CLOSED, note="Another mentor accepted.")
+        _tell(
+            other.mentor.user,
+            f"{other.mentee.user.get_full_name()}'s request is closed: another mentor accepted",
+            other,
+        )
+
+
+@transaction.atomic
+def request_ask_info(
+    *, request: MentorshipRequest, actor: User, question: str
+) -> MentorshipRequest:
+    """The mentor asks for more before answering; the request waits for the mentee."""
+    request = _lock(request)
+    _require_actor(request, actor, "mentor")
+    _require_pending(request)
+    question = question.strip()
+    if not question:
+        raise DomainError("Write your question.", field="question")
+    RequestMessage.objects.create(request=request, author=actor, body=question)
+    request.waiting_on = MentorshipRequest.WaitingOn.MENTEE
+    request.answered_at = request.answered_at or timezone.now()
+    request.save(update_fields=["waiting_on", "answered_at", "updated_at"])
+    record_change(
+        request=request,
+        actor=actor,
+        from_status=Status.PENDING,
+        to_status=Status.PENDING,
+        note="Asked for more information.",
+    )
+    _tell(
+        request.mentee.user,
+        f"{actor.get_full_name()} asks a question about your request",
+        request,
+        body=question,
+    )
+    return request
+
+
+@transaction.atomic
+def request_answer(*, request: MentorshipRequest, actor: User, answer: str) -> MentorshipRequest:
+    """The mentee answers the mentor's question; the request is back with the mentor."""
+    request = _lock(request)
+    _require_actor(request, actor, "mentee")
+    _require_pending(request)
+    if request.waiting_on != MentorshipRequest.WaitingOn.MENTEE:
+        raise DomainError("The mentor has not asked anything; the request is waiting for them.")
+    answer = answer.strip()
+    if not answer:
+        raise DomainError("Write your answer.", field="answer")
+    RequestMessage.objects.create(request=request, author=actor, body=answer)
+    request.waiting_on = MentorshipRequest.WaitingOn.MENTOR
+    request.save(update_fields=["waiting_on", "updated_at"])
+    record_change(
+        request=request,
+        actor=actor,
+        from_status=Status.PENDING,
+        to_status=Status.PENDING,
+        note="Answered the question.",
+    )
+    _tell(
+        request.mentor.user, f"{actor.get_full_name()} answered your question", request, body=answer
+    )
+    return request
+
+
+@transaction.atomic
+def request_decline(
+    *,
+    request: MentorshipRequest,
+    actor: User,
+    reason: str,
+    note: str = "",
+    pause_until: date | None = None,
+) -> MentorshipRequest:
+    """Say no kindly, optionally pausing new requests until a date in the same step."""
+    request = _lock(request)
+    _require_actor(request, actor, "mentor")
+    _require_pending(request)
+    if reason not in MentorshipRequest.DeclineReason.values:
+        raise DomainError(
+            "Pick a reason from the list (you can add your own words).", field="reason"
+        )
+    if pause_until is not None and pause_until <= timezone.localdate():
+        raise DomainError("The pause must end on a future date.", field="pause_until")
+    request.decline_reason = reason
+    request.decline_note = note.strip()
+    _finish(
+        request,
+        actor=actor,
+        to_status=Status.DECLINED,
+        note=request.decline_note,
+        fields=["decline_reason", "decline_note"],
+    )
+    if pause_until is not None:
+        MentorProfile.objects.filter(participant=request.mentor).update(
+            away_until=pause_until, updated_at=timezone.now()
+        )
+    body = request.get_decline_reason_display()
+    if request.decline_note:
+        body += f". {request.decline_note}"
+    _tell(
+        request.mentee.user,
+        f"{actor.get_full_name()} cannot take your request",
+        request,
+        body=body + ". The directory has other mentors.",
+    )
+    return request
+
+
+@transaction.atomic
+def request_redirect(
+    *, request: MentorshipRequest, actor: User, suggested: Participant, note: str = ""
+) -> MentorshipRequest:
+    """Point the mentee to another mentor of the program; they can re-send in one click."""
+    request = _lock(request)
+    _require_actor(request, actor, "mentor")
+    _require_pending(request)
+    if (
+        suggested.program_id != request.program_id
+        or suggested.role != Role.MENTOR
+        or suggested.status != Participant.Status.ACTIVE
+    ):
+        raise DomainError("Suggest an active mentor of this program.", field="suggested")
+    if suggested.pk == request.mentor_id or suggested.user_id == request.mentee.user_id:
+        raise DomainError("Suggest someone else.", field="suggested")
+    request.redirected_to = suggested
+    _finish(
+        request,
+        actor=actor,
+        to_status=Status.REDIRECTED,
+        note=note.strip(),
+        fields=["redirected_to"],
+    )
+    _tell(
+        request.mentee.user,
+        f"{actor.get_full_name()} suggests you ask {suggested.user.get_full_name()} instead",
+        request,
+        body=note.strip(),
+    )
+    return request
+
+
+@transaction.atomic
+def request_follow_redirect(*, request: MentorshipRequest, actor: User) -> MentorshipRequest:
+    """One click: the same ask, sent to the suggested mentor."""
+    request = _lock(request)
+    _require_actor(request, actor, "mentee")
+    if request.status != Status.REDIRECTED or request.redirected_to is None:
+        raise DomainError("This request was not redirected.")
+    if request.follow_ups.exists():
+        raise DomainError("You followed this suggestion already.")
+    return request_create(
+        mentee=request.mentee,
+        mentor=request.redirected_to,
+        goals=[g for g in request.goals.all() if g.status == Goal.Status.ACTIVE],
+        topic=request.topic,
+        why_this_mentor=f"{request.mentor.user.get_full_name()} suggested you. {request.why_this_mentor}",
+        first_step=request.first_step,
+        advisor_role=request.advisor_role,
+        redirected_from=request,
+    )
+
+
+@transaction.atomic
+def request_withdraw(*, request: MentorshipRequest, actor: User) -> MentorshipRequest:
+    """The mentee takes a pending request back."""
+    request = _lock(request)
+    _require_actor(request, actor, "mentee")
+    _require_pending(request)
+    _finish(request, actor=actor, to_status=Status.WITHDRAWN)
+    _tell(request.mentor.user, f"{actor.get_full_name()} withdrew their request", request)
+    return request
+
+
+def request_expire_one_due(*, now: datetime | None = None) -> bool:
+    """Expire one overdue pending request; False when none is due. Safe to run anywhere, twice."""
+    now = now or timezone.now()
+    due = (
+        MentorshipRequest.objects.filter(status=Status.PENDING, expires_at__lte=now)
+        .order_by("expires_at", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if due is None:
+        return False
+    with transaction.atomic():
+        # Claim the row with a conditional update: a second worker finds it taken and moves on.
+        claimed = MentorshipRequest.objects.filter(pk=due, status=Status.PENDING).update(
+            status=Status.EXPIRED, closed_at=now, updated_at=now
+        )
+        if claimed != 1:
+            return True
+        request = MentorshipRequest.objects.select_related(
+            "mentee__user", "mentor__user", "program"
+        ).get(pk=due)
+        record_change(
+            request=request, actor=None, from_status=Status.PENDING, to_status=Status.EXPIRED
+        )
+        notify(
+            recipient=request.mentee.user,
+            kind=Notification.Kind.REQUEST,
+            title=f"Your request to {request.mentor.user.get_full_name()} expired without an answer",
+            body="Other mentors in the directory may have room now.",
+            link=reverse("meetings:directory", kwargs={"slug": request.program.slug}),
+        )
+    return True
+
+
+def requests_expire_due(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Expire overdue requests, one claimed row at a time; returns how many were looked at."""
+    done = 0
+    while done < limit and request_expire_one_due(now=now):
+        done += 1
+    return done

@@ -1,0 +1,181 @@
+"""Mentorships: the relationship's home, its life cycle, the board of advisors, admin reports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from matching import selectors
+from matching.access import get_mentorship_for_user, get_report_for_admin
+from matching.forms import CloseForm, ReflectionForm, ReportForm
+from matching.mentorships import (
+    mentorship_close,
+    mentorship_pause,
+    mentorship_resume,
+    reflection_add,
+    report_file,
+    report_resolve,
+)
+from matching.models import Mentorship
+from mentorship.errors import DomainError
+from mentorship.http import AuthedHttpRequest
+from programs.access import get_program_for_admin, get_program_for_user
+from programs.models import Participant, Role
+
+
+def mentorship_list(request: AuthedHttpRequest) -> HttpResponse:
+    rows = list(selectors.mentorship_list_for_user(user=request.user))
+    return render(
+        request,
+        "matching/mentorship_list.html",
+        {
+            "as_mentor": [m for m in rows if m.mentor.user_id == request.user.pk],
+            "as_mentee": [m for m in rows if m.mentee.user_id == request.user.pk],
+        },
+    )
+
+
+def mentorship_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    mentorship = selectors.mentorship_detail(
+        mentorship_id=get_mentorship_for_user(request.user, pk).pk
+    )
+    closed = mentorship.status in (Mentorship.Status.COMPLETED, Mentorship.Status.ENDED)
+    mine = next((r for r in mentorship.reflections.all() if r.author_id == request.user.pk), None)
+    return render(
+        request,
+        "matching/mentorship_detail.html",
+        {
+            "mentorship": mentorship,
+            "is_mentor": mentorship.mentor.user_id == request.user.pk,
+            "shared_goals": selectors.shared_goals_of(mentorship=mentorship),
+            "close_form": None if closed else CloseForm(),
+            "reflection_form": ReflectionForm() if closed and mine is None else None,
+            "report_form": ReportForm(),
+        },
+    )
+
+
+def _act(request: AuthedHttpRequest, pk: int, action, done: str, form=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+    mentorship = get_mentorship_for_user(request.user, pk)
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("matching:mentorship", pk=mentorship.pk)
+    try:
+        action(mentorship)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("matching:mentorship", pk=mentorship.pk)
+
+
+@require_POST
+def mentorship_pause_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda m: mentorship_pause(mentorship=m, actor=request.user),
+        "Paused. Resume whenever you are ready.",
+    )
+
+
+@require_POST
+def mentorship_resume_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request, pk, lambda m: mentorship_resume(mentorship=m, actor=request.user), "Resumed."
+    )
+
+
+@require_POST
+def mentorship_close_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    form = CloseForm(request.POST)
+    return _act(
+        request,
+        pk,
+        lambda m: mentorship_close(mentorship=m, actor=request.user, **form.cleaned_data),
+        "Closed. Please leave a closing reflection below.",
+        form,
+    )
+
+
+@require_POST
+def mentorship_reflect(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    form = ReflectionForm(request.POST)
+    return _act(
+        request,
+        pk,
+        lambda m: reflection_add(mentorship=m, author=request.user, **form.cleaned_data),
+        "Thank you for your reflection.",
+        form,
+    )
+
+
+@require_POST
+def mentorship_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    form = ReportForm(request.POST)
+    return _act(
+        request,
+        pk,
+        lambda m: report_file(reporter=request.user, mentorship=m, **form.cleaned_data),
+        "The program's admins have your report.",
+        form,
+    )
+
+
+def board(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    """A mentee's personal board of advisors: mentors by role, and the empty seats."""
+    program = get_program_for_user(request.user, slug)
+    mentee = Participant.objects.filter(
+        user=request.user, program=program, role=Role.MENTEE, status=Participant.Status.ACTIVE
+    ).first()
+    if mentee is None:
+        raise PermissionDenied("Only mentees have a board of advisors.")
+    return render(
+        request,
+        "matching/board.html",
+        {
+            "program": program,
+            "seats": selectors.board_for(mentee=mentee),
+            "limit": program.max_mentors_per_mentee,
+        },
+    )
+
+
+def reports(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    """Admins see reported problems and can end the mentorship concerned."""
+    program = get_program_for_admin(request.user, slug)
+    return render(
+        request,
+        "matching/reports.html",
+        {
+            "program": program,
+            "reports": selectors.open_reports_for_program(program=program),
+            "close_form": CloseForm(),
+        },
+    )
+
+
+@require_POST
+def report_action(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    program = get_program_for_admin(request.user, slug)
+    report = get_report_for_admin(program, pk)
+    try:
+        if request.POST.get("action") == "end" and report.mentorship is not None:
+            form = CloseForm(request.POST)
+            reason = form.cleaned_data["reason"] if form.is_valid() else "other"
+            mentorship_close(
+                mentorship=report.mentorship,
+                actor=request.user,
+                reason=reason,
+                note="Ended by the program's admins after a report.",
+            )
+        report_resolve(report=report, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Report resolved.")
+    return redirect("matching:reports", slug=program.slug)

@@ -1,0 +1,254 @@
+"""Requests: ask a mentor, and the inbox where mentors answer and mentees follow up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from goals.models import Goal
+from matching import requests as request_services
+from matching import selectors
+from matching.access import get_request_for_user, get_request_rw_for_user
+from matching.forms import (
+    AnswerForm,
+    AskInfoForm,
+    DeclineForm,
+    RedirectForm,
+    ReportForm,
+    RequestForm,
+)
+from matching.mentorships import report_file
+from matching.models import MentorshipRequest
+from mentorship.errors import DomainError, form_add_domain_error
+from mentorship.http import AuthedHttpRequest
+from programs.access import get_program_for_user
+from programs.models import Participant, Role, Topic
+
+
+def _mentee_in(request: AuthedHttpRequest, program: Any) -> Participant:
+    mentee = Participant.objects.filter(
+        user=request.user, program=program, role=Role.MENTEE, status=Participant.Status.ACTIVE
+    ).first()
+    if mentee is None:
+        raise PermissionDenied("Only mentees of this program send requests.")
+    return mentee
+
+
+def request_new(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Ask a mentor for a specific, small first step."""
+    program = get_program_for_user(request.user, slug)
+    mentee = _mentee_in(request, program)
+    mentor = (
+        Participant.objects.select_related("user")
+        .filter(program=program, pk=pk, role=Role.MENTOR, status=Participant.Status.ACTIVE)
+        .first()
+    )
+    if mentor is None:
+        raise Http404("No such mentor in this program.")
+    goals = Goal.objects.filter(owner=mentee, status=Goal.Status.ACTIVE).order_by("position")
+    if not goals.exists():
+        messages.info(
+            request, "Goals come before mentors: write down what you want first, then ask."
+        )
+        return redirect("goals:start")
+    refusal = request_services.request_refusal(mentee=mentee, mentor=mentor)
+    form = RequestForm(
+        request.POST or None,
+        goals=goals,
+        topics=Topic.objects.filter(organization_id=program.organization_id).order_by("name"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            sent = request_services.request_create(
+                mentee=mentee, mentor=mentor, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(
+                request, f"Your request is on its way to {mentor.user.get_full_name()}."
+            )
+            return redirect("matching:request", pk=sent.pk)
+    return render(
+        request,
+        "matching/request_new.html",
+        {"program": program, "mentor": mentor, "form": form, "refusal": refusal},
+    )
+
+
+def request_list(request: AuthedHttpRequest) -> HttpResponse:
+    """The mentor's inbox and the mentee's sent requests."""
+    return render(
+        request,
+        "matching/request_list.html",
+        {"inbox": selectors.inbox_for_user(user=request.user)},
+    )
+
+
+def request_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    found = get_request_for_user(request.user, pk)
+    detail = selectors.request_detail(request_id=found.pk)
+    is_mentor = detail.mentor.user_id == request.user.pk
+    context: dict[str, Any] = {"req": detail, "is_mentor": is_mentor, "report_form": ReportForm()}
+    if detail.is_open and is_mentor:
+        context.update(
+            ask_form=AskInfoForm(),
+            decline_form=DeclineForm(),
+            redirect_form=RedirectForm(mentors=_other_mentors(detail)),
+        )
+    if detail.is_open and not is_mentor and detail.waiting_on == MentorshipRequest.WaitingOn.MENTEE:
+        context["answer_form"] = AnswerForm()
+    return render(request, "matching/request_detail.html", context)
+
+
+def _other_mentors(req: MentorshipRequest) -> Any:
+    return (
+        Participant.objects.filter(
+            program=req.program, role=Role.MENTOR, status=Participant.Status.ACTIVE
+        )
+        .exclude(pk=req.mentor_id)
+        .exclude(user_id=req.mentee.user_id)
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+
+
+def _act(
+    request: AuthedHttpRequest,
+    pk: int,
+    side: str,
+    action: Callable[[MentorshipRequest], object],
+    done: str,
+    form: Any = None,
+) -> HttpResponse:
+    """Access check → form → service → redirect back to the request with a message."""
+    found = get_request_rw_for_user(request.user, pk, side)
+    if form is not None and not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("matching:request", pk=found.pk)
+    try:
+        result = action(found)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("matching:request", pk=found.pk)
+    messages.success(request, done)
+    if isinstance(result, MentorshipRequest) and result.pk != found.pk:
+        return redirect("matching:request", pk=result.pk)
+    return redirect("matching:request", pk=found.pk)
+
+
+@require_POST
+def request_accept(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    found = get_request_rw_for_user(request.user, pk, "mentor")
+    try:
+        mentorship = request_services.request_accept(request=found, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("matching:request", pk=found.pk)
+    messages.success(request, "You said yes. This is your new mentorship's home.")
+    return redirect("matching:mentorship", pk=mentorship.pk)
+
+
+@require_POST
+def request_ask(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    form = AskInfoForm(request.POST)
+    return _act(
+        request,
+        pk,
+        "mentor",
+        lambda r: request_services.request_ask_info(
+            request=r, actor=request.user, **form.cleaned_data
+        ),
+        "Your question is sent; the request waits for the answer.",
+        form,
+    )
+
+
+@require_POST
+def request_answer(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    form = AnswerForm(request.POST)
+    return _act(
+        request,
+        pk,
+        "mentee",
+        lambda r: request_services.request_answer(
+            request=r, actor=request.user, **form.cleaned_data
+        ),
+        "Your answer is sent.",
+        form,
+    )
+
+
+@require_POST
+def request_decline(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    form = DeclineForm(request.POST)
+    return _act(
+        request,
+        pk,
+        "mentor",
+        lambda r: request_services.request_decline(
+            request=r, actor=request.user, **form.cleaned_data
+        ),
+        "Declined, kindly. The mentee can find other mentors in the directory.",
+        form,
+    )
+
+
+@require_POST
+def request_redirect(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    found = get_request_rw_for_user(request.user, pk, "mentor")
+    form = RedirectForm(request.POST, mentors=_other_mentors(found))
+    return _act(
+        request,
+        pk,
+        "mentor",
+        lambda r: request_services.request_redirect(
+            request=r, actor=request.user, **form.cleaned_data
+        ),
+        "Your suggestion is sent to the mentee.",
+        form,
+    )
+
+
+@require_POST
+def request_follow(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        "mentee",
+        lambda r: request_services.request_follow_redirect(request=r, actor=request.user),
+        "Your request went to the suggested mentor.",
+    )
+
+
+@require_POST
+def request_withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        "mentee",
+        lambda r: request_services.request_withdraw(request=r, actor=request.user),
+        "Your request is withdrawn.",
+    )
+
+
+@require_POST
+def request_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    found = get_request_for_user(request.user, pk)
+    form = ReportForm(request.POST)
+    side = "mentor" if found.mentor.user_id == request.user.pk else "mentee"
+    return _act(
+        request,
+        pk,
+        side,
+        lambda r: report_file(reporter=request.user, request=r, **form.cleaned_data),
+        "The program's admins have your report.",
+        form,
+    )
