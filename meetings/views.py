@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from matching.forms import MenteeProfileForm, MentorProfileForm
+from matching.selectors import responsiveness_of
 from meetings.forms import AvailabilityForm, ContactWindowFormSet, DetailsForm
 from meetings.models import Availability
 from meetings.selectors import person_in_program
@@ -18,6 +19,7 @@ from meetings.slots import Window
 from mentorship.errors import DomainError
 from mentorship.http import AuthedHttpRequest
 from programs.access import get_program_for_user
+from programs.models import Participant, Role
 
 
 def _error_target(forms: dict[str, Any], error: DomainError) -> None:
@@ -95,6 +97,9 @@ def person_detail(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRespons
         # Only active participants of the program see its people (this raises 404 otherwise).
         person_in_program(program=program, user_id=request.user.pk)
     person = person_in_program(program=program, user_id=pk)
+    viewer_is_mentee = Participant.objects.filter(
+        user=request.user, program=program, role=Role.MENTEE, status=Participant.Status.ACTIVE
+    ).exists()
     return render(
         request,
         "meetings/person.html",
@@ -104,5 +109,7 @@ def person_detail(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRespons
             "is_me": request.user.pk == pk,
             "windows": person.windows_for(request.user.time_zone),
             "viewer_zone": request.user.time_zone,
+            "responsiveness": responsiveness_of(mentor=person.mentor) if person.mentor else None,
+            "can_request": viewer_is_mentee and person.mentor is not None and request.user.pk != pk,
         },
     )

@@ -480,19 +480,31 @@ def _participant_activate(participant: Participant) -> None:
 def _participant_get_or_activate(
     *, program: Program, user: User, role: str
 ) -> tuple[Participant, bool]:
-    """The person's row in this role, made active; True when it was active already."""
+    """The person's row in this role, made active; True when it was active already.
+
+    In a peer program everyone both mentors and is mentored, so joining in either of
+    those roles activates the other one too.
+    """
     participant, created = Participant.objects.select_for_update().get_or_create(
         user=user,
         program=program,
         role=role,
         defaults={"status": Participant.Status.ACTIVE, "joined_at": timezone.now()},
     )
-    if created:
-        return participant, False
-    if participant.status == Participant.Status.ACTIVE:
-        return participant, True
-    _participant_activate(participant)
-    return participant, False
+    was_active = not created and participant.status == Participant.Status.ACTIVE
+    if not created and not was_active:
+        _participant_activate(participant)
+    if program.kind == Program.Kind.PEER and role in (Role.MENTOR, Role.MENTEE):
+        twin_role = Role.MENTEE if role == Role.MENTOR else Role.MENTOR
+        twin, twin_created = Participant.objects.select_for_update().get_or_create(
+            user=user,
+            program=program,
+            role=twin_role,
+            defaults={"status": Participant.Status.ACTIVE, "joined_at": timezone.now()},
+        )
+        if not twin_created and twin.status != Participant.Status.ACTIVE:
+            _participant_activate(twin)
+    return participant, was_active
 
 
 def _lock_participant(participant: Participant) -> Participant:
@@ -517,7 +529,9 @@ def _application_lock(participant: Participant, verb: str) -> Participant:
 def participant_approve(*, participant: Participant, actor: User) -> Participant:
     """Accept an application: the person becomes an active participant."""
     participant = _application_lock(participant, "approved")
-    _participant_activate(participant)
+    participant, _ = _participant_get_or_activate(
+        program=participant.program, user=participant.user, role=participant.role
+    )
     program = participant.program
     _audit(
         program=program,

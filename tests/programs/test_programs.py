@@ -201,3 +201,28 @@ def test_participant_list_filters(client, program, admin_user, mentor, mentee):
     assert rows == [mentor]
     page = client.get(reverse("programs:manage", args=[program.slug]), {"q": "Mia"})
     assert [p.user for p in page.context["page"]] == [mentee]
+
+
+def test_joining_a_peer_program_makes_you_mentor_and_mentee(program, admin_user):
+    from programs.services import participant_add
+
+    program.kind = Program.Kind.PEER
+    program.save()
+    newcomer = ParticipantFactory(program__organization=program.organization).user
+    participant_add(program=program, user=newcomer, role=Role.MENTEE, actor=admin_user)
+    roles = set(
+        Participant.objects.filter(user=newcomer, program=program, status="active").values_list(
+            "role", flat=True
+        )
+    )
+    assert roles == {Role.MENTOR, Role.MENTEE}
+
+
+def test_joining_a_one_on_one_program_gives_one_role(program, admin_user):
+    from programs.services import participant_add
+
+    newcomer = ParticipantFactory(program__organization=program.organization).user
+    participant_add(program=program, user=newcomer, role=Role.MENTEE, actor=admin_user)
+    assert list(
+        Participant.objects.filter(user=newcomer, program=program).values_list("role", flat=True)
+    ) == [Role.MENTEE]
