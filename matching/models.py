@@ -168,6 +168,16 @@ class ClosingReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class MentorshipGroup(TimeStampedModel):
+    """In a group program, one mentor's circle: each member's Mentorship points here."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="mentorship_groups")
+    mentor = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="mentorship_group")
+
+    def __str__(self) -> str:
+        return f"{self.mentor.user}'s group"
+
+
 class Mentorship(TimeStampedModel):
     """A mentor and a mentee working together in a program."""
 
@@ -186,6 +196,11 @@ class Mentorship(TimeStampedModel):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     advisor_role = models.CharField(max_length=12, choices=AdvisorRole.choices, blank=True)
+    # Group programs: the mentor's one group; flash programs: a single session, then complete.
+    group = models.ForeignKey(
+        MentorshipGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships"
+    )
+    single_session = models.BooleanField(default=False)
     started_at = models.DateTimeField(default=timezone.now)
     ends_on = models.DateField(null=True, blank=True)
     closing_reason = models.CharField(max_length=12, choices=ClosingReason.choices, blank=True)

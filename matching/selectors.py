@@ -93,6 +93,18 @@ def shared_goals_of(*, mentorship: Mentorship) -> list[Goal]:
     )
 
 
+def group_members_of(*, mentorship: Mentorship) -> list[Mentorship]:
+    """In a group program, the other live memberships of the mentor's group."""
+    if mentorship.group_id is None:
+        return []
+    return list(
+        Mentorship.objects.filter(group_id=mentorship.group_id, status__in=LIVE)
+        .exclude(pk=mentorship.pk)
+        .select_related("mentee__user")
+        .order_by("mentee__user__full_name")
+    )
+
+
 @dataclass
 class Responsiveness:
     """How a mentor answers: the figures mentees see on the profile."""

@@ -13,9 +13,9 @@ from django.utils import timezone
 from accounts.models import User
 from goals.models import Goal
 from goals.services import goal_shares_set
-from matching.models import MenteeProfile, MentorProfile, Mentorship
+from matching.models import MenteeProfile, MentorProfile, Mentorship, MentorshipGroup
 from mentorship.errors import DomainError
-from programs.models import Participant, Role, Topic
+from programs.models import Participant, Program, Role, Topic
 
 MENTOR_FIELDS = (
     "headline",
@@ -153,8 +153,22 @@ def mentorship_start(
     ends_on = None
     if program.relationship_length_months:
         ends_on = timezone.localdate() + timedelta(days=30 * program.relationship_length_months)
+    group = None
+    if program.kind == Program.Kind.GROUP:
+        group, _ = MentorshipGroup.objects.get_or_create(
+            mentor=mentor, defaults={"program": program}
+        )
+    single_session = program.kind == Program.Kind.FLASH
+    if single_session:
+        ends_on = timezone.localdate() + timedelta(days=30)  # one focused session, soon
     return Mentorship.objects.create(
-        program=program, mentor=mentor, mentee=mentee, advisor_role=advisor_role, ends_on=ends_on
+        program=program,
+        mentor=mentor,
+        mentee=mentee,
+        advisor_role=advisor_role,
+        ends_on=ends_on,
+        group=group,
+        single_session=single_session,
     )
 
 

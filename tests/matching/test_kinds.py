@@ -1,0 +1,77 @@
+"""Kinds of mentoring, per program: group circles and flash sessions."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from matching.models import Mentorship
+from matching.services import mentorship_start
+from mentorship.errors import DomainError
+from programs.models import Program, Role
+from tests.factories import ParticipantFactory
+from tests.goals.factories import MentorProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _pair(program: Program, capacity: int = 3):
+    mentor = ParticipantFactory(program=program, role=Role.MENTOR)
+    MentorProfileFactory(participant=mentor, capacity=capacity)
+    return mentor
+
+
+def test_group_program_puts_every_mentee_in_the_mentors_one_group(program):
+    program.kind = Program.Kind.GROUP
+    program.save()
+    mentor = _pair(program)
+    first, second = ParticipantFactory.create_batch(2, program=program, role=Role.MENTEE)
+    a = mentorship_start(mentor=mentor, mentee=first)
+    b = mentorship_start(mentor=mentor, mentee=second)
+    assert a.group_id is not None
+    assert a.group_id == b.group_id
+
+
+def test_group_is_limited_by_the_mentors_capacity(program):
+    program.kind = Program.Kind.GROUP
+    program.save()
+    mentor = _pair(program, capacity=2)
+    mentees = ParticipantFactory.create_batch(3, program=program, role=Role.MENTEE)
+    mentorship_start(mentor=mentor, mentee=mentees[0])
+    mentorship_start(mentor=mentor, mentee=mentees[1])
+    with pytest.raises(DomainError, match="capacity"):
+        mentorship_start(mentor=mentor, mentee=mentees[2])
+    assert Mentorship.objects.filter(mentor=mentor).count() == 2
+
+
+def test_group_members_see_each_other_on_the_mentorship_page(client, program):
+    program.kind = Program.Kind.GROUP
+    program.save()
+    mentor = _pair(program)
+    first = ParticipantFactory(program=program, role=Role.MENTEE, user__full_name="Ana First")
+    second = ParticipantFactory(program=program, role=Role.MENTEE, user__full_name="Bo Second")
+    mine = mentorship_start(mentor=mentor, mentee=first)
+    mentorship_start(mentor=mentor, mentee=second)
+    client.force_login(first.user)
+    page = client.get(reverse("matching:mentorship", args=[mine.pk])).content.decode()
+    assert "A group mentorship, with Bo Second" in page
+
+
+def test_one_on_one_program_has_no_groups(program):
+    mentor = _pair(program)
+    mentorship = mentorship_start(
+        mentor=mentor, mentee=ParticipantFactory(program=program, role=Role.MENTEE)
+    )
+    assert mentorship.group_id is None
+    assert not mentorship.single_session
+
+
+def test_flash_program_makes_a_single_session_relationship(program):
+    program.kind = Program.Kind.FLASH
+    program.save()
+    mentor = _pair(program)
+    mentorship = mentorship_start(
+        mentor=mentor, mentee=ParticipantFactory(program=program, role=Role.MENTEE)
+    )
+    assert mentorship.single_session
+    assert mentorship.ends_on is not None
