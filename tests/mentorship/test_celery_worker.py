@@ -45,6 +45,7 @@ def real_broker(request, tmp_path) -> Iterator[str]:
                 "data_folder_in": str(queue),
                 "data_folder_out": str(queue),
                 "processed_folder": str(tmp_path / "processed"),
+                "control_folder": str(tmp_path / "control"),
             },
         )
     yield request.param
