@@ -6,14 +6,21 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from statistics import median
 
-from django.db.models import Case, Prefetch, QuerySet, Value, When
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.models import User
 from goals.models import Goal, GoalShare
 from matching.access import mentorships_visible_to, requests_visible_to
-from matching.models import AdvisorRole, Mentorship, MentorshipRequest, Report, StateChange
-from programs.models import Participant, Program
+from matching.models import (
+    AdvisorRole,
+    MentorProfile,
+    Mentorship,
+    MentorshipRequest,
+    Report,
+    StateChange,
+)
+from programs.models import Participant, Program, Role
 
 LIVE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
 
@@ -141,15 +148,52 @@ class BoardSeat:
     role: str
     label: str
     mentorships: list[Mentorship] = field(default_factory=list)
+    suggestions: list[Participant] = field(default_factory=list)
 
 
-def board_for(*, mentee: Participant) -> list[BoardSeat]:
-    """The mentee's mentors grouped by advisor role, empty seats included."""
+def board_for(*, mentee: Participant, suggestions_per_seat: int = 3) -> list[BoardSeat]:
+    """The mentee's mentors grouped by advisor role; empty seats come with suggested mentors."""
     seats = {code: BoardSeat(role=code, label=label) for code, label in AdvisorRole.choices}
     seats[""] = BoardSeat(role="", label="No role named")
     live = Mentorship.objects.filter(mentee=mentee, status__in=LIVE).select_related("mentor__user")
+    taken = set()
     for mentorship in live:
         seats[mentorship.advisor_role or ""].mentorships.append(mentorship)
+        taken.add(mentorship.mentor_id)
+    today = timezone.localdate()
+    # One query for every candidate: active mentors of the program who take requests and offer
+    # a board role; room and seats are sorted out here (a handful of rows per program).
+    candidates = (
+        MentorProfile.objects.filter(
+            participant__program_id=mentee.program_id,
+            participant__status=Participant.Status.ACTIVE,
+            participant__role=Role.MENTOR,
+            accepting_requests=True,
+        )
+        .exclude(participant__user_id=mentee.user_id)
+        .exclude(participant_id__in=taken)
+        .exclude(away_until__gt=today)
+        .exclude(advisor_roles="")
+        .annotate(
+            live=Count(
+                "participant__mentorships_as_mentor",
+                filter=Q(participant__mentorships_as_mentor__status__in=LIVE),
+            )
+        )
+        .select_related("participant__user")
+        .order_by("participant__user__full_name")
+    )
+    for profile in candidates:
+        if profile.live >= profile.capacity:
+            continue
+        for code in profile.advisor_roles:
+            seat = seats.get(code)
+            if (
+                seat is not None
+                and not seat.mentorships
+                and len(seat.suggestions) < suggestions_per_seat
+            ):
+                seat.suggestions.append(profile.participant)
     return [seat for code, seat in seats.items() if code or seat.mentorships]
 
 

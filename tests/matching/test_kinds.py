@@ -75,3 +75,18 @@ def test_flash_program_makes_a_single_session_relationship(program):
     )
     assert mentorship.single_session
     assert mentorship.ends_on is not None
+
+
+def test_board_suggests_mentors_with_room_for_empty_seats(client, program):
+    from matching.models import AdvisorRole
+
+    mentee = ParticipantFactory(program=program, role=Role.MENTEE)
+    career = ParticipantFactory(program=program, role=Role.MENTOR, user__full_name="Cara Career")
+    MentorProfileFactory(participant=career, advisor_roles=[AdvisorRole.CAREER], capacity=1)
+    full = ParticipantFactory(program=program, role=Role.MENTOR, user__full_name="Fay Full")
+    MentorProfileFactory(participant=full, advisor_roles=[AdvisorRole.CAREER], capacity=1)
+    mentorship_start(mentor=full, mentee=ParticipantFactory(program=program, role=Role.MENTEE))
+    client.force_login(mentee.user)
+    page = client.get(reverse("matching:board", args=[program.slug])).content.decode()
+    assert "Cara Career" in page
+    assert "Fay Full" not in page
