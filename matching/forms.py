@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 
 from accounts.models import User
+from goals.models import Goal
 from matching.models import (
     AdvisorRole,
     ClosingReason,
@@ -14,7 +15,7 @@ from matching.models import (
     Report,
 )
 from matching.services import MENTEE_FIELDS, MENTOR_FIELDS
-from programs.models import Program, Topic
+from programs.models import Participant, Program, Topic
 
 
 class GoalSharingForm(forms.Form):
@@ -91,13 +92,13 @@ class MenteeProfileForm(forms.ModelForm):
 
 
 class RequestForm(forms.Form):
-    goals = forms.ModelMultipleChoiceField(
-        queryset=None,
+    goals: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        queryset=Goal.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label="Which of your goals is this about?",
     )
-    topic = forms.ModelChoiceField(
-        queryset=None, label="The specific topic", empty_label="Pick one"
+    topic: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=Topic.objects.none(), label="The specific topic", empty_label="Pick one"
     )
     why_this_mentor = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -153,8 +154,10 @@ class DeclineForm(forms.Form):
 
 
 class RedirectForm(forms.Form):
-    suggested = forms.ModelChoiceField(
-        queryset=None, label="Suggest another mentor", empty_label="Pick a mentor"
+    suggested: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=Participant.objects.none(),
+        label="Suggest another mentor",
+        empty_label="Pick a mentor",
     )
     note = forms.CharField(
         required=False,

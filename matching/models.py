@@ -172,7 +172,9 @@ class MentorshipGroup(TimeStampedModel):
     """In a group program, one mentor's circle: each member's Mentorship points here."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="mentorship_groups")
-    mentor = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="mentorship_group")
+    mentor = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="mentorship_group"
+    )
 
     def __str__(self) -> str:
         return f"{self.mentor.user}'s group"
@@ -198,7 +200,11 @@ class Mentorship(TimeStampedModel):
     advisor_role = models.CharField(max_length=12, choices=AdvisorRole.choices, blank=True)
     # Group programs: the mentor's one group; flash programs: a single session, then complete.
     group = models.ForeignKey(
-        MentorshipGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships"
+        MentorshipGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memberships",
     )
     single_session = models.BooleanField(default=False)
     started_at = models.DateTimeField(default=timezone.now)

@@ -118,7 +118,7 @@ def request_refusal(
         .order_by("-closed_at")
         .first()
     )
-    if declined is not None:
+    if declined is not None and declined.closed_at is not None:
         again = timezone.localdate(declined.closed_at + DECLINE_COOLDOWN)
         return f"{name} declined your last request; you can ask again from {again:%d %b %Y}."
     return None

@@ -49,11 +49,12 @@ class Inbox:
 
 def inbox_for_user(*, user: User, limit: int = 100) -> Inbox:
     """Requests to the person as mentor, and from them as mentee; open ones first."""
-    visible = requests_visible_to(user).annotate(
-        closed=Case(When(status=MentorshipRequest.Status.PENDING, then=Value(0)), default=Value(1))
+    open_first = Case(
+        When(status=MentorshipRequest.Status.PENDING, then=Value(0)), default=Value(1)
     )
-    received = _request_rows(visible.filter(mentor__user=user)).order_by("closed", "-created_at")
-    sent = _request_rows(visible.filter(mentee__user=user)).order_by("closed", "-created_at")
+    visible = requests_visible_to(user)
+    received = _request_rows(visible.filter(mentor__user=user)).order_by(open_first, "-created_at")
+    sent = _request_rows(visible.filter(mentee__user=user)).order_by(open_first, "-created_at")
     return Inbox(received=list(received[:limit]), sent=list(sent[:limit]))
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from matching.score import MINUTES_PER_WEEK
+
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
@@ -107,3 +109,51 @@ def weekly_hours(windows: Iterable[Window]) -> float:
     for w in windows:
         total += datetime.combine(date.min, w.end) - datetime.combine(date.min, w.start)
     return total.total_seconds() / 3600
+
+
+# ---------------------------------------------------------------------------
+# Minutes of the week in UTC, for matching.score
+# ---------------------------------------------------------------------------
+WORKING_DAYS = (0, 1, 2, 3, 4)
+
+
+def monday_of(day: date) -> date:
+    """The Monday of the week ``day`` falls in."""
+    return day - timedelta(days=day.weekday())
+
+
+def working_hours_windows(
+    start: time, end: time, *, weekdays: Iterable[int] = WORKING_DAYS
+) -> list[Window]:
+    """A working day on each weekday; a day that ends at or before it starts runs past midnight."""
+    if start < end:
+        return [Window(day, start, end) for day in weekdays]
+    windows = []
+    for day in weekdays:
+        windows.append(Window(day, start, time.max))
+        if end > time.min:
+            windows.append(Window((day + 1) % 7, time.min, end))
+    return windows
+
+
+def utc_week_intervals(
+    windows: Iterable[Window], *, zone: str, week_starting: date
+) -> tuple[tuple[int, int], ...]:
+    """Weekly windows of one zone as UTC minutes of the week (0 = Monday 00:00 UTC).
+
+    The windows take their offsets from their occurrence in the week that starts on Monday
+    ``week_starting``, so a daylight-saving change moves them as it does in real life. An
+    interval that crosses the end of the week keeps ``end > MINUTES_PER_WEEK``: it wraps.
+    """
+    monday = monday_of(week_starting)
+    origin = datetime.combine(monday, time.min, tzinfo=ZoneInfo("UTC"))
+    intervals = []
+    for occurrence in occurrences(
+        windows, window_zone=zone, viewer_zone="UTC", week_starting=monday
+    ):
+        start = round((occurrence.starts_at - origin).total_seconds() / 60)
+        end = round((occurrence.ends_at - origin).total_seconds() / 60)
+        if end > start:
+            start_in_week = start % MINUTES_PER_WEEK
+            intervals.append((start_in_week, start_in_week + end - start))
+    return tuple(intervals)

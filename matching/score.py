@@ -1,0 +1,319 @@
+"""How well a mentor fits a mentee: a pure score with its reasons in words.
+
+No ORM and no Django here: plain dataclasses in, a ``Score`` out, so the directory ranks
+mentors with it today and the matching-round engine can reuse it for thousands of pairs.
+
+Weights (a score is the sum of its parts; each part can be tested alone):
+
+=================  ========================================================  ============
+part               rule                                                      range
+=================  ========================================================  ============
+topics             +3 per goal topic the mentor helps with,                  unbounded
+                   −4 per goal topic on the mentor's cannot-help list
+help               +2 per kind of help the mentee wants and the mentor       0 … +6
+                   offers
+formats            +1 per meeting format both accept, at most 2              0 … +2
+overlap            +1 per hour a week that the mentor's contact windows      0 … +4
+                   overlap the mentee's working hours, at most 4
+seniority          +0.5 per level the mentor is more senior (−0.5 per level  −1.5 … +1.5
+                   less), at most 3 levels; ``reverse=True`` inverts it
+department         +0.5 when both name a department and they differ          0 … +0.5
+=================  ========================================================  ============
+
+Topics weigh most because a request must name one; a goal topic the mentor has said they
+cannot help with counts against them more than a match counts for them, so nobody is sent
+to ask for what the mentor ruled out. Overlap and formats are capped: beyond a few hours a
+week, more overlap does not make a better mentor. Seniority and department only break
+near-ties. Availability (room, accepting, away) is not part of the fit: ``rank`` sorts
+mentors who cannot take a request last, whatever their score.
+
+Times are minutes of the week in UTC: 0 is Monday 00:00 UTC, ``MINUTES_PER_WEEK`` is the
+next Monday. An interval is ``(start, end)`` with ``start < end``; it may run past the end
+of the week (``end > MINUTES_PER_WEEK``) or start before it (``start < 0``), and then wraps
+round, because a Sunday-evening window in one zone is a Monday-morning one in another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
+
+MINUTES_PER_WEEK = 7 * 24 * 60
+
+Interval = tuple[int, int]
+
+TOPIC_MATCH_WEIGHT = 3.0
+TOPIC_CONFLICT_WEIGHT = -4.0
+HELP_WEIGHT = 2.0
+FORMAT_WEIGHT = 1.0
+FORMAT_CAP = 2.0
+OVERLAP_WEIGHT_PER_HOUR = 1.0
+OVERLAP_CAP = 4.0
+SENIORITY_WEIGHT_PER_LEVEL = 0.5
+SENIORITY_MAX_LEVELS = 3
+DEPARTMENT_BONUS = 0.5
+
+# Words for the codes of matching.models.HelpKind and MeetingFormat (a test keeps them in
+# step): this module cannot import the models.
+HELP_WORDS = {"coach": "coaching", "sponsor": "sponsorship", "connector": "connections"}
+FORMAT_WORDS = {
+    "video": "by video call",
+    "phone": "by phone",
+    "in_person": "in person",
+    "coffee": "over coffee",
+    "async": "in writing",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class MenteeFacts:
+    """What the score needs to know of a mentee."""
+
+    goal_topic_ids: frozenset[int] = frozenset()  # topics of the mentee's ACTIVE goals
+    help_wanted: frozenset[str] = frozenset()
+    formats: frozenset[str] = frozenset()
+    department: str = ""
+    seniority_rank: int | None = None
+    working_intervals: tuple[Interval, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MentorFacts:
+    """What the score needs to know of a mentor; ``room`` is capacity minus live mentorships."""
+
+    participant_id: int
+    topic_ids: frozenset[int] = frozenset()
+    cannot_topic_ids: frozenset[int] = frozenset()
+    topic_names: Mapping[int, str] = field(default_factory=dict)
+    help_offered: frozenset[str] = frozenset()
+    formats: frozenset[str] = frozenset()
+    department: str = ""
+    seniority_rank: int | None = None
+    window_intervals: tuple[Interval, ...] = ()
+    room: int = 0
+    accepting: bool = True
+    away: bool = False
+    name: str = ""  # only to order equal scores alphabetically
+
+
+class Part(NamedTuple):
+    """One part of a score: its points, and short reasons when it speaks for or against."""
+
+    points: float = 0.0
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    total: float
+    reasons: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------------------
+# Interval maths on minutes of the week
+# ---------------------------------------------------------------------------
+def split_at_week_end(interval: Interval) -> tuple[Interval, ...]:
+    """The interval as pieces inside ``[0, MINUTES_PER_WEEK)``: two when it wraps round."""
+    start, end = interval
+    length = end - start
+    if length <= 0:
+        return ()
+    if length >= MINUTES_PER_WEEK:
+        return ((0, MINUTES_PER_WEEK),)
+    start %= MINUTES_PER_WEEK
+    end = start + length
+    if end <= MINUTES_PER_WEEK:
+        return ((start, end),)
+    return ((start, MINUTES_PER_WEEK), (0, end - MINUTES_PER_WEEK))
+
+
+def normalize(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
+    """Sorted, non-overlapping pieces inside the week; touching pieces are merged."""
+    return _normalize(tuple(intervals))
+
+
+# Pure, and the directory scores thousands of mentors against one mentee's hours, many of
+# them with the same windows: remember recent answers.
+@lru_cache(maxsize=4096)
+def _normalize(intervals: tuple[Interval, ...]) -> tuple[Interval, ...]:
+    pieces = sorted(piece for interval in intervals for piece in split_at_week_end(interval))
+    merged: list[Interval] = []
+    for start, end in pieces:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def intersect(a: Iterable[Interval], b: Iterable[Interval]) -> tuple[Interval, ...]:
+    """The times of the week that are in both sets of intervals."""
+    left, right = normalize(a), normalize(b)
+    result: list[Interval] = []
+    i = j = 0
+    while i < len(left) and j < len(right):
+        start = max(left[i][0], right[j][0])
+        end = min(left[i][1], right[j][1])
+        if start < end:
+            result.append((start, end))
+        if left[i][1] < right[j][1]:
+            i += 1
+        else:
+            j += 1
+    return tuple(result)
+
+
+def overlap_minutes(a: Iterable[Interval], b: Iterable[Interval]) -> int:
+    """How many minutes a week the two sets of intervals share."""
+    return sum(end - start for start, end in intersect(a, b))
+
+
+# ---------------------------------------------------------------------------
+# Words
+# ---------------------------------------------------------------------------
+def join_words(words: Sequence[str], conjunction: str = "and") -> str:
+    """["a"] → "a"; ["a", "b"] → "a and b"; ["a", "b", "c"] → "a, b and c"."""
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def hours_words(minutes: int) -> str:
+    """90 → "1.5 hours"; 60 → "1 hour"; 30 → "30 minutes"."""
+    if minutes < 60:
+        return f"{minutes} minute{'' if minutes == 1 else 's'}"
+    hours = round(minutes / 60, 1)
+    number = f"{hours:g}"
+    return f"{number} hour{'' if number == '1' else 's'}"
+
+
+# ---------------------------------------------------------------------------
+# The parts
+# ---------------------------------------------------------------------------
+def topic_part(mentee: MenteeFacts, mentor: MentorFacts) -> Part:
+    """Goal topics the mentor helps with, minus goal topics they said they cannot help with."""
+    conflicts = mentee.goal_topic_ids & mentor.cannot_topic_ids
+    matches = (mentee.goal_topic_ids & mentor.topic_ids) - conflicts
+    points = TOPIC_MATCH_WEIGHT * len(matches) + TOPIC_CONFLICT_WEIGHT * len(conflicts)
+    reasons: list[str] = []
+    if matches:
+        reasons.append(f"{len(matches)} of your goal topics")
+    if conflicts:
+        names = sorted(mentor.topic_names.get(t, "") for t in conflicts)
+        if all(names):
+            reasons.append(f"cannot help with {join_words(names)}")
+        else:
+            reasons.append(f"cannot help with {len(conflicts)} of your goal topics")
+    return Part(points, tuple(reasons))
+
+
+def help_part(mentee: MenteeFacts, mentor: MentorFacts) -> Part:
+    """Kinds of help the mentee wants that the mentor offers."""
+    shared = sorted(mentee.help_wanted & mentor.help_offered, key=_HELP_ORDER)
+    if not shared:
+        return Part()
+    words = [HELP_WORDS.get(code, code) for code in shared]
+    return Part(HELP_WEIGHT * len(shared), (f"offers {join_words(words)}",))
+
+
+def format_part(mentee: MenteeFacts, mentor: MentorFacts) -> Part:
+    """Meeting formats both accept."""
+    shared = sorted(mentee.formats & mentor.formats, key=_FORMAT_ORDER)
+    if not shared:
+        return Part()
+    words = [FORMAT_WORDS.get(code, code) for code in shared]
+    return Part(min(FORMAT_WEIGHT * len(shared), FORMAT_CAP), (f"meets {join_words(words, 'or')}",))
+
+
+def overlap_part(mentee: MenteeFacts, mentor: MentorFacts) -> Part:
+    """Hours a week the mentor's contact windows fall inside the mentee's working hours."""
+    minutes = overlap_minutes(mentee.working_intervals, mentor.window_intervals)
+    if not minutes:
+        return Part()
+    points = min(OVERLAP_WEIGHT_PER_HOUR * minutes / 60, OVERLAP_CAP)
+    return Part(points, (f"{hours_words(minutes)} of overlap a week",))
+
+
+def seniority_part(mentee: MenteeFacts, mentor: MentorFacts, *, reverse: bool = False) -> Part:
+    """A more senior mentor scores higher; in reverse mentoring, a more junior one does."""
+    if mentee.seniority_rank is None or mentor.seniority_rank is None:
+        return Part()
+    levels = mentor.seniority_rank - mentee.seniority_rank
+    if reverse:
+        levels = -levels
+    levels = max(-SENIORITY_MAX_LEVELS, min(SENIORITY_MAX_LEVELS, levels))
+    if levels <= 0:
+        return Part(SENIORITY_WEIGHT_PER_LEVEL * levels)
+    plural = "s" if levels > 1 else ""
+    direction = "junior" if reverse else "senior"
+    return Part(SENIORITY_WEIGHT_PER_LEVEL * levels, (f"{levels} level{plural} more {direction}",))
+
+
+def department_part(mentee: MenteeFacts, mentor: MentorFacts) -> Part:
+    """A small bonus for a mentor from another department: ideas cross over."""
+    theirs, mine = mentor.department.strip(), mentee.department.strip()
+    if theirs and mine and theirs.casefold() != mine.casefold():
+        return Part(DEPARTMENT_BONUS, ("from another department",))
+    return Part()
+
+
+def compatibility(mentee: MenteeFacts, mentor: MentorFacts, *, reverse: bool = False) -> Score:
+    """The pair's score and the reasons that speak for (or against) it, in the parts' order."""
+    parts = (
+        topic_part(mentee, mentor),
+        help_part(mentee, mentor),
+        format_part(mentee, mentor),
+        overlap_part(mentee, mentor),
+        seniority_part(mentee, mentor, reverse=reverse),
+        department_part(mentee, mentor),
+    )
+    total = round(sum(part.points for part in parts), 2)
+    reasons = tuple(reason for part in parts for reason in part.reasons)
+    return Score(total=total, reasons=reasons)
+
+
+# ---------------------------------------------------------------------------
+# Availability and order
+# ---------------------------------------------------------------------------
+def can_take_request(mentor: MentorFacts) -> bool:
+    """Accepting, not away, and with room for one more."""
+    return mentor.accepting and not mentor.away and mentor.room > 0
+
+
+def availability_words(mentor: MentorFacts) -> str:
+    """ "room for 2 more", or why the mentor cannot take a request now."""
+    if mentor.away:
+        return "away for now"
+    if not mentor.accepting:
+        return "not taking requests"
+    if mentor.room <= 0:
+        return "full"
+    return f"room for {mentor.room} more"
+
+
+def rank(
+    mentee: MenteeFacts, mentors: Iterable[MentorFacts], *, reverse: bool = False
+) -> list[tuple[MentorFacts, Score]]:
+    """Mentors best first: those who can take a request, then by score, then by name."""
+    scored = [(mentor, compatibility(mentee, mentor, reverse=reverse)) for mentor in mentors]
+    scored.sort(
+        key=lambda pair: (
+            not can_take_request(pair[0]),
+            -pair[1].total,
+            pair[0].name.casefold(),
+            pair[0].participant_id,
+        )
+    )
+    return scored
+
+
+def _code_order(words: Mapping[str, str]) -> Callable[[str], tuple[int, str]]:
+    """Sort codes in the order their words are listed, unknown codes last."""
+    order = {code: i for i, code in enumerate(words)}
+    return lambda code: (order.get(code, len(order)), code)
+
+
+_HELP_ORDER = _code_order(HELP_WORDS)
+_FORMAT_ORDER = _code_order(FORMAT_WORDS)

@@ -1,0 +1,553 @@
+"""The mentor directory: a program's mentors, filtered, searched and ranked for one mentee.
+
+It reads contact windows (meetings) beside profiles (matching) and goals, so it lives here,
+at the top of the dependency order. The ranking is matching.score's pure function; this
+module only gathers its facts, in a fixed number of queries whatever the number of mentors:
+one each for the viewer, their goal topics, the topic list, the departments, the mentors,
+the mentors' topics, their cannot-help topics and their contact windows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any, overload
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts.models import User
+from goals.models import Goal
+from matching.models import (
+    HelpKind,
+    MeetingFormat,
+    MenteeProfile,
+    MentorProfile,
+    Mentorship,
+    Seniority,
+)
+from matching.score import (
+    Interval,
+    MenteeFacts,
+    MentorFacts,
+    Score,
+    availability_words,
+    can_take_request,
+    overlap_minutes,
+    rank,
+)
+from meetings.models import ContactWindow
+from meetings.slots import Window, monday_of, utc_week_intervals, working_hours_windows
+from mentorship.fields import choice_set_lookup
+from mentorship.http import AuthedHttpRequest
+from programs.access import get_program_for_user
+from programs.models import Participant, Program, Role, Topic
+
+PAGE_SIZE = 20
+MAX_SEARCH_WORDS = 8
+LIVE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
+SENIORITY_RANKS = {code: level for level, code in enumerate(Seniority.values)}
+
+MentorTopic = MentorProfile.topics.through
+MentorCannotTopic = MentorProfile.cannot_help_topics.through
+GoalTopic = Goal.topics.through
+
+
+# ---------------------------------------------------------------------------
+# Access
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DirectoryViewer:
+    """The mentee browsing the directory, with what their ranking needs."""
+
+    user: User
+    mentee: Participant
+    mentee_profile: MenteeProfile
+    peer_mentor_profile: MentorProfile | None = None  # peer programs: they mentor too
+
+    @property
+    def working_hours(self) -> tuple[time, time]:
+        return self.mentee_profile.working_hours_start, self.mentee_profile.working_hours_end
+
+
+def _profile_or_none(participant: Participant | None, name: str) -> Any:
+    try:
+        return getattr(participant, name) if participant else None
+    except (MenteeProfile.DoesNotExist, MentorProfile.DoesNotExist):
+        return None
+
+
+def get_directory_viewer(*, program: Program, user: User) -> DirectoryViewer:
+    """The person as an active mentee of the program; 403 for anyone else who may see it."""
+    rows = list(
+        Participant.objects.filter(
+            program=program, user=user, status=Participant.Status.ACTIVE
+        ).select_related("mentee_profile", "mentor_profile")
+    )
+    mentee = next((p for p in rows if p.role == Role.MENTEE), None)
+    if mentee is None:
+        raise PermissionDenied(
+            "The mentor directory is for this program's active mentees: "
+            "your role here does not include requesting a mentor."
+        )
+    mentee.user = user
+    mentor = next((p for p in rows if p.role == Role.MENTOR), None)
+    return DirectoryViewer(
+        user=user,
+        mentee=mentee,
+        # No profile saved yet: the model's defaults (09:00–17:00, no wishes) stand in.
+        mentee_profile=_profile_or_none(mentee, "mentee_profile")
+        or MenteeProfile(participant=mentee),
+        peer_mentor_profile=_profile_or_none(mentor, "mentor_profile"),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Filters
+# ---------------------------------------------------------------------------
+class Room(models.TextChoices):
+    NOW = "now", "Has room now"
+    ALL = "all", "Everyone (full, away or not accepting shown last)"
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    query: str = ""
+    topic_id: int | None = None
+    help: str = ""
+    format: str = ""
+    department: str = ""
+    outside_department: bool = False
+    overlap: bool = False
+    has_room: bool = True
+
+
+class DirectoryFilterForm(forms.Form):
+    """The directory's GET form; every choice comes from the program or the models."""
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        help_text="Name, headline, bio or topic.",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    topic = forms.TypedChoiceField(label="Topic", required=False, coerce=int, empty_value=None)
+    help = forms.ChoiceField(
+        label="Help offered", required=False, choices=[("", "Any"), *HelpKind.choices]
+    )
+    format = forms.ChoiceField(
+        label="Meets by", required=False, choices=[("", "Any"), *MeetingFormat.choices]
+    )
+    department = forms.ChoiceField(label="Department", required=False)
+    outside_department = forms.BooleanField(label="Outside my department", required=False)
+    overlap = forms.BooleanField(label="Contact windows overlap my working hours", required=False)
+    room = forms.ChoiceField(label="Availability", required=False, choices=Room.choices)
+
+    def __init__(
+        self, *args: Any, topics: Iterable[Topic], departments: Iterable[str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_choices("topic", [("", "Any"), *((str(t.pk), t.name) for t in topics)])
+        self._set_choices("department", [("", "Any"), *((d, d) for d in departments)])
+
+    def _set_choices(self, name: str, choices: list[tuple[str, str]]) -> None:
+        form_field = self.fields[name]
+        assert isinstance(form_field, forms.ChoiceField)
+        form_field.choices = choices
+
+    def clean_room(self) -> str:
+        return self.cleaned_data.get("room") or Room.NOW
+
+    def filters(self) -> DirectoryFilters:
+        """The valid filters; an invalid one is left out (and the form shows its error)."""
+        if not self.is_bound:
+            return DirectoryFilters()
+        self.is_valid()
+        data = self.cleaned_data
+        return DirectoryFilters(
+            query=data.get("q") or "",
+            topic_id=data.get("topic"),
+            help=data.get("help") or "",
+            format=data.get("format") or "",
+            department=data.get("department") or "",
+            outside_department=bool(data.get("outside_department")),
+            overlap=bool(data.get("overlap")),
+            has_room=(data.get("room") or Room.NOW) == Room.NOW,
+        )
+
+    def query_string(self) -> str:
+        """The filters in use, for page links."""
+        f = self.filters()
+        pairs = [
+            ("q", f.query),
+            ("topic", "" if f.topic_id is None else str(f.topic_id)),
+            ("help", f.help),
+            ("format", f.format),
+            ("department", f.department),
+            ("outside_department", "on" if f.outside_department else ""),
+            ("overlap", "on" if f.overlap else ""),
+            ("room", "" if f.has_room else Room.ALL),
+        ]
+        return urlencode([(k, v) for k, v in pairs if v])
+
+
+# ---------------------------------------------------------------------------
+# Selectors
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TopicTag:
+    name: str
+    is_goal_topic: bool
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """One mentor card: who, what they offer, why they fit, whether they can take a request."""
+
+    participant_id: int
+    user_id: int
+    name: str
+    job_title: str
+    department: str
+    headline: str
+    topics: tuple[TopicTag, ...]
+    score: Score
+    availability: str
+    can_request: bool
+    is_my_mentor: bool = False
+
+
+@dataclass(frozen=True)
+class _Card:
+    """What a card shows beyond the score's facts."""
+
+    user_id: int
+    job_title: str
+    headline: str
+    is_my_mentor: bool
+
+
+class Directory(Sequence[DirectoryEntry]):
+    """Ranked mentors; a card is built only when its page is shown."""
+
+    def __init__(
+        self,
+        ranked: list[tuple[MentorFacts, Score]],
+        *,
+        cards: dict[int, _Card],
+        goal_topic_ids: frozenset[int],
+        topic_names: dict[int, str],
+    ) -> None:
+        self._ranked, self._cards = ranked, cards
+        self._goal_topic_ids, self._topic_names = goal_topic_ids, topic_names
+        self.with_room = sum(1 for mentor, _ in ranked if can_take_request(mentor))
+
+    def __len__(self) -> int:
+        return len(self._ranked)
+
+    @overload
+    def __getitem__(self, index: int) -> DirectoryEntry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[DirectoryEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> DirectoryEntry | list[DirectoryEntry]:
+        if isinstance(index, slice):
+            return [self._entry(*pair) for pair in self._ranked[index]]
+        return self._entry(*self._ranked[index])
+
+    def _entry(self, mentor: MentorFacts, score: Score) -> DirectoryEntry:
+        card, names = self._cards[mentor.participant_id], self._topic_names
+        return DirectoryEntry(
+            participant_id=mentor.participant_id,
+            user_id=card.user_id,
+            name=mentor.name,
+            job_title=card.job_title,
+            department=mentor.department,
+            headline=card.headline,
+            topics=tuple(
+                TopicTag(names[t], t in self._goal_topic_ids)
+                for t in sorted(mentor.topic_ids, key=lambda t: names.get(t, "").casefold())
+                if t in names
+            ),
+            score=score,
+            availability=availability_words(mentor),
+            can_request=can_take_request(mentor),
+            is_my_mentor=card.is_my_mentor,
+        )
+
+
+def directory_topic_list(*, program: Program) -> list[Topic]:
+    """The organization's topics, by name: the topic filter's choices and the cards' words."""
+    return list(Topic.objects.filter(organization_id=program.organization_id).order_by("name"))
+
+
+def _mentor_scope(program: Program) -> QuerySet[MentorProfile]:
+    return MentorProfile.objects.filter(
+        participant__program=program,
+        participant__role=Role.MENTOR,
+        participant__status=Participant.Status.ACTIVE,
+    )
+
+
+def directory_department_list(*, program: Program) -> list[str]:
+    """Departments the program's mentors belong to, for the department filter."""
+    return list(
+        _mentor_scope(program)
+        .exclude(participant__user__department="")
+        .order_by("participant__user__department")
+        .values_list("participant__user__department", flat=True)
+        .distinct()
+    )
+
+
+def mentee_facts(*, viewer: DirectoryViewer, today: date) -> MenteeFacts:
+    """The viewing mentee as the score sees them (one query: their active goals' topics)."""
+    profile, peer = viewer.mentee_profile, viewer.peer_mentor_profile
+    goal_topic_ids = frozenset(
+        GoalTopic.objects.filter(
+            goal__owner=viewer.mentee, goal__status=Goal.Status.ACTIVE
+        ).values_list("topic_id", flat=True)
+    )
+    return MenteeFacts(
+        goal_topic_ids=goal_topic_ids,
+        help_wanted=frozenset(profile.help_wanted),
+        formats=frozenset(profile.formats),
+        department=viewer.user.department,
+        seniority_rank=SENIORITY_RANKS.get(peer.seniority) if peer else None,
+        working_intervals=utc_week_intervals(
+            working_hours_windows(*viewer.working_hours),
+            zone=viewer.user.time_zone,
+            week_starting=monday_of(today),
+        ),
+    )
+
+
+def _search(mentors: QuerySet[Any], query: str) -> QuerySet[Any]:
+    """Every word must appear in the name, headline, bio or a topic's name."""
+    for word in query.split()[:MAX_SEARCH_WORDS]:
+        in_topics = MentorTopic.objects.filter(
+            mentorprofile_id=OuterRef("pk"), topic__name__icontains=word
+        )
+        mentors = mentors.filter(
+            Q(participant__user__full_name__icontains=word)
+            | Q(headline__icontains=word)
+            | Q(bio__icontains=word)
+            | Q(Exists(in_topics))
+        )
+    return mentors
+
+
+def _filtered_mentors(
+    *, program: Program, viewer: DirectoryViewer, filters: DirectoryFilters, today: date
+) -> QuerySet[Any]:
+    """Mentor profiles with ``live`` (mentorships) and ``is_my_mentor`` annotated."""
+    mentee, department = viewer.mentee, viewer.user.department.strip()
+    live = (
+        Mentorship.objects.filter(mentor=OuterRef("participant_id"), status__in=LIVE)
+        .order_by()
+        .values("mentor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    mine = Mentorship.objects.filter(
+        mentor=OuterRef("participant_id"), mentee=mentee, status__in=LIVE
+    )
+    mentors: QuerySet[Any] = (
+        _mentor_scope(program)
+        .exclude(participant__user_id=viewer.user.pk)  # peer programs: never yourself
+        .annotate(live=Coalesce(Subquery(live), Value(0)), is_my_mentor=Exists(mine))
+    )
+    if filters.topic_id is not None:
+        mentors = mentors.filter(
+            Exists(
+                MentorTopic.objects.filter(
+                    mentorprofile_id=OuterRef("pk"), topic_id=filters.topic_id
+                )
+            )
+        )
+    if filters.help:
+        mentors = mentors.filter(help_offered__contains=choice_set_lookup(filters.help))
+    if filters.format:
+        mentors = mentors.filter(formats__contains=choice_set_lookup(filters.format))
+    if filters.department:
+        mentors = mentors.filter(participant__user__department=filters.department)
+    if filters.outside_department and department:
+        mentors = mentors.exclude(participant__user__department__iexact=department)
+    if filters.has_room:
+        mentors = mentors.filter(
+            Q(away_until__isnull=True) | Q(away_until__lte=today),
+            accepting_requests=True,
+            capacity__gt=F("live"),
+        )
+    if filters.query:
+        mentors = _search(mentors, filters.query)
+    return mentors
+
+
+def _pairs(rows: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
+    grouped: dict[int, set[int]] = defaultdict(set)
+    for key, value in rows:
+        grouped[key].add(value)
+    return grouped
+
+
+def _window_intervals(mentors: QuerySet[Any], today: date) -> dict[int, tuple[Interval, ...]]:
+    """Each mentor participant's contact windows as UTC minutes of this week."""
+    by_participant: dict[int, tuple[str, list[tuple[int, time, time]]]] = {}
+    rows = ContactWindow.objects.filter(
+        availability__participant_id__in=mentors.values("participant_id")
+    ).values_list(
+        "availability__participant_id",
+        "availability__time_zone",
+        "weekday",
+        "start_time",
+        "end_time",
+    )
+    for participant_id, zone, weekday, start, end in rows:
+        by_participant.setdefault(participant_id, (zone, []))[1].append((weekday, start, end))
+    # Many mentors keep the same hours in the same zone: convert each set once.
+    converted: dict[tuple[str, tuple[tuple[int, time, time], ...]], tuple[Interval, ...]] = {}
+    week = monday_of(today)
+    result = {}
+    for participant_id, (zone, windows) in by_participant.items():
+        key = (zone, tuple(sorted(windows)))
+        if key not in converted:
+            converted[key] = utc_week_intervals(
+                [Window(*w) for w in key[1]], zone=zone, week_starting=week
+            )
+        result[participant_id] = converted[key]
+    return result
+
+
+def mentor_directory(
+    *,
+    program: Program,
+    viewer: DirectoryViewer,
+    filters: DirectoryFilters,
+    topics: list[Topic],
+    today: date | None = None,
+) -> Directory:
+    """The program's mentors for this mentee, filtered and best first (five queries)."""
+    today = today or timezone.localdate(timezone=viewer.user.zoneinfo)
+    me = mentee_facts(viewer=viewer, today=today)
+    mentors = _filtered_mentors(program=program, viewer=viewer, filters=filters, today=today)
+    rows = list(
+        mentors.values_list(
+            "pk",
+            "participant_id",
+            "participant__user_id",
+            "participant__user__full_name",
+            "participant__user__email",
+            "participant__user__job_title",
+            "participant__user__department",
+            "headline",
+            "seniority",
+            "help_offered",
+            "formats",
+            "capacity",
+            "accepting_requests",
+            "away_until",
+            "live",
+            "is_my_mentor",
+        )
+    )
+    ids = mentors.values("pk")
+    topic_ids = _pairs(
+        MentorTopic.objects.filter(mentorprofile_id__in=ids).values_list(
+            "mentorprofile_id", "topic_id"
+        )
+    )
+    cannot_ids = _pairs(
+        MentorCannotTopic.objects.filter(mentorprofile_id__in=ids).values_list(
+            "mentorprofile_id", "topic_id"
+        )
+    )
+    windows = _window_intervals(mentors, today)
+    names = {t.pk: t.name for t in topics}
+
+    facts: list[MentorFacts] = []
+    cards: dict[int, _Card] = {}
+    for (
+        pk,
+        participant_id,
+        user_id,
+        full_name,
+        email,
+        job_title,
+        department,
+        headline,
+        seniority,
+        help_offered,
+        formats,
+        capacity,
+        accepting,
+        away_until,
+        live,
+        is_my_mentor,
+    ) in rows:
+        mentor = MentorFacts(
+            participant_id=participant_id,
+            topic_ids=frozenset(topic_ids.get(pk, ())),
+            cannot_topic_ids=frozenset(cannot_ids.get(pk, ())),
+            topic_names=names,
+            help_offered=frozenset(help_offered),
+            formats=frozenset(formats),
+            department=department,
+            seniority_rank=SENIORITY_RANKS.get(seniority),
+            window_intervals=windows.get(participant_id, ()),
+            room=capacity - live,
+            accepting=accepting,
+            away=bool(away_until and away_until > today),
+            name=full_name or email,
+        )
+        if filters.overlap and not overlap_minutes(me.working_intervals, mentor.window_intervals):
+            continue
+        facts.append(mentor)
+        cards[participant_id] = _Card(user_id, job_title, headline, is_my_mentor)
+    return Directory(
+        rank(me, facts, reverse=program.kind == Program.Kind.REVERSE),
+        cards=cards,
+        goal_topic_ids=me.goal_topic_ids,
+        topic_names=names,
+    )
+
+
+# ---------------------------------------------------------------------------
+# The page
+# ---------------------------------------------------------------------------
+def directory(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    """The program's mentors, ranked for the viewing mentee, with filters and search."""
+    program = get_program_for_user(request.user, slug)
+    viewer = get_directory_viewer(program=program, user=request.user)
+    topics = directory_topic_list(program=program)
+    form = DirectoryFilterForm(
+        request.GET or None,
+        topics=topics,
+        departments=directory_department_list(program=program),
+    )
+    found = mentor_directory(program=program, viewer=viewer, filters=form.filters(), topics=topics)
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/directory.html",
+        {
+            "program": program,
+            "form": form,
+            "page": page,
+            "found": found,
+            "query_string": form.query_string(),
+            "viewer": viewer,
+        },
+    )
