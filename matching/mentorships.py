@@ -171,6 +171,8 @@ def report_file(
     text = text.strip()
     if not text:
         raise DomainError("Describe what happened.", field="text")
+    if request is not None and mentorship is None:
+        mentorship = request.mentorship  # an accepted request's report concerns its mentorship
     report = Report.objects.create(
         program=subject.program,
         reporter=reporter,

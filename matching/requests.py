@@ -64,6 +64,11 @@ def _tell(user: User, title: str, request: MentorshipRequest, body: str = "") ->
     )
 
 
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
 def _program_is_running(program: Program, today: date) -> bool:
     return program.starts_on <= today and (program.ends_on is None or today <= program.ends_on)
 
@@ -99,7 +104,7 @@ def request_refusal(
         return f"{name} is full ({profile.capacity} mentee{'s' if profile.capacity != 1 else ''}). Try another mentor from the directory."
     board = Mentorship.objects.filter(mentee=mentee, status__in=LIVE).count()
     if board >= program.max_mentors_per_mentee:
-        return f"You already have {board} mentors, the most {program.name} allows."
+        return f"You already have {board} mentor{'s' if board != 1 else ''}, the most {program.name} allows."
     pending = MentorshipRequest.objects.filter(mentee=mentee, status=Status.PENDING)
     if pending.filter(mentor=mentor).exists():
         return f"You already have a request waiting with {name}."
@@ -187,8 +192,10 @@ def request_create(
 
 
 def _lock(request: MentorshipRequest) -> MentorshipRequest:
+    # Lock only the request row: PostgreSQL refuses FOR UPDATE on the nullable side of the
+    # outer join that the optional topic brings in.
     return (
-        MentorshipRequest.objects.select_for_update()
+        MentorshipRequest.objects.select_for_update(of=("self",))
         .select_related("mentee__user", "mentor__user", "program", "topic")
         .get(pk=request.pk)
     )
@@ -231,6 +238,10 @@ def request_accept(*, request: MentorshipRequest, actor: User) -> Mentorship:
     request = _lock(request)
     _require_actor(request, actor, "mentor")
     _require_pending(request)
+    if not _program_is_running(request.program, timezone.localdate()):
+        raise DomainError(
+            f"{request.program.name} is not running now, so no new mentorships start."
+        )
     mentorship = mentorship_start(
         mentor=request.mentor, mentee=request.mentee, advisor_role=request.advisor_role
     )
@@ -355,14 +366,16 @@ def request_decline(
         MentorProfile.objects.filter(participant=request.mentor).update(
             away_until=pause_until, updated_at=timezone.now()
         )
-    body = request.get_decline_reason_display()
-    if request.decline_note:
-        body += f". {request.decline_note}"
+    parts = (
+        request.get_decline_reason_display(),
+        request.decline_note,
+        "The directory has other mentors",
+    )
     _tell(
         request.mentee.user,
         f"{actor.get_full_name()} cannot take your request",
         request,
-        body=body + ". The directory has other mentors.",
+        body=" ".join(_sentence(part) for part in parts if part),
     )
     return request
 
@@ -443,13 +456,25 @@ def request_expire_one_due(*, now: datetime | None = None) -> bool:
     )
     if due is None:
         return False
+    try:
+        _expire(due, now)
+    except Exception:
+        # Push this one back an hour so that one bad row cannot block every later expiry.
+        MentorshipRequest.objects.filter(pk=due, status=Status.PENDING).update(
+            expires_at=now + timedelta(hours=1)
+        )
+        raise
+    return True
+
+
+def _expire(due: int, now: datetime) -> None:
     with transaction.atomic():
         # Claim the row with a conditional update: a second worker finds it taken and moves on.
         claimed = MentorshipRequest.objects.filter(pk=due, status=Status.PENDING).update(
             status=Status.EXPIRED, closed_at=now, updated_at=now
         )
         if claimed != 1:
-            return True
+            return
         request = MentorshipRequest.objects.select_related(
             "mentee__user", "mentor__user", "program"
         ).get(pk=due)
@@ -463,7 +488,6 @@ def request_expire_one_due(*, now: datetime | None = None) -> bool:
             body="Other mentors in the directory may have room now.",
             link=reverse("meetings:directory", kwargs={"slug": request.program.slug}),
         )
-    return True
 
 
 def requests_expire_due(*, now: datetime | None = None, limit: int = 1000) -> int:
