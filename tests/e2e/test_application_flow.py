@@ -17,8 +17,8 @@ WELCOME = "Welcome to Leadership Circle: you are in as mentee"
 
 
 def test_application_approved_and_welcome_marked_read(demo, page, new_page):
-    # mentee20 (Nora Kowalski) is in the demo organization but not in Leadership Circle.
-    log_in(page, "mentee20@example.com", DEMO_PASSWORD)
+    # mentee30 (Julia Hoffmann) is in the demo organization, not in Leadership Circle, with nothing unread.
+    log_in(page, "mentee30@example.com", DEMO_PASSWORD)
     expect(page).to_have_url(re.compile(r"/home/$"))
     page.goto("/programs/leadership-circle/")
     expect(page.get_by_role("heading", name="Leadership Circle", level=1)).to_be_visible()
@@ -29,7 +29,7 @@ def test_application_approved_and_welcome_marked_read(demo, page, new_page):
         "You applied as mentee; the program's admins will answer."
     )
     participant = Participant.objects.get(
-        user__email="mentee20@example.com", program__slug="leadership-circle"
+        user__email="mentee30@example.com", program__slug="leadership-circle"
     )
     assert (participant.role, participant.status) == (Role.MENTEE, Participant.Status.APPLIED)
 
@@ -39,19 +39,19 @@ def test_application_approved_and_welcome_marked_read(demo, page, new_page):
     expect(admin).to_have_url(re.compile(r"/home/$"))
     admin.goto("/programs/leadership-circle/manage/")
     applications = admin.get_by_role("region", name="Applications")
-    application = applications.get_by_role("listitem").filter(has_text="mentee20@example.com")
+    application = applications.get_by_role("listitem").filter(has_text="mentee30@example.com")
     expect(application).to_contain_text(
-        "Nora Kowalski (mentee20@example.com, Finance) applies as mentee"
+        "Julia Hoffmann (mentee30@example.com, Legal) applies as mentee"
     )
     application.get_by_role("button", name="Approve").click()
-    expect(admin.get_by_role("alert").filter(has_text="Nora Kowalski")).to_have_text(
-        "Nora Kowalski is now an active mentee."
+    expect(admin.get_by_role("alert").filter(has_text="Julia Hoffmann")).to_have_text(
+        "Julia Hoffmann is now an active mentee."
     )
-    expect(applications.get_by_text("mentee20@example.com")).to_have_count(0)
+    expect(applications.get_by_text("mentee30@example.com")).to_have_count(0)
     participant.refresh_from_db()
     assert participant.status == Participant.Status.ACTIVE
 
-    # mentee20 has the welcome waiting, and marks it read in place (htmx, no reload).
+    # mentee30 has the welcome waiting, and marks it read in place (htmx, no reload).
     console = watch_console(page)
     page.goto("/notifications/")
     unread = page.locator("#unread-count")
