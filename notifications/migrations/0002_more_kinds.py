@@ -4,15 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
+        ("notifications", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('invitation', 'Invitation'), ('application', 'Application'), ('approval', 'Approval'), ('participation', 'Participation'), ('request', 'Mentorship request'), ('mentorship', 'Mentorship'), ('report', 'Report to admins'), ('general', 'General')], default='general', max_length=40),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("invitation", "Invitation"),
+                    ("application", "Application"),
+                    ("approval", "Approval"),
+                    ("participation", "Participation"),
+                    ("request", "Mentorship request"),
+                    ("mentorship", "Mentorship"),
+                    ("report", "Report to admins"),
+                    ("general", "General"),
+                ],
+                default="general",
+                max_length=40,
+            ),
         ),
     ]
