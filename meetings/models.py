@@ -1,11 +1,16 @@
 from __future__ import annotations
 
-from django.core.validators import MaxValueValidator
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import TimeStampedModel
 from accounts.timezones import validate_timezone
+from goals.models import Goal
+from matching.models import Frequency, MeetingFormat, Mentorship
 from programs.models import Participant
 
 
@@ -59,3 +64,253 @@ class ContactWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+
+class Agreement(TimeStampedModel):
+    """The pair's norms, in versions: one side proposes, the other confirms or proposes a change."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="agreements")
+    version = models.PositiveSmallIntegerField()
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    frequency = models.CharField(
+        max_length=15, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    format = models.CharField(
+        max_length=10, choices=MeetingFormat.choices, default=MeetingFormat.VIDEO
+    )
+    channel = models.CharField(
+        max_length=120, help_text="Where you meet: a video link, a room, a phone number."
+    )
+    between_meetings = models.CharField(
+        "between meetings",
+        max_length=200,
+        blank=True,
+        help_text="How to reach each other in between.",
+    )
+    meeting_minutes = models.PositiveSmallIntegerField(
+        "length of a meeting (minutes)",
+        default=30,
+        validators=[MinValueValidator(10), MaxValueValidator(240)],
+    )
+    ends_on = models.DateField("the formal relationship ends on", null=True, blank=True)
+    other = models.TextField("anything else you agree", blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["mentorship", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentorship", "version"], name="agreement_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Agreement v{self.version}"
+
+
+class Meeting(TimeStampedModel):
+    """proposed → confirmed → held | cancelled (late if inside the notice) | missed."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        CONFIRMED = "confirmed", "Confirmed"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+        MISSED = "missed", "Missed"
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="meetings")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_late = models.BooleanField(default=False)
+    held_at = models.DateTimeField(null=True, blank=True)
+    # Shared notes: one text both people see and edit.
+    shared_notes = models.TextField(blank=True)
+    shared_notes_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=F("ends_at")), name="meeting_starts_before_end"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["mentorship", "starts_at"], name="meeting_mentorship_start"),
+            # The missed-meeting scan: confirmed meetings by end.
+            models.Index(
+                fields=["ends_at"], condition=Q(status="confirmed"), name="meeting_confirmed_end"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Meeting {self.starts_at:%Y-%m-%d %H:%M} UTC"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:meeting", kwargs={"pk": self.pk})
+
+
+class AgendaItem(models.Model):
+    """A question or topic for a meeting, added before it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class PrivateNote(TimeStampedModel):
+    """A note only its author ever sees: not the other person, not admins."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="private_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "author"], name="private_note_one_per_author"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return "Private note"
+
+
+class ActionItem(TimeStampedModel):
+    """Something one of the two will do, by a date."""
+
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="action_items"
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="action_items"
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="action_items"
+    )
+    text = models.CharField(max_length=300)
+    due_on = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["done_at", "due_on", "id"]
+        indexes = [
+            # Open items on the owner's home page.
+            models.Index(
+                fields=["owner", "due_on"],
+                condition=Q(done_at__isnull=True),
+                name="action_open_by_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Advice(TimeStampedModel):
+    """A piece of advice and what the mentee did with it: reported-back advice keeps mentors."""
+
+    class Outcome(models.TextChoices):
+        ACTED = "acted", "Acted on it"
+        ADAPTED = "adapted", "Adapted it"
+        DIFFERENT = "different", "Chose differently"
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="advice")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="advice"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField()
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    outcome_reason = models.TextField(blank=True)
+    result = models.TextField(blank=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name_plural = "advice"
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Appreciation(TimeStampedModel):
+    """A thank-you or a shared win, optionally about a goal or a piece of advice."""
+
+    class Kind(models.TextChoices):
+        THANKS = "thanks", "Thank you"
+        WIN = "win", "A win"
+
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="appreciations"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.THANKS)
+    text = models.TextField()
+    goal = models.ForeignKey(
+        Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    advice = models.ForeignKey(
+        Advice, on_delete=models.SET_NULL, null=True, blank=True, related_name="appreciations"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class MeetingFeedback(TimeStampedModel):
+    """After a held meeting, what helped and what to change, for the other person."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    helped = models.TextField("what helped", blank=True)
+    change = models.TextField("what to change", blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "author"], name="feedback_one_per_author")
+        ]
+
+    def __str__(self) -> str:
+        return "Feedback"
+
+
+class CalendarFeed(TimeStampedModel):
+    """A person's private calendar URL; regenerating the secret revokes the old address."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    secret = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"
