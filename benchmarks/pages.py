@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--participants", type=int, default=2000)
+    parser.add_argument("--participants", type=int, default=6000)
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
 
@@ -48,6 +48,7 @@ def main() -> None:
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
     from accounts.models import User
+    from matching.models import MentorProfile
     from programs.models import Participant, Program, Role
 
     program = Program.objects.get(slug="demo")
@@ -59,10 +60,18 @@ def main() -> None:
             for i in range(extra)
         ]
     )
-    Participant.objects.bulk_create(
+    participants = Participant.objects.bulk_create(
         [
             Participant(user=u, program=program, role=Role.MENTEE if i % 3 else Role.MENTOR)
             for i, u in enumerate(users)
+        ]
+    )
+    # Every third bench person mentors, with a profile, so the directory ranks ~2,000 mentors.
+    MentorProfile.objects.bulk_create(
+        [
+            MentorProfile(participant=p, headline=f"Bench mentor {i}", capacity=2)
+            for i, p in enumerate(participants)
+            if p.role == Role.MENTOR
         ]
     )
     total = Participant.objects.filter(program=program).count()
@@ -79,6 +88,10 @@ def main() -> None:
         ("mentee1@example.com", "/programs/demo/profile/"),
         ("mentee1@example.com", "/programs/demo/people/2/"),
         ("mentor1@example.com", "/programs/demo/profile/"),
+        ("mentee22@example.com", "/programs/demo/mentors/"),
+        ("mentee22@example.com", "/programs/demo/mentors/?q=engineering&room=all"),
+        ("mentor1@example.com", "/requests/"),
+        ("mentor1@example.com", "/mentorships/"),
         (None, "/healthz"),
     ]
     print(
