@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from matching import selectors
@@ -21,7 +25,7 @@ from matching.mentorships import (
 )
 from matching.models import Mentorship
 from mentorship.errors import DomainError
-from mentorship.http import AuthedHttpRequest
+from mentorship.http import AuthedHttpRequest, run_action
 from programs.access import get_program_for_admin, get_program_for_user
 from programs.models import Participant, Role
 
@@ -59,19 +63,17 @@ def mentorship_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _act(request: AuthedHttpRequest, pk: int, action, done: str, form=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _act(
+    request: AuthedHttpRequest,
+    pk: int,
+    action: Callable[[Mentorship], object],
+    done: str,
+    form: Any = None,
+) -> HttpResponse:
     mentorship = get_mentorship_for_user(request.user, pk)
-    if form is not None and not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect("matching:mentorship", pk=mentorship.pk)
-    try:
-        action(mentorship)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
-    return redirect("matching:mentorship", pk=mentorship.pk)
+    back = reverse("matching:mentorship", kwargs={"pk": mentorship.pk})
+    response, _ = run_action(request, lambda: action(mentorship), done=done, back=back, form=form)
+    return response
 
 
 @require_POST

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from goals.models import Goal
@@ -26,7 +27,7 @@ from matching.forms import (
 from matching.mentorships import report_file
 from matching.models import MentorshipRequest
 from mentorship.errors import DomainError, form_add_domain_error
-from mentorship.http import AuthedHttpRequest
+from mentorship.http import AuthedHttpRequest, run_action
 from programs.access import get_program_for_user
 from programs.models import Participant, Role, Topic
 
@@ -127,21 +128,18 @@ def _act(
     done: str,
     form: Any = None,
 ) -> HttpResponse:
-    """Access check → form → service → redirect back to the request with a message."""
+    """Access check, then the shared action shape; a follow-up request opens its own page."""
     found = get_request_rw_for_user(request.user, pk, side)
-    if form is not None and not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
-        return redirect("matching:request", pk=found.pk)
-    try:
-        result = action(found)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect("matching:request", pk=found.pk)
-    messages.success(request, done)
+    response, result = run_action(
+        request,
+        lambda: action(found),
+        done=done,
+        back=reverse("matching:request", kwargs={"pk": found.pk}),
+        form=form,
+    )
     if isinstance(result, MentorshipRequest) and result.pk != found.pk:
         return redirect("matching:request", pk=result.pk)
-    return redirect("matching:request", pk=found.pk)
+    return response
 
 
 @require_POST
