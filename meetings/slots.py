@@ -80,6 +80,11 @@ def _local_instant(day: date, clock: time, zone: ZoneInfo) -> datetime:
     return aware
 
 
+def wall_clock_instant(day: date, clock: time, zone: str) -> datetime:
+    """The UTC instant a wall-clock time in ``zone`` happens on ``day`` (a skipped time moves on)."""
+    return _local_instant(day, clock, ZoneInfo(zone)).astimezone(ZoneInfo("UTC"))
+
+
 def occurrences(
     windows: Iterable[Window], *, window_zone: str, viewer_zone: str, week_starting: date
 ) -> list[Occurrence]:
@@ -157,3 +162,144 @@ def utc_week_intervals(
             start_in_week = start % MINUTES_PER_WEEK
             intervals.append((start_in_week, start_in_week + end - start))
     return tuple(intervals)
+
+
+# ---------------------------------------------------------------------------
+# Free slots and refusals, for scheduling meetings
+# ---------------------------------------------------------------------------
+UTC = ZoneInfo("UTC")
+SHORT_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+Interval = tuple[datetime, datetime]
+
+
+def _window_intervals(
+    windows: Iterable[Window], zone: ZoneInfo, first: date, last: date
+) -> list[Interval]:
+    """Every occurrence of the windows on the local dates ``first``..``last``, as UTC instants."""
+    windows = list(windows)
+    result = []
+    day = first
+    while day <= last:
+        for w in windows:
+            if w.weekday == day.weekday():
+                start = _local_instant(day, w.start, zone).astimezone(UTC)
+                end = _local_instant(day, w.end, zone).astimezone(UTC)
+                if start < end:
+                    result.append((start, end))
+        day += timedelta(days=1)
+    result.sort()
+    return result
+
+
+def _clashes(start: datetime, end: datetime, busy: Iterable[Interval]) -> bool:
+    return any(b_start < end and start < b_end for b_start, b_end in busy)
+
+
+def free_slots(
+    windows: Iterable[Window],
+    *,
+    window_zone: str,
+    duration: timedelta,
+    minimum_notice: timedelta,
+    busy: Iterable[Interval],
+    now: datetime,
+    days: int = 14,
+    step: timedelta = timedelta(minutes=30),
+    away_until: date | None = None,
+) -> list[datetime]:
+    """Starts (UTC) of meetings of ``duration`` that fit: wholly inside one window on its local
+    date, at least ``minimum_notice`` from ``now``, clear of ``busy``, within ``days``, and not
+    on a local date before ``away_until``.
+
+    Steps are real time from each window's start, so a window across a daylight-saving jump
+    offers exactly the hours that exist that night.
+    """
+    zone = ZoneInfo(window_zone)
+    busy = sorted(busy)
+    earliest = now + minimum_notice
+    horizon = now + timedelta(days=days)
+    first = now.astimezone(zone).date()
+    last = horizon.astimezone(zone).date()
+    if away_until is not None and away_until > first:
+        first = away_until
+    slots: set[datetime] = set()
+    for window_start, window_end in _window_intervals(windows, zone, first, last):
+        start = window_start
+        while start + duration <= window_end:
+            if earliest <= start < horizon and not _clashes(start, start + duration, busy):
+                slots.add(start)
+            start += step
+    return sorted(slots)
+
+
+def zone_label(zone: str) -> str:
+    """How people say a zone: "America/New_York" reads "New York time"."""
+    if "/" not in zone:
+        return zone
+    return f"{zone.rsplit('/', 1)[1].replace('_', ' ')} time"
+
+
+def _clock(value: time) -> str:
+    return "24:00" if value == time.max else f"{value:%H:%M}"
+
+
+def windows_label(windows: Iterable[Window], zone: str) -> str:
+    """Such as "Mon 09:00–11:00, Wed 14:00–16:00 New York time"."""
+    ordered = sorted(windows, key=lambda w: (w.weekday, w.start))
+    spans = ", ".join(
+        f"{SHORT_WEEKDAYS[w.weekday]} {_clock(w.start)}–{_clock(w.end)}" for w in ordered
+    )
+    return f"{spans} {zone_label(zone)}"
+
+
+def format_slot(start: datetime, zone: str) -> str:
+    """A start as somebody in ``zone`` reads it, such as "Mon 9 Mar 15:00"."""
+    local = start.astimezone(ZoneInfo(zone))
+    return f"{SHORT_WEEKDAYS[local.weekday()]} {local.day} {local:%b} {local:%H:%M}"
+
+
+def notice_label(notice: timedelta) -> str:
+    """ "24 hours'", "1 hour's", "90 minutes'"."""
+    minutes = round(notice.total_seconds() / 60)
+    if minutes % 60:
+        return f"{minutes} minutes'"
+    hours = minutes // 60
+    return "1 hour's" if hours == 1 else f"{hours} hours'"
+
+
+def slot_refusal(
+    start: datetime,
+    end: datetime,
+    *,
+    windows: Sequence[Window],
+    window_zone: str,
+    minimum_notice: timedelta,
+    busy: Iterable[Interval],
+    now: datetime,
+    mentor_name: str = "the mentor",
+    away_until: date | None = None,
+) -> str | None:
+    """Which rule a meeting from ``start`` to ``end`` breaks, as a sentence; None if it fits."""
+    zone = ZoneInfo(window_zone)
+    local_date = start.astimezone(zone).date()
+    if away_until is not None and local_date < away_until:
+        return f"{mentor_name} is away until {away_until.day} {away_until:%B %Y}."
+    if not windows:
+        return f"{mentor_name} has not set any contact windows yet."
+    fits = any(
+        window_start <= start and end <= window_end
+        for window_start, window_end in _window_intervals(windows, zone, local_date, local_date)
+    )
+    if not fits:
+        return (
+            f"That time is outside {mentor_name}'s contact windows "
+            f"({windows_label(windows, window_zone)})."
+        )
+    if start < now + minimum_notice:
+        if minimum_notice <= timedelta(0):
+            return "That time is in the past."
+        return f"Meetings with {mentor_name} need {notice_label(minimum_notice)} notice."
+    if _clashes(start, end, busy):
+        return "That time clashes with another meeting."
+    return None

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from meetings import directory
-from meetings.views import profiles
+from meetings.views import profiles, scheduling, together
 
 app_name = "meetings"
 urlpatterns = [
@@ -11,3 +11,5 @@ urlpatterns = [
     path("programs/<slug:slug>/people/<int:pk>/", profiles.person_detail, name="person"),
     path("programs/<slug:slug>/mentors/", directory.directory, name="directory"),
 ]
+urlpatterns += together.urlpatterns
+urlpatterns += scheduling.urlpatterns

@@ -6,4 +6,5 @@ from __future__ import annotations
 # name → (task, every N seconds)
 SCHEDULES: dict[str, tuple[str, int]] = {
     "Expire unanswered requests": ("matching.expire_requests", 15 * 60),
+    "Mark missed meetings": ("meetings.mark_missed", 30 * 60),
 }

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from meetings.timeline import open_action_items_for, wins_for_mentee
 from mentorship.health import health_report
 from mentorship.http import AuthedHttpRequest
 from notifications.selectors import notification_list_for_user
@@ -28,6 +29,8 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     context["recent_notifications"] = notification_list_for_user(user=user).filter(
         read_at__isnull=True
     )[:5]
+    context["open_action_items"] = open_action_items_for(user=user)
+    context["wins"] = wins_for_mentee(user=user)
     return render(request, "pages/home.html", context)
 
 

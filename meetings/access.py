@@ -1,0 +1,56 @@
+"""Who may see which meeting: the two people in its mentorship. Nobody else, admins included,
+gets past 404: meetings carry agendas and notes that belong to the pair."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import User
+from matching.access import mentorships_visible_to
+from matching.models import Mentorship
+from meetings.models import Meeting
+
+
+def meetings_visible_to(user: User) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(
+        Q(mentorship__mentor__user=user) | Q(mentorship__mentee__user=user)
+    )
+
+
+def get_meeting_for_user(user: User, pk: int) -> Meeting:
+    """The meeting if ``user`` is its mentor or mentee; 404 otherwise."""
+    meeting = (
+        meetings_visible_to(user)
+        .select_related(
+            "mentorship__mentor__user",
+            "mentorship__mentee__user",
+            "mentorship__program",
+            "proposed_by",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if meeting is None:
+        raise Http404("No such meeting.")
+    return meeting
+
+
+def get_mentorship_for_scheduling(user: User, pk: int) -> Mentorship:
+    """One of the user's own mentorships, with what scheduling reads; 404 for anybody else's."""
+    mentorship = (
+        mentorships_visible_to(user)
+        .select_related(
+            "mentor__user",
+            "mentee__user",
+            "program",
+            "mentor__availability",
+            "mentor__mentor_profile",
+        )
+        .prefetch_related("mentor__availability__windows")
+        .filter(pk=pk)
+        .first()
+    )
+    if mentorship is None:
+        raise Http404("No such mentorship.")
+    return mentorship

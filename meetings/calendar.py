@@ -1,0 +1,124 @@
+"""Meetings as iCalendar: one meeting's .ics, and each person's private feed of all of theirs.
+
+Times are written in the viewer's own zone with a TZID and a VTIMEZONE, so a calendar shows
+them right even when the two people live on different sides of a daylight-saving change.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import icalendar
+from django.conf import settings
+from django.db import transaction
+
+from accounts.models import User
+from meetings.access import meetings_visible_to
+from meetings.models import CalendarFeed, Meeting
+
+ICS_STATUS = {
+    Meeting.Status.PROPOSED: "TENTATIVE",
+    Meeting.Status.CONFIRMED: "CONFIRMED",
+    Meeting.Status.HELD: "CONFIRMED",
+    Meeting.Status.CANCELLED: "CANCELLED",
+    Meeting.Status.MISSED: "CANCELLED",
+}
+
+
+def meeting_uid(meeting: Meeting) -> str:
+    """Stable per meeting, so a rescheduled meeting moves in the calendar instead of doubling."""
+    host = urlsplit(settings.SITE_URL).hostname or "twoway"
+    return f"meeting-{meeting.pk}@{host}"
+
+
+def _other_person(meeting: Meeting, viewer: User) -> User:
+    mentorship = meeting.mentorship
+    if mentorship.mentor.user_id == viewer.pk:
+        return mentorship.mentee.user
+    return mentorship.mentor.user
+
+
+def _event(meeting: Meeting, viewer: User) -> icalendar.Event:
+    zone = ZoneInfo(viewer.time_zone)
+    event = icalendar.Event()
+    event.add("uid", meeting_uid(meeting))
+    event.add("dtstamp", meeting.updated_at.astimezone(ZoneInfo("UTC")))
+    event.add("last-modified", meeting.updated_at.astimezone(ZoneInfo("UTC")))
+    event.add("dtstart", meeting.starts_at.astimezone(zone))
+    event.add("dtend", meeting.ends_at.astimezone(zone))
+    event.add("summary", f"Mentoring: {_other_person(meeting, viewer).get_full_name()}")
+    event.add("status", ICS_STATUS[Meeting.Status(meeting.status)])
+    url = f"{settings.SITE_URL}{meeting.get_absolute_url()}"
+    event.add("url", url)
+    event.add("description", f"{meeting.get_status_display()} meeting. Agenda and notes: {url}")
+    return event
+
+
+def _calendar(meetings: Iterable[Meeting], viewer: User, name: str) -> bytes:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Twoway//Meetings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", viewer.time_zone)
+    first: date | None = None
+    last: date | None = None
+    for meeting in meetings:
+        calendar.add_component(_event(meeting, viewer))
+        day = meeting.starts_at.date()
+        first = day if first is None else min(first, day)
+        last = day if last is None else max(last, day)
+    if first is not None and last is not None:
+        # Only the transitions the events need: a full 1970–2038 VTIMEZONE is mostly noise.
+        calendar.add_missing_timezones(
+            first_date=first - timedelta(days=366), last_date=last + timedelta(days=366)
+        )
+    return calendar.to_ical()
+
+
+def meeting_ics(meeting: Meeting, viewer: User) -> bytes:
+    """One meeting as an .ics file, in the viewer's zone."""
+    return _calendar([meeting], viewer, "Twoway meeting")
+
+
+def feed_ics(user: User) -> bytes:
+    """Every meeting of the person, as a calendar they can subscribe to."""
+    meetings = (
+        meetings_visible_to(user)
+        .select_related("mentorship__mentor__user", "mentorship__mentee__user")
+        .order_by("starts_at", "id")
+    )
+    return _calendar(meetings, user, "Twoway meetings")
+
+
+# ---------------------------------------------------------------------------
+# The private feed address
+# ---------------------------------------------------------------------------
+def _new_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def calendar_feed_regenerate(*, user: User) -> CalendarFeed:
+    """Give the person a new feed secret (their first, or a replacement that revokes the old)."""
+    feed, created = CalendarFeed.objects.select_for_update().get_or_create(
+        user=user, defaults={"secret": _new_secret()}
+    )
+    if not created:
+        feed.secret = _new_secret()
+        feed.save(update_fields=["secret", "updated_at"])
+    return feed
+
+
+def calendar_feed_of(user: User) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def feed_user_for_secret(secret: str) -> User | None:
+    """Whose feed a secret opens; None for an unknown or revoked one."""
+    feed = CalendarFeed.objects.select_related("user").filter(secret=secret).first()
+    return feed.user if feed is not None else None

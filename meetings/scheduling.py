@@ -1,0 +1,540 @@
+"""Scheduling meetings: propose, confirm, reschedule, cancel, mark held, and the missed scan.
+
+The mentor's boundaries (contact windows, notice, a pause) are enforced here, never left to
+goodwill: a time that breaks one is refused with the rule and the next times that would fit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import User
+from matching.models import MentorProfile, Mentorship
+from matching.requests import record_change
+from meetings.models import Agreement, Availability, Meeting
+from meetings.slots import (
+    UTC,
+    Interval,
+    Window,
+    format_slot,
+    free_slots,
+    slot_refusal,
+    zone_label,
+)
+from mentorship.errors import DomainError
+from notifications.models import Notification
+from notifications.services import notify
+
+Status = Meeting.Status
+OPEN = (Status.PROPOSED, Status.CONFIRMED)
+DEFAULT_MINUTES = 30
+MIN_MINUTES, MAX_MINUTES = 10, 240
+DEFAULT_NOTICE_HOURS = 24
+SLOT_DAYS = 14
+# A refusal suggests times from further out than the picker shows, so it rarely says "none".
+SUGGESTION_DAYS = 28
+SUGGESTIONS = 3
+MISSED_AFTER = timedelta(days=1)
+
+
+# ---------------------------------------------------------------------------
+# The mentor's boundaries as plain values
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Boundaries:
+    """What the pure slot rules need to know about a mentor."""
+
+    mentor_name: str
+    windows: tuple[Window, ...]
+    zone: str
+    minimum_notice: timedelta
+    cancellation_notice: timedelta
+    away_until: date | None
+
+    def is_away(self, today: date) -> bool:
+        return self.away_until is not None and self.away_until > today
+
+
+def boundaries_of(mentorship: Mentorship) -> Boundaries:
+    """The mentor's windows, notice and pause; a mentor who set none has no windows."""
+    mentor = mentorship.mentor
+    try:
+        availability: Availability | None = mentor.availability
+    except Availability.DoesNotExist:
+        availability = None
+    try:
+        away_until = mentor.mentor_profile.away_until
+    except MentorProfile.DoesNotExist:
+        away_until = None
+    if availability is None:
+        return Boundaries(
+            mentor_name=mentor.user.get_full_name(),
+            windows=(),
+            zone=mentor.user.time_zone,
+            minimum_notice=timedelta(hours=DEFAULT_NOTICE_HOURS),
+            cancellation_notice=timedelta(hours=DEFAULT_NOTICE_HOURS),
+            away_until=away_until,
+        )
+    return Boundaries(
+        mentor_name=mentor.user.get_full_name(),
+        windows=tuple(
+            Window(w.weekday, w.start_time, w.end_time) for w in availability.windows.all()
+        ),
+        zone=availability.time_zone,
+        minimum_notice=timedelta(hours=availability.minimum_notice_hours),
+        cancellation_notice=timedelta(hours=availability.cancellation_notice_hours),
+        away_until=away_until,
+    )
+
+
+def _meetings_of(users: list[int]) -> Q:
+    return Q(mentorship__mentor__user_id__in=users) | Q(mentorship__mentee__user_id__in=users)
+
+
+def busy_for(
+    mentorship: Mentorship, *, now: datetime, exclude: int | None = None
+) -> list[Interval]:
+    """Open meetings of either person, in any of their mentorships, that have not ended."""
+    people = [mentorship.mentor.user_id, mentorship.mentee.user_id]
+    meetings = Meeting.objects.filter(_meetings_of(people), status__in=OPEN, ends_at__gt=now)
+    if exclude is not None:
+        meetings = meetings.exclude(pk=exclude)
+    return list(meetings.values_list("starts_at", "ends_at"))
+
+
+# ---------------------------------------------------------------------------
+# Reads
+# ---------------------------------------------------------------------------
+def default_minutes(mentorship: Mentorship) -> int:
+    """The meeting length the pair agreed on, or half an hour."""
+    minutes = (
+        Agreement.objects.filter(mentorship=mentorship, confirmed_at__isnull=False)
+        .order_by("-version")
+        .values_list("meeting_minutes", flat=True)
+        .first()
+    )
+    return minutes or DEFAULT_MINUTES
+
+
+def slots_for(
+    *,
+    mentorship: Mentorship,
+    minutes: int,
+    now: datetime | None = None,
+    exclude: int | None = None,
+    days: int = SLOT_DAYS,
+) -> list[datetime]:
+    """Free starts (UTC) for a meeting of this mentorship; none while it is not active."""
+    now = now or timezone.now()
+    if mentorship.status != Mentorship.Status.ACTIVE:
+        return []
+    rules = boundaries_of(mentorship)
+    return free_slots(
+        rules.windows,
+        window_zone=rules.zone,
+        duration=timedelta(minutes=minutes),
+        minimum_notice=rules.minimum_notice,
+        busy=busy_for(mentorship, now=now, exclude=exclude),
+        now=now,
+        days=days,
+        away_until=rules.away_until,
+    )
+
+
+def late_cancellations(mentorship: Mentorship) -> int:
+    """How many of this mentorship's meetings were cancelled or moved inside the notice."""
+    return Meeting.objects.filter(mentorship=mentorship, cancelled_late=True).count()
+
+
+def meeting_list_for_user(
+    *, user: User, now: datetime | None = None, past_limit: int = 50
+) -> tuple[list[Meeting], list[Meeting]]:
+    """The person's upcoming meetings (soonest first) and past ones (latest first)."""
+    now = now or timezone.now()
+    meetings = Meeting.objects.filter(_meetings_of([user.pk])).select_related(
+        "mentorship__mentor__user", "mentorship__mentee__user", "mentorship__program"
+    )
+    upcoming_filter = Q(status__in=OPEN, ends_at__gt=now)
+    upcoming = list(meetings.filter(upcoming_filter).order_by("starts_at", "id"))
+    past = list(meetings.exclude(upcoming_filter).order_by("-starts_at", "-id")[:past_limit])
+    return upcoming, past
+
+
+# ---------------------------------------------------------------------------
+# Writes
+# ---------------------------------------------------------------------------
+def _lock_mentorship(mentorship: Mentorship) -> Mentorship:
+    return (
+        Mentorship.objects.select_for_update(of=("self",))
+        .select_related("mentor__user", "mentee__user", "program")
+        .get(pk=mentorship.pk)
+    )
+
+
+def _lock_meeting(meeting: Meeting) -> Meeting:
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("mentorship__mentor__user", "mentorship__mentee__user")
+        .get(pk=meeting.pk)
+    )
+
+
+def _lock_people(mentorship: Mentorship) -> None:
+    """Lock both people's rows, in id order: busy times span all of a person's mentorships,
+    so two proposals sharing a person (in any mentorship) must not both take the same slot."""
+    people = sorted([mentorship.mentor.user_id, mentorship.mentee.user_id])
+    list(User.objects.select_for_update().filter(pk__in=people).order_by("pk").values("pk"))
+
+
+def _other(mentorship: Mentorship, actor: User, doing: str) -> User:
+    if actor.pk == mentorship.mentor.user_id:
+        return mentorship.mentee.user
+    if actor.pk == mentorship.mentee.user_id:
+        return mentorship.mentor.user
+    raise DomainError(f"Only the two people in a mentorship can {doing} its meetings.")
+
+
+def _require_active(mentorship: Mentorship) -> None:
+    if mentorship.status != Mentorship.Status.ACTIVE:
+        raise DomainError(
+            f"This mentorship is {mentorship.get_status_display().lower()}: "
+            "only an active mentorship can schedule meetings."
+        )
+
+
+def _require_open_and_ahead(meeting: Meeting, now: datetime, doing: str) -> None:
+    if meeting.status not in OPEN:
+        raise DomainError(
+            f"Only a proposed or confirmed meeting can be {doing}; "
+            f"this one is {meeting.get_status_display().lower()}."
+        )
+    if meeting.starts_at <= now:
+        raise DomainError(
+            f"This meeting has already started, so it can no longer be {doing}: "
+            "mark it held if it took place."
+        )
+
+
+def _ends_at(starts_at: datetime, minutes: int) -> datetime:
+    if starts_at.tzinfo is None:
+        raise ValueError("starts_at must be an aware datetime")
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise DomainError(
+            f"A meeting lasts between {MIN_MINUTES} and {MAX_MINUTES} minutes.", field="minutes"
+        )
+    return starts_at + timedelta(minutes=minutes)
+
+
+def _check_slot(
+    mentorship: Mentorship,
+    *,
+    actor: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    now: datetime,
+    exclude: int | None = None,
+    with_notice: bool = True,
+) -> None:
+    """Refuse a time that breaks a boundary, naming the rule and the next times that fit."""
+    rules = boundaries_of(mentorship)
+    busy = busy_for(mentorship, now=now, exclude=exclude)
+    refusal = slot_refusal(
+        starts_at,
+        ends_at,
+        windows=rules.windows,
+        window_zone=rules.zone,
+        minimum_notice=rules.minimum_notice if with_notice else timedelta(0),
+        busy=busy,
+        now=now,
+        mentor_name=rules.mentor_name,
+        away_until=rules.away_until,
+    )
+    if refusal is None:
+        return
+    fitting = free_slots(
+        rules.windows,
+        window_zone=rules.zone,
+        duration=ends_at - starts_at,
+        minimum_notice=rules.minimum_notice,
+        busy=busy,
+        now=now,
+        days=SUGGESTION_DAYS,
+        away_until=rules.away_until,
+    )[:SUGGESTIONS]
+    if fitting:
+        times = ", ".join(format_slot(start, actor.time_zone) for start in fitting)
+        refusal += f" Times that fit: {times} ({zone_label(actor.time_zone)})."
+    else:
+        refusal += f" No time fits in the next {SUGGESTION_DAYS // 7} weeks."
+    raise DomainError(refusal, field="starts_at")
+
+
+def _is_late(meeting: Meeting, mentorship: Mentorship, now: datetime) -> bool:
+    """Only a confirmed meeting can be dropped late: an unconfirmed proposal promised nothing."""
+    if meeting.status != Status.CONFIRMED:
+        return False
+    return meeting.starts_at - now < boundaries_of(mentorship).cancellation_notice
+
+
+def _when(meeting: Meeting, user: User) -> str:
+    return f"{format_slot(meeting.starts_at, user.time_zone)} {zone_label(user.time_zone)}"
+
+
+def _tell(recipient: User, title: str, meeting: Meeting, body: str = "") -> None:
+    notify(
+        recipient=recipient,
+        kind=Notification.Kind.MENTORSHIP,
+        title=title,
+        body=body,
+        link=meeting.get_absolute_url(),
+    )
+
+
+def _record(meeting: Meeting, *, actor: User | None, from_status: str, note: str) -> None:
+    record_change(
+        mentorship=meeting.mentorship,
+        actor=actor,
+        from_status=from_status,
+        to_status=meeting.status,
+        note=f"meeting {meeting.starts_at:%Y-%m-%d %H:%M} UTC {note}".strip(),
+    )
+
+
+@transaction.atomic
+def meeting_propose(
+    *, mentorship: Mentorship, actor: User, starts_at: datetime, minutes: int
+) -> Meeting:
+    """Either person proposes a time inside the mentor's windows; the other confirms it."""
+    mentorship = _lock_mentorship(mentorship)
+    other = _other(mentorship, actor, "schedule")
+    _require_active(mentorship)
+    ends_at = _ends_at(starts_at, minutes)
+    _lock_people(mentorship)
+    now = timezone.now()
+    _check_slot(mentorship, actor=actor, starts_at=starts_at, ends_at=ends_at, now=now)
+    meeting = Meeting.objects.create(
+        mentorship=mentorship,
+        starts_at=starts_at.astimezone(UTC),
+        ends_at=ends_at.astimezone(UTC),
+        status=Status.PROPOSED,
+        proposed_by=actor,
+    )
+    _record(meeting, actor=actor, from_status="", note="proposed")
+    _tell(
+        other,
+        f"{actor.get_full_name()} proposed a meeting on {_when(meeting, other)}",
+        meeting,
+        "Confirm it, or propose another time.",
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_confirm(*, meeting: Meeting, actor: User) -> Meeting:
+    """The person who did not propose the time confirms it; the slot is checked again."""
+    meeting = _lock_meeting(meeting)
+    mentorship = meeting.mentorship
+    other = _other(mentorship, actor, "confirm")
+    if meeting.status != Status.PROPOSED:
+        raise DomainError(
+            f"Only a proposed meeting can be confirmed; this one is {meeting.get_status_display().lower()}."
+        )
+    if meeting.proposed_by_id == actor.pk:
+        raise DomainError(
+            f"You proposed this time, so {other.get_full_name()} confirms it (or proposes another)."
+        )
+    _require_active(mentorship)
+    _lock_people(mentorship)
+    now = timezone.now()
+    # The notice protects against surprise; the person confirming is not surprised, so it is
+    # not checked again. Windows, clashes and the past are.
+    _check_slot(
+        mentorship,
+        actor=actor,
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        now=now,
+        exclude=meeting.pk,
+        with_notice=False,
+    )
+    meeting.status = Status.CONFIRMED
+    meeting.confirmed_at = now
+    meeting.save(update_fields=["status", "confirmed_at", "updated_at"])
+    _record(meeting, actor=actor, from_status=Status.PROPOSED, note="confirmed")
+    _tell(
+        other, f"{actor.get_full_name()} confirmed your meeting on {_when(meeting, other)}", meeting
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_reschedule(
+    *, meeting: Meeting, actor: User, starts_at: datetime, minutes: int
+) -> Meeting:
+    """Move a meeting to a new time, proposed by the mover; late if inside the cancel notice."""
+    meeting = _lock_meeting(meeting)
+    mentorship = meeting.mentorship
+    other = _other(mentorship, actor, "reschedule")
+    now = timezone.now()
+    _require_open_and_ahead(meeting, now, "rescheduled")
+    _require_active(mentorship)
+    ends_at = _ends_at(starts_at, minutes)
+    _lock_people(mentorship)
+    _check_slot(
+        mentorship,
+        actor=actor,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        now=now,
+        exclude=meeting.pk,
+    )
+    late = _is_late(meeting, mentorship, now)
+    from_status, old_when = meeting.status, _when(meeting, other)
+    meeting.starts_at = starts_at.astimezone(UTC)
+    meeting.ends_at = ends_at.astimezone(UTC)
+    meeting.status = Status.PROPOSED
+    meeting.proposed_by = actor
+    meeting.confirmed_at = None
+    # Once late, always late: moving it again does not undo the short notice.
+    meeting.cancelled_late = meeting.cancelled_late or late
+    meeting.save(
+        update_fields=[
+            "starts_at",
+            "ends_at",
+            "status",
+            "proposed_by",
+            "confirmed_at",
+            "cancelled_late",
+            "updated_at",
+        ]
+    )
+    _record(
+        meeting,
+        actor=actor,
+        from_status=from_status,
+        note="rescheduled late" if late else "rescheduled",
+    )
+    _tell(
+        other,
+        f"{actor.get_full_name()} moved your meeting from {old_when} to {_when(meeting, other)}",
+        meeting,
+        "Confirm the new time, or propose another.",
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
+    """Either person cancels before the start; inside the mentor's cancel notice it is late."""
+    meeting = _lock_meeting(meeting)
+    mentorship = meeting.mentorship
+    other = _other(mentorship, actor, "cancel")
+    now = timezone.now()
+    _require_open_and_ahead(meeting, now, "cancelled")
+    late = _is_late(meeting, mentorship, now)
+    from_status = meeting.status
+    meeting.status = Status.CANCELLED
+    meeting.cancelled_by = actor
+    meeting.cancelled_at = now
+    meeting.cancelled_late = meeting.cancelled_late or late
+    meeting.save(
+        update_fields=["status", "cancelled_by", "cancelled_at", "cancelled_late", "updated_at"]
+    )
+    _record(
+        meeting,
+        actor=actor,
+        from_status=from_status,
+        note="cancelled late" if late else "cancelled",
+    )
+    _tell(
+        other,
+        f"{actor.get_full_name()} cancelled your meeting on {_when(meeting, other)}"
+        + (" at short notice" if late else ""),
+        meeting,
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_mark_held(*, meeting: Meeting, actor: User) -> Meeting:
+    """Either person says the meeting took place, once it has started (a missed one too)."""
+    meeting = _lock_meeting(meeting)
+    other = _other(meeting.mentorship, actor, "mark held")
+    now = timezone.now()
+    if meeting.status not in (Status.CONFIRMED, Status.MISSED):
+        raise DomainError(
+            f"Only a confirmed meeting can be marked held; this one is {meeting.get_status_display().lower()}."
+        )
+    if meeting.starts_at > now:
+        raise DomainError("This meeting has not started yet.")
+    from_status = meeting.status
+    meeting.status = Status.HELD
+    meeting.held_at = now
+    meeting.save(update_fields=["status", "held_at", "updated_at"])
+    _record(meeting, actor=actor, from_status=from_status, note="held")
+    _tell(
+        other,
+        f"{actor.get_full_name()} marked your meeting on {_when(meeting, other)} held",
+        meeting,
+    )
+    return meeting
+
+
+# ---------------------------------------------------------------------------
+# The missed-meeting scan
+# ---------------------------------------------------------------------------
+def meeting_mark_missed_one_due(*, now: datetime | None = None) -> bool:
+    """Mark one confirmed meeting missed a day after it ended; False when none is due."""
+    now = now or timezone.now()
+    due = (
+        Meeting.objects.filter(status=Status.CONFIRMED, ends_at__lte=now - MISSED_AFTER)
+        .order_by("ends_at", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if due is None:
+        return False
+    try:
+        _mark_missed(due, now)
+    except Exception:
+        # The due date is derived from ends_at, so "pushing it forward" means taking the row out
+        # of the scan (without its notices): one bad row must not block every later one.
+        Meeting.objects.filter(pk=due, status=Status.CONFIRMED).update(
+            status=Status.MISSED, updated_at=now
+        )
+        raise
+    return True
+
+
+def _mark_missed(due: int, now: datetime) -> None:
+    with transaction.atomic():
+        # Claim with a conditional update: a second worker, or a second run, finds it taken.
+        claimed = Meeting.objects.filter(pk=due, status=Status.CONFIRMED).update(
+            status=Status.MISSED, updated_at=now
+        )
+        if claimed != 1:
+            return
+        meeting = Meeting.objects.select_related(
+            "mentorship__mentor__user", "mentorship__mentee__user"
+        ).get(pk=due)
+        _record(meeting, actor=None, from_status=Status.CONFIRMED, note="missed")
+        for person in (meeting.mentorship.mentee.user, meeting.mentorship.mentor.user):
+            _tell(
+                person,
+                f"Your meeting on {_when(meeting, person)} was marked missed",
+                meeting,
+                "Nobody marked it held. If it took place, mark it held.",
+            )
+
+
+def meetings_mark_missed_due(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Mark overdue confirmed meetings missed, one claimed row at a time; safe to run twice."""
+    done = 0
+    while done < limit and meeting_mark_missed_one_due(now=now):
+        done += 1
+    return done

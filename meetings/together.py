@@ -1,0 +1,380 @@
+"""Writes for working together: norms, agenda, notes, action items, advice, appreciation, feedback."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from goals.models import Goal, GoalShare
+from matching.models import Frequency, MeetingFormat, Mentorship
+from meetings.models import (
+    ActionItem,
+    Advice,
+    AgendaItem,
+    Agreement,
+    Appreciation,
+    Meeting,
+    MeetingFeedback,
+    PrivateNote,
+)
+from mentorship.errors import DomainError
+from notifications.models import Notification
+from notifications.services import notify
+
+LIVE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
+BEFORE_OR_DURING = (Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED)
+
+
+def _other(mentorship: Mentorship, actor: User) -> User:
+    """The other person in the mentorship; a refusal for anyone who is not one of the two."""
+    if actor.pk == mentorship.mentor.user_id:
+        return mentorship.mentee.user
+    if actor.pk == mentorship.mentee.user_id:
+        return mentorship.mentor.user
+    raise DomainError("Only the two people in a mentorship can do that.")
+
+
+def _require_live(mentorship: Mentorship) -> None:
+    if mentorship.status not in LIVE:
+        raise DomainError(
+            f"This mentorship is {mentorship.get_status_display().lower()}; it takes no new entries."
+        )
+
+
+def _tell(recipient: User, title: str, link: str) -> None:
+    notify(recipient=recipient, kind=Notification.Kind.MENTORSHIP, title=title, link=link)
+
+
+def _timeline(mentorship: Mentorship) -> str:
+    return reverse("meetings:timeline", kwargs={"pk": mentorship.pk})
+
+
+def _required(text: str, field: str, message: str) -> str:
+    text = text.strip()
+    if not text:
+        raise DomainError(message, field=field)
+    return text
+
+
+def notes_digest(text: str) -> str:
+    """A short fingerprint of shared notes, so a save can tell whether someone edited meanwhile."""
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# Norms ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agreement_propose(
+    *,
+    mentorship: Mentorship,
+    actor: User,
+    frequency: str,
+    format: str,  # noqa: A002 - the model's field name
+    channel: str,
+    between_meetings: str = "",
+    meeting_minutes: int = 30,
+    ends_on: date | None = None,
+    other: str = "",
+) -> Agreement:
+    """Propose the pair's norms, or a change to them: a new version the other person confirms."""
+    other_person = _other(mentorship, actor)
+    # The lock serialises version numbers: two proposals at once cannot both be version n.
+    mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    _require_live(mentorship)
+    if frequency not in Frequency.values:
+        raise DomainError("Pick how often you meet from the list.", field="frequency")
+    if format not in MeetingFormat.values:
+        raise DomainError("Pick a meeting format from the list.", field="format")
+    channel = _required(channel, "channel", "Say where you meet: a link, a room or a number.")
+    if not 10 <= meeting_minutes <= 240:
+        raise DomainError("A meeting lasts between 10 and 240 minutes.", field="meeting_minutes")
+    if ends_on is not None and ends_on <= timezone.localdate():
+        raise DomainError("The end date has to be in the future.", field="ends_on")
+    latest = Agreement.objects.filter(mentorship=mentorship).order_by("-version").first()
+    agreement = Agreement.objects.create(
+        mentorship=mentorship,
+        version=(latest.version + 1) if latest else 1,
+        proposed_by=actor,
+        frequency=frequency,
+        format=format,
+        channel=channel,
+        between_meetings=between_meetings.strip(),
+        meeting_minutes=meeting_minutes,
+        ends_on=ends_on,
+        other=other.strip(),
+    )
+    _tell(
+        other_person,
+        f"{actor.get_full_name()} proposed your norms (version {agreement.version}): please confirm",
+        reverse("meetings:agreement", kwargs={"pk": mentorship.pk}),
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_confirm(*, mentorship: Mentorship, actor: User, version: int) -> Agreement:
+    """The other side confirms the latest proposal; an older version cannot be confirmed."""
+    _other(mentorship, actor)
+    mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    latest = Agreement.objects.filter(mentorship=mentorship).order_by("-version").first()
+    if latest is None:
+        raise DomainError("There is nothing to confirm yet: propose your norms first.")
+    if latest.version != version:
+        raise DomainError(
+            f"Version {version} is no longer the latest: read version {latest.version} and confirm that."
+        )
+    if latest.confirmed_at is not None:
+        raise DomainError(f"Version {latest.version} is confirmed already.")
+    if latest.proposed_by_id == actor.pk:
+        raise DomainError("You proposed this version; the other person confirms it.")
+    latest.confirmed_by = actor
+    latest.confirmed_at = timezone.now()
+    latest.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
+    if latest.proposed_by is not None:
+        _tell(
+            latest.proposed_by,
+            f"{actor.get_full_name()} confirmed your norms (version {latest.version})",
+            reverse("meetings:agreement", kwargs={"pk": mentorship.pk}),
+        )
+    return latest
+
+
+# Agenda and notes -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agenda_item_add(*, meeting: Meeting, author: User, text: str) -> AgendaItem:
+    """A question or topic for the meeting, added before or during it."""
+    other_person = _other(meeting.mentorship, author)
+    if meeting.status not in BEFORE_OR_DURING:
+        raise DomainError(
+            f"The meeting is {meeting.get_status_display().lower()}: the agenda is closed."
+        )
+    text = _required(text, "text", "Write the question or topic.")
+    if len(text) > 300:
+        raise DomainError("Keep it under 300 characters.", field="text")
+    item = AgendaItem.objects.create(meeting=meeting, author=author, text=text)
+    _tell(
+        other_person,
+        f"{author.get_full_name()} added to the agenda: {text[:80]}",
+        meeting.get_absolute_url(),
+    )
+    return item
+
+
+@transaction.atomic
+def agenda_item_delete(*, item: AgendaItem, actor: User) -> None:
+    """Its author removes an item while the meeting is still ahead."""
+    _other(item.meeting.mentorship, actor)
+    if item.author_id != actor.pk:
+        raise DomainError("Only whoever added an agenda item can remove it.")
+    if item.meeting.status not in BEFORE_OR_DURING:
+        raise DomainError("The meeting is over: its agenda stays as it was.")
+    item.delete()
+
+
+@transaction.atomic
+def shared_notes_save(
+    *, meeting: Meeting, author: User, text: str, base_digest: str | None = None
+) -> Meeting:
+    """Save the one text both people edit; refuse if the other saved since ``base_digest``."""
+    _other(meeting.mentorship, author)
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.status == Meeting.Status.CANCELLED:
+        raise DomainError("The meeting was cancelled: there is nothing to take notes on.")
+    text = text.strip()
+    # Without this check the second of two people editing at once silently wipes the first.
+    if (
+        base_digest is not None
+        and base_digest != notes_digest(locked.shared_notes)
+        and text != locked.shared_notes
+    ):
+        raise DomainError(
+            "The notes changed while you were editing. Copy your text, reload, and add it again.",
+            field="text",
+        )
+    locked.shared_notes = text
+    locked.shared_notes_edited_by = author
+    locked.save(update_fields=["shared_notes", "shared_notes_edited_by", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def private_note_save(*, meeting: Meeting, author: User, text: str) -> PrivateNote | None:
+    """The author's own note on a meeting; an empty text deletes it. Nobody else ever reads it."""
+    _other(meeting.mentorship, author)
+    text = text.strip()
+    if not text:
+        PrivateNote.objects.filter(meeting=meeting, author=author).delete()
+        return None
+    note, _ = PrivateNote.objects.update_or_create(
+        meeting=meeting, author=author, defaults={"text": text}
+    )
+    return note
+
+
+# Action items ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def action_item_add(
+    *,
+    mentorship: Mentorship,
+    actor: User,
+    owner: User,
+    text: str,
+    due_on: date | None = None,
+    meeting: Meeting | None = None,
+) -> ActionItem:
+    """Something one of the two will do, by a date; its owner hears of it."""
+    _other(mentorship, actor)
+    _require_live(mentorship)
+    if owner.pk not in (mentorship.mentor.user_id, mentorship.mentee.user_id):
+        raise DomainError("An action item belongs to one of the two of you.", field="owner")
+    if meeting is not None and meeting.mentorship_id != mentorship.pk:
+        raise DomainError("That meeting belongs to another mentorship.")
+    text = _required(text, "text", "Say what will be done.")
+    if due_on is not None and due_on < timezone.localdate():
+        raise DomainError("The due date has passed already.", field="due_on")
+    item = ActionItem.objects.create(
+        mentorship=mentorship, meeting=meeting, owner=owner, text=text, due_on=due_on
+    )
+    if owner.pk != actor.pk:
+        _tell(
+            owner,
+            f"{actor.get_full_name()} gave you an action item: {text[:80]}",
+            meeting.get_absolute_url() if meeting else _timeline(mentorship),
+        )
+    return item
+
+
+@transaction.atomic
+def action_item_toggle(*, item: ActionItem, actor: User) -> ActionItem:
+    """Mark an item done, or open again; either of the two may tick it off."""
+    _other(item.mentorship, actor)
+    item.done_at = None if item.done_at else timezone.now()
+    item.save(update_fields=["done_at", "updated_at"])
+    return item
+
+
+# Advice ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def advice_add(
+    *, mentorship: Mentorship, actor: User, text: str, meeting: Meeting | None = None
+) -> Advice:
+    """The mentor records a piece of advice, or the mentee records it on the mentor's behalf."""
+    other_person = _other(mentorship, actor)
+    _require_live(mentorship)
+    if meeting is not None and meeting.mentorship_id != mentorship.pk:
+        raise DomainError("That meeting belongs to another mentorship.")
+    text = _required(text, "text", "Write down the advice.")
+    advice = Advice.objects.create(
+        mentorship=mentorship, meeting=meeting, recorded_by=actor, text=text
+    )
+    by_mentee = actor.pk == mentorship.mentee.user_id
+    _tell(
+        other_person,
+        f"{actor.get_full_name()} logged advice"
+        + (" you gave" if by_mentee else ": tell them later what you did with it"),
+        _timeline(mentorship),
+    )
+    return advice
+
+
+@transaction.atomic
+def advice_report_back(
+    *, advice: Advice, actor: User, outcome: str, outcome_reason: str = "", result: str = ""
+) -> Advice:
+    """The mentee says what they did with the advice and what came of it."""
+    mentorship = advice.mentorship
+    if actor.pk != mentorship.mentee.user_id:
+        raise DomainError("Only the mentee reports back on advice.")
+    if outcome not in Advice.Outcome.values:
+        raise DomainError("Pick what you did with it.", field="outcome")
+    outcome_reason = outcome_reason.strip()
+    if outcome == Advice.Outcome.DIFFERENT and not outcome_reason:
+        raise DomainError(
+            "You chose differently: say why, it helps your mentor.", field="outcome_reason"
+        )
+    advice.outcome = outcome
+    advice.outcome_reason = outcome_reason
+    advice.result = result.strip()
+    advice.reported_at = timezone.now()
+    advice.save(update_fields=["outcome", "outcome_reason", "result", "reported_at", "updated_at"])
+    _tell(
+        mentorship.mentor.user,
+        f"{actor.get_full_name()} reported back on your advice: {advice.get_outcome_display().lower()}",
+        _timeline(mentorship),
+    )
+    return advice
+
+
+# Appreciation and feedback --------------------------------------------------------------------
+
+
+@transaction.atomic
+def appreciation_send(
+    *,
+    mentorship: Mentorship,
+    author: User,
+    kind: str,
+    text: str,
+    goal: Goal | None = None,
+    advice: Advice | None = None,
+) -> Appreciation:
+    """A thank-you or a shared win, from either person, at any stage (closing invites one)."""
+    other_person = _other(mentorship, author)
+    if kind not in Appreciation.Kind.values:
+        raise DomainError("Pick a thank-you or a win.", field="kind")
+    text = _required(text, "text", "Write a few words.")
+    # Privacy: only goals the mentee shared with this mentor may be named where both read it.
+    if (
+        goal is not None
+        and not GoalShare.objects.filter(
+            goal=goal, goal__owner_id=mentorship.mentee_id, mentor_id=mentorship.mentor.user_id
+        ).exists()
+    ):
+        raise DomainError("Pick one of the goals shared in this mentorship.", field="goal")
+    if advice is not None and advice.mentorship_id != mentorship.pk:
+        raise DomainError("Pick advice from this mentorship.", field="advice")
+    appreciation = Appreciation.objects.create(
+        mentorship=mentorship, author=author, kind=kind, text=text, goal=goal, advice=advice
+    )
+    _tell(
+        other_person,
+        f"{author.get_full_name()} "
+        + ("thanked you" if kind == Appreciation.Kind.THANKS else "shared a win with you"),
+        _timeline(mentorship),
+    )
+    return appreciation
+
+
+@transaction.atomic
+def feedback_leave(
+    *, meeting: Meeting, author: User, helped: str = "", change: str = ""
+) -> MeetingFeedback:
+    """After a held meeting, what helped and what to change, for the other person; editable."""
+    other_person = _other(meeting.mentorship, author)
+    if meeting.status != Meeting.Status.HELD:
+        raise DomainError("Feedback comes after the meeting has been held.")
+    helped, change = helped.strip(), change.strip()
+    if not helped and not change:
+        raise DomainError("Write what helped, what to change, or both.", field="helped")
+    feedback, created = MeetingFeedback.objects.update_or_create(
+        meeting=meeting, author=author, defaults={"helped": helped, "change": change}
+    )
+    if created:
+        _tell(
+            other_person,
+            f"{author.get_full_name()} left feedback on your meeting",
+            meeting.get_absolute_url(),
+        )
+    return feedback

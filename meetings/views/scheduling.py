@@ -1,0 +1,277 @@
+"""Scheduling pages: propose and reschedule with a slot picker, the meeting actions, my meetings,
+and the calendar downloads and private feed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from itertools import groupby
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from matching.models import Mentorship
+from meetings import calendar, scheduling
+from meetings.access import get_meeting_for_user, get_mentorship_for_scheduling
+from meetings.models import Meeting
+from meetings.slots import format_slot, wall_clock_instant, windows_label, zone_label
+from mentorship.errors import DomainError, form_add_domain_error
+from mentorship.http import AuthedHttpRequest
+
+
+class SlotForm(forms.Form):
+    """A start picked from the free slots, or typed as a date and time in the viewer's zone."""
+
+    slot = forms.CharField(required=False)
+    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    minutes = forms.IntegerField(
+        label="Length (minutes)",
+        min_value=scheduling.MIN_MINUTES,
+        max_value=scheduling.MAX_MINUTES,
+    )
+
+    def __init__(self, *args: Any, zone: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone = zone
+        self.fields["date"].label = f"Or another date ({zone_label(zone)})"
+        self.fields["time"].label = "Time"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        slot, day, clock = cleaned.get("slot"), cleaned.get("date"), cleaned.get("time")
+        if slot:
+            try:
+                starts_at = datetime.fromisoformat(slot)
+            except ValueError:
+                starts_at = None
+            if starts_at is None or starts_at.tzinfo is None:
+                raise forms.ValidationError("That time is not one of the offered slots.")
+        elif day and clock:
+            starts_at = wall_clock_instant(day, clock, self.zone)
+        else:
+            raise forms.ValidationError("Pick one of the free times, or enter a date and a time.")
+        cleaned["starts_at"] = starts_at
+        return cleaned
+
+
+def _slot_days(starts: list[datetime], zone: str) -> list[tuple[date, list[tuple[str, str]]]]:
+    """Free starts grouped by the viewer's local day: (day, [(value, "15:00"), ...])."""
+    local_zone = ZoneInfo(zone)
+    return [
+        (day, [(start.isoformat(), f"{start.astimezone(local_zone):%H:%M}") for start in group])
+        for day, group in groupby(starts, key=lambda s: s.astimezone(local_zone).date())
+    ]
+
+
+def _picker(
+    request: AuthedHttpRequest,
+    form: SlotForm,
+    *,
+    mentorship: Mentorship,
+    minutes: int,
+    meeting: Meeting | None = None,
+) -> HttpResponse:
+    rules = scheduling.boundaries_of(mentorship)
+    zone = request.user.time_zone
+    starts = scheduling.slots_for(
+        mentorship=mentorship, minutes=minutes, exclude=meeting.pk if meeting else None
+    )
+    return render(
+        request,
+        "meetings/propose.html",
+        {
+            "mentorship": mentorship,
+            "meeting": meeting,
+            "form": form,
+            "days": _slot_days(starts, zone),
+            "minutes": minutes,
+            "rules": rules,
+            "windows": windows_label(rules.windows, rules.zone) if rules.windows else "",
+            "notice_hours": int(rules.minimum_notice.total_seconds() // 3600),
+            "viewer_zone": zone_label(zone),
+            "is_active": mentorship.status == Mentorship.Status.ACTIVE,
+            "is_away": rules.is_away(timezone.localdate()),
+        },
+    )
+
+
+def _minutes_from(form: SlotForm, default: int) -> int:
+    value = form.data.get("minutes") if form.is_bound else None
+    try:
+        minutes = int(value) if value else default
+    except (TypeError, ValueError):
+        return default
+    return minutes if scheduling.MIN_MINUTES <= minutes <= scheduling.MAX_MINUTES else default
+
+
+def meeting_propose(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Pick a free slot (or type a time) and propose it to the other person."""
+    mentorship = get_mentorship_for_scheduling(request.user, pk)
+    default = scheduling.default_minutes(mentorship)
+    form = SlotForm(request.POST or None, zone=request.user.time_zone, initial={"minutes": default})
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = scheduling.meeting_propose(
+                mentorship=mentorship,
+                actor=request.user,
+                starts_at=form.cleaned_data["starts_at"],
+                minutes=form.cleaned_data["minutes"],
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Proposed {format_slot(meeting.starts_at, request.user.time_zone)}: "
+                "it is on once the other person confirms.",
+            )
+            return redirect(meeting.get_absolute_url())
+    return _picker(request, form, mentorship=mentorship, minutes=_minutes_from(form, default))
+
+
+def meeting_reschedule(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Move a meeting to another free slot; the other person confirms the new time."""
+    meeting = get_meeting_for_user(request.user, pk)
+    mentorship = get_mentorship_for_scheduling(request.user, meeting.mentorship_id)
+    default = round((meeting.ends_at - meeting.starts_at).total_seconds() / 60)
+    form = SlotForm(request.POST or None, zone=request.user.time_zone, initial={"minutes": default})
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = scheduling.meeting_reschedule(
+                meeting=meeting,
+                actor=request.user,
+                starts_at=form.cleaned_data["starts_at"],
+                minutes=form.cleaned_data["minutes"],
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            note = (
+                " Inside the cancellation notice, so it counts as late."
+                if meeting.cancelled_late
+                else ""
+            )
+            messages.success(
+                request, f"Moved to {format_slot(meeting.starts_at, request.user.time_zone)}.{note}"
+            )
+            return redirect(meeting.get_absolute_url())
+    return _picker(
+        request, form, mentorship=mentorship, minutes=_minutes_from(form, default), meeting=meeting
+    )
+
+
+def _act(
+    request: AuthedHttpRequest, pk: int, action: Callable[..., Meeting], done: str
+) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, pk)
+    try:
+        meeting = action(meeting=meeting, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(meeting.get_absolute_url())
+
+
+@require_POST
+def meeting_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, scheduling.meeting_confirm, "Confirmed: it is in both calendars.")
+
+
+@require_POST
+def meeting_cancel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, scheduling.meeting_cancel, "Cancelled; the other person is told.")
+
+
+@require_POST
+def meeting_held(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request, pk, scheduling.meeting_mark_held, "Marked held: add notes and action items."
+    )
+
+
+def meeting_list(request: AuthedHttpRequest) -> HttpResponse:
+    """My upcoming and past meetings, in every mentorship."""
+    upcoming, past = scheduling.meeting_list_for_user(user=request.user)
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {"upcoming": upcoming, "past": past, "viewer_zone": zone_label(request.user.time_zone)},
+    )
+
+
+def _ics_response(body: bytes, filename: str | None = None) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    if filename:
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def meeting_ics(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, pk)
+    return _ics_response(calendar.meeting_ics(meeting, request.user), f"meeting-{meeting.pk}.ics")
+
+
+def calendar_page(request: AuthedHttpRequest) -> HttpResponse:
+    """My private feed address, and a button to replace it."""
+    feed = calendar.calendar_feed_of(request.user)
+    url = (
+        request.build_absolute_uri(reverse("meetings:calendar_feed", args=[feed.secret]))
+        if feed
+        else ""
+    )
+    return render(
+        request,
+        "meetings/calendar.html",
+        {
+            "feed": feed,
+            "feed_url": url,
+            "webcal_url": "webcal://" + url.split("://", 1)[1] if url else "",
+        },
+    )
+
+
+@require_POST
+def calendar_regenerate(request: AuthedHttpRequest) -> HttpResponse:
+    had_one = calendar.calendar_feed_of(request.user) is not None
+    calendar.calendar_feed_regenerate(user=request.user)
+    messages.success(
+        request,
+        "New feed address made; the old one no longer works."
+        if had_one
+        else "Your private feed address is ready.",
+    )
+    return redirect("meetings:calendar")
+
+
+# The secret in the address is the only credential: calendar apps cannot log in.
+@login_not_required
+def calendar_feed(request: AuthedHttpRequest, secret: str) -> HttpResponse:
+    user = calendar.feed_user_for_secret(secret)
+    if user is None:
+        raise Http404("No such calendar.")
+    return _ics_response(calendar.feed_ics(user))
+
+
+urlpatterns = [
+    path("meetings/", meeting_list, name="meetings"),
+    path("mentorships/<int:pk>/meetings/new/", meeting_propose, name="meeting_propose"),
+    path("meetings/<int:pk>/confirm/", meeting_confirm, name="meeting_confirm"),
+    path("meetings/<int:pk>/reschedule/", meeting_reschedule, name="meeting_reschedule"),
+    path("meetings/<int:pk>/cancel/", meeting_cancel, name="meeting_cancel"),
+    path("meetings/<int:pk>/held/", meeting_held, name="meeting_held"),
+    path("meetings/<int:pk>/meeting.ics", meeting_ics, name="meeting_ics"),
+    path("calendar/", calendar_page, name="calendar"),
+    path("calendar/regenerate/", calendar_regenerate, name="calendar_regenerate"),
+    path("calendar/<str:secret>.ics", calendar_feed, name="calendar_feed"),
+]

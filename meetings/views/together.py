@@ -1,0 +1,542 @@
+"""Working together: the meeting page, norms, agenda, notes, action items, advice, appreciation,
+feedback and the mentorship timeline. Small edits answer htmx with a partial, plain POSTs with
+a redirect. Only the two people in a mentorship get past 404; admins included."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from goals.models import Goal, GoalShare
+from matching.access import get_mentorship_for_user, mentorships_visible_to
+from matching.models import Mentorship
+from meetings import together
+from meetings.access import get_meeting_for_user, meetings_visible_to
+from meetings.models import (
+    ActionItem,
+    Advice,
+    AgendaItem,
+    Agreement,
+    Appreciation,
+    Meeting,
+    MeetingFeedback,
+)
+from meetings.timeline import meeting_page_for, norms_of, timeline_for
+from mentorship.errors import DomainError, form_add_domain_error
+from mentorship.http import AuthedHttpRequest
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# Forms -----------------------------------------------------------------------------------------
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = [
+            "frequency",
+            "format",
+            "channel",
+            "between_meetings",
+            "meeting_minutes",
+            "ends_on",
+            "other",
+        ]
+        widgets = {"ends_on": DATE, "other": forms.Textarea(attrs={"rows": 3})}
+
+
+class AgendaForm(forms.Form):
+    text = forms.CharField(label="Question or topic", max_length=300)
+
+
+class SharedNotesForm(forms.Form):
+    text = forms.CharField(
+        label="Shared notes", required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    base = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class PrivateNoteForm(forms.Form):
+    text = forms.CharField(
+        label="Only you see this note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ActionItemForm(forms.Form):
+    text = forms.CharField(label="Action", max_length=300)
+    owner = forms.TypedChoiceField(label="Who", coerce=int)
+    due_on = forms.DateField(label="Due (optional)", required=False, widget=DATE)
+
+    def __init__(self, *args: Any, mentorship: Mentorship, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        people = [mentorship.mentee.user, mentorship.mentor.user]
+        self.fields["owner"].choices = [(u.pk, u.get_full_name()) for u in people]  # type: ignore[attr-defined]
+
+
+class AdviceForm(forms.Form):
+    text = forms.CharField(label="The advice", widget=forms.Textarea(attrs={"rows": 3}))
+    meeting = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReportBackForm(forms.ModelForm):
+    class Meta:
+        model = Advice
+        fields = ["outcome", "outcome_reason", "result"]
+        labels = {
+            "outcome": "What did you do with it?",
+            "outcome_reason": "Why you chose differently",
+            "result": "What came of it",
+        }
+        widgets = {
+            "outcome": forms.RadioSelect,
+            "outcome_reason": forms.Textarea(attrs={"rows": 2}),
+            "result": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].required = True
+        self.fields["outcome"].choices = Advice.Outcome.choices  # type: ignore[attr-defined]
+
+
+class AppreciationForm(forms.Form):
+    kind = forms.ChoiceField(choices=Appreciation.Kind.choices, widget=forms.RadioSelect)
+    text = forms.CharField(label="Your words", widget=forms.Textarea(attrs={"rows": 3}))
+    goal = forms.ModelChoiceField(queryset=Goal.objects.none(), required=False)
+    advice = forms.ModelChoiceField(queryset=Advice.objects.none(), required=False)
+
+    def __init__(self, *args: Any, mentorship: Mentorship, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        shared = GoalShare.objects.filter(
+            goal__owner_id=mentorship.mentee_id, mentor_id=mentorship.mentor.user_id
+        )
+        self.fields["goal"].queryset = Goal.objects.filter(pk__in=shared.values("goal_id"))  # type: ignore[attr-defined]
+        self.fields["advice"].queryset = Advice.objects.filter(mentorship=mentorship)  # type: ignore[attr-defined]
+        self.fields["goal"].label = "About a goal (optional)"
+        self.fields["advice"].label = "About a piece of advice (optional)"
+
+
+class FeedbackForm(forms.ModelForm):
+    class Meta:
+        model = MeetingFeedback
+        fields = ["helped", "change"]
+        widgets = {
+            "helped": forms.Textarea(attrs={"rows": 2}),
+            "change": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+# Access ----------------------------------------------------------------------------------------
+
+
+def _agenda_item_for(user: User, pk: int) -> AgendaItem:
+    item = (
+        AgendaItem.objects.filter(meeting__in=meetings_visible_to(user))
+        .select_related("meeting__mentorship__mentor__user", "meeting__mentorship__mentee__user")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404("No such agenda item.")
+    return item
+
+
+def _action_item_for(user: User, pk: int) -> ActionItem:
+    item = (
+        ActionItem.objects.filter(mentorship__in=mentorships_visible_to(user))
+        .select_related("mentorship__mentor__user", "mentorship__mentee__user", "meeting")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404("No such action item.")
+    return item
+
+
+def _advice_rw_for(user: User, pk: int) -> Advice:
+    """Advice of one's mentorship; 403 unless the person is its mentee, who reports back."""
+    advice = (
+        Advice.objects.filter(mentorship__in=mentorships_visible_to(user))
+        .select_related("mentorship__mentor__user", "mentorship__mentee__user", "meeting")
+        .filter(pk=pk)
+        .first()
+    )
+    if advice is None:
+        raise Http404("No such advice.")
+    if advice.mentorship.mentee.user_id != user.pk:
+        raise PermissionDenied("Only the mentee reports back on advice.")
+    return advice
+
+
+# The meeting page ------------------------------------------------------------------------------
+
+
+def _meeting_context(request: AuthedHttpRequest, meeting: Meeting, **forms_: Any) -> dict[str, Any]:
+    page = meeting_page_for(meeting=meeting, viewer=request.user)
+    mentorship = meeting.mentorship
+    mine = next((f for f in page.feedback if f.author_id == request.user.pk), None)
+    open_ = meeting.status in together.BEFORE_OR_DURING
+    return {
+        "meeting": meeting,
+        "mentorship": mentorship,
+        "page": page,
+        "started": meeting.starts_at <= timezone.now(),
+        "is_mentee": mentorship.mentee.user_id == request.user.pk,
+        "other": mentorship.mentor.user
+        if mentorship.mentee.user_id == request.user.pk
+        else mentorship.mentee.user,
+        "agenda_form": forms_.get("agenda_form", AgendaForm()) if open_ else None,
+        "notes_form": forms_.get(
+            "notes_form",
+            SharedNotesForm(
+                initial={
+                    "text": meeting.shared_notes,
+                    "base": together.notes_digest(meeting.shared_notes),
+                }
+            ),
+        ),
+        "private_form": forms_.get(
+            "private_form",
+            PrivateNoteForm(initial={"text": page.private_note.text if page.private_note else ""}),
+        ),
+        "action_form": forms_.get("action_form", ActionItemForm(mentorship=mentorship)),
+        "advice_form": forms_.get("advice_form", AdviceForm(initial={"meeting": meeting.pk})),
+        "feedback_form": forms_.get("feedback_form", FeedbackForm(instance=mine))
+        if meeting.status == Meeting.Status.HELD
+        else None,
+    }
+
+
+def meeting_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, pk)
+    return render(request, "meetings/meeting_detail.html", _meeting_context(request, meeting))
+
+
+def _meeting_edit(
+    request: AuthedHttpRequest,
+    pk: int,
+    *,
+    form: forms.BaseForm,
+    form_name: str,
+    partial: str,
+    action: Callable[[Meeting, dict[str, Any]], object],
+    done: str,
+) -> HttpResponse:
+    """Validate ``form``, run the service, answer htmx with the section and others with a redirect."""
+    meeting = get_meeting_for_user(request.user, pk)
+    ok = form.is_valid()
+    if ok:
+        try:
+            action(meeting, form.cleaned_data)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+            ok = False
+    if request.htmx:
+        meeting = get_meeting_for_user(request.user, pk)
+        context = _meeting_context(request, meeting, **({} if ok else {form_name: form}))
+        return render(request, f"meetings/{partial}", context)
+    if ok:
+        messages.success(request, done)
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("meetings:meeting", pk=meeting.pk)
+
+
+@require_POST
+def agenda_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _meeting_edit(
+        request,
+        pk,
+        form=AgendaForm(request.POST),
+        form_name="agenda_form",
+        partial="_together_agenda.html",
+        action=lambda m, data: together.agenda_item_add(meeting=m, author=request.user, **data),
+        done="Added to the agenda.",
+    )
+
+
+@require_POST
+def agenda_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    item = _agenda_item_for(request.user, pk)
+    return _meeting_edit(
+        request,
+        item.meeting_id,
+        form=forms.Form(request.POST),
+        form_name="agenda_form",
+        partial="_together_agenda.html",
+        action=lambda m, data: together.agenda_item_delete(item=item, actor=request.user),
+        done="Removed from the agenda.",
+    )
+
+
+@require_POST
+def shared_notes_save(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _meeting_edit(
+        request,
+        pk,
+        form=SharedNotesForm(request.POST),
+        form_name="notes_form",
+        partial="_together_notes.html",
+        action=lambda m, data: together.shared_notes_save(
+            meeting=m, author=request.user, text=data["text"], base_digest=data["base"] or None
+        ),
+        done="Shared notes saved.",
+    )
+
+
+@require_POST
+def private_note_save(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _meeting_edit(
+        request,
+        pk,
+        form=PrivateNoteForm(request.POST),
+        form_name="private_form",
+        partial="_together_private_note.html",
+        action=lambda m, data: together.private_note_save(meeting=m, author=request.user, **data),
+        done="Your private note is saved.",
+    )
+
+
+@require_POST
+def action_item_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, pk)
+    mentorship = meeting.mentorship
+    people = {u.pk: u for u in (mentorship.mentor.user, mentorship.mentee.user)}
+    return _meeting_edit(
+        request,
+        pk,
+        form=ActionItemForm(request.POST, mentorship=mentorship),
+        form_name="action_form",
+        partial="_together_actions.html",
+        action=lambda m, data: together.action_item_add(
+            mentorship=m.mentorship,
+            actor=request.user,
+            owner=people[data["owner"]],
+            text=data["text"],
+            due_on=data["due_on"],
+            meeting=m,
+        ),
+        done="Action item added.",
+    )
+
+
+@require_POST
+def action_item_toggle(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    item = _action_item_for(request.user, pk)
+    if item.meeting_id is not None:
+        return _meeting_edit(
+            request,
+            item.meeting_id,
+            form=forms.Form(request.POST),
+            form_name="action_form",
+            partial="_together_actions.html",
+            action=lambda m, data: together.action_item_toggle(item=item, actor=request.user),
+            done="Action item updated.",
+        )
+    together.action_item_toggle(item=item, actor=request.user)
+    return redirect("meetings:timeline", pk=item.mentorship_id)
+
+
+@require_POST
+def feedback_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _meeting_edit(
+        request,
+        pk,
+        form=FeedbackForm(request.POST),
+        form_name="feedback_form",
+        partial="_together_feedback.html",
+        action=lambda m, data: together.feedback_leave(meeting=m, author=request.user, **data),
+        done="Thank you: your feedback is with them.",
+    )
+
+
+# Advice: logged on a meeting (htmx) or from the timeline (a page) ------------------------------
+
+
+def advice_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    mentorship = get_mentorship_for_user(request.user, pk)
+    form = AdviceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        meeting_id = form.cleaned_data["meeting"]
+        if meeting_id is not None:
+            return _meeting_edit(
+                request,
+                meeting_id,
+                form=form,
+                form_name="advice_form",
+                partial="_together_advice.html",
+                action=lambda m, data: together.advice_add(
+                    mentorship=mentorship, actor=request.user, text=data["text"], meeting=m
+                ),
+                done="Advice logged.",
+            )
+        try:
+            together.advice_add(
+                mentorship=mentorship, actor=request.user, text=form.cleaned_data["text"]
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, "Advice logged.")
+            return redirect("meetings:timeline", pk=mentorship.pk)
+    return render(
+        request, "meetings/together_form.html", _form_page(mentorship, form, "advice_add")
+    )
+
+
+def advice_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    advice = _advice_rw_for(request.user, pk)
+    form = ReportBackForm(request.POST or None, instance=advice)
+    if request.method == "POST" and form.is_valid():
+        try:
+            together.advice_report_back(advice=advice, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, "Thank you for reporting back: it keeps mentors going.")
+            return redirect("meetings:timeline", pk=advice.mentorship_id)
+    context = _form_page(advice.mentorship, form, "advice_report", target=advice.pk)
+    context["advice"] = advice
+    return render(request, "meetings/together_form.html", context)
+
+
+def appreciation_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    mentorship = get_mentorship_for_user(request.user, pk)
+    form = AppreciationForm(
+        request.POST or None,
+        mentorship=mentorship,
+        initial={"kind": request.GET.get("kind", "thanks"), "advice": request.GET.get("advice")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            together.appreciation_send(
+                mentorship=mentorship, author=request.user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, "Sent. Small words, big difference.")
+            return redirect("meetings:timeline", pk=mentorship.pk)
+    return render(
+        request, "meetings/together_form.html", _form_page(mentorship, form, "appreciation_add")
+    )
+
+
+_FORM_PAGES = {
+    "advice_add": ("Log a piece of advice", "Log advice"),
+    "advice_report": ("Report back on advice", "Report back"),
+    "appreciation_add": ("Say thank you or share a win", "Send"),
+}
+
+
+def _form_page(
+    mentorship: Mentorship, form: forms.BaseForm, name: str, target: int | None = None
+) -> dict[str, Any]:
+    title, button = _FORM_PAGES[name]
+    return {
+        "mentorship": mentorship,
+        "form": form,
+        "title": title,
+        "button": button,
+        "url_name": f"meetings:{name}",
+        "target": target or mentorship.pk,
+    }
+
+
+# Norms -----------------------------------------------------------------------------------------
+
+
+def agreement(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    mentorship = get_mentorship_for_user(request.user, pk)
+    norms = norms_of(mentorship=mentorship)
+    latest = norms.latest
+    form = AgreementForm(
+        request.POST or None,
+        instance=Agreement(
+            frequency=latest.frequency,
+            format=latest.format,
+            channel=latest.channel,
+            between_meetings=latest.between_meetings,
+            meeting_minutes=latest.meeting_minutes,
+            ends_on=latest.ends_on,
+            other=latest.other,
+        )
+        if latest
+        else Agreement(ends_on=mentorship.ends_on),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            together.agreement_propose(
+                mentorship=mentorship, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, "Proposed. It counts once the other person confirms it.")
+            return redirect("meetings:agreement", pk=mentorship.pk)
+    return render(
+        request,
+        "meetings/agreement.html",
+        {"mentorship": mentorship, "norms": norms, "form": form},
+    )
+
+
+@require_POST
+def agreement_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    mentorship = get_mentorship_for_user(request.user, pk)
+    try:
+        version = int(request.POST.get("version", ""))
+        together.agreement_confirm(mentorship=mentorship, actor=request.user, version=version)
+    except ValueError:
+        messages.error(request, "Which version? Reload the page and confirm again.")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Confirmed: these are your norms now.")
+    return redirect("meetings:agreement", pk=mentorship.pk)
+
+
+# The timeline ----------------------------------------------------------------------------------
+
+
+def timeline(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The mentorship's story, newest first: a full page, or the fragment htmx asks for."""
+    mentorship = get_mentorship_for_user(request.user, pk)
+    context = {
+        "mentorship": mentorship,
+        "norms": norms_of(mentorship=mentorship),
+        "page": timeline_for(mentorship=mentorship, page_number=request.GET.get("page")),
+        "is_mentee": mentorship.mentee.user_id == request.user.pk,
+    }
+    template = "meetings/_timeline.html" if request.htmx else "meetings/timeline.html"
+    return render(request, template, context)
+
+
+urlpatterns = [
+    path("meetings/<int:pk>/", meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/agenda/", agenda_add, name="agenda_add"),
+    path("meetings/agenda/<int:pk>/delete/", agenda_delete, name="agenda_delete"),
+    path("meetings/<int:pk>/notes/", shared_notes_save, name="shared_notes_save"),
+    path("meetings/<int:pk>/private-note/", private_note_save, name="private_note_save"),
+    path("meetings/<int:pk>/action-items/", action_item_add, name="action_item_add"),
+    path("meetings/action-items/<int:pk>/toggle/", action_item_toggle, name="action_item_toggle"),
+    path("meetings/<int:pk>/feedback/", feedback_add, name="feedback_add"),
+    path("mentorships/<int:pk>/timeline/", timeline, name="timeline"),
+    path("mentorships/<int:pk>/agreement/", agreement, name="agreement"),
+    path("mentorships/<int:pk>/agreement/confirm/", agreement_confirm, name="agreement_confirm"),
+    path("mentorships/<int:pk>/advice/", advice_add, name="advice_add"),
+    path("mentorships/advice/<int:pk>/report/", advice_report, name="advice_report"),
+    path("mentorships/<int:pk>/appreciation/", appreciation_add, name="appreciation_add"),
+]
