@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -93,6 +95,28 @@ def mentorship_resume(*, mentorship: Mentorship, actor: User) -> Mentorship:
         title=f"{actor.get_full_name()} resumed your mentorship",
         link=_link(mentorship),
     )
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_set_end_date(*, mentorship: Mentorship, ends_on: date, actor: User) -> Mentorship:
+    """Set when the formal relationship ends (the pair agree it in their norms)."""
+    mentorship = _lock(mentorship)
+    if _other(mentorship, actor) is None:
+        raise DomainError("Only the two people in a mentorship set its end date.")
+    if ends_on <= mentorship.started_at.date():
+        raise DomainError("The end date must come after the start.", field="ends_on")
+    if mentorship.ends_on != ends_on:
+        old = mentorship.ends_on
+        mentorship.ends_on = ends_on
+        mentorship.save(update_fields=["ends_on", "updated_at"])
+        record_change(
+            mentorship=mentorship,
+            actor=actor,
+            from_status=mentorship.status,
+            to_status=mentorship.status,
+            note=f"End date {old or 'open'} → {ends_on}",
+        )
     return mentorship
 
 

@@ -14,7 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from matching.models import MentorProfile, Mentorship
+from matching.mentorships import mentorship_close
+from matching.models import ClosingReason, MentorProfile, Mentorship
 from matching.requests import record_change
 from meetings.models import Agreement, Availability, Meeting
 from meetings.slots import (
@@ -482,6 +483,18 @@ def meeting_mark_held(*, meeting: Meeting, actor: User) -> Meeting:
         f"{actor.get_full_name()} marked your meeting on {_when(meeting, other)} held",
         meeting,
     )
+    mentorship = meeting.mentorship
+    if mentorship.single_session and mentorship.status in (
+        Mentorship.Status.ACTIVE,
+        Mentorship.Status.PAUSED,
+    ):
+        # Flash mentoring: one focused session, and the relationship is complete.
+        mentorship_close(
+            mentorship=mentorship,
+            actor=actor,
+            reason=ClosingReason.RAN_ITS_COURSE,
+            note="A flash mentorship completes after its session.",
+        )
     return meeting
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from goals.models import Goal, GoalShare
+from matching.mentorships import mentorship_set_end_date
 from matching.models import Frequency, MeetingFormat, Mentorship
 from meetings.models import (
     ActionItem,
@@ -136,6 +137,9 @@ def agreement_confirm(*, mentorship: Mentorship, actor: User, version: int) -> A
     latest.confirmed_by = actor
     latest.confirmed_at = timezone.now()
     latest.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
+    if latest.ends_on is not None:
+        # The agreed end date is the relationship's: the "relationship ending" reminder reads it.
+        mentorship_set_end_date(mentorship=mentorship, ends_on=latest.ends_on, actor=actor)
     if latest.proposed_by is not None:
         _tell(
             latest.proposed_by,

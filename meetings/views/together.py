@@ -31,6 +31,7 @@ from meetings.models import (
     Meeting,
     MeetingFeedback,
 )
+from meetings.scheduling import late_cancellations
 from meetings.timeline import meeting_page_for, norms_of, timeline_for
 from mentorship.errors import DomainError, form_add_domain_error
 from mentorship.http import AuthedHttpRequest
@@ -519,6 +520,7 @@ def timeline(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "norms": norms_of(mentorship=mentorship),
         "page": timeline_for(mentorship=mentorship, page_number=request.GET.get("page")),
         "is_mentee": mentorship.mentee.user_id == request.user.pk,
+        "late_cancellations": late_cancellations(mentorship),
     }
     template = "meetings/_timeline.html" if request.htmx else "meetings/timeline.html"
     return render(request, template, context)
