@@ -210,3 +210,25 @@ def open_reports_for_program(*, program: Program) -> QuerySet[Report]:
         )
         .order_by("resolved_at", "-created_at")
     )
+
+
+@dataclass
+class Waiting:
+    """Requests that wait for this person: to answer as mentor, or to reply as mentee."""
+
+    to_answer: int
+    to_reply: int
+
+
+def requests_waiting_for(*, user: User) -> Waiting:
+    """One query: pending requests whose next move is this person's."""
+    pending = MentorshipRequest.objects.filter(status=MentorshipRequest.Status.PENDING)
+    counts = pending.aggregate(
+        to_answer=Count(
+            "id", filter=Q(mentor__user=user, waiting_on=MentorshipRequest.WaitingOn.MENTOR)
+        ),
+        to_reply=Count(
+            "id", filter=Q(mentee__user=user, waiting_on=MentorshipRequest.WaitingOn.MENTEE)
+        ),
+    )
+    return Waiting(to_answer=counts["to_answer"], to_reply=counts["to_reply"])

@@ -152,6 +152,18 @@ def late_cancellations(mentorship: Mentorship) -> int:
     return Meeting.objects.filter(mentorship=mentorship, cancelled_late=True).count()
 
 
+def upcoming_meetings_for(
+    *, user: User, limit: int = 3, now: datetime | None = None
+) -> list[Meeting]:
+    """The person's next few proposed or confirmed meetings, soonest first."""
+    now = now or timezone.now()
+    return list(
+        Meeting.objects.filter(_meetings_of([user.pk]), status__in=OPEN, ends_at__gt=now)
+        .select_related("mentorship__mentor__user", "mentorship__mentee__user")
+        .order_by("starts_at", "id")[:limit]
+    )
+
+
 def meeting_list_for_user(
     *, user: User, now: datetime | None = None, past_limit: int = 50
 ) -> tuple[list[Meeting], list[Meeting]]:

@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from matching.selectors import requests_waiting_for
+from meetings.scheduling import upcoming_meetings_for
 from meetings.timeline import open_action_items_for, wins_for_mentee
 from mentorship.health import health_report
 from mentorship.http import AuthedHttpRequest
@@ -31,6 +33,8 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     )[:5]
     context["open_action_items"] = open_action_items_for(user=user)
     context["wins"] = wins_for_mentee(user=user)
+    context["waiting"] = requests_waiting_for(user=user)
+    context["next_meetings"] = upcoming_meetings_for(user=user, limit=3)
     return render(request, "pages/home.html", context)
 
 

@@ -90,3 +90,20 @@ def test_board_suggests_mentors_with_room_for_empty_seats(client, program):
     page = client.get(reverse("matching:board", args=[program.slug])).content.decode()
     assert "Cara Career" in page
     assert "Fay Full" not in page
+
+
+def test_home_counts_requests_waiting_for_the_mentor(client, program):
+    from matching.models import MentorshipRequest
+    from tests.matching.factories import MentorshipRequestFactory
+
+    request = MentorshipRequestFactory()
+    client.force_login(request.mentor.user)
+    page = client.get(reverse("home")).content.decode()
+    assert "1 request waiting for your answer" in page
+    MentorshipRequest.objects.filter(pk=request.pk).update(
+        waiting_on=MentorshipRequest.WaitingOn.MENTEE
+    )
+    client.force_login(request.mentee.user)
+    assert (
+        "1 mentor question waiting for your reply" in client.get(reverse("home")).content.decode()
+    )
