@@ -41,6 +41,17 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Forms -----------------------------------------------------------------------------------------
 
 
+class _OwnIds:
+    """Several forms on the meeting page have a field named `text`: each gets its own ids,
+    so that every label points at its own field (names, and so POST data, stay the same)."""
+
+    id_prefix = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+
+
 class AgreementForm(forms.ModelForm):
     class Meta:
         model = Agreement
@@ -56,18 +67,24 @@ class AgreementForm(forms.ModelForm):
         widgets = {"ends_on": DATE, "other": forms.Textarea(attrs={"rows": 3})}
 
 
-class AgendaForm(forms.Form):
+class AgendaForm(_OwnIds, forms.Form):
+    id_prefix = "agenda"
+
     text = forms.CharField(label="Question or topic", max_length=300)
 
 
-class SharedNotesForm(forms.Form):
+class SharedNotesForm(_OwnIds, forms.Form):
+    id_prefix = "notes"
+
     text = forms.CharField(
         label="Shared notes", required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
     base = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
-class PrivateNoteForm(forms.Form):
+class PrivateNoteForm(_OwnIds, forms.Form):
+    id_prefix = "private"
+
     text = forms.CharField(
         label="Only you see this note",
         required=False,
@@ -75,7 +92,9 @@ class PrivateNoteForm(forms.Form):
     )
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(_OwnIds, forms.Form):
+    id_prefix = "action"
+
     text = forms.CharField(label="Action", max_length=300)
     owner = forms.TypedChoiceField(label="Who", coerce=int)
     due_on = forms.DateField(label="Due (optional)", required=False, widget=DATE)
@@ -86,7 +105,9 @@ class ActionItemForm(forms.Form):
         self.fields["owner"].choices = [(u.pk, u.get_full_name()) for u in people]  # type: ignore[attr-defined]
 
 
-class AdviceForm(forms.Form):
+class AdviceForm(_OwnIds, forms.Form):
+    id_prefix = "advice"
+
     text = forms.CharField(label="The advice", widget=forms.Textarea(attrs={"rows": 3}))
     meeting = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -129,7 +150,9 @@ class AppreciationForm(forms.Form):
         self.fields["advice"].label = "About a piece of advice (optional)"
 
 
-class FeedbackForm(forms.ModelForm):
+class FeedbackForm(_OwnIds, forms.ModelForm):
+    id_prefix = "feedback"
+
     class Meta:
         model = MeetingFeedback
         fields = ["helped", "change"]
