@@ -5,6 +5,8 @@ from __future__ import annotations
 
 # name → (task, every N seconds)
 SCHEDULES: dict[str, tuple[str, int]] = {
+    "Scan meeting reminders and follow-ups": ("meetings.scan_reminders", 5 * 60),
+    "Deliver due reminders": ("notifications.deliver_due", 60),
     "Expire unanswered requests": ("matching.expire_requests", 15 * 60),
     "Mark missed meetings": ("meetings.mark_missed", 30 * 60),
 }

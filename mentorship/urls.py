@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from mentorship import views
 
@@ -16,6 +17,7 @@ urlpatterns = [
     path("", include("matching.urls")),
     path("", include("meetings.urls")),
     path("notifications/", include("notifications.urls")),
+    path("settings/notifications/", RedirectView.as_view(pattern_name="notifications:preferences")),
     path("admin/", admin.site.urls),
 ]
 

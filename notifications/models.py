@@ -17,6 +17,7 @@ class Notification(TimeStampedModel):
         REQUEST = "request", "Mentorship request"
         MENTORSHIP = "mentorship", "Mentorship"
         REPORT = "report", "Report to admins"
+        REMINDER = "reminder", "Reminder"
         GENERAL = "general", "General"
 
     recipient = models.ForeignKey(
@@ -47,3 +48,69 @@ class Notification(TimeStampedModel):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class Reminder(models.TextChoices):
+    """The kinds of reminders and nudges (DESIGN, "Reminders and nudges")."""
+
+    MEETING = "meeting_reminder", "Meeting reminder"
+    FOLLOW_UP = "follow_up", "Follow-up after a meeting"
+    CADENCE = "cadence", "Time to meet again"
+    CHECK_IN = "check_in", "Check-in"
+    REQUEST_PENDING = "request_pending", "Request waiting for an answer"
+    REQUEST_EXPIRED = "request_expired", "Request expired"
+    ACTION_DUE = "action_due", "Action item due"
+    REPORT_BACK = "report_back", "Report back on advice"
+    ENDING = "ending", "Relationship ending"
+    ADMIN_DIGEST = "admin_digest", "Weekly admin digest"
+
+
+class Delivery(TimeStampedModel):
+    """The ledger: one row per (recipient, kind, subject, period), so nothing is sent twice.
+
+    Scans insert rows (a second insert of the same key is a no-op under the unique
+    constraint); delivery claims pending rows that are due, and records what happened.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SUPPRESSED = "suppressed", "Suppressed"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    kind = models.CharField(max_length=20, choices=Reminder.choices)
+    # What it is about ("meeting:42") and which occurrence ("2026-11-23", "2026-Q4", "once").
+    subject_key = models.CharField(max_length=100)
+    period_key = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=500, blank=True)
+    due_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    channels = models.CharField(
+        max_length=40, blank=True, help_text="Where it went: in_app, email, digest."
+    )
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "subject_key", "period_key"],
+                name="delivery_once_per_period",
+            ),
+        ]
+        indexes = [
+            # The delivery sweep: pending rows by due time.
+            models.Index(
+                fields=["due_at"], condition=models.Q(state="pending"), name="delivery_pending_due"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject_key} {self.period_key} → {self.recipient_id}"

@@ -60,7 +60,14 @@ def notification_mark_all_read(*, recipient: User) -> int:
     )
 
 
-def email_send(*, to: list[str], subject: str, template: str, context: Mapping[str, Any]) -> None:
+def email_send(
+    *,
+    to: list[str],
+    subject: str,
+    template: str,
+    context: Mapping[str, Any],
+    headers: Mapping[str, str] | None = None,
+) -> None:
     """Send one email with plain-text and HTML parts rendered from ``<template>.txt``/``.html``."""
     full_context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
     text = render_to_string(f"{template}.txt", full_context)
@@ -70,6 +77,7 @@ def email_send(*, to: list[str], subject: str, template: str, context: Mapping[s
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,
+        headers=dict(headers or {}),
     )
     message.attach_alternative(html, "text/html")
     message.send()

@@ -9,4 +9,6 @@ urlpatterns = [
     path("", views.notification_list, name="list"),
     path("<int:pk>/read/", views.notification_read, name="read"),
     path("read-all/", views.notification_read_all, name="read_all"),
+    path("settings/", views.preferences, name="preferences"),
+    path("unsubscribe/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
 ]

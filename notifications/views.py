@@ -1,12 +1,23 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from mentorship.http import AuthedHttpRequest
+from notifications.forms import PreferencesForm
+from notifications.models import Reminder
+from notifications.reminders import (
+    preferences_of,
+    preferences_save,
+    unsubscribe,
+    unsubscribe_from_token,
+)
 from notifications.selectors import notification_list_for_user, notification_unread_count
 from notifications.services import notification_mark_all_read, notification_mark_read
 
@@ -46,3 +57,34 @@ def notification_read(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def notification_read_all(request: AuthedHttpRequest) -> HttpResponse:
     notification_mark_all_read(recipient=request.user)
     return redirect("notifications:list")
+
+
+@csrf_exempt  # mail clients POST the one-click unsubscribe (RFC 8058); the signed token is the check
+@login_not_required
+def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-click link in reminder emails: GET asks, POST (also the mail client's) stops them."""
+    found = unsubscribe_from_token(token)
+    if found is None:
+        return render(request, "notifications/unsubscribe.html", {"invalid": True}, status=404)
+    user, kind = found
+    if request.method == "POST":
+        unsubscribe(user=user, kind=kind)
+        return render(
+            request,
+            "notifications/unsubscribe.html",
+            {"done": True, "kind_label": Reminder(kind).label},
+        )
+    return render(request, "notifications/unsubscribe.html", {"kind_label": Reminder(kind).label})
+
+
+def preferences(request: AuthedHttpRequest) -> HttpResponse:
+    """Per kind: in-app, email, weekly digest; and quiet hours in the person's own zone."""
+    current = preferences_of(request.user)
+    form = PreferencesForm(request.POST or None, preferences=current)
+    if request.method == "POST" and form.is_valid():
+        preferences_save(user=request.user, **form.to_service())
+        messages.success(request, "Your notification settings are saved.")
+        return redirect("notifications:preferences")
+    return render(
+        request, "notifications/preferences.html", {"form": form, "kinds": form.kind_rows()}
+    )

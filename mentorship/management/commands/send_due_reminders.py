@@ -1,0 +1,47 @@
+"""One scan-and-deliver pass in the foreground: for cron-only deployments and for debugging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from meetings.reminders import follow_ups_scan, meeting_reminders_scan
+from notifications.models import Delivery
+from notifications.reminders import delivery_send_one_due
+
+
+class Command(BaseCommand):
+    help = "Scan for due reminders, deliver them, print each one and end with 'sent: N'."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        now = timezone.now()
+        meeting_reminders_scan(now=now)
+        follow_ups_scan(now=now)
+        due = list(
+            Delivery.objects.filter(state=Delivery.State.PENDING, due_at__lte=now).values_list(
+                "pk", flat=True
+            )
+        )
+        failed = 0
+        while True:
+            try:
+                if not delivery_send_one_due(now=now):
+                    break
+            except Exception as exc:  # recorded on the row; report it and go on
+                failed += 1
+                self.stderr.write(f"failed: {exc}")
+        sent = 0
+        for delivery in (
+            Delivery.objects.filter(pk__in=due, state=Delivery.State.SENT)
+            .select_related("recipient")
+            .order_by("pk")
+        ):
+            sent += 1
+            self.stdout.write(
+                f"{delivery.kind} → {delivery.recipient.email}: {delivery.title} [{delivery.channels}]"
+            )
+        if failed:
+            self.stdout.write(f"failed: {failed}")
+        self.stdout.write(f"sent: {sent}")

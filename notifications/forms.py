@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from datetime import time
+from typing import Any
+
+from django import forms
+
+from notifications.models import Reminder
+from notifications.reminders import CHANNELS, Preferences
+
+CHANNEL_LABELS = {"in_app": "In the app", "email": "Email", "digest": "Weekly digest"}
+
+
+class PreferencesForm(forms.Form):
+    quiet_start = forms.TimeField(
+        label="Quiet from", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    quiet_end = forms.TimeField(
+        label="until", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+
+    def __init__(self, *args: Any, preferences: Preferences, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["quiet_start"].initial = preferences.quiet_start
+        self.fields["quiet_end"].initial = preferences.quiet_end
+        for kind, label in Reminder.choices:
+            chosen = preferences.for_kind(kind)
+            for channel in CHANNELS:
+                self.fields[f"{kind}__{channel}"] = forms.BooleanField(
+                    required=False,
+                    initial=chosen[channel],
+                    label=f"{label}: {CHANNEL_LABELS[channel]}",
+                )
+
+    def kind_rows(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [
+            (label, [self[f"{kind}__{channel}"] for channel in CHANNELS])
+            for kind, label in Reminder.choices
+        ]
+
+    def to_service(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        channels = {kind: {c: data[f"{kind}__{c}"] for c in CHANNELS} for kind in Reminder.values}
+        start: time = data["quiet_start"]
+        end: time = data["quiet_end"]
+        return {"channels": channels, "quiet_start": start, "quiet_end": end}

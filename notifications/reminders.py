@@ -1,0 +1,285 @@
+"""Reminders through the ledger: schedule once, deliver once, respect people's choices.
+
+Every reminder in the project is created by `reminder_schedule`, which inserts a Delivery row
+under a unique (recipient, kind, subject, period) key and does nothing when the row exists.
+`delivery_send_one_due` claims one due pending row, applies the person's preferences and quiet
+hours, and delivers in-app and/or by email; a failure is retried with backoff and ends in
+`failed` with its error, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.models import Delivery, Notification, Reminder
+from notifications.services import email_send
+
+CHANNELS = ("in_app", "email", "digest")
+DEFAULT_CHANNELS = {"in_app": True, "email": True, "digest": False}
+DEFAULT_QUIET = (time(21, 0), time(8, 0))
+MAX_ATTEMPTS = 5
+LEASE = timedelta(minutes=10)
+_UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+@dataclass
+class Preferences:
+    """A person's channels per reminder kind, and their quiet hours (local wall-clock)."""
+
+    channels: dict[str, dict[str, bool]] = field(default_factory=dict)
+    quiet_start: time = DEFAULT_QUIET[0]
+    quiet_end: time = DEFAULT_QUIET[1]
+
+    def for_kind(self, kind: str) -> dict[str, bool]:
+        return {**DEFAULT_CHANNELS, **self.channels.get(kind, {})}
+
+
+def preferences_of(user: User) -> Preferences:
+    raw: dict[str, Any] = user.notification_preferences or {}
+    quiet = raw.get("quiet_hours") or {}
+    try:
+        start = time.fromisoformat(quiet.get("start", "21:00"))
+        end = time.fromisoformat(quiet.get("end", "08:00"))
+    except ValueError:
+        start, end = DEFAULT_QUIET
+    channels = {k: v for k, v in (raw.get("channels") or {}).items() if k in Reminder.values}
+    return Preferences(channels=channels, quiet_start=start, quiet_end=end)
+
+
+@transaction.atomic
+def preferences_save(
+    *, user: User, channels: dict[str, dict[str, bool]], quiet_start: time, quiet_end: time
+) -> Preferences:
+    """Store a person's channel choices per kind and their quiet hours."""
+    clean = {
+        kind: {channel: bool(values.get(channel)) for channel in CHANNELS}
+        for kind, values in channels.items()
+        if kind in Reminder.values
+    }
+    user.notification_preferences = {
+        **(user.notification_preferences or {}),
+        "channels": clean,
+        "quiet_hours": {"start": quiet_start.strftime("%H:%M"), "end": quiet_end.strftime("%H:%M")},
+    }
+    user.save(update_fields=["notification_preferences"])
+    return preferences_of(user)
+
+
+def quiet_until(now: datetime, zone: str, start: time, end: time) -> datetime | None:
+    """If ``now`` falls in the quiet hours in ``zone``, the instant they end; else None. Pure."""
+    if start == end:
+        return None
+    local = now.astimezone(zoneinfo.ZoneInfo(zone))
+    clock = local.time()
+    inside = (start <= clock or clock < end) if start > end else (start <= clock < end)
+    if not inside:
+        return None
+    end_day = local.date() if clock < end else local.date() + timedelta(days=1)
+    naive_end = datetime.combine(end_day, end)
+    return naive_end.replace(tzinfo=zoneinfo.ZoneInfo(zone)).astimezone(zoneinfo.ZoneInfo("UTC"))
+
+
+def reminder_schedule(
+    *,
+    recipient: User,
+    kind: str,
+    subject_key: str,
+    period_key: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    due_at: datetime | None = None,
+) -> bool:
+    """Put a reminder in the ledger once; True if it is new, False if it was there already."""
+    if kind not in Reminder.values:
+        raise ValueError(f"Unknown reminder kind {kind!r}")
+    _, created = Delivery.objects.get_or_create(
+        recipient=recipient,
+        kind=kind,
+        subject_key=subject_key[:100],
+        period_key=period_key[:40],
+        defaults={
+            "title": title[:200],
+            "body": body,
+            "link": link,
+            "due_at": due_at or timezone.now(),
+        },
+    )
+    return created
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder a scan found due, before it is in the ledger."""
+
+    recipient_id: int
+    kind: str
+    subject_key: str
+    period_key: str
+    title: str
+    due_at: datetime
+    body: str = ""
+    link: str = ""
+
+
+def reminders_schedule_many(items: list[Due]) -> None:
+    """Put a scan's batch in the ledger in one insert; rows already there stay as they are."""
+    rows = [
+        Delivery(
+            recipient_id=item.recipient_id,
+            kind=item.kind,
+            subject_key=item.subject_key[:100],
+            period_key=item.period_key[:40],
+            title=item.title[:200],
+            body=item.body,
+            link=item.link,
+            due_at=item.due_at,
+        )
+        for item in items
+    ]
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def unsubscribe_token(user: User, kind: str) -> str:
+    return signing.dumps([user.pk, kind], salt=_UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_from_token(token: str) -> tuple[User, str] | None:
+    try:
+        user_id, kind = signing.loads(token, salt=_UNSUBSCRIBE_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or kind not in Reminder.values:
+        return None
+    return user, kind
+
+
+@transaction.atomic
+def unsubscribe(*, user: User, kind: str) -> None:
+    """Stop emails of one kind (in-app stays): the one-click link in every reminder email."""
+    prefs = preferences_of(user)
+    channels = {k: prefs.for_kind(k) for k in Reminder.values}
+    channels[kind]["email"] = False
+    preferences_save(
+        user=user, channels=channels, quiet_start=prefs.quiet_start, quiet_end=prefs.quiet_end
+    )
+
+
+def _claim(now: datetime) -> Delivery | None:
+    # skip_locked: several workers each take a different row; SQLite serialises writers anyway.
+    return (
+        Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("recipient")
+        .filter(state=Delivery.State.PENDING, due_at__lte=now)
+        .order_by("due_at", "id")
+        .first()
+    )
+
+
+def _deliver(delivery: Delivery, now: datetime) -> str:
+    """Send one claimed row; returns the channels used (empty: suppressed)."""
+    user = delivery.recipient
+    chosen = preferences_of(user).for_kind(delivery.kind)
+    used = []
+    if chosen["in_app"]:
+        Notification.objects.create(
+            recipient=user,
+            kind=Notification.Kind.REMINDER,
+            title=delivery.title,
+            body=delivery.body,
+            link=delivery.link,
+        )
+        used.append("in_app")
+    if chosen["email"] and user.email:
+        link = settings.SITE_URL + delivery.link if delivery.link.startswith("/") else delivery.link
+        unsubscribe_url = settings.SITE_URL + reverse(
+            "notifications:unsubscribe", kwargs={"token": unsubscribe_token(user, delivery.kind)}
+        )
+        email_send(
+            to=[user.email],
+            subject=delivery.title,
+            template="emails/reminder",
+            context={
+                "delivery": delivery,
+                "user": user,
+                "link": link,
+                "kind_label": Reminder(delivery.kind).label,
+                "unsubscribe_url": unsubscribe_url,
+            },
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+        )
+        used.append("email")
+    if chosen["digest"]:
+        used.append("digest")
+    return ",".join(used)
+
+
+def delivery_send_one_due(*, now: datetime | None = None) -> bool:
+    """Deliver one due reminder; False when none is due. Quiet hours move it, errors retry."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        delivery = _claim(now)
+        if delivery is None:
+            return False
+        user = delivery.recipient
+        if not user.is_active:
+            delivery.state = Delivery.State.SUPPRESSED
+            delivery.save(update_fields=["state", "updated_at"])
+            return True
+        prefs = preferences_of(user)
+        later = quiet_until(now, user.time_zone, prefs.quiet_start, prefs.quiet_end)
+        if later is not None:
+            delivery.due_at = later  # what falls due in quiet hours goes out when they end
+            delivery.save(update_fields=["due_at", "updated_at"])
+            return True
+        # Take a lease before sending: the row is not due again for a while, so another worker
+        # cannot send it meanwhile, and if this one dies mid-send it comes back (never lost).
+        delivery.attempts += 1
+        delivery.due_at = now + LEASE
+        delivery.save(update_fields=["attempts", "due_at", "updated_at"])
+    try:
+        channels = _deliver(delivery, now)
+    except Exception as exc:
+        failed = delivery.attempts >= MAX_ATTEMPTS
+        Delivery.objects.filter(pk=delivery.pk).update(
+            state=Delivery.State.FAILED if failed else Delivery.State.PENDING,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            due_at=now + timedelta(minutes=2**delivery.attempts),
+            updated_at=timezone.now(),
+        )
+        raise
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state=Delivery.State.SENT if channels else Delivery.State.SUPPRESSED,
+        channels=channels,
+        sent_at=now,
+        last_error="",
+        updated_at=timezone.now(),
+    )
+    return True
+
+
+def deliveries_send_due(*, now: datetime | None = None, limit: int = 1000) -> tuple[int, int]:
+    """Deliver due reminders; returns (looked at, failed attempts). A bad row never stops the rest."""
+    done = errors = 0
+    while done < limit:
+        try:
+            if not delivery_send_one_due(now=now):
+                break
+        except Exception:  # the row recorded its error and moved on; keep going with the rest
+            errors += 1
+        done += 1
+    return done, errors
