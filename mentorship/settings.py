@@ -321,6 +321,8 @@ if PRODUCTION:
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=14)
 CSV_IMPORT_MAX_ROWS = env.int("CSV_IMPORT_MAX_ROWS", default=2000)
 CSV_IMPORT_MAX_BYTES = env.int("CSV_IMPORT_MAX_BYTES", default=1024 * 1024)
+# A worker holds a reminder it is sending this long; if it dies, another sends it after that.
+REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=600)
 
 LOGGING = {
     "version": 1,

@@ -28,7 +28,13 @@ CHANNELS = ("in_app", "email", "digest")
 DEFAULT_CHANNELS = {"in_app": True, "email": True, "digest": False}
 DEFAULT_QUIET = (time(21, 0), time(8, 0))
 MAX_ATTEMPTS = 5
-LEASE = timedelta(minutes=10)
+
+
+def lease() -> timedelta:
+    """How long a claimed row is held by the worker sending it; one killed mid-send frees it then."""
+    return timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
+
+
 _UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 
 
@@ -188,20 +194,26 @@ def _claim(now: datetime) -> Delivery | None:
 
 
 def _deliver(delivery: Delivery, now: datetime) -> str:
-    """Send one claimed row; returns the channels used (empty: suppressed)."""
+    """Send one claimed row; returns the channels used (empty: suppressed).
+
+    Each channel is written down as done in the same step that does it (the in-app message in
+    the same transaction), so a retry after a crash skips what already went out.
+    """
     user = delivery.recipient
     chosen = preferences_of(user).for_kind(delivery.kind)
-    used = []
-    if chosen["in_app"]:
-        Notification.objects.create(
-            recipient=user,
-            kind=Notification.Kind.REMINDER,
-            title=delivery.title,
-            body=delivery.body,
-            link=delivery.link,
-        )
-        used.append("in_app")
-    if chosen["email"] and user.email:
+    done = [c for c in delivery.channels.split(",") if c]
+    if chosen["in_app"] and "in_app" not in done:
+        with transaction.atomic():
+            Notification.objects.create(
+                recipient=user,
+                kind=Notification.Kind.REMINDER,
+                title=delivery.title,
+                body=delivery.body,
+                link=delivery.link,
+            )
+            done.append("in_app")
+            Delivery.objects.filter(pk=delivery.pk).update(channels=",".join(done))
+    if chosen["email"] and user.email and "email" not in done:
         link = settings.SITE_URL + delivery.link if delivery.link.startswith("/") else delivery.link
         unsubscribe_url = settings.SITE_URL + reverse(
             "notifications:unsubscribe", kwargs={"token": unsubscribe_token(user, delivery.kind)}
@@ -222,10 +234,11 @@ def _deliver(delivery: Delivery, now: datetime) -> str:
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             },
         )
-        used.append("email")
-    if chosen["digest"]:
-        used.append("digest")
-    return ",".join(used)
+        done.append("email")
+        Delivery.objects.filter(pk=delivery.pk).update(channels=",".join(done))
+    if chosen["digest"] and "digest" not in done:
+        done.append("digest")
+    return ",".join(done)
 
 
 def delivery_send_one_due(*, now: datetime | None = None) -> bool:
@@ -249,7 +262,7 @@ def delivery_send_one_due(*, now: datetime | None = None) -> bool:
         # Take a lease before sending: the row is not due again for a while, so another worker
         # cannot send it meanwhile, and if this one dies mid-send it comes back (never lost).
         delivery.attempts += 1
-        delivery.due_at = now + LEASE
+        delivery.due_at = now + lease()
         delivery.save(update_fields=["attempts", "due_at", "updated_at"])
     try:
         channels = _deliver(delivery, now)

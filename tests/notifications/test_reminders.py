@@ -149,7 +149,7 @@ def test_a_claimed_row_is_not_sent_again_while_its_lease_runs(monkeypatch):
         delivery_send_one_due(now=NOON_UTC)
     monkeypatch.undo()
     assert not delivery_send_one_due(now=NOON_UTC + timedelta(minutes=5))  # still leased
-    assert delivery_send_one_due(now=NOON_UTC + reminders.LEASE + timedelta(seconds=1))
+    assert delivery_send_one_due(now=NOON_UTC + reminders.lease() + timedelta(seconds=1))
     assert Delivery.objects.get().state == "sent"
     assert len(mail.outbox) == 1
 
@@ -290,3 +290,25 @@ def test_preferences_page_saves_channels_and_quiet_hours(client):
     assert (prefs.quiet_start, prefs.quiet_end) == (time(22), time(7, 30))
     assert prefs.for_kind(Reminder.CADENCE) == {"in_app": True, "email": False, "digest": True}
     assert client.get("/settings/notifications/").status_code == 302
+
+
+def test_a_retry_after_a_crash_between_channels_does_not_repeat_the_in_app_message(monkeypatch):
+    from notifications import reminders
+
+    user = UserFactory(time_zone="UTC")
+    _schedule(user)
+
+    def smtp_dies(**kwargs):
+        raise OSError("connection reset")
+
+    monkeypatch.setattr(reminders, "email_send", smtp_dies)
+    with pytest.raises(OSError):
+        delivery_send_one_due(now=NOON_UTC)
+    assert Notification.objects.filter(recipient=user).count() == 1
+    monkeypatch.undo()
+    later = Delivery.objects.get().due_at
+    assert delivery_send_one_due(now=later)
+    delivery = Delivery.objects.get()
+    assert (delivery.state, delivery.channels) == ("sent", "in_app,email")
+    assert Notification.objects.filter(recipient=user).count() == 1
+    assert len(mail.outbox) == 1
