@@ -23,6 +23,7 @@ from matching.models import (
     RequestMessage,
     StateChange,
 )
+from matching.reminders import request_expired_schedule
 from matching.services import mentorship_start
 from mentorship.errors import DomainError
 from notifications.models import Notification
@@ -481,13 +482,9 @@ def _expire(due: int, now: datetime) -> None:
         record_change(
             request=request, actor=None, from_status=Status.PENDING, to_status=Status.EXPIRED
         )
-        notify(
-            recipient=request.mentee.user,
-            kind=Notification.Kind.REQUEST,
-            title=f"Your request to {request.mentor.user.get_full_name()} expired without an answer",
-            body="Other mentors in the directory may have room now.",
-            link=reverse("meetings:directory", kwargs={"slug": request.program.slug}),
-        )
+        # Through the ledger, in the same transaction: the notice exists exactly when the
+        # expiry does, and delivery applies the mentee's channels and quiet hours.
+        request_expired_schedule(request=request, now=now)
 
 
 def requests_expire_due(*, now: datetime | None = None, limit: int = 1000) -> int:

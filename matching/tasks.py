@@ -9,3 +9,11 @@ def expire_requests() -> int:
     from matching.requests import requests_expire_due
 
     return requests_expire_due()
+
+
+@shared_task(name="matching.scan_reminders", acks_late=True)
+def scan_reminders() -> int:
+    """Find pending-request nudges and relationship endings; writes ledger rows only."""
+    from matching.reminders import relationship_ending_scan, request_pending_scan
+
+    return request_pending_scan() + relationship_ending_scan()

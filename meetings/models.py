@@ -314,3 +314,76 @@ class CalendarFeed(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.user}"
+
+
+class CheckIn(TimeStampedModel):
+    """One person's pulse on one mentorship for one program period (quarterly by default)."""
+
+    class Status(models.TextChoices):
+        DUE = "due", "Due"
+        ANSWERED = "answered", "Answered"
+        SKIPPED = "skipped", "Skipped"
+
+    class NormsFit(models.TextChoices):
+        YES = "yes", "Yes, our agreement still fits"
+        REVISIT = "revisit", "We should revisit our agreement"
+
+    class Visibility(models.TextChoices):
+        SHARED = "shared", "Shared with the other person"
+        ADMINS = "admins", "Program admins only"
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="checkins")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
+    )
+    period_key = models.CharField(max_length=12)
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
+    satisfaction = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    energy = models.PositiveSmallIntegerField(
+        "does this relationship give you energy?",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    norms_fit = models.CharField(max_length=10, choices=NormsFit.choices, blank=True)
+    comment = models.TextField(blank=True)
+    comment_visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.SHARED
+    )
+    # {goal id: progress 0–100}, for the mentee's goals shared with the mentor when answered.
+    goal_progress = models.JSONField(default=dict, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-due_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentorship", "person", "period_key"], name="checkin_once_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction__isnull=True)
+                | (Q(satisfaction__gte=1) & Q(satisfaction__lte=5)),
+                name="checkin_satisfaction_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(energy__isnull=True) | (Q(energy__gte=1) & Q(energy__lte=5)),
+                name="checkin_energy_range",
+            ),
+        ]
+        indexes = [
+            # /checkins/: my due check-ins and my recent answered ones.
+            models.Index(fields=["person", "status", "-due_on"], name="checkin_person_status"),
+            # checkins_open_due: the nudge pass over recently opened, unanswered check-ins.
+            models.Index(
+                fields=["created_at"], condition=Q(status="due"), name="checkin_due_created"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in {self.period_key} by {self.person}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:checkin", kwargs={"pk": self.pk})

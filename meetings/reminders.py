@@ -6,20 +6,34 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Exists, Max, Model, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.models import MentorProfile, Mentorship
-from meetings.models import Meeting
+from matching.models import Frequency, MentorProfile, Mentorship
+from meetings.models import ActionItem, Advice, Agreement, Meeting
 from notifications.models import Reminder
 from notifications.reminders import Due, reminders_schedule_many
 
 REMINDER_BEFORE = timedelta(hours=24)
 FOLLOW_UP_AFTER = {"mentee": timedelta(hours=3), "mentor": timedelta(hours=4)}
 FOLLOW_UP_WINDOW = timedelta(days=7)
+# How long a cycle of the agreed frequency is, for the cadence nudge.
+CYCLE = {
+    Frequency.WEEKLY: timedelta(days=7),
+    Frequency.BIWEEKLY: timedelta(days=14),
+    Frequency.MONTHLY: timedelta(days=30),
+    Frequency.QUARTERLY: timedelta(days=91),
+    Frequency.TWICE_A_YEAR: timedelta(days=182),
+}
+ACTION_DUE_BEFORE = timedelta(days=1)
+REPORT_BACK_AFTER = timedelta(days=14)
+REPORT_BACK_WINDOW = timedelta(days=30)  # advice older than this is not chased any more
 BATCH = 500
+
+M = TypeVar("M", bound=Model)
 
 
 def _local(moment: datetime, zone: str) -> str:
@@ -35,11 +49,11 @@ def _away_user_ids(user_ids: set[int], today: object) -> set[int]:
     )
 
 
-def _batches(meetings: QuerySet[Meeting]) -> Iterator[list[Meeting]]:
+def _batches(rows: QuerySet[M]) -> Iterator[list[M]]:
     """Keyset pages of BATCH rows: a fixed number of queries per batch, whatever the total."""
     last = 0
     while True:
-        batch = list(meetings.filter(pk__gt=last).order_by("pk")[:BATCH])
+        batch = list(rows.filter(pk__gt=last).order_by("pk")[:BATCH])
         if not batch:
             return
         yield batch
@@ -119,6 +133,133 @@ def follow_ups_scan(*, now: datetime | None = None) -> int:
                         due_at=meeting.ends_at + FOLLOW_UP_AFTER[side],
                     )
                 )
+        reminders_schedule_many(items)
+        found += len(items)
+    return found
+
+
+def _unscheduled(now: datetime) -> QuerySet[Any]:
+    """Active pairs with a confirmed agreement and nothing coming up, annotated with the agreed
+    frequency, when they agreed it and their last held meeting (one query per batch)."""
+    confirmed = Agreement.objects.filter(
+        mentorship=OuterRef("pk"), confirmed_at__isnull=False
+    ).order_by("-version")
+    return (
+        Mentorship.objects.filter(status=Mentorship.Status.ACTIVE)
+        .annotate(
+            frequency=Subquery(confirmed.values("frequency")[:1]),
+            agreed_at=Subquery(confirmed.values("confirmed_at")[:1]),
+            last_held=Max("meetings__starts_at", filter=Q(meetings__status=Meeting.Status.HELD)),
+            coming_up=Exists(
+                Meeting.objects.filter(
+                    mentorship=OuterRef("pk"),
+                    status__in=[Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED],
+                    starts_at__gt=now,
+                )
+            ),
+        )
+        .filter(frequency__isnull=False, coming_up=False)
+        .select_related("mentor__user", "mentee__user")
+    )
+
+
+def cadence_scan(*, now: datetime | None = None) -> int:
+    """Both people, once per missed cycle: nothing is scheduled and the last meeting is too old."""
+    now = now or timezone.now()
+    found = 0
+    for batch in _batches(_unscheduled(now)):
+        away = _away_user_ids({m.mentor.user_id for m in batch}, timezone.localdate(now))
+        items = []
+        for mentorship in batch:
+            cycle = CYCLE[mentorship.frequency]
+            # Never met yet: count from when the two agreed how often to meet.
+            since = mentorship.last_held or mentorship.agreed_at
+            missed = (now - since) // cycle
+            if missed < 1:
+                continue
+            link = reverse("matching:mentorship", kwargs={"pk": mentorship.pk})
+            pair = (mentorship.mentor.user, mentorship.mentee.user)
+            for person, other in (pair, pair[::-1]):
+                if person.pk in away:
+                    continue
+                items.append(
+                    Due(
+                        recipient_id=person.pk,
+                        kind=Reminder.CADENCE,
+                        subject_key=f"mentorship:{mentorship.pk}",
+                        # One per missed cycle since the last meeting: it repeats, never twice.
+                        period_key=f"{since:%Y-%m-%d}+{missed}",
+                        title=f"Time to meet {other.get_full_name()} again",
+                        body=(
+                            f"You agreed to meet {Frequency(mentorship.frequency).label.lower()}, "
+                            "and nothing is scheduled. Propose a time that suits you both."
+                        ),
+                        link=link,
+                        due_at=since + missed * cycle,
+                    )
+                )
+        reminders_schedule_many(items)
+        found += len(items)
+    return found
+
+
+def action_items_due_scan(*, now: datetime | None = None) -> int:
+    """Its owner, the day before an open action item is due."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    due = ActionItem.objects.filter(
+        done_at__isnull=True,
+        due_on__gte=today,
+        due_on__lte=today + ACTION_DUE_BEFORE,
+        mentorship__status=Mentorship.Status.ACTIVE,
+    ).select_related("owner")
+    found = 0
+    for batch in _batches(due):
+        away = _away_user_ids({item.owner_id for item in batch}, today)
+        items = [
+            Due(
+                recipient_id=item.owner_id,
+                kind=Reminder.ACTION_DUE,
+                subject_key=f"action:{item.pk}",
+                # A moved due date is a new reminder.
+                period_key=item.due_on.isoformat(),
+                title=f"Due {'today' if item.due_on == today else 'tomorrow'}: {item.text}",
+                body="Mark it done, or agree a new date with your mentoring partner.",
+                link=reverse("matching:mentorship", kwargs={"pk": item.mentorship_id}),
+                due_at=now,
+            )
+            for item in batch
+            if item.owner_id not in away and item.due_on is not None
+        ]
+        reminders_schedule_many(items)
+        found += len(items)
+    return found
+
+
+def report_back_scan(*, now: datetime | None = None) -> int:
+    """The mentee, once, when advice has had no outcome for REPORT_BACK_AFTER."""
+    now = now or timezone.now()
+    waiting = Advice.objects.filter(
+        outcome="",
+        created_at__lte=now - REPORT_BACK_AFTER,
+        created_at__gt=now - REPORT_BACK_AFTER - REPORT_BACK_WINDOW,
+        mentorship__status=Mentorship.Status.ACTIVE,
+    ).select_related("mentorship__mentor__user", "mentorship__mentee")
+    found = 0
+    for batch in _batches(waiting):
+        items = [
+            Due(
+                recipient_id=advice.mentorship.mentee.user_id,
+                kind=Reminder.REPORT_BACK,
+                subject_key=f"advice:{advice.pk}",
+                period_key="once",
+                title=f"What did you do with {advice.mentorship.mentor.user.get_full_name()}'s advice?",
+                body=f"\u201c{advice.text[:140]}\u201d Tell them: acted on it, adapted it, or chose differently.",
+                link=reverse("matching:mentorship", kwargs={"pk": advice.mentorship_id}),
+                due_at=advice.created_at + REPORT_BACK_AFTER,
+            )
+            for advice in batch
+        ]
         reminders_schedule_many(items)
         found += len(items)
     return found

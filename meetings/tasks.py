@@ -13,7 +13,28 @@ def mark_missed() -> int:
 
 @shared_task(name="meetings.scan_reminders", acks_late=True)
 def scan_reminders() -> int:
-    """Find due meeting reminders and follow-ups; writes ledger rows only (sending is separate)."""
-    from meetings.reminders import follow_ups_scan, meeting_reminders_scan
+    """Find due meeting reminders, follow-ups, cadence nudges, action items due and report-back
+    nudges; writes ledger rows only (sending is separate)."""
+    from meetings.reminders import (
+        action_items_due_scan,
+        cadence_scan,
+        follow_ups_scan,
+        meeting_reminders_scan,
+        report_back_scan,
+    )
 
-    return meeting_reminders_scan() + follow_ups_scan()
+    return (
+        meeting_reminders_scan()
+        + follow_ups_scan()
+        + cadence_scan()
+        + action_items_due_scan()
+        + report_back_scan()
+    )
+
+
+@shared_task(name="meetings.open_checkins", acks_late=True)
+def open_checkins() -> int:
+    """Open this period's check-ins and schedule their nudges; safe to run any number of times."""
+    from meetings.checkins import checkins_open_due
+
+    return checkins_open_due()

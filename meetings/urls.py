@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from meetings import directory
-from meetings.views import profiles, scheduling, together
+from meetings.views import checkins, profiles, scheduling, together
 
 app_name = "meetings"
 urlpatterns = [
@@ -13,3 +13,4 @@ urlpatterns = [
 ]
 urlpatterns += together.urlpatterns
 urlpatterns += scheduling.urlpatterns
+urlpatterns += checkins.urlpatterns

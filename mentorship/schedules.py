@@ -9,4 +9,9 @@ SCHEDULES: dict[str, tuple[str, int]] = {
     "Deliver due reminders": ("notifications.deliver_due", 60),
     "Expire unanswered requests": ("matching.expire_requests", 15 * 60),
     "Mark missed meetings": ("meetings.mark_missed", 30 * 60),
+    "Scan request and relationship-ending reminders": ("matching.scan_reminders", 15 * 60),
+    # Hourly, but once a week per admin: the ledger's period key is the ISO week.
+    "Weekly admin digest": ("mentorship.admin_digest", 60 * 60),
+    # Hourly: a period starts at midnight; the unique check-in and ledger keys make reruns no-ops.
+    "Open check-ins and nudge": ("meetings.open_checkins", 60 * 60),
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -14,13 +14,15 @@ from matching import requests as requests_module
 from matching.models import MentorshipRequest, StateChange
 from matching.requests import request_create, request_expire_one_due, requests_expire_due
 from matching.tasks import expire_requests
-from notifications.models import Notification
+from notifications.models import Delivery, Notification, Reminder
+from notifications.reminders import deliveries_send_due
 from programs.models import Participant, Program
 from tests.goals.factories import GoalFactory, TopicFactory
 from tests.helpers import race
 from tests.matching.factories import MentorshipRequestFactory, mentee_in, mentor_in
 
 Status = MentorshipRequest.Status
+NOON_UTC = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +37,11 @@ def _overdue(program: Program, minutes: int = 5, **values: object) -> Mentorship
 
 
 def _expiry_notices(request: MentorshipRequest) -> int:
-    return Notification.objects.filter(
-        recipient=request.mentee.user, title__contains="expired without an answer"
+    """The notice goes through the ledger: one row per request, whatever runs twice."""
+    return Delivery.objects.filter(
+        recipient=request.mentee.user,
+        kind=Reminder.REQUEST_EXPIRED,
+        title__contains="expired without an answer",
     ).count()
 
 
@@ -55,16 +60,31 @@ def test_expiry_records_the_change_without_an_actor(program):
     assert (change.from_status, change.to_status, change.actor) == ("pending", "expired", None)
 
 
-def test_expiry_tells_the_mentee_and_points_to_the_directory(program):
+def test_expiry_schedules_a_notice_to_the_mentee_pointing_to_the_directory(program):
     request = _overdue(program)
     request_expire_one_due()
+    delivery = Delivery.objects.get()
+    assert (delivery.recipient, delivery.kind) == (request.mentee.user, Reminder.REQUEST_EXPIRED)
+    assert delivery.title == (
+        f"Your request to {request.mentor.user.get_full_name()} expired without an answer"
+    )
+    assert delivery.link == reverse("meetings:directory", kwargs={"slug": program.slug})
+    assert not Notification.objects.exists()  # nothing sent yet: delivery is separate
+
+
+def test_the_expiry_notice_is_delivered_to_the_mentee_only(program):
+    with time_machine.travel(NOON_UTC, tick=False):
+        request = _overdue(program)
+        request_expire_one_due()
+        deliveries_send_due()
     notification = Notification.objects.get(recipient=request.mentee.user)
-    assert notification.kind == Notification.Kind.REQUEST
+    assert notification.kind == Notification.Kind.REMINDER
     assert notification.title == (
         f"Your request to {request.mentor.user.get_full_name()} expired without an answer"
     )
     assert notification.link == reverse("meetings:directory", kwargs={"slug": program.slug})
     assert not Notification.objects.filter(recipient=request.mentor.user).exists()
+    assert Delivery.objects.get().state == Delivery.State.SENT
 
 
 def test_nothing_due_returns_false(program):
@@ -88,7 +108,7 @@ def test_a_request_not_yet_due_is_untouched(program):
     assert requests_expire_due() == 0
     later.refresh_from_db()
     assert later.status == Status.PENDING
-    assert not Notification.objects.exists()
+    assert not Delivery.objects.exists()
 
 
 @pytest.mark.parametrize("status", [Status.DECLINED, Status.ACCEPTED, Status.WITHDRAWN])
@@ -98,7 +118,7 @@ def test_a_request_that_is_no_longer_pending_is_untouched(program, status):
     answered.refresh_from_db()
     assert answered.status == status
     assert not StateChange.objects.exists()
-    assert not Notification.objects.exists()
+    assert not Delivery.objects.exists()
 
 
 def test_only_the_overdue_request_expires_among_others(program):
@@ -120,14 +140,14 @@ def test_the_scan_stops_at_its_limit(program):
 def test_a_request_that_fails_to_expire_does_not_block_the_others(program, monkeypatch):
     bad = _overdue(program, minutes=10)
     good = _overdue(program, minutes=5)
-    real_notify = requests_module.notify
+    real_schedule = requests_module.request_expired_schedule
 
-    def notify(*, recipient, **values):
-        if recipient == bad.mentee.user:
+    def schedule(*, request, now):
+        if request.mentee.user == bad.mentee.user:
             raise RuntimeError("notifications are down for this person")
-        return real_notify(recipient=recipient, **values)
+        return real_schedule(request=request, now=now)
 
-    monkeypatch.setattr(requests_module, "notify", notify)
+    monkeypatch.setattr(requests_module, "request_expired_schedule", schedule)
     for _ in range(2):
         with contextlib.suppress(RuntimeError):
             requests_expire_due()

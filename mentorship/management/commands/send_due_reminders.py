@@ -7,9 +7,29 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from meetings.reminders import follow_ups_scan, meeting_reminders_scan
+from matching.reminders import relationship_ending_scan, request_pending_scan
+from meetings.checkins import checkins_open_due
+from meetings.reminders import (
+    action_items_due_scan,
+    cadence_scan,
+    follow_ups_scan,
+    meeting_reminders_scan,
+    report_back_scan,
+)
+from mentorship.digest import admin_digests_scan
 from notifications.models import Delivery
 from notifications.reminders import delivery_send_one_due
+
+SCANS = (
+    meeting_reminders_scan,
+    follow_ups_scan,
+    cadence_scan,
+    action_items_due_scan,
+    report_back_scan,
+    request_pending_scan,
+    relationship_ending_scan,
+    admin_digests_scan,
+)
 
 
 class Command(BaseCommand):
@@ -17,8 +37,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
-        meeting_reminders_scan(now=now)
-        follow_ups_scan(now=now)
+        for scan in SCANS:
+            scan(now=now)
+        checkins_open_due(now=now)
         due = list(
             Delivery.objects.filter(state=Delivery.State.PENDING, due_at__lte=now).values_list(
                 "pk", flat=True

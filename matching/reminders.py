@@ -1,0 +1,129 @@
+"""Scans for request and relationship reminders: find what is due, in batches, and put it in
+the notifications ledger (a second scan, or a second beat, finds the rows there already)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from matching.models import MentorProfile, Mentorship, MentorshipRequest
+from notifications.models import Reminder
+from notifications.reminders import Due, reminder_schedule, reminders_schedule_many
+
+# Timings. Expiry itself is per program (Program.request_expiry_days, set on the request).
+REQUEST_PENDING_AFTER = timedelta(days=3)
+ENDING_BEFORE = timedelta(days=14)
+BATCH = 500
+
+M = TypeVar("M", bound=Model)
+
+
+def _batches(rows: QuerySet[M]) -> Iterator[list[M]]:
+    """Keyset pages of BATCH rows: a fixed number of queries per batch, whatever the total."""
+    last = 0
+    while True:
+        batch = list(rows.filter(pk__gt=last).order_by("pk")[:BATCH])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].pk
+
+
+def _away_user_ids(user_ids: set[int], today: date) -> set[int]:
+    """Mentors who are away get nothing until they return (one query per batch)."""
+    return set(
+        MentorProfile.objects.filter(
+            participant__user_id__in=user_ids, away_until__gt=today
+        ).values_list("participant__user_id", flat=True)
+    )
+
+
+def request_pending_scan(*, now: datetime | None = None) -> int:
+    """The mentor, once, when a request has waited on them for REQUEST_PENDING_AFTER."""
+    now = now or timezone.now()
+    waiting = MentorshipRequest.objects.filter(
+        status=MentorshipRequest.Status.PENDING,
+        waiting_on=MentorshipRequest.WaitingOn.MENTOR,
+        created_at__lte=now - REQUEST_PENDING_AFTER,
+        expires_at__gt=now,
+    ).select_related("mentor__user", "mentee__user")
+    found = 0
+    for batch in _batches(waiting):
+        away = _away_user_ids({r.mentor.user_id for r in batch}, timezone.localdate(now))
+        items = [
+            Due(
+                recipient_id=request.mentor.user_id,
+                kind=Reminder.REQUEST_PENDING,
+                subject_key=f"request:{request.pk}",
+                period_key="once",
+                title=f"{request.mentee.user.get_full_name()} is waiting for your answer",
+                body=(
+                    "Accept, ask a question, suggest someone else or decline kindly: "
+                    f"the request expires on {timezone.localdate(request.expires_at):%d %b %Y}."
+                ),
+                link=reverse("matching:request", kwargs={"pk": request.pk}),
+                due_at=request.created_at + REQUEST_PENDING_AFTER,
+            )
+            for request in batch
+            if request.mentor.user_id not in away
+        ]
+        reminders_schedule_many(items)
+        found += len(items)
+    return found
+
+
+def request_expired_schedule(*, request: MentorshipRequest, now: datetime) -> bool:
+    """Tell the mentee their request expired, with the directory as the way on (once)."""
+    return reminder_schedule(
+        recipient=request.mentee.user,
+        kind=Reminder.REQUEST_EXPIRED,
+        subject_key=f"request:{request.pk}",
+        period_key="once",
+        title=f"Your request to {request.mentor.user.get_full_name()} expired without an answer",
+        body="Other mentors in the directory may have room now.",
+        link=reverse("meetings:directory", kwargs={"slug": request.program.slug}),
+        due_at=now,
+    )
+
+
+def relationship_ending_scan(*, now: datetime | None = None) -> int:
+    """Both people, two weeks before the end date: wrap up, reflect, say thanks."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    ending = Mentorship.objects.filter(
+        status=Mentorship.Status.ACTIVE,
+        ends_on__gte=today,
+        ends_on__lte=today + ENDING_BEFORE,
+    ).select_related("mentor__user", "mentee__user")
+    found = 0
+    for batch in _batches(ending):
+        away = _away_user_ids({m.mentor.user_id for m in batch}, today)
+        items = []
+        for mentorship in batch:
+            assert mentorship.ends_on is not None
+            link = reverse("matching:mentorship", kwargs={"pk": mentorship.pk})
+            pair = (mentorship.mentor.user, mentorship.mentee.user)
+            for person, other in (pair, pair[::-1]):
+                if person.pk in away:
+                    continue
+                items.append(
+                    Due(
+                        recipient_id=person.pk,
+                        kind=Reminder.ENDING,
+                        subject_key=f"mentorship:{mentorship.pk}",
+                        # A moved end date is a new ending, with its own reminder.
+                        period_key=mentorship.ends_on.isoformat(),
+                        title=f"Your mentorship with {other.get_full_name()} ends on {mentorship.ends_on:%d %b %Y}",
+                        body="Time to wrap up: look back at your goals, write a reflection, say thanks.",
+                        link=link,
+                        due_at=now,
+                    )
+                )
+        reminders_schedule_many(items)
+        found += len(items)
+    return found

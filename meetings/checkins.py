@@ -1,0 +1,357 @@
+"""Check-ins: a regular pulse from both people in every active mentorship.
+
+`checkins_open_due` opens one due CheckIn per person when a program period starts (calendar
+blocks of `Program.checkin_cadence_months` months from January) and puts the nudges in the
+notifications ledger; the answer services close them. Only the check-in's own person may see
+or change it (admins included: they get aggregate figures, see `checkin_figures`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Avg, Count, Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from goals.models import Goal
+from matching.models import MentorProfile, Mentorship
+from meetings.models import CheckIn
+from mentorship.errors import DomainError
+from notifications.models import Delivery, Notification, Reminder
+from notifications.reminders import Due, reminders_schedule_many
+from notifications.services import notify
+from programs.models import Program
+
+AGAIN_AFTER = timedelta(days=5)
+# Nudges go out for check-ins opened this recently; older unanswered ones are left alone.
+NUDGE_WINDOW = timedelta(days=14)
+BATCH = 500
+SCALE = range(1, 6)
+
+
+# Periods (pure) --------------------------------------------------------------------------------
+
+
+def period_of(day: date, cadence_months: int) -> tuple[str, date]:
+    """The period ``day`` falls in and the day it started: ("2026-Q4", 2026-10-01). Pure."""
+    cadence = max(1, min(12, cadence_months))
+    index = (day.month - 1) // cadence
+    start = date(day.year, index * cadence + 1, 1)
+    if cadence == 12:
+        key = f"{day.year}"
+    elif cadence == 6:
+        key = f"{day.year}-H{index + 1}"
+    elif cadence == 3:
+        key = f"{day.year}-Q{index + 1}"
+    elif cadence == 1:
+        key = f"{day.year}-{start.month:02d}"
+    else:
+        key = f"{day.year}-P{start.month:02d}"  # the month the block starts in
+    return key, start
+
+
+# Access ----------------------------------------------------------------------------------------
+
+
+def checkins_of(user: User) -> QuerySet[CheckIn]:
+    return CheckIn.objects.filter(person=user)
+
+
+def get_checkin_for_user(user: User, pk: int) -> CheckIn:
+    """The check-in if it is ``user``'s own; 404 otherwise (the other person and admins too)."""
+    checkin = (
+        checkins_of(user)
+        .select_related(
+            "mentorship__mentor__user", "mentorship__mentee__user", "mentorship__program"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if checkin is None:
+        raise Http404("No such check-in.")
+    return checkin
+
+
+def other_person(checkin: CheckIn) -> User:
+    mentorship = checkin.mentorship
+    if checkin.person_id == mentorship.mentor.user_id:
+        return mentorship.mentee.user
+    return mentorship.mentor.user
+
+
+# Selectors -------------------------------------------------------------------------------------
+
+
+def checkin_goals(*, checkin: CheckIn) -> list[Goal]:
+    """The mentee's goals shared with this mentor: what both people report progress on."""
+    mentorship = checkin.mentorship
+    return list(
+        Goal.objects.filter(
+            owner_id=mentorship.mentee_id,
+            shares__mentor_id=mentorship.mentor.user_id,
+            status__in=[Goal.Status.ACTIVE, Goal.Status.ACHIEVED],
+        ).order_by("position", "id")
+    )
+
+
+def shared_comment_for(*, checkin: CheckIn) -> CheckIn | None:
+    """The other person's answer this period, if they shared a comment with this person."""
+    return (
+        CheckIn.objects.filter(
+            mentorship_id=checkin.mentorship_id,
+            period_key=checkin.period_key,
+            status=CheckIn.Status.ANSWERED,
+            comment_visibility=CheckIn.Visibility.SHARED,
+        )
+        .exclude(person_id=checkin.person_id)
+        .exclude(comment="")
+        .first()
+    )
+
+
+def checkin_list_for_user(*, user: User, recent: int = 10) -> tuple[list[CheckIn], list[CheckIn]]:
+    """My due check-ins, and my most recent answered or skipped ones."""
+    base = checkins_of(user).select_related(
+        "mentorship__mentor__user", "mentorship__mentee__user", "mentorship__program"
+    )
+    due = list(base.filter(status=CheckIn.Status.DUE).order_by("due_on", "id"))
+    done = list(base.exclude(status=CheckIn.Status.DUE).order_by("-due_on", "-id")[:recent])
+    return due, done
+
+
+@dataclass(frozen=True)
+class Figures:
+    total: int
+    answered: int
+    revisit: int
+    satisfaction: float | None
+    energy: float | None
+
+    @property
+    def answered_share(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 0
+
+
+def checkin_figures(*, program: Program) -> tuple[Figures, list[CheckIn]]:
+    """A program's aggregate figures, and the comments written for admins only.
+
+    Comments shared with the other person belong to the pair and are never shown here.
+    """
+    rows = CheckIn.objects.filter(mentorship__program=program)
+    answered = Q(status=CheckIn.Status.ANSWERED)
+    raw = rows.aggregate(
+        total=Count("id"),
+        answered=Count("id", filter=answered),
+        revisit=Count("id", filter=answered & Q(norms_fit=CheckIn.NormsFit.REVISIT)),
+        satisfaction=Avg("satisfaction", filter=answered),
+        energy=Avg("energy", filter=answered),
+    )
+    for_admins = list(
+        rows.filter(answered, comment_visibility=CheckIn.Visibility.ADMINS)
+        .exclude(comment="")
+        .select_related("person", "mentorship__mentor__user", "mentorship__mentee__user")
+        .order_by("-answered_at", "-id")[:50]
+    )
+    return Figures(**raw), for_admins
+
+
+# Answering -------------------------------------------------------------------------------------
+
+
+def _close_nudges(checkin: CheckIn) -> None:
+    """Pending nudges for a closed check-in would only nag: they are suppressed."""
+    Delivery.objects.filter(
+        recipient_id=checkin.person_id,
+        kind=Reminder.CHECK_IN,
+        subject_key=f"checkin:{checkin.pk}",
+        state=Delivery.State.PENDING,
+    ).update(state=Delivery.State.SUPPRESSED, updated_at=timezone.now())
+
+
+def _claim(checkin: CheckIn, person: User) -> CheckIn:
+    if checkin.person_id != person.pk:
+        raise DomainError("Only the person it was asked of can answer this check-in.")
+    locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
+    if locked.status != CheckIn.Status.DUE:
+        raise DomainError(f"This check-in is already {locked.get_status_display().lower()}.")
+    return locked
+
+
+def _scale(value: Any, field: str, label: str) -> int:
+    if value in (None, ""):
+        raise DomainError(f"Choose how {label}, from 1 to 5.", field=field)
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number not in SCALE:
+        raise DomainError(f"Choose how {label} on the scale from 1 to 5.", field=field)
+    return number
+
+
+@transaction.atomic
+def checkin_answer(
+    *,
+    checkin: CheckIn,
+    person: User,
+    satisfaction: int,
+    energy: int,
+    norms_fit: str,
+    comment: str = "",
+    comment_visibility: str = CheckIn.Visibility.SHARED,
+    goal_progress: dict[int, int] | None = None,
+    now: datetime | None = None,
+) -> CheckIn:
+    """Answer one's own due check-in; 'revisit' tells the other person the norms need a look."""
+    locked = _claim(checkin, person)
+    satisfaction = _scale(satisfaction, "satisfaction", "satisfied you are")
+    energy = _scale(energy, "energy", "much energy it gives you")
+    if norms_fit not in CheckIn.NormsFit.values:
+        raise DomainError("Say whether your agreement still fits.", field="norms_fit")
+    if comment_visibility not in CheckIn.Visibility.values:
+        raise DomainError("Choose who may read your comment.", field="comment_visibility")
+    allowed = {goal.pk: goal for goal in checkin_goals(checkin=checkin)}
+    progress: dict[str, int] = {}
+    for goal_id, value in (goal_progress or {}).items():
+        if goal_id not in allowed:
+            raise DomainError("That goal is not one shared in this mentorship.")
+        field = f"goal_{goal_id}"
+        if not isinstance(value, int) or not 0 <= value <= 100:
+            raise DomainError(
+                f"Progress on “{allowed[goal_id].title}” is a percentage from 0 to 100.",
+                field=field,
+            )
+        progress[str(goal_id)] = value
+    locked.status = CheckIn.Status.ANSWERED
+    locked.satisfaction = satisfaction
+    locked.energy = energy
+    locked.norms_fit = norms_fit
+    locked.comment = comment.strip()
+    locked.comment_visibility = comment_visibility
+    locked.goal_progress = progress
+    locked.answered_at = now or timezone.now()
+    locked.save()
+    _close_nudges(locked)
+    if norms_fit == CheckIn.NormsFit.REVISIT:
+        notify(
+            recipient=other_person(checkin),
+            kind=Notification.Kind.MENTORSHIP,
+            title=f"{person.get_full_name()} would like to revisit your agreement",
+            body="Look at how often you meet, how, and what happens in between, together.",
+            link=reverse("meetings:agreement", kwargs={"pk": checkin.mentorship_id}),
+        )
+    locked.mentorship = checkin.mentorship
+    return locked
+
+
+@transaction.atomic
+def checkin_skip(*, checkin: CheckIn, person: User) -> CheckIn:
+    """Skip one's own due check-in for this period; no more nudges for it."""
+    locked = _claim(checkin, person)
+    locked.status = CheckIn.Status.SKIPPED
+    locked.save(update_fields=["status", "updated_at"])
+    _close_nudges(locked)
+    locked.mentorship = checkin.mentorship
+    return locked
+
+
+# The scan --------------------------------------------------------------------------------------
+
+
+def _batches(rows: QuerySet[Any]) -> Iterator[list[Any]]:
+    """Keyset pages of BATCH rows: a fixed number of queries per batch, whatever the total."""
+    last = 0
+    while True:
+        batch = list(rows.filter(pk__gt=last).order_by("pk")[:BATCH])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].pk
+
+
+def _open(now: datetime) -> int:
+    """One due check-in per person in every active mentorship, for the period ``now`` is in."""
+    today = timezone.localdate(now)
+    active = Mentorship.objects.filter(status=Mentorship.Status.ACTIVE).select_related(
+        "program", "mentor", "mentee"
+    )
+    opened = 0
+    for batch in _batches(active):
+        rows = []
+        for mentorship in batch:
+            key, start = period_of(today, mentorship.program.checkin_cadence_months)
+            # A relationship that began during this period has its first pulse next period.
+            if timezone.localdate(mentorship.started_at) >= start:
+                continue
+            for user_id in (mentorship.mentor.user_id, mentorship.mentee.user_id):
+                rows.append(
+                    CheckIn(
+                        mentorship=mentorship,
+                        person_id=user_id,
+                        period_key=key,
+                        due_on=start,
+                        created_at=now,  # the nudges count from here (scans may pass `now`)
+                    )
+                )
+        # The unique (mentorship, person, period) makes a second scan, or a second worker, a no-op.
+        CheckIn.objects.bulk_create(rows, ignore_conflicts=True)
+        opened += len(rows)
+    return opened
+
+
+def _nudge(now: datetime) -> int:
+    """Ledger rows: a first nudge, and another if still unanswered AGAIN_AFTER later."""
+    unanswered = CheckIn.objects.filter(
+        status=CheckIn.Status.DUE,
+        created_at__gt=now - NUDGE_WINDOW,
+        mentorship__status=Mentorship.Status.ACTIVE,
+    ).select_related("mentorship__mentor__user", "mentorship__mentee__user")
+    found = 0
+    for batch in _batches(unanswered):
+        mentor_ids = {c.mentorship.mentor.user_id for c in batch}
+        away = set(
+            MentorProfile.objects.filter(
+                participant__user_id__in=mentor_ids, away_until__gt=timezone.localdate(now)
+            ).values_list("participant__user_id", flat=True)
+        )
+        items = []
+        for checkin in batch:
+            if checkin.person_id in away:
+                continue
+            other = other_person(checkin)
+            link = reverse("meetings:checkin", kwargs={"pk": checkin.pk})
+            subject = f"checkin:{checkin.pk}"
+            title = f"Check-in: how is it going with {other.get_full_name()}?"
+            body = "Two minutes: how satisfied you are, your energy, and progress on goals."
+            items.append(
+                Due(checkin.person_id, Reminder.CHECK_IN, subject, "first", title, now, body, link)
+            )
+            if checkin.created_at + AGAIN_AFTER <= now:
+                items.append(
+                    Due(
+                        checkin.person_id,
+                        Reminder.CHECK_IN,
+                        subject,
+                        "again",
+                        f"Reminder: {title}",
+                        now,
+                        body,
+                        link,
+                    )
+                )
+        reminders_schedule_many(items)
+        found += len(items)
+    return found
+
+
+def checkins_open_due(*, now: datetime | None = None) -> int:
+    """Open this period's check-ins and schedule their nudges; safe to run any number of times."""
+    now = now or timezone.now()
+    return _open(now) + _nudge(now)

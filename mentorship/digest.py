@@ -1,0 +1,149 @@
+"""The weekly admin digest: per running program, what needs an admin's eye, to each active admin.
+
+It goes through the notifications ledger with the ISO week as the period, so the hourly task
+writes one row per admin and week. The figures are counts only: no private notes, no comments.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+
+import meetings.models
+from matching.models import Mentorship, MentorshipRequest
+from meetings.models import Agreement, Meeting
+from meetings.reminders import CYCLE
+from notifications.models import Reminder
+from notifications.reminders import Due, reminders_schedule_many
+from programs.models import Participant, Program, Role
+
+# Stalled: no held meeting in twice the agreed cycle, or in this long without an agreement.
+STALLED_AFTER = timedelta(days=60)
+REQUEST_UNANSWERED_AFTER = timedelta(days=7)
+CHECKIN_OVERDUE_AFTER = timedelta(days=7)
+BATCH = 100  # programs per batch
+
+
+def _program_batches(today: date) -> Iterator[list[Program]]:
+    running = Program.objects.filter(starts_on__lte=today).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=today)
+    )
+    last = 0
+    while True:
+        batch = list(running.filter(pk__gt=last).order_by("pk")[:BATCH])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].pk
+
+
+def _stalled_counts(program_ids: list[int], now: datetime) -> Counter[int]:
+    """Active mentorships per program with no held meeting for too long (one query)."""
+    confirmed = Agreement.objects.filter(
+        mentorship=OuterRef("pk"), confirmed_at__isnull=False
+    ).order_by("-version")
+    rows = (
+        Mentorship.objects.filter(program_id__in=program_ids, status=Mentorship.Status.ACTIVE)
+        .annotate(
+            frequency=Subquery(confirmed.values("frequency")[:1]),
+            last_held=Max("meetings__starts_at", filter=Q(meetings__status=Meeting.Status.HELD)),
+        )
+        .values_list("program_id", "started_at", "frequency", "last_held")
+    )
+    stalled: Counter[int] = Counter()
+    for program_id, started_at, frequency, last_held in rows:
+        limit = 2 * CYCLE[frequency] if frequency else STALLED_AFTER
+        if now - (last_held or started_at) > limit:
+            stalled[program_id] += 1
+    return stalled
+
+
+def _per_program(rows: Iterable[tuple[int, int]]) -> Counter[int]:
+    return Counter(dict(rows))
+
+
+def _overdue_checkins(program_ids: list[int], today: date) -> Counter[int] | None:
+    # Check-ins arrived in meetings.models later than the digest; without them, no line.
+    checkin = getattr(meetings.models, "CheckIn", None)
+    if checkin is None:
+        return None
+    return _per_program(
+        checkin.objects.filter(
+            mentorship__program_id__in=program_ids,
+            mentorship__status=Mentorship.Status.ACTIVE,
+            status="due",
+            due_on__lt=today - CHECKIN_OVERDUE_AFTER,
+        )
+        .values("mentorship__program_id")
+        .annotate(n=Count("pk"))
+        .values_list("mentorship__program_id", "n")
+    )
+
+
+def _body(stalled: int, unanswered: int, overdue: int | None) -> str:
+    lines = [
+        f"Stalled relationships (no meeting for twice their rhythm): {stalled}",
+        f"Requests unanswered for more than {REQUEST_UNANSWERED_AFTER.days} days: {unanswered}",
+    ]
+    if overdue is not None:
+        lines.append(f"Check-ins overdue by more than {CHECKIN_OVERDUE_AFTER.days} days: {overdue}")
+    return "\n".join(lines)
+
+
+def admin_digests_scan(*, now: datetime | None = None) -> int:
+    """Put this week's digest for each active admin of each running program in the ledger."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    year, week, _ = today.isocalendar()
+    found = 0
+    for batch in _program_batches(today):
+        ids = [p.pk for p in batch]
+        admins = list(
+            Participant.objects.filter(
+                program_id__in=ids,
+                role=Role.ADMIN,
+                status=Participant.Status.ACTIVE,
+                user__is_active=True,
+            ).values_list("program_id", "user_id")
+        )
+        stalled = _stalled_counts(ids, now)
+        unanswered = _per_program(
+            MentorshipRequest.objects.filter(
+                program_id__in=ids,
+                status=MentorshipRequest.Status.PENDING,
+                waiting_on=MentorshipRequest.WaitingOn.MENTOR,
+                created_at__lte=now - REQUEST_UNANSWERED_AFTER,
+            )
+            .values("program_id")
+            .annotate(n=Count("pk"))
+            .values_list("program_id", "n")
+        )
+        overdue = _overdue_checkins(ids, today)
+        programs = {p.pk: p for p in batch}
+        items = []
+        for program_id, user_id in admins:
+            program = programs[program_id]
+            items.append(
+                Due(
+                    recipient_id=user_id,
+                    kind=Reminder.ADMIN_DIGEST,
+                    subject_key=f"program:{program_id}",
+                    period_key=f"{year}-W{week:02d}",
+                    title=f"{program.name}: this week's digest",
+                    body=_body(
+                        stalled[program_id],
+                        unanswered[program_id],
+                        None if overdue is None else overdue[program_id],
+                    ),
+                    link=reverse("programs:manage", kwargs={"slug": program.slug}),
+                    due_at=now,
+                )
+            )
+        reminders_schedule_many(items)
+        found += len(items)
+    return found
