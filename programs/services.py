@@ -143,9 +143,10 @@ def _invitation_refusal(*, program: Program, email: str, role: str) -> str | Non
 
 
 def _send_invitation_on_commit(invitation: Invitation) -> None:
+    from mentorship.celery import enqueue_on_commit
     from programs.tasks import send_invitation_email
 
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation.pk))
+    enqueue_on_commit(send_invitation_email, invitation.pk)
 
 
 def _tell_existing_user(invitation: Invitation) -> None:

@@ -68,3 +68,31 @@ def test_worker_sends_the_invitation_email(real_broker, program, admin_user):
         _wait_for_mail(1)
     assert [m.to for m in mail.outbox] == [["queued@example.org"]]
     assert invitation.program.name in mail.outbox[0].subject
+
+
+def test_a_page_that_enqueues_still_works_while_the_broker_is_down(
+    client, program, admin_user, caplog
+):
+    """The invitation is saved and the admin sees success; the email can be sent again later."""
+    from django.urls import reverse
+
+    from programs.models import Invitation
+
+    saved = (
+        celery_app.conf.broker_url,
+        dict(celery_app.conf.broker_transport_options or {}),
+        celery_app.conf.task_always_eager,
+    )
+    _use_broker("redis://127.0.0.1:1/0", {})  # nothing listens on port 1
+    try:
+        client.force_login(admin_user)
+        response = client.post(
+            reverse("programs:invite", args=[program.slug]),
+            {"email": "later@example.org", "role": "mentee"},
+        )
+    finally:
+        _use_broker(saved[0], saved[1])
+        celery_app.conf.task_always_eager = saved[2]
+    assert response.status_code == 302
+    assert Invitation.objects.filter(email="later@example.org").exists()
+    assert "broker unavailable" in caplog.text
