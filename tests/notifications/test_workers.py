@@ -72,3 +72,99 @@ def test_two_workers_and_repeated_sweeps_deliver_each_reminder_once(redis_broker
     assert Delivery.objects.filter(state="sent").count() == 30
     assert Notification.objects.filter(kind="reminder").count() == 30
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+
+
+def _schedule_many(count: int) -> list:
+    users = UserFactory.create_batch(count, time_zone="UTC")
+    for user in users:
+        preferences_save(
+            user=user, channels={}, quiet_start=time_of_day(0), quiet_end=time_of_day(0)
+        )
+        reminder_schedule(
+            recipient=user,
+            kind=Reminder.ACTION_DUE,
+            subject_key=f"action:{user.pk}",
+            period_key="today",
+            title="Your action item is due tomorrow",
+            due_at=timezone.now() - timedelta(minutes=1),
+        )
+    return users
+
+
+def test_reminders_wait_in_the_ledger_while_redis_is_down_and_go_out_once_it_is_back(
+    redis_url, postgres, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    saved = (celery_app.conf.broker_url, dict(celery_app.conf.broker_transport_options or {}))
+    _use_broker("redis://127.0.0.1:1/0", {})  # Redis is down: nothing listens here
+    try:
+        users = _schedule_many(5)  # what a page or a scan does: ledger rows, no broker needed
+        assert Delivery.objects.filter(state="pending").count() == 5
+    finally:
+        _use_broker(redis_url, {"visibility_timeout": 3600})  # Redis is back
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            deliver_due.delay()  # the periodic sweep's next tick
+            _wait_until(lambda: not Delivery.objects.filter(state="pending").exists())
+            deliver_due.delay()  # and another: nothing more goes out
+            time.sleep(1)
+    finally:
+        _use_broker(*saved)
+        celery_app.conf.task_always_eager = True
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
+
+
+def test_a_worker_killed_mid_batch_loses_nothing_and_doubles_nothing(redis_broker, settings):
+    """SIGKILL a real worker process while it delivers; a new worker finishes the job exactly once."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from django.conf import settings as django_settings
+    from django.db import connection
+
+    _schedule_many(150)
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}",
+        "REDIS_URL": celery_app.conf.broker_url,
+        "REMINDER_LEASE_SECONDS": "3",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "--app",
+        "mentorship",
+        "worker",
+        "--pool=solo",
+        "--loglevel=WARNING",
+    ]
+    worker = subprocess.Popen(command, cwd=django_settings.BASE_DIR, env=env)  # noqa: S603
+    try:
+        deliver_due.delay()
+        _wait_until(lambda: Delivery.objects.filter(state="sent").count() >= 10, timeout=60)
+        worker.send_signal(
+            signal.SIGKILL
+        )  # mid-batch: some sent, one maybe in flight, most pending
+        worker.wait(timeout=10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    sent_before = Delivery.objects.filter(state="sent").count()
+    assert 10 <= sent_before < 150, sent_before
+
+    replacement = subprocess.Popen(command, cwd=django_settings.BASE_DIR, env=env)  # noqa: S603
+    try:
+        time.sleep(3.5)  # the killed worker's lease on its in-flight row runs out
+        deliver_due.delay()
+        _wait_until(lambda: not Delivery.objects.filter(state="pending").exists(), timeout=90)
+    finally:
+        replacement.terminate()
+        replacement.wait(timeout=20)
+
+    assert Delivery.objects.filter(state="sent").count() == 150
+    per_person = Notification.objects.filter(kind="reminder").values_list("recipient_id", flat=True)
+    assert len(per_person) == len(set(per_person)) == 150
