@@ -38,6 +38,7 @@ from matching.services import (
     mentor_profile_update,
     mentorship_start,
 )
+from meetings.checkins import checkins_open_due
 from meetings.models import Meeting
 from meetings.scheduling import meeting_confirm, meeting_propose, slots_for
 from meetings.services import availability_set
@@ -318,7 +319,22 @@ class Command(BaseCommand):
         self._seed_profiles_and_goals(program, admin, mentors, mentees)
         self._seed_requests(program, mentors, mentees)
         self._seed_meetings(program)
+        self._seed_reminders()
         return created
+
+    def _seed_reminders(self) -> None:
+        """Run every scan once, so the ledger has reminders of each kind that is due now
+        (make run's worker delivers them; the scans are idempotent, so a rerun adds nothing)."""
+        from mentorship.management.commands.send_due_reminders import SCANS
+
+        now = timezone.now()
+        # History: the demo relationships began last period, so this period's check-ins are open.
+        Mentorship.objects.filter(started_at__gt=now - timedelta(days=120)).update(
+            started_at=now - timedelta(days=120)
+        )
+        for scan in SCANS:
+            scan(now=now)
+        checkins_open_due(now=now)
 
     def _seed_meetings(self, program: Program) -> None:
         """Norms, a held meeting with notes, advice and thanks, and an upcoming one with an agenda."""
@@ -367,7 +383,7 @@ class Command(BaseCommand):
                 actor=mentee,
                 owner=mentee,
                 text="Draft a one-page plan and send it before the next meeting",
-                due_on=timezone.localdate() + timedelta(days=5 + number),
+                due_on=timezone.localdate() + timedelta(days=1 if number == 0 else 5 + number),
                 meeting=held,
             )
             advice = advice_add(
