@@ -67,7 +67,9 @@ def test_mentee_proposes_mentor_confirms_and_they_follow_through(page, new_page)
     starts_at = datetime.fromisoformat(slot_value)
     # London 09:00–17:00 reads 04:00–12:00 (or 05:00–13:00 across daylight-saving changes) in NY.
     slot_button = picker.locator(f"label[for='{first_slot.get_attribute('id')}']")
-    expect(slot_button).to_have_text(f"{starts_at.astimezone(NEW_YORK):%H:%M}")
+    local = starts_at.astimezone(NEW_YORK)
+    # The label reads the time; screen readers also hear the day (visually hidden).
+    expect(slot_button).to_have_text(f"{local:%A} {local.day} {local:%B}, {local:%H:%M}")
     # The radios are drawn as buttons (Bootstrap's btn-check): people click the label.
     slot_button.click()
     expect(first_slot).to_be_checked()
