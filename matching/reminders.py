@@ -3,17 +3,17 @@ the notifications ledger (a second scan, or a second beat, finds the rows there 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.models import MentorProfile, Mentorship, MentorshipRequest
+from matching.models import Mentorship, MentorshipRequest
+from matching.selectors import away_mentor_user_ids
 from notifications.models import Reminder
-from notifications.reminders import Due, reminder_schedule, reminders_schedule_many
+from notifications.reminders import Due, keyset_batches, reminder_schedule, reminders_schedule_many
 
 # Timings. Expiry itself is per program (Program.request_expiry_days, set on the request).
 REQUEST_PENDING_AFTER = timedelta(days=3)
@@ -21,26 +21,6 @@ ENDING_BEFORE = timedelta(days=14)
 BATCH = 500
 
 M = TypeVar("M", bound=Model)
-
-
-def _batches(rows: QuerySet[M]) -> Iterator[list[M]]:
-    """Keyset pages of BATCH rows: a fixed number of queries per batch, whatever the total."""
-    last = 0
-    while True:
-        batch = list(rows.filter(pk__gt=last).order_by("pk")[:BATCH])
-        if not batch:
-            return
-        yield batch
-        last = batch[-1].pk
-
-
-def _away_user_ids(user_ids: set[int], today: date) -> set[int]:
-    """Mentors who are away get nothing until they return (one query per batch)."""
-    return set(
-        MentorProfile.objects.filter(
-            participant__user_id__in=user_ids, away_until__gt=today
-        ).values_list("participant__user_id", flat=True)
-    )
 
 
 def request_pending_scan(*, now: datetime | None = None) -> int:
@@ -53,8 +33,10 @@ def request_pending_scan(*, now: datetime | None = None) -> int:
         expires_at__gt=now,
     ).select_related("mentor__user", "mentee__user")
     found = 0
-    for batch in _batches(waiting):
-        away = _away_user_ids({r.mentor.user_id for r in batch}, timezone.localdate(now))
+    for batch in keyset_batches(waiting, BATCH):
+        away = away_mentor_user_ids(
+            user_ids={r.mentor.user_id for r in batch}, today=timezone.localdate(now)
+        )
         items = [
             Due(
                 recipient_id=request.mentor.user_id,
@@ -101,8 +83,8 @@ def relationship_ending_scan(*, now: datetime | None = None) -> int:
         ends_on__lte=today + ENDING_BEFORE,
     ).select_related("mentor__user", "mentee__user")
     found = 0
-    for batch in _batches(ending):
-        away = _away_user_ids({m.mentor.user_id for m in batch}, today)
+    for batch in keyset_batches(ending, BATCH):
+        away = away_mentor_user_ids(user_ids={m.mentor.user_id for m in batch}, today=today)
         items = []
         for mentorship in batch:
             assert mentorship.ends_on is not None

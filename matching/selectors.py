@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from statistics import median
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
@@ -232,3 +232,12 @@ def requests_waiting_for(*, user: User) -> Waiting:
         ),
     )
     return Waiting(to_answer=counts["to_answer"], to_reply=counts["to_reply"])
+
+
+def away_mentor_user_ids(*, user_ids: set[int], today: date) -> set[int]:
+    """Which of these people are mentors away until after today: they get no nudges meanwhile."""
+    return set(
+        MentorProfile.objects.filter(
+            participant__user_id__in=user_ids, away_until__gt=today
+        ).values_list("participant__user_id", flat=True)
+    )

@@ -8,7 +8,6 @@ or change it (admins included: they get aggregate figures, see `checkin_figures`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -25,7 +24,7 @@ from matching.models import MentorProfile, Mentorship
 from meetings.models import CheckIn
 from mentorship.errors import DomainError
 from notifications.models import Delivery, Notification, Reminder
-from notifications.reminders import Due, reminders_schedule_many
+from notifications.reminders import Due, keyset_batches, reminders_schedule_many
 from notifications.services import notify
 from programs.models import Program
 
@@ -265,17 +264,6 @@ def checkin_skip(*, checkin: CheckIn, person: User) -> CheckIn:
 # The scan --------------------------------------------------------------------------------------
 
 
-def _batches(rows: QuerySet[Any]) -> Iterator[list[Any]]:
-    """Keyset pages of BATCH rows: a fixed number of queries per batch, whatever the total."""
-    last = 0
-    while True:
-        batch = list(rows.filter(pk__gt=last).order_by("pk")[:BATCH])
-        if not batch:
-            return
-        yield batch
-        last = batch[-1].pk
-
-
 def _open(now: datetime) -> int:
     """One due check-in per person in every active mentorship, for the period ``now`` is in."""
     today = timezone.localdate(now)
@@ -283,7 +271,7 @@ def _open(now: datetime) -> int:
         "program", "mentor", "mentee"
     )
     opened = 0
-    for batch in _batches(active):
+    for batch in keyset_batches(active, BATCH):
         rows = []
         for mentorship in batch:
             key, start = period_of(today, mentorship.program.checkin_cadence_months)
@@ -314,7 +302,7 @@ def _nudge(now: datetime) -> int:
         mentorship__status=Mentorship.Status.ACTIVE,
     ).select_related("mentorship__mentor__user", "mentorship__mentee__user")
     found = 0
-    for batch in _batches(unanswered):
+    for batch in keyset_batches(unanswered, BATCH):
         mentor_ids = {c.mentorship.mentor.user_id for c in batch}
         away = set(
             MentorProfile.objects.filter(

@@ -4,7 +4,6 @@ the notifications ledger (which makes a second scan, or a second beat, harmless)
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -12,10 +11,11 @@ from django.db.models import Exists, Max, Model, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.models import Frequency, MentorProfile, Mentorship
+from matching.models import Frequency, Mentorship
+from matching.selectors import away_mentor_user_ids
 from meetings.models import ActionItem, Advice, Agreement, Meeting
 from notifications.models import Reminder
-from notifications.reminders import Due, reminders_schedule_many
+from notifications.reminders import Due, keyset_batches, reminders_schedule_many
 
 REMINDER_BEFORE = timedelta(hours=24)
 FOLLOW_UP_AFTER = {"mentee": timedelta(hours=3), "mentor": timedelta(hours=4)}
@@ -40,26 +40,6 @@ def _local(moment: datetime, zone: str) -> str:
     return moment.astimezone(zoneinfo.ZoneInfo(zone)).strftime("%a %d %b, %H:%M")
 
 
-def _away_user_ids(user_ids: set[int], today: object) -> set[int]:
-    """Mentors who are away get nothing until they return (one query per batch)."""
-    return set(
-        MentorProfile.objects.filter(
-            participant__user_id__in=user_ids, away_until__gt=today
-        ).values_list("participant__user_id", flat=True)
-    )
-
-
-def _batches(rows: QuerySet[M]) -> Iterator[list[M]]:
-    """Keyset pages of BATCH rows: a fixed number of queries per batch, whatever the total."""
-    last = 0
-    while True:
-        batch = list(rows.filter(pk__gt=last).order_by("pk")[:BATCH])
-        if not batch:
-            return
-        yield batch
-        last = batch[-1].pk
-
-
 def meeting_reminders_scan(*, now: datetime | None = None) -> int:
     """Both people, a day before a confirmed meeting, with a prompt to add agenda questions."""
     now = now or timezone.now()
@@ -70,11 +50,11 @@ def meeting_reminders_scan(*, now: datetime | None = None) -> int:
         mentorship__status=Mentorship.Status.ACTIVE,
     ).select_related("mentorship__mentor__user", "mentorship__mentee__user")
     found = 0
-    for batch in _batches(upcoming):
+    for batch in keyset_batches(upcoming, BATCH):
         users = {m.mentorship.mentor.user_id for m in batch} | {
             m.mentorship.mentee.user_id for m in batch
         }
-        away = _away_user_ids(users, timezone.localdate(now))
+        away = away_mentor_user_ids(user_ids=users, today=timezone.localdate(now))
         items = []
         for meeting in batch:
             link = reverse("meetings:meeting", kwargs={"pk": meeting.pk})
@@ -109,9 +89,9 @@ def follow_ups_scan(*, now: datetime | None = None) -> int:
         mentorship__status=Mentorship.Status.ACTIVE,
     ).select_related("mentorship__mentor__user", "mentorship__mentee__user")
     found = 0
-    for batch in _batches(ended):
+    for batch in keyset_batches(ended, BATCH):
         users = {m.mentorship.mentor.user_id for m in batch}
-        away = _away_user_ids(users, timezone.localdate(now))
+        away = away_mentor_user_ids(user_ids=users, today=timezone.localdate(now))
         items = []
         for meeting in batch:
             link = reverse("meetings:meeting", kwargs={"pk": meeting.pk})
@@ -167,8 +147,10 @@ def cadence_scan(*, now: datetime | None = None) -> int:
     """Both people, once per missed cycle: nothing is scheduled and the last meeting is too old."""
     now = now or timezone.now()
     found = 0
-    for batch in _batches(_unscheduled(now)):
-        away = _away_user_ids({m.mentor.user_id for m in batch}, timezone.localdate(now))
+    for batch in keyset_batches(_unscheduled(now), BATCH):
+        away = away_mentor_user_ids(
+            user_ids={m.mentor.user_id for m in batch}, today=timezone.localdate(now)
+        )
         items = []
         for mentorship in batch:
             cycle = CYCLE[mentorship.frequency]
@@ -214,8 +196,8 @@ def action_items_due_scan(*, now: datetime | None = None) -> int:
         mentorship__status=Mentorship.Status.ACTIVE,
     ).select_related("owner")
     found = 0
-    for batch in _batches(due):
-        away = _away_user_ids({item.owner_id for item in batch}, today)
+    for batch in keyset_batches(due, BATCH):
+        away = away_mentor_user_ids(user_ids={item.owner_id for item in batch}, today=today)
         items = [
             Due(
                 recipient_id=item.owner_id,
@@ -246,7 +228,7 @@ def report_back_scan(*, now: datetime | None = None) -> int:
         mentorship__status=Mentorship.Status.ACTIVE,
     ).select_related("mentorship__mentor__user", "mentorship__mentee")
     found = 0
-    for batch in _batches(waiting):
+    for batch in keyset_batches(waiting, BATCH):
         items = [
             Due(
                 recipient_id=advice.mentorship.mentee.user_id,
