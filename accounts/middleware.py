@@ -22,4 +22,8 @@ class UserTimezoneMiddleware:
                 timezone.deactivate()
         else:
             timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            # The zone is this request's only: a worker thread's next job starts from UTC.
+            timezone.deactivate()
