@@ -3,13 +3,14 @@ gets past 404: meetings carry agendas and notes that belong to the pair."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
 from matching.access import mentorships_visible_to
 from matching.models import Mentorship
-from meetings.models import Meeting
+from meetings.models import ActionItem, Advice, AgendaItem, Meeting
 
 
 def meetings_visible_to(user: User) -> QuerySet[Meeting]:
@@ -54,3 +55,42 @@ def get_mentorship_for_scheduling(user: User, pk: int) -> Mentorship:
     if mentorship is None:
         raise Http404("No such mentorship.")
     return mentorship
+
+
+def get_agenda_item_for_user(user: User, pk: int) -> AgendaItem:
+    item = (
+        AgendaItem.objects.filter(meeting__in=meetings_visible_to(user))
+        .select_related("meeting__mentorship__mentor__user", "meeting__mentorship__mentee__user")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404("No such agenda item.")
+    return item
+
+
+def get_action_item_for_user(user: User, pk: int) -> ActionItem:
+    item = (
+        ActionItem.objects.filter(mentorship__in=mentorships_visible_to(user))
+        .select_related("mentorship__mentor__user", "mentorship__mentee__user", "meeting")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404("No such action item.")
+    return item
+
+
+def get_advice_rw_for_user(user: User, pk: int) -> Advice:
+    """Advice of one's mentorship; 403 unless the person is its mentee, who reports back."""
+    advice = (
+        Advice.objects.filter(mentorship__in=mentorships_visible_to(user))
+        .select_related("mentorship__mentor__user", "mentorship__mentee__user", "meeting")
+        .filter(pk=pk)
+        .first()
+    )
+    if advice is None:
+        raise Http404("No such advice.")
+    if advice.mentorship.mentee.user_id != user.pk:
+        raise PermissionDenied("Only the mentee reports back on advice.")
+    return advice

@@ -9,23 +9,24 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from goals.models import Goal, GoalShare
-from matching.access import get_mentorship_for_user, mentorships_visible_to
+from matching.access import get_mentorship_for_user
 from matching.models import Mentorship
 from meetings import together
-from meetings.access import get_meeting_for_user, meetings_visible_to
+from meetings.access import (
+    get_action_item_for_user,
+    get_advice_rw_for_user,
+    get_agenda_item_for_user,
+    get_meeting_for_user,
+)
 from meetings.models import (
-    ActionItem,
     Advice,
-    AgendaItem,
     Agreement,
     Appreciation,
     Meeting,
@@ -162,48 +163,6 @@ class FeedbackForm(_OwnIds, forms.ModelForm):
         }
 
 
-# Access ----------------------------------------------------------------------------------------
-
-
-def _agenda_item_for(user: User, pk: int) -> AgendaItem:
-    item = (
-        AgendaItem.objects.filter(meeting__in=meetings_visible_to(user))
-        .select_related("meeting__mentorship__mentor__user", "meeting__mentorship__mentee__user")
-        .filter(pk=pk)
-        .first()
-    )
-    if item is None:
-        raise Http404("No such agenda item.")
-    return item
-
-
-def _action_item_for(user: User, pk: int) -> ActionItem:
-    item = (
-        ActionItem.objects.filter(mentorship__in=mentorships_visible_to(user))
-        .select_related("mentorship__mentor__user", "mentorship__mentee__user", "meeting")
-        .filter(pk=pk)
-        .first()
-    )
-    if item is None:
-        raise Http404("No such action item.")
-    return item
-
-
-def _advice_rw_for(user: User, pk: int) -> Advice:
-    """Advice of one's mentorship; 403 unless the person is its mentee, who reports back."""
-    advice = (
-        Advice.objects.filter(mentorship__in=mentorships_visible_to(user))
-        .select_related("mentorship__mentor__user", "mentorship__mentee__user", "meeting")
-        .filter(pk=pk)
-        .first()
-    )
-    if advice is None:
-        raise Http404("No such advice.")
-    if advice.mentorship.mentee.user_id != user.pk:
-        raise PermissionDenied("Only the mentee reports back on advice.")
-    return advice
-
-
 # The meeting page ------------------------------------------------------------------------------
 
 
@@ -293,7 +252,7 @@ def agenda_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def agenda_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    item = _agenda_item_for(request.user, pk)
+    item = get_agenda_item_for_user(request.user, pk)
     return _meeting_edit(
         request,
         item.meeting_id,
@@ -358,7 +317,7 @@ def action_item_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def action_item_toggle(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    item = _action_item_for(request.user, pk)
+    item = get_action_item_for_user(request.user, pk)
     if item.meeting_id is not None:
         return _meeting_edit(
             request,
@@ -421,7 +380,7 @@ def advice_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def advice_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    advice = _advice_rw_for(request.user, pk)
+    advice = get_advice_rw_for_user(request.user, pk)
     form = ReportBackForm(request.POST or None, instance=advice)
     if request.method == "POST" and form.is_valid():
         try:
