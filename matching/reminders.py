@@ -3,7 +3,7 @@ the notifications ledger (a second scan, or a second beat, finds the rows there 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TypeVar
 
 from django.db.models import Model
@@ -13,23 +13,29 @@ from django.utils import timezone
 from matching.models import Mentorship, MentorshipRequest
 from matching.selectors import away_mentor_user_ids
 from notifications.models import Reminder
-from notifications.reminders import Due, keyset_batches, reminder_schedule, reminders_schedule_many
+from notifications.reminders import (
+    Due,
+    keyset_batches,
+    reminder_schedule,
+    reminders_schedule_many,
+    timing,
+)
 
-# Timings. Expiry itself is per program (Program.request_expiry_days, set on the request).
-REQUEST_PENDING_AFTER = timedelta(days=3)
-ENDING_BEFORE = timedelta(days=14)
+# Timings are in settings.REMINDER_TIMINGS; expiry itself is per program
+# (Program.request_expiry_days, set on the request).
 BATCH = 500
 
 M = TypeVar("M", bound=Model)
 
 
 def request_pending_scan(*, now: datetime | None = None) -> int:
-    """The mentor, once, when a request has waited on them for REQUEST_PENDING_AFTER."""
+    """The mentor, once, when a request has waited on them for "request_pending_after"."""
     now = now or timezone.now()
+    after = timing("request_pending_after")
     waiting = MentorshipRequest.objects.filter(
         status=MentorshipRequest.Status.PENDING,
         waiting_on=MentorshipRequest.WaitingOn.MENTOR,
-        created_at__lte=now - REQUEST_PENDING_AFTER,
+        created_at__lte=now - after,
         expires_at__gt=now,
     ).select_related("mentor__user", "mentee__user")
     found = 0
@@ -49,7 +55,7 @@ def request_pending_scan(*, now: datetime | None = None) -> int:
                     f"the request expires on {timezone.localdate(request.expires_at):%d %b %Y}."
                 ),
                 link=reverse("matching:request", kwargs={"pk": request.pk}),
-                due_at=request.created_at + REQUEST_PENDING_AFTER,
+                due_at=request.created_at + after,
             )
             for request in batch
             if request.mentor.user_id not in away
@@ -80,7 +86,7 @@ def relationship_ending_scan(*, now: datetime | None = None) -> int:
     ending = Mentorship.objects.filter(
         status=Mentorship.Status.ACTIVE,
         ends_on__gte=today,
-        ends_on__lte=today + ENDING_BEFORE,
+        ends_on__lte=today + timing("ending_before"),
     ).select_related("mentor__user", "mentee__user")
     found = 0
     for batch in keyset_batches(ending, BATCH):

@@ -9,7 +9,7 @@ or change it (admins included: they get aggregate figures, see `checkin_figures`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -24,13 +24,10 @@ from matching.models import MentorProfile, Mentorship
 from meetings.models import CheckIn
 from mentorship.errors import DomainError
 from notifications.models import Delivery, Notification, Reminder
-from notifications.reminders import Due, keyset_batches, reminders_schedule_many
+from notifications.reminders import Due, keyset_batches, reminders_schedule_many, timing
 from notifications.services import notify
 from programs.models import Program
 
-AGAIN_AFTER = timedelta(days=5)
-# Nudges go out for check-ins opened this recently; older unanswered ones are left alone.
-NUDGE_WINDOW = timedelta(days=14)
 BATCH = 500
 SCALE = range(1, 6)
 
@@ -295,10 +292,11 @@ def _open(now: datetime) -> int:
 
 
 def _nudge(now: datetime) -> int:
-    """Ledger rows: a first nudge, and another if still unanswered AGAIN_AFTER later."""
+    """Ledger rows: a first nudge, and another if still unanswered "checkin_again_after" later (older ones than
+    "checkin_nudge_window" are left alone)."""
     unanswered = CheckIn.objects.filter(
         status=CheckIn.Status.DUE,
-        created_at__gt=now - NUDGE_WINDOW,
+        created_at__gt=now - timing("checkin_nudge_window"),
         mentorship__status=Mentorship.Status.ACTIVE,
     ).select_related("mentorship__mentor__user", "mentorship__mentee__user")
     found = 0
@@ -321,7 +319,7 @@ def _nudge(now: datetime) -> int:
             items.append(
                 Due(checkin.person_id, Reminder.CHECK_IN, subject, "first", title, now, body, link)
             )
-            if checkin.created_at + AGAIN_AFTER <= now:
+            if checkin.created_at + timing("checkin_again_after") <= now:
                 items.append(
                     Due(
                         checkin.person_id,

@@ -15,11 +15,8 @@ from matching.models import Frequency, Mentorship
 from matching.selectors import away_mentor_user_ids
 from meetings.models import ActionItem, Advice, Agreement, Meeting
 from notifications.models import Reminder
-from notifications.reminders import Due, keyset_batches, reminders_schedule_many
+from notifications.reminders import Due, keyset_batches, reminders_schedule_many, timing
 
-REMINDER_BEFORE = timedelta(hours=24)
-FOLLOW_UP_AFTER = {"mentee": timedelta(hours=3), "mentor": timedelta(hours=4)}
-FOLLOW_UP_WINDOW = timedelta(days=7)
 # How long a cycle of the agreed frequency is, for the cadence nudge.
 CYCLE = {
     Frequency.WEEKLY: timedelta(days=7),
@@ -28,9 +25,6 @@ CYCLE = {
     Frequency.QUARTERLY: timedelta(days=91),
     Frequency.TWICE_A_YEAR: timedelta(days=182),
 }
-ACTION_DUE_BEFORE = timedelta(days=1)
-REPORT_BACK_AFTER = timedelta(days=14)
-REPORT_BACK_WINDOW = timedelta(days=30)  # advice older than this is not chased any more
 BATCH = 500
 
 M = TypeVar("M", bound=Model)
@@ -43,10 +37,11 @@ def _local(moment: datetime, zone: str) -> str:
 def meeting_reminders_scan(*, now: datetime | None = None) -> int:
     """Both people, a day before a confirmed meeting, with a prompt to add agenda questions."""
     now = now or timezone.now()
+    before = timing("meeting_before")
     upcoming = Meeting.objects.filter(
         status=Meeting.Status.CONFIRMED,
         starts_at__gt=now,
-        starts_at__lte=now + REMINDER_BEFORE,
+        starts_at__lte=now + before,
         mentorship__status=Mentorship.Status.ACTIVE,
     ).select_related("mentorship__mentor__user", "mentorship__mentee__user")
     found = 0
@@ -71,7 +66,7 @@ def meeting_reminders_scan(*, now: datetime | None = None) -> int:
                         title=f"Meeting with {other.get_full_name()} on {_local(meeting.starts_at, person.time_zone)}",
                         body="Add your questions to the agenda, so the time goes to what matters.",
                         link=link,
-                        due_at=max(now, meeting.starts_at - REMINDER_BEFORE),
+                        due_at=max(now, meeting.starts_at - before),
                     )
                 )
         reminders_schedule_many(items)
@@ -82,10 +77,11 @@ def meeting_reminders_scan(*, now: datetime | None = None) -> int:
 def follow_ups_scan(*, now: datetime | None = None) -> int:
     """A few hours after a meeting: notes, action items, thanks, the next date. Mentee first."""
     now = now or timezone.now()
+    after = {side: timing(f"follow_up_{side}_after") for side in ("mentee", "mentor")}
     ended = Meeting.objects.filter(
         status__in=[Meeting.Status.CONFIRMED, Meeting.Status.HELD],
-        ends_at__lte=now - FOLLOW_UP_AFTER["mentee"],
-        ends_at__gt=now - FOLLOW_UP_WINDOW,
+        ends_at__lte=now - min(after.values()),
+        ends_at__gt=now - timing("follow_up_window"),
         mentorship__status=Mentorship.Status.ACTIVE,
     ).select_related("mentorship__mentor__user", "mentorship__mentee__user")
     found = 0
@@ -99,7 +95,7 @@ def follow_ups_scan(*, now: datetime | None = None) -> int:
                 ("mentee", meeting.mentorship.mentee.user, meeting.mentorship.mentor.user),
                 ("mentor", meeting.mentorship.mentor.user, meeting.mentorship.mentee.user),
             ):
-                if person.pk in away or meeting.ends_at + FOLLOW_UP_AFTER[side] > now:
+                if person.pk in away or meeting.ends_at + after[side] > now:
                     continue
                 items.append(
                     Due(
@@ -110,7 +106,7 @@ def follow_ups_scan(*, now: datetime | None = None) -> int:
                         title=f"How did your meeting with {other.get_full_name()} go?",
                         body="Record notes and action items, say thanks, and set the next date.",
                         link=link,
-                        due_at=meeting.ends_at + FOLLOW_UP_AFTER[side],
+                        due_at=meeting.ends_at + after[side],
                     )
                 )
         reminders_schedule_many(items)
@@ -192,7 +188,7 @@ def action_items_due_scan(*, now: datetime | None = None) -> int:
     due = ActionItem.objects.filter(
         done_at__isnull=True,
         due_on__gte=today,
-        due_on__lte=today + ACTION_DUE_BEFORE,
+        due_on__lte=today + timing("action_due_before"),
         mentorship__status=Mentorship.Status.ACTIVE,
     ).select_related("owner")
     found = 0
@@ -219,12 +215,13 @@ def action_items_due_scan(*, now: datetime | None = None) -> int:
 
 
 def report_back_scan(*, now: datetime | None = None) -> int:
-    """The mentee, once, when advice has had no outcome for REPORT_BACK_AFTER."""
+    """The mentee, once, when advice has had no outcome for "report_back_after"."""
     now = now or timezone.now()
+    after = timing("report_back_after")
     waiting = Advice.objects.filter(
         outcome="",
-        created_at__lte=now - REPORT_BACK_AFTER,
-        created_at__gt=now - REPORT_BACK_AFTER - REPORT_BACK_WINDOW,
+        created_at__lte=now - after,
+        created_at__gt=now - after - timing("report_back_window"),
         mentorship__status=Mentorship.Status.ACTIVE,
     ).select_related("mentorship__mentor__user", "mentorship__mentee")
     found = 0
@@ -238,7 +235,7 @@ def report_back_scan(*, now: datetime | None = None) -> int:
                 title=f"What did you do with {advice.mentorship.mentor.user.get_full_name()}'s advice?",
                 body=f"\u201c{advice.text[:140]}\u201d Tell them: acted on it, adapted it, or chose differently.",
                 link=reverse("matching:mentorship", kwargs={"pk": advice.mentorship_id}),
-                due_at=advice.created_at + REPORT_BACK_AFTER,
+                due_at=advice.created_at + after,
             )
             for advice in batch
         ]

@@ -19,13 +19,9 @@ from matching.models import Mentorship, MentorshipRequest
 from meetings.models import Agreement, Meeting
 from meetings.reminders import CYCLE
 from notifications.models import Reminder
-from notifications.reminders import Due, reminders_schedule_many
+from notifications.reminders import Due, reminders_schedule_many, timing
 from programs.models import Participant, Program, Role
 
-# Stalled: no held meeting in twice the agreed cycle, or in this long without an agreement.
-STALLED_AFTER = timedelta(days=60)
-REQUEST_UNANSWERED_AFTER = timedelta(days=7)
-CHECKIN_OVERDUE_AFTER = timedelta(days=7)
 BATCH = 100  # programs per batch
 
 
@@ -57,7 +53,7 @@ def _stalled_counts(program_ids: list[int], now: datetime) -> Counter[int]:
     )
     stalled: Counter[int] = Counter()
     for program_id, started_at, frequency, last_held in rows:
-        limit = 2 * CYCLE[frequency] if frequency else STALLED_AFTER
+        limit = 2 * CYCLE[frequency] if frequency else timing("digest_stalled_after")
         if now - (last_held or started_at) > limit:
             stalled[program_id] += 1
     return stalled
@@ -77,7 +73,7 @@ def _overdue_checkins(program_ids: list[int], today: date) -> Counter[int] | Non
             mentorship__program_id__in=program_ids,
             mentorship__status=Mentorship.Status.ACTIVE,
             status="due",
-            due_on__lt=today - CHECKIN_OVERDUE_AFTER,
+            due_on__lt=today - timing("digest_checkin_overdue_after"),
         )
         .values("mentorship__program_id")
         .annotate(n=Count("pk"))
@@ -85,13 +81,20 @@ def _overdue_checkins(program_ids: list[int], today: date) -> Counter[int] | Non
     )
 
 
+def _days(name: str) -> str:
+    days = timing(name) / timedelta(days=1)
+    return f"{days:g} day{'' if days == 1 else 's'}"
+
+
 def _body(stalled: int, unanswered: int, overdue: int | None) -> str:
     lines = [
         f"Stalled relationships (no meeting for twice their rhythm): {stalled}",
-        f"Requests unanswered for more than {REQUEST_UNANSWERED_AFTER.days} days: {unanswered}",
+        f"Requests unanswered for more than {_days('digest_request_unanswered_after')}: {unanswered}",
     ]
     if overdue is not None:
-        lines.append(f"Check-ins overdue by more than {CHECKIN_OVERDUE_AFTER.days} days: {overdue}")
+        lines.append(
+            f"Check-ins overdue by more than {_days('digest_checkin_overdue_after')}: {overdue}"
+        )
     return "\n".join(lines)
 
 
@@ -117,7 +120,7 @@ def admin_digests_scan(*, now: datetime | None = None) -> int:
                 program_id__in=ids,
                 status=MentorshipRequest.Status.PENDING,
                 waiting_on=MentorshipRequest.WaitingOn.MENTOR,
-                created_at__lte=now - REQUEST_UNANSWERED_AFTER,
+                created_at__lte=now - timing("digest_request_unanswered_after"),
             )
             .values("program_id")
             .annotate(n=Count("pk"))

@@ -12,6 +12,8 @@ SCHEDULES: dict[str, tuple[str, int]] = {
     "Scan request and relationship-ending reminders": ("matching.scan_reminders", 15 * 60),
     # Hourly, but once a week per admin: the ledger's period key is the ISO week.
     "Weekly admin digest": ("mentorship.admin_digest", 60 * 60),
+    # Hourly, but once a week per person: the period key is last week's ISO week.
+    "Personal weekly digest": ("notifications.weekly_digest", 60 * 60),
     # Hourly: a period starts at midnight; the unique check-in and ledger keys make reruns no-ops.
     "Open check-ins and nudge": ("meetings.open_checkins", 60 * 60),
 }

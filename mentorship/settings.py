@@ -323,6 +323,29 @@ CSV_IMPORT_MAX_ROWS = env.int("CSV_IMPORT_MAX_ROWS", default=2000)
 CSV_IMPORT_MAX_BYTES = env.int("CSV_IMPORT_MAX_BYTES", default=1024 * 1024)
 # A worker holds a reminder it is sending this long; if it dies, another sends it after that.
 REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=600)
+# When each reminder fires, in hours. Each can be set with an environment variable
+# REMINDER_<NAME>_HOURS, e.g. REMINDER_MEETING_BEFORE_HOURS=48. What is per program (check-in
+# period, request expiry) or per pair (the agreed meeting frequency) is set there instead.
+REMINDER_TIMING_DEFAULTS = {
+    "meeting_before": 24,  # meeting reminder, this long before it starts
+    "follow_up_mentee_after": 3,  # follow-up to the mentee, this long after the meeting ends
+    "follow_up_mentor_after": 4,  # … and to the mentor
+    "follow_up_window": 7 * 24,  # meetings older than this get no follow-up any more
+    "request_pending_after": 3 * 24,  # the mentor, when a request has waited this long
+    "action_due_before": 24,  # an action item's owner, this long before it is due
+    "report_back_after": 14 * 24,  # the mentee, when advice has had no outcome this long
+    "report_back_window": 30 * 24,  # … and not after this much longer
+    "ending_before": 14 * 24,  # both people, this long before the end date
+    "checkin_again_after": 5 * 24,  # a second check-in nudge if still unanswered
+    "checkin_nudge_window": 14 * 24,  # check-ins older than this are not nudged any more
+    "digest_stalled_after": 60 * 24,  # admin digest: no meeting this long, without an agreement
+    "digest_request_unanswered_after": 7 * 24,
+    "digest_checkin_overdue_after": 7 * 24,
+}
+REMINDER_TIMINGS = {
+    name: env.float(f"REMINDER_{name.upper()}_HOURS", default=float(hours))
+    for name, hours in REMINDER_TIMING_DEFAULTS.items()
+}
 
 LOGGING = {
     "version": 1,

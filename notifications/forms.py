@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 
 from notifications.models import Reminder
-from notifications.reminders import CHANNELS, Preferences
+from notifications.reminders import CHANNELS, CHOOSABLE, Preferences
 
 CHANNEL_LABELS = {"in_app": "In the app", "email": "Email", "digest": "Weekly digest"}
 
@@ -23,7 +23,8 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["quiet_start"].initial = preferences.quiet_start
         self.fields["quiet_end"].initial = preferences.quiet_end
-        for kind, label in Reminder.choices:
+        for kind in CHOOSABLE:
+            label = Reminder(kind).label
             chosen = preferences.for_kind(kind)
             for channel in CHANNELS:
                 self.fields[f"{kind}__{channel}"] = forms.BooleanField(
@@ -34,13 +35,13 @@ class PreferencesForm(forms.Form):
 
     def kind_rows(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [
-            (label, [self[f"{kind}__{channel}"] for channel in CHANNELS])
-            for kind, label in Reminder.choices
+            (Reminder(kind).label, [self[f"{kind}__{channel}"] for channel in CHANNELS])
+            for kind in CHOOSABLE
         ]
 
     def to_service(self) -> dict[str, Any]:
         data = self.cleaned_data
-        channels = {kind: {c: data[f"{kind}__{c}"] for c in CHANNELS} for kind in Reminder.values}
+        channels = {kind: {c: data[f"{kind}__{c}"] for c in CHANNELS} for kind in CHOOSABLE}
         start: time = data["quiet_start"]
         end: time = data["quiet_end"]
         return {"channels": channels, "quiet_start": start, "quiet_end": end}

@@ -32,11 +32,19 @@ CHANNELS = ("in_app", "email", "digest")
 DEFAULT_CHANNELS = {"in_app": True, "email": True, "digest": False}
 DEFAULT_QUIET = (time(21, 0), time(8, 0))
 MAX_ATTEMPTS = 5
+# The kinds a person chooses channels for; the weekly digest is itself the "digest" channel.
+CHOOSABLE: tuple[str, ...] = tuple(k.value for k in Reminder if k != Reminder.WEEKLY_DIGEST)
+DIGEST_ONLY = {"in_app": False, "email": True, "digest": False}
 
 
 def lease() -> timedelta:
     """How long a claimed row is held by the worker sending it; one killed mid-send frees it then."""
     return timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
+
+
+def timing(name: str) -> timedelta:
+    """When a reminder fires, from settings.REMINDER_TIMINGS (hours), read at each scan."""
+    return timedelta(hours=settings.REMINDER_TIMINGS[name])
 
 
 _UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -51,6 +59,8 @@ class Preferences:
     quiet_end: time = DEFAULT_QUIET[1]
 
     def for_kind(self, kind: str) -> dict[str, bool]:
+        if kind == Reminder.WEEKLY_DIGEST:
+            return DIGEST_ONLY  # it is the email the "digest" choices of the other kinds make
         return {**DEFAULT_CHANNELS, **self.channels.get(kind, {})}
 
 
@@ -74,7 +84,7 @@ def preferences_save(
     clean = {
         kind: {channel: bool(values.get(channel)) for channel in CHANNELS}
         for kind, values in channels.items()
-        if kind in Reminder.values
+        if kind in CHOOSABLE
     }
     user.notification_preferences = {
         **(user.notification_preferences or {}),
@@ -189,10 +199,15 @@ def unsubscribe_from_token(token: str) -> tuple[User, str] | None:
 
 @transaction.atomic
 def unsubscribe(*, user: User, kind: str) -> None:
-    """Stop emails of one kind (in-app stays): the one-click link in every reminder email."""
+    """Stop emails of one kind (in-app stays): the one-click link in every reminder email.
+    For the weekly digest that means no kind goes to the digest any more."""
     prefs = preferences_of(user)
-    channels = {k: prefs.for_kind(k) for k in Reminder.values}
-    channels[kind]["email"] = False
+    channels = {k: dict(prefs.for_kind(k)) for k in CHOOSABLE}
+    if kind == Reminder.WEEKLY_DIGEST:
+        for chosen in channels.values():
+            chosen["digest"] = False
+    else:
+        channels[kind]["email"] = False
     preferences_save(
         user=user, channels=channels, quiet_start=prefs.quiet_start, quiet_end=prefs.quiet_end
     )
@@ -237,7 +252,7 @@ def _deliver(delivery: Delivery, now: datetime) -> str:
         email_send(
             to=[user.email],
             subject=delivery.title,
-            template="emails/reminder",
+            template=f"emails/reminders/{delivery.kind}",
             context={
                 "delivery": delivery,
                 "user": user,

@@ -10,3 +10,11 @@ def deliver_due() -> int:
 
     done, _errors = deliveries_send_due()
     return done
+
+
+@shared_task(name="notifications.weekly_digest", acks_late=True)
+def weekly_digest() -> int:
+    """Last week's digest for each person with digest items; once a week, however often it runs."""
+    from notifications.digest import personal_digests_scan
+
+    return personal_digests_scan()

@@ -72,7 +72,7 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request,
             "notifications/unsubscribe.html",
-            {"done": True, "kind_label": Reminder(kind).label},
+            {"done": True, "kind": kind, "kind_label": Reminder(kind).label},
         )
     return render(request, "notifications/unsubscribe.html", {"kind_label": Reminder(kind).label})
 

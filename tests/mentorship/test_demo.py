@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from notifications.models import Notification
+from notifications.models import Delivery, Notification, Reminder
 from programs.models import AuditEntry, Invitation, Participant, Program
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +44,7 @@ def _snapshot() -> dict[str, list]:
         ),
         "notifications": list(Notification.objects.order_by("pk").values_list("pk", "title")),
         "audit": list(AuditEntry.objects.order_by("pk").values_list("pk")),
+        "ledger": list(Delivery.objects.order_by("pk").values_list("pk", "kind", "subject_key")),
     }
 
 
@@ -65,6 +66,15 @@ def test_seed_demo_creates_the_documented_accounts(demo):
     assert len(set(User.objects.values_list("time_zone", flat=True))) > 10
     assert len(set(User.objects.values_list("department", flat=True))) > 5
     assert Client().login(email="mentee20@example.com", password="twoway-demo")
+
+
+def test_the_demo_has_one_occurrence_of_every_kind_of_reminder(demo):
+    kinds = set(Delivery.objects.values_list("kind", flat=True))
+    assert kinds == set(Reminder.values)
+    # The weekly digest gathers what mentee4 set to arrive that way last week.
+    digest = Delivery.objects.get(kind=Reminder.WEEKLY_DIGEST)
+    assert digest.recipient.email == "mentee4@example.com"
+    assert "Ask Sam for an intro" in digest.body
 
 
 def test_seed_demo_twice_changes_nothing(demo):

@@ -23,7 +23,7 @@ from meetings.models import ActionItem, Advice, Agreement, Meeting
 from meetings.reminders import action_items_due_scan, cadence_scan, report_back_scan
 from mentorship.digest import admin_digests_scan
 from notifications.models import Delivery, Notification, Reminder
-from notifications.reminders import deliveries_send_due
+from notifications.reminders import deliveries_send_due, timing
 from programs.models import Participant, Program, Role
 from tests.factories import ParticipantFactory
 from tests.goals.factories import MentorshipFactory
@@ -253,7 +253,7 @@ def test_advice_without_an_outcome_asks_the_mentee_to_report_back(program):
     pair = _pair(program)
     _advice(pair, 15)
     assert report_back_scan() == 1
-    due = NOW - timedelta(days=15) + meetings_reminders.REPORT_BACK_AFTER
+    due = NOW - timedelta(days=15) + timing("report_back_after")
     assert _rows(Reminder.REPORT_BACK) == [(pair.mentee.user_id, due)]
 
 
@@ -309,7 +309,7 @@ def _request(
 def test_a_request_waiting_for_days_nudges_the_mentor(program):
     request = _request(program, 4)
     assert request_pending_scan() == 1
-    due = request.created_at + matching_reminders.REQUEST_PENDING_AFTER
+    due = request.created_at + timing("request_pending_after")
     assert _rows(Reminder.REQUEST_PENDING) == [(request.mentor.user_id, due)]
 
 
@@ -554,3 +554,56 @@ def test_the_send_due_reminders_command_runs_every_scan(program, admin_user):
         Reminder.REQUEST_PENDING,
         Reminder.ADMIN_DIGEST,
     }
+
+
+# ---------------------------------------------------------------------------
+# Timings live in settings (REMINDER_TIMINGS, hours), read at each scan
+# ---------------------------------------------------------------------------
+def _timings(**hours: float) -> Any:
+    from django.conf import settings
+    from django.test import override_settings
+
+    return override_settings(REMINDER_TIMINGS={**settings.REMINDER_TIMINGS, **hours})
+
+
+def test_every_timing_is_in_hours_from_settings():
+    from django.conf import settings
+
+    for name, hours in settings.REMINDER_TIMING_DEFAULTS.items():
+        assert timing(name) == timedelta(hours=hours)
+    with _timings(meeting_before=48):
+        assert timing("meeting_before") == timedelta(days=2)
+
+
+def test_a_longer_pending_time_in_settings_holds_the_request_nudge_back(program):
+    _request(program, 4)
+    with _timings(request_pending_after=5 * 24):
+        assert request_pending_scan() == 0
+    assert request_pending_scan() == 1
+
+
+def test_a_shorter_ending_notice_in_settings_holds_the_ending_reminder_back(program):
+    _pair(program, ends_on=TODAY + timedelta(days=10))
+    with _timings(ending_before=7 * 24):
+        assert relationship_ending_scan() == 0
+    assert relationship_ending_scan() == 2
+
+
+def test_a_longer_report_back_time_in_settings_holds_the_nudge_back(program):
+    _advice(_pair(program), 15)
+    with _timings(report_back_after=20 * 24):
+        assert report_back_scan() == 0
+    assert report_back_scan() == 1
+
+
+def test_an_earlier_action_item_reminder_in_settings_fires_sooner(program):
+    pair = _pair(program)
+    ActionItem.objects.create(
+        mentorship=pair,
+        owner=pair.mentee.user,
+        text="Draft the plan",
+        due_on=TODAY + timedelta(days=3),
+    )
+    assert action_items_due_scan() == 0
+    with _timings(action_due_before=3 * 24):
+        assert action_items_due_scan() == 1

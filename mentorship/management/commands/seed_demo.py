@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -31,6 +32,7 @@ from matching.requests import (
     request_create,
     request_decline,
     request_redirect,
+    requests_expire_due,
 )
 from matching.services import (
     goal_share_with_mentors,
@@ -39,7 +41,7 @@ from matching.services import (
     mentorship_start,
 )
 from meetings.checkins import checkins_open_due
-from meetings.models import Meeting
+from meetings.models import Advice, Meeting
 from meetings.scheduling import meeting_confirm, meeting_propose, slots_for
 from meetings.services import availability_set
 from meetings.slots import Window
@@ -54,7 +56,9 @@ from meetings.together import (
     feedback_leave,
     shared_notes_save,
 )
-from notifications.models import Notification
+from notifications.digest import last_week
+from notifications.models import Delivery, Notification, Reminder
+from notifications.reminders import CHOOSABLE, preferences_of, preferences_save
 from notifications.services import notify
 from programs.models import Invitation, Organization, Participant, Program, Role, Topic
 from programs.services import (
@@ -319,6 +323,7 @@ class Command(BaseCommand):
         self._seed_profiles_and_goals(program, admin, mentors, mentees)
         self._seed_requests(program, mentors, mentees)
         self._seed_meetings(program)
+        self._seed_reminder_history(program, mentees)
         self._seed_reminders()
         return created
 
@@ -335,6 +340,111 @@ class Command(BaseCommand):
         for scan in SCANS:
             scan(now=now)
         checkins_open_due(now=now)
+
+    def _seed_reminder_history(self, program: Program, mentees: list[User]) -> None:
+        """Write the past so that every kind of reminder is due once now (the scans then find
+        them): a meeting tomorrow, one held yesterday, a pair overdue for its agreed rhythm, a
+        request waiting four days and one that expired, advice with no outcome after two
+        weeks, an end date in ten days, and last week's items for a weekly digest."""
+        if MentorshipRequest.objects.filter(
+            program=program, status=MentorshipRequest.Status.EXPIRED
+        ).exists():
+            return
+        now = timezone.now()
+        by_mentee = {
+            m.mentee.user.email: m
+            for m in Mentorship.objects.filter(
+                program=program, status=Mentorship.Status.ACTIVE
+            ).select_related("mentor__user", "mentee__user")
+        }
+
+        def pair(number: int) -> Mentorship:
+            return by_mentee[f"mentee{number}@example.com"]
+
+        # Meeting reminder (tomorrow) and follow-up (held yesterday): written as they happened.
+        tomorrow = (now + timedelta(hours=20)).replace(minute=0, second=0, microsecond=0)
+        Meeting.objects.create(
+            mentorship=pair(2),
+            starts_at=tomorrow,
+            ends_at=tomorrow + timedelta(minutes=30),
+            status=Meeting.Status.CONFIRMED,
+            proposed_by=pair(2).mentee.user,
+            confirmed_at=now - timedelta(days=2),
+        )
+        yesterday = (now - timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+        Meeting.objects.create(
+            mentorship=pair(3),
+            starts_at=yesterday,
+            ends_at=yesterday + timedelta(minutes=45),
+            status=Meeting.Status.HELD,
+            proposed_by=pair(3).mentee.user,
+            confirmed_at=yesterday - timedelta(days=4),
+            held_at=yesterday + timedelta(minutes=45),
+        )
+        # Cadence: a monthly rhythm agreed 45 days ago, and no meeting since.
+        overdue = pair(6)
+        agreement_propose(
+            mentorship=overdue,
+            actor=overdue.mentee.user,
+            frequency=Frequency.MONTHLY,
+            format="video",
+            channel="The video link in the calendar invite",
+            between_meetings="",
+            meeting_minutes=45,
+            other="",
+        )
+        agreement = agreement_confirm(mentorship=overdue, actor=overdue.mentor.user, version=1)
+        type(agreement).objects.filter(pk=agreement.pk).update(
+            confirmed_at=now - timedelta(days=45)
+        )
+        # Report back: advice given sixteen days ago that the mentee has not acted on yet.
+        Advice.objects.filter(mentorship__program=program, outcome="").update(
+            created_at=now - timedelta(days=16)
+        )
+        # Relationship ending: an end date ten days away.
+        Mentorship.objects.filter(pk=pair(15).pk).update(
+            ends_on=timezone.localdate(now) + timedelta(days=10)
+        )
+        # A request waiting four days on its mentor, and one that expired unanswered.
+        waiting = MentorshipRequest.objects.filter(
+            program=program,
+            status=MentorshipRequest.Status.PENDING,
+            waiting_on=MentorshipRequest.WaitingOn.MENTOR,
+        ).order_by("pk")
+        MentorshipRequest.objects.filter(pk__in=waiting.values("pk")[:1]).update(
+            created_at=now - timedelta(days=4)
+        )
+        stale = waiting.exclude(mentee__user__email="mentee1@example.com").last()
+        if stale is not None:
+            MentorshipRequest.objects.filter(pk=stale.pk).update(
+                created_at=now - timedelta(days=15), expires_at=now - timedelta(hours=1)
+            )
+            requests_expire_due(now=now)
+        # Weekly digest: mentee4 has action items go to the digest; last week had two.
+        digest_person = mentees[3]
+        prefs = preferences_of(digest_person)
+        channels = {kind: dict(prefs.for_kind(kind)) for kind in CHOOSABLE}
+        channels[Reminder.ACTION_DUE] = {"in_app": False, "email": False, "digest": True}
+        preferences_save(
+            user=digest_person,
+            channels=channels,
+            quiet_start=prefs.quiet_start,
+            quiet_end=prefs.quiet_end,
+        )
+        _key, last_monday, _end = last_week(now)
+        for day, text in ((1, "Read the chapter on feedback"), (3, "Ask Sam for an intro")):
+            Delivery.objects.create(
+                recipient=digest_person,
+                kind=Reminder.ACTION_DUE,
+                subject_key=f"demo-history:{day}",
+                period_key=f"{last_monday + timedelta(days=day):%Y-%m-%d}",
+                title=f"Due tomorrow: {text}",
+                link=reverse("home"),
+                due_at=last_monday + timedelta(days=day, hours=9),
+                state=Delivery.State.SENT,
+                sent_at=last_monday + timedelta(days=day, hours=9),
+                channels="digest",
+            )
 
     def _seed_meetings(self, program: Program) -> None:
         """Norms, a held meeting with notes, advice and thanks, and an upcoming one with an agenda."""

@@ -17,6 +17,7 @@ from meetings.reminders import (
     report_back_scan,
 )
 from mentorship.digest import admin_digests_scan
+from notifications.digest import personal_digests_scan
 from notifications.models import Delivery
 from notifications.reminders import delivery_send_one_due
 
@@ -29,6 +30,7 @@ SCANS = (
     request_pending_scan,
     relationship_ending_scan,
     admin_digests_scan,
+    personal_digests_scan,
 )
 
 
