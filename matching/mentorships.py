@@ -33,11 +33,7 @@ def _lock(mentorship: Mentorship) -> Mentorship:
 
 
 def _other(mentorship: Mentorship, actor: User) -> User | None:
-    if actor.pk == mentorship.mentor.user_id:
-        return mentorship.mentee.user
-    if actor.pk == mentorship.mentee.user_id:
-        return mentorship.mentor.user
-    return None
+    return mentorship.other_person(actor.pk)
 
 
 def _is_program_admin(user: User, mentorship: Mentorship) -> bool:

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from accounts.models import TimeStampedModel
+from accounts.models import TimeStampedModel, User
 from goals.models import Goal
 from mentorship.fields import ChoiceSetField
 from programs.models import Participant, Program, Topic
@@ -229,6 +229,14 @@ class Mentorship(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.mentor.user} mentors {self.mentee.user}"
+
+    def other_person(self, user_id: int | None) -> User | None:
+        """The other one of the two; None for someone who is neither."""
+        if user_id == self.mentor.user_id:
+            return self.mentee.user
+        if user_id == self.mentee.user_id:
+            return self.mentor.user
+        return None
 
 
 class MentorshipRequest(TimeStampedModel):

@@ -76,10 +76,9 @@ def get_checkin_for_user(user: User, pk: int) -> CheckIn:
 
 
 def other_person(checkin: CheckIn) -> User:
-    mentorship = checkin.mentorship
-    if checkin.person_id == mentorship.mentor.user_id:
-        return mentorship.mentee.user
-    return mentorship.mentor.user
+    other = checkin.mentorship.other_person(checkin.person_id)
+    assert other is not None  # a check-in belongs to one of the two
+    return other
 
 
 # Selectors -------------------------------------------------------------------------------------

@@ -205,10 +205,9 @@ def _lock_people(mentorship: Mentorship) -> None:
 
 
 def _other(mentorship: Mentorship, actor: User, doing: str) -> User:
-    if actor.pk == mentorship.mentor.user_id:
-        return mentorship.mentee.user
-    if actor.pk == mentorship.mentee.user_id:
-        return mentorship.mentor.user
+    other = mentorship.other_person(actor.pk)
+    if other is not None:
+        return other
     raise DomainError(f"Only the two people in a mentorship can {doing} its meetings.")
 
 

@@ -33,10 +33,9 @@ BEFORE_OR_DURING = (Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED)
 
 def _other(mentorship: Mentorship, actor: User) -> User:
     """The other person in the mentorship; a refusal for anyone who is not one of the two."""
-    if actor.pk == mentorship.mentor.user_id:
-        return mentorship.mentee.user
-    if actor.pk == mentorship.mentee.user_id:
-        return mentorship.mentor.user
+    other = mentorship.other_person(actor.pk)
+    if other is not None:
+        return other
     raise DomainError("Only the two people in a mentorship can do that.")
 
 
