@@ -1,0 +1,1099 @@
+"""The matching-round engine: who is matched with whom, from scores, capacities and rules.
+
+Pure: numpy arrays and plain values in, plain values out; no Django and no ORM, so a round
+of 20,000 mentees and 4,000 mentors is solved without touching the database, and the Django
+layer calls it with the scores that ``matching.score`` computed.
+
+Mentees and mentors are indices: row ``i`` of the scores is mentee ``i``, column ``j`` is
+mentor ``j``. Scores come either as a dense ``(mentees, mentors)`` float array where NaN
+means "pair not allowed", or as ``Candidates`` (the same pairs in sparse form; pairs not
+listed are not allowed). On top of that:
+
+- ``capacities[j]``: the room mentor ``j`` has left; never exceeded.
+- ``min_score``: a pair scoring below it is not allowed.
+- ``blocked``: ``(mentee, mentor)`` pairs never allowed (conflicts of interest, existing
+  pairs).
+- ``pinned``: pairs the admin fixed; they are kept and use up capacity. A pin on a blocked
+  or unscored pair, two pins for one mentee, or more pins on a mentor than its capacity is
+  a ``ValueError``. A pin below ``min_score`` is kept: the admin chose it knowingly.
+
+Objectives (``solve``):
+
+- ``"total"`` (default): the highest total score; a mentee may stay unmatched, so a pair
+  with a negative score is never chosen. Among equal totals, the most mentees matched.
+- ``"coverage"``: as many mentees matched as possible, then the highest total.
+- ``"fairness"``: among the assignments that match as many mentees as ``"coverage"``, the
+  one whose lowest score is highest, then the highest total. The lowest score is found by
+  binary search over the distinct candidate scores with a flow feasibility check. Pinned
+  pairs are the admin's, so they do not count towards the lowest score.
+
+How it is solved: a min-cost flow (OR-tools) from mentees (supply 1 each) through
+mentee→mentor arcs (capacity 1, cost minus the scaled score) and mentor→sink arcs
+(capacity = the mentor's room) to one sink; capacities are arc capacities, so no
+mentor is ever copied once per place. Scores become integers as ``round(score * scale)``:
+scores closer than ``1 / scale`` count as equal.
+
+Only each mentee's best ``candidates_per_mentee`` mentors become arcs (the sparse candidate
+graph); see ``_certify`` for why the answer is still the optimum of all pairs, and how the
+engine widens the lists of the few mentees for whom that cannot be shown.
+
+Deterministic: the same input gives the same output. Candidate lists are ordered by score,
+then by mentor index (the lower index wins a tie at the edge of a list), arcs are added in
+that order, and the solvers are deterministic; among assignments with equal objective the
+one chosen is fixed by that order (it is not promised to be the lowest index).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+from ortools.graph.python import min_cost_flow
+
+Objective = Literal["total", "coverage", "fairness"]
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+OBJECTIVES: tuple[Objective, ...] = ("total", "coverage", "fairness")
+DEFAULT_CANDIDATES_PER_MENTEE = 50
+DEFAULT_SCALE = 1000
+
+# About 32 MB of float64 per block when the dense scores are read a block of rows at a time.
+_BLOCK_CELLS = 1 << 22
+# "Nothing there" for scaled scores; far below any real one, far from overflowing.
+_NONE = np.int64(-(1 << 60))
+
+
+class Pair(NamedTuple):
+    mentee: int
+    mentor: int
+    score: float
+
+
+class UnmatchedReason(StrEnum):
+    NO_CANDIDATES = "no_candidates"
+    ALL_BLOCKED = "all_blocked"
+    BELOW_MIN_SCORE = "below_min_score"
+    NO_ROOM = "no_room"
+    MENTORS_FULL = "mentors_full"
+    NEGATIVE_SCORE = "negative_score"
+    NOT_CHOSEN = "not_chosen"
+
+
+class Unmatched(NamedTuple):
+    mentee: int
+    reason: UnmatchedReason
+    words: str
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Scores in sparse form: ``values[n]`` is the score of mentee ``rows[n]`` with mentor ``cols[n]``.
+
+    ``best_outside[i]``, when given, is the best score mentee ``i`` has with a mentor *not*
+    listed (NaN: none, the list is complete). ``top_k_candidates`` fills it in, and ``solve``
+    uses it to tell whether its answer is the optimum of all pairs or only of the listed ones.
+    """
+
+    rows: IntArray
+    cols: IntArray
+    values: FloatArray
+    shape: tuple[int, int]
+    best_outside: FloatArray | None = None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The outcome of a round: pairs sorted by mentee, the unmatched with their reasons, figures.
+
+    ``round_load[j]`` is how many mentees mentor ``j`` gets in this round (pins included);
+    their load after the round is their load before plus that. ``top_choice_count`` is how
+    many matched mentees got a mentor with their best allowed score. ``proven_optimal`` is
+    False only for ``Candidates`` with lists cut short whose optimum could not be shown to
+    be that of all pairs (``solve`` with dense scores always proves it).
+    """
+
+    objective: str
+    pairs: list[Pair]
+    unmatched: list[Unmatched]
+    total: float
+    top_choice_count: int
+    lowest_score: float | None
+    round_load: tuple[int, ...]
+    candidates_per_mentee: int
+    solves: int
+    proven_optimal: bool
+
+    @property
+    def matched_count(self) -> int:
+        return len(self.pairs)
+
+    def mentor_of(self) -> dict[int, int]:
+        return {pair.mentee: pair.mentor for pair in self.pairs}
+
+
+# ---------------------------------------------------------------------------
+# Public entry points
+# ---------------------------------------------------------------------------
+def top_k_candidates(dense: npt.ArrayLike, k: int = DEFAULT_CANDIDATES_PER_MENTEE) -> Candidates:
+    """Each mentee's ``k`` best-scored mentors (NaN skipped; ties go to the lower mentor index)."""
+    scores = _dense_scores(dense)
+    if k < 1:
+        raise ValueError("k must be at least 1.")
+    n_mentees, n_mentors = scores.shape
+    parts: list[tuple[IntArray, IntArray, FloatArray]] = []
+    best_outside = np.full(n_mentees, np.nan)
+    for rows, block in _row_blocks(scores, np.arange(n_mentees, dtype=np.int64)):
+        keep, outside = _top_of_block(block, ~np.isnan(block), k)
+        r, c = np.nonzero(keep)
+        parts.append((rows[r], c.astype(np.int64), block[r, c]))
+        best_outside[rows] = np.where(np.isneginf(outside), np.nan, outside)
+    return Candidates(
+        rows=_concat_int([p[0] for p in parts]),
+        cols=_concat_int([p[1] for p in parts]),
+        values=_concat_float([p[2] for p in parts]),
+        shape=(n_mentees, n_mentors),
+        best_outside=best_outside,
+    )
+
+
+def solve(
+    scores: npt.ArrayLike | Candidates,
+    capacities: npt.ArrayLike,
+    *,
+    min_score: float | None = None,
+    blocked: Iterable[tuple[int, int]] = (),
+    pinned: Iterable[tuple[int, int]] = (),
+    objective: Objective = "total",
+    candidates_per_mentee: int = DEFAULT_CANDIDATES_PER_MENTEE,
+    scale: int = DEFAULT_SCALE,
+) -> Assignment:
+    """The optimal assignment for ``objective``; see the module docstring for the rules."""
+    if objective not in OBJECTIVES:
+        raise ValueError(f"Unknown objective {objective!r}: choose one of {', '.join(OBJECTIVES)}.")
+    if candidates_per_mentee < 1:
+        raise ValueError("candidates_per_mentee must be at least 1.")
+    round_ = _Round.prepare(scores, capacities, min_score, blocked, pinned, scale)
+    lists = round_.candidate_lists(candidates_per_mentee)
+    solves = 0
+    proven = True
+    while True:
+        outcome = _run_objective(objective, lists, round_.room, use_outside=True)
+        solves += outcome.solves
+        if outcome.widen is None:
+            break
+        if not lists.widen(round_, outcome.widen):
+            # Candidates cut short and nothing more to read: the optimum of the listed pairs.
+            outcome = _run_objective(objective, lists, round_.room, use_outside=False)
+            solves += outcome.solves
+            proven = False
+            break
+    assert outcome.mentor is not None
+    return round_.assignment(
+        objective,
+        lists.free[outcome.mentor >= 0],
+        outcome.mentor[outcome.mentor >= 0],
+        candidates_per_mentee=lists.longest(),
+        solves=solves,
+        proven_optimal=proven,
+    )
+
+
+def greedy(
+    scores: npt.ArrayLike | Candidates,
+    capacities: npt.ArrayLike,
+    *,
+    min_score: float | None = None,
+    blocked: Iterable[tuple[int, int]] = (),
+    pinned: Iterable[tuple[int, int]] = (),
+    scale: int = DEFAULT_SCALE,
+) -> Assignment:
+    """The baseline: the best remaining pair first, while the mentor has room (ties by index).
+
+    Exact greedy over all allowed pairs: each mentee walks down its own list (best first,
+    then lower mentor index), a heap picks the best head, and a mentee whose list runs out
+    reads a list twice as long.
+    """
+    round_ = _Round.prepare(scores, capacities, min_score, blocked, pinned, scale)
+    k = DEFAULT_CANDIDATES_PER_MENTEE
+    lists = round_.candidate_lists(k)
+    room = round_.room.copy()
+    starts = np.searchsorted(lists.rows, np.arange(len(lists.free) + 1))
+    own: dict[int, tuple[IntArray, FloatArray]] = {}  # lists read again, longer
+
+    def entries(i: int) -> tuple[IntArray, FloatArray]:
+        if i in own:
+            return own[i]
+        return lists.cols[starts[i] : starts[i + 1]], lists.values[starts[i] : starts[i + 1]]
+
+    position = np.zeros(len(lists.free), dtype=np.int64)
+    length = np.full(len(lists.free), k, dtype=np.int64)
+    heap: list[tuple[float, int, int]] = []
+    for i in range(len(lists.free)):
+        cols, values = entries(i)
+        if len(cols):
+            heap.append((-float(values[0]), i, int(cols[0])))
+    heapq.heapify(heap)
+    chosen_free: list[int] = []
+    chosen_mentor: list[int] = []
+    while heap:
+        _, i, j = heapq.heappop(heap)
+        if room[j] > 0:
+            room[j] -= 1
+            chosen_free.append(i)
+            chosen_mentor.append(j)
+            continue
+        cols, values = entries(i)
+        p = int(position[i]) + 1
+        while True:
+            while p < len(cols) and room[cols[p]] <= 0:
+                p += 1
+            if p < len(cols) or not lists.truncated[i]:
+                break
+            length[i] *= 2
+            more = round_.lists_for(lists.free[i : i + 1], int(length[i]))
+            own[i] = (more.cols, more.values)
+            lists.truncated[i] = more.truncated[0]
+            cols, values = own[i]
+        position[i] = p
+        if p < len(cols):
+            heapq.heappush(heap, (-float(values[p]), i, int(cols[p])))
+    free_idx = np.asarray(chosen_free, dtype=np.int64)
+    return round_.assignment(
+        "greedy",
+        lists.free[free_idx],
+        np.asarray(chosen_mentor, dtype=np.int64),
+        candidates_per_mentee=int(length.max(initial=0)),
+        solves=0,
+        proven_optimal=True,
+    )
+
+
+def deferred_acceptance(
+    mentee_prefs: Sequence[Sequence[int]],
+    mentor_prefs: Sequence[Sequence[int]],
+    capacities: Sequence[int],
+) -> dict[int, int]:
+    """Mentee-proposing deferred acceptance with capacities: the mentee-optimal stable matching.
+
+    ``mentee_prefs[i]`` lists mentors best first (a mentor not listed is unacceptable to the
+    mentee; programs collect up to 5, the algorithm takes any number). ``mentor_prefs[j]``
+    lists the mentees who ranked mentor ``j``, best first; a mentee not listed is
+    unacceptable to the mentor. Returns ``{mentee: mentor}``; mentees left out are unmatched.
+    The result does not depend on the order of proposals (it is the mentee-optimal one).
+    """
+    ranks = _validate_preferences(mentee_prefs, mentor_prefs, capacities)
+    next_choice = [0] * len(mentee_prefs)
+    held: list[list[tuple[int, int]]] = [[] for _ in mentor_prefs]  # (rank, mentee), a max-heap
+    free = deque(range(len(mentee_prefs)))
+    while free:
+        i = free.popleft()
+        while next_choice[i] < len(mentee_prefs[i]):
+            j = mentee_prefs[i][next_choice[i]]
+            next_choice[i] += 1
+            rank = ranks[j].get(i)
+            if rank is None or capacities[j] == 0:
+                continue
+            if len(held[j]) < capacities[j]:
+                heapq.heappush(held[j], (-rank, i))
+                break
+            worst_rank, worst = held[j][0]
+            if rank < -worst_rank:
+                heapq.heapreplace(held[j], (-rank, i))
+                free.append(worst)
+                break
+    return {i: j for j, mentees in enumerate(held) for _, i in sorted(mentees, key=lambda h: h[1])}
+
+
+def blocking_pairs(
+    mentee_prefs: Sequence[Sequence[int]],
+    mentor_prefs: Sequence[Sequence[int]],
+    capacities: Sequence[int],
+    matching: dict[int, int],
+) -> list[tuple[int, int]]:
+    """The pairs that would both rather be together than keep ``matching`` (empty: stable).
+
+    A mutually acceptable mentee and mentor block when the mentee is unmatched or prefers
+    that mentor to its own, and the mentor has room or prefers the mentee to one it holds.
+    """
+    ranks = _validate_preferences(mentee_prefs, mentor_prefs, capacities)
+    held: list[list[int]] = [[] for _ in mentor_prefs]
+    for i, j in matching.items():
+        held[j].append(i)
+    found = []
+    for i, prefs in enumerate(mentee_prefs):
+        current = matching.get(i)
+        for j in prefs:
+            if j == current:
+                break  # everything after is worse for the mentee
+            rank = ranks[j].get(i)
+            if rank is None:
+                continue
+            has_room = len(held[j]) < capacities[j]
+            worst = max((ranks[j][h] for h in held[j]), default=-1)
+            if has_room or rank < worst:
+                found.append((i, j))
+    return found
+
+
+# ---------------------------------------------------------------------------
+# The round: scores, rules and pins checked once
+# ---------------------------------------------------------------------------
+@dataclass
+class _Lists:
+    """The candidate graph: for each free mentee, its best eligible mentors.
+
+    Free mentees are numbered ``0..len(free)-1`` here (``free`` maps back to mentee
+    indices). Entries are sorted by free mentee, then score descending, then mentor.
+    ``outside[f]`` is the scaled best score of an eligible mentor *not* listed (``_NONE``
+    when the list is complete) and ``truncated[f]`` says whether there is one.
+    """
+
+    free: IntArray
+    rows: IntArray
+    cols: IntArray
+    values: FloatArray
+    weights: IntArray
+    length: IntArray
+    truncated: BoolArray
+    outside: IntArray
+
+    def widen(self, round_: _Round, which: BoolArray) -> bool:
+        """Double the lists of ``which`` where more can be read; False when none can."""
+        grow = which & self.truncated & (self.length < round_.eligible_count[self.free])
+        if not grow.any():
+            return False
+        for length in np.unique(self.length[grow]):
+            group = np.flatnonzero(grow & (self.length == length))
+            more = round_.lists_for(self.free[group], int(length) * 2)
+            keep = ~np.isin(self.rows, group)
+            order_rows = np.concatenate([self.rows[keep], group[more.rows]])
+            cols = np.concatenate([self.cols[keep], more.cols])
+            values = np.concatenate([self.values[keep], more.values])
+            weights = np.concatenate([self.weights[keep], more.weights])
+            order = np.argsort(order_rows, kind="stable")
+            self.rows, self.cols = order_rows[order], cols[order]
+            self.values, self.weights = values[order], weights[order]
+            self.length[group] = int(length) * 2
+            self.truncated[group] = more.truncated
+            self.outside[group] = more.outside
+        return True
+
+    def longest(self) -> int:
+        """The longest list actually used."""
+        return int(np.bincount(self.rows, minlength=1).max())
+
+
+@dataclass
+class _Round:
+    source: _PairSource
+    capacities: IntArray
+    room: IntArray
+    pins: list[tuple[int, int]]
+    min_score: float | None
+    scale: int
+    eligible_count: IntArray
+
+    @classmethod
+    def prepare(
+        cls,
+        scores: npt.ArrayLike | Candidates,
+        capacities: npt.ArrayLike,
+        min_score: float | None,
+        blocked: Iterable[tuple[int, int]],
+        pinned: Iterable[tuple[int, int]],
+        scale: int,
+    ) -> _Round:
+        if scale < 1:
+            raise ValueError("scale must be a positive integer.")
+        if min_score is not None and np.isnan(min_score):
+            raise ValueError("min_score must be a number or None.")
+        caps = np.asarray(capacities)
+        if caps.ndim != 1 or not np.issubdtype(caps.dtype, np.integer):
+            raise ValueError("capacities must be a one-dimensional array of integers.")
+        caps = caps.astype(np.int64)
+        if (caps < 0).any():
+            raise ValueError("capacities cannot be negative.")
+        blocked_pairs = _index_pairs(blocked, "blocked")
+        source: _PairSource
+        if isinstance(scores, Candidates):
+            source = _SparsePairs(scores, len(caps), blocked_pairs, min_score, scale)
+        else:
+            source = _DensePairs(_dense_scores(scores), len(caps), blocked_pairs, min_score, scale)
+        pins = _validate_pins(source, caps, _index_pairs(pinned, "pinned"))
+        room = caps - np.bincount(
+            np.asarray([j for _, j in pins], dtype=np.int64), minlength=len(caps)
+        )
+        free = np.ones(source.n_mentees, dtype=bool)
+        free[[i for i, _ in pins]] = False
+        eligible_count = source.count_allowed(np.flatnonzero(free), room > 0)
+        full_count = np.zeros(source.n_mentees, dtype=np.int64)
+        full_count[free] = eligible_count
+        return cls(source, caps, room, pins, min_score, scale, full_count)
+
+    @property
+    def free(self) -> IntArray:
+        pinned = np.zeros(self.source.n_mentees, dtype=bool)
+        pinned[[i for i, _ in self.pins]] = True
+        return np.flatnonzero(~pinned).astype(np.int64)
+
+    def lists_for(self, mentees: IntArray, k: int) -> _Lists:
+        return self.source.lists(mentees, k, self.room > 0)
+
+    def candidate_lists(self, k: int) -> _Lists:
+        return self.lists_for(self.free, k)
+
+    def assignment(
+        self,
+        objective: str,
+        mentees: IntArray,
+        mentors: IntArray,
+        *,
+        candidates_per_mentee: int,
+        solves: int,
+        proven_optimal: bool,
+    ) -> Assignment:
+        pairs_mentee = np.concatenate([mentees, np.asarray([i for i, _ in self.pins], np.int64)])
+        pairs_mentor = np.concatenate([mentors, np.asarray([j for _, j in self.pins], np.int64)])
+        order = np.argsort(pairs_mentee, kind="stable")
+        pairs_mentee, pairs_mentor = pairs_mentee[order], pairs_mentor[order]
+        scores = self.source.scores_of(pairs_mentee, pairs_mentor)
+        weights = _scaled(scores, self.scale)
+        top = int((weights >= self.source.best_weight[pairs_mentee]).sum())
+        load = np.bincount(pairs_mentor, minlength=len(self.capacities)).astype(np.int64)
+        assert (load <= self.capacities).all(), "capacity exceeded"
+        matched = np.zeros(self.source.n_mentees, dtype=bool)
+        matched[pairs_mentee] = True
+        unmatched = self._unmatched(objective, np.flatnonzero(~matched), load)
+        pinned_mentees = {i for i, _ in self.pins}
+        free_scores = [
+            s for i, s in zip(pairs_mentee, scores, strict=True) if int(i) not in pinned_mentees
+        ]
+        return Assignment(
+            objective=objective,
+            pairs=[
+                Pair(int(i), int(j), float(s))
+                for i, j, s in zip(pairs_mentee, pairs_mentor, scores, strict=True)
+            ],
+            unmatched=unmatched,
+            total=float(scores.sum()),
+            top_choice_count=top,
+            lowest_score=float(min(free_scores)) if free_scores else None,
+            round_load=tuple(int(x) for x in load),
+            candidates_per_mentee=candidates_per_mentee,
+            solves=solves,
+            proven_optimal=proven_optimal,
+        )
+
+    def _unmatched(self, objective: str, mentees: IntArray, load: IntArray) -> list[Unmatched]:
+        source = self.source
+        had_room = self.capacities > 0
+        room_left = self.capacities - load > 0
+        allowed = source.allowed_count[mentees] > 0
+        any_had_room = np.zeros(len(mentees), dtype=bool)
+        any_room_left = np.zeros(len(mentees), dtype=bool)
+        any_had_room[allowed] = source.count_allowed(mentees[allowed], had_room) > 0
+        any_room_left[allowed] = source.count_allowed(mentees[allowed], room_left) > 0
+        minimum = f"{self.min_score:g}" if self.min_score is not None else ""
+        out = []
+        for n, i in enumerate(mentees):
+            i = int(i)
+            if source.scored_count[i] == 0:
+                reason = UnmatchedReason.NO_CANDIDATES
+                words = "No allowed mentor: no mentor has a score for this mentee."
+            elif source.unblocked_count[i] == 0:
+                reason = UnmatchedReason.ALL_BLOCKED
+                words = "No allowed mentor: every scored mentor is blocked for this mentee (a conflict of interest or an existing pair)."
+            elif not allowed[n]:
+                reason = UnmatchedReason.BELOW_MIN_SCORE
+                words = f"No allowed mentor: every candidate scores below the minimum score of {minimum}."
+            elif not any_had_room[n]:
+                reason = UnmatchedReason.NO_ROOM
+                words = "Every allowed mentor was already full before this round."
+            elif not any_room_left[n]:
+                reason = UnmatchedReason.MENTORS_FULL
+                words = "Allowed mentors are full: their places went to mentees they fit better or who had fewer options."
+            elif objective == "total":
+                reason = UnmatchedReason.NEGATIVE_SCORE
+                words = "The allowed mentors with room left score below zero with this mentee, so matching them would lower the total."
+            else:
+                reason = UnmatchedReason.NOT_CHOSEN
+                words = "Not chosen: a mentor with room was allowed, but the objective preferred leaving this mentee out."
+            out.append(Unmatched(i, reason, words))
+        return out
+
+
+class _PairSource:
+    """Where the allowed pairs come from: dense scores or sparse candidates."""
+
+    n_mentees: int
+    n_mentors: int
+    scale: int
+    scored_count: IntArray  # pairs with a score
+    unblocked_count: IntArray  # ... and not blocked
+    allowed_count: IntArray  # ... and at least min_score
+    best_weight: IntArray  # scaled best allowed score (_NONE if none)
+
+    def lists(self, mentees: IntArray, k: int, mentor_ok: BoolArray) -> _Lists:
+        raise NotImplementedError
+
+    def count_allowed(self, mentees: IntArray, mentor_ok: BoolArray) -> IntArray:
+        raise NotImplementedError
+
+    def scores_of(self, mentees: IntArray, mentors: IntArray) -> FloatArray:
+        raise NotImplementedError
+
+    def status_of(self, mentee: int, mentor: int) -> str:
+        """ "blocked", "unscored" or "scored"."""
+        raise NotImplementedError
+
+
+class _DensePairs(_PairSource):
+    def __init__(
+        self,
+        scores: npt.NDArray[np.floating],
+        n_mentors: int,
+        blocked: IntArray,
+        min_score: float | None,
+        scale: int,
+    ) -> None:
+        n_mentees, columns = scores.shape
+        if columns != n_mentors:
+            raise ValueError(
+                f"scores has {columns} mentor columns but capacities has {n_mentors} entries."
+            )
+        _check_indices(blocked, n_mentees, n_mentors, "blocked")
+        self.scores = scores
+        self.n_mentees, self.n_mentors = n_mentees, n_mentors
+        self.blocked = blocked
+        self.blocked_set = {(int(i), int(j)) for i, j in blocked}
+        self.min_score = min_score
+        self.scale = scale
+        self.scored_count = np.zeros(n_mentees, dtype=np.int64)
+        self.unblocked_count = np.zeros(n_mentees, dtype=np.int64)
+        self.allowed_count = np.zeros(n_mentees, dtype=np.int64)
+        best = np.full(n_mentees, -np.inf)
+        for rows, block in _row_blocks(scores, np.arange(n_mentees, dtype=np.int64)):
+            self.scored_count[rows] = (~np.isnan(block)).sum(axis=1)
+            self._block_pairs(rows, block)
+            allowed = self._allowed(block)
+            self.unblocked_count[rows] = (~np.isnan(block)).sum(axis=1)
+            self.allowed_count[rows] = allowed.sum(axis=1)
+            best[rows] = np.where(allowed, block, -np.inf).max(axis=1, initial=-np.inf)
+        self.best_weight = _scaled_or_none(best, scale)
+
+    def _block_pairs(self, rows: IntArray, block: FloatArray) -> None:
+        if not len(self.blocked):
+            return
+        where = np.full(self.n_mentees, -1, dtype=np.int64)
+        where[rows] = np.arange(len(rows))
+        at = where[self.blocked[:, 0]]
+        hit = at >= 0
+        block[at[hit], self.blocked[hit, 1]] = np.nan
+
+    def _allowed(self, block: FloatArray) -> BoolArray:
+        with np.errstate(invalid="ignore"):
+            if self.min_score is None:
+                return ~np.isnan(block)
+            return block >= self.min_score
+
+    def _allowed_blocks(
+        self, mentees: IntArray
+    ) -> Iterator[tuple[IntArray, FloatArray, BoolArray]]:
+        for rows, block in _row_blocks(self.scores, mentees):
+            self._block_pairs(rows, block)
+            yield rows, block, self._allowed(block)
+
+    def lists(self, mentees: IntArray, k: int, mentor_ok: BoolArray) -> _Lists:
+        parts: list[tuple[IntArray, IntArray, FloatArray]] = []
+        length = np.full(len(mentees), k, dtype=np.int64)
+        outside = np.full(len(mentees), -np.inf)
+        offset = 0
+        for rows, block, allowed in self._allowed_blocks(mentees):
+            keep, best_out = _top_of_block(block, allowed & mentor_ok[None, :], k)
+            r, c = np.nonzero(keep)
+            parts.append((r + offset, c.astype(np.int64), block[r, c]))
+            outside[offset : offset + len(rows)] = best_out
+            offset += len(rows)
+        return _make_lists(mentees, parts, length, outside, self.scale)
+
+    def count_allowed(self, mentees: IntArray, mentor_ok: BoolArray) -> IntArray:
+        counts = np.zeros(len(mentees), dtype=np.int64)
+        offset = 0
+        for rows, _, allowed in self._allowed_blocks(mentees):
+            counts[offset : offset + len(rows)] = (allowed & mentor_ok[None, :]).sum(axis=1)
+            offset += len(rows)
+        return counts
+
+    def scores_of(self, mentees: IntArray, mentors: IntArray) -> FloatArray:
+        return np.asarray(self.scores[mentees, mentors], dtype=np.float64)
+
+    def status_of(self, mentee: int, mentor: int) -> str:
+        if (mentee, mentor) in self.blocked_set:
+            return "blocked"
+        return "unscored" if np.isnan(self.scores[mentee, mentor]) else "scored"
+
+
+class _SparsePairs(_PairSource):
+    def __init__(
+        self,
+        candidates: Candidates,
+        n_mentors: int,
+        blocked: IntArray,
+        min_score: float | None,
+        scale: int,
+    ) -> None:
+        n_mentees, columns = candidates.shape
+        if columns != n_mentors:
+            raise ValueError(
+                f"candidates have {columns} mentor columns but capacities has {n_mentors} entries."
+            )
+        rows = np.asarray(candidates.rows)
+        cols = np.asarray(candidates.cols)
+        values = np.asarray(candidates.values, dtype=np.float64)
+        if not (rows.shape == cols.shape == values.shape) or rows.ndim != 1:
+            raise ValueError("candidates: rows, cols and values must be 1-D and of one length.")
+        pairs = (
+            np.stack([rows, cols], axis=1).astype(np.int64)
+            if len(rows)
+            else np.zeros((0, 2), np.int64)
+        )
+        _check_indices(pairs, n_mentees, n_mentors, "candidates")
+        _check_indices(blocked, n_mentees, n_mentors, "blocked")
+        rows, cols = pairs[:, 0], pairs[:, 1]
+        key = rows * n_mentors + cols
+        if len(np.unique(key)) != len(key):
+            raise ValueError("candidates list a (mentee, mentor) pair twice.")
+        self.n_mentees, self.n_mentors, self.scale = n_mentees, n_mentors, scale
+        self.min_score = min_score
+        self.all_scores = dict(zip(key.tolist(), values.tolist(), strict=True))
+        scored = ~np.isnan(values)
+        self.scored_count = np.bincount(rows[scored], minlength=n_mentees).astype(np.int64)
+        block_key = blocked[:, 0] * n_mentors + blocked[:, 1]
+        self.blocked_keys = set(block_key.tolist())
+        unblocked = scored & ~np.isin(key, block_key)
+        self.unblocked_count = np.bincount(rows[unblocked], minlength=n_mentees).astype(np.int64)
+        allowed = (
+            unblocked
+            if min_score is None
+            else unblocked & (np.nan_to_num(values, nan=-np.inf) >= min_score)
+        )
+        order = np.lexsort((cols[allowed], -values[allowed], rows[allowed]))
+        self.rows = rows[allowed][order]
+        self.cols = cols[allowed][order]
+        self.values = values[allowed][order]
+        self.allowed_count = np.bincount(self.rows, minlength=n_mentees).astype(np.int64)
+        best = np.full(n_mentees, -np.inf)
+        np.maximum.at(best, self.rows, self.values)
+        self.best_weight = _scaled_or_none(best, scale)
+        beyond = np.full(n_mentees, -np.inf)
+        if candidates.best_outside is not None:
+            given = np.asarray(candidates.best_outside, dtype=np.float64)
+            if given.shape != (n_mentees,):
+                raise ValueError("candidates.best_outside must have one entry per mentee.")
+            beyond = np.where(np.isnan(given), -np.inf, given)
+            if min_score is not None:
+                beyond = np.where(beyond >= min_score, beyond, -np.inf)
+        self.beyond = beyond
+
+    def _select(self, mentees: IntArray, mentor_ok: BoolArray) -> tuple[IntArray, IntArray]:
+        """Indices of the allowed entries of ``mentees`` with an ok mentor, and their local rows."""
+        where = np.full(self.n_mentees, -1, dtype=np.int64)
+        where[mentees] = np.arange(len(mentees))
+        local = where[self.rows]
+        pick = np.flatnonzero((local >= 0) & mentor_ok[self.cols])
+        return pick, local[pick]
+
+    def lists(self, mentees: IntArray, k: int, mentor_ok: BoolArray) -> _Lists:
+        pick, local = self._select(mentees, mentor_ok)
+        order = np.argsort(local, kind="stable")  # keeps score order within a mentee
+        pick, local = pick[order], local[order]
+        starts = np.searchsorted(local, np.arange(len(mentees)))
+        rank = np.arange(len(local)) - starts[local]
+        inside = rank < k
+        first_out = np.full(len(mentees), -np.inf)
+        at_k = rank == k
+        first_out[local[at_k]] = self.values[pick[at_k]]
+        outside = np.maximum(first_out, self.beyond[mentees])
+        parts = [(local[inside], self.cols[pick[inside]], self.values[pick[inside]])]
+        length = np.full(len(mentees), k, dtype=np.int64)
+        return _make_lists(mentees, parts, length, outside, self.scale)
+
+    def count_allowed(self, mentees: IntArray, mentor_ok: BoolArray) -> IntArray:
+        _, local = self._select(mentees, mentor_ok)
+        return np.bincount(local, minlength=len(mentees)).astype(np.int64)
+
+    def scores_of(self, mentees: IntArray, mentors: IntArray) -> FloatArray:
+        keys = (mentees * self.n_mentors + mentors).tolist()
+        return np.asarray([self.all_scores[key] for key in keys], dtype=np.float64)
+
+    def status_of(self, mentee: int, mentor: int) -> str:
+        key = mentee * self.n_mentors + mentor
+        if key in self.blocked_keys:
+            return "blocked"
+        score = self.all_scores.get(key)
+        return "unscored" if score is None or np.isnan(score) else "scored"
+
+
+# ---------------------------------------------------------------------------
+# Objectives on the candidate graph, and why the answer holds for all pairs
+# ---------------------------------------------------------------------------
+class _Outcome(NamedTuple):
+    mentor: IntArray | None  # per free mentee, -1 unmatched; None when lists must widen
+    widen: BoolArray | None  # the free mentees whose lists must grow
+    solves: int
+
+
+def _certify(lists: _Lists, threshold: int | None) -> BoolArray:
+    """Which free mentees get an "outside" arc, the relaxation that proves the optimum.
+
+    Why a short list can be enough: to each mentee whose list was cut short, the solver
+    also offers one *outside* arc to a virtual mentor with unlimited room, worth the best
+    score among the mentors left off its list (every mentor left off scores at most that,
+    and has at most unlimited room). So the graph solved, R, is a relaxation of the full
+    graph G: every assignment in G maps to one in R that is at least as good, and
+    opt(candidates) <= opt(G) <= opt(R). If R's optimum uses no outside arc, it is an
+    assignment of the candidates, hence of G, as good as opt(R): the optimum of G. If it
+    uses some, exactly those mentees (their listed mentors were worth more to others) get
+    lists twice as long, and the round is solved again; a list that reaches all its
+    eligible mentors is complete and needs no outside arc, so this ends, at worst with the
+    dense problem. The outside arc is worth 1 less (in scaled units times the number of
+    mentees plus one) than a listed mentor with the same score, so a tie never widens a list
+    for nothing; the scaling keeps the relaxation valid for the total score.
+
+    Only mentees whose best outside score is at least ``threshold`` get an outside arc
+    (below it such pairs would not count, e.g. a negative score in "total").
+    """
+    wanted = lists.truncated.copy()
+    if threshold is not None:
+        wanted &= lists.outside >= threshold
+    return wanted
+
+
+def _run_objective(
+    objective: Objective, lists: _Lists, room: IntArray, *, use_outside: bool
+) -> _Outcome:
+    if objective == "total":
+        outside = _certify(lists, 1) if use_outside else np.zeros(len(lists.free), dtype=bool)
+        return _finish(_solve_flow(lists, room, outside, real_from=0, keep_unmatched=True), 1)
+    if objective == "coverage":
+        outside = _certify(lists, None) if use_outside else np.zeros(len(lists.free), dtype=bool)
+        return _finish(_solve_flow(lists, room, outside, real_from=None, keep_unmatched=False), 1)
+    return _fairness(lists, room, use_outside)
+
+
+def _finish(flow: _Flow, solves: int) -> _Outcome:
+    if flow.outside_used.any():
+        return _Outcome(None, flow.outside_used, solves)
+    return _Outcome(flow.mentor, None, solves)
+
+
+def _fairness(lists: _Lists, room: IntArray, use_outside: bool) -> _Outcome:
+    """Coverage's count, then the highest lowest score, then the total.
+
+    Each step is certified as in ``_certify``: a count of the listed pairs is a lower bound,
+    a count with outside arcs an upper bound. A step whose bounds straddle the target widens
+    the lists of the mentees that used an outside arc. When testing the floor
+    ``values[mid]``, outside arcs are offered from ``values[mid - 1] + 1`` up, so "not
+    feasible" covers every floor strictly between two candidate scores as well.
+    """
+    nobody = np.zeros(len(lists.free), dtype=bool)
+
+    def outside_from(threshold: int | None) -> BoolArray:
+        return _certify(lists, threshold) if use_outside else nobody
+
+    solves = 1
+    flow = _count_flow(lists, room, outside_from(None), floor=None)
+    if flow.outside_used.any():
+        return _Outcome(None, flow.outside_used, solves)
+    target = flow.real_count
+    if target == 0:
+        return _Outcome(np.full(len(lists.free), -1, dtype=np.int64), None, solves)
+    values = np.unique(lists.weights)
+    low, high = 0, len(values)  # values[low] is feasible; values[high:] are not
+    while high - low > 1:
+        mid = (low + high) // 2
+        flow = _count_flow(
+            lists, room, outside_from(int(values[mid - 1]) + 1), floor=int(values[mid])
+        )
+        solves += 1
+        if flow.real_count >= target:
+            low = mid
+        elif flow.real_count + int(flow.outside_used.sum()) < target:
+            high = mid
+        else:
+            return _Outcome(None, flow.outside_used, solves)
+    floor = int(values[low])
+    final = _solve_flow(lists, room, outside_from(floor), real_from=floor, keep_unmatched=False)
+    solves += 1
+    outcome = _finish(final, solves)
+    if outcome.mentor is not None:
+        assert int((outcome.mentor >= 0).sum()) == target
+    return outcome
+
+
+class _Flow(NamedTuple):
+    mentor: IntArray  # per free mentee, -1 when unmatched (or matched outside)
+    outside_used: BoolArray
+    real_count: int
+
+
+def _flow(
+    lists: _Lists,
+    room: IntArray,
+    select: BoolArray,
+    real_costs: IntArray,
+    outside: BoolArray,
+    outside_costs: IntArray,
+    *,
+    keep_unmatched: bool,
+) -> _Flow:
+    """Solve one flow: mentees (supply 1) -> listed mentors -> sink, plus outside arcs.
+
+    Nodes: free mentees ``0..f-1``, mentors ``f..f+m-1``, the sink, the virtual outside
+    mentor. With ``keep_unmatched`` a mentee may send its unit straight to the sink at no
+    cost (total score); otherwise the flow is the largest possible, at the least cost.
+    """
+    n_free, n_mentors = len(lists.free), len(room)
+    sink, virtual = n_free + n_mentors, n_free + n_mentors + 1
+    tails, heads = lists.rows[select], lists.cols[select]
+    solver = min_cost_flow.SimpleMinCostFlow()
+    arcs = np.asarray(
+        solver.add_arcs_with_capacity_and_unit_cost(
+            tails.astype(np.int32),
+            (heads + n_free).astype(np.int32),
+            np.ones(len(tails), dtype=np.int64),
+            real_costs.astype(np.int64),
+        ),
+        dtype=np.int32,
+    )
+    solver.add_arcs_with_capacity_and_unit_cost(
+        np.arange(n_free, n_free + n_mentors, dtype=np.int32),
+        np.full(n_mentors, sink, dtype=np.int32),
+        room.astype(np.int64),
+        np.zeros(n_mentors, dtype=np.int64),
+    )
+    who = np.flatnonzero(outside)
+    outside_arcs = np.zeros(0, dtype=np.int32)
+    if len(who):
+        outside_arcs = np.asarray(
+            solver.add_arcs_with_capacity_and_unit_cost(
+                who.astype(np.int32),
+                np.full(len(who), virtual, dtype=np.int32),
+                np.ones(len(who), dtype=np.int64),
+                outside_costs.astype(np.int64),
+            ),
+            dtype=np.int32,
+        )
+        solver.add_arc_with_capacity_and_unit_cost(virtual, sink, len(who), 0)
+    if keep_unmatched:
+        solver.add_arcs_with_capacity_and_unit_cost(
+            np.arange(n_free, dtype=np.int32),
+            np.full(n_free, sink, dtype=np.int32),
+            np.ones(n_free, dtype=np.int64),
+            np.zeros(n_free, dtype=np.int64),
+        )
+    solver.set_nodes_supplies(
+        np.append(np.arange(n_free), sink).astype(np.int32),
+        np.append(np.ones(n_free, dtype=np.int64), -n_free).astype(np.int64),
+    )
+    status = solver.solve() if keep_unmatched else solver.solve_max_flow_with_min_cost()
+    if status != min_cost_flow.SimpleMinCostFlow.OPTIMAL:
+        name = getattr(status, "name", str(status))
+        raise RuntimeError(f"The min-cost flow solver stopped with status {name}.")
+    used = np.asarray(solver.flows(arcs), dtype=np.int64) > 0
+    mentor = np.full(n_free, -1, dtype=np.int64)
+    mentor[tails[used]] = heads[used]
+    outside_used = np.zeros(n_free, dtype=bool)
+    if len(who):
+        outside_used[who] = np.asarray(solver.flows(outside_arcs), dtype=np.int64) > 0
+    return _Flow(mentor, outside_used, int(used.sum()))
+
+
+def _solve_flow(
+    lists: _Lists,
+    room: IntArray,
+    outside: BoolArray,
+    *,
+    real_from: int | None,
+    keep_unmatched: bool,
+) -> _Flow:
+    """Highest total (``keep_unmatched``), or most matched then highest total, on the listed
+    pairs scoring at least ``real_from`` plus the outside arcs of ``outside``."""
+    select = np.ones(len(lists.rows), dtype=bool)
+    if real_from is not None:
+        select = lists.weights >= real_from
+    # Weight w * m + 1 for a listed pair and b * m for an outside arc (m = mentees + 1): the
+    # total comes first, then the number matched, and an outside arc loses every tie.
+    multiplier = len(lists.free) + 1 if keep_unmatched or outside.any() else 1
+    bonus = 1 if multiplier > 1 else 0
+    real_costs = -(lists.weights[select] * multiplier + bonus)
+    outside_costs = -(lists.outside[outside] * multiplier)
+    return _flow(
+        lists, room, select, real_costs, outside, outside_costs, keep_unmatched=keep_unmatched
+    )
+
+
+def _count_flow(lists: _Lists, room: IntArray, outside: BoolArray, *, floor: int | None) -> _Flow:
+    """Most mentees matched on listed pairs scoring at least ``floor``, outside arcs last."""
+    select = np.ones(len(lists.rows), dtype=bool)
+    if floor is not None:
+        select = lists.weights >= floor
+    real_costs = np.zeros(int(select.sum()), dtype=np.int64)
+    outside_costs = np.ones(int(outside.sum()), dtype=np.int64)
+    return _flow(lists, room, select, real_costs, outside, outside_costs, keep_unmatched=False)
+
+
+# ---------------------------------------------------------------------------
+# Small pieces
+# ---------------------------------------------------------------------------
+def _dense_scores(dense: npt.ArrayLike) -> npt.NDArray[np.floating]:
+    scores = np.asarray(dense)
+    if scores.ndim != 2:
+        raise ValueError("scores must be a two-dimensional (mentees x mentors) array.")
+    if not np.issubdtype(scores.dtype, np.floating):
+        scores = scores.astype(np.float64)
+    return scores
+
+
+def _row_blocks(
+    scores: npt.NDArray[np.floating], rows: IntArray
+) -> Iterator[tuple[IntArray, FloatArray]]:
+    """The rows ``rows`` of ``scores`` as float64 copies, a block of rows at a time."""
+    step = max(1, _BLOCK_CELLS // max(1, scores.shape[1]))
+    for start in range(0, len(rows), step):
+        chunk = rows[start : start + step]
+        if len(chunk) and chunk[-1] - chunk[0] == len(chunk) - 1:
+            block = np.array(scores[chunk[0] : chunk[-1] + 1], dtype=np.float64)
+        else:
+            block = np.array(scores[chunk], dtype=np.float64)
+        yield chunk, block
+
+
+def _top_of_block(block: FloatArray, allowed: BoolArray, k: int) -> tuple[BoolArray, FloatArray]:
+    """The ``k`` best allowed cells of each row (ties: lower column first), and the best left out."""
+    values = np.where(allowed, block, -np.inf)
+    n_cols = values.shape[1]
+    if k >= n_cols:
+        return allowed.copy(), np.full(values.shape[0], -np.inf)
+    kth = np.partition(values, n_cols - k, axis=1)[:, n_cols - k]
+    greater = values > kth[:, None]
+    equal = (values == kth[:, None]) & allowed
+    need = k - greater.sum(axis=1)
+    keep = greater | (equal & (np.cumsum(equal, axis=1) <= need[:, None]))
+    keep &= allowed
+    outside = np.where(allowed & ~keep, values, -np.inf).max(axis=1)
+    return keep, outside
+
+
+def _make_lists(
+    mentees: IntArray,
+    parts: list[tuple[IntArray, IntArray, FloatArray]],
+    length: IntArray,
+    outside: FloatArray,
+    scale: int,
+) -> _Lists:
+    rows = _concat_int([p[0] for p in parts])
+    cols = _concat_int([p[1] for p in parts])
+    values = _concat_float([p[2] for p in parts])
+    order = np.lexsort((cols, -values, rows))
+    rows, cols, values = rows[order], cols[order], values[order]
+    return _Lists(
+        free=mentees.astype(np.int64),
+        rows=rows,
+        cols=cols,
+        values=values,
+        weights=_scaled(values, scale),
+        length=length,
+        truncated=~np.isneginf(outside),
+        outside=_scaled_or_none(outside, scale),
+    )
+
+
+def _scaled(values: FloatArray, scale: int) -> IntArray:
+    return np.rint(values * scale).astype(np.int64)
+
+
+def _scaled_or_none(values: FloatArray, scale: int) -> IntArray:
+    finite = np.isfinite(values)
+    out = np.full(values.shape, _NONE, dtype=np.int64)
+    out[finite] = _scaled(values[finite], scale)
+    return out
+
+
+def _concat_int(parts: list[IntArray]) -> IntArray:
+    return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
+
+
+def _concat_float(parts: list[FloatArray]) -> FloatArray:
+    return np.concatenate(parts).astype(np.float64) if parts else np.zeros(0, dtype=np.float64)
+
+
+def _index_pairs(pairs: Iterable[tuple[int, int]], name: str) -> IntArray:
+    listed = sorted({(int(i), int(j)) for i, j in pairs})
+    if not listed:
+        return np.zeros((0, 2), dtype=np.int64)
+    return np.asarray(listed, dtype=np.int64)
+
+
+def _check_indices(pairs: IntArray, n_mentees: int, n_mentors: int, name: str) -> None:
+    if len(pairs) and (
+        pairs[:, 0].min() < 0
+        or pairs[:, 0].max() >= n_mentees
+        or pairs[:, 1].min() < 0
+        or pairs[:, 1].max() >= n_mentors
+    ):
+        raise ValueError(f"{name}: a mentee or mentor index is out of range.")
+
+
+def _validate_pins(
+    source: _PairSource, capacities: IntArray, pins: IntArray
+) -> list[tuple[int, int]]:
+    _check_indices(pins, source.n_mentees, source.n_mentors, "pinned")
+    mentees = pins[:, 0]
+    if len(np.unique(mentees)) != len(mentees):
+        twice = int(mentees[np.flatnonzero(np.diff(np.sort(mentees)) == 0)[0]])
+        raise ValueError(f"Mentee {twice} is pinned to more than one mentor.")
+    for i, j in pins.tolist():
+        status = source.status_of(i, j)
+        if status == "blocked":
+            raise ValueError(f"Pinned pair (mentee {i}, mentor {j}) is blocked.")
+        if status == "unscored":
+            raise ValueError(
+                f"Pinned pair (mentee {i}, mentor {j}) is not allowed: it has no score."
+            )
+    load = np.bincount(pins[:, 1], minlength=len(capacities))
+    over = np.flatnonzero(load > capacities)
+    if len(over):
+        j = int(over[0])
+        raise ValueError(
+            f"Mentor {j} has {int(load[j])} pinned mentees but room for {int(capacities[j])}."
+        )
+    return [(int(i), int(j)) for i, j in pins]
+
+
+def _validate_preferences(
+    mentee_prefs: Sequence[Sequence[int]],
+    mentor_prefs: Sequence[Sequence[int]],
+    capacities: Sequence[int],
+) -> list[dict[int, int]]:
+    if len(capacities) != len(mentor_prefs):
+        raise ValueError("capacities must have one entry per mentor.")
+    if any(c < 0 for c in capacities):
+        raise ValueError("capacities cannot be negative.")
+    for i, prefs in enumerate(mentee_prefs):
+        if len(set(prefs)) != len(prefs) or any(not 0 <= j < len(mentor_prefs) for j in prefs):
+            raise ValueError(f"Mentee {i}'s ranking repeats a mentor or names an unknown one.")
+    ranks = []
+    for j, prefs in enumerate(mentor_prefs):
+        if len(set(prefs)) != len(prefs) or any(not 0 <= i < len(mentee_prefs) for i in prefs):
+            raise ValueError(f"Mentor {j}'s ranking repeats a mentee or names an unknown one.")
+        ranks.append({i: rank for rank, i in enumerate(prefs)})
+    return ranks
