@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal, NamedTuple
@@ -185,16 +185,17 @@ def solve(
     solves = 0
     proven = True
     while True:
-        outcome = _run_objective(objective, lists, round_.room, use_outside=True)
+        outcome = _run_objective(objective, round_, lists, trust=not proven)
         solves += outcome.solves
-        if outcome.widen is None:
+        if not outcome.unproven.any():
+            if outcome.mentor is not None:
+                break
+        elif lists.widen(round_, outcome.unproven):
+            continue
+        elif outcome.mentor is not None:
+            proven = False  # Candidates cut short, nothing more to read: the best of the lists
             break
-        if not lists.widen(round_, outcome.widen):
-            # Candidates cut short and nothing more to read: the optimum of the listed pairs.
-            outcome = _run_objective(objective, lists, round_.room, use_outside=False)
-            solves += outcome.solves
-            proven = False
-            break
+        proven = False  # ... and one more run that takes the lists as they are
     assert outcome.mentor is not None
     return round_.assignment(
         objective,
@@ -547,6 +548,19 @@ class _PairSource:
     def count_allowed(self, mentees: IntArray, mentor_ok: BoolArray) -> IntArray:
         raise NotImplementedError
 
+    def outside_gain(
+        self,
+        mentees: IntArray,
+        lengths: IntArray,
+        mentor_ok: BoolArray,
+        prices: IntArray,
+        weigh: Weigh,
+        outside_from: int | None,
+    ) -> IntArray:
+        """For each mentee, the most W(i, j) - prices[j] over its eligible pairs off its list
+        of ``lengths[i]`` (those scoring at least ``outside_from``), ``_NONE`` for none."""
+        raise NotImplementedError
+
     def scores_of(self, mentees: IntArray, mentors: IntArray) -> FloatArray:
         raise NotImplementedError
 
@@ -623,6 +637,31 @@ class _DensePairs(_PairSource):
             outside[offset : offset + len(rows)] = best_out
             offset += len(rows)
         return _make_lists(mentees, parts, length, outside, self.scale)
+
+    def outside_gain(
+        self,
+        mentees: IntArray,
+        lengths: IntArray,
+        mentor_ok: BoolArray,
+        prices: IntArray,
+        weigh: Weigh,
+        outside_from: int | None,
+    ) -> IntArray:
+        gain = np.full(len(mentees), _NONE, dtype=np.int64)
+        for length in np.unique(lengths):
+            group = np.flatnonzero(lengths == length)
+            offset = 0
+            for rows, block, allowed in self._allowed_blocks(mentees[group]):
+                eligible = allowed & mentor_ok[None, :]
+                keep, _ = _top_of_block(block, eligible, int(length))
+                off_list = eligible & ~keep
+                weights = _scaled(np.where(off_list, block, 0.0), self.scale)
+                if outside_from is not None:
+                    off_list &= weights >= outside_from
+                values = np.where(off_list, weigh(weights) - prices[None, :], _NONE)
+                gain[group[offset : offset + len(rows)]] = values.max(axis=1)
+                offset += len(rows)
+        return gain
 
     def count_allowed(self, mentees: IntArray, mentor_ok: BoolArray) -> IntArray:
         counts = np.zeros(len(mentees), dtype=np.int64)
@@ -726,6 +765,35 @@ class _SparsePairs(_PairSource):
         length = np.full(len(mentees), k, dtype=np.int64)
         return _make_lists(mentees, parts, length, outside, self.scale)
 
+    def outside_gain(
+        self,
+        mentees: IntArray,
+        lengths: IntArray,
+        mentor_ok: BoolArray,
+        prices: IntArray,
+        weigh: Weigh,
+        outside_from: int | None,
+    ) -> IntArray:
+        pick, local = self._select(mentees, mentor_ok)
+        order = np.argsort(local, kind="stable")
+        pick, local = pick[order], local[order]
+        starts = np.searchsorted(local, np.arange(len(mentees)))
+        off_list = np.arange(len(local)) - starts[local] >= lengths[local]
+        weights = _scaled(self.values[pick], self.scale)
+        if outside_from is not None:
+            off_list &= weights >= outside_from
+        gain = np.full(len(mentees), _NONE, dtype=np.int64)
+        np.maximum.at(
+            gain, local[off_list], weigh(weights[off_list]) - prices[self.cols[pick[off_list]]]
+        )
+        # Pairs not given at all: their mentor's price is unknown, but it is at least 0.
+        beyond = _scaled_or_none(self.beyond[mentees], self.scale)
+        known = beyond != _NONE
+        if outside_from is not None:
+            known &= beyond >= outside_from
+        gain[known] = np.maximum(gain[known], weigh(beyond[known]))
+        return gain
+
     def count_allowed(self, mentees: IntArray, mentor_ok: BoolArray) -> IntArray:
         _, local = self._select(mentees, mentor_ok)
         return np.bincount(local, minlength=len(mentees)).astype(np.int64)
@@ -743,126 +811,132 @@ class _SparsePairs(_PairSource):
 
 
 # ---------------------------------------------------------------------------
-# Objectives on the candidate graph, and why the answer holds for all pairs
+# Objectives on the candidate graph, and the proof that short lists lose nothing
 # ---------------------------------------------------------------------------
+Weigh = Callable[[IntArray], IntArray]  # scaled scores -> the objective's integer weights
+
+_INF = np.int64(1 << 62)
+
+
 class _Outcome(NamedTuple):
-    mentor: IntArray | None  # per free mentee, -1 unmatched; None when lists must widen
-    widen: BoolArray | None  # the free mentees whose lists must grow
+    mentor: IntArray | None  # per free mentee, -1 unmatched; None when lists must grow first
+    unproven: BoolArray  # free mentees whose lists must grow before the answer is proven
     solves: int
 
 
-def _certify(lists: _Lists, threshold: int | None) -> BoolArray:
-    """Which free mentees get an "outside" arc, the relaxation that proves the optimum.
+def _run_objective(objective: Objective, round_: _Round, lists: _Lists, *, trust: bool) -> _Outcome:
+    """Solve ``objective`` on the candidate lists and say which lists are too short to prove it.
 
-    Why a short list can be enough: to each mentee whose list was cut short, the solver
-    also offers one *outside* arc to a virtual mentor with unlimited room, worth the best
-    score among the mentors left off its list (every mentor left off scores at most that,
-    and has at most unlimited room). So the graph solved, R, is a relaxation of the full
-    graph G: every assignment in G maps to one in R that is at least as good, and
-    opt(candidates) <= opt(G) <= opt(R). If R's optimum uses no outside arc, it is an
-    assignment of the candidates, hence of G, as good as opt(R): the optimum of G. If it
-    uses some, exactly those mentees (their listed mentors were worth more to others) get
-    lists twice as long, and the round is solved again; a list that reaches all its
-    eligible mentors is complete and needs no outside arc, so this ends, at worst with the
-    dense problem. The outside arc is worth 1 less (in scaled units times the number of
-    mentees plus one) than a listed mentor with the same score, so a tie never widens a list
-    for nothing; the scaling keeps the relaxation valid for the total score.
-
-    Only mentees whose best outside score is at least ``threshold`` get an outside arc
-    (below it such pairs would not count, e.g. a negative score in "total").
+    With ``trust`` the lists are taken as all the pairs there are (nothing is proven).
     """
-    wanted = lists.truncated.copy()
-    if threshold is not None:
-        wanted &= lists.outside >= threshold
-    return wanted
-
-
-def _run_objective(
-    objective: Objective, lists: _Lists, room: IntArray, *, use_outside: bool
-) -> _Outcome:
     if objective == "total":
-        outside = _certify(lists, 1) if use_outside else np.zeros(len(lists.free), dtype=bool)
-        return _finish(_solve_flow(lists, room, outside, real_from=0, keep_unmatched=True), 1)
+        # Weight w * m + 1 (m = mentees + 1): the total first, then the number matched. A
+        # pair scoring below zero would lower the total: it is left out.
+        multiplier = len(lists.free) + 1
+
+        def weigh(w: IntArray) -> IntArray:
+            return w * multiplier + 1
+
+        select = lists.weights >= 0
+        mentor = _flow(
+            lists, round_.room, select, -weigh(lists.weights[select]), keep_unmatched=True
+        )
+        unproven = _unproven(round_, lists, select, weigh, mentor, outside_from=0, trust=trust)
+        return _Outcome(mentor, unproven, 1)
     if objective == "coverage":
-        outside = _certify(lists, None) if use_outside else np.zeros(len(lists.free), dtype=bool)
-        return _finish(_solve_flow(lists, room, outside, real_from=None, keep_unmatched=False), 1)
-    return _fairness(lists, room, use_outside)
+        return _coverage(round_, lists, floor=None, trust=trust, solves=0)
+    return _fairness(round_, lists, trust=trust)
 
 
-def _finish(flow: _Flow, solves: int) -> _Outcome:
-    if flow.outside_used.any():
-        return _Outcome(None, flow.outside_used, solves)
-    return _Outcome(flow.mentor, None, solves)
+def _coverage(
+    round_: _Round, lists: _Lists, *, floor: int | None, trust: bool, solves: int
+) -> _Outcome:
+    """Most mentees matched on the pairs scoring at least ``floor``, then the highest total."""
+    select = _at_least(lists, floor)
+    mentor = _flow(lists, round_.room, select, -lists.weights[select], keep_unmatched=False)
+    # As one weight: a match is worth more than any difference in total score can be.
+    finite = lists.outside[lists.outside != _NONE]
+    largest = int(np.abs(np.concatenate([lists.weights, finite])).max(initial=0))
+    big = (len(lists.free) + 1) * (2 * largest + 1)
+
+    def weigh(w: IntArray) -> IntArray:
+        return w + big
+
+    unproven = _unproven(round_, lists, select, weigh, mentor, outside_from=floor, trust=trust)
+    return _Outcome(mentor, unproven, solves + 1)
 
 
-def _fairness(lists: _Lists, room: IntArray, use_outside: bool) -> _Outcome:
+def _count(
+    round_: _Round, lists: _Lists, *, floor: int | None, outside_from: int | None, trust: bool
+) -> tuple[IntArray, BoolArray]:
+    """The most mentees matched on pairs scoring at least ``floor``."""
+    select = _at_least(lists, floor)
+    costs = np.zeros(int(select.sum()), dtype=np.int64)
+    mentor = _flow(lists, round_.room, select, costs, keep_unmatched=False)
+
+    def weigh(w: IntArray) -> IntArray:
+        return np.ones_like(w)
+
+    unproven = _unproven(
+        round_, lists, select, weigh, mentor, outside_from=outside_from, trust=trust
+    )
+    return mentor, unproven
+
+
+def _fairness(round_: _Round, lists: _Lists, *, trust: bool) -> _Outcome:
     """Coverage's count, then the highest lowest score, then the total.
 
-    Each step is certified as in ``_certify``: a count of the listed pairs is a lower bound,
-    a count with outside arcs an upper bound. A step whose bounds straddle the target widens
-    the lists of the mentees that used an outside arc. When testing the floor
-    ``values[mid]``, outside arcs are offered from ``values[mid - 1] + 1`` up, so "not
-    feasible" covers every floor strictly between two candidate scores as well.
+    Every count is proven for all pairs (or the lists grow first), so the binary search
+    over the distinct candidate scores takes the same steps it would on all pairs. When
+    the floor ``values[mid]`` is tested, pairs off the lists count from ``values[mid - 1]
+    + 1`` up: a "no" then also rules out every floor between the two candidate scores.
     """
-    nobody = np.zeros(len(lists.free), dtype=bool)
-
-    def outside_from(threshold: int | None) -> BoolArray:
-        return _certify(lists, threshold) if use_outside else nobody
-
     solves = 1
-    flow = _count_flow(lists, room, outside_from(None), floor=None)
-    if flow.outside_used.any():
-        return _Outcome(None, flow.outside_used, solves)
-    target = flow.real_count
+    mentor, unproven = _count(round_, lists, floor=None, outside_from=None, trust=trust)
+    if unproven.any():
+        return _Outcome(None, unproven, solves)
+    target = int((mentor >= 0).sum())
     if target == 0:
-        return _Outcome(np.full(len(lists.free), -1, dtype=np.int64), None, solves)
+        return _Outcome(mentor, unproven, solves)
     values = np.unique(lists.weights)
-    low, high = 0, len(values)  # values[low] is feasible; values[high:] are not
+    low, high = 0, len(values)  # values[low] keeps the count; values[high:] do not
     while high - low > 1:
         mid = (low + high) // 2
-        flow = _count_flow(
-            lists, room, outside_from(int(values[mid - 1]) + 1), floor=int(values[mid])
+        mentor, unproven = _count(
+            round_,
+            lists,
+            floor=int(values[mid]),
+            outside_from=int(values[mid - 1]) + 1,
+            trust=trust,
         )
         solves += 1
-        if flow.real_count >= target:
+        if unproven.any():
+            return _Outcome(None, unproven, solves)
+        if int((mentor >= 0).sum()) >= target:
             low = mid
-        elif flow.real_count + int(flow.outside_used.sum()) < target:
-            high = mid
         else:
-            return _Outcome(None, flow.outside_used, solves)
-    floor = int(values[low])
-    final = _solve_flow(lists, room, outside_from(floor), real_from=floor, keep_unmatched=False)
-    solves += 1
-    outcome = _finish(final, solves)
-    if outcome.mentor is not None:
-        assert int((outcome.mentor >= 0).sum()) == target
-    return outcome
+            high = mid
+    return _coverage(round_, lists, floor=int(values[low]), trust=trust, solves=solves)
 
 
-class _Flow(NamedTuple):
-    mentor: IntArray  # per free mentee, -1 when unmatched (or matched outside)
-    outside_used: BoolArray
-    real_count: int
+def _at_least(lists: _Lists, floor: int | None) -> BoolArray:
+    if floor is None:
+        return np.ones(len(lists.rows), dtype=bool)
+    return lists.weights >= floor
 
 
 def _flow(
-    lists: _Lists,
-    room: IntArray,
-    select: BoolArray,
-    real_costs: IntArray,
-    outside: BoolArray,
-    outside_costs: IntArray,
-    *,
-    keep_unmatched: bool,
-) -> _Flow:
-    """Solve one flow: mentees (supply 1) -> listed mentors -> sink, plus outside arcs.
+    lists: _Lists, room: IntArray, select: BoolArray, costs: IntArray, *, keep_unmatched: bool
+) -> IntArray:
+    """One min-cost flow on the selected listed pairs; the mentor of each free mentee or -1.
 
-    Nodes: free mentees ``0..f-1``, mentors ``f..f+m-1``, the sink, the virtual outside
-    mentor. With ``keep_unmatched`` a mentee may send its unit straight to the sink at no
-    cost (total score); otherwise the flow is the largest possible, at the least cost.
+    Nodes: free mentees ``0..f-1`` (supply 1 each), mentors ``f..f+m-1``, the sink (its
+    arc from mentor ``j`` has capacity ``room[j]``). With ``keep_unmatched`` a mentee may
+    send its unit straight to the sink at no cost; otherwise the flow is the largest
+    possible, at the least cost.
     """
     n_free, n_mentors = len(lists.free), len(room)
-    sink, virtual = n_free + n_mentors, n_free + n_mentors + 1
+    sink = n_free + n_mentors
     tails, heads = lists.rows[select], lists.cols[select]
     solver = min_cost_flow.SimpleMinCostFlow()
     arcs = np.asarray(
@@ -870,7 +944,7 @@ def _flow(
             tails.astype(np.int32),
             (heads + n_free).astype(np.int32),
             np.ones(len(tails), dtype=np.int64),
-            real_costs.astype(np.int64),
+            costs.astype(np.int64),
         ),
         dtype=np.int32,
     )
@@ -880,19 +954,6 @@ def _flow(
         room.astype(np.int64),
         np.zeros(n_mentors, dtype=np.int64),
     )
-    who = np.flatnonzero(outside)
-    outside_arcs = np.zeros(0, dtype=np.int32)
-    if len(who):
-        outside_arcs = np.asarray(
-            solver.add_arcs_with_capacity_and_unit_cost(
-                who.astype(np.int32),
-                np.full(len(who), virtual, dtype=np.int32),
-                np.ones(len(who), dtype=np.int64),
-                outside_costs.astype(np.int64),
-            ),
-            dtype=np.int32,
-        )
-        solver.add_arc_with_capacity_and_unit_cost(virtual, sink, len(who), 0)
     if keep_unmatched:
         solver.add_arcs_with_capacity_and_unit_cost(
             np.arange(n_free, dtype=np.int32),
@@ -911,44 +972,111 @@ def _flow(
     used = np.asarray(solver.flows(arcs), dtype=np.int64) > 0
     mentor = np.full(n_free, -1, dtype=np.int64)
     mentor[tails[used]] = heads[used]
-    outside_used = np.zeros(n_free, dtype=bool)
-    if len(who):
-        outside_used[who] = np.asarray(solver.flows(outside_arcs), dtype=np.int64) > 0
-    return _Flow(mentor, outside_used, int(used.sum()))
+    return mentor
 
 
-def _solve_flow(
+def _unproven(
+    round_: _Round,
     lists: _Lists,
-    room: IntArray,
-    outside: BoolArray,
+    select: BoolArray,
+    weigh: Weigh,
+    mentor: IntArray,
     *,
-    real_from: int | None,
-    keep_unmatched: bool,
-) -> _Flow:
-    """Highest total (``keep_unmatched``), or most matched then highest total, on the listed
-    pairs scoring at least ``real_from`` plus the outside arcs of ``outside``."""
-    select = np.ones(len(lists.rows), dtype=bool)
-    if real_from is not None:
-        select = lists.weights >= real_from
-    # Weight w * m + 1 for a listed pair and b * m for an outside arc (m = mentees + 1): the
-    # total comes first, then the number matched, and an outside arc loses every tie.
-    multiplier = len(lists.free) + 1 if keep_unmatched or outside.any() else 1
-    bonus = 1 if multiplier > 1 else 0
-    real_costs = -(lists.weights[select] * multiplier + bonus)
-    outside_costs = -(lists.outside[outside] * multiplier)
-    return _flow(
-        lists, room, select, real_costs, outside, outside_costs, keep_unmatched=keep_unmatched
+    outside_from: int | None,
+    trust: bool,
+) -> BoolArray:
+    """The free mentees for whom a pair off their list might beat the answer on the lists.
+
+    Why short lists are enough, by LP duality. The round is the LP "maximise the sum of
+    W(i, j) x(i, j) with each mentee at most once and each mentor within its room" (W the
+    objective's integer weight of a pair; the optimum of this LP is integral). Its dual
+    gives each mentee a surplus u(i) >= 0 and each mentor a price v(j) >= 0 with
+    u(i) + v(j) >= W(i, j) for every allowed pair; any such (u, v) bounds every assignment,
+    and one that meets the assignment's value proves it optimal. The solver's answer on
+    the lists comes with such prices for the listed pairs: v(j) is the least it costs to
+    free a place at mentor j (0 if it has room; else move one of its mentees along a chain
+    of other mentors, or drop one), a shortest-path distance, and u(i) is then what mentee
+    i keeps of its pair's weight. If every pair off the lists also has u(i) + v(j) >=
+    W(i, j), the same prices prove the answer optimal for all pairs. Cheap first: every
+    pair off mentee i's list weighs at most its best one off the list, B(i), and v >= 0,
+    so u(i) >= B(i) settles it; the few others have their rows read and checked pair by
+    pair with v. A mentee that fails gets a list twice as long and the round is solved
+    again; a list that reaches all eligible mentors has nothing off it, so this ends, at
+    worst with the dense problem.
+
+    Pairs off a list scoring below ``outside_from`` are not part of the question.
+    """
+    unproven = np.zeros(len(lists.free), dtype=bool)
+    doubt = lists.truncated.copy()
+    if outside_from is not None:
+        doubt &= lists.outside >= outside_from
+    if trust or not doubt.any():
+        return unproven
+    room = round_.room
+    rows, cols = lists.rows[select], lists.cols[select]
+    weights = weigh(lists.weights[select])
+    matched = mentor >= 0
+    chosen = mentor[rows] == cols
+    own = np.zeros(len(lists.free), dtype=np.int64)
+    own[rows[chosen]] = weights[chosen]
+    load = np.bincount(mentor[matched], minlength=len(room))
+    prices = _mentor_prices(rows, cols, weights, chosen, mentor, own, load, room)
+    surplus = np.where(matched, own - prices[np.maximum(mentor, 0)], 0)
+    listed_ok = surplus[rows] + prices[cols] >= weights
+    assert listed_ok.all(), "the flow is not optimal on its own lists"
+    doubt &= weigh(np.where(doubt, lists.outside, 0)) > surplus
+    if not doubt.any():
+        return unproven
+    which = np.flatnonzero(doubt)
+    gain = round_.source.outside_gain(
+        lists.free[which], lists.length[which], room > 0, prices, weigh, outside_from
     )
+    unproven[which] = gain > surplus[which]
+    return unproven
 
 
-def _count_flow(lists: _Lists, room: IntArray, outside: BoolArray, *, floor: int | None) -> _Flow:
-    """Most mentees matched on listed pairs scoring at least ``floor``, outside arcs last."""
-    select = np.ones(len(lists.rows), dtype=bool)
-    if floor is not None:
-        select = lists.weights >= floor
-    real_costs = np.zeros(int(select.sum()), dtype=np.int64)
-    outside_costs = np.ones(int(outside.sum()), dtype=np.int64)
-    return _flow(lists, room, select, real_costs, outside, outside_costs, keep_unmatched=False)
+def _mentor_prices(
+    rows: IntArray,
+    cols: IntArray,
+    weights: IntArray,
+    chosen: BoolArray,
+    mentor: IntArray,
+    own: IntArray,
+    load: IntArray,
+    room: IntArray,
+) -> IntArray:
+    """v(j): the least weight lost to free one place at mentor j (Bellman-Ford, in numpy).
+
+    Edges: j -> j' costs W(i, j) - W(i, j') for a mentee i of j listed with j' (it moves);
+    j -> end costs W(i, j) (mentee i is dropped); a mentor with room left -> end costs 0.
+    No cycle is negative because the flow is optimal, so the distances exist.
+    """
+    n_mentors = len(room)
+    end = n_mentors
+    moves = ~chosen & (mentor[rows] >= 0)
+    matched = np.flatnonzero(mentor >= 0)
+    with_room = np.flatnonzero(load < room)
+    tails = np.concatenate([mentor[rows[moves]], mentor[matched], with_room])
+    heads = np.concatenate([cols[moves], np.full(len(matched), end), np.full(len(with_room), end)])
+    costs = np.concatenate(
+        [own[rows[moves]] - weights[moves], own[matched], np.zeros(len(with_room), np.int64)]
+    )
+    order = np.argsort(tails, kind="stable")
+    tails, heads, costs = tails[order], heads[order], costs[order]
+    starts = np.flatnonzero(np.r_[True, tails[1:] != tails[:-1]]) if len(tails) else tails
+    sources = tails[starts]
+    distance = np.full(n_mentors + 1, _INF, dtype=np.int64)
+    distance[end] = 0
+    for _ in range(n_mentors + 2):
+        if not len(tails):
+            break
+        via = distance[heads]
+        reach = np.where(via < _INF, costs + via, _INF)
+        best = np.minimum(np.minimum.reduceat(reach, starts), distance[sources])
+        if (best == distance[sources]).all():
+            break
+        distance[sources] = best
+    return distance[:n_mentors]
 
 
 # ---------------------------------------------------------------------------

@@ -9,11 +9,14 @@ from goals.models import Goal
 from matching.models import (
     AdvisorRole,
     ClosingReason,
+    MatchingRound,
     MenteeProfile,
     MentorProfile,
     MentorshipRequest,
     Report,
 )
+from matching.rounds import WEIGHT_RANGE
+from matching.score import PARTS
 from matching.services import MENTEE_FIELDS, MENTOR_FIELDS
 from programs.models import Participant, Program, Topic
 
@@ -86,6 +89,7 @@ class MenteeProfileForm(forms.ModelForm):
             "formats": "Formats you prefer",
             "working_hours_start": "Your working day starts",
             "working_hours_end": "and ends",
+            "seniority": "Your career stage",
         }
 
     prefix = "mentee"
@@ -196,3 +200,83 @@ class ReportForm(forms.Form):
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), label="What happened", max_length=5000
     )
+
+
+class RoundSettingsForm(forms.Form):
+    """What a matching round maximises, the lowest score it allows, and each part's weight."""
+
+    objective = forms.ChoiceField(
+        label="Maximise", choices=MatchingRound.Objective.choices, widget=forms.RadioSelect
+    )
+    min_score = forms.FloatField(
+        label="Minimum score",
+        min_value=-50,
+        max_value=100,
+        help_text="A pair scoring less is never proposed. Topic matches score 3 each.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        low, high = WEIGHT_RANGE
+        for name, label in PARTS.items():
+            self.fields[f"weight_{name}"] = forms.FloatField(
+                label=label,
+                min_value=low,
+                max_value=high,
+                initial=1.0,
+                widget=forms.NumberInput(attrs={"step": "0.5"}),
+            )
+
+    def weight_fields(self) -> list[forms.BoundField]:
+        return [self[f"weight_{name}"] for name in PARTS]
+
+    def weights(self) -> dict[str, float]:
+        return {name: self.cleaned_data[f"weight_{name}"] for name in PARTS}
+
+    @classmethod
+    def initial_from(cls, matching_round: MatchingRound) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "objective": matching_round.objective,
+            "min_score": matching_round.min_score,
+        }
+        for name in PARTS:
+            initial[f"weight_{name}"] = matching_round.weights.get(name, 1.0)
+        return initial
+
+
+class RoundCreateForm(RoundSettingsForm):
+    name = forms.CharField(label="Name", max_length=120)
+    mentees = forms.ModelMultipleChoiceField(
+        label="Mentees to match",
+        queryset=Participant.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one mentee."},
+    )
+
+    field_order = ["name", "mentees", "objective", "min_score"]
+
+    def __init__(self, *args: Any, mentees: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["mentees"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = mentees
+        field.label_from_instance = _participant_name  # type: ignore[method-assign,assignment]
+
+
+class SwapForm(forms.Form):
+    mentor = forms.TypedChoiceField(
+        label="Move to",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the mentor to move this mentee to."},
+    )
+
+    def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["mentor"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(c.mentor_id, c.name) for c in candidates]
+
+
+def _participant_name(participant: Participant) -> str:
+    return participant.user.get_full_name() or participant.user.email

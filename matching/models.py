@@ -149,6 +149,12 @@ class MenteeProfile(TimeStampedModel):
         help_text="How much time you can give mentoring each month.",
     )
     note_to_mentors = models.TextField(blank=True)
+    seniority = models.CharField(
+        max_length=12,
+        choices=Seniority.choices,
+        blank=True,
+        help_text="Where you are in your career: matching looks for a mentor a little ahead.",
+    )
 
     def __str__(self) -> str:
         return f"Mentee profile of {self.participant.user}"
@@ -419,3 +425,139 @@ class Report(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} report"
+
+
+class MatchingRound(TimeStampedModel):
+    """An admin's matching of a set of mentees: runs of the engine, adjustments, then publish.
+
+    draft → proposed (after the first run) → published | discarded. Every run is kept with its
+    parameters and totals; pins and blocks (RoundRule) hold across runs.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PROPOSED = "proposed", "Proposed"
+        PUBLISHED = "published", "Published"
+        DISCARDED = "discarded", "Discarded"
+
+    class Objective(models.TextChoices):
+        TOTAL = "total", "Highest total score"
+        COVERAGE = "coverage", "As many mentees matched as possible, then the highest total"
+        FAIRNESS = "fairness", "Fairness: the lowest score as high as possible, then the total"
+
+    program = models.ForeignKey(
+        "programs.Program", on_delete=models.CASCADE, related_name="matching_rounds"
+    )
+    name = models.CharField(max_length=120)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    mentees = models.ManyToManyField(Participant, related_name="+")
+    # The parameters of the next run: a multiplier per part of the score, the minimum score
+    # below which a pair is not allowed, and what to maximise.
+    weights = models.JSONField(default=dict, blank=True)
+    min_score = models.FloatField(default=1.0)
+    objective = models.CharField(max_length=10, choices=Objective.choices, default=Objective.TOTAL)
+    published_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.PROPOSED)
+
+
+class MatchingRun(models.Model):
+    """One run of the engine in a round: its parameters and totals, kept for comparison."""
+
+    round = models.ForeignKey(MatchingRound, on_delete=models.CASCADE, related_name="runs")
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    weights = models.JSONField(default=dict)
+    min_score = models.FloatField()
+    objective = models.CharField(max_length=10, choices=MatchingRound.Objective.choices)
+    total_score = models.FloatField(default=0)
+    matched = models.PositiveIntegerField(default=0)
+    unmatched = models.PositiveIntegerField(default=0)
+    top_choice = models.PositiveIntegerField(
+        default=0, help_text="Matched mentees who got their top-scored mentor."
+    )
+    seconds = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "number"], name="matching_run_number_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Run {self.number} of {self.round}"
+
+
+class Proposal(models.Model):
+    """A run's answer for one mentee: a mentor with the score's reasons, or why none."""
+
+    run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="proposals")
+    mentee = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    score = models.FloatField(null=True, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    unmatched_reason = models.CharField(max_length=200, blank=True)
+    swapped = models.BooleanField(default=False, help_text="An admin moved this mentee by hand.")
+    # After publishing: the mentorship it became, or why it could not (the mentor filled up).
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    publish_note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "mentee"], name="proposal_one_per_mentee")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee_id} → {self.mentor_id or 'unmatched'}"
+
+
+class RoundRule(models.Model):
+    """A pair an admin pinned (must stay) or blocked (never), kept across a round's runs."""
+
+    class Kind(models.TextChoices):
+        PIN = "pin", "Pinned"
+        BLOCK = "block", "Blocked"
+
+    round = models.ForeignKey(MatchingRound, on_delete=models.CASCADE, related_name="rules")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    mentee = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    mentor = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "mentee", "mentor"], name="round_rule_one_per_pair"
+            ),
+            # A mentee has at most one pinned mentor in a round.
+            models.UniqueConstraint(
+                fields=["round", "mentee"], condition=Q(kind="pin"), name="round_rule_one_pin"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.mentee_id}–{self.mentor_id}"

@@ -259,18 +259,47 @@ def department_part(mentee: MenteeFacts, mentor: MentorFacts) -> Part:
     return Part()
 
 
-def compatibility(mentee: MenteeFacts, mentor: MentorFacts, *, reverse: bool = False) -> Score:
-    """The pair's score and the reasons that speak for (or against) it, in the parts' order."""
-    parts = (
-        topic_part(mentee, mentor),
-        help_part(mentee, mentor),
-        format_part(mentee, mentor),
-        overlap_part(mentee, mentor),
-        seniority_part(mentee, mentor, reverse=reverse),
-        department_part(mentee, mentor),
-    )
-    total = round(sum(part.points for part in parts), 2)
-    reasons = tuple(reason for part in parts for reason in part.reasons)
+# The parts by name, in the order their reasons are given; matching rounds weigh each.
+PARTS: dict[str, str] = {
+    "topics": "Goal topics",
+    "help": "Kind of help",
+    "formats": "Meeting formats",
+    "overlap": "Overlapping hours",
+    "seniority": "Seniority",
+    "department": "Other department",
+}
+
+
+def compatibility_parts(
+    mentee: MenteeFacts, mentor: MentorFacts, *, reverse: bool = False
+) -> dict[str, Part]:
+    """Each part of the pair's score by name (see PARTS)."""
+    return {
+        "topics": topic_part(mentee, mentor),
+        "help": help_part(mentee, mentor),
+        "formats": format_part(mentee, mentor),
+        "overlap": overlap_part(mentee, mentor),
+        "seniority": seniority_part(mentee, mentor, reverse=reverse),
+        "department": department_part(mentee, mentor),
+    }
+
+
+def compatibility(
+    mentee: MenteeFacts,
+    mentor: MentorFacts,
+    *,
+    reverse: bool = False,
+    weights: Mapping[str, float] | None = None,
+) -> Score:
+    """The pair's score and the reasons that speak for (or against) it, in the parts' order.
+    ``weights`` multiplies parts by name (missing: 1); a part weighed 0 gives no reasons."""
+    weights = weights or {}
+    parts = [
+        (weights.get(name, 1.0), part)
+        for name, part in compatibility_parts(mentee, mentor, reverse=reverse).items()
+    ]
+    total = round(sum(weight * part.points for weight, part in parts), 2)
+    reasons = tuple(reason for weight, part in parts if weight for reason in part.reasons)
     return Score(total=total, reasons=reasons)
 
 

@@ -39,6 +39,7 @@ MENTEE_FIELDS = (
     "working_hours_end",
     "hours_per_month",
     "note_to_mentors",
+    "seniority",
 )
 
 

@@ -36,6 +36,7 @@ from matching.models import (
     Mentorship,
     Seniority,
 )
+from matching.rounds import RoundFacts
 from matching.score import (
     Interval,
     MenteeFacts,
@@ -325,13 +326,20 @@ def mentee_facts(*, viewer: DirectoryViewer, today: date) -> MenteeFacts:
         help_wanted=frozenset(profile.help_wanted),
         formats=frozenset(profile.formats),
         department=viewer.user.department,
-        seniority_rank=SENIORITY_RANKS.get(peer.seniority) if peer else None,
+        seniority_rank=_seniority(profile, peer),
         working_intervals=utc_week_intervals(
             working_hours_windows(*viewer.working_hours),
             zone=viewer.user.time_zone,
             week_starting=monday_of(today),
         ),
     )
+
+
+def _seniority(profile: MenteeProfile, peer: MentorProfile | None) -> int | None:
+    """The mentee's own level, or in peer programs the one on their mentor profile."""
+    if profile.seniority:
+        return SENIORITY_RANKS.get(profile.seniority)
+    return SENIORITY_RANKS.get(peer.seniority) if peer else None
 
 
 def _search(mentors: QuerySet[Any], query: str) -> QuerySet[Any]:
@@ -431,38 +439,30 @@ def _window_intervals(mentors: QuerySet[Any], today: date) -> dict[int, tuple[In
     return result
 
 
-def mentor_directory(
-    *,
-    program: Program,
-    viewer: DirectoryViewer,
-    filters: DirectoryFilters,
-    topics: list[Topic],
-    today: date | None = None,
-) -> Directory:
-    """The program's mentors for this mentee, filtered and best first (five queries)."""
-    today = today or timezone.localdate(timezone=viewer.user.zoneinfo)
-    me = mentee_facts(viewer=viewer, today=today)
-    mentors = _filtered_mentors(program=program, viewer=viewer, filters=filters, today=today)
-    rows = list(
-        mentors.values_list(
-            "pk",
-            "participant_id",
-            "participant__user_id",
-            "participant__user__full_name",
-            "participant__user__email",
-            "participant__user__job_title",
-            "participant__user__department",
-            "headline",
-            "seniority",
-            "help_offered",
-            "formats",
-            "capacity",
-            "accepting_requests",
-            "away_until",
-            "live",
-            "is_my_mentor",
-        )
+def _mentor_facts(
+    mentors: QuerySet[Any], *, today: date, names: dict[int, str], extra: Sequence[str] = ()
+) -> list[tuple[MentorFacts, dict[str, Any]]]:
+    """Mentor profiles (annotated with ``live``) as the score sees them, each with its row
+    (four queries: the mentors, their topics, their cannot-help topics, their windows)."""
+    fields = (
+        "pk",
+        "participant_id",
+        "participant__user_id",
+        "participant__user__full_name",
+        "participant__user__email",
+        "participant__user__job_title",
+        "participant__user__department",
+        "headline",
+        "seniority",
+        "help_offered",
+        "formats",
+        "capacity",
+        "accepting_requests",
+        "away_until",
+        "live",
+        *extra,
     )
+    rows = list(mentors.values(*fields))
     ids = mentors.values("pk")
     topic_ids = _pairs(
         MentorTopic.objects.filter(mentorprofile_id__in=ids).values_list(
@@ -475,47 +475,54 @@ def mentor_directory(
         )
     )
     windows = _window_intervals(mentors, today)
-    names = {t.pk: t.name for t in topics}
+    found = []
+    for row in rows:
+        away_until = row["away_until"]
+        mentor = MentorFacts(
+            participant_id=row["participant_id"],
+            topic_ids=frozenset(topic_ids.get(row["pk"], ())),
+            cannot_topic_ids=frozenset(cannot_ids.get(row["pk"], ())),
+            topic_names=names,
+            help_offered=frozenset(row["help_offered"]),
+            formats=frozenset(row["formats"]),
+            department=row["participant__user__department"],
+            seniority_rank=SENIORITY_RANKS.get(row["seniority"]),
+            window_intervals=windows.get(row["participant_id"], ()),
+            room=row["capacity"] - row["live"],
+            accepting=row["accepting_requests"],
+            away=bool(away_until and away_until > today),
+            name=row["participant__user__full_name"] or row["participant__user__email"],
+        )
+        found.append((mentor, row))
+    return found
 
+
+def mentor_directory(
+    *,
+    program: Program,
+    viewer: DirectoryViewer,
+    filters: DirectoryFilters,
+    topics: list[Topic],
+    today: date | None = None,
+) -> Directory:
+    """The program's mentors for this mentee, filtered and best first (five queries)."""
+    today = today or timezone.localdate(timezone=viewer.user.zoneinfo)
+    me = mentee_facts(viewer=viewer, today=today)
+    mentors = _filtered_mentors(program=program, viewer=viewer, filters=filters, today=today)
+    names = {t.pk: t.name for t in topics}
+    found = _mentor_facts(mentors, today=today, names=names, extra=("is_my_mentor",))
     facts: list[MentorFacts] = []
     cards: dict[int, _Card] = {}
-    for (
-        pk,
-        participant_id,
-        user_id,
-        full_name,
-        email,
-        job_title,
-        department,
-        headline,
-        seniority,
-        help_offered,
-        formats,
-        capacity,
-        accepting,
-        away_until,
-        live,
-        is_my_mentor,
-    ) in rows:
-        mentor = MentorFacts(
-            participant_id=participant_id,
-            topic_ids=frozenset(topic_ids.get(pk, ())),
-            cannot_topic_ids=frozenset(cannot_ids.get(pk, ())),
-            topic_names=names,
-            help_offered=frozenset(help_offered),
-            formats=frozenset(formats),
-            department=department,
-            seniority_rank=SENIORITY_RANKS.get(seniority),
-            window_intervals=windows.get(participant_id, ()),
-            room=capacity - live,
-            accepting=accepting,
-            away=bool(away_until and away_until > today),
-            name=full_name or email,
-        )
+    for mentor, row in found:
         if filters.overlap and not overlap_minutes(me.working_intervals, mentor.window_intervals):
             continue
         facts.append(mentor)
-        cards[participant_id] = _Card(user_id, job_title, headline, is_my_mentor)
+        cards[mentor.participant_id] = _Card(
+            row["participant__user_id"],
+            row["participant__user__job_title"],
+            row["headline"],
+            row["is_my_mentor"],
+        )
     return Directory(
         rank(me, facts, reverse=program.kind == Program.Kind.REVERSE),
         cards=cards,
@@ -550,4 +557,83 @@ def directory(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "query_string": form.query_string(),
             "viewer": viewer,
         },
+    )
+
+
+# ---------------------------------------------------------------------------
+# Facts for a matching round: many mentees against all the program's mentors
+# ---------------------------------------------------------------------------
+def round_facts(
+    *, program: Program, mentee_ids: Iterable[int], today: date | None = None
+) -> RoundFacts:
+    """The round's mentees (still active and without a mentor) and the program's active
+    mentors, as the score sees them, in a fixed number of queries whatever their numbers."""
+    today = today or timezone.localdate()
+    mentees = list(
+        Participant.objects.filter(
+            pk__in=list(mentee_ids),
+            program=program,
+            role=Role.MENTEE,
+            status=Participant.Status.ACTIVE,
+        )
+        .exclude(mentorships_as_mentee__status__in=LIVE)
+        .select_related("user", "mentee_profile")
+        .order_by("pk")
+    )
+    goal_topics = _pairs(
+        GoalTopic.objects.filter(
+            goal__owner__in=mentees, goal__status=Goal.Status.ACTIVE
+        ).values_list("goal__owner_id", "topic_id")
+    )
+    converted: dict[tuple[str, time, time], tuple[Interval, ...]] = {}
+    week = monday_of(today)
+    mentee_facts_by_id: dict[int, MenteeFacts] = {}
+    names: dict[int, str] = {}
+    users: dict[int, int] = {}
+    for mentee in mentees:
+        profile = _profile_or_none(mentee, "mentee_profile") or MenteeProfile(participant=mentee)
+        key = (mentee.user.time_zone, profile.working_hours_start, profile.working_hours_end)
+        if key not in converted:
+            converted[key] = utc_week_intervals(
+                working_hours_windows(key[1], key[2]), zone=key[0], week_starting=week
+            )
+        mentee_facts_by_id[mentee.pk] = MenteeFacts(
+            goal_topic_ids=frozenset(goal_topics.get(mentee.pk, ())),
+            help_wanted=frozenset(profile.help_wanted),
+            formats=frozenset(profile.formats),
+            department=mentee.user.department,
+            seniority_rank=SENIORITY_RANKS.get(profile.seniority),
+            working_intervals=converted[key],
+        )
+        names[mentee.pk] = mentee.user.get_full_name() or mentee.user.email
+        users[mentee.pk] = mentee.user_id
+    live = (
+        Mentorship.objects.filter(mentor=OuterRef("participant_id"), status__in=LIVE)
+        .order_by()
+        .values("mentor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    mentors = _mentor_scope(program).annotate(live=Coalesce(Subquery(live), Value(0)))
+    topic_names = dict(
+        Topic.objects.filter(organization=program.organization).values_list("pk", "name")
+    )
+    mentor_facts: dict[int, MentorFacts] = {}
+    for mentor, row in _mentor_facts(mentors.order_by("pk"), today=today, names=topic_names):
+        mentor_facts[mentor.participant_id] = mentor
+        names[mentor.participant_id] = mentor.name
+        users[mentor.participant_id] = row["participant__user_id"]
+    live_pairs = frozenset(
+        Mentorship.objects.filter(program=program, status__in=LIVE).values_list(
+            "mentee_id", "mentor_id"
+        )
+    )
+    return RoundFacts(
+        mentees=mentee_facts_by_id,
+        mentors=mentor_facts,
+        users=users,
+        names=names,
+        live_pairs=live_pairs,
+        reverse=program.kind == Program.Kind.REVERSE,
+        other_department_only=program.other_department_only,
     )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from meetings import directory
-from meetings.views import checkins, profiles, scheduling, together
+from meetings.views import checkins, profiles, rounds, scheduling, together
 
 app_name = "meetings"
 urlpatterns = [
@@ -14,3 +14,4 @@ urlpatterns = [
 urlpatterns += together.urlpatterns
 urlpatterns += scheduling.urlpatterns
 urlpatterns += checkins.urlpatterns
+urlpatterns += rounds.urlpatterns

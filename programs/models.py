@@ -33,6 +33,7 @@ PROGRAM_SETTINGS_FIELDS = (
     "ends_on",
     "enrollment_open",
     "matching_mode",
+    "other_department_only",
     "checkin_cadence_months",
     "request_expiry_days",
     "max_pending_requests_per_mentee",
@@ -53,8 +54,16 @@ class Program(TimeStampedModel):
 
     class MatchingMode(models.TextChoices):
         MENTEE_CHOOSES = "mentee_chooses", "Mentees choose and request mentors"
-        ADMIN_ASSIGNS = "admin_assigns", "Program admins assign mentors"
-        ENGINE_PROPOSES = "engine_proposes", "The matching engine proposes, admins publish"
+        ADMIN_ASSIGNS = "admin_assigns", "Program admins match people in matching rounds"
+        BOTH = "both", "Both: mentees request, and admins match in rounds"
+
+        @property
+        def mentees_request(self) -> bool:
+            return self in (Program.MatchingMode.MENTEE_CHOOSES, Program.MatchingMode.BOTH)
+
+        @property
+        def admins_match(self) -> bool:
+            return self in (Program.MatchingMode.ADMIN_ASSIGNS, Program.MatchingMode.BOTH)
 
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="programs"
@@ -72,6 +81,10 @@ class Program(TimeStampedModel):
     )
     matching_mode = models.CharField(
         max_length=20, choices=MatchingMode.choices, default=MatchingMode.MENTEE_CHOOSES
+    )
+    other_department_only = models.BooleanField(
+        default=False,
+        help_text="Matching rounds pair mentees only with mentors from another department.",
     )
     checkin_cadence_months = models.PositiveSmallIntegerField(
         "check-in every (months)",

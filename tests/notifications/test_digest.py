@@ -191,7 +191,7 @@ def test_unsubscribing_from_the_digest_switches_the_digest_off_for_every_kind(cl
     token = unsubscribe_token(user, Reminder.WEEKLY_DIGEST)
     response = client.post(reverse("notifications:unsubscribe", args=[token]))
     assert response.status_code == 200
-    assert "Your weekly digest" in response.content.decode()
+    assert "You will get no more weekly digests" in response.content.decode()
     prefs = preferences_of(user.__class__.objects.get(pk=user.pk))
     assert not any(prefs.for_kind(kind)["digest"] for kind in CHOOSABLE)
 

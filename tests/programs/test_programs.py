@@ -24,7 +24,7 @@ def test_admin_creates_a_program_and_becomes_its_admin(client, program, admin_us
             "kind": "group",
             "starts_on": "2027-03-01",
             "ends_on": "2027-09-01",
-            "matching_mode": "engine_proposes",
+            "matching_mode": "both",
             "checkin_cadence_months": 3,
             "request_expiry_days": 10,
             "max_pending_requests_per_mentee": 2,

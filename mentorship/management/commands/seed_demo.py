@@ -20,6 +20,7 @@ from matching.models import (
     AdvisorRole,
     Frequency,
     HelpKind,
+    MatchingRound,
     MeetingFormat,
     MentorProfile,
     Mentorship,
@@ -34,6 +35,7 @@ from matching.requests import (
     request_redirect,
     requests_expire_due,
 )
+from matching.rounds import round_create, round_run, unmatched_mentees
 from matching.services import (
     goal_share_with_mentors,
     mentee_profile_update,
@@ -41,6 +43,7 @@ from matching.services import (
     mentorship_start,
 )
 from meetings.checkins import checkins_open_due
+from meetings.directory import round_facts
 from meetings.models import Advice, Meeting
 from meetings.scheduling import meeting_confirm, meeting_propose, slots_for
 from meetings.services import availability_set
@@ -270,6 +273,8 @@ class Command(BaseCommand):
                     "for a small first step, such as a 30-minute conversation."
                 ),
                 kind=Program.Kind.ONE_ON_ONE,
+                # Mentees request mentors, and the admin matches whoever is left in rounds.
+                matching_mode=Program.MatchingMode.BOTH,
                 starts_on=date(2026, 9, 1),
                 ends_on=date(2027, 8, 31),
             )
@@ -325,6 +330,7 @@ class Command(BaseCommand):
         self._seed_meetings(program)
         self._seed_reminder_history(program, mentees)
         self._seed_reminders()
+        self._seed_matching_round(program, admin)
         return created
 
     def _seed_reminders(self) -> None:
@@ -340,6 +346,22 @@ class Command(BaseCommand):
         for scan in SCANS:
             scan(now=now)
         checkins_open_due(now=now)
+
+    def _seed_matching_round(self, program: Program, admin: User) -> None:
+        """A round over the mentees still without a mentor, run once and waiting to publish."""
+        if MatchingRound.objects.filter(program=program).exists():
+            return
+        waiting = list(unmatched_mentees(program).values_list("pk", flat=True))
+        if not waiting:
+            return
+        matching_round = round_create(
+            program=program, actor=admin, name="Autumn round", mentee_ids=waiting
+        )
+        round_run(
+            matching_round=matching_round,
+            actor=admin,
+            facts=round_facts(program=program, mentee_ids=waiting),
+        )
 
     def _seed_reminder_history(self, program: Program, mentees: list[User]) -> None:
         """Write the past so that every kind of reminder is due once now (the scans then find

@@ -1,0 +1,422 @@
+"""Matching rounds for program admins: create, run, adjust (swap, pin, block), publish.
+
+The pages live here, beside the directory, because scoring needs contact windows
+(`meetings.directory.round_facts`); the round's rules and writes are `matching.rounds`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from matching.forms import RoundCreateForm, RoundSettingsForm, SwapForm
+from matching.models import MatchingRound, MentorProfile, Proposal, RoundRule
+from matching.rounds import (
+    LIVE,
+    clean_weights,
+    current_proposals,
+    get_round_for_admin,
+    latest_run,
+    mentor_load,
+    proposal_block,
+    proposal_pin,
+    proposal_swap,
+    round_create,
+    round_discard,
+    round_publish,
+    round_run,
+    round_settings_save,
+    rounds_of,
+    swap_candidates,
+    unmatched_mentees,
+)
+from matching.score import PARTS
+from meetings.directory import round_facts
+from mentorship.errors import DomainError, form_add_domain_error
+from mentorship.http import AuthedHttpRequest, run_action
+from programs.access import get_program_for_admin
+from programs.models import Program
+
+SORTS = {
+    "mentee": ("mentee__user__full_name", "mentee__user__email", "pk"),
+    "mentor": ("mentor__user__full_name", "mentee__user__full_name", "pk"),
+    "score": ("score", "mentee__user__full_name", "pk"),
+    "-score": ("-score", "mentee__user__full_name", "pk"),
+}
+SHOW = {
+    "all": "Everyone",
+    "matched": "Matched",
+    "unmatched": "Unmatched",
+    "swapped": "Moved by hand",
+    "pinned": "Pinned",
+}
+
+
+def _round_url(matching_round: MatchingRound) -> str:
+    return reverse(
+        "meetings:round", kwargs={"slug": matching_round.program.slug, "pk": matching_round.pk}
+    )
+
+
+def _facts(program: Program, matching_round: MatchingRound) -> Any:
+    return round_facts(
+        program=program, mentee_ids=matching_round.mentees.values_list("pk", flat=True)
+    )
+
+
+def round_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    """The program's rounds, and a form to start one for the mentees without a mentor."""
+    program = get_program_for_admin(request.user, slug)
+    waiting = unmatched_mentees(program)
+    form = RoundCreateForm(
+        request.POST or None,
+        mentees=waiting,
+        initial={
+            "objective": MatchingRound.Objective.TOTAL,
+            "min_score": 1.0,
+            "mentees": list(waiting.values_list("pk", flat=True)),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            matching_round = round_create(
+                program=program,
+                actor=request.user,
+                name=form.cleaned_data["name"],
+                mentee_ids=[p.pk for p in form.cleaned_data["mentees"]],
+                weights=form.weights(),
+                min_score=form.cleaned_data["min_score"],
+                objective=form.cleaned_data["objective"],
+            )
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(request, f"Round “{matching_round.name}” created: run it when ready.")
+            return redirect(_round_url(matching_round))
+    rounds = rounds_of(program).annotate(
+        mentee_count=Count("mentees", distinct=True), run_count=Count("runs", distinct=True)
+    )
+    return render(
+        request,
+        "meetings/rounds/list.html",
+        {
+            "program": program,
+            "section": "Matching",
+            "rounds": rounds,
+            "form": form,
+            "allowed": Program.MatchingMode(program.matching_mode).admins_match,
+        },
+    )
+
+
+def _mentor_loads(program: Program, mentor_ids: set[int]) -> dict[int, tuple[int, int]]:
+    """Each mentor's live mentorships and capacity, in one query."""
+    rows = (
+        MentorProfile.objects.filter(participant_id__in=mentor_ids)
+        .annotate(
+            live=Count(
+                "participant__mentorships_as_mentor",
+                filter=Q(participant__mentorships_as_mentor__status__in=LIVE),
+            )
+        )
+        .values_list("participant_id", "live", "capacity")
+    )
+    return {pid: (live, capacity) for pid, live, capacity in rows}
+
+
+def round_detail(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The round: its parameters, the latest run's proposals (sorted, filtered), the unmatched
+    with reasons, every run for comparison, and publish or discard."""
+    program = get_program_for_admin(request.user, slug)
+    matching_round = get_round_for_admin(program, pk)
+    run = latest_run(matching_round)
+    settings_form = RoundSettingsForm(initial=RoundSettingsForm.initial_from(matching_round))
+    sort = request.GET.get("sort", "mentee")
+    show = request.GET.get("show", "all")
+    query = request.GET.get("q", "").strip()[:80]
+    pins = dict(
+        matching_round.rules.filter(kind=RoundRule.Kind.PIN).values_list("mentee_id", "mentor_id")
+    )
+    context: dict[str, Any] = {
+        "program": program,
+        "section": "Matching",
+        "round": matching_round,
+        "run": run,
+        "runs": list(matching_round.runs.order_by("-number")),
+        "settings_form": settings_form,
+        "sort": sort if sort in SORTS else "mentee",
+        "show": show if show in SHOW else "all",
+        "shows": SHOW,
+        "q": query,
+        "parts": PARTS,
+        "mentee_count": matching_round.mentees.count(),
+    }
+    if run is not None:
+        everyone = current_proposals(run)
+        load = mentor_load(everyone)
+        loads = _mentor_loads(program, set(load))
+        rows = run.proposals.select_related("mentee__user", "mentor__user").order_by(
+            *SORTS[context["sort"]]
+        )
+        if context["show"] == "matched":
+            rows = rows.filter(mentor__isnull=False)
+        elif context["show"] == "unmatched":
+            rows = rows.filter(mentor__isnull=True)
+        elif context["show"] == "swapped":
+            rows = rows.filter(swapped=True)
+        elif context["show"] == "pinned":
+            rows = rows.filter(mentee_id__in=list(pins))
+        if query:
+            rows = rows.filter(
+                Q(mentee__user__full_name__icontains=query)
+                | Q(mentor__user__full_name__icontains=query)
+            )
+        table = []
+        for proposal in rows:
+            live, capacity = loads.get(proposal.mentor_id or 0, (0, 0))
+            table.append(
+                {
+                    "proposal": proposal,
+                    "pinned": pins.get(proposal.mentee_id) == proposal.mentor_id,
+                    "load_after": live + load[proposal.mentor_id] if proposal.mentor_id else None,
+                    "capacity": capacity,
+                }
+            )
+        matched = [p for p in everyone if p.mentor_id]
+        context.update(
+            table=table,
+            unmatched=[p for p in everyone if p.mentor_id is None],
+            current_total=round(sum(p.score or 0 for p in matched), 2),
+            matched_count=len(matched),
+            published=[p for p in everyone if p.mentorship_id],
+            refused=[p for p in everyone if p.publish_note],
+        )
+    return render(request, "meetings/rounds/detail.html", context)
+
+
+@require_POST
+def round_run_view(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Save the parameters from the form and run the engine."""
+    program = get_program_for_admin(request.user, slug)
+    matching_round = get_round_for_admin(program, pk)
+    form = RoundSettingsForm(request.POST)
+    back = _round_url(matching_round)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            text = " ".join(str(error) for error in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
+        return redirect(back)
+    try:
+        round_settings_save(
+            matching_round=matching_round,
+            actor=request.user,
+            weights=form.weights(),
+            min_score=form.cleaned_data["min_score"],
+            objective=form.cleaned_data["objective"],
+        )
+        run = round_run(
+            matching_round=matching_round,
+            actor=request.user,
+            facts=_facts(program, matching_round),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(back)
+    messages.success(
+        request,
+        f"Run {run.number}: {run.matched} matched, {run.unmatched} unmatched, "
+        f"total score {run.total_score:g}.",
+    )
+    return redirect(back)
+
+
+def proposal_swap_view(
+    request: AuthedHttpRequest, slug: str, pk: int, proposal_id: int
+) -> HttpResponse:
+    """Every mentor for this mentee with the score the pair would have; choose one."""
+    program = get_program_for_admin(request.user, slug)
+    matching_round = get_round_for_admin(program, pk)
+    run = latest_run(matching_round)
+    proposal = (
+        Proposal.objects.select_related("mentee__user", "mentor__user")
+        .filter(run=run, pk=proposal_id)
+        .first()
+        if run
+        else None
+    )
+    if proposal is None:
+        messages.error(request, "That proposal is not in this round's latest run.")
+        return redirect(_round_url(matching_round))
+    facts = round_facts(program=program, mentee_ids=[proposal.mentee_id])
+    blocked = frozenset(
+        matching_round.rules.filter(kind=RoundRule.Kind.BLOCK).values_list("mentee_id", "mentor_id")
+    )
+    candidates = (
+        swap_candidates(
+            facts=facts,
+            proposals=current_proposals(run) if run else [],
+            mentee_id=proposal.mentee_id,
+            weights=clean_weights(matching_round.weights),
+            blocked=blocked,
+        )
+        if proposal.mentee_id in facts.mentees
+        else []
+    )
+    form = SwapForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = proposal_swap(
+                matching_round=matching_round,
+                proposal_id=proposal.pk,
+                mentor_id=form.cleaned_data["mentor"],
+                actor=request.user,
+                facts=facts,
+            )
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                f"Moved {facts.names[moved.mentee_id]} to {facts.names[form.cleaned_data['mentor']]} "
+                f"(score {moved.score:g}); the pair is pinned for the next run.",
+            )
+            return redirect(_round_url(matching_round))
+    return render(
+        request,
+        "meetings/rounds/swap.html",
+        {
+            "program": program,
+            "section": "Matching",
+            "round": matching_round,
+            "proposal": proposal,
+            "candidates": candidates,
+            "form": form,
+            "chosen": form["mentor"].value(),
+        },
+    )
+
+
+def _rule_action(
+    request: AuthedHttpRequest, slug: str, pk: int, proposal_id: int, what: str
+) -> HttpResponse:
+    program = get_program_for_admin(request.user, slug)
+    matching_round = get_round_for_admin(program, pk)
+    actions = {
+        "pin": (
+            lambda: proposal_pin(
+                matching_round=matching_round, proposal_id=proposal_id, actor=request.user
+            ),
+            "Pinned: the next run keeps this pair.",
+        ),
+        "unpin": (
+            lambda: proposal_pin(
+                matching_round=matching_round,
+                proposal_id=proposal_id,
+                actor=request.user,
+                pin=False,
+            ),
+            "Unpinned.",
+        ),
+        "block": (
+            lambda: proposal_block(
+                matching_round=matching_round, proposal_id=proposal_id, actor=request.user
+            ),
+            "Blocked: these two are never paired in this round. Run again to find another mentor.",
+        ),
+    }
+    action, done = actions[what]
+    response, _ = run_action(request, action, done=done, back=_round_url(matching_round))
+    return response
+
+
+@require_POST
+def proposal_pin_view(
+    request: AuthedHttpRequest, slug: str, pk: int, proposal_id: int
+) -> HttpResponse:
+    return _rule_action(request, slug, pk, proposal_id, "pin")
+
+
+@require_POST
+def proposal_unpin_view(
+    request: AuthedHttpRequest, slug: str, pk: int, proposal_id: int
+) -> HttpResponse:
+    return _rule_action(request, slug, pk, proposal_id, "unpin")
+
+
+@require_POST
+def proposal_block_view(
+    request: AuthedHttpRequest, slug: str, pk: int, proposal_id: int
+) -> HttpResponse:
+    return _rule_action(request, slug, pk, proposal_id, "block")
+
+
+@require_POST
+def round_publish_view(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    program = get_program_for_admin(request.user, slug)
+    matching_round = get_round_for_admin(program, pk)
+    try:
+        report = round_publish(matching_round=matching_round, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(_round_url(matching_round))
+    messages.success(
+        request,
+        f"Published: {len(report.created)} mentorship{'s' if len(report.created) != 1 else ''} "
+        "started, and both people in each were told why they were matched.",
+    )
+    for proposal, reason in report.refused:
+        messages.warning(request, f"Not started: {proposal.mentee.user.get_full_name()} – {reason}")
+    return redirect(_round_url(matching_round))
+
+
+@require_POST
+def round_discard_view(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    program = get_program_for_admin(request.user, slug)
+    matching_round = get_round_for_admin(program, pk)
+    response, _ = run_action(
+        request,
+        lambda: round_discard(matching_round=matching_round, actor=request.user),
+        done="Discarded: nothing from this round happens.",
+        back=_round_url(matching_round),
+    )
+    return response
+
+
+urlpatterns = [
+    path("programs/<slug:slug>/matching/", round_list, name="rounds"),
+    path("programs/<slug:slug>/matching/<int:pk>/", round_detail, name="round"),
+    path("programs/<slug:slug>/matching/<int:pk>/run/", round_run_view, name="round_run"),
+    path(
+        "programs/<slug:slug>/matching/<int:pk>/publish/", round_publish_view, name="round_publish"
+    ),
+    path(
+        "programs/<slug:slug>/matching/<int:pk>/discard/", round_discard_view, name="round_discard"
+    ),
+    path(
+        "programs/<slug:slug>/matching/<int:pk>/proposals/<int:proposal_id>/swap/",
+        proposal_swap_view,
+        name="proposal_swap",
+    ),
+    path(
+        "programs/<slug:slug>/matching/<int:pk>/proposals/<int:proposal_id>/pin/",
+        proposal_pin_view,
+        name="proposal_pin",
+    ),
+    path(
+        "programs/<slug:slug>/matching/<int:pk>/proposals/<int:proposal_id>/unpin/",
+        proposal_unpin_view,
+        name="proposal_unpin",
+    ),
+    path(
+        "programs/<slug:slug>/matching/<int:pk>/proposals/<int:proposal_id>/block/",
+        proposal_block_view,
+        name="proposal_block",
+    ),
+]

@@ -1,0 +1,381 @@
+"""Matching rounds: scoring facts, runs with pins and blocks, swaps, publish and discard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from matching.models import MatchingRound, MatchingRun, MenteeProfile, Mentorship, RoundRule
+from matching.rounds import (
+    RoundFacts,
+    clean_weights,
+    pair_refusal,
+    proposal_block,
+    proposal_pin,
+    proposal_swap,
+    round_create,
+    round_discard,
+    round_publish,
+    round_run,
+    score_matrix,
+    unmatched_mentees,
+)
+from matching.score import MenteeFacts, MentorFacts
+from matching.services import mentorship_start
+from meetings.directory import round_facts
+from mentorship.errors import DomainError
+from notifications.models import Notification
+from programs.models import AuditEntry, Participant, Program
+from tests.goals.factories import GoalFactory, MentorshipFactory, TopicFactory
+from tests.matching.factories import mentee_in, mentor_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rounds_program(program: Program) -> Program:
+    program.matching_mode = Program.MatchingMode.ADMIN_ASSIGNS
+    program.save()
+    return program
+
+
+def _with_topic(mentee: Participant, topic: Any) -> Participant:
+    GoalFactory(owner=mentee, topics=[topic])
+    return mentee
+
+
+def _run(matching_round: MatchingRound, admin: Any) -> MatchingRun:
+    facts = round_facts(
+        program=matching_round.program,
+        mentee_ids=matching_round.mentees.values_list("pk", flat=True),
+    )
+    return round_run(matching_round=matching_round, actor=admin, facts=facts)
+
+
+def _pairs(run: MatchingRun) -> dict[int, int | None]:
+    return dict(run.proposals.values_list("mentee_id", "mentor_id"))
+
+
+@pytest.fixture
+def scene(rounds_program, admin_user):
+    """One mentor with room for one; Ana fits them better than Ben (two shared topics to one)."""
+    org = rounds_program.organization
+    writing, python = TopicFactory(organization=org), TopicFactory(organization=org)
+    mentor = mentor_in(rounds_program, capacity=1, topics=[writing, python])
+    ana = _with_topic(_with_topic(mentee_in(rounds_program), writing), python)
+    ben = _with_topic(mentee_in(rounds_program), writing)
+    # No departments: the scores are topics only.
+    User.objects.update(department="")
+    matching_round = round_create(
+        program=rounds_program, actor=admin_user, name="Autumn", min_score=0
+    )
+    return {"round": matching_round, "mentor": mentor, "ana": ana, "ben": ben, "admin": admin_user}
+
+
+# ---------------------------------------------------------------------------
+# Pure parts
+# ---------------------------------------------------------------------------
+def _facts(**changes: Any) -> RoundFacts:
+    values: dict[str, Any] = {
+        "mentees": {1: MenteeFacts(goal_topic_ids=frozenset({7}), department="Sales")},
+        "mentors": {
+            2: MentorFacts(participant_id=2, topic_ids=frozenset({7}), department="Ops", room=1)
+        },
+        "users": {1: 10, 2: 20},
+        "names": {1: "Ana", 2: "Mo"},
+    }
+    values.update(changes)
+    return RoundFacts(**values)
+
+
+def test_a_pair_is_refused_for_the_same_person_a_live_pair_a_block_or_the_department_rule():
+    assert pair_refusal(_facts(), 1, 2, frozenset()) == ""
+    assert pair_refusal(_facts(users={1: 10, 2: 10}), 1, 2, frozenset()) == "the same person"
+    assert (
+        pair_refusal(_facts(live_pairs=frozenset({(1, 2)})), 1, 2, frozenset())
+        == "already working together"
+    )
+    assert pair_refusal(_facts(), 1, 2, frozenset({(1, 2)})) == "blocked by an admin"
+    same = _facts(
+        other_department_only=True,
+        mentors={2: MentorFacts(participant_id=2, department="sales ", room=1)},
+    )
+    assert pair_refusal(same, 1, 2, frozenset()).startswith("same department")
+    assert pair_refusal(_facts(other_department_only=True), 1, 2, frozenset()) == ""
+    away = _facts(mentors={2: MentorFacts(participant_id=2, away=True, room=1)})
+    assert pair_refusal(away, 1, 2, frozenset()) == "away"
+
+
+def test_weights_multiply_the_parts_of_the_score():
+    _, _, plain = score_matrix(_facts(), weights=clean_weights({}))
+    _, _, doubled = score_matrix(_facts(), weights=clean_weights({"topics": 2}))
+    _, _, without = score_matrix(_facts(), weights=clean_weights({"topics": 0}))
+    # One shared goal topic (3 points) and another department (0.5).
+    assert plain[0, 0] == 3.5
+    assert doubled[0, 0] == 6.5
+    assert without[0, 0] == 0.5
+
+
+def test_a_refused_pair_has_no_score():
+    _, _, matrix = score_matrix(_facts(users={1: 10, 2: 10}), weights=clean_weights({}))
+    assert matrix.shape == (1, 1) and str(matrix[0, 0]) == "nan"
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ({"topics": "x"}, "weight_topics"),
+        ({"help": 9}, "weight_help"),
+        ({"overlap": float("nan")}, "weight_overlap"),
+    ],
+)
+def test_a_weight_outside_its_range_is_refused_by_name(raw, field):
+    with pytest.raises(DomainError) as refused:
+        clean_weights(raw)
+    assert refused.value.field == field
+
+
+# ---------------------------------------------------------------------------
+# Creating a round
+# ---------------------------------------------------------------------------
+def test_a_round_takes_the_mentees_without_a_mentor_by_default(rounds_program, admin_user):
+    waiting = mentee_in(rounds_program)
+    matched = mentee_in(rounds_program)
+    MentorshipFactory(program=rounds_program, mentee=matched, mentor=mentor_in(rounds_program))
+    matching_round = round_create(program=rounds_program, actor=admin_user, name="Spring")
+    assert list(matching_round.mentees.all()) == [waiting]
+    assert AuditEntry.objects.filter(action="matching_round_created").exists()
+
+
+def test_a_mentee_who_has_a_mentor_cannot_be_chosen(rounds_program, admin_user):
+    matched = mentee_in(rounds_program)
+    MentorshipFactory(program=rounds_program, mentee=matched, mentor=mentor_in(rounds_program))
+    with pytest.raises(DomainError) as refused:
+        round_create(
+            program=rounds_program, actor=admin_user, name="Spring", mentee_ids=[matched.pk]
+        )
+    assert refused.value.field == "mentees"
+    assert not MatchingRound.objects.exists()
+
+
+def test_only_admins_start_rounds(rounds_program, mentor):
+    mentee_in(rounds_program)
+    with pytest.raises(DomainError):
+        round_create(program=rounds_program, actor=mentor, name="Mine")
+    assert not MatchingRound.objects.exists()
+
+
+def test_a_program_where_mentees_choose_has_no_rounds(program, admin_user):
+    mentee_in(program)
+    with pytest.raises(DomainError, match="mentees choose"):
+        round_create(program=program, actor=admin_user, name="Spring")
+    assert not MatchingRound.objects.exists()
+
+
+# ---------------------------------------------------------------------------
+# Running, pins and blocks
+# ---------------------------------------------------------------------------
+def test_the_run_gives_the_one_place_to_the_better_fit_and_says_why_the_other_waits(scene):
+    run = _run(scene["round"], scene["admin"])
+    assert _pairs(run) == {scene["ana"].pk: scene["mentor"].pk, scene["ben"].pk: None}
+    ana = run.proposals.get(mentee=scene["ana"])
+    assert ana.score == 6.0 and ana.reasons == ["2 of your goal topics"]
+    ben = run.proposals.get(mentee=scene["ben"])
+    assert "full" in ben.unmatched_reason
+    assert (run.matched, run.unmatched, run.total_score, run.top_choice) == (1, 1, 6.0, 1)
+    scene["round"].refresh_from_db()
+    assert scene["round"].status == MatchingRound.Status.PROPOSED
+
+
+def test_every_run_is_kept_with_its_parameters(scene):
+    first = _run(scene["round"], scene["admin"])
+    MatchingRound.objects.filter(pk=scene["round"].pk).update(min_score=7)
+    second = _run(scene["round"], scene["admin"])
+    assert (first.number, second.number) == (1, 2)
+    assert (first.min_score, second.min_score) == (0, 7)
+    assert second.matched == 0  # nobody reaches 7
+
+
+def test_a_pin_holds_in_the_next_run(scene):
+    first = _run(scene["round"], scene["admin"])
+    assert _pairs(first)[scene["ben"].pk] is None
+    RoundRule.objects.create(
+        round=scene["round"], kind="pin", mentee=scene["ben"], mentor=scene["mentor"]
+    )
+    again = _run(scene["round"], scene["admin"])
+    # The admin's pin wins the one place, although Ana scores higher with this mentor.
+    assert _pairs(again) == {scene["ben"].pk: scene["mentor"].pk, scene["ana"].pk: None}
+
+
+def test_a_blocked_pair_is_never_proposed_again(scene):
+    run = _run(scene["round"], scene["admin"])
+    ana = run.proposals.get(mentee=scene["ana"])
+    proposal_block(matching_round=scene["round"], proposal_id=ana.pk, actor=scene["admin"])
+    ana.refresh_from_db()
+    assert ana.mentor_id is None and "Blocked" in ana.unmatched_reason
+    again = _run(scene["round"], scene["admin"])
+    assert _pairs(again) == {scene["ana"].pk: None, scene["ben"].pk: scene["mentor"].pk}
+    assert "blocked" in again.proposals.get(mentee=scene["ana"]).unmatched_reason.lower()
+
+
+def test_a_pin_can_be_taken_off(scene):
+    run = _run(scene["round"], scene["admin"])
+    ana = run.proposals.get(mentee=scene["ana"])
+    proposal_pin(matching_round=scene["round"], proposal_id=ana.pk, actor=scene["admin"])
+    assert scene["round"].rules.filter(kind="pin").count() == 1
+    proposal_pin(matching_round=scene["round"], proposal_id=ana.pk, actor=scene["admin"], pin=False)
+    assert not scene["round"].rules.exists()
+
+
+def test_the_department_rule_keeps_colleagues_apart(rounds_program, admin_user):
+    rounds_program.other_department_only = True
+    rounds_program.save()
+    mentor = mentor_in(rounds_program, capacity=3)
+    colleague, outsider = mentee_in(rounds_program), mentee_in(rounds_program)
+    for person, department in ((mentor, "Sales"), (colleague, "sales"), (outsider, "Ops")):
+        person.user.department = department
+        person.user.save()
+    matching_round = round_create(program=rounds_program, actor=admin_user, name="R", min_score=0)
+    run = _run(matching_round, admin_user)
+    assert _pairs(run) == {colleague.pk: None, outsider.pk: mentor.pk}
+
+
+def test_a_mentor_who_is_away_or_not_taking_mentees_is_not_proposed(rounds_program, admin_user):
+    mentor_in(rounds_program, accepting_requests=False)
+    waiting = mentee_in(rounds_program)
+    matching_round = round_create(program=rounds_program, actor=admin_user, name="R", min_score=-5)
+    run = _run(matching_round, admin_user)
+    assert _pairs(run) == {waiting.pk: None}
+
+
+def test_the_mentee_seniority_counts_towards_the_score(rounds_program, admin_user):
+    mentor = mentor_in(rounds_program, seniority="executive")
+    mentee = mentee_in(rounds_program)
+    MenteeProfile.objects.create(participant=mentee, seniority="early")
+    facts = round_facts(program=rounds_program, mentee_ids=[mentee.pk])
+    assert facts.mentees[mentee.pk].seniority_rank == 0
+    assert facts.mentors[mentor.pk].seniority_rank == 4
+
+
+# ---------------------------------------------------------------------------
+# Swapping
+# ---------------------------------------------------------------------------
+def test_a_swap_moves_the_mentee_pins_the_pair_and_rescores(scene):
+    run = _run(scene["round"], scene["admin"])
+    other = mentor_in(scene["round"].program, capacity=1)
+    User.objects.update(department="")
+    ana = run.proposals.get(mentee=scene["ana"])
+    moved = proposal_swap(
+        matching_round=scene["round"],
+        proposal_id=ana.pk,
+        mentor_id=other.pk,
+        actor=scene["admin"],
+        facts=round_facts(program=scene["round"].program, mentee_ids=[scene["ana"].pk]),
+    )
+    assert (moved.mentor_id, moved.swapped, moved.score) == (other.pk, True, 0.0)
+    assert scene["round"].rules.get(kind="pin").mentor_id == other.pk
+    assert AuditEntry.objects.filter(action="matching_swap").exists()
+
+
+def test_a_swap_to_a_mentor_without_room_is_refused_and_changes_nothing(scene):
+    run = _run(scene["round"], scene["admin"])
+    ben = run.proposals.get(mentee=scene["ben"])
+    with pytest.raises(DomainError, match="no room left"):
+        proposal_swap(
+            matching_round=scene["round"],
+            proposal_id=ben.pk,
+            mentor_id=scene["mentor"].pk,
+            actor=scene["admin"],
+            facts=round_facts(program=scene["round"].program, mentee_ids=[scene["ben"].pk]),
+        )
+    ben.refresh_from_db()
+    assert ben.mentor_id is None and not scene["round"].rules.exists()
+
+
+# ---------------------------------------------------------------------------
+# Publishing and discarding
+# ---------------------------------------------------------------------------
+def test_publishing_starts_the_mentorships_and_tells_both_why(scene):
+    _run(scene["round"], scene["admin"])
+    report = round_publish(matching_round=scene["round"], actor=scene["admin"])
+    [mentorship] = report.created
+    assert (mentorship.mentor, mentorship.mentee) == (scene["mentor"], scene["ana"])
+    told = Notification.objects.filter(kind="mentorship").order_by("recipient_id")
+    assert {n.recipient_id for n in told} == {scene["mentor"].user_id, scene["ana"].user_id}
+    assert all("Why: 2 of your goal topics" in n.body for n in told)
+    scene["round"].refresh_from_db()
+    assert scene["round"].status == MatchingRound.Status.PUBLISHED
+    assert AuditEntry.objects.filter(action="matching_round_published").exists()
+    with pytest.raises(DomainError):
+        round_publish(matching_round=scene["round"], actor=scene["admin"])
+    assert Mentorship.objects.count() == 1
+
+
+def test_a_mentor_who_filled_up_since_the_run_is_reported_not_overfilled(scene):
+    _run(scene["round"], scene["admin"])
+    mentorship_start(mentor=scene["mentor"], mentee=mentee_in(scene["round"].program))
+    report = round_publish(matching_round=scene["round"], actor=scene["admin"])
+    assert report.created == []
+    [(proposal, reason)] = report.refused
+    assert proposal.mentee == scene["ana"] and "capacity" in reason
+    assert Mentorship.objects.filter(mentor=scene["mentor"]).count() == 1
+
+
+def test_a_failure_half_way_through_publishing_writes_nothing(scene, monkeypatch):
+    _run(scene["round"], scene["admin"])
+    from matching import rounds
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("mail server on fire")
+
+    monkeypatch.setattr(rounds, "_tell_matched", broken)
+    with pytest.raises(RuntimeError):
+        round_publish(matching_round=scene["round"], actor=scene["admin"])
+    assert not Mentorship.objects.exists()
+    scene["round"].refresh_from_db()
+    assert scene["round"].status == MatchingRound.Status.PROPOSED
+
+
+def test_a_round_not_run_cannot_be_published(scene):
+    with pytest.raises(DomainError, match="Run the round"):
+        round_publish(matching_round=scene["round"], actor=scene["admin"])
+
+
+def test_a_discarded_round_cannot_run_or_publish(scene):
+    round_discard(matching_round=scene["round"], actor=scene["admin"])
+    with pytest.raises(DomainError):
+        _run(scene["round"], scene["admin"])
+    with pytest.raises(DomainError):
+        round_publish(matching_round=scene["round"], actor=scene["admin"])
+    assert not MatchingRun.objects.exists()
+
+
+def test_someone_who_is_not_an_admin_cannot_run_or_publish(scene, mentor):
+    with pytest.raises(DomainError):
+        _run(scene["round"], mentor)
+    assert not MatchingRun.objects.exists()
+
+
+# ---------------------------------------------------------------------------
+# Facts in a fixed number of queries
+# ---------------------------------------------------------------------------
+def test_the_facts_take_the_same_queries_for_few_and_many_people(rounds_program):
+    def queries() -> int:
+        ids = list(unmatched_mentees(rounds_program).values_list("pk", flat=True))
+        with CaptureQueriesContext(connection) as ctx:
+            round_facts(program=rounds_program, mentee_ids=ids)
+        return len(ctx.captured_queries)
+
+    topic = TopicFactory(organization=rounds_program.organization)
+    for _ in range(2):
+        mentor_in(rounds_program, topics=[topic])
+        _with_topic(mentee_in(rounds_program), topic)
+    few = queries()
+    for _ in range(10):
+        mentor_in(rounds_program, topics=[topic])
+        _with_topic(mentee_in(rounds_program), topic)
+    assert queries() == few
