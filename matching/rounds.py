@@ -35,6 +35,7 @@ from matching.models import (
 )
 from matching.requests import record_change
 from matching.score import PARTS, MenteeFacts, MentorFacts, Score, compatibility
+from matching.score import score_matrix as all_pairs_score_matrix
 from matching.services import mentorship_start
 from mentorship.errors import DomainError
 from notifications.models import Notification
@@ -157,17 +158,37 @@ def score_matrix(
     weights: Mapping[str, float],
     blocked: frozenset[tuple[int, int]] = frozenset(),
 ) -> tuple[list[int], list[int], np.ndarray]:
-    """Mentee ids, mentor ids and their weighted scores; NaN where a pair is not allowed."""
+    """Mentee ids, mentor ids and their weighted scores; NaN where ``pair_refusal`` refuses
+    the pair (the same checks, on whole rows and columns at once)."""
     mentee_ids, mentor_ids = list(facts.mentees), list(facts.mentors)
-    matrix = np.full((len(mentee_ids), len(mentor_ids)), np.nan)
-    for i, mentee_id in enumerate(mentee_ids):
-        mentee = facts.mentees[mentee_id]
-        for j, mentor_id in enumerate(mentor_ids):
-            if pair_refusal(facts, mentee_id, mentor_id, blocked):
-                continue
-            matrix[i, j] = compatibility(
-                mentee, facts.mentors[mentor_id], reverse=facts.reverse, weights=weights
-            ).total
+    mentors = [facts.mentors[m] for m in mentor_ids]
+    matrix = all_pairs_score_matrix(
+        [facts.mentees[e] for e in mentee_ids], mentors, reverse=facts.reverse, weights=weights
+    )
+    if not matrix.size:
+        return mentee_ids, mentor_ids, matrix
+    mentee_users = np.array([facts.users.get(e, -1) for e in mentee_ids])
+    mentor_users = np.array([facts.users.get(m, -2) for m in mentor_ids])
+    matrix[mentee_users[:, None] == mentor_users[None, :]] = np.nan
+    row = {pid: i for i, pid in enumerate(mentee_ids)}
+    col = {pid: j for j, pid in enumerate(mentor_ids)}
+    for mentee_id, mentor_id in facts.live_pairs | blocked:
+        if mentee_id in row and mentor_id in col:
+            matrix[row[mentee_id], col[mentor_id]] = np.nan
+    if facts.other_department_only:
+        codes: dict[str, int] = {"": -1}
+        mine = np.array(
+            [
+                codes.setdefault(facts.mentees[e].department.strip().casefold(), len(codes))
+                for e in mentee_ids
+            ]
+        )
+        theirs = np.array(
+            [codes.setdefault(o.department.strip().casefold(), len(codes)) for o in mentors]
+        )
+        matrix[(mine[:, None] == theirs[None, :]) & (mine[:, None] >= 0)] = np.nan
+    unavailable = [j for j, o in enumerate(mentors) if o.away or not o.accepting]
+    matrix[:, unavailable] = np.nan
     return mentee_ids, mentor_ids, matrix
 
 

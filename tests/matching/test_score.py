@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 
 import pytest
@@ -11,6 +12,7 @@ from matching.score import (
     FORMAT_WORDS,
     HELP_WORDS,
     MINUTES_PER_WEEK,
+    PARTS,
     MenteeFacts,
     MentorFacts,
     Score,
@@ -27,6 +29,7 @@ from matching.score import (
     overlap_minutes,
     overlap_part,
     rank,
+    score_matrix,
     seniority_part,
     split_at_week_end,
     topic_part,
@@ -334,3 +337,66 @@ def test_rank_puts_mentors_who_cannot_take_a_request_last_whatever_their_score()
     weak = MentorFacts(participant_id=3, room=1)
     order = [m.participant_id for m, _ in rank(STRONG_MENTEE, [full, away, weak])]
     assert order == [3, 1, 2]
+
+
+# ---------------------------------------------------------------------------
+# Every pair at once: the same numbers as compatibility()
+# ---------------------------------------------------------------------------
+def _random_facts(rng: random.Random, n: int, m: int):
+    def topics(k: int) -> frozenset[int]:
+        return frozenset(rng.sample(range(12), rng.randint(0, k)))
+
+    def intervals() -> tuple[tuple[int, int], ...]:
+        if rng.random() < 0.2:
+            return ()
+        start = rng.randrange(-600, MINUTES_PER_WEEK, 15)
+        return tuple(
+            (start + d * 1440, start + d * 1440 + rng.choice([45, 90, 480]))
+            for d in range(rng.randint(1, 5))
+        )
+
+    codes = ["coach", "sponsor", "connector"]
+    formats = ["video", "phone", "in_person", "coffee", "async"]
+    departments = ["", "Sales", "sales ", "Ops", "R&D"]
+    mentees = [
+        MenteeFacts(
+            goal_topic_ids=topics(4),
+            help_wanted=frozenset(rng.sample(codes, rng.randint(0, 3))),
+            formats=frozenset(rng.sample(formats, rng.randint(0, 5))),
+            department=rng.choice(departments),
+            seniority_rank=rng.choice([None, 0, 1, 2, 3, 4]),
+            working_intervals=intervals(),
+        )
+        for _ in range(n)
+    ]
+    mentors = [
+        MentorFacts(
+            participant_id=j,
+            topic_ids=topics(6),
+            cannot_topic_ids=topics(2),
+            help_offered=frozenset(rng.sample(codes, rng.randint(0, 3))),
+            formats=frozenset(rng.sample(formats, rng.randint(0, 5))),
+            department=rng.choice(departments),
+            seniority_rank=rng.choice([None, 0, 1, 2, 3, 4]),
+            window_intervals=intervals(),
+        )
+        for j in range(m)
+    ]
+    return mentees, mentors
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_the_all_pairs_matrix_equals_compatibility_for_every_pair(seed):
+    rng = random.Random(seed)
+    mentees, mentors = _random_facts(rng, 25, 15)
+    reverse = seed % 2 == 1
+    weights = {name: rng.choice([0, 0.5, 1, 1.5, 2, 5]) for name in PARTS} if seed > 1 else None
+    matrix = score_matrix(mentees, mentors, reverse=reverse, weights=weights)
+    for i, mentee in enumerate(mentees):
+        for j, mentor in enumerate(mentors):
+            expected = compatibility(mentee, mentor, reverse=reverse, weights=weights).total
+            assert matrix[i, j] == expected, (i, j, matrix[i, j], expected)
+
+
+def test_the_all_pairs_matrix_of_nobody_is_empty():
+    assert score_matrix([], [MentorFacts(participant_id=1)]).shape == (0, 1)
