@@ -376,6 +376,14 @@ def round_run(*, matching_round: MatchingRound, actor: User, facts: RoundFacts) 
             )
         pinned.add((i, j))
     capacities = np.array([max(0, facts.mentors[m].room) for m in mentor_ids], dtype=np.int64)
+    for j, room in enumerate(capacities):
+        held = sorted(facts.names[mentee_ids[i]] for i, pinned_j in pinned if pinned_j == j)
+        if len(held) > room:
+            raise DomainError(
+                f"{facts.names[mentor_ids[j]]} has room for {room} now, but "
+                f"{', '.join(held)} {'is' if len(held) == 1 else 'are'} pinned to them; "
+                "unpin or move one and run again."
+            )
     try:
         result = engine.solve(
             matrix,
@@ -608,6 +616,10 @@ def round_publish(*, matching_round: MatchingRound, actor: User) -> PublishRepor
             continue
         try:
             with transaction.atomic():  # a savepoint: one refusal leaves the others standing
+                if Mentorship.objects.filter(mentee=proposal.mentee, status__in=LIVE).exists():
+                    raise DomainError(
+                        f"{proposal.mentee.user.get_full_name()} found a mentor since the run."
+                    )
                 mentorship = mentorship_start(mentor=proposal.mentor, mentee=proposal.mentee)
         except DomainError as exc:
             proposal.publish_note = str(exc)[:200]

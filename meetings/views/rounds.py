@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -43,11 +43,20 @@ from mentorship.http import AuthedHttpRequest, run_action
 from programs.access import get_program_for_admin
 from programs.models import Program
 
+# The unmatched (no mentor, no score) come last in every order, on every database.
 SORTS = {
-    "mentee": ("mentee__user__full_name", "mentee__user__email", "pk"),
-    "mentor": ("mentor__user__full_name", "mentee__user__full_name", "pk"),
-    "score": ("score", "mentee__user__full_name", "pk"),
-    "-score": ("-score", "mentee__user__full_name", "pk"),
+    "mentee": (F("mentee__user__full_name").asc(), F("mentee__user__email").asc(), F("pk").asc()),
+    "mentor": (
+        F("mentor__user__full_name").asc(nulls_last=True),
+        F("mentee__user__full_name").asc(),
+        F("pk").asc(),
+    ),
+    "score": (F("score").asc(nulls_last=True), F("mentee__user__full_name").asc(), F("pk").asc()),
+    "-score": (
+        F("score").desc(nulls_last=True),
+        F("mentee__user__full_name").asc(),
+        F("pk").asc(),
+    ),
 }
 SHOW = {
     "all": "Everyone",

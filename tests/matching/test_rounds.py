@@ -379,3 +379,13 @@ def test_the_facts_take_the_same_queries_for_few_and_many_people(rounds_program)
         mentor_in(rounds_program, topics=[topic])
         _with_topic(mentee_in(rounds_program), topic)
     assert queries() == few
+
+
+def test_a_mentee_who_found_a_mentor_since_the_run_is_reported_not_doubled(scene):
+    _run(scene["round"], scene["admin"])
+    mentorship_start(mentor=mentor_in(scene["round"].program), mentee=scene["ana"])
+    report = round_publish(matching_round=scene["round"], actor=scene["admin"])
+    assert report.created == []
+    [(proposal, reason)] = report.refused
+    assert proposal.mentee == scene["ana"] and "found a mentor since the run" in reason
+    assert Mentorship.objects.filter(mentee=scene["ana"]).count() == 1
