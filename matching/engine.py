@@ -20,7 +20,7 @@ listed are not allowed). On top of that:
 Objectives (``solve``):
 
 - ``"total"`` (default): the highest total score; a mentee may stay unmatched, so a pair
-  with a negative score is never chosen. Among equal totals, the most mentees matched.
+  scoring zero or less, which would not raise the total, is never chosen.
 - ``"coverage"``: as many mentees matched as possible, then the highest total.
 - ``"fairness"``: among the assignments that match as many mentees as ``"coverage"``, the
   one whose lowest score is highest, then the highest total. The lowest score is found by
@@ -34,8 +34,10 @@ mentor is ever copied once per place. Scores become integers as ``round(score * 
 scores closer than ``1 / scale`` count as equal.
 
 Only each mentee's best ``candidates_per_mentee`` mentors become arcs (the sparse candidate
-graph); see ``_certify`` for why the answer is still the optimum of all pairs, and how the
-engine widens the lists of the few mentees for whom that cannot be shown.
+graph). The answer is still the optimum over all pairs: ``_check`` proves it with the
+solution's dual prices, or finds the few pairs off the lists that could beat it, adds them
+and solves again. Candidates given already cut short (``top_k_candidates``) cannot be read
+further; then ``Assignment.proven_optimal`` tells whether the proof went through.
 
 Deterministic: the same input gives the same output. Candidate lists are ordered by score,
 then by mentor index (the lower index wins a tie at the edge of a list), arcs are added in
@@ -83,7 +85,7 @@ class UnmatchedReason(StrEnum):
     BELOW_MIN_SCORE = "below_min_score"
     NO_ROOM = "no_room"
     MENTORS_FULL = "mentors_full"
-    NEGATIVE_SCORE = "negative_score"
+    NO_GAIN = "no_gain"
     NOT_CHOSEN = "not_chosen"
 
 
@@ -175,35 +177,37 @@ def solve(
     candidates_per_mentee: int = DEFAULT_CANDIDATES_PER_MENTEE,
     scale: int = DEFAULT_SCALE,
 ) -> Assignment:
-    """The optimal assignment for ``objective``; see the module docstring for the rules."""
+    """The optimal assignment for ``objective``; see the module docstring for the rules.
+
+    1. Read each free mentee's best ``candidates_per_mentee`` eligible mentors.
+    2. Solve the objective on those pairs (min-cost flows).
+    3. Check with the solution's prices that no pair off the lists could do better
+       (``_off_list_pairs``); if some could, add those pairs and go back to 2.
+    """
     if objective not in OBJECTIVES:
         raise ValueError(f"Unknown objective {objective!r}: choose one of {', '.join(OBJECTIVES)}.")
     if candidates_per_mentee < 1:
         raise ValueError("candidates_per_mentee must be at least 1.")
-    round_ = _Round.prepare(scores, capacities, min_score, blocked, pinned, scale)
-    lists = round_.candidate_lists(candidates_per_mentee)
+    round_ = _Round.prepare(
+        scores, capacities, min_score, blocked, pinned, scale, candidates_per_mentee
+    )
+    lists = round_.lists
     solves = 0
-    proven = True
     while True:
-        outcome = _run_objective(objective, round_, lists, trust=not proven)
+        outcome = _run_objective(objective, round_, lists)
         solves += outcome.solves
-        if not outcome.unproven.any():
-            if outcome.mentor is not None:
-                break
-        elif lists.widen(round_, outcome.unproven):
-            continue
-        elif outcome.mentor is not None:
-            proven = False  # Candidates cut short, nothing more to read: the best of the lists
+        if outcome.more is None:
             break
-        proven = False  # ... and one more run that takes the lists as they are
+        lists.extend(outcome.more)
     assert outcome.mentor is not None
+    matched = outcome.mentor >= 0
     return round_.assignment(
         objective,
-        lists.free[outcome.mentor >= 0],
-        outcome.mentor[outcome.mentor >= 0],
+        lists.free[matched],
+        outcome.mentor[matched],
         candidates_per_mentee=lists.longest(),
         solves=solves,
-        proven_optimal=proven,
+        proven_optimal=not outcome.unprovable,
     )
 
 
@@ -222,23 +226,24 @@ def greedy(
     then lower mentor index), a heap picks the best head, and a mentee whose list runs out
     reads a list twice as long.
     """
-    round_ = _Round.prepare(scores, capacities, min_score, blocked, pinned, scale)
     k = DEFAULT_CANDIDATES_PER_MENTEE
-    lists = round_.candidate_lists(k)
+    round_ = _Round.prepare(scores, capacities, min_score, blocked, pinned, scale, k)
+    lists = round_.lists
     room = round_.room.copy()
     starts = np.searchsorted(lists.rows, np.arange(len(lists.free) + 1))
-    own: dict[int, tuple[IntArray, FloatArray]] = {}  # lists read again, longer
+    longer: dict[int, _Lists] = {}
 
-    def entries(i: int) -> tuple[IntArray, FloatArray]:
-        if i in own:
-            return own[i]
-        return lists.cols[starts[i] : starts[i + 1]], lists.values[starts[i] : starts[i + 1]]
+    def entries(i: int) -> tuple[IntArray, FloatArray, bool]:
+        if i in longer:
+            return longer[i].cols, longer[i].values, bool(longer[i].truncated[0])
+        piece = slice(starts[i], starts[i + 1])
+        return lists.cols[piece], lists.values[piece], bool(lists.truncated[i])
 
     position = np.zeros(len(lists.free), dtype=np.int64)
     length = np.full(len(lists.free), k, dtype=np.int64)
     heap: list[tuple[float, int, int]] = []
     for i in range(len(lists.free)):
-        cols, values = entries(i)
+        cols, values, _ = entries(i)
         if len(cols):
             heap.append((-float(values[0]), i, int(cols[0])))
     heapq.heapify(heap)
@@ -251,18 +256,16 @@ def greedy(
             chosen_free.append(i)
             chosen_mentor.append(j)
             continue
-        cols, values = entries(i)
+        cols, values, truncated = entries(i)
         p = int(position[i]) + 1
         while True:
             while p < len(cols) and room[cols[p]] <= 0:
                 p += 1
-            if p < len(cols) or not lists.truncated[i]:
+            if p < len(cols) or not truncated:
                 break
             length[i] *= 2
-            more = round_.lists_for(lists.free[i : i + 1], int(length[i]))
-            own[i] = (more.cols, more.values)
-            lists.truncated[i] = more.truncated[0]
-            cols, values = own[i]
+            longer[i] = round_.source.lists(lists.free[i : i + 1], int(length[i]), round_.room > 0)
+            cols, values, truncated = entries(i)
         position[i] = p
         if p < len(cols):
             heapq.heappush(heap, (-float(values[p]), i, int(cols[p])))
@@ -310,7 +313,7 @@ def deferred_acceptance(
                 heapq.heapreplace(held[j], (-rank, i))
                 free.append(worst)
                 break
-    return {i: j for j, mentees in enumerate(held) for _, i in sorted(mentees, key=lambda h: h[1])}
+    return dict(sorted((i, j) for j, mentees in enumerate(held) for _, i in mentees))
 
 
 def blocking_pairs(
@@ -347,14 +350,21 @@ def blocking_pairs(
 # ---------------------------------------------------------------------------
 # The round: scores, rules and pins checked once
 # ---------------------------------------------------------------------------
+class _NewPairs(NamedTuple):
+    rows: IntArray  # local (free mentee) numbers
+    cols: IntArray
+    values: FloatArray
+
+
 @dataclass
 class _Lists:
-    """The candidate graph: for each free mentee, its best eligible mentors.
+    """The candidate graph: for each free mentee, the eligible mentors the solver sees.
 
     Free mentees are numbered ``0..len(free)-1`` here (``free`` maps back to mentee
-    indices). Entries are sorted by free mentee, then score descending, then mentor.
-    ``outside[f]`` is the scaled best score of an eligible mentor *not* listed (``_NONE``
-    when the list is complete) and ``truncated[f]`` says whether there is one.
+    indices). Entries start as each mentee's best ``k``, sorted by free mentee, then score
+    descending, then mentor; pairs the proof asks for are added at the end. ``outside[f]``
+    bounds from above the scaled score of every eligible mentor *not* listed (``_NONE``
+    when every eligible mentor is listed).
     """
 
     free: IntArray
@@ -362,33 +372,36 @@ class _Lists:
     cols: IntArray
     values: FloatArray
     weights: IntArray
-    length: IntArray
-    truncated: BoolArray
     outside: IntArray
+    scale: int
 
-    def widen(self, round_: _Round, which: BoolArray) -> bool:
-        """Double the lists of ``which`` where more can be read; False when none can."""
-        grow = which & self.truncated & (self.length < round_.eligible_count[self.free])
-        if not grow.any():
-            return False
-        for length in np.unique(self.length[grow]):
-            group = np.flatnonzero(grow & (self.length == length))
-            more = round_.lists_for(self.free[group], int(length) * 2)
-            keep = ~np.isin(self.rows, group)
-            order_rows = np.concatenate([self.rows[keep], group[more.rows]])
-            cols = np.concatenate([self.cols[keep], more.cols])
-            values = np.concatenate([self.values[keep], more.values])
-            weights = np.concatenate([self.weights[keep], more.weights])
-            order = np.argsort(order_rows, kind="stable")
-            self.rows, self.cols = order_rows[order], cols[order]
-            self.values, self.weights = values[order], weights[order]
-            self.length[group] = int(length) * 2
-            self.truncated[group] = more.truncated
-            self.outside[group] = more.outside
-        return True
+    @property
+    def truncated(self) -> BoolArray:
+        return self.outside != _NONE
+
+    def extend(self, more: _NewPairs) -> None:
+        """Add pairs at the end (the solver does not need the order, only the same order)."""
+        self.rows = np.concatenate([self.rows, more.rows])
+        self.cols = np.concatenate([self.cols, more.cols])
+        self.values = np.concatenate([self.values, more.values])
+        self.weights = np.concatenate([self.weights, _scaled(more.values, self.scale)])
+
+    def subset(self, local: IntArray) -> _Lists:
+        where = np.full(len(self.free), -1, dtype=np.int64)
+        where[local] = np.arange(len(local))
+        pick = where[self.rows] >= 0
+        return _Lists(
+            free=self.free[local],
+            rows=where[self.rows[pick]],
+            cols=self.cols[pick],
+            values=self.values[pick],
+            weights=self.weights[pick],
+            outside=self.outside[local],
+            scale=self.scale,
+        )
 
     def longest(self) -> int:
-        """The longest list actually used."""
+        """The longest list the solver saw."""
         return int(np.bincount(self.rows, minlength=1).max())
 
 
@@ -400,7 +413,8 @@ class _Round:
     pins: list[tuple[int, int]]
     min_score: float | None
     scale: int
-    eligible_count: IntArray
+    k: int
+    lists: _Lists
 
     @classmethod
     def prepare(
@@ -411,6 +425,7 @@ class _Round:
         blocked: Iterable[tuple[int, int]],
         pinned: Iterable[tuple[int, int]],
         scale: int,
+        k: int,
     ) -> _Round:
         if scale < 1:
             raise ValueError("scale must be a positive integer.")
@@ -422,34 +437,19 @@ class _Round:
         caps = caps.astype(np.int64)
         if (caps < 0).any():
             raise ValueError("capacities cannot be negative.")
-        blocked_pairs = _index_pairs(blocked, "blocked")
+        blocked_pairs = _index_pairs(blocked)
         source: _PairSource
         if isinstance(scores, Candidates):
             source = _SparsePairs(scores, len(caps), blocked_pairs, min_score, scale)
         else:
             source = _DensePairs(_dense_scores(scores), len(caps), blocked_pairs, min_score, scale)
-        pins = _validate_pins(source, caps, _index_pairs(pinned, "pinned"))
-        room = caps - np.bincount(
-            np.asarray([j for _, j in pins], dtype=np.int64), minlength=len(caps)
-        )
+        pins = _validate_pins(source, caps, _index_pairs(pinned))
+        pinned_mentors = np.asarray([j for _, j in pins], dtype=np.int64)
+        room = caps - np.bincount(pinned_mentors, minlength=len(caps))
         free = np.ones(source.n_mentees, dtype=bool)
         free[[i for i, _ in pins]] = False
-        eligible_count = source.count_allowed(np.flatnonzero(free), room > 0)
-        full_count = np.zeros(source.n_mentees, dtype=np.int64)
-        full_count[free] = eligible_count
-        return cls(source, caps, room, pins, min_score, scale, full_count)
-
-    @property
-    def free(self) -> IntArray:
-        pinned = np.zeros(self.source.n_mentees, dtype=bool)
-        pinned[[i for i, _ in self.pins]] = True
-        return np.flatnonzero(~pinned).astype(np.int64)
-
-    def lists_for(self, mentees: IntArray, k: int) -> _Lists:
-        return self.source.lists(mentees, k, self.room > 0)
-
-    def candidate_lists(self, k: int) -> _Lists:
-        return self.lists_for(self.free, k)
+        lists = source.scan(k, room > 0).subset(np.flatnonzero(free))
+        return cls(source, caps, room, pins, min_score, scale, k, lists)
 
     def assignment(
         self,
@@ -495,17 +495,15 @@ class _Round:
 
     def _unmatched(self, objective: str, mentees: IntArray, load: IntArray) -> list[Unmatched]:
         source = self.source
-        had_room = self.capacities > 0
-        room_left = self.capacities - load > 0
         allowed = source.allowed_count[mentees] > 0
         any_had_room = np.zeros(len(mentees), dtype=bool)
         any_room_left = np.zeros(len(mentees), dtype=bool)
-        any_had_room[allowed] = source.count_allowed(mentees[allowed], had_room) > 0
+        any_had_room[allowed] = source.count_allowed(mentees[allowed], self.capacities > 0) > 0
+        room_left = self.capacities - load > 0
         any_room_left[allowed] = source.count_allowed(mentees[allowed], room_left) > 0
         minimum = f"{self.min_score:g}" if self.min_score is not None else ""
         out = []
-        for n, i in enumerate(mentees):
-            i = int(i)
+        for n, i in enumerate(mentees.tolist()):
             if source.scored_count[i] == 0:
                 reason = UnmatchedReason.NO_CANDIDATES
                 words = "No allowed mentor: no mentor has a score for this mentee."
@@ -522,8 +520,8 @@ class _Round:
                 reason = UnmatchedReason.MENTORS_FULL
                 words = "Allowed mentors are full: their places went to mentees they fit better or who had fewer options."
             elif objective == "total":
-                reason = UnmatchedReason.NEGATIVE_SCORE
-                words = "The allowed mentors with room left score below zero with this mentee, so matching them would lower the total."
+                reason = UnmatchedReason.NO_GAIN
+                words = "The allowed mentors with room left score zero or less with this mentee, so matching them would not raise the total."
             else:
                 reason = UnmatchedReason.NOT_CHOSEN
                 words = "Not chosen: a mentor with room was allowed, but the objective preferred leaving this mentee out."
@@ -531,16 +529,34 @@ class _Round:
         return out
 
 
+class _Found(NamedTuple):
+    """Pairs off the lists that beat the current prices, at most ``limit`` a mentee."""
+
+    rows: IntArray  # positions in the mentees asked about
+    cols: IntArray
+    values: FloatArray
+    outside: IntArray  # per mentee: scaled best eligible score still off its list
+    unprovable: BoolArray  # per mentee: pairs never given might beat the prices
+
+
 class _PairSource:
-    """Where the allowed pairs come from: dense scores or sparse candidates."""
+    """Where the allowed pairs come from: dense scores or sparse candidates.
+
+    A pair is *allowed* when it has a score, is not blocked and is not below the minimum;
+    *eligible* when, in addition, its mentor has room.
+    """
 
     n_mentees: int
     n_mentors: int
     scale: int
-    scored_count: IntArray  # pairs with a score
+    scored_count: IntArray  # per mentee: pairs with a score
     unblocked_count: IntArray  # ... and not blocked
     allowed_count: IntArray  # ... and at least min_score
     best_weight: IntArray  # scaled best allowed score (_NONE if none)
+
+    def scan(self, k: int, mentor_ok: BoolArray) -> _Lists:
+        """Every mentee's best ``k`` eligible pairs; also fills in the counts above."""
+        raise NotImplementedError
 
     def lists(self, mentees: IntArray, k: int, mentor_ok: BoolArray) -> _Lists:
         raise NotImplementedError
@@ -548,17 +564,19 @@ class _PairSource:
     def count_allowed(self, mentees: IntArray, mentor_ok: BoolArray) -> IntArray:
         raise NotImplementedError
 
-    def outside_gain(
+    def off_list(
         self,
         mentees: IntArray,
-        lengths: IntArray,
+        listed: tuple[IntArray, IntArray],
         mentor_ok: BoolArray,
-        prices: IntArray,
-        weigh: Weigh,
+        prices: _Prices,
         outside_from: int | None,
-    ) -> IntArray:
-        """For each mentee, the most W(i, j) - prices[j] over its eligible pairs off its list
-        of ``lengths[i]`` (those scoring at least ``outside_from``), ``_NONE`` for none."""
+        limit: int,
+        columns: IntArray | None,
+    ) -> _Found:
+        """The eligible pairs of ``mentees`` not in ``listed`` (positions, mentors) scoring
+        at least ``outside_from`` that beat ``prices``: W(i, j) > u(i) + v(j). With
+        ``columns``, only those mentors are looked at (and ``outside`` means nothing)."""
         raise NotImplementedError
 
     def scores_of(self, mentees: IntArray, mentors: IntArray) -> FloatArray:
@@ -590,78 +608,64 @@ class _DensePairs(_PairSource):
         self.blocked_set = {(int(i), int(j)) for i, j in blocked}
         self.min_score = min_score
         self.scale = scale
-        self.scored_count = np.zeros(n_mentees, dtype=np.int64)
-        self.unblocked_count = np.zeros(n_mentees, dtype=np.int64)
-        self.allowed_count = np.zeros(n_mentees, dtype=np.int64)
-        best = np.full(n_mentees, -np.inf)
-        for rows, block in _row_blocks(scores, np.arange(n_mentees, dtype=np.int64)):
-            self.scored_count[rows] = (~np.isnan(block)).sum(axis=1)
-            self._block_pairs(rows, block)
-            allowed = self._allowed(block)
+
+    def _allowed_blocks(
+        self, mentees: IntArray, columns: IntArray | None = None
+    ) -> Iterator[tuple[IntArray, FloatArray, BoolArray]]:
+        """Blocks of rows (of ``columns`` only, if given): the scores, blocked pairs set to
+        NaN, and which pairs are allowed."""
+        where = np.full(self.n_mentees, -1, dtype=np.int64)
+        blocked_cols = self.blocked[:, 1]
+        if columns is not None:
+            position = np.full(self.n_mentors, -1, dtype=np.int64)
+            position[columns] = np.arange(len(columns))
+            blocked_cols = position[blocked_cols]
+        for rows, block in _row_blocks(self.scores, mentees, columns):
+            if len(self.blocked):
+                where[rows] = np.arange(len(rows))
+                at = where[self.blocked[:, 0]]
+                hit = (at >= 0) & (blocked_cols >= 0)
+                block[at[hit], blocked_cols[hit]] = np.nan
+                where[rows] = -1
+            with np.errstate(invalid="ignore"):
+                allowed = ~np.isnan(block) if self.min_score is None else block >= self.min_score
+            yield rows, block, allowed
+
+    def scan(self, k: int, mentor_ok: BoolArray) -> _Lists:
+        n = self.n_mentees
+        self.unblocked_count = np.zeros(n, dtype=np.int64)
+        self.allowed_count = np.zeros(n, dtype=np.int64)
+        best = np.full(n, -np.inf)
+        everyone = np.arange(n, dtype=np.int64)
+        parts: list[tuple[IntArray, IntArray, FloatArray]] = []
+        outside = np.full(n, -np.inf)
+        for rows, block, allowed in self._allowed_blocks(everyone):
             self.unblocked_count[rows] = (~np.isnan(block)).sum(axis=1)
             self.allowed_count[rows] = allowed.sum(axis=1)
             best[rows] = np.where(allowed, block, -np.inf).max(axis=1, initial=-np.inf)
-        self.best_weight = _scaled_or_none(best, scale)
-
-    def _block_pairs(self, rows: IntArray, block: FloatArray) -> None:
-        if not len(self.blocked):
-            return
-        where = np.full(self.n_mentees, -1, dtype=np.int64)
-        where[rows] = np.arange(len(rows))
-        at = where[self.blocked[:, 0]]
-        hit = at >= 0
-        block[at[hit], self.blocked[hit, 1]] = np.nan
-
-    def _allowed(self, block: FloatArray) -> BoolArray:
-        with np.errstate(invalid="ignore"):
-            if self.min_score is None:
-                return ~np.isnan(block)
-            return block >= self.min_score
-
-    def _allowed_blocks(
-        self, mentees: IntArray
-    ) -> Iterator[tuple[IntArray, FloatArray, BoolArray]]:
-        for rows, block in _row_blocks(self.scores, mentees):
-            self._block_pairs(rows, block)
-            yield rows, block, self._allowed(block)
+            keep, outside[rows] = _top_of_block(block, allowed & mentor_ok[None, :], k)
+            r, c = np.nonzero(keep)
+            parts.append((rows[r], c.astype(np.int64), block[r, c]))
+        self.scored_count = self.unblocked_count.copy()
+        if len(self.blocked):
+            # A blocked pair with a score still counts as scored.
+            has_score = ~np.isnan(self.scores[self.blocked[:, 0], self.blocked[:, 1]])
+            self.scored_count += np.bincount(self.blocked[has_score, 0], minlength=n)
+        self.best_weight = _scaled_or_none(best, self.scale)
+        return _make_lists(everyone, parts, outside, self.scale)
 
     def lists(self, mentees: IntArray, k: int, mentor_ok: BoolArray) -> _Lists:
         parts: list[tuple[IntArray, IntArray, FloatArray]] = []
-        length = np.full(len(mentees), k, dtype=np.int64)
         outside = np.full(len(mentees), -np.inf)
         offset = 0
         for rows, block, allowed in self._allowed_blocks(mentees):
-            keep, best_out = _top_of_block(block, allowed & mentor_ok[None, :], k)
+            keep, outside[offset : offset + len(rows)] = _top_of_block(
+                block, allowed & mentor_ok[None, :], k
+            )
             r, c = np.nonzero(keep)
             parts.append((r + offset, c.astype(np.int64), block[r, c]))
-            outside[offset : offset + len(rows)] = best_out
             offset += len(rows)
-        return _make_lists(mentees, parts, length, outside, self.scale)
-
-    def outside_gain(
-        self,
-        mentees: IntArray,
-        lengths: IntArray,
-        mentor_ok: BoolArray,
-        prices: IntArray,
-        weigh: Weigh,
-        outside_from: int | None,
-    ) -> IntArray:
-        gain = np.full(len(mentees), _NONE, dtype=np.int64)
-        for length in np.unique(lengths):
-            group = np.flatnonzero(lengths == length)
-            offset = 0
-            for rows, block, allowed in self._allowed_blocks(mentees[group]):
-                eligible = allowed & mentor_ok[None, :]
-                keep, _ = _top_of_block(block, eligible, int(length))
-                off_list = eligible & ~keep
-                weights = _scaled(np.where(off_list, block, 0.0), self.scale)
-                if outside_from is not None:
-                    off_list &= weights >= outside_from
-                values = np.where(off_list, weigh(weights) - prices[None, :], _NONE)
-                gain[group[offset : offset + len(rows)]] = values.max(axis=1)
-                offset += len(rows)
-        return gain
+        return _make_lists(mentees, parts, outside, self.scale)
 
     def count_allowed(self, mentees: IntArray, mentor_ok: BoolArray) -> IntArray:
         counts = np.zeros(len(mentees), dtype=np.int64)
@@ -670,6 +674,54 @@ class _DensePairs(_PairSource):
             counts[offset : offset + len(rows)] = (allowed & mentor_ok[None, :]).sum(axis=1)
             offset += len(rows)
         return counts
+
+    def off_list(
+        self,
+        mentees: IntArray,
+        listed: tuple[IntArray, IntArray],
+        mentor_ok: BoolArray,
+        prices: _Prices,
+        outside_from: int | None,
+        limit: int,
+        columns: IntArray | None,
+    ) -> _Found:
+        mentors = np.arange(self.n_mentors, dtype=np.int64) if columns is None else columns
+        position = np.full(self.n_mentors, -1, dtype=np.int64)
+        position[mentors] = np.arange(len(mentors))
+        listed_at, listed_pos = listed[0], position[listed[1]]
+        seen = listed_pos >= 0
+        order = np.argsort(listed_at[seen], kind="stable")
+        listed_at, listed_pos = listed_at[seen][order], listed_pos[seen][order]
+        ok = mentor_ok[mentors]
+        found: list[tuple[IntArray, IntArray, FloatArray]] = []
+        outside = np.full(len(mentees), _NONE, dtype=np.int64)
+        offset = 0
+        for rows, block, allowed in self._allowed_blocks(mentees, columns):
+            off = allowed & ok[None, :]
+            low, high = np.searchsorted(listed_at, [offset, offset + len(rows)])
+            off[listed_at[low:high] - offset, listed_pos[low:high]] = False
+            r, c = np.nonzero(off)
+            weights = _scaled(block[r, c], self.scale)
+            gain = prices.excess(r + offset, mentors[c], weights)
+            wanted = gain > 0
+            if outside_from is not None:
+                wanted &= weights >= outside_from
+            hit = np.flatnonzero(wanted)
+            hit = _best_per_row(r[hit], c[hit], gain[hit], limit, hit)
+            found.append((r[hit] + offset, mentors[c[hit]], block[r[hit], c[hit]]))
+            rest = np.ones(len(r), dtype=bool)
+            rest[hit] = False
+            block_outside = np.full(len(rows), _NONE, dtype=np.int64)
+            np.maximum.at(block_outside, r[rest], weights[rest])
+            outside[offset : offset + len(rows)] = block_outside
+            offset += len(rows)
+        return _Found(
+            rows=_concat_int([f[0] for f in found]),
+            cols=_concat_int([f[1] for f in found]),
+            values=_concat_float([f[2] for f in found]),
+            outside=outside,
+            unprovable=np.zeros(len(mentees), dtype=bool),
+        )
 
     def scores_of(self, mentees: IntArray, mentors: IntArray) -> FloatArray:
         return np.asarray(self.scores[mentees, mentors], dtype=np.float64)
@@ -699,11 +751,7 @@ class _SparsePairs(_PairSource):
         values = np.asarray(candidates.values, dtype=np.float64)
         if not (rows.shape == cols.shape == values.shape) or rows.ndim != 1:
             raise ValueError("candidates: rows, cols and values must be 1-D and of one length.")
-        pairs = (
-            np.stack([rows, cols], axis=1).astype(np.int64)
-            if len(rows)
-            else np.zeros((0, 2), np.int64)
-        )
+        pairs = np.stack([rows, cols], axis=1).astype(np.int64).reshape(-1, 2)
         _check_indices(pairs, n_mentees, n_mentors, "candidates")
         _check_indices(blocked, n_mentees, n_mentors, "blocked")
         rows, cols = pairs[:, 0], pairs[:, 1]
@@ -711,7 +759,6 @@ class _SparsePairs(_PairSource):
         if len(np.unique(key)) != len(key):
             raise ValueError("candidates list a (mentee, mentor) pair twice.")
         self.n_mentees, self.n_mentors, self.scale = n_mentees, n_mentors, scale
-        self.min_score = min_score
         self.all_scores = dict(zip(key.tolist(), values.tolist(), strict=True))
         scored = ~np.isnan(values)
         self.scored_count = np.bincount(rows[scored], minlength=n_mentees).astype(np.int64)
@@ -719,11 +766,9 @@ class _SparsePairs(_PairSource):
         self.blocked_keys = set(block_key.tolist())
         unblocked = scored & ~np.isin(key, block_key)
         self.unblocked_count = np.bincount(rows[unblocked], minlength=n_mentees).astype(np.int64)
-        allowed = (
-            unblocked
-            if min_score is None
-            else unblocked & (np.nan_to_num(values, nan=-np.inf) >= min_score)
-        )
+        allowed = unblocked
+        if min_score is not None:
+            allowed = unblocked & (np.nan_to_num(values, nan=-np.inf) >= min_score)
         order = np.lexsort((cols[allowed], -values[allowed], rows[allowed]))
         self.rows = rows[allowed][order]
         self.cols = cols[allowed][order]
@@ -740,63 +785,75 @@ class _SparsePairs(_PairSource):
             beyond = np.where(np.isnan(given), -np.inf, given)
             if min_score is not None:
                 beyond = np.where(beyond >= min_score, beyond, -np.inf)
-        self.beyond = beyond
+        self.beyond = _scaled_or_none(beyond, scale)  # pairs never given, bounded from above
 
     def _select(self, mentees: IntArray, mentor_ok: BoolArray) -> tuple[IntArray, IntArray]:
-        """Indices of the allowed entries of ``mentees`` with an ok mentor, and their local rows."""
+        """The allowed entries of ``mentees`` with an ok mentor (best first within a mentee),
+        and the position of their mentee in ``mentees``."""
         where = np.full(self.n_mentees, -1, dtype=np.int64)
         where[mentees] = np.arange(len(mentees))
-        local = where[self.rows]
-        pick = np.flatnonzero((local >= 0) & mentor_ok[self.cols])
-        return pick, local[pick]
+        at = where[self.rows]
+        pick = np.flatnonzero((at >= 0) & mentor_ok[self.cols])
+        order = np.argsort(at[pick], kind="stable")
+        return pick[order], at[pick][order]
+
+    def scan(self, k: int, mentor_ok: BoolArray) -> _Lists:
+        return self.lists(np.arange(self.n_mentees, dtype=np.int64), k, mentor_ok)
 
     def lists(self, mentees: IntArray, k: int, mentor_ok: BoolArray) -> _Lists:
-        pick, local = self._select(mentees, mentor_ok)
-        order = np.argsort(local, kind="stable")  # keeps score order within a mentee
-        pick, local = pick[order], local[order]
-        starts = np.searchsorted(local, np.arange(len(mentees)))
-        rank = np.arange(len(local)) - starts[local]
+        pick, at = self._select(mentees, mentor_ok)
+        rank = np.arange(len(at)) - np.searchsorted(at, at)
         inside = rank < k
         first_out = np.full(len(mentees), -np.inf)
         at_k = rank == k
-        first_out[local[at_k]] = self.values[pick[at_k]]
-        outside = np.maximum(first_out, self.beyond[mentees])
-        parts = [(local[inside], self.cols[pick[inside]], self.values[pick[inside]])]
-        length = np.full(len(mentees), k, dtype=np.int64)
-        return _make_lists(mentees, parts, length, outside, self.scale)
-
-    def outside_gain(
-        self,
-        mentees: IntArray,
-        lengths: IntArray,
-        mentor_ok: BoolArray,
-        prices: IntArray,
-        weigh: Weigh,
-        outside_from: int | None,
-    ) -> IntArray:
-        pick, local = self._select(mentees, mentor_ok)
-        order = np.argsort(local, kind="stable")
-        pick, local = pick[order], local[order]
-        starts = np.searchsorted(local, np.arange(len(mentees)))
-        off_list = np.arange(len(local)) - starts[local] >= lengths[local]
-        weights = _scaled(self.values[pick], self.scale)
-        if outside_from is not None:
-            off_list &= weights >= outside_from
-        gain = np.full(len(mentees), _NONE, dtype=np.int64)
-        np.maximum.at(
-            gain, local[off_list], weigh(weights[off_list]) - prices[self.cols[pick[off_list]]]
-        )
-        # Pairs not given at all: their mentor's price is unknown, but it is at least 0.
-        beyond = _scaled_or_none(self.beyond[mentees], self.scale)
-        known = beyond != _NONE
-        if outside_from is not None:
-            known &= beyond >= outside_from
-        gain[known] = np.maximum(gain[known], weigh(beyond[known]))
-        return gain
+        first_out[at[at_k]] = self.values[pick[at_k]]
+        beyond = self.beyond[mentees]
+        outside = np.where(beyond != _NONE, np.maximum(first_out, beyond / self.scale), first_out)
+        parts = [(at[inside], self.cols[pick[inside]], self.values[pick[inside]])]
+        return _make_lists(mentees, parts, outside, self.scale)
 
     def count_allowed(self, mentees: IntArray, mentor_ok: BoolArray) -> IntArray:
-        _, local = self._select(mentees, mentor_ok)
-        return np.bincount(local, minlength=len(mentees)).astype(np.int64)
+        _, at = self._select(mentees, mentor_ok)
+        return np.bincount(at, minlength=len(mentees)).astype(np.int64)
+
+    def off_list(
+        self,
+        mentees: IntArray,
+        listed: tuple[IntArray, IntArray],
+        mentor_ok: BoolArray,
+        prices: _Prices,
+        outside_from: int | None,
+        limit: int,
+        columns: IntArray | None,
+    ) -> _Found:
+        if columns is not None:
+            only = np.zeros(self.n_mentors, dtype=bool)
+            only[columns] = True
+            mentor_ok = mentor_ok & only
+        pick, at = self._select(mentees, mentor_ok)
+        cols = self.cols[pick]
+        off = ~np.isin(at * self.n_mentors + cols, listed[0] * self.n_mentors + listed[1])
+        weights = _scaled(self.values[pick], self.scale)
+        wanted = off.copy()
+        if outside_from is not None:
+            wanted &= weights >= outside_from
+        gain = prices.excess(at, cols, weights)
+        hit = np.flatnonzero(wanted & (gain > 0))
+        hit = _best_per_row(at[hit], cols[hit], gain[hit], limit, hit)
+        rest = off.copy()
+        rest[hit] = False
+        outside = self.beyond[mentees].copy()
+        np.maximum.at(outside, at[rest], weights[rest])
+        # Pairs never given: their mentor's price is unknown but at least 0, so the bound is
+        # their weight itself. If that could beat the prices, nothing here can prove it.
+        beyond = self.beyond[mentees]
+        unprovable = beyond != _NONE
+        if outside_from is not None:
+            unprovable &= beyond >= outside_from
+        positions = np.flatnonzero(unprovable)
+        bound = prices.weigh(beyond[positions]) - prices.surplus[positions]
+        unprovable[positions] = bound > 0
+        return _Found(at[hit], cols[hit], self.values[pick[hit]], outside, unprovable)
 
     def scores_of(self, mentees: IntArray, mentors: IntArray) -> FloatArray:
         keys = (mentees * self.n_mentors + mentors).tolist()
@@ -816,60 +873,72 @@ class _SparsePairs(_PairSource):
 Weigh = Callable[[IntArray], IntArray]  # scaled scores -> the objective's integer weights
 
 _INF = np.int64(1 << 62)
+# At least this many of the cheapest mentors (or 5% of them) are checked column by column.
+_CHEAP_MENTORS = 16
+
+
+@dataclass(frozen=True)
+class _Prices:
+    """Dual prices of a solution: v(j) for every mentor, u(i) for the mentees asked about."""
+
+    weigh: Weigh
+    mentor: IntArray
+    surplus: IntArray
+
+    def excess(self, at: IntArray, cols: IntArray, weights: IntArray) -> IntArray:
+        """W(i, j) - u(i) - v(j): positive when the pair beats the prices."""
+        return self.weigh(weights) - self.mentor[cols] - self.surplus[at]
+
+
+class _Check(NamedTuple):
+    more: _NewPairs | None  # pairs off the lists that could improve the answer
+    unprovable: bool  # pairs never given to the engine might improve it
 
 
 class _Outcome(NamedTuple):
-    mentor: IntArray | None  # per free mentee, -1 unmatched; None when lists must grow first
-    unproven: BoolArray  # free mentees whose lists must grow before the answer is proven
+    mentor: IntArray | None  # per free mentee, -1 unmatched; None when stopped early
+    more: _NewPairs | None  # when set: add these pairs to the lists and solve again
+    unprovable: bool
     solves: int
 
 
-def _run_objective(objective: Objective, round_: _Round, lists: _Lists, *, trust: bool) -> _Outcome:
-    """Solve ``objective`` on the candidate lists and say which lists are too short to prove it.
-
-    With ``trust`` the lists are taken as all the pairs there are (nothing is proven).
-    """
+def _run_objective(objective: Objective, round_: _Round, lists: _Lists) -> _Outcome:
     if objective == "total":
-        # Weight w * m + 1 (m = mentees + 1): the total first, then the number matched. A
-        # pair scoring below zero would lower the total: it is left out.
-        multiplier = len(lists.free) + 1
-
+        # A pair scoring zero or less would not raise the total: it is left out.
         def weigh(w: IntArray) -> IntArray:
-            return w * multiplier + 1
+            return w
 
-        select = lists.weights >= 0
-        mentor = _flow(
-            lists, round_.room, select, -weigh(lists.weights[select]), keep_unmatched=True
-        )
-        unproven = _unproven(round_, lists, select, weigh, mentor, outside_from=0, trust=trust)
-        return _Outcome(mentor, unproven, 1)
+        select = lists.weights > 0
+        mentor = _flow(lists, round_.room, select, -lists.weights[select], keep_unmatched=True)
+        check = _check(round_, lists, select, weigh, mentor, outside_from=1)
+        return _Outcome(mentor, check.more, check.unprovable, 1)
     if objective == "coverage":
-        return _coverage(round_, lists, floor=None, trust=trust, solves=0)
-    return _fairness(round_, lists, trust=trust)
+        return _coverage(round_, lists, floor=None, solves=0, unprovable=False)
+    return _fairness(round_, lists)
 
 
 def _coverage(
-    round_: _Round, lists: _Lists, *, floor: int | None, trust: bool, solves: int
+    round_: _Round, lists: _Lists, *, floor: int | None, solves: int, unprovable: bool
 ) -> _Outcome:
     """Most mentees matched on the pairs scoring at least ``floor``, then the highest total."""
     select = _at_least(lists, floor)
     mentor = _flow(lists, round_.room, select, -lists.weights[select], keep_unmatched=False)
     # As one weight: a match is worth more than any difference in total score can be.
-    finite = lists.outside[lists.outside != _NONE]
-    largest = int(np.abs(np.concatenate([lists.weights, finite])).max(initial=0))
+    bounds = lists.outside[lists.outside != _NONE]
+    largest = int(np.abs(np.concatenate([lists.weights, bounds])).max(initial=0))
     big = (len(lists.free) + 1) * (2 * largest + 1)
 
     def weigh(w: IntArray) -> IntArray:
         return w + big
 
-    unproven = _unproven(round_, lists, select, weigh, mentor, outside_from=floor, trust=trust)
-    return _Outcome(mentor, unproven, solves + 1)
+    check = _check(round_, lists, select, weigh, mentor, outside_from=floor)
+    return _Outcome(mentor, check.more, unprovable or check.unprovable, solves + 1)
 
 
 def _count(
-    round_: _Round, lists: _Lists, *, floor: int | None, outside_from: int | None, trust: bool
-) -> tuple[IntArray, BoolArray]:
-    """The most mentees matched on pairs scoring at least ``floor``."""
+    round_: _Round, lists: _Lists, *, floor: int | None, outside_from: int | None
+) -> tuple[IntArray, _Check]:
+    """The most mentees matched on the pairs scoring at least ``floor``."""
     select = _at_least(lists, floor)
     costs = np.zeros(int(select.sum()), dtype=np.int64)
     mentor = _flow(lists, round_.room, select, costs, keep_unmatched=False)
@@ -877,46 +946,38 @@ def _count(
     def weigh(w: IntArray) -> IntArray:
         return np.ones_like(w)
 
-    unproven = _unproven(
-        round_, lists, select, weigh, mentor, outside_from=outside_from, trust=trust
-    )
-    return mentor, unproven
+    return mentor, _check(round_, lists, select, weigh, mentor, outside_from=outside_from)
 
 
-def _fairness(round_: _Round, lists: _Lists, *, trust: bool) -> _Outcome:
+def _fairness(round_: _Round, lists: _Lists) -> _Outcome:
     """Coverage's count, then the highest lowest score, then the total.
 
-    Every count is proven for all pairs (or the lists grow first), so the binary search
-    over the distinct candidate scores takes the same steps it would on all pairs. When
+    Every count is proven for all pairs (or pairs are added first), so the binary search
+    over the distinct candidate scores takes the steps it would take on all pairs. When
     the floor ``values[mid]`` is tested, pairs off the lists count from ``values[mid - 1]
     + 1`` up: a "no" then also rules out every floor between the two candidate scores.
     """
-    solves = 1
-    mentor, unproven = _count(round_, lists, floor=None, outside_from=None, trust=trust)
-    if unproven.any():
-        return _Outcome(None, unproven, solves)
+    mentor, check = _count(round_, lists, floor=None, outside_from=None)
+    solves, unprovable = 1, check.unprovable
+    if check.more is not None:
+        return _Outcome(None, check.more, unprovable, solves)
     target = int((mentor >= 0).sum())
     if target == 0:
-        return _Outcome(mentor, unproven, solves)
+        return _Outcome(mentor, None, unprovable, solves)
     values = np.unique(lists.weights)
     low, high = 0, len(values)  # values[low] keeps the count; values[high:] do not
     while high - low > 1:
         mid = (low + high) // 2
-        mentor, unproven = _count(
-            round_,
-            lists,
-            floor=int(values[mid]),
-            outside_from=int(values[mid - 1]) + 1,
-            trust=trust,
-        )
-        solves += 1
-        if unproven.any():
-            return _Outcome(None, unproven, solves)
+        floor, outside_from = int(values[mid]), int(values[mid - 1]) + 1
+        mentor, check = _count(round_, lists, floor=floor, outside_from=outside_from)
+        solves, unprovable = solves + 1, unprovable or check.unprovable
+        if check.more is not None:
+            return _Outcome(None, check.more, unprovable, solves)
         if int((mentor >= 0).sum()) >= target:
             low = mid
         else:
             high = mid
-    return _coverage(round_, lists, floor=int(values[low]), trust=trust, solves=solves)
+    return _coverage(round_, lists, floor=int(values[low]), solves=solves, unprovable=unprovable)
 
 
 def _at_least(lists: _Lists, floor: int | None) -> BoolArray:
@@ -975,7 +1036,7 @@ def _flow(
     return mentor
 
 
-def _unproven(
+def _check(
     round_: _Round,
     lists: _Lists,
     select: BoolArray,
@@ -983,35 +1044,35 @@ def _unproven(
     mentor: IntArray,
     *,
     outside_from: int | None,
-    trust: bool,
-) -> BoolArray:
-    """The free mentees for whom a pair off their list might beat the answer on the lists.
+) -> _Check:
+    """Prove the answer on the lists optimal for all pairs, or find the pairs that beat it.
 
     Why short lists are enough, by LP duality. The round is the LP "maximise the sum of
     W(i, j) x(i, j) with each mentee at most once and each mentor within its room" (W the
-    objective's integer weight of a pair; the optimum of this LP is integral). Its dual
-    gives each mentee a surplus u(i) >= 0 and each mentor a price v(j) >= 0 with
-    u(i) + v(j) >= W(i, j) for every allowed pair; any such (u, v) bounds every assignment,
-    and one that meets the assignment's value proves it optimal. The solver's answer on
-    the lists comes with such prices for the listed pairs: v(j) is the least it costs to
-    free a place at mentor j (0 if it has room; else move one of its mentees along a chain
-    of other mentors, or drop one), a shortest-path distance, and u(i) is then what mentee
-    i keeps of its pair's weight. If every pair off the lists also has u(i) + v(j) >=
-    W(i, j), the same prices prove the answer optimal for all pairs. Cheap first: every
-    pair off mentee i's list weighs at most its best one off the list, B(i), and v >= 0,
-    so u(i) >= B(i) settles it; the few others have their rows read and checked pair by
-    pair with v. A mentee that fails gets a list twice as long and the round is solved
-    again; a list that reaches all eligible mentors has nothing off it, so this ends, at
-    worst with the dense problem.
+    objective's integer weight of a pair; this LP's optimum is integral). Its dual gives
+    each mentee a surplus u(i) >= 0 and each mentor a price v(j) >= 0 with u(i) + v(j) >=
+    W(i, j) for every allowed pair; any such prices bound every assignment from above, and
+    prices that meet the answer's value prove it optimal. The answer on the lists comes
+    with such prices for the listed pairs: v(j) is the least weight lost to free a place at
+    mentor j (0 if it has room; else one of its mentees moves down a chain of mentors, or
+    is dropped), a shortest-path distance, and u(i) is what mentee i keeps of its pair's
+    weight. If every pair off the lists also has u(i) + v(j) >= W(i, j), the same prices
+    prove the answer optimal for all pairs.
 
-    Pairs off a list scoring below ``outside_from`` are not part of the question.
+    Cheap first: every pair off mentee i's list weighs at most its bound ``outside[i]``
+    and v >= 0, so u(i) >= W(outside[i]) settles mentee i. The rows of the others are read
+    and checked pair by pair; the pairs that beat the prices (at most ``k`` a mentee, the
+    ones that beat them most) join the lists and the round is solved again. Each time the
+    lists grow and never shrink, so this ends, at worst with every allowed pair listed.
+
+    Pairs off a list scoring below ``outside_from`` are not part of the question (a
+    score of zero or less in "total", a score below the floor in "fairness").
     """
-    unproven = np.zeros(len(lists.free), dtype=bool)
     doubt = lists.truncated.copy()
     if outside_from is not None:
         doubt &= lists.outside >= outside_from
-    if trust or not doubt.any():
-        return unproven
+    if not doubt.any():
+        return _Check(None, False)
     room = round_.room
     rows, cols = lists.rows[select], lists.cols[select]
     weights = weigh(lists.weights[select])
@@ -1022,17 +1083,52 @@ def _unproven(
     load = np.bincount(mentor[matched], minlength=len(room))
     prices = _mentor_prices(rows, cols, weights, chosen, mentor, own, load, room)
     surplus = np.where(matched, own - prices[np.maximum(mentor, 0)], 0)
-    listed_ok = surplus[rows] + prices[cols] >= weights
-    assert listed_ok.all(), "the flow is not optimal on its own lists"
-    doubt &= weigh(np.where(doubt, lists.outside, 0)) > surplus
+    assert (surplus[rows] + prices[cols] >= weights).all(), "the flow is not optimal"
+    bound = weigh(np.where(doubt, lists.outside, 0))
+    doubt &= bound > surplus
     if not doubt.any():
-        return unproven
-    which = np.flatnonzero(doubt)
-    gain = round_.source.outside_gain(
-        lists.free[which], lists.length[which], room > 0, prices, weigh, outside_from
+        return _Check(None, False)
+    # The few cheapest mentors are checked column by column for every doubtful mentee; a
+    # mentee's whole row is read only if a dearer mentor off its list could beat its surplus.
+    eligible = np.flatnonzero(room > 0)
+    by_price = eligible[np.argsort(prices[eligible], kind="stable")]
+    n_cheap = min(len(eligible), max(_CHEAP_MENTORS, len(eligible) // 20))
+    cheap, dearer = by_price[:n_cheap], by_price[n_cheap:]
+    floor_price = prices[dearer[0]] if len(dearer) else _INF
+    whole = doubt & (bound - floor_price > surplus)
+    more: list[_NewPairs] = []
+    unprovable = False
+    for which, columns in ((np.flatnonzero(whole), None), (np.flatnonzero(doubt & ~whole), cheap)):
+        if not len(which):
+            continue
+        position = np.full(len(lists.free), -1, dtype=np.int64)
+        position[which] = np.arange(len(which))
+        at = position[lists.rows]
+        listed = at >= 0
+        found = round_.source.off_list(
+            lists.free[which],
+            (at[listed], lists.cols[listed]),
+            room > 0,
+            _Prices(weigh, prices, surplus[which]),
+            outside_from,
+            round_.k,
+            columns,
+        )
+        if columns is None:
+            lists.outside[which] = found.outside
+        if len(found.rows):
+            more.append(_NewPairs(which[found.rows], found.cols, found.values))
+        unprovable = unprovable or bool(found.unprovable.any())
+    if not more:
+        return _Check(None, unprovable)
+    return _Check(
+        _NewPairs(
+            _concat_int([m.rows for m in more]),
+            _concat_int([m.cols for m in more]),
+            _concat_float([m.values for m in more]),
+        ),
+        unprovable,
     )
-    unproven[which] = gain > surplus[which]
-    return unproven
 
 
 def _mentor_prices(
@@ -1049,7 +1145,8 @@ def _mentor_prices(
 
     Edges: j -> j' costs W(i, j) - W(i, j') for a mentee i of j listed with j' (it moves);
     j -> end costs W(i, j) (mentee i is dropped); a mentor with room left -> end costs 0.
-    No cycle is negative because the flow is optimal, so the distances exist.
+    No cycle is negative because the flow is optimal, so the distances exist; a mentor
+    that cannot be reached (no room at all) keeps ``_INF``.
     """
     n_mentors = len(room)
     end = n_mentors
@@ -1061,15 +1158,15 @@ def _mentor_prices(
     costs = np.concatenate(
         [own[rows[moves]] - weights[moves], own[matched], np.zeros(len(with_room), np.int64)]
     )
-    order = np.argsort(tails, kind="stable")
-    tails, heads, costs = tails[order], heads[order], costs[order]
-    starts = np.flatnonzero(np.r_[True, tails[1:] != tails[:-1]]) if len(tails) else tails
-    sources = tails[starts]
     distance = np.full(n_mentors + 1, _INF, dtype=np.int64)
     distance[end] = 0
+    if not len(tails):
+        return distance[:n_mentors]
+    order = np.argsort(tails, kind="stable")
+    tails, heads, costs = tails[order], heads[order], costs[order]
+    starts = np.flatnonzero(np.r_[True, tails[1:] != tails[:-1]])
+    sources = tails[starts]
     for _ in range(n_mentors + 2):
-        if not len(tails):
-            break
         via = distance[heads]
         reach = np.where(via < _INF, costs + via, _INF)
         best = np.minimum(np.minimum.reduceat(reach, starts), distance[sources])
@@ -1092,13 +1189,16 @@ def _dense_scores(dense: npt.ArrayLike) -> npt.NDArray[np.floating]:
 
 
 def _row_blocks(
-    scores: npt.NDArray[np.floating], rows: IntArray
+    scores: npt.NDArray[np.floating], rows: IntArray, columns: IntArray | None = None
 ) -> Iterator[tuple[IntArray, FloatArray]]:
-    """The rows ``rows`` of ``scores`` as float64 copies, a block of rows at a time."""
-    step = max(1, _BLOCK_CELLS // max(1, scores.shape[1]))
+    """The rows ``rows`` (and ``columns``) of ``scores`` as float64 copies, a block at a time."""
+    width = scores.shape[1] if columns is None else len(columns)
+    step = max(1, _BLOCK_CELLS // max(1, width))
     for start in range(0, len(rows), step):
         chunk = rows[start : start + step]
-        if len(chunk) and chunk[-1] - chunk[0] == len(chunk) - 1:
+        if columns is not None:
+            block = np.array(scores[np.ix_(chunk, columns)], dtype=np.float64)
+        elif len(chunk) and chunk[-1] - chunk[0] == len(chunk) - 1:
             block = np.array(scores[chunk[0] : chunk[-1] + 1], dtype=np.float64)
         else:
             block = np.array(scores[chunk], dtype=np.float64)
@@ -1110,38 +1210,53 @@ def _top_of_block(block: FloatArray, allowed: BoolArray, k: int) -> tuple[BoolAr
     values = np.where(allowed, block, -np.inf)
     n_cols = values.shape[1]
     if k >= n_cols:
-        return allowed.copy(), np.full(values.shape[0], -np.inf)
-    kth = np.partition(values, n_cols - k, axis=1)[:, n_cols - k]
-    greater = values > kth[:, None]
-    equal = (values == kth[:, None]) & allowed
-    need = k - greater.sum(axis=1)
-    keep = greater | (equal & (np.cumsum(equal, axis=1) <= need[:, None]))
+        return allowed, np.full(values.shape[0], -np.inf)
+    # The k-th and the (k+1)-th largest of each row: the edge of the list and the best off it.
+    edges = np.partition(values, (n_cols - k - 1, n_cols - k), axis=1)
+    kth, outside = edges[:, n_cols - k], edges[:, n_cols - k - 1]
+    keep = values > kth[:, None]
+    equal = values == kth[:, None]
+    equal &= allowed
+    need = k - keep.sum(axis=1)
+    tied = equal.sum(axis=1) > need  # rows where only the first few of the equal ones fit
+    keep[~tied] |= equal[~tied]
+    if tied.any():
+        ties = equal[tied]
+        rank = np.cumsum(ties, axis=1, dtype=np.int16 if n_cols < 1 << 15 else np.int32)
+        keep[tied] |= ties & (rank <= need[tied][:, None])
     keep &= allowed
-    outside = np.where(allowed & ~keep, values, -np.inf).max(axis=1)
     return keep, outside
+
+
+def _best_per_row(
+    rows: IntArray, cols: IntArray, gain: IntArray, limit: int, index: IntArray
+) -> IntArray:
+    """``index`` cut to at most ``limit`` entries per row: largest gain first, then lower col."""
+    order = np.lexsort((cols, -gain, rows))
+    rows = rows[order]
+    rank = np.arange(len(rows)) - np.searchsorted(rows, rows)
+    return np.sort(index[order][rank < limit])
 
 
 def _make_lists(
     mentees: IntArray,
     parts: list[tuple[IntArray, IntArray, FloatArray]],
-    length: IntArray,
     outside: FloatArray,
     scale: int,
 ) -> _Lists:
+    """Lists from pieces whose rows are positions in ``mentees``."""
     rows = _concat_int([p[0] for p in parts])
     cols = _concat_int([p[1] for p in parts])
     values = _concat_float([p[2] for p in parts])
     order = np.lexsort((cols, -values, rows))
-    rows, cols, values = rows[order], cols[order], values[order]
     return _Lists(
         free=mentees.astype(np.int64),
-        rows=rows,
-        cols=cols,
-        values=values,
-        weights=_scaled(values, scale),
-        length=length,
-        truncated=~np.isneginf(outside),
+        rows=rows[order],
+        cols=cols[order],
+        values=values[order],
+        weights=_scaled(values[order], scale),
         outside=_scaled_or_none(outside, scale),
+        scale=scale,
     )
 
 
@@ -1164,7 +1279,7 @@ def _concat_float(parts: list[FloatArray]) -> FloatArray:
     return np.concatenate(parts).astype(np.float64) if parts else np.zeros(0, dtype=np.float64)
 
 
-def _index_pairs(pairs: Iterable[tuple[int, int]], name: str) -> IntArray:
+def _index_pairs(pairs: Iterable[tuple[int, int]]) -> IntArray:
     listed = sorted({(int(i), int(j)) for i, j in pairs})
     if not listed:
         return np.zeros((0, 2), dtype=np.int64)

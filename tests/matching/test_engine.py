@@ -230,18 +230,12 @@ def test_fairness_then_maximises_the_total():
 
 
 def test_total_leaves_a_mentee_out_rather_than_lower_the_total():
-    scores = np.array([[-1.0, NAN]])
+    scores = np.array([[-1.0, 0.0, NAN]])
 
-    result = solve(scores, np.array([1, 1]))
+    result = solve(scores, np.array([1, 1, 1]))
 
     assert result.pairs == []
-    assert result.unmatched[0].reason == UnmatchedReason.NEGATIVE_SCORE
-
-
-def test_total_matches_a_zero_score_pair_rather_than_leave_the_mentee_out():
-    result = solve(np.array([[0.0]]), np.array([1]))
-
-    assert result.pairs == [(0, 0, 0.0)]
+    assert result.unmatched[0].reason == UnmatchedReason.NO_GAIN
 
 
 def test_coverage_takes_a_negative_score_to_match_one_more_mentee():
