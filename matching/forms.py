@@ -246,6 +246,13 @@ class RoundSettingsForm(forms.Form):
 
 class RoundCreateForm(RoundSettingsForm):
     name = forms.CharField(label="Name", max_length=120)
+    method = forms.ChoiceField(
+        label="How to match",
+        choices=MatchingRound.Method.choices,
+        initial=MatchingRound.Method.OPTIMAL,
+        required=False,  # not sent: the optimal method
+        widget=forms.RadioSelect,
+    )
     mentees = forms.ModelMultipleChoiceField(
         label="Mentees to match",
         queryset=Participant.objects.none(),
@@ -253,7 +260,10 @@ class RoundCreateForm(RoundSettingsForm):
         error_messages={"required": "Choose at least one mentee."},
     )
 
-    field_order = ["name", "mentees", "objective", "min_score"]
+    field_order = ["name", "mentees", "method", "objective", "min_score"]
+
+    def clean_method(self) -> str:
+        return self.cleaned_data.get("method") or MatchingRound.Method.OPTIMAL
 
     def __init__(self, *args: Any, mentees: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -280,3 +290,57 @@ class SwapForm(forms.Form):
 
 def _participant_name(participant: Participant) -> str:
     return participant.user.get_full_name() or participant.user.email
+
+
+class MenteeChoicesForm(forms.Form):
+    """Up to five mentors in order; the first is required."""
+
+    def __init__(self, *args: Any, candidates: list[Any], count: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        options = [("", "—")] + [
+            (str(c.mentor_id), f"{c.name} (score {c.score.total:g})")
+            for c in candidates
+            if not c.refused
+        ]
+        for place in range(1, count + 1):
+            self.fields[f"choice_{place}"] = forms.ChoiceField(
+                label=f"Choice {place}",
+                choices=options,
+                required=place == 1,
+                error_messages={"required": "Choose at least your first mentor."},
+            )
+
+    def mentor_ids(self) -> list[int]:
+        return [
+            int(self.cleaned_data[name])
+            for name in self.fields
+            if name.startswith("choice_") and self.cleaned_data.get(name)
+        ]
+
+
+class MentorRankingForm(forms.Form):
+    """A place for each mentee who chose this mentor, or "not a fit"."""
+
+    def __init__(self, *args: Any, mentees: list[Participant], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mentees = mentees
+        places = [("", "Not a fit")] + [(str(n), f"{n}") for n in range(1, len(mentees) + 1)]
+        for mentee in mentees:
+            self.fields[f"place_{mentee.pk}"] = forms.ChoiceField(
+                label=_participant_name(mentee), choices=places, required=False
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        taken = [data.get(f"place_{m.pk}") for m in self.mentees if data.get(f"place_{m.pk}")]
+        if len(taken) != len(set(taken)):
+            raise forms.ValidationError("Give each mentee a different place.")
+        return data
+
+    def mentee_ids(self) -> list[int]:
+        placed = [
+            (int(self.cleaned_data[f"place_{m.pk}"]), m.pk)
+            for m in self.mentees
+            if self.cleaned_data.get(f"place_{m.pk}")
+        ]
+        return [pk for _place, pk in sorted(placed)]

@@ -440,6 +440,10 @@ class MatchingRound(TimeStampedModel):
         PUBLISHED = "published", "Published"
         DISCARDED = "discarded", "Discarded"
 
+    class Method(models.TextChoices):
+        OPTIMAL = "optimal", "Optimal: the engine finds the best pairs by score"
+        STABLE = "stable", "Stable: mentees rank up to 5 mentors, mentors rank who chose them"
+
     class Objective(models.TextChoices):
         TOTAL = "total", "Highest total score"
         COVERAGE = "coverage", "As many mentees matched as possible, then the highest total"
@@ -450,10 +454,14 @@ class MatchingRound(TimeStampedModel):
     )
     name = models.CharField(max_length=120)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.OPTIMAL)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     mentees = models.ManyToManyField(Participant, related_name="+")
+    # Stable rounds: the mentors who have ranked the mentees who chose them. A mentor who has
+    # not is taken to prefer them by score; one who has finds the ones left out unacceptable.
+    mentors_ranked = models.ManyToManyField(Participant, related_name="+", blank=True)
     # The parameters of the next run: a multiplier per part of the score, the minimum score
     # below which a pair is not allowed, and what to maximise.
     weights = models.JSONField(default=dict, blank=True)
@@ -561,3 +569,28 @@ class RoundRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.mentee_id}–{self.mentor_id}"
+
+
+class RoundPreference(models.Model):
+    """In a stable round: a mentee's choice of a mentor, or a mentor's ranking of a mentee who
+    chose them. ``rank`` 1 is the first choice."""
+
+    round = models.ForeignKey(MatchingRound, on_delete=models.CASCADE, related_name="preferences")
+    chooser = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    chosen = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["round", "chooser", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "chooser", "chosen"], name="round_preference_once"
+            ),
+            models.UniqueConstraint(
+                fields=["round", "chooser", "rank"], name="round_preference_rank_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chooser_id} ranks {self.chosen_id} #{self.rank}"

@@ -31,6 +31,7 @@ from matching.models import (
     MatchingRun,
     Mentorship,
     Proposal,
+    RoundPreference,
     RoundRule,
 )
 from matching.requests import record_change
@@ -39,10 +40,11 @@ from matching.score import score_matrix as all_pairs_score_matrix
 from matching.services import mentorship_start
 from mentorship.errors import DomainError
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import notify, notify_many
 from programs.models import AuditEntry, Participant, Program, Role
 
 LIVE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
+MAX_CHOICES = 5  # a mentee's choices in a stable round
 WEIGHT_RANGE = (0.0, 5.0)
 Status = MatchingRound.Status
 
@@ -259,8 +261,10 @@ def round_create(
     weights: Mapping[str, object] | None = None,
     min_score: float = 1.0,
     objective: str = MatchingRound.Objective.TOTAL,
+    method: str = MatchingRound.Method.OPTIMAL,
 ) -> MatchingRound:
-    """A draft round for the program's unmatched mentees, or the chosen ones among them."""
+    """A draft round for the program's unmatched mentees, or the chosen ones among them.
+    A stable round asks its mentees and the program's mentors for their preferences."""
     if not _is_admin(actor, program):
         raise DomainError("Only this program's admins can start a matching round.")
     if not Program.MatchingMode(program.matching_mode).admins_match:
@@ -287,6 +291,8 @@ def round_create(
         raise DomainError("Every active mentee already has a mentor.", field="mentees")
     if objective not in MatchingRound.Objective.values:
         raise DomainError("Choose what to maximise.", field="objective")
+    if method not in MatchingRound.Method.values:
+        raise DomainError("Choose how to match.", field="method")
     matching_round = MatchingRound.objects.create(
         program=program,
         name=name[:120],
@@ -294,9 +300,12 @@ def round_create(
         weights=clean_weights(weights or {}),
         min_score=_clean_min_score(min_score),
         objective=objective,
+        method=method,
     )
     matching_round.mentees.set(chosen)
     _audit(matching_round, actor, "matching_round_created", mentees=len(chosen))
+    if method == MatchingRound.Method.STABLE:
+        _ask_for_preferences(matching_round, chosen)
     return matching_round
 
 
@@ -308,6 +317,129 @@ def _clean_min_score(value: object) -> float:
     if not math.isfinite(number) or not -50 <= number <= 100:
         raise DomainError("Minimum score: a number from -50 to 100.", field="min_score")
     return number
+
+
+def _ask_for_preferences(matching_round: MatchingRound, mentees: list[Participant]) -> None:
+    link = reverse(
+        "meetings:round_preferences",
+        kwargs={"slug": matching_round.program.slug, "pk": matching_round.pk},
+    )
+    mentors = Participant.objects.filter(
+        program=matching_round.program, role=Role.MENTOR, status=Participant.Status.ACTIVE
+    ).select_related("user")
+    notify_many(
+        recipients=[p.user for p in mentees],
+        kind=Notification.Kind.MENTORSHIP,
+        title=f"{matching_round.program.name}: choose up to {MAX_CHOICES} mentors",
+        body="Rank the mentors you would most like to work with; the round matches everyone at once.",
+        link=link,
+    )
+    notify_many(
+        recipients=[p.user for p in mentors],
+        kind=Notification.Kind.MENTORSHIP,
+        title=f"{matching_round.program.name}: rank the mentees who chose you",
+        body="Once mentees have chosen, put those who asked for you in your order of preference.",
+        link=link,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Preferences (stable rounds)
+# ---------------------------------------------------------------------------
+def preference_role(matching_round: MatchingRound, user: User) -> Participant | None:
+    """The person's part in a stable round: a mentee of the round, else an active mentor of
+    the program; None for anyone else."""
+    if matching_round.method != MatchingRound.Method.STABLE:
+        return None
+    mine = Participant.objects.filter(
+        program=matching_round.program, user=user, status=Participant.Status.ACTIVE
+    ).select_related("user", "program")
+    mentee = mine.filter(role=Role.MENTEE, pk__in=matching_round.mentees.values("pk")).first()
+    return mentee or mine.filter(role=Role.MENTOR).first()
+
+
+def preferences_of(matching_round: MatchingRound, chooser: Participant) -> list[int]:
+    """Whom this person ranked, first choice first."""
+    return list(
+        matching_round.preferences.filter(chooser=chooser)
+        .order_by("rank")
+        .values_list("chosen_id", flat=True)
+    )
+
+
+def chosen_by(matching_round: MatchingRound, mentor: Participant) -> QuerySet[Participant]:
+    """The round's mentees who put this mentor among their choices."""
+    return (
+        Participant.objects.filter(
+            pk__in=matching_round.preferences.filter(chosen=mentor).values("chooser_id")
+        )
+        .filter(pk__in=matching_round.mentees.values("pk"))
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    )
+
+
+def _replace_preferences(
+    matching_round: MatchingRound, chooser: Participant, ranked: list[int]
+) -> None:
+    RoundPreference.objects.filter(round=matching_round, chooser=chooser).delete()
+    RoundPreference.objects.bulk_create(
+        RoundPreference(round=matching_round, chooser=chooser, chosen_id=pk, rank=rank)
+        for rank, pk in enumerate(ranked, start=1)
+    )
+
+
+def _lock_for_preferences(matching_round: MatchingRound) -> MatchingRound:
+    locked = (
+        MatchingRound.objects.select_for_update()
+        .select_related("program")
+        .get(pk=matching_round.pk)
+    )
+    if locked.method != MatchingRound.Method.STABLE or locked.status != Status.DRAFT:
+        raise DomainError("This round no longer takes preferences: it has been run or closed.")
+    return locked
+
+
+@transaction.atomic
+def mentee_preferences_save(
+    *, matching_round: MatchingRound, mentee: Participant, mentor_ids: list[int]
+) -> None:
+    """A mentee's choices, first first: 1 to MAX_CHOICES different active mentors."""
+    matching_round = _lock_for_preferences(matching_round)
+    if not matching_round.mentees.filter(pk=mentee.pk).exists():
+        raise DomainError("Only the mentees in this round choose mentors in it.")
+    if not mentor_ids:
+        raise DomainError("Choose at least one mentor.", field="choice_1")
+    if len(mentor_ids) > MAX_CHOICES:
+        raise DomainError(f"Choose at most {MAX_CHOICES} mentors.", field="choice_1")
+    if len(set(mentor_ids)) != len(mentor_ids):
+        raise DomainError("Each mentor can be chosen once.", field="choice_1")
+    mentors = Participant.objects.filter(
+        pk__in=mentor_ids,
+        program=matching_round.program,
+        role=Role.MENTOR,
+        status=Participant.Status.ACTIVE,
+    ).exclude(user_id=mentee.user_id)
+    if mentors.count() != len(mentor_ids):
+        raise DomainError("Choose among the program's active mentors.", field="choice_1")
+    _replace_preferences(matching_round, mentee, mentor_ids)
+
+
+@transaction.atomic
+def mentor_preferences_save(
+    *, matching_round: MatchingRound, mentor: Participant, mentee_ids: list[int]
+) -> None:
+    """A mentor's order of the mentees who chose them; the ones left out are not a fit."""
+    matching_round = _lock_for_preferences(matching_round)
+    if mentor.role != Role.MENTOR or mentor.program_id != matching_round.program_id:
+        raise DomainError("Only the program's mentors rank mentees in this round.")
+    if len(set(mentee_ids)) != len(mentee_ids):
+        raise DomainError("Give each mentee a different place.", field="ranking")
+    allowed = set(chosen_by(matching_round, mentor).values_list("pk", flat=True))
+    if not set(mentee_ids) <= allowed:
+        raise DomainError("Rank only the mentees who chose you.", field="ranking")
+    _replace_preferences(matching_round, mentor, mentee_ids)
+    matching_round.mentors_ranked.add(mentor)
 
 
 @transaction.atomic
@@ -384,17 +516,27 @@ def round_run(*, matching_round: MatchingRound, actor: User, facts: RoundFacts) 
                 f"{', '.join(held)} {'is' if len(held) == 1 else 'are'} pinned to them; "
                 "unpin or move one and run again."
             )
-    try:
-        result = engine.solve(
-            matrix,
-            capacities,
-            min_score=matching_round.min_score,
-            blocked=blocked_cells,
-            pinned=pinned,
-            objective=cast(engine.Objective, matching_round.objective),
+    if matching_round.method == MatchingRound.Method.STABLE:
+        outcome = _solve_stable(
+            matching_round, mentee_ids, mentor_ids, matrix, capacities, blocked_cells, pinned
         )
-    except ValueError as exc:
-        raise DomainError(f"The pins cannot all hold: {exc}") from None
+    else:
+        try:
+            result = engine.solve(
+                matrix,
+                capacities,
+                min_score=matching_round.min_score,
+                blocked=blocked_cells,
+                pinned=pinned,
+                objective=cast(engine.Objective, matching_round.objective),
+            )
+        except ValueError as exc:
+            raise DomainError(f"The pins cannot all hold: {exc}") from None
+        outcome = _Outcome(
+            pairs=[(pair.mentee, pair.mentor) for pair in result.pairs],
+            unmatched=[(u.mentee, u.words) for u in result.unmatched],
+            top_choice=result.top_choice_count,
+        )
     seconds = clock.perf_counter() - started
     number = (
         matching_round.runs.order_by("-number").values_list("number", flat=True).first() or 0
@@ -406,14 +548,14 @@ def round_run(*, matching_round: MatchingRound, actor: User, facts: RoundFacts) 
         weights=weights,
         min_score=matching_round.min_score,
         objective=matching_round.objective,
-        total_score=round_total(result.total),
-        matched=result.matched_count,
-        unmatched=len(mentee_ids) - len(result.pairs),
-        top_choice=result.top_choice_count,
+        total_score=round_total(float(sum(matrix[i, j] for i, j in outcome.pairs))),
+        matched=len(outcome.pairs),
+        unmatched=len(mentee_ids) - len(outcome.pairs),
+        top_choice=outcome.top_choice,
         seconds=round_total(seconds),
     )
     proposals = []
-    for i, j, _score in result.pairs:
+    for i, j in outcome.pairs:
         mentee_id, mentor_id = mentee_ids[i], mentor_ids[j]
         score = pair_score(facts, mentee_id, mentor_id, weights)
         proposals.append(
@@ -425,18 +567,84 @@ def round_run(*, matching_round: MatchingRound, actor: User, facts: RoundFacts) 
                 reasons=list(score.reasons),
             )
         )
-    for unmatched in result.unmatched:
-        proposals.append(
-            Proposal(
-                run=run,
-                mentee_id=mentee_ids[unmatched.mentee],
-                unmatched_reason=unmatched.words[:200],
-            )
-        )
+    for i, words in outcome.unmatched:
+        proposals.append(Proposal(run=run, mentee_id=mentee_ids[i], unmatched_reason=words[:200]))
     Proposal.objects.bulk_create(proposals)
     matching_round.status = Status.PROPOSED
     matching_round.save(update_fields=["status", "updated_at"])
     return run
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    pairs: list[tuple[int, int]]  # (mentee index, mentor index)
+    unmatched: list[tuple[int, str]]  # (mentee index, why in words)
+    top_choice: int
+
+
+def _solve_stable(
+    matching_round: MatchingRound,
+    mentee_ids: list[int],
+    mentor_ids: list[int],
+    matrix: np.ndarray,
+    capacities: np.ndarray,
+    blocked: set[tuple[int, int]],
+    pinned: set[tuple[int, int]],
+) -> _Outcome:
+    """Mentee-proposing deferred acceptance on the preferences people gave: no mentee and
+    mentor would both rather be together than with whom they got. Pins hold first; a pair
+    that is blocked or not allowed is dropped from both sides' lists."""
+    row = {pid: i for i, pid in enumerate(mentee_ids)}
+    col = {pid: j for j, pid in enumerate(mentor_ids)}
+    pinned_mentees = {i for i, _j in pinned}
+
+    def allowed(i: int, j: int) -> bool:
+        return not math.isnan(matrix[i, j]) and (i, j) not in blocked and i not in pinned_mentees
+
+    mentee_prefs: list[list[int]] = [[] for _ in mentee_ids]
+    ranked_by_mentor: dict[int, list[int]] = {}
+    for chooser, chosen in matching_round.preferences.order_by("chooser_id", "rank").values_list(
+        "chooser_id", "chosen_id"
+    ):
+        if chooser in row and chosen in col and allowed(row[chooser], col[chosen]):
+            mentee_prefs[row[chooser]].append(col[chosen])
+        elif chooser in col:
+            ranked_by_mentor.setdefault(col[chooser], []).append(chosen)
+    answered = {
+        col[m] for m in matching_round.mentors_ranked.values_list("pk", flat=True) if m in col
+    }
+    chose: dict[int, list[int]] = {}
+    for i, prefs in enumerate(mentee_prefs):
+        for j in prefs:
+            chose.setdefault(j, []).append(i)
+    mentor_prefs: list[list[int]] = []
+    for j in range(len(mentor_ids)):
+        who = set(chose.get(j, []))
+        if j in answered:
+            mentor_prefs.append(
+                [row[m] for m in ranked_by_mentor.get(j, []) if m in row and row[m] in who]
+            )
+        else:  # no ranking given: those who chose them, best score first
+            scores = matrix[:, j]
+            mentor_prefs.append(sorted(who, key=lambda i: (-scores[i], mentee_ids[i])))
+    room = capacities.copy()
+    for _i, j in pinned:
+        room[j] -= 1
+    matched = engine.deferred_acceptance(mentee_prefs, mentor_prefs, [int(c) for c in room])
+    pairs = sorted(set(matched.items()) | pinned)
+    got = dict(pairs)
+    unmatched = []
+    for i in range(len(mentee_ids)):
+        if i in got:
+            continue
+        if not mentee_prefs[i]:
+            unmatched.append((i, "Ranked no mentor who can be matched with them."))
+        else:
+            unmatched.append(
+                (i, "The mentors they ranked were full with mentees they ranked higher.")
+            )
+    first_choice = sum(1 for i, j in matched.items() if mentee_prefs[i] and mentee_prefs[i][0] == j)
+    return _Outcome(pairs=pairs, unmatched=unmatched, top_choice=first_choice)
 
 
 def round_total(value: float) -> float:

@@ -10,20 +10,32 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Count, F, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from matching.forms import RoundCreateForm, RoundSettingsForm, SwapForm
+from matching.forms import (
+    MenteeChoicesForm,
+    MentorRankingForm,
+    RoundCreateForm,
+    RoundSettingsForm,
+    SwapForm,
+)
 from matching.models import MatchingRound, MentorProfile, Proposal, RoundRule
 from matching.rounds import (
     LIVE,
+    MAX_CHOICES,
+    chosen_by,
     clean_weights,
     current_proposals,
     get_round_for_admin,
     latest_run,
+    mentee_preferences_save,
     mentor_load,
+    mentor_preferences_save,
+    preference_role,
+    preferences_of,
     proposal_block,
     proposal_pin,
     proposal_swap,
@@ -40,8 +52,8 @@ from matching.score import PARTS
 from meetings.directory import round_facts
 from mentorship.errors import DomainError, form_add_domain_error
 from mentorship.http import AuthedHttpRequest, run_action
-from programs.access import get_program_for_admin
-from programs.models import Program
+from programs.access import get_program_for_admin, get_program_for_user
+from programs.models import Program, Role
 
 # The unmatched (no mentor, no score) come last in every order, on every database.
 SORTS = {
@@ -102,11 +114,18 @@ def round_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 weights=form.weights(),
                 min_score=form.cleaned_data["min_score"],
                 objective=form.cleaned_data["objective"],
+                method=form.cleaned_data["method"],
             )
         except DomainError as error:
             form_add_domain_error(form, error)
         else:
-            messages.success(request, f"Round “{matching_round.name}” created: run it when ready.")
+            messages.success(
+                request,
+                f"Round “{matching_round.name}” created: mentees and mentors are asked for "
+                "their preferences; run it when they have given them."
+                if matching_round.method == MatchingRound.Method.STABLE
+                else f"Round “{matching_round.name}” created: run it when ready.",
+            )
             return redirect(_round_url(matching_round))
     rounds = rounds_of(program).annotate(
         mentee_count=Count("mentees", distinct=True), run_count=Count("runs", distinct=True)
@@ -165,7 +184,16 @@ def round_detail(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse
         "q": query,
         "parts": PARTS,
         "mentee_count": matching_round.mentees.count(),
+        "stable": matching_round.method == MatchingRound.Method.STABLE,
     }
+    if context["stable"]:
+        context["mentees_chose"] = (
+            matching_round.preferences.filter(chooser__in=matching_round.mentees.all())
+            .values("chooser_id")
+            .distinct()
+            .count()
+        )
+        context["mentors_ranked"] = matching_round.mentors_ranked.count()
     if run is not None:
         everyone = current_proposals(run)
         load = mentor_load(everyone)
@@ -398,10 +426,84 @@ def round_discard_view(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRe
     return response
 
 
+def round_preferences(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A stable round's ballot: a mentee chooses up to five mentors in order; a mentor puts
+    the mentees who chose them in order. Anyone else gets 404."""
+    program = get_program_for_user(request.user, slug)
+    matching_round = MatchingRound.objects.filter(program=program, pk=pk).first()
+    person = preference_role(matching_round, request.user) if matching_round else None
+    if matching_round is None or person is None:
+        raise Http404("No such matching round for you.")
+    open_for_answers = matching_round.status == MatchingRound.Status.DRAFT
+    context: dict[str, Any] = {
+        "program": program,
+        "round": matching_round,
+        "open": open_for_answers,
+        "person": person,
+    }
+    form: MenteeChoicesForm | MentorRankingForm
+    if person.role == Role.MENTEE:
+        facts = round_facts(program=program, mentee_ids=[person.pk])
+        candidates = (
+            swap_candidates(
+                facts=facts,
+                proposals=[],
+                mentee_id=person.pk,
+                weights=clean_weights(matching_round.weights),
+                blocked=frozenset(),
+            )
+            if person.pk in facts.mentees
+            else []
+        )
+        current = preferences_of(matching_round, person)
+        initial = {f"choice_{n}": str(pk) for n, pk in enumerate(current, start=1)}
+        form = MenteeChoicesForm(
+            request.POST or None, initial=initial, candidates=candidates, count=MAX_CHOICES
+        )
+        context["candidates"] = [c for c in candidates if not c.refused]
+    else:
+        mentees = list(chosen_by(matching_round, person))
+        current = preferences_of(matching_round, person)
+        answered = matching_round.mentors_ranked.filter(pk=person.pk).exists()
+        if answered:
+            initial = {
+                f"place_{m.pk}": str(current.index(m.pk) + 1) if m.pk in current else ""
+                for m in mentees
+            }
+        else:  # nothing given yet: offer 1, 2, 3… in the order shown
+            initial = {f"place_{m.pk}": str(n) for n, m in enumerate(mentees, start=1)}
+        form = MentorRankingForm(request.POST or None, initial=initial, mentees=mentees)
+        context["answered"] = answered
+    if request.method == "POST" and open_for_answers and form.is_valid():
+        try:
+            if isinstance(form, MenteeChoicesForm):
+                mentee_preferences_save(
+                    matching_round=matching_round, mentee=person, mentor_ids=form.mentor_ids()
+                )
+            else:
+                mentor_preferences_save(
+                    matching_round=matching_round, mentor=person, mentee_ids=form.mentee_ids()
+                )
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(
+                request, "Your preferences are saved. You can change them until the round runs."
+            )
+            return redirect(request.path)
+    context["form"] = form
+    return render(request, "meetings/rounds/preferences.html", context)
+
+
 urlpatterns = [
     path("programs/<slug:slug>/matching/", round_list, name="rounds"),
     path("programs/<slug:slug>/matching/<int:pk>/", round_detail, name="round"),
     path("programs/<slug:slug>/matching/<int:pk>/run/", round_run_view, name="round_run"),
+    path(
+        "programs/<slug:slug>/matching/<int:pk>/preferences/",
+        round_preferences,
+        name="round_preferences",
+    ),
     path(
         "programs/<slug:slug>/matching/<int:pk>/publish/", round_publish_view, name="round_publish"
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
@@ -9,11 +10,23 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
-from matching.models import MatchingRound, MatchingRun, MenteeProfile, Mentorship, RoundRule
+from matching import engine
+from matching.models import (
+    MatchingRound,
+    MatchingRun,
+    MenteeProfile,
+    MentorProfile,
+    Mentorship,
+    RoundRule,
+)
 from matching.rounds import (
     RoundFacts,
+    chosen_by,
     clean_weights,
+    mentee_preferences_save,
+    mentor_preferences_save,
     pair_refusal,
+    preferences_of,
     proposal_block,
     proposal_pin,
     proposal_swap,
@@ -389,3 +402,155 @@ def test_a_mentee_who_found_a_mentor_since_the_run_is_reported_not_doubled(scene
     [(proposal, reason)] = report.refused
     assert proposal.mentee == scene["ana"] and "found a mentor since the run" in reason
     assert Mentorship.objects.filter(mentee=scene["ana"]).count() == 1
+
+
+# ---------------------------------------------------------------------------
+# Stable rounds: preferences and deferred acceptance
+# ---------------------------------------------------------------------------
+@pytest.fixture
+def stable(rounds_program, admin_user):
+    """Two mentors with room for one each, and two mentees; everyone scores the same."""
+    User.objects.update(department="")
+    m1, m2 = mentor_in(rounds_program, capacity=1), mentor_in(rounds_program, capacity=1)
+    ana, ben = mentee_in(rounds_program), mentee_in(rounds_program)
+    User.objects.update(department="")
+    matching_round = round_create(
+        program=rounds_program,
+        actor=admin_user,
+        name="Stable",
+        method=MatchingRound.Method.STABLE,
+    )
+    return {
+        "round": matching_round,
+        "m1": m1,
+        "m2": m2,
+        "ana": ana,
+        "ben": ben,
+        "admin": admin_user,
+    }
+
+
+def test_a_stable_round_asks_mentees_and_mentors_for_their_preferences(stable):
+    told = Notification.objects.filter(
+        link__endswith=f"/matching/{stable['round'].pk}/preferences/"
+    )
+    recipients = set(told.values_list("recipient_id", flat=True))
+    assert {stable["ana"].user_id, stable["ben"].user_id} <= recipients
+    assert {stable["m1"].user_id, stable["m2"].user_id} <= recipients
+
+
+def test_the_mentor_s_order_decides_between_two_who_chose_them(stable):
+    r = stable["round"]
+    mentee_preferences_save(
+        matching_round=r, mentee=stable["ana"], mentor_ids=[stable["m1"].pk, stable["m2"].pk]
+    )
+    mentee_preferences_save(matching_round=r, mentee=stable["ben"], mentor_ids=[stable["m1"].pk])
+    mentor_preferences_save(
+        matching_round=r, mentor=stable["m1"], mentee_ids=[stable["ben"].pk, stable["ana"].pk]
+    )
+    run = _run(r, stable["admin"])
+    # Mentor 1 prefers Ben, so Ana goes to her second choice: nobody would rather swap.
+    assert _pairs(run) == {stable["ana"].pk: stable["m2"].pk, stable["ben"].pk: stable["m1"].pk}
+    assert run.top_choice == 1
+
+
+def test_a_mentor_who_ranks_nobody_leaves_those_who_chose_them_unmatched(stable):
+    r = stable["round"]
+    mentee_preferences_save(matching_round=r, mentee=stable["ana"], mentor_ids=[stable["m1"].pk])
+    mentor_preferences_save(matching_round=r, mentor=stable["m1"], mentee_ids=[])
+    run = _run(r, stable["admin"])
+    assert _pairs(run) == {stable["ana"].pk: None, stable["ben"].pk: None}
+    assert "Ranked no mentor" in run.proposals.get(mentee=stable["ben"]).unmatched_reason
+
+
+def test_a_mentor_who_gave_no_order_takes_those_who_chose_them_by_score(stable):
+    r = stable["round"]
+    topic = TopicFactory(organization=r.program.organization)
+    MentorProfile.objects.filter(participant=stable["m1"]).first().topics.add(topic)
+    _with_topic(stable["ben"], topic)
+    for mentee in (stable["ana"], stable["ben"]):
+        mentee_preferences_save(matching_round=r, mentee=mentee, mentor_ids=[stable["m1"].pk])
+    run = _run(r, stable["admin"])
+    assert _pairs(run) == {stable["ana"].pk: None, stable["ben"].pk: stable["m1"].pk}
+    assert (
+        "full with mentees they ranked higher"
+        in run.proposals.get(mentee=stable["ana"]).unmatched_reason
+    )
+
+
+@pytest.mark.parametrize(
+    ("ids", "message"),
+    [
+        (lambda s: [], "at least one"),
+        (lambda s: [s["m1"].pk, s["m1"].pk], "once"),
+        (lambda s: [s["ana"].pk], "active mentors"),
+        (lambda s: [s["m1"].pk] * 6, "at most 5"),
+    ],
+)
+def test_a_mentee_s_choices_are_checked_and_a_refusal_keeps_the_old_ones(stable, ids, message):
+    r = stable["round"]
+    mentee_preferences_save(matching_round=r, mentee=stable["ana"], mentor_ids=[stable["m2"].pk])
+    with pytest.raises(DomainError, match=message):
+        mentee_preferences_save(matching_round=r, mentee=stable["ana"], mentor_ids=ids(stable))
+    assert list(r.preferences.values_list("chosen_id", flat=True)) == [stable["m2"].pk]
+
+
+def test_a_mentor_ranks_only_those_who_chose_them(stable):
+    r = stable["round"]
+    mentee_preferences_save(matching_round=r, mentee=stable["ana"], mentor_ids=[stable["m1"].pk])
+    with pytest.raises(DomainError, match="only the mentees who chose you"):
+        mentor_preferences_save(
+            matching_round=r, mentor=stable["m1"], mentee_ids=[stable["ben"].pk]
+        )
+    assert not r.mentors_ranked.exists()
+
+
+def test_preferences_close_when_the_round_runs(stable):
+    r = stable["round"]
+    mentee_preferences_save(matching_round=r, mentee=stable["ana"], mentor_ids=[stable["m1"].pk])
+    _run(r, stable["admin"])
+    with pytest.raises(DomainError, match="no longer takes preferences"):
+        mentee_preferences_save(
+            matching_round=r, mentee=stable["ben"], mentor_ids=[stable["m1"].pk]
+        )
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_stable_round_on_random_preferences_has_no_blocking_pair(
+    rounds_program, admin_user, seed
+):
+    rng = random.Random(seed)
+    mentors = [mentor_in(rounds_program, capacity=rng.randint(1, 3)) for _ in range(5)]
+    mentees = [mentee_in(rounds_program) for _ in range(12)]
+    r = round_create(
+        program=rounds_program, actor=admin_user, name="S", method=MatchingRound.Method.STABLE
+    )
+    for mentee in mentees:
+        chosen = rng.sample(mentors, rng.randint(1, 5))
+        mentee_preferences_save(matching_round=r, mentee=mentee, mentor_ids=[m.pk for m in chosen])
+    for mentor in mentors[:3]:  # some mentors order who chose them, some leave it to the score
+        who = list(chosen_by(r, mentor).values_list("pk", flat=True))
+        rng.shuffle(who)
+        mentor_preferences_save(
+            matching_round=r, mentor=mentor, mentee_ids=who[: max(1, len(who) - 1)]
+        )
+    run = _run(r, admin_user)
+    got = _pairs(run)
+    # Rebuild everyone's lists as the round saw them and look for a pair that would rather swap.
+    facts = round_facts(program=rounds_program, mentee_ids=[m.pk for m in mentees])
+    _, _, matrix = score_matrix(facts, weights=clean_weights({}))
+    i_of = {m.pk: i for i, m in enumerate(mentees)}
+    j_of = {m.pk: j for j, m in enumerate(mentors)}
+    mentee_prefs = [[j_of[pk] for pk in preferences_of(r, m)] for m in mentees]
+    mentor_prefs = []
+    for j, mentor in enumerate(mentors):
+        who = [i for i, prefs in enumerate(mentee_prefs) if j in prefs]
+        if r.mentors_ranked.filter(pk=mentor.pk).exists():
+            mentor_prefs.append([i_of[pk] for pk in preferences_of(r, mentor) if i_of[pk] in who])
+        else:
+            col = list(facts.mentors).index(mentor.pk)
+            mentor_prefs.append(sorted(who, key=lambda i, c=col: (-matrix[i, c], mentees[i].pk)))
+    matching = {i_of[e]: j_of[m] for e, m in got.items() if m is not None}
+    capacities = [facts.mentors[m.pk].room for m in mentors]
+    assert engine.blocking_pairs(mentee_prefs, mentor_prefs, capacities, matching) == []
+    assert all(list(matching.values()).count(j) <= capacities[j] for j in range(len(mentors)))
