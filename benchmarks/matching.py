@@ -87,7 +87,9 @@ def program(n_mentees: int, n_mentors: int, seed: int) -> tuple[np.ndarray, set[
     return scores, blocked
 
 
-def dense_optimum(scores: np.ndarray, blocked: set[tuple[int, int]], capacities: np.ndarray) -> float:
+def dense_optimum(
+    scores: np.ndarray, blocked: set[tuple[int, int]], capacities: np.ndarray
+) -> float:
     """The exact optimum by linear_sum_assignment on the capacity-expanded matrix."""
     from scipy.optimize import linear_sum_assignment
 
@@ -158,7 +160,9 @@ def main() -> None:
             )
         else:
             dense = "dense_seconds=- speedup=- ratio_to_optimum=-"
-        print(f"matching {size}: seconds={f['seconds']:.2f} {dense} greedy_ratio={greedy_ratio:.4f}")
+        print(
+            f"matching {size}: seconds={f['seconds']:.2f} {dense} greedy_ratio={greedy_ratio:.4f}"
+        )
         n_mentees = int(size.split("x")[0])
         print(
             f"    peak_mb={f['peak_mb']:.0f} total={engine_total:.1f} matched={f['matched']}/{n_mentees} "

@@ -64,7 +64,7 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 OBJECTIVES: tuple[Objective, ...] = ("total", "coverage", "fairness")
-DEFAULT_CANDIDATES_PER_MENTEE = 50
+DEFAULT_CANDIDATES_PER_MENTEE = 40
 DEFAULT_SCALE = 1000
 
 # About 32 MB of float64 per block when the dense scores are read a block of rows at a time.
@@ -153,7 +153,8 @@ def top_k_candidates(dense: npt.ArrayLike, k: int = DEFAULT_CANDIDATES_PER_MENTE
     parts: list[tuple[IntArray, IntArray, FloatArray]] = []
     best_outside = np.full(n_mentees, np.nan)
     for rows, block in _row_blocks(scores, np.arange(n_mentees, dtype=np.int64)):
-        keep, outside = _top_of_block(block, ~np.isnan(block), k)
+        scored = ~np.isnan(block)
+        keep, outside = _top_of_block(np.where(scored, block, -np.inf), scored, k)
         r, c = np.nonzero(keep)
         parts.append((rows[r], c.astype(np.int64), block[r, c]))
         best_outside[rows] = np.where(np.isneginf(outside), np.nan, outside)
@@ -196,9 +197,8 @@ def solve(
     while True:
         outcome = _run_objective(objective, round_, lists)
         solves += outcome.solves
-        if outcome.more is None:
+        if not outcome.resolve:
             break
-        lists.extend(outcome.more)
     assert outcome.mentor is not None
     matched = outcome.mentor >= 0
     return round_.assignment(
@@ -227,7 +227,9 @@ def greedy(
     reads a list twice as long.
     """
     k = DEFAULT_CANDIDATES_PER_MENTEE
-    round_ = _Round.prepare(scores, capacities, min_score, blocked, pinned, scale, k)
+    round_ = _Round.prepare(
+        scores, capacities, min_score, blocked, pinned, scale, k, mentor_side=False
+    )
     lists = round_.lists
     room = round_.room.copy()
     starts = np.searchsorted(lists.rows, np.arange(len(lists.free) + 1))
@@ -426,6 +428,7 @@ class _Round:
         pinned: Iterable[tuple[int, int]],
         scale: int,
         k: int,
+        mentor_side: bool = True,
     ) -> _Round:
         if scale < 1:
             raise ValueError("scale must be a positive integer.")
@@ -448,7 +451,8 @@ class _Round:
         room = caps - np.bincount(pinned_mentors, minlength=len(caps))
         free = np.ones(source.n_mentees, dtype=bool)
         free[[i for i, _ in pins]] = False
-        lists = source.scan(k, room > 0).subset(np.flatnonzero(free))
+        per_mentor = min(k, max(4, 2 * int(room.max(initial=0)))) if mentor_side else 0
+        lists = source.scan(k, room > 0, per_mentor).subset(np.flatnonzero(free))
         return cls(source, caps, room, pins, min_score, scale, k, lists)
 
     def assignment(
@@ -554,8 +558,9 @@ class _PairSource:
     allowed_count: IntArray  # ... and at least min_score
     best_weight: IntArray  # scaled best allowed score (_NONE if none)
 
-    def scan(self, k: int, mentor_ok: BoolArray) -> _Lists:
-        """Every mentee's best ``k`` eligible pairs; also fills in the counts above."""
+    def scan(self, k: int, mentor_ok: BoolArray, per_mentor: int) -> _Lists:
+        """Every mentee's best ``k`` eligible pairs (and, dense, each mentor's best
+        ``per_mentor`` mentees); also fills in the counts above."""
         raise NotImplementedError
 
     def lists(self, mentees: IntArray, k: int, mentor_ok: BoolArray) -> _Lists:
@@ -631,7 +636,7 @@ class _DensePairs(_PairSource):
                 allowed = ~np.isnan(block) if self.min_score is None else block >= self.min_score
             yield rows, block, allowed
 
-    def scan(self, k: int, mentor_ok: BoolArray) -> _Lists:
+    def scan(self, k: int, mentor_ok: BoolArray, per_mentor: int) -> _Lists:
         n = self.n_mentees
         self.unblocked_count = np.zeros(n, dtype=np.int64)
         self.allowed_count = np.zeros(n, dtype=np.int64)
@@ -639,19 +644,49 @@ class _DensePairs(_PairSource):
         everyone = np.arange(n, dtype=np.int64)
         parts: list[tuple[IntArray, IntArray, FloatArray]] = []
         outside = np.full(n, -np.inf)
+        # Each mentor's best ``per_mentor`` mentees so far (mentors x per_mentor).
+        top_values = np.full((self.n_mentors, 0), -np.inf)
+        top_rows = np.zeros((self.n_mentors, 0), dtype=np.int64)
         for rows, block, allowed in self._allowed_blocks(everyone):
             self.unblocked_count[rows] = (~np.isnan(block)).sum(axis=1)
             self.allowed_count[rows] = allowed.sum(axis=1)
             best[rows] = np.where(allowed, block, -np.inf).max(axis=1, initial=-np.inf)
-            keep, outside[rows] = _top_of_block(block, allowed & mentor_ok[None, :], k)
+            eligible = allowed & mentor_ok[None, :]
+            values = np.where(eligible, block, -np.inf)
+            keep, outside[rows] = _top_of_block(values, eligible, k)
             r, c = np.nonzero(keep)
             parts.append((rows[r], c.astype(np.int64), block[r, c]))
+            if per_mentor:
+                by_mentor = np.ascontiguousarray(values.T)
+                block_rows = np.broadcast_to(rows[None, :], by_mentor.shape)
+                if by_mentor.shape[1] > per_mentor:
+                    pick = np.argpartition(by_mentor, -per_mentor, axis=1)[:, -per_mentor:]
+                    by_mentor = np.take_along_axis(by_mentor, pick, axis=1)
+                    block_rows = rows[pick]
+                top_values = np.hstack([top_values, by_mentor])
+                top_rows = np.hstack([top_rows, block_rows])
+                if top_values.shape[1] > per_mentor:
+                    pick = np.argpartition(top_values, -per_mentor, axis=1)[:, -per_mentor:]
+                    top_values = np.take_along_axis(top_values, pick, axis=1)
+                    top_rows = np.take_along_axis(top_rows, pick, axis=1)
         self.scored_count = self.unblocked_count.copy()
         if len(self.blocked):
             # A blocked pair with a score still counts as scored.
             has_score = ~np.isnan(self.scores[self.blocked[:, 0], self.blocked[:, 1]])
             self.scored_count += np.bincount(self.blocked[has_score, 0], minlength=n)
         self.best_weight = _scaled_or_none(best, self.scale)
+        found = np.isfinite(top_values)
+        if found.any():
+            # Mentors whom few mentees rank high still get their best mentees as candidates,
+            # so the first solve can fill them (the proof does not need it; speed does).
+            r = top_rows[found]
+            c = np.nonzero(found)[0].astype(np.int64)
+            # The mentee-side pairs came out row by row, column by column: already sorted.
+            listed = np.concatenate([p[0] * self.n_mentors + p[1] for p in parts])
+            keys = r * self.n_mentors + c
+            at = np.minimum(np.searchsorted(listed, keys), len(listed) - 1)
+            extra = listed[at] != keys if len(listed) else np.ones(len(keys), dtype=bool)
+            parts.append((r[extra], c[extra], top_values[found][extra]))
         return _make_lists(everyone, parts, outside, self.scale)
 
     def lists(self, mentees: IntArray, k: int, mentor_ok: BoolArray) -> _Lists:
@@ -659,8 +694,9 @@ class _DensePairs(_PairSource):
         outside = np.full(len(mentees), -np.inf)
         offset = 0
         for rows, block, allowed in self._allowed_blocks(mentees):
+            eligible = allowed & mentor_ok[None, :]
             keep, outside[offset : offset + len(rows)] = _top_of_block(
-                block, allowed & mentor_ok[None, :], k
+                np.where(eligible, block, -np.inf), eligible, k
             )
             r, c = np.nonzero(keep)
             parts.append((r + offset, c.astype(np.int64), block[r, c]))
@@ -700,20 +736,22 @@ class _DensePairs(_PairSource):
             off = allowed & ok[None, :]
             low, high = np.searchsorted(listed_at, [offset, offset + len(rows)])
             off[listed_at[low:high] - offset, listed_pos[low:high]] = False
-            r, c = np.nonzero(off)
-            weights = _scaled(block[r, c], self.scale)
-            gain = prices.excess(r + offset, mentors[c], weights)
-            wanted = gain > 0
+            # Whole scaled scores, kept in float64 (exact below 2**53) to spare a conversion.
+            weights = np.rint(np.where(off, block, 0.0) * self.scale)
+            gain = prices.weigh(weights) - prices.mentor[mentors][None, :]
+            gain -= prices.surplus[offset : offset + len(rows), None]
+            wanted = off & (gain > -prices.margin)
             if outside_from is not None:
                 wanted &= weights >= outside_from
-            hit = np.flatnonzero(wanted)
-            hit = _best_per_row(r[hit], c[hit], gain[hit], limit, hit)
-            found.append((r[hit] + offset, mentors[c[hit]], block[r[hit], c[hit]]))
-            rest = np.ones(len(r), dtype=bool)
-            rest[hit] = False
-            block_outside = np.full(len(rows), _NONE, dtype=np.int64)
-            np.maximum.at(block_outside, r[rest], weights[rest])
-            outside[offset : offset + len(rows)] = block_outside
+            r, c = np.nonzero(wanted)
+            pick = _best_per_row(r, c, gain[r, c], limit, np.arange(len(r)))
+            r, c = r[pick], c[pick]
+            found.append((r + offset, mentors[c], block[r, c]))
+            off[r, c] = False
+            best_off = np.where(off, weights, -np.inf).max(axis=1)
+            outside[offset : offset + len(rows)] = _scaled_or_none(
+                best_off / self.scale, self.scale
+            )
             offset += len(rows)
         return _Found(
             rows=_concat_int([f[0] for f in found]),
@@ -797,7 +835,7 @@ class _SparsePairs(_PairSource):
         order = np.argsort(at[pick], kind="stable")
         return pick[order], at[pick][order]
 
-    def scan(self, k: int, mentor_ok: BoolArray) -> _Lists:
+    def scan(self, k: int, mentor_ok: BoolArray, per_mentor: int) -> _Lists:
         return self.lists(np.arange(self.n_mentees, dtype=np.int64), k, mentor_ok)
 
     def lists(self, mentees: IntArray, k: int, mentor_ok: BoolArray) -> _Lists:
@@ -838,7 +876,7 @@ class _SparsePairs(_PairSource):
         if outside_from is not None:
             wanted &= weights >= outside_from
         gain = prices.excess(at, cols, weights)
-        hit = np.flatnonzero(wanted & (gain > 0))
+        hit = np.flatnonzero(wanted & (gain > -prices.margin))
         hit = _best_per_row(at[hit], cols[hit], gain[hit], limit, hit)
         rest = off.copy()
         rest[hit] = False
@@ -873,8 +911,10 @@ class _SparsePairs(_PairSource):
 Weigh = Callable[[IntArray], IntArray]  # scaled scores -> the objective's integer weights
 
 _INF = np.int64(1 << 62)
-# At least this many of the cheapest mentors (or 5% of them) are checked column by column.
+# At least this many of the cheapest mentors (or 10% of them) are checked column by column.
 _CHEAP_MENTORS = 16
+# Pairs within this many points of beating the prices join the lists with those that do.
+_NEAR_POINTS = 1.0
 
 
 @dataclass(frozen=True)
@@ -884,6 +924,7 @@ class _Prices:
     weigh: Weigh
     mentor: IntArray
     surplus: IntArray
+    margin: int = 0  # also report pairs this close to beating the prices
 
     def excess(self, at: IntArray, cols: IntArray, weights: IntArray) -> IntArray:
         """W(i, j) - u(i) - v(j): positive when the pair beats the prices."""
@@ -891,13 +932,13 @@ class _Prices:
 
 
 class _Check(NamedTuple):
-    more: _NewPairs | None  # pairs off the lists that could improve the answer
+    resolve: bool  # pairs joined the lists and the answer may no longer be optimal on them
     unprovable: bool  # pairs never given to the engine might improve it
 
 
 class _Outcome(NamedTuple):
     mentor: IntArray | None  # per free mentee, -1 unmatched; None when stopped early
-    more: _NewPairs | None  # when set: add these pairs to the lists and solve again
+    resolve: bool  # the lists grew: solve again
     unprovable: bool
     solves: int
 
@@ -910,8 +951,17 @@ def _run_objective(objective: Objective, round_: _Round, lists: _Lists) -> _Outc
 
         select = lists.weights > 0
         mentor = _flow(lists, round_.room, select, -lists.weights[select], keep_unmatched=True)
-        check = _check(round_, lists, select, weigh, mentor, outside_from=1)
-        return _Outcome(mentor, check.more, check.unprovable, 1)
+        check = _check(
+            round_,
+            lists,
+            1,
+            weigh,
+            mentor,
+            outside_from=1,
+            keep_solution=True,
+            margin=_margin(round_),
+        )
+        return _Outcome(mentor, check.resolve, check.unprovable, 1)
     if objective == "coverage":
         return _coverage(round_, lists, floor=None, solves=0, unprovable=False)
     return _fairness(round_, lists)
@@ -931,8 +981,17 @@ def _coverage(
     def weigh(w: IntArray) -> IntArray:
         return w + big
 
-    check = _check(round_, lists, select, weigh, mentor, outside_from=floor)
-    return _Outcome(mentor, check.more, unprovable or check.unprovable, solves + 1)
+    check = _check(
+        round_,
+        lists,
+        floor,
+        weigh,
+        mentor,
+        outside_from=floor,
+        keep_solution=True,
+        margin=_margin(round_),
+    )
+    return _Outcome(mentor, check.resolve, unprovable or check.unprovable, solves + 1)
 
 
 def _count(
@@ -946,7 +1005,10 @@ def _count(
     def weigh(w: IntArray) -> IntArray:
         return np.ones_like(w)
 
-    return mentor, _check(round_, lists, select, weigh, mentor, outside_from=outside_from)
+    check = _check(
+        round_, lists, floor, weigh, mentor, outside_from=outside_from, keep_solution=False
+    )
+    return mentor, check
 
 
 def _fairness(round_: _Round, lists: _Lists) -> _Outcome:
@@ -959,11 +1021,11 @@ def _fairness(round_: _Round, lists: _Lists) -> _Outcome:
     """
     mentor, check = _count(round_, lists, floor=None, outside_from=None)
     solves, unprovable = 1, check.unprovable
-    if check.more is not None:
-        return _Outcome(None, check.more, unprovable, solves)
+    if check.resolve:
+        return _Outcome(None, True, unprovable, solves)
     target = int((mentor >= 0).sum())
     if target == 0:
-        return _Outcome(mentor, None, unprovable, solves)
+        return _Outcome(mentor, False, unprovable, solves)
     values = np.unique(lists.weights)
     low, high = 0, len(values)  # values[low] keeps the count; values[high:] do not
     while high - low > 1:
@@ -971,13 +1033,17 @@ def _fairness(round_: _Round, lists: _Lists) -> _Outcome:
         floor, outside_from = int(values[mid]), int(values[mid - 1]) + 1
         mentor, check = _count(round_, lists, floor=floor, outside_from=outside_from)
         solves, unprovable = solves + 1, unprovable or check.unprovable
-        if check.more is not None:
-            return _Outcome(None, check.more, unprovable, solves)
+        if check.resolve:
+            return _Outcome(None, True, unprovable, solves)
         if int((mentor >= 0).sum()) >= target:
             low = mid
         else:
             high = mid
     return _coverage(round_, lists, floor=int(values[low]), solves=solves, unprovable=unprovable)
+
+
+def _margin(round_: _Round) -> int:
+    return int(_NEAR_POINTS * round_.scale)
 
 
 def _at_least(lists: _Lists, floor: int | None) -> BoolArray:
@@ -1039,13 +1105,15 @@ def _flow(
 def _check(
     round_: _Round,
     lists: _Lists,
-    select: BoolArray,
+    select_from: int | None,
     weigh: Weigh,
     mentor: IntArray,
     *,
     outside_from: int | None,
+    keep_solution: bool,
+    margin: int = 0,
 ) -> _Check:
-    """Prove the answer on the lists optimal for all pairs, or find the pairs that beat it.
+    """Prove the answer on the lists optimal for all pairs, or add the pairs that beat it.
 
     Why short lists are enough, by LP duality. The round is the LP "maximise the sum of
     W(i, j) x(i, j) with each mentee at most once and each mentor within its room" (W the
@@ -1060,42 +1128,81 @@ def _check(
     prove the answer optimal for all pairs.
 
     Cheap first: every pair off mentee i's list weighs at most its bound ``outside[i]``
-    and v >= 0, so u(i) >= W(outside[i]) settles mentee i. The rows of the others are read
-    and checked pair by pair; the pairs that beat the prices (at most ``k`` a mentee, the
-    ones that beat them most) join the lists and the round is solved again. Each time the
-    lists grow and never shrink, so this ends, at worst with every allowed pair listed.
+    and v >= 0, so u(i) >= W(outside[i]) settles mentee i. For the others, the cheapest
+    few mentors are checked column by column, and a mentee's whole row is read only when
+    a dearer mentor could beat its surplus. The pairs that beat the prices (at most ``k`` a
+    mentee, those that beat them most) join the lists. With ``keep_solution`` the prices
+    are worked out again on the longer lists for the same answer: if they still exist (no
+    negative cycle, no unmatched mentee left out cheaply) the answer is still optimal on
+    the lists, and the check goes on; otherwise the round must be solved again
+    (``resolve``). The lists only grow, so this ends, at worst with every allowed pair.
 
-    Pairs off a list scoring below ``outside_from`` are not part of the question (a
-    score of zero or less in "total", a score below the floor in "fairness").
+    The pairs the objective uses are the listed ones scoring at least ``select_from``;
+    pairs off the lists scoring below ``outside_from`` are not part of the question (a
+    score of zero or less in "total", a score below the floor in "fairness"). When some
+    pairs beat the prices, those within ``margin`` of beating them join too: the prices
+    move when the round is solved again, and these are the pairs likely to beat them next.
     """
-    doubt = lists.truncated.copy()
-    if outside_from is not None:
-        doubt &= lists.outside >= outside_from
-    if not doubt.any():
-        return _Check(None, False)
     room = round_.room
-    rows, cols = lists.rows[select], lists.cols[select]
-    weights = weigh(lists.weights[select])
     matched = mentor >= 0
-    chosen = mentor[rows] == cols
-    own = np.zeros(len(lists.free), dtype=np.int64)
-    own[rows[chosen]] = weights[chosen]
     load = np.bincount(mentor[matched], minlength=len(room))
-    prices = _mentor_prices(rows, cols, weights, chosen, mentor, own, load, room)
-    surplus = np.where(matched, own - prices[np.maximum(mentor, 0)], 0)
-    assert (surplus[rows] + prices[cols] >= weights).all(), "the flow is not optimal"
-    bound = weigh(np.where(doubt, lists.outside, 0))
-    doubt &= bound > surplus
-    if not doubt.any():
-        return _Check(None, False)
-    # The few cheapest mentors are checked column by column for every doubtful mentee; a
-    # mentee's whole row is read only if a dearer mentor off its list could beat its surplus.
+    unprovable = False
+    limit: int | None = None  # Bellman-Ford rounds allowed once the lists have grown
+    while True:
+        doubt = lists.truncated.copy()
+        if outside_from is not None:
+            doubt &= lists.outside >= outside_from
+        if not doubt.any():
+            return _Check(False, unprovable)
+        select = _at_least(lists, select_from)
+        rows, cols = lists.rows[select], lists.cols[select]
+        weights = weigh(lists.weights[select])
+        chosen = mentor[rows] == cols
+        own = np.zeros(len(lists.free), dtype=np.int64)
+        own[rows[chosen]] = weights[chosen]
+        found_prices = _mentor_prices(rows, cols, weights, chosen, mentor, own, load, room, limit)
+        if found_prices is None:
+            assert limit is not None, "the flow is not optimal"
+            return _Check(True, unprovable)
+        prices, rounds = found_prices
+        surplus = np.where(matched, own - prices[np.maximum(mentor, 0)], 0)
+        if not (surplus[rows] + prices[cols] >= weights).all():
+            assert limit is not None, "the flow is not optimal"
+            return _Check(True, unprovable)
+        limit = max(32, 2 * rounds)
+        bound = weigh(np.where(doubt, lists.outside, 0))
+        doubt &= bound > surplus - margin
+        if not doubt.any():
+            return _Check(False, unprovable)
+        more, cannot = _beating_pairs(
+            round_, lists, doubt, bound, _Prices(weigh, prices, surplus, margin), outside_from
+        )
+        unprovable = unprovable or cannot
+        if more is None:
+            return _Check(False, unprovable)
+        lists.extend(more)
+        if not keep_solution:
+            return _Check(True, unprovable)
+
+
+def _beating_pairs(
+    round_: _Round,
+    lists: _Lists,
+    doubt: BoolArray,
+    bound: IntArray,
+    prices: _Prices,
+    outside_from: int | None,
+) -> tuple[_NewPairs | None, bool]:
+    """The pairs off the lists of the ``doubt`` mentees that beat the prices (with those
+    within the margin, if any beats them), and whether pairs never given to the engine
+    might beat them (then nothing can be proven)."""
+    room = round_.room
     eligible = np.flatnonzero(room > 0)
-    by_price = eligible[np.argsort(prices[eligible], kind="stable")]
-    n_cheap = min(len(eligible), max(_CHEAP_MENTORS, len(eligible) // 20))
+    by_price = eligible[np.argsort(prices.mentor[eligible], kind="stable")]
+    n_cheap = min(len(eligible), max(_CHEAP_MENTORS, len(eligible) // 10))
     cheap, dearer = by_price[:n_cheap], by_price[n_cheap:]
-    floor_price = prices[dearer[0]] if len(dearer) else _INF
-    whole = doubt & (bound - floor_price > surplus)
+    floor_price = prices.mentor[dearer[0]] if len(dearer) else _INF
+    whole = doubt & (bound - floor_price > prices.surplus - prices.margin)
     more: list[_NewPairs] = []
     unprovable = False
     for which, columns in ((np.flatnonzero(whole), None), (np.flatnonzero(doubt & ~whole), cheap)):
@@ -1109,7 +1216,7 @@ def _check(
             lists.free[which],
             (at[listed], lists.cols[listed]),
             room > 0,
-            _Prices(weigh, prices, surplus[which]),
+            _Prices(prices.weigh, prices.mentor, prices.surplus[which], prices.margin),
             outside_from,
             round_.k,
             columns,
@@ -1120,15 +1227,16 @@ def _check(
             more.append(_NewPairs(which[found.rows], found.cols, found.values))
         unprovable = unprovable or bool(found.unprovable.any())
     if not more:
-        return _Check(None, unprovable)
-    return _Check(
-        _NewPairs(
-            _concat_int([m.rows for m in more]),
-            _concat_int([m.cols for m in more]),
-            _concat_float([m.values for m in more]),
-        ),
-        unprovable,
+        return None, unprovable
+    pairs = _NewPairs(
+        _concat_int([m.rows for m in more]),
+        _concat_int([m.cols for m in more]),
+        _concat_float([m.values for m in more]),
     )
+    beats = prices.excess(pairs.rows, pairs.cols, _scaled(pairs.values, lists.scale)) > 0
+    if not beats.any():
+        return None, unprovable  # only near ones: the answer is proven as it is
+    return pairs, unprovable
 
 
 def _mentor_prices(
@@ -1140,8 +1248,10 @@ def _mentor_prices(
     own: IntArray,
     load: IntArray,
     room: IntArray,
-) -> IntArray:
-    """v(j): the least weight lost to free one place at mentor j (Bellman-Ford, in numpy).
+    limit: int | None,
+) -> tuple[IntArray, int] | None:
+    """v(j): the least weight lost to free one place at mentor j (Bellman-Ford, in numpy),
+    and the rounds it took; None if it has not settled after ``limit`` rounds.
 
     Edges: j -> j' costs W(i, j) - W(i, j') for a mentee i of j listed with j' (it moves);
     j -> end costs W(i, j) (mentee i is dropped); a mentor with room left -> end costs 0.
@@ -1161,19 +1271,19 @@ def _mentor_prices(
     distance = np.full(n_mentors + 1, _INF, dtype=np.int64)
     distance[end] = 0
     if not len(tails):
-        return distance[:n_mentors]
+        return distance[:n_mentors], 0
     order = np.argsort(tails, kind="stable")
     tails, heads, costs = tails[order], heads[order], costs[order]
     starts = np.flatnonzero(np.r_[True, tails[1:] != tails[:-1]])
     sources = tails[starts]
-    for _ in range(n_mentors + 2):
+    for rounds in range(1, (n_mentors + 2 if limit is None else limit) + 1):
         via = distance[heads]
         reach = np.where(via < _INF, costs + via, _INF)
         best = np.minimum(np.minimum.reduceat(reach, starts), distance[sources])
         if (best == distance[sources]).all():
-            break
+            return distance[:n_mentors], rounds
         distance[sources] = best
-    return distance[:n_mentors]
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -1205,9 +1315,9 @@ def _row_blocks(
         yield chunk, block
 
 
-def _top_of_block(block: FloatArray, allowed: BoolArray, k: int) -> tuple[BoolArray, FloatArray]:
-    """The ``k`` best allowed cells of each row (ties: lower column first), and the best left out."""
-    values = np.where(allowed, block, -np.inf)
+def _top_of_block(values: FloatArray, allowed: BoolArray, k: int) -> tuple[BoolArray, FloatArray]:
+    """The ``k`` best allowed cells of each row (ties: lower column first), and the best left
+    out; ``values`` is -inf where not allowed."""
     n_cols = values.shape[1]
     if k >= n_cols:
         return allowed, np.full(values.shape[0], -np.inf)
