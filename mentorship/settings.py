@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "goals",
     "matching",
     "meetings",
+    "reports",
     # the project itself: management commands that span every app (seed_demo)
     "mentorship",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("goals/", include("goals.urls")),
     path("", include("matching.urls")),
     path("", include("meetings.urls")),
+    path("", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
     path("settings/notifications/", RedirectView.as_view(pattern_name="notifications:preferences")),
     path("admin/", admin.site.urls),
