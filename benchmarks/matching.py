@@ -121,6 +121,7 @@ def run_size(n_mentees: int, n_mentors: int) -> dict[str, object]:
         "matched": result.matched_count,
         "top_choice": result.top_choice_count,
         "lists": result.candidates_per_mentee,
+        "added": result.added_pairs,
         "solves": result.solves,
         "proven": result.proven_optimal,
     }
@@ -166,7 +167,8 @@ def main() -> None:
         n_mentees = int(size.split("x")[0])
         print(
             f"    peak_mb={f['peak_mb']:.0f} total={engine_total:.1f} matched={f['matched']}/{n_mentees} "
-            f"top_choice={f['top_choice']} longest_list={f['lists']} solves={f['solves']} "
+            f"top_choice={f['top_choice']} longest_list={f['lists']} added_pairs={f['added']} "
+            f"solves={f['solves']} "
             f"proven_optimal={f['proven']}"
         )
 
