@@ -373,8 +373,9 @@ class _Lists:
     """The candidate graph: for each free mentee, the eligible mentors the solver sees.
 
     Free mentees are numbered ``0..len(free)-1`` here (``free`` maps back to mentee
-    indices). Entries start as each mentee's best ``k``, sorted by free mentee, then score
-    descending, then mentor; pairs the proof asks for are added at the end. ``outside[f]``
+    indices). Entries start as each mentee's best ``k`` (and, from dense scores, each
+    mentor's best few mentees), sorted by free mentee, then score descending, then mentor;
+    pairs the proof asks for are added at the end. ``outside[f]``
     bounds from above the scaled score of every eligible mentor *not* listed (``_NONE``
     when every eligible mentor is listed).
     """
