@@ -1,0 +1,530 @@
+"""The program admins' CSV exports: a header and a stream of rows each, read in chunks.
+
+Every figure is aggregated in the database (subqueries per row of the one query), so an
+export runs the same few queries for ten participants or ten thousand, and rows leave the
+database a chunk at a time instead of being loaded into memory at once.
+
+Privacy: only what a program admin may read leaves here. Goal titles, request messages,
+private notes and check-in comments shared with the other person are never selected; a
+check-in comment is selected only when its author wrote it for program admins.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from goals.models import Goal
+from matching.models import (
+    ClosingReason,
+    MenteeProfile,
+    MentorProfile,
+    Mentorship,
+    MentorshipRequest,
+)
+from meetings.models import CheckIn, Meeting
+from programs.models import Participant, Program, Role
+
+# Rows fetched from the database at a time (a server-side cursor on PostgreSQL).
+CHUNK_SIZE = 2000
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+LIVE_MENTORSHIP = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
+
+
+def csv_safe(value: object) -> object:
+    """The cell with a leading apostrophe when a spreadsheet would read it as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    """A file-like object whose write() hands the line back, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(*, header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[str]:
+    """The CSV text, a line at a time, with every cell neutralised against formulas."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow([csv_safe(cell) for cell in header])
+    for row in rows:
+        yield writer.writerow([csv_safe(cell) for cell in row])
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: Iterator[Sequence[object]]
+
+
+@dataclass(frozen=True)
+class Export:
+    name: str
+    title: str
+    contains: str
+    leaves_out: str
+    build: Callable[..., Table]
+
+    @property
+    def url_name(self) -> str:
+        return f"export_{self.name}"
+
+
+# Formatting ----------------------------------------------------------------------------------
+
+
+def _zone_name(tz: tzinfo) -> str:
+    return str(getattr(tz, "key", tz))
+
+
+def _when(value: datetime | None, tz: tzinfo) -> str:
+    return timezone.localtime(value, tz).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _day(value: datetime | None, tz: tzinfo) -> str:
+    return timezone.localtime(value, tz).date().isoformat() if value else ""
+
+
+def _date(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _average(value: float | None) -> str:
+    return f"{value:.2f}" if value is not None else ""
+
+
+def _name(full_name: str, email: str) -> str:
+    return full_name or email
+
+
+def _count(queryset: QuerySet[Any]) -> Subquery:
+    """COUNT(*) of a correlated queryset, as one column of the outer query."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
+
+
+def _average_of(queryset: QuerySet[Any], field: str) -> Subquery:
+    averaged = queryset.order_by().annotate(a=Func(F(field), function="AVG")).values("a")
+    return Subquery(averaged, output_field=FloatField())
+
+
+# Participants --------------------------------------------------------------------------------
+
+_ROLE_ORDER = Case(
+    When(role=Role.ADMIN, then=Value(0)),
+    When(role=Role.MENTOR, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
+def participants_export(*, program: Program, tz: tzinfo) -> Table:
+    """One row per participant of the program, with counts (never goal titles)."""
+    rows = (
+        Participant.objects.filter(program=program)
+        .annotate(
+            has_mentor_profile=Exists(MentorProfile.objects.filter(participant=OuterRef("pk"))),
+            has_mentee_profile=Exists(MenteeProfile.objects.filter(participant=OuterRef("pk"))),
+            active_goals=_count(
+                Goal.objects.filter(owner=OuterRef("pk"), status=Goal.Status.ACTIVE)
+            ),
+            live_mentorships=_count(
+                Mentorship.objects.filter(
+                    Q(mentor=OuterRef("pk")) | Q(mentee=OuterRef("pk")),
+                    status__in=LIVE_MENTORSHIP,
+                )
+            ),
+        )
+        .order_by(_ROLE_ORDER, "user__full_name", "user__email", "pk")
+        .values_list(
+            "user__full_name",
+            "user__email",
+            "role",
+            "status",
+            "joined_at",
+            "user__department",
+            "user__job_title",
+            "has_mentor_profile",
+            "has_mentee_profile",
+            "active_goals",
+            "live_mentorships",
+        )
+    )
+    roles = dict(Role.choices)
+    statuses = dict(Participant.Status.choices)
+
+    def generate() -> Iterator[Sequence[object]]:
+        for (
+            full_name,
+            email,
+            role,
+            status,
+            joined_at,
+            department,
+            job_title,
+            has_mentor_profile,
+            has_mentee_profile,
+            active_goals,
+            live_mentorships,
+        ) in rows.iterator(chunk_size=CHUNK_SIZE):
+            if role == Role.MENTOR:
+                profile = "yes" if has_mentor_profile else "no"
+            elif role == Role.MENTEE:
+                profile = "yes" if has_mentee_profile else "no"
+            else:
+                profile = ""  # program admins have no profile to complete
+            yield [
+                _name(full_name, email),
+                email,
+                roles.get(role, role),
+                statuses.get(status, status),
+                _day(joined_at, tz),
+                department,
+                job_title,
+                profile,
+                active_goals or 0,
+                live_mentorships or 0,
+            ]
+
+    header = [
+        "Name",
+        "Email",
+        "Role",
+        "Status",
+        f"Joined on (date, {_zone_name(tz)})",
+        "Department",
+        "Job title",
+        "Profile complete",
+        "Active goals (count)",
+        "Live mentorships (active or paused)",
+    ]
+    return Table(header=header, rows=generate())
+
+
+# Mentorships ---------------------------------------------------------------------------------
+
+
+def mentorships_export(*, program: Program, tz: tzinfo) -> Table:
+    """One row per mentorship: state, dates, meetings held and check-in averages."""
+    held = Meeting.objects.filter(mentorship=OuterRef("pk"), status=Meeting.Status.HELD)
+    answered = CheckIn.objects.filter(mentorship=OuterRef("pk"), status=CheckIn.Status.ANSWERED)
+    rows = (
+        Mentorship.objects.filter(program=program)
+        .annotate(
+            meetings_held=_count(held),
+            last_held=Subquery(held.order_by("-starts_at").values("starts_at")[:1]),
+            checkins_answered=_count(answered),
+            satisfaction=_average_of(answered, "satisfaction"),
+            energy=_average_of(answered, "energy"),
+        )
+        .order_by("started_at", "pk")
+        .values_list(
+            "mentor__user__full_name",
+            "mentor__user__email",
+            "mentee__user__full_name",
+            "mentee__user__email",
+            "status",
+            "started_at",
+            "closed_at",
+            "ends_on",
+            "meetings_held",
+            "last_held",
+            "checkins_answered",
+            "satisfaction",
+            "energy",
+            "closing_reason",
+        )
+    )
+    statuses = dict(Mentorship.Status.choices)
+    reasons = dict(ClosingReason.choices)
+
+    def generate() -> Iterator[Sequence[object]]:
+        for (
+            mentor_name,
+            mentor_email,
+            mentee_name,
+            mentee_email,
+            status,
+            started_at,
+            closed_at,
+            ends_on,
+            meetings_held,
+            last_held,
+            checkins_answered,
+            satisfaction,
+            energy,
+            closing_reason,
+        ) in rows.iterator(chunk_size=CHUNK_SIZE):
+            yield [
+                _name(mentor_name, mentor_email),
+                mentor_email,
+                _name(mentee_name, mentee_email),
+                mentee_email,
+                statuses.get(status, status),
+                _day(started_at, tz),
+                _day(closed_at, tz),
+                _date(ends_on),
+                meetings_held or 0,
+                _day(last_held, tz),
+                checkins_answered or 0,
+                _average(satisfaction),
+                _average(energy),
+                reasons.get(closing_reason, closing_reason),
+            ]
+
+    zone = _zone_name(tz)
+    header = [
+        "Mentor",
+        "Mentor email",
+        "Mentee",
+        "Mentee email",
+        "State",
+        f"Started on (date, {zone})",
+        f"Ended on (date, {zone})",
+        "Planned end (date)",
+        "Meetings held",
+        f"Last meeting held (date, {zone})",
+        "Check-ins answered",
+        "Average satisfaction (1-5)",
+        "Average energy (1-5)",
+        "Closing reason",
+    ]
+    return Table(header=header, rows=generate())
+
+
+# Requests ------------------------------------------------------------------------------------
+
+
+def requests_export(*, program: Program, tz: tzinfo) -> Table:
+    """One row per mentorship request: who, state and dates, never the messages."""
+    rows = (
+        MentorshipRequest.objects.filter(program=program)
+        .order_by("created_at", "pk")
+        .values_list(
+            "mentee__user__full_name",
+            "mentee__user__email",
+            "mentor__user__full_name",
+            "mentor__user__email",
+            "status",
+            "created_at",
+            "answered_at",
+            "closed_at",
+            "topic__name",
+            "waiting_on",
+        )
+    )
+    statuses = dict(MentorshipRequest.Status.choices)
+    waiting = dict(MentorshipRequest.WaitingOn.choices)
+
+    def generate() -> Iterator[Sequence[object]]:
+        for (
+            mentee_name,
+            mentee_email,
+            mentor_name,
+            mentor_email,
+            status,
+            created_at,
+            answered_at,
+            closed_at,
+            topic,
+            waiting_on,
+        ) in rows.iterator(chunk_size=CHUNK_SIZE):
+            yield [
+                _name(mentee_name, mentee_email),
+                mentee_email,
+                _name(mentor_name, mentor_email),
+                mentor_email,
+                statuses.get(status, status),
+                _when(created_at, tz),
+                _when(answered_at, tz),
+                _when(closed_at, tz),
+                topic or "",
+                # A closed request waits on nobody, whatever the column last said.
+                waiting.get(waiting_on, waiting_on)
+                if status == MentorshipRequest.Status.PENDING
+                else "",
+            ]
+
+    zone = _zone_name(tz)
+    header = [
+        "Mentee",
+        "Mentee email",
+        "Mentor",
+        "Mentor email",
+        "Status",
+        f"Sent ({zone} time)",
+        f"First answered ({zone} time)",
+        f"Closed ({zone} time)",
+        "Topic",
+        "Waiting on (pending requests)",
+    ]
+    return Table(header=header, rows=generate())
+
+
+# Check-ins -----------------------------------------------------------------------------------
+
+
+def checkins_export(*, program: Program, tz: tzinfo) -> Table:
+    """One row per answered or skipped check-in; comments only where written for admins."""
+    rows = (
+        CheckIn.objects.filter(
+            mentorship__program=program,
+            status__in=(CheckIn.Status.ANSWERED, CheckIn.Status.SKIPPED),
+        )
+        .annotate(
+            is_mentor=Case(
+                When(person_id=F("mentorship__mentor__user_id"), then=Value(True)),
+                default=Value(False),
+            ),
+            # Privacy: a comment shared with the other person belongs to the pair; it is
+            # blanked in the database so it never even reaches this process.
+            admins_comment=Case(
+                When(
+                    status=CheckIn.Status.ANSWERED,
+                    comment_visibility=CheckIn.Visibility.ADMINS,
+                    then=F("comment"),
+                ),
+                default=Value(""),
+                output_field=TextField(),
+            ),
+        )
+        .order_by("due_on", "period_key", "mentorship_id", "pk")
+        .values_list(
+            "period_key",
+            "due_on",
+            "mentorship__mentor__user__full_name",
+            "mentorship__mentor__user__email",
+            "mentorship__mentee__user__full_name",
+            "mentorship__mentee__user__email",
+            "is_mentor",
+            "status",
+            "answered_at",
+            "satisfaction",
+            "energy",
+            "norms_fit",
+            "admins_comment",
+        )
+    )
+    statuses = dict(CheckIn.Status.choices)
+    fits = dict(CheckIn.NormsFit.choices)
+
+    def generate() -> Iterator[Sequence[object]]:
+        for (
+            period_key,
+            due_on,
+            mentor_name,
+            mentor_email,
+            mentee_name,
+            mentee_email,
+            is_mentor,
+            status,
+            answered_at,
+            satisfaction,
+            energy,
+            norms_fit,
+            admins_comment,
+        ) in rows.iterator(chunk_size=CHUNK_SIZE):
+            yield [
+                period_key,
+                _date(due_on),
+                _name(mentor_name, mentor_email),
+                _name(mentee_name, mentee_email),
+                "Mentor" if is_mentor else "Mentee",
+                statuses.get(status, status),
+                _when(answered_at, tz),
+                satisfaction if satisfaction is not None else "",
+                energy if energy is not None else "",
+                fits.get(norms_fit, norms_fit),
+                admins_comment or "",
+            ]
+
+    header = [
+        "Period",
+        "Due on (date)",
+        "Mentor",
+        "Mentee",
+        "Answered by",
+        "Status",
+        f"Answered ({_zone_name(tz)} time)",
+        "Satisfaction (1-5)",
+        "Energy (1-5)",
+        "Norms still fit",
+        "Comment for program admins",
+    ]
+    return Table(header=header, rows=generate())
+
+
+EXPORTS: dict[str, Export] = {
+    export.name: export
+    for export in (
+        Export(
+            name="participants",
+            title="Participants",
+            contains=(
+                "One row per participant: name, email, role, status, the date they joined, "
+                "department, job title, whether their mentor or mentee profile exists, how "
+                "many active goals they have and how many live (active or paused) mentorships."
+            ),
+            leaves_out="Goal titles and everything written in profiles or goals.",
+            build=participants_export,
+        ),
+        Export(
+            name="mentorships",
+            title="Mentorships",
+            contains=(
+                "One row per mentorship: mentor, mentee, state, start, end and planned end "
+                "dates, meetings held and the date of the last one, check-ins answered with "
+                "their average satisfaction and energy, and the closing reason."
+            ),
+            leaves_out="Meeting notes, private notes, agendas, advice and reflections.",
+            build=mentorships_export,
+        ),
+        Export(
+            name="requests",
+            title="Requests",
+            contains=(
+                "One row per mentorship request: mentee, mentor, status, when it was sent, "
+                "first answered and closed, its topic, and who a pending request waits on."
+            ),
+            leaves_out="What the mentee wrote, the goals they cited and the messages exchanged.",
+            build=requests_export,
+        ),
+        Export(
+            name="checkins",
+            title="Check-in answers",
+            contains=(
+                "One row per answered or skipped check-in: period, due date, the mentorship, "
+                "whether the mentor or the mentee answered, status, satisfaction, energy, "
+                "whether the norms still fit, and the comment when it was written for "
+                "program admins."
+            ),
+            leaves_out="Comments shared only with the other person, and goal progress.",
+            build=checkins_export,
+        ),
+    )
+}
