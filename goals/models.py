@@ -35,6 +35,7 @@ class Goal(TimeStampedModel):
     topics = models.ManyToManyField(Topic, blank=True, related_name="goals")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     progress = models.PositiveSmallIntegerField(default=0)
+    achieved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["owner", "position", "id"]

@@ -103,8 +103,7 @@ def goal_update(*, goal: Goal, topics: Iterable[Topic] | None = None, **values: 
     _check_values(values)
     for key, value in values.items():
         setattr(goal, key, value)
-    if goal.status == Goal.Status.ACHIEVED:
-        goal.progress = 100  # achieved means all the way, however it was marked
+    _mark_achieved(goal)
     goal.save()
     if topics is not None:
         goal.topics.set(_check_topics(goal.owner, topics))
@@ -117,10 +116,18 @@ def goal_set_status(*, goal: Goal, status: str) -> Goal:
     if status not in Goal.Status.values:
         raise DomainError("Pick a status from the list.", field="status")
     goal.status = status
-    if status == Goal.Status.ACHIEVED:
-        goal.progress = 100
-    goal.save(update_fields=["status", "progress", "updated_at"])
+    _mark_achieved(goal)
+    goal.save(update_fields=["status", "progress", "achieved_at", "updated_at"])
     return goal
+
+
+def _mark_achieved(goal: Goal) -> None:
+    """Achieved means all the way, however it was marked, and since when; otherwise no date."""
+    if goal.status == Goal.Status.ACHIEVED:
+        goal.progress = 100
+        goal.achieved_at = goal.achieved_at or timezone.now()
+    else:
+        goal.achieved_at = None
 
 
 def _renumber(owner: Participant, ordered: Sequence[Goal]) -> None:

@@ -1,7 +1,112 @@
-"""The program admins' dashboard."""
+"""The program admins' dashboard: funnel, relationship health with a nudge, activity charts,
+mentor load and time to match. Program admins only; everything else gets 403 or 404."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from datetime import timedelta
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from matching.models import Mentorship
+from mentorship.http import AuthedHttpRequest
+from programs.access import get_program_for_admin
+from reports.charts import line_chart
+from reports.dashboard import (
+    AT_RISK,
+    HEALTH_LABELS,
+    STALLED,
+    activity,
+    admin_comments,
+    funnel,
+    health_counts,
+    health_of,
+    health_rules,
+    health_table,
+    median_days_to_match,
+    mentor_load,
+    nudge_pair,
+)
+
+HEALTH_PAGE = 20
+MENTOR_PAGE = 25
+
+
+def dashboard(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    program = get_program_for_admin(request.user, slug)
+    health = request.GET.get("health", "")
+    if health not in (AT_RISK, STALLED):
+        health = ""
+    table = Paginator(health_table(program=program, health=health or None), HEALTH_PAGE).get_page(
+        request.GET.get("page")
+    )
+    load = Paginator(mentor_load(program=program), MENTOR_PAGE).get_page(request.GET.get("mentors"))
+    charts = []
+    for number, series in enumerate(activity(program=program)):
+        chart_id = f"chart-{number}"
+        top = 5.0 if series.unit == "of 5" else None
+        charts.append(
+            {
+                "series": series,
+                "id": chart_id,
+                "svg": line_chart(series, chart_id=chart_id, top=top),
+                "rows": [
+                    (label, [line[i] for line in series.lines.values()])
+                    for i, label in enumerate(series.labels)
+                ],
+            }
+        )
+    context: dict[str, Any] = {
+        "program": program,
+        "section": "Dashboard",
+        "funnel": funnel(program=program),
+        "counts": health_counts(program=program),
+        "labels": HEALTH_LABELS,
+        "rules": health_rules(program),
+        "health": health,
+        "table": table,
+        "rows": [(row, health_of(row)) for row in table],
+        "charts": charts,
+        "load": load,
+        "load_rows": [(mentor, _days(getattr(mentor, "response", None))) for mentor in load],
+        "median_days": median_days_to_match(program=program),
+        "comments": admin_comments(program=program),
+    }
+    return render(request, "reports/dashboard.html", context)
+
+
+def _days(duration: timedelta | None) -> float | None:
+    return None if duration is None else round(duration.total_seconds() / 86400, 1)
+
+
+@require_POST
+def nudge(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Nudge both people of one quiet pair (once a week at most)."""
+    program = get_program_for_admin(request.user, slug)
+    mentorship = (
+        Mentorship.objects.filter(program=program, pk=pk, status=Mentorship.Status.ACTIVE)
+        .select_related("mentor__user", "mentee__user")
+        .first()
+    )
+    if mentorship is None:
+        raise Http404("No such active mentorship in this program.")
+    pair = f"{mentorship.mentor.user.get_full_name()} and {mentorship.mentee.user.get_full_name()}"
+    if nudge_pair(program=program, mentorship=mentorship):
+        messages.success(request, f"Nudged {pair}: they hear from you once this week.")
+    else:
+        messages.info(request, f"{pair} were nudged this week already; try again next week.")
+    # Back to the same filter and page: only a query string, never another address.
+    back = request.POST.get("back", "")
+    query = back if back.startswith("?") and "//" not in back else ""
+    return redirect(reverse("reports:dashboard", kwargs={"slug": program.slug}) + query)
+
+
+urlpatterns = [
+    path("programs/<slug:slug>/dashboard/", dashboard, name="dashboard"),
+    path("programs/<slug:slug>/dashboard/nudge/<int:pk>/", nudge, name="nudge"),
+]

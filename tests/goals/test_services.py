@@ -237,6 +237,21 @@ def test_marking_a_goal_achieved_sets_progress_to_100(owner):
     assert goal.progress == 100
 
 
+def test_an_achieved_goal_keeps_the_date_it_was_achieved_until_it_is_reopened(owner):
+    goal = goal_create(owner=owner, title="Learn SQL")
+    assert goal.achieved_at is None
+    goal_set_status(goal=goal, status=Goal.Status.ACHIEVED)
+    goal.refresh_from_db()
+    first = goal.achieved_at
+    assert first is not None
+    goal_set_status(goal=goal, status=Goal.Status.ACHIEVED)
+    goal.refresh_from_db()
+    assert goal.achieved_at == first
+    goal_set_status(goal=goal, status=Goal.Status.ACTIVE)
+    goal.refresh_from_db()
+    assert goal.achieved_at is None
+
+
 def test_dropping_a_goal_keeps_its_progress(owner, mentee):
     goal = goal_create(owner=owner, title="Learn SQL")
     goal_progress_add(goal=goal, author=mentee, note="Halfway", progress=50)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
@@ -42,9 +42,9 @@ from matching.services import (
     mentor_profile_update,
     mentorship_start,
 )
-from meetings.checkins import checkins_open_due
+from meetings.checkins import checkins_open_due, period_of
 from meetings.directory import round_facts
-from meetings.models import Advice, Meeting
+from meetings.models import Advice, CheckIn, Meeting
 from meetings.scheduling import meeting_confirm, meeting_propose, slots_for
 from meetings.services import availability_set
 from meetings.slots import Window
@@ -73,6 +73,7 @@ from programs.services import (
 )
 
 DEMO_PASSWORD = "twoway-demo"  # noqa: S105 (documented demo logins)
+HISTORY_DAYS = 190  # how long the demo program has run
 
 TOPICS = [
     "Public speaking",
@@ -275,8 +276,10 @@ class Command(BaseCommand):
                 kind=Program.Kind.ONE_ON_ONE,
                 # Mentees request mentors, and the admin matches whoever is left in rounds.
                 matching_mode=Program.MatchingMode.BOTH,
-                starts_on=date(2026, 9, 1),
-                ends_on=date(2027, 8, 31),
+                # Half a year of history behind it, so the dashboard's charts have a shape.
+                starts_on=timezone.localdate() - timedelta(days=HISTORY_DAYS),
+                ends_on=timezone.localdate() + timedelta(days=365 - HISTORY_DAYS),
+                checkin_cadence_months=1,
             )
 
         mentors, mentees = [], []
@@ -328,6 +331,7 @@ class Command(BaseCommand):
         self._seed_profiles_and_goals(program, admin, mentors, mentees)
         self._seed_requests(program, mentors, mentees)
         self._seed_meetings(program)
+        self._seed_history(program, mentees)
         self._seed_reminder_history(program, mentees)
         self._seed_reminders()
         self._seed_matching_round(program, admin)
@@ -346,6 +350,163 @@ class Command(BaseCommand):
         for scan in SCANS:
             scan(now=now)
         checkins_open_due(now=now)
+
+    def _seed_history(self, program: Program, mentees: list[User]) -> None:
+        """Half a year as it happened: people joining, requests sent and answered, meetings
+        roughly every two to four weeks, monthly check-ins and goals achieved. Two pairs went
+        quiet (stalled), two had a bad month (at risk), one cancelled late twice."""
+        now = timezone.now()
+        if Meeting.objects.filter(
+            mentorship__program=program, starts_at__lt=now - timedelta(days=60)
+        ).exists():
+            return
+        rng = random.Random(11)  # noqa: S311 (demo data, not security)
+        start = now - timedelta(days=HISTORY_DAYS - 10)
+        for offset, pk in enumerate(
+            Participant.objects.filter(program=program)
+            .exclude(role=Role.ADMIN)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        ):
+            Participant.objects.filter(pk=pk).update(joined_at=start + timedelta(days=offset % 21))
+        pairs = {
+            int(m.mentee.user.email.removeprefix("mentee").split("@")[0]): m
+            for m in Mentorship.objects.filter(
+                program=program, status=Mentorship.Status.ACTIVE
+            ).select_related("mentor__user", "mentee__user")
+        }
+        stalled, at_risk, late, untouched = {7, 8}, {5, 9}, {4}, {6}
+        for number, pair in sorted(pairs.items()):
+            started = start + timedelta(days=20 + 3 * number)
+            Mentorship.objects.filter(pk=pair.pk).update(started_at=started)
+            asked = MentorshipRequest.objects.create(
+                program=program,
+                mentee=pair.mentee,
+                mentor=pair.mentor,
+                why_this_mentor="Your profile says you have done what I am trying to do.",
+                status=MentorshipRequest.Status.ACCEPTED,
+                answered_at=started,
+                closed_at=started,
+                expires_at=started + timedelta(days=14),
+                mentorship=pair,
+            )
+            MentorshipRequest.objects.filter(pk=asked.pk).update(
+                created_at=started - timedelta(days=rng.randint(1, 6))
+            )
+            if number in untouched:
+                continue
+            last = now - timedelta(days=80 if number in stalled else 4)
+            day = started + timedelta(days=rng.randint(5, 12))
+            while day < last:
+                begins = day.replace(hour=14, minute=0, second=0, microsecond=0)
+                Meeting.objects.create(
+                    mentorship=pair,
+                    starts_at=begins,
+                    ends_at=begins + timedelta(minutes=45),
+                    status=Meeting.Status.HELD,
+                    proposed_by=pair.mentee.user,
+                    confirmed_at=begins - timedelta(days=3),
+                    held_at=begins + timedelta(minutes=45),
+                )
+                day += timedelta(days=rng.choice([10, 14, 14, 21, 28]))
+            if number in late:
+                for days_ago in (50, 20):
+                    begins = (now - timedelta(days=days_ago)).replace(
+                        hour=9, minute=0, second=0, microsecond=0
+                    )
+                    Meeting.objects.create(
+                        mentorship=pair,
+                        starts_at=begins,
+                        ends_at=begins + timedelta(minutes=30),
+                        status=Meeting.Status.CANCELLED,
+                        proposed_by=pair.mentee.user,
+                        cancelled_at=begins - timedelta(hours=2),
+                        cancelled_late=True,
+                    )
+            self._seed_checkins(pair, started, now, rng, low=number in at_risk)
+            goal = (
+                Goal.objects.filter(owner=pair.mentee, status=Goal.Status.ACTIVE)
+                .order_by("-position")
+                .first()
+            )
+            if goal is not None and number % 3:
+                Goal.objects.filter(pk=goal.pk).update(
+                    status=Goal.Status.ACHIEVED,
+                    progress=100,
+                    achieved_at=now - timedelta(days=rng.randint(7, HISTORY_DAYS - 40)),
+                )
+        # Requests that did not become mentorships: declined, expired, withdrawn.
+        mentors = list(Participant.objects.filter(program=program, role=Role.MENTOR).order_by("pk"))
+        waiting = list(
+            Participant.objects.filter(
+                program=program, role=Role.MENTEE, user__email__in=[u.email for u in mentees[15:]]
+            )
+        )
+        endings = [
+            MentorshipRequest.Status.DECLINED,
+            MentorshipRequest.Status.EXPIRED,
+            MentorshipRequest.Status.WITHDRAWN,
+        ]
+        for k in range(30):
+            sent = start + timedelta(days=rng.randint(0, HISTORY_DAYS - 30))
+            status = endings[k % 3]
+            done = sent + timedelta(days=rng.randint(1, 9))
+            asked = MentorshipRequest.objects.create(
+                program=program,
+                mentee=waiting[k % len(waiting)],
+                mentor=mentors[rng.randrange(len(mentors))],
+                why_this_mentor="I would value your view on my next step.",
+                status=status,
+                answered_at=done if status == MentorshipRequest.Status.DECLINED else None,
+                decline_reason=MentorshipRequest.DeclineReason.NO_TIME
+                if status == MentorshipRequest.Status.DECLINED
+                else "",
+                closed_at=done,
+                expires_at=sent + timedelta(days=14),
+            )
+            MentorshipRequest.objects.filter(pk=asked.pk).update(created_at=sent)
+
+    def _seed_checkins(
+        self, pair: Mentorship, started: Any, now: Any, rng: random.Random, *, low: bool
+    ) -> None:
+        """Answered monthly check-ins from the month after the start until last month."""
+        comments = [
+            "We found our rhythm; the agenda a day before helps a lot.",
+            "Hard to find time this month, but the last talk was worth it.",
+            "I would like more concrete feedback on my drafts.",
+            "",
+            "",
+        ]
+        day = (started.date().replace(day=1) + timedelta(days=32)).replace(day=1)
+        this_month = timezone.localdate(now).replace(day=1)
+        while day < this_month:
+            key, _ = period_of(day, 1)
+            last = (day + timedelta(days=32)).replace(day=1) >= this_month
+            for person in (pair.mentor.user, pair.mentee.user):
+                score = (
+                    2
+                    if low and last and person == pair.mentee.user
+                    else rng.choice([3, 4, 4, 5, 5])
+                )
+                comment = rng.choice(comments)
+                CheckIn.objects.create(
+                    mentorship=pair,
+                    person=person,
+                    period_key=key,
+                    due_on=day,
+                    status=CheckIn.Status.ANSWERED,
+                    satisfaction=score,
+                    energy=score if low else max(3, min(5, score + rng.choice([-1, 0, 0, 1]))),
+                    norms_fit=CheckIn.NormsFit.YES,
+                    comment=comment,
+                    comment_visibility=CheckIn.Visibility.ADMINS
+                    if rng.random() < 0.5
+                    else CheckIn.Visibility.SHARED,
+                    answered_at=datetime.combine(
+                        day + timedelta(days=rng.randint(1, 6)), time(12), tzinfo=UTC
+                    ),
+                )
+            day = (day + timedelta(days=32)).replace(day=1)
 
     def _seed_matching_round(self, program: Program, admin: User) -> None:
         """A round over the mentees still without a mentor, run once and waiting to publish."""
@@ -368,9 +529,7 @@ class Command(BaseCommand):
         them): a meeting tomorrow, one held yesterday, a pair overdue for its agreed rhythm, a
         request waiting four days and one that expired, advice with no outcome after two
         weeks, an end date in ten days, and last week's items for a weekly digest."""
-        if MentorshipRequest.objects.filter(
-            program=program, status=MentorshipRequest.Status.EXPIRED
-        ).exists():
+        if Delivery.objects.filter(subject_key__startswith="demo-history:").exists():
             return
         now = timezone.now()
         by_mentee = {

@@ -1,0 +1,448 @@
+"""The program admins' dashboard: every figure is one selector, computed in the database.
+
+Each selector runs a fixed number of queries whatever the size of the program (aggregates,
+conditional counts and `Exists`, never a query per row), and shows aggregates, states and
+dates only: no private note, no private goal, no check-in comment tied to a name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncWeek
+from django.urls import reverse
+from django.utils import timezone
+
+from goals.models import Goal
+from matching.models import (
+    Frequency,
+    MenteeProfile,
+    MentorProfile,
+    Mentorship,
+    MentorshipRequest,
+    Proposal,
+)
+from meetings.models import Agreement, CheckIn, Meeting
+from meetings.reminders import CYCLE
+from notifications.models import Reminder
+from notifications.reminders import reminder_schedule, timing
+from programs.models import Invitation, Participant, Program, Role
+
+WEEKS = 26  # how far back the activity charts look
+AT_RISK_SCORE = 2  # a check-in satisfaction or energy at or below this puts a pair at risk
+AT_RISK_LATE_CANCELS = 2  # this many late cancellations in LATE_CANCEL_WINDOW, too
+LATE_CANCEL_WINDOW = timedelta(days=90)
+RECENT_CHECKINS = timedelta(days=120)  # the check-ins that count for "at risk"
+ANONYMOUS_BELOW = 5  # comments from fewer answers than this are shown without any name
+
+
+# ---------------------------------------------------------------------------
+# Funnel
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Step:
+    label: str
+    count: int
+    of_previous: int | None  # percent of the step before, None for the first
+
+
+def _steps(pairs: Iterable[tuple[str, int]]) -> list[Step]:
+    steps: list[Step] = []
+    for label, count in pairs:
+        before = steps[-1].count if steps else None
+        share = None if before is None else (round(100 * count / before) if before else 0)
+        steps.append(Step(label, count, share))
+    return steps
+
+
+def funnel(*, program: Program) -> list[Step]:
+    """Mentees from invitation to check-in; each step counts those who also passed the ones
+    before it (two queries)."""
+    mentees = Participant.objects.filter(program=program, role=Role.MENTEE)
+    invited_only = (
+        Invitation.objects.filter(program=program, role=Role.MENTEE)
+        .exclude(email__in=mentees.values("user__email"))
+        .count()
+    )
+    pk = OuterRef("pk")
+    live = [Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED, Mentorship.Status.COMPLETED]
+    live += [Mentorship.Status.ENDED]
+    profile = Q(Exists(MenteeProfile.objects.filter(participant=pk)))
+    goals = profile & Q(Exists(Goal.objects.filter(owner=pk)))
+    asked = goals & (
+        Q(Exists(MentorshipRequest.objects.filter(mentee=pk)))
+        | Q(Exists(Proposal.objects.filter(mentee=pk)))
+    )
+    matched = asked & Q(Exists(Mentorship.objects.filter(mentee=pk, status__in=live)))
+    met = matched & Q(
+        Exists(Meeting.objects.filter(mentorship__mentee=pk, status=Meeting.Status.HELD))
+    )
+    checked = met & Q(
+        Exists(
+            CheckIn.objects.filter(
+                mentorship__mentee=pk,
+                person=OuterRef("user_id"),
+                status=CheckIn.Status.ANSWERED,
+            )
+        )
+    )
+    joined = Q(status=Participant.Status.ACTIVE)
+    figures = mentees.aggregate(
+        everyone=Count("pk"),
+        joined=Count("pk", filter=joined),
+        profile=Count("pk", filter=joined & profile),
+        goals=Count("pk", filter=joined & goals),
+        asked=Count("pk", filter=joined & asked),
+        matched=Count("pk", filter=joined & matched),
+        met=Count("pk", filter=joined & met),
+        checked=Count("pk", filter=joined & checked),
+    )
+    return _steps(
+        [
+            ("Invited or applied", figures["everyone"] + invited_only),
+            ("Joined", figures["joined"]),
+            ("Profile complete", figures["profile"]),
+            ("Has goals", figures["goals"]),
+            ("Requested a mentor or proposed in a round", figures["asked"]),
+            ("Matched", figures["matched"]),
+            ("Met at least once", figures["met"]),
+            ("Checked in", figures["checked"]),
+        ]
+    )
+
+
+# ---------------------------------------------------------------------------
+# Relationship health
+# ---------------------------------------------------------------------------
+HEALTHY, AT_RISK, STALLED = "healthy", "at_risk", "stalled"
+HEALTH_LABELS = {HEALTHY: "Healthy", AT_RISK: "At risk", STALLED: "Stalled"}
+
+
+def stalled_after(program: Program) -> timedelta:
+    """Without agreed norms, a pair is stalled after this long without a held meeting."""
+    days = getattr(program, "stalled_after_days", None)
+    return timedelta(days=days) if days else timing("digest_stalled_after")
+
+
+def health_rules(program: Program) -> list[str]:
+    """The rules in words, as the page shows them."""
+    return [
+        "Stalled: no meeting held for more than twice the rhythm the two agreed (weekly: 2 "
+        f"weeks, monthly: 60 days…), or for {stalled_after(program).days} days when they "
+        "have not agreed one; counted from the start when they have never met.",
+        f"At risk: not stalled, but someone answered a check-in in the last "
+        f"{RECENT_CHECKINS.days} days with satisfaction or energy of {AT_RISK_SCORE} or less "
+        f"(of 5), or {AT_RISK_LATE_CANCELS} or more meetings were cancelled late in the last "
+        f"{LATE_CANCEL_WINDOW.days} days.",
+        "Healthy: everything else.",
+    ]
+
+
+def _with_health(program: Program, now: datetime) -> QuerySet[Any]:
+    confirmed = Agreement.objects.filter(
+        mentorship=OuterRef("pk"), confirmed_at__isnull=False
+    ).order_by("-version")
+    rows = Mentorship.objects.filter(program=program, status=Mentorship.Status.ACTIVE).annotate(
+        frequency=Subquery(confirmed.values("frequency")[:1]),
+        # A subquery, not an aggregate: the counts below aggregate over these rows.
+        last_held=Subquery(
+            Meeting.objects.filter(mentorship=OuterRef("pk"), status=Meeting.Status.HELD)
+            .order_by("-starts_at")
+            .values("starts_at")[:1]
+        ),
+        quiet_since=Coalesce("last_held", "started_at"),
+    )
+    stalled = Q(frequency__isnull=True, quiet_since__lt=now - stalled_after(program))
+    for frequency in Frequency:
+        stalled |= Q(frequency=frequency, quiet_since__lt=now - 2 * CYCLE[frequency])
+    low = Q(satisfaction__lte=AT_RISK_SCORE) | Q(energy__lte=AT_RISK_SCORE)
+    unhappy = Exists(
+        CheckIn.objects.filter(
+            low,
+            mentorship=OuterRef("pk"),
+            status=CheckIn.Status.ANSWERED,
+            answered_at__gte=now - RECENT_CHECKINS,
+        )
+    )
+    late = (
+        Meeting.objects.filter(
+            mentorship=OuterRef("pk"),
+            cancelled_late=True,
+            cancelled_at__gte=now - LATE_CANCEL_WINDOW,
+        )
+        .order_by()
+        .values("mentorship")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return rows.annotate(
+        # Case, not the bare condition: a pair without norms compares NULL with each rhythm,
+        # and NULL must read as "not stalled", never as unknown.
+        stalled=Case(
+            When(stalled, then=Value(True)), default=Value(False), output_field=BooleanField()
+        ),
+        unhappy=unhappy,
+        late_cancels=Coalesce(Subquery(late), Value(0)),
+    )
+
+
+def _health_q(health: str) -> Q:
+    at_risk = Q(unhappy=True) | Q(late_cancels__gte=AT_RISK_LATE_CANCELS)
+    if health == STALLED:
+        return Q(stalled=True)
+    if health == AT_RISK:
+        return Q(stalled=False) & at_risk
+    return Q(stalled=False) & ~at_risk
+
+
+def health_counts(*, program: Program, now: datetime | None = None) -> dict[str, int]:
+    """Active mentorships per health state (one query)."""
+    now = now or timezone.now()
+    rows = _with_health(program, now)
+    # Aliases apart from the annotations' names ("stalled" is one), or they would clash.
+    figures = rows.aggregate(**{f"n_{h}": Count("pk", filter=_health_q(h)) for h in HEALTH_LABELS})
+    return {h: figures[f"n_{h}"] for h in HEALTH_LABELS}
+
+
+def health_table(
+    *, program: Program, health: str | None = None, now: datetime | None = None
+) -> QuerySet[Any]:
+    """The at-risk and stalled pairs (or one of the two), quietest first, with the facts
+    that put them there; the caller pages it."""
+    now = now or timezone.now()
+    rows = _with_health(program, now).select_related("mentor__user", "mentee__user")
+    wanted = [health] if health in (AT_RISK, STALLED) else [AT_RISK, STALLED]
+    condition = Q()
+    for state in wanted:
+        condition |= _health_q(state)
+    return rows.filter(condition).order_by("quiet_since", "pk")
+
+
+def health_of(row: Mentorship) -> str:
+    """The state of a row from `health_table` (its annotations)."""
+    if getattr(row, "stalled", False):
+        return STALLED
+    if getattr(row, "unhappy", False) or getattr(row, "late_cancels", 0) >= AT_RISK_LATE_CANCELS:
+        return AT_RISK
+    return HEALTHY
+
+
+def nudge_pair(*, program: Program, mentorship: Mentorship, now: datetime | None = None) -> bool:
+    """A nudge to both people of a quiet pair, at most once a week per mentorship (the ledger's
+    period is the ISO week); False when this week's nudge went already."""
+    now = now or timezone.now()
+    year, week, _ = timezone.localdate(now).isocalendar()
+    link = reverse("matching:mentorship", kwargs={"pk": mentorship.pk})
+    sent = False
+    pair = (mentorship.mentor.user, mentorship.mentee.user)
+    for person, other in (pair, pair[::-1]):
+        sent |= reminder_schedule(
+            recipient=person,
+            kind=Reminder.ADMIN_NUDGE,
+            subject_key=f"mentorship:{mentorship.pk}",
+            period_key=f"{year}-W{week:02d}",
+            title=f"Time to catch up with {other.get_full_name()}?",
+            body=f"{program.name}: it has been quiet for a while. Propose a time, or tell "
+            "your partner what would help.",
+            link=link,
+            due_at=now,
+        )
+    return sent
+
+
+# ---------------------------------------------------------------------------
+# Activity over time
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Series:
+    """One chart: labels and one or more lines of numbers (None: nothing to show)."""
+
+    title: str
+    labels: list[str]
+    lines: dict[str, list[float | None]]
+    unit: str = ""
+
+
+def _weeks(now: datetime) -> list[date]:
+    monday = timezone.localdate(now) - timedelta(days=timezone.localdate(now).weekday())
+    return [monday - timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
+
+
+def _weekly(rows: QuerySet[Any], field: str, weeks: list[date]) -> list[float | None]:
+    counts = {
+        row["week"].date() if isinstance(row["week"], datetime) else row["week"]: row["n"]
+        for row in rows.annotate(week=TruncWeek(field)).values("week").annotate(n=Count("pk"))
+    }
+    return [float(counts.get(week, 0)) for week in weeks]
+
+
+def activity(*, program: Program, now: datetime | None = None) -> list[Series]:
+    """Meetings held, requests sent and accepted, and goals achieved per week, and check-in
+    satisfaction and energy per period (five queries)."""
+    now = now or timezone.now()
+    weeks = _weeks(now)
+    since = datetime.combine(weeks[0], datetime.min.time(), tzinfo=timezone.get_current_timezone())
+    labels = [f"{week:%d %b}" for week in weeks]
+    held = Meeting.objects.filter(
+        mentorship__program=program, status=Meeting.Status.HELD, starts_at__gte=since
+    ).order_by()
+    requests = MentorshipRequest.objects.filter(program=program).order_by()
+    accepted = requests.filter(status=MentorshipRequest.Status.ACCEPTED, answered_at__gte=since)
+    achieved = Goal.objects.filter(
+        owner__program=program, status=Goal.Status.ACHIEVED, achieved_at__gte=since
+    ).order_by()
+    periods = (
+        CheckIn.objects.filter(mentorship__program=program, status=CheckIn.Status.ANSWERED)
+        .order_by()
+        .values("period_key")
+        .annotate(satisfaction=Avg("satisfaction"), energy=Avg("energy"), n=Count("pk"))
+        .order_by("period_key")
+    )
+    period_rows = list(periods)
+    return [
+        Series("Meetings held per week", labels, {"Meetings": _weekly(held, "starts_at", weeks)}),
+        Series(
+            "Requests per week",
+            labels,
+            {
+                "Sent": _weekly(requests.filter(created_at__gte=since), "created_at", weeks),
+                "Accepted": _weekly(accepted, "answered_at", weeks),
+            },
+        ),
+        Series(
+            "Goals achieved per week", labels, {"Goals": _weekly(achieved, "achieved_at", weeks)}
+        ),
+        Series(
+            "Check-ins per period (average of 5)",
+            [row["period_key"] for row in period_rows],
+            {
+                "Satisfaction": [_rounded(row["satisfaction"]) for row in period_rows],
+                "Energy": [_rounded(row["energy"]) for row in period_rows],
+            },
+            unit="of 5",
+        ),
+    ]
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+# ---------------------------------------------------------------------------
+# Mentor load and time to match
+# ---------------------------------------------------------------------------
+def mentor_load(*, program: Program) -> QuerySet[MentorProfile]:
+    """Each active mentor: live mentees against capacity, requests waiting on them, and their
+    average time to answer, fullest first (one query; the caller pages it)."""
+    live = Q(
+        participant__mentorships_as_mentor__status__in=[
+            Mentorship.Status.ACTIVE,
+            Mentorship.Status.PAUSED,
+        ]
+    )
+    waiting = (
+        MentorshipRequest.objects.filter(
+            mentor=OuterRef("participant_id"),
+            status=MentorshipRequest.Status.PENDING,
+            waiting_on=MentorshipRequest.WaitingOn.MENTOR,
+        )
+        .order_by()
+        .values("mentor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    answer = ExpressionWrapper(F("answered_at") - F("created_at"), output_field=DurationField())
+    response = (
+        MentorshipRequest.objects.filter(
+            mentor=OuterRef("participant_id"), answered_at__isnull=False
+        )
+        .order_by()
+        .values("mentor")
+        .annotate(avg=Avg(answer))
+        .values("avg")
+    )
+    return (
+        MentorProfile.objects.filter(
+            participant__program=program,
+            participant__role=Role.MENTOR,
+            participant__status=Participant.Status.ACTIVE,
+        )
+        .annotate(
+            live=Count("participant__mentorships_as_mentor", filter=live),
+            waiting=Coalesce(Subquery(waiting), Value(0)),
+            response=Subquery(response, output_field=DurationField()),
+        )
+        .select_related("participant__user")
+        .order_by(F("live").desc(), "participant__user__full_name", "pk")
+    )
+
+
+def median_days_to_match(*, program: Program) -> float | None:
+    """The median number of days from joining the program to a first mentorship, among the
+    mentees who have one (two queries: a count, then the middle row or two)."""
+    waits = (
+        Participant.objects.filter(program=program, role=Role.MENTEE, joined_at__isnull=False)
+        .annotate(first=Min("mentorships_as_mentee__started_at"))
+        .filter(first__isnull=False)
+        .annotate(wait=ExpressionWrapper(F("first") - F("joined_at"), output_field=DurationField()))
+        .order_by("wait", "pk")
+    )
+    total = waits.count()
+    if not total:
+        return None
+    middle = list(waits.values_list("wait", flat=True)[(total - 1) // 2 : total // 2 + 1])
+    days = [max(timedelta(0), wait).total_seconds() / 86400 for wait in middle]
+    return round(sum(days) / len(days), 1)
+
+
+# ---------------------------------------------------------------------------
+# Check-in comments for admins
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PeriodComments:
+    period: str
+    answers: int
+    comments: list[str]
+
+
+def admin_comments(*, program: Program, periods: int = 2) -> list[PeriodComments]:
+    """The comments people wrote for the program's admins, by period, never with a name: the
+    dashboard shows what was said, not who said it (two queries)."""
+    answered = CheckIn.objects.filter(
+        mentorship__program=program, status=CheckIn.Status.ANSWERED
+    ).order_by()
+    recent = list(
+        answered.values("period_key")
+        .annotate(n=Count("pk"))
+        .order_by("-period_key")
+        .values_list("period_key", "n")[:periods]
+    )
+    texts: dict[str, list[str]] = {key: [] for key, _ in recent}
+    for key, comment in (
+        answered.filter(period_key__in=list(texts), comment_visibility=CheckIn.Visibility.ADMINS)
+        .exclude(comment="")
+        .order_by("period_key", "comment")  # by text: not by person, not by time
+        .values_list("period_key", "comment")
+    ):
+        texts[key].append(comment)
+    return [PeriodComments(key, n, texts[key]) for key, n in recent]
