@@ -71,6 +71,7 @@ from programs.services import (
     program_create,
     topic_create,
 )
+from reports.dashboard import STALLED, health_table, nudge_pair
 
 DEMO_PASSWORD = "twoway-demo"  # noqa: S105 (documented demo logins)
 HISTORY_DAYS = 190  # how long the demo program has run
@@ -335,6 +336,7 @@ class Command(BaseCommand):
         self._seed_reminder_history(program, mentees)
         self._seed_reminders()
         self._seed_matching_round(program, admin)
+        self._seed_nudge(program)
         return created
 
     def _seed_reminders(self) -> None:
@@ -507,6 +509,12 @@ class Command(BaseCommand):
                     ),
                 )
             day = (day + timedelta(days=32)).replace(day=1)
+
+    def _seed_nudge(self, program: Program) -> None:
+        """The admin has nudged the quietest stalled pair this week."""
+        quietest = health_table(program=program, health=STALLED).first()
+        if quietest is not None:
+            nudge_pair(program=program, mentorship=quietest)
 
     def _seed_matching_round(self, program: Program, admin: User) -> None:
         """A round over the mentees still without a mentor, run once and waiting to publish."""
