@@ -151,8 +151,7 @@ def checkin_figures(*, program: Program) -> tuple[Figures, list[CheckIn]]:
     for_admins = list(
         rows.filter(answered, comment_visibility=CheckIn.Visibility.ADMINS)
         .exclude(comment="")
-        .select_related("person", "mentorship__mentor__user", "mentorship__mentee__user")
-        .order_by("-answered_at", "-id")[:50]
+        .order_by("-period_key", "comment")[:50]  # by period and text: not by who, nor when
     )
     return Figures(**raw), for_admins
 
@@ -255,6 +254,39 @@ def checkin_skip(*, checkin: CheckIn, person: User) -> CheckIn:
     _close_nudges(locked)
     locked.mentorship = checkin.mentorship
     return locked
+
+
+# The final check-in ----------------------------------------------------------------------------
+
+FINAL = "final"
+
+
+def checkins_open_final(*, mentorships: list[Mentorship], now: datetime | None = None) -> int:
+    """A last check-in for both people of each mentorship that just ended (the program closed);
+    how many were opened.
+
+    The period scan opens check-ins for active mentorships only; this opens a "final" period's
+    check-in whatever the mentorship's state, once per person (the unique key makes a second call
+    a no-op). It is answered or skipped like any other; the caller tells the people.
+    """
+    if not mentorships:
+        return 0
+    now = now or timezone.now()
+    ids = [m.pk for m in mentorships]
+    rows = [
+        CheckIn(
+            mentorship=mentorship,
+            person_id=user_id,
+            period_key=FINAL,
+            due_on=timezone.localdate(now),
+            created_at=now,
+        )
+        for mentorship in mentorships
+        for user_id in (mentorship.mentor.user_id, mentorship.mentee.user_id)
+    ]
+    existing = CheckIn.objects.filter(mentorship_id__in=ids, period_key=FINAL).count()
+    CheckIn.objects.bulk_create(rows, ignore_conflicts=True)
+    return CheckIn.objects.filter(mentorship_id__in=ids, period_key=FINAL).count() - existing
 
 
 # The scan --------------------------------------------------------------------------------------

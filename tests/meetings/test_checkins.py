@@ -335,6 +335,9 @@ def test_admin_figures_show_admins_only_comments_never_shared_ones(
     text = page.content.decode()
     assert "For the admins: I could use advice" in text
     assert "we talk past each other" not in text
+    # Two answers make up the figure: the comment is not tied to the person who wrote it.
+    comments = text[text.index('id="admin-comments"') :]
+    assert mentor.get_full_name() not in comments
     figures = page.context["figures"]
     assert (figures.total, figures.answered, figures.revisit) == (2, 2, 1)
     assert (figures.satisfaction, figures.energy, figures.answered_share) == (3.0, 4.0, 100)
