@@ -446,3 +446,84 @@ def admin_comments(*, program: Program, periods: int = 2) -> list[PeriodComments
     ):
         texts[key].append(comment)
     return [PeriodComments(key, n, texts[key]) for key, n in recent]
+
+
+# ---------------------------------------------------------------------------
+# End-of-cohort summary
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Totals:
+    mentors: int
+    mentees: int
+    started: int
+    active: int
+    completed: int
+    ended: int
+    meetings_held: int
+    requests_sent: int
+    requests_accepted: int
+    goals_achieved: int
+    checkins_answered: int
+    satisfaction: float | None
+    energy: float | None
+
+    @property
+    def acceptance(self) -> int | None:
+        """Percent of answered-or-closed requests that were accepted."""
+        if not self.requests_sent:
+            return None
+        return round(100 * self.requests_accepted / self.requests_sent)
+
+
+def cohort_totals(*, program: Program) -> Totals:
+    """The program's totals since it began (five queries)."""
+    people = Participant.objects.filter(program=program, status=Participant.Status.ACTIVE)
+    roles = people.aggregate(
+        mentors=Count("pk", filter=Q(role=Role.MENTOR)),
+        mentees=Count("pk", filter=Q(role=Role.MENTEE)),
+    )
+    status = Mentorship.Status
+    pairs = Mentorship.objects.filter(program=program).aggregate(
+        started=Count("pk"),
+        active=Count("pk", filter=Q(status__in=[status.ACTIVE, status.PAUSED])),
+        completed=Count("pk", filter=Q(status=status.COMPLETED)),
+        ended=Count("pk", filter=Q(status=status.ENDED)),
+    )
+    requests = MentorshipRequest.objects.filter(program=program).aggregate(
+        sent=Count("pk"),
+        accepted=Count("pk", filter=Q(status=MentorshipRequest.Status.ACCEPTED)),
+    )
+    checkins = CheckIn.objects.filter(
+        mentorship__program=program, status=CheckIn.Status.ANSWERED
+    ).aggregate(n=Count("pk"), satisfaction=Avg("satisfaction"), energy=Avg("energy"))
+    held = Meeting.objects.filter(mentorship__program=program, status=Meeting.Status.HELD)
+    achieved = Goal.objects.filter(owner__program=program, status=Goal.Status.ACHIEVED)
+    # Two counts in one query: the meetings held and the goals achieved.
+    counts = (
+        Program.objects.filter(pk=program.pk)
+        .annotate(
+            held=Subquery(
+                held.order_by().values("mentorship__program").annotate(n=Count("pk")).values("n")
+            ),
+            achieved=Subquery(
+                achieved.order_by().values("owner__program").annotate(n=Count("pk")).values("n")
+            ),
+        )
+        .values("held", "achieved")
+        .get()
+    )
+    return Totals(
+        mentors=roles["mentors"],
+        mentees=roles["mentees"],
+        started=pairs["started"],
+        active=pairs["active"],
+        completed=pairs["completed"],
+        ended=pairs["ended"],
+        meetings_held=counts["held"] or 0,
+        requests_sent=requests["sent"],
+        requests_accepted=requests["accepted"],
+        goals_achieved=counts["achieved"] or 0,
+        checkins_answered=checkins["n"],
+        satisfaction=_rounded(checkins["satisfaction"]),
+        energy=_rounded(checkins["energy"]),
+    )

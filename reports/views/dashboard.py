@@ -11,11 +11,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from matching.models import Mentorship
 from mentorship.http import AuthedHttpRequest
 from programs.access import get_program_for_admin
+from programs.models import Program
 from reports.charts import line_chart
 from reports.dashboard import (
     AT_RISK,
@@ -23,6 +25,7 @@ from reports.dashboard import (
     STALLED,
     activity,
     admin_comments,
+    cohort_totals,
     funnel,
     health_counts,
     health_of,
@@ -37,15 +40,8 @@ HEALTH_PAGE = 20
 MENTOR_PAGE = 25
 
 
-def dashboard(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    program = get_program_for_admin(request.user, slug)
-    health = request.GET.get("health", "")
-    if health not in (AT_RISK, STALLED):
-        health = ""
-    table = Paginator(health_table(program=program, health=health or None), HEALTH_PAGE).get_page(
-        request.GET.get("page")
-    )
-    load = Paginator(mentor_load(program=program), MENTOR_PAGE).get_page(request.GET.get("mentors"))
+def _charts(program: Program) -> list[dict[str, Any]]:
+    """The activity series, each as an SVG chart and the rows of its table."""
     charts = []
     for number, series in enumerate(activity(program=program)):
         chart_id = f"chart-{number}"
@@ -61,6 +57,18 @@ def dashboard(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 ],
             }
         )
+    return charts
+
+
+def dashboard(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    program = get_program_for_admin(request.user, slug)
+    health = request.GET.get("health", "")
+    if health not in (AT_RISK, STALLED):
+        health = ""
+    table = Paginator(health_table(program=program, health=health or None), HEALTH_PAGE).get_page(
+        request.GET.get("page")
+    )
+    load = Paginator(mentor_load(program=program), MENTOR_PAGE).get_page(request.GET.get("mentors"))
     context: dict[str, Any] = {
         "program": program,
         "section": "Dashboard",
@@ -71,7 +79,7 @@ def dashboard(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         "health": health,
         "table": table,
         "rows": [(row, health_of(row)) for row in table],
-        "charts": charts,
+        "charts": _charts(program),
         "load": load,
         "load_rows": [(mentor, _days(getattr(mentor, "response", None))) for mentor in load],
         "median_days": median_days_to_match(program=program),
@@ -106,7 +114,24 @@ def nudge(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(reverse("reports:dashboard", kwargs={"slug": program.slug}) + query)
 
 
+def summary(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    """The end-of-cohort summary: the main figures and charts, laid out for printing."""
+    program = get_program_for_admin(request.user, slug)
+    context = {
+        "program": program,
+        "section": "Summary",
+        "today": timezone.localdate(),
+        "totals": cohort_totals(program=program),
+        "funnel": funnel(program=program),
+        "counts": health_counts(program=program),
+        "median_days": median_days_to_match(program=program),
+        "charts": _charts(program),
+    }
+    return render(request, "reports/summary.html", context)
+
+
 urlpatterns = [
     path("programs/<slug:slug>/dashboard/", dashboard, name="dashboard"),
     path("programs/<slug:slug>/dashboard/nudge/<int:pk>/", nudge, name="nudge"),
+    path("programs/<slug:slug>/summary/", summary, name="summary"),
 ]

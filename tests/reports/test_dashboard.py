@@ -21,6 +21,7 @@ from reports.dashboard import (
     STALLED,
     activity,
     admin_comments,
+    cohort_totals,
     funnel,
     health_counts,
     health_of,
@@ -345,3 +346,49 @@ def test_the_page_runs_the_same_queries_for_a_small_and_a_large_program(
     grow(12)
     with django_assert_num_queries(small):
         assert client.get(url).status_code == 200
+
+
+# ---------------------------------------------------------------------------
+# End-of-cohort summary
+# ---------------------------------------------------------------------------
+def test_the_totals_count_the_whole_cohort(program):
+    active = _pair(program)
+    _held(active, 3)
+    _held(active, 30)
+    Meeting.objects.create(
+        mentorship=active,
+        starts_at=NOW,
+        ends_at=NOW + timedelta(hours=1),
+        status=Meeting.Status.CANCELLED,
+    )
+    _pair(program, status=Mentorship.Status.COMPLETED)
+    _pair(program, status=Mentorship.Status.ENDED)
+    MentorshipRequestFactory(mentor=active.mentor, mentee=mentee_in(program))
+    accepted = MentorshipRequestFactory(mentor=active.mentor, mentee=mentee_in(program))
+    MentorshipRequest.objects.filter(pk=accepted.pk).update(status="accepted")
+    Goal.objects.filter(pk=GoalFactory(owner=active.mentee).pk).update(status="achieved")
+    _checkin(active, active.mentee.user, score=4)
+    _checkin(active, active.mentor.user, score=2)
+    totals = cohort_totals(program=program)
+    assert (totals.mentors, totals.mentees) == (3, 5)
+    assert (totals.started, totals.active, totals.completed, totals.ended) == (3, 1, 1, 1)
+    assert (totals.meetings_held, totals.goals_achieved) == (2, 1)
+    assert (totals.requests_sent, totals.requests_accepted, totals.acceptance) == (2, 1, 50)
+    assert (totals.checkins_answered, totals.satisfaction) == (2, 3.0)
+
+
+def test_an_empty_program_has_zero_totals(program):
+    totals = cohort_totals(program=program)
+    assert (totals.started, totals.meetings_held, totals.goals_achieved) == (0, 0, 0)
+    assert totals.acceptance is None and totals.satisfaction is None
+
+
+def test_the_summary_page_is_for_admins_and_prints_the_figures(client, program, admin_user, mentee):
+    _held(_pair(program), 3)
+    url = reverse("reports:summary", args=[program.slug])
+    client.force_login(mentee)
+    assert client.get(url).status_code == 403
+    client.force_login(admin_user)
+    page = client.get(url).content.decode()
+    assert 'id="totals"' in page and "meetings held" in page and "<svg" in page
+    assert page.count('class="chart"') == 4
