@@ -127,6 +127,9 @@ def round_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                 else f"Round “{matching_round.name}” created: run it when ready.",
             )
             return redirect(_round_url(matching_round))
+    # Hundreds of checkboxes: written out plainly (a form renderer per box is slow).
+    chosen = {str(pk) for pk in (form["mentees"].value() or [])}
+    choices = [(p.pk, p.user.get_full_name() or p.user.email, str(p.pk) in chosen) for p in waiting]
     rounds = rounds_of(program).annotate(
         mentee_count=Count("mentees", distinct=True), run_count=Count("runs", distinct=True)
     )
@@ -139,6 +142,7 @@ def round_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "rounds": rounds,
             "form": form,
             "allowed": Program.MatchingMode(program.matching_mode).admins_match,
+            "choices": choices,
         },
     )
 
