@@ -48,7 +48,7 @@ fmt: $(STAMP) ## Format and autofix with ruff
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP) ## Run the benchmark scripts in benchmarks/ and print their figures
-	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in benchmarks/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean: ## Remove var/ (database, mail, broker files); keeps .venv
 	rm -rf var

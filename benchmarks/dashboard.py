@@ -11,17 +11,15 @@ seconds to stream each CSV export to the end.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _bench import django_with_demo, time_page  # noqa: E402
 
 
 def _grow(participants: int) -> int:
@@ -154,26 +152,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
 
-    workdir = tempfile.mkdtemp(prefix="twoway-bench-")
-    os.environ["TWOWAY_VAR_DIR"] = workdir
-    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "")
-    os.environ["DJANGO_ENV"] = "test"  # DEBUG off, in-process email and cache, eager tasks
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("STATIC_ROOT", str(ROOT / "static"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    django_with_demo()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
 
     from accounts.models import User
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     started = time.perf_counter()
     total = _grow(args.participants)
     print(
@@ -189,19 +173,8 @@ def main() -> None:
         "/programs/demo/dashboard/?health=at_risk&page=2",
         "/programs/demo/matching/",
     ):
-        client.get(url)
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(url)
-        queries = len(ctx.captured_queries)
-        assert response.status_code == 200, (url, response.status_code)
-        timings = []
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            client.get(url)
-            timings.append((time.perf_counter() - start) * 1000)
-        timings.sort()
-        p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-        print(f"{url:<44}{queries:>8}{statistics.median(timings):>11.1f}{p95:>9.1f}")
+        queries, median, p95 = time_page(client, url, args.repeat)
+        print(f"{url:<44}{queries:>8}{median:>11.1f}{p95:>9.1f}")
     for what in ("participants", "mentorships", "requests", "checkins"):
         url = f"/programs/demo/exports/{what}.csv"
         start = time.perf_counter()

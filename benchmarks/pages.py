@@ -9,15 +9,12 @@ page through Django's test client, and prints the median and 95th percentile tim
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _bench import django_with_demo, time_page  # noqa: E402
 
 
 def main() -> None:
@@ -26,26 +23,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
 
-    workdir = tempfile.mkdtemp(prefix="twoway-bench-")
-    os.environ["TWOWAY_VAR_DIR"] = workdir
-    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "")
-    os.environ["DJANGO_ENV"] = "test"  # DEBUG off, in-process email and cache, eager tasks
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault(
-        "STATIC_ROOT", str(ROOT / "static")
-    )  # silences whitenoise's "no directory" warning
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    django_with_demo()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
-
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
     from accounts.models import User
     from matching.models import MentorProfile
@@ -102,22 +82,8 @@ def main() -> None:
         client = Client()
         if email:
             client.force_login(User.objects.get(email=email))
-        client.get(url)  # warm up
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(url)
-        # Read now: the next request's request_started signal empties the query log.
-        queries = len(ctx.captured_queries)
-        assert response.status_code == 200, (url, response.status_code)
-        timings = []
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            client.get(url)
-            timings.append((time.perf_counter() - start) * 1000)
-        timings.sort()
-        p95 = timings[max(0, int(len(timings) * 0.95) - 1)]
-        print(
-            f"{url:<48}{email or 'anonymous':<22}{queries:>8}{statistics.median(timings):>11.1f}{p95:>9.1f}"
-        )
+        queries, median, p95 = time_page(client, url, args.repeat)
+        print(f"{url:<48}{email or 'anonymous':<22}{queries:>8}{median:>11.1f}{p95:>9.1f}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,59 @@
+"""What the page benchmarks share: a throwaway Django set up with the demo, and timing a page.
+
+Not a benchmark itself (`make bench` skips files starting with an underscore).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def django_with_demo() -> None:
+    """Django on a throwaway SQLite database in a temporary folder (or BENCH_DATABASE_URL, a
+    database it may fill and keep), DEBUG off, migrated, with the demo seeded."""
+    os.environ["TWOWAY_VAR_DIR"] = tempfile.mkdtemp(prefix="twoway-bench-")
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "")
+    os.environ["DJANGO_ENV"] = "test"  # DEBUG off, in-process email and cache, eager tasks
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    # Silences whitenoise's "no directory" warning.
+    os.environ.setdefault("STATIC_ROOT", str(ROOT / "static"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def time_page(client: Any, url: str, repeat: int) -> tuple[int, float, float]:
+    """One page's query count, and its median and 95th percentile time in ms over ``repeat``
+    requests after a warm-up (it must answer 200)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm up
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    # Read now: the next request's request_started signal empties the query log.
+    queries = len(ctx.captured_queries)
+    assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    return queries, statistics.median(timings), timings[max(0, int(len(timings) * 0.95) - 1)]
