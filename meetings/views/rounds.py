@@ -344,7 +344,8 @@ def proposal_swap_view(
     )
 
 
-def _rule_action(
+@require_POST
+def proposal_rule_view(
     request: AuthedHttpRequest, slug: str, pk: int, proposal_id: int, what: str
 ) -> HttpResponse:
     program = get_program_for_admin(request.user, slug)
@@ -375,27 +376,6 @@ def _rule_action(
     action, done = actions[what]
     response, _ = run_action(request, action, done=done, back=_round_url(matching_round))
     return response
-
-
-@require_POST
-def proposal_pin_view(
-    request: AuthedHttpRequest, slug: str, pk: int, proposal_id: int
-) -> HttpResponse:
-    return _rule_action(request, slug, pk, proposal_id, "pin")
-
-
-@require_POST
-def proposal_unpin_view(
-    request: AuthedHttpRequest, slug: str, pk: int, proposal_id: int
-) -> HttpResponse:
-    return _rule_action(request, slug, pk, proposal_id, "unpin")
-
-
-@require_POST
-def proposal_block_view(
-    request: AuthedHttpRequest, slug: str, pk: int, proposal_id: int
-) -> HttpResponse:
-    return _rule_action(request, slug, pk, proposal_id, "block")
 
 
 @require_POST
@@ -521,17 +501,20 @@ urlpatterns = [
     ),
     path(
         "programs/<slug:slug>/matching/<int:pk>/proposals/<int:proposal_id>/pin/",
-        proposal_pin_view,
+        proposal_rule_view,
+        {"what": "pin"},
         name="proposal_pin",
     ),
     path(
         "programs/<slug:slug>/matching/<int:pk>/proposals/<int:proposal_id>/unpin/",
-        proposal_unpin_view,
+        proposal_rule_view,
+        {"what": "unpin"},
         name="proposal_unpin",
     ),
     path(
         "programs/<slug:slug>/matching/<int:pk>/proposals/<int:proposal_id>/block/",
-        proposal_block_view,
+        proposal_rule_view,
+        {"what": "block"},
         name="proposal_block",
     ),
 ]
