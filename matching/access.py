@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from matching.models import Mentorship, MentorshipRequest, Report
+from matching.models import Mentorship, MentorshipRequest, Report, ReportNote
 from programs.models import Program
 
 
@@ -55,7 +55,31 @@ def get_mentorship_for_user(user: User, pk: int) -> Mentorship:
 
 
 def get_report_for_admin(program: Program, pk: int) -> Report:
-    report = Report.objects.filter(program=program, pk=pk).first()
+    report = (
+        Report.objects.select_related(
+            "program",
+            "reporter",
+            "mentorship__mentor__user",
+            "mentorship__mentee__user",
+            "request__mentor__user",
+            "request__mentee__user",
+        )
+        .prefetch_related(Prefetch("notes", queryset=ReportNote.objects.select_related("author")))
+        .filter(program=program, pk=pk)
+        .first()
+    )
     if report is None:
         raise Http404("No such report in this program.")
     return report
+
+
+def get_mentorship_for_admin(program: Program, pk: int) -> Mentorship:
+    """A mentorship of this program, for its admins (the view checked they are); 404 otherwise."""
+    mentorship = (
+        Mentorship.objects.select_related("mentee__user", "mentor__user", "program")
+        .filter(program=program, pk=pk)
+        .first()
+    )
+    if mentorship is None:
+        raise Http404("No such mentorship in this program.")
+    return mentorship

@@ -7,6 +7,7 @@ from django import forms
 from accounts.models import User
 from goals.models import Goal
 from matching.models import (
+    PEOPLE_CLOSING_REASONS,
     AdvisorRole,
     ClosingReason,
     MatchingRound,
@@ -177,9 +178,12 @@ class RedirectForm(forms.Form):
         field.label_from_instance = lambda p: p.user.get_full_name()  # type: ignore[attr-defined]
 
 
+PEOPLE_REASON_CHOICES = [(r.value, r.label) for r in PEOPLE_CLOSING_REASONS]
+
+
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(
-        choices=ClosingReason.choices, widget=forms.RadioSelect, label="Why it closes"
+        choices=PEOPLE_REASON_CHOICES, widget=forms.RadioSelect, label="Why it closes"
     )
     note = forms.CharField(
         required=False,
@@ -344,3 +348,141 @@ class MentorRankingForm(forms.Form):
             if self.cleaned_data.get(f"place_{m.pk}")
         ]
         return [pk for _place, pk in sorted(placed)]
+
+
+# ---------------------------------------------------------------------------
+# Program admins: mentorships on behalf of the people, and the report queue
+# ---------------------------------------------------------------------------
+REASON_REQUIRED = {"required": "Give a reason: both people will read it."}
+
+
+class MentorshipFilterForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        widget=forms.TextInput(attrs={"placeholder": "Mentor's or mentee's name or email"}),
+    )
+    status = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("live", "Active and paused"),
+            ("active", "Active"),
+            ("paused", "Paused"),
+            ("stalled", "Stalled"),
+            ("closed", "Completed and ended"),
+            ("all", "All"),
+        ],
+    )
+
+
+class AdminPauseForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        label="Reason (both people read it)",
+        error_messages=REASON_REQUIRED,
+    )
+
+
+class AdminResumeForm(forms.Form):
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        label="Reason (optional; both people read it)",
+    )
+
+
+class AdminEndForm(forms.Form):
+    closing_reason = forms.ChoiceField(
+        choices=PEOPLE_REASON_CHOICES, initial=ClosingReason.OTHER, label="Closing reason"
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        label="Reason (both people read it)",
+        error_messages=REASON_REQUIRED,
+    )
+
+
+class ReassignForm(forms.Form):
+    mentor: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=Participant.objects.none(),
+        label="New mentor",
+        empty_label="Pick a mentor",
+        error_messages={"required": "Pick the mentor the mentee moves to."},
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        label="Reason (the mentee and the current mentor read it)",
+        error_messages=REASON_REQUIRED,
+    )
+
+    def __init__(self, *args: Any, mentors: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["mentor"]
+        field.queryset = mentors  # type: ignore[attr-defined]
+        field.label_from_instance = _mentor_load  # type: ignore[attr-defined]
+
+
+def _mentor_load(participant: Participant) -> str:
+    """ "Mo Mentor (1 of 2 mentees)": the live count comes annotated by the selector."""
+    name = participant.user.get_full_name() or participant.user.email
+    try:
+        capacity: int | None = participant.mentor_profile.capacity
+    except MentorProfile.DoesNotExist:
+        capacity = None
+    live = getattr(participant, "live_count", 0)
+    return (
+        f"{name} ({live} of {capacity} mentees)" if capacity is not None else f"{name} (no profile)"
+    )
+
+
+class ReportFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("unresolved", "Open and in review"),
+            *Report.Status.choices,
+            ("all", "All"),
+        ],
+    )
+
+
+class ReportStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Report.Status.choices, label="Status")
+
+
+class ReportNoteForm(forms.Form):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+        label="Note (admins only)",
+        error_messages={"required": "Write the note first."},
+    )
+
+
+class ReportWarnForm(forms.Form):
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        label="Warning (the person reported reads it as it is)",
+        error_messages={"required": "Write the warning: the person will read it as it is."},
+    )
+
+
+class ReportEndForm(forms.Form):
+    closing_reason = forms.ChoiceField(
+        required=False,
+        choices=PEOPLE_REASON_CHOICES,
+        initial=ClosingReason.OTHER,
+        label="Closing reason",
+    )
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        label="Reason (both people read it)",
+        initial="Ended by the program's admins.",
+    )

@@ -5,17 +5,28 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from goals.models import GoalShare
-from matching.models import ClosingReason, Mentorship, MentorshipRequest, Reflection, Report
+from matching.models import (
+    PEOPLE_CLOSING_REASONS,
+    ClosingReason,
+    Mentorship,
+    MentorshipRequest,
+    Reflection,
+    Report,
+    StateChange,
+)
 from matching.requests import record_change
+from matching.services import mentorship_start
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notify, notify_many
 from programs.models import Participant, Role
+from programs.services import audit_record, require_program_admin
 
 Status = Mentorship.Status
 
@@ -45,13 +56,41 @@ def _is_program_admin(user: User, mentorship: Mentorship) -> bool:
     ).exists()
 
 
-def _move(mentorship: Mentorship, *, actor: User, to_status: str, note: str = "") -> Mentorship:
+def _move(
+    mentorship: Mentorship, *, actor: User | None, to_status: str, note: str = ""
+) -> Mentorship:
     from_status = mentorship.status
     mentorship.status = to_status
-    mentorship.save(update_fields=["status", "closing_reason", "closed_at", "updated_at"])
+    # A pause, a resume or a close starts the inactivity clock again (meetings.inactivity).
+    mentorship.stalled_since = None
+    mentorship.save(
+        update_fields=["status", "closing_reason", "closed_at", "stalled_since", "updated_at"]
+    )
     record_change(
         mentorship=mentorship, actor=actor, from_status=from_status, to_status=to_status, note=note
     )
+    return mentorship
+
+
+def _end(
+    mentorship: Mentorship,
+    *,
+    actor: User | None,
+    reason: str,
+    note: str = "",
+    completed: bool = False,
+) -> Mentorship:
+    """Close a locked live mentorship: its state, who did it, and the mentor's view of goals."""
+    mentorship.closing_reason = reason
+    mentorship.closed_at = timezone.now()
+    _move(
+        mentorship,
+        actor=actor,
+        to_status=Status.COMPLETED if completed else Status.ENDED,
+        note=note,
+    )
+    # Privacy: a former mentor no longer sees the mentee's goals.
+    GoalShare.objects.filter(goal__owner=mentorship.mentee, mentor=mentorship.mentor.user).delete()
     return mentorship
 
 
@@ -130,19 +169,10 @@ def mentorship_close(
         )
     if mentorship.status not in (Status.ACTIVE, Status.PAUSED):
         raise DomainError(f"This mentorship is {mentorship.get_status_display().lower()} already.")
-    if reason not in ClosingReason.values:
+    if reason not in PEOPLE_CLOSING_REASONS:
         raise DomainError("Pick a closing reason from the list.", field="reason")
     completed = reason in (ClosingReason.GOALS_MET, ClosingReason.RAN_ITS_COURSE) and not by_admin
-    mentorship.closing_reason = reason
-    mentorship.closed_at = timezone.now()
-    _move(
-        mentorship,
-        actor=actor,
-        to_status=Status.COMPLETED if completed else Status.ENDED,
-        note=note.strip(),
-    )
-    # Privacy: a former mentor no longer sees the mentee's goals.
-    GoalShare.objects.filter(goal__owner=mentorship.mentee, mentor=mentorship.mentor.user).delete()
+    _end(mentorship, actor=actor, reason=reason, note=note.strip(), completed=completed)
     verb = "completed" if completed else "ended"
     notify_many(
         recipients=[
@@ -216,10 +246,258 @@ def report_file(
     return report
 
 
+# ---------------------------------------------------------------------------
+# The program's admins, on behalf of the two people
+# ---------------------------------------------------------------------------
+def _name(participant: Participant) -> str:
+    return participant.user.get_full_name() or participant.user.email
+
+
+def _lock_for_admin(mentorship: Mentorship, actor: User, doing: str) -> Mentorship:
+    mentorship = _lock(mentorship)
+    require_program_admin(program=mentorship.program, actor=actor, doing=doing)
+    return mentorship
+
+
+def _require_live(mentorship: Mentorship, doing: str) -> None:
+    if mentorship.status not in (Status.ACTIVE, Status.PAUSED):
+        raise DomainError(
+            f"This mentorship is {mentorship.get_status_display().lower()}: nobody can {doing} it now."
+        )
+
+
+def _required_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("Give a reason: both people will read it.", field="reason")
+    if len(reason) > 1000:
+        raise DomainError("Keep the reason under 1,000 characters.", field="reason")
+    return reason
+
+
+def _tell_both(mentorship: Mentorship, *, what: str, body: str) -> None:
+    """Each of the two, naming the other: "The admins of P <what> your mentorship with X"."""
+    program = mentorship.program.name
+    for person, other in (
+        (mentorship.mentor, mentorship.mentee),
+        (mentorship.mentee, mentorship.mentor),
+    ):
+        notify(
+            recipient=person.user,
+            kind=Notification.Kind.MENTORSHIP,
+            title=f"The admins of {program} {what} your mentorship with {_name(other)}",
+            body=body,
+            link=_link(mentorship),
+        )
+
+
+def _pair(mentorship: Mentorship) -> str:
+    return f"{_name(mentorship.mentor)} mentoring {_name(mentorship.mentee)}"
+
+
 @transaction.atomic
-def report_resolve(*, report: Report, actor: User) -> Report:
-    if report.resolved_at is not None:
-        raise DomainError("This report is resolved already.")
-    report.resolved_at = timezone.now()
-    report.save(update_fields=["resolved_at", "updated_at"])
-    return report
+def mentorship_pause_for_people(*, mentorship: Mentorship, actor: User, reason: str) -> Mentorship:
+    """An admin pauses an active mentorship, with a reason both people read."""
+    mentorship = _lock_for_admin(mentorship, actor, "pause a mentorship for its people")
+    if mentorship.status != Status.ACTIVE:
+        raise DomainError(
+            f"Only an active mentorship can be paused; this one is {mentorship.get_status_display().lower()}."
+        )
+    reason = _required_reason(reason)
+    _move(
+        mentorship,
+        actor=actor,
+        to_status=Status.PAUSED,
+        note=f"Paused by the program's admins: {reason}",
+    )
+    audit_record(
+        program=mentorship.program,
+        actor=actor,
+        action="mentorship.pause",
+        subject=_pair(mentorship),
+        before={"status": Status.ACTIVE.label},
+        after={"status": Status.PAUSED.label},
+        reason=reason,
+        mentorship=mentorship.pk,
+    )
+    _tell_both(
+        mentorship,
+        what="paused",
+        body=f"Reason: {reason}\nEither of you can resume it when you are ready.",
+    )
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_resume_for_people(
+    *, mentorship: Mentorship, actor: User, reason: str = ""
+) -> Mentorship:
+    """An admin resumes a paused mentorship (the two people can resume it themselves, too)."""
+    mentorship = _lock_for_admin(mentorship, actor, "resume a mentorship for its people")
+    if mentorship.status != Status.PAUSED:
+        raise DomainError("Only a paused mentorship can be resumed.")
+    reason = reason.strip()
+    _move(
+        mentorship,
+        actor=actor,
+        to_status=Status.ACTIVE,
+        note=f"Resumed by the program's admins{': ' + reason if reason else ''}",
+    )
+    audit_record(
+        program=mentorship.program,
+        actor=actor,
+        action="mentorship.resume",
+        subject=_pair(mentorship),
+        before={"status": Status.PAUSED.label},
+        after={"status": Status.ACTIVE.label},
+        reason=reason,
+        mentorship=mentorship.pk,
+    )
+    _tell_both(mentorship, what="resumed", body=f"Reason: {reason}" if reason else "")
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_end_for_people(
+    *,
+    mentorship: Mentorship,
+    actor: User,
+    reason: str,
+    closing_reason: str = ClosingReason.OTHER,
+) -> Mentorship:
+    """An admin ends an active or paused mentorship, with a reason both people read."""
+    mentorship = _lock_for_admin(mentorship, actor, "end a mentorship for its people")
+    _require_live(mentorship, "end")
+    if closing_reason not in PEOPLE_CLOSING_REASONS:
+        raise DomainError("Pick a closing reason from the list.", field="closing_reason")
+    reason = _required_reason(reason)
+    before = mentorship.get_status_display()
+    _end(
+        mentorship,
+        actor=actor,
+        reason=closing_reason,
+        note=f"Ended by the program's admins: {reason}",
+    )
+    audit_record(
+        program=mentorship.program,
+        actor=actor,
+        action="mentorship.end",
+        subject=_pair(mentorship),
+        before={"status": before},
+        after={
+            "status": mentorship.get_status_display(),
+            "closing reason": mentorship.get_closing_reason_display(),
+        },
+        reason=reason,
+        mentorship=mentorship.pk,
+    )
+    _tell_both(
+        mentorship,
+        what="ended",
+        body=f"Reason: {reason}\nTake a minute for a closing reflection; a thank-you note is always welcome.",
+    )
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_reassign(
+    *, mentorship: Mentorship, actor: User, mentor: Participant, reason: str
+) -> Mentorship:
+    """Move the mentee to another mentor: the current mentorship ends (with the reason) and a new
+    one starts, within the new mentor's capacity; both happen, or neither."""
+    # 1. Lock, and check everything that does not need a change first.
+    mentorship = _lock_for_admin(mentorship, actor, "reassign a mentee")
+    _require_live(mentorship, "reassign")
+    if mentor.program_id != mentorship.program_id or mentor.role != Role.MENTOR:
+        raise DomainError("Pick a mentor of this program.", field="mentor")
+    if mentor.pk == mentorship.mentor_id:
+        raise DomainError(f"{_name(mentor)} is this mentee's mentor already.", field="mentor")
+    reason = _required_reason(reason)
+    old_mentor = mentorship.mentor
+    # 2. End the current one: this frees the mentee's seat on their board of advisors.
+    _end(
+        mentorship,
+        actor=actor,
+        reason=ClosingReason.REASSIGNED,
+        note=f"The program's admins moved the mentee to {_name(mentor)}: {reason}",
+    )
+    # 3. Start the new one; a refusal (the new mentor is full) undoes step 2 with it.
+    try:
+        started = mentorship_start(
+            mentor=mentor, mentee=mentorship.mentee, advisor_role=mentorship.advisor_role
+        )
+    except DomainError as exc:
+        raise DomainError(exc.message, field="mentor") from exc
+    record_change(
+        mentorship=started,
+        actor=actor,
+        from_status="",
+        to_status=started.status,
+        note=f"Reassigned by the program's admins from {_name(old_mentor)}",
+    )
+    # 4. Tell the three people, and write it down.
+    program = mentorship.program.name
+    mentee = mentorship.mentee
+    notify(
+        recipient=old_mentor.user,
+        kind=Notification.Kind.MENTORSHIP,
+        title=f"The admins of {program} moved {_name(mentee)} to another mentor",
+        body=f"Reason: {reason}\nTake a minute for a closing reflection.",
+        link=_link(mentorship),
+    )
+    notify(
+        recipient=mentee.user,
+        kind=Notification.Kind.MENTORSHIP,
+        title=f"The admins of {program} moved you from {_name(old_mentor)} to {_name(mentor)}",
+        body=f"Reason: {reason}\nShare the goals you want {_name(mentor)} to see.",
+        link=_link(started),
+    )
+    notify(
+        recipient=mentor.user,
+        kind=Notification.Kind.MENTORSHIP,
+        title=f"The admins of {program} matched you with {_name(mentee)}",
+        body="Say hello and agree how you will work together.",
+        link=_link(started),
+    )
+    audit_record(
+        program=mentorship.program,
+        actor=actor,
+        action="mentorship.reassign",
+        subject=_name(mentee),
+        before={"mentor": _name(old_mentor), "mentorship": mentorship.pk},
+        after={"mentor": _name(mentor), "mentorship": started.pk},
+        reason=reason,
+    )
+    return started
+
+
+def mentorships_close_many(
+    *, mentorships: list[Mentorship], actor: User | None, reason: str, note: str
+) -> list[Mentorship]:
+    """End many locked live mentorships at once (program closing, the inactivity rule): a fixed
+    number of queries whatever their number. The callers tell the people."""
+    live = [m for m in mentorships if m.status in (Status.ACTIVE, Status.PAUSED)]
+    if not live:
+        return []
+    now = timezone.now()
+    Mentorship.objects.filter(pk__in=[m.pk for m in live]).update(
+        status=Status.ENDED,
+        closing_reason=reason,
+        closed_at=now,
+        stalled_since=None,
+        updated_at=now,
+    )
+    StateChange.objects.bulk_create(
+        StateChange(
+            mentorship=m, actor=actor, from_status=m.status, to_status=Status.ENDED, note=note
+        )
+        for m in live
+    )
+    # Privacy: former mentors no longer see the mentees' goals.
+    shares = Q()
+    for m in live:
+        shares |= Q(goal__owner_id=m.mentee_id, mentor_id=m.mentor.user_id)
+    GoalShare.objects.filter(shares).delete()
+    for m in live:
+        m.status, m.closing_reason, m.closed_at, m.stalled_since = Status.ENDED, reason, now, None
+    return live

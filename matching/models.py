@@ -172,6 +172,20 @@ class ClosingReason(models.TextChoices):
     SCHEDULE = "schedule", "Schedules did not work out"
     NOT_A_FIT = "not_a_fit", "Not a fit"
     OTHER = "other", "Other"
+    # Set by the software or by the program's admins, never picked by the two people.
+    REASSIGNED = "reassigned", "The mentee moved to another mentor"
+    INACTIVE = "inactive", "Inactive"
+    PROGRAM_CLOSED = "program_closed", "The program closed"
+
+
+# The reasons the two people (and admins ending a mentorship by hand) choose from.
+PEOPLE_CLOSING_REASONS = (
+    ClosingReason.GOALS_MET,
+    ClosingReason.RAN_ITS_COURSE,
+    ClosingReason.SCHEDULE,
+    ClosingReason.NOT_A_FIT,
+    ClosingReason.OTHER,
+)
 
 
 class MentorshipGroup(TimeStampedModel):
@@ -215,8 +229,11 @@ class Mentorship(TimeStampedModel):
     single_session = models.BooleanField(default=False)
     started_at = models.DateTimeField(default=timezone.now)
     ends_on = models.DateField(null=True, blank=True)
-    closing_reason = models.CharField(max_length=12, choices=ClosingReason.choices, blank=True)
+    closing_reason = models.CharField(max_length=20, choices=ClosingReason.choices, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Set by the inactivity scan (meetings.inactivity) when the program's quiet period has passed
+    # and both people were nudged; cleared by the scan once either of them does something.
+    stalled_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -231,6 +248,12 @@ class Mentorship(TimeStampedModel):
         indexes = [
             models.Index(fields=["mentee", "status"], name="mentorship_mentee_status"),
             models.Index(fields=["mentor", "status"], name="mentorship_mentor_status"),
+            # The admins' mentorship list filtered to stalled ones, and the dashboard's count.
+            models.Index(
+                fields=["program", "stalled_since"],
+                condition=Q(stalled_since__isnull=False),
+                name="mentorship_stalled",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -392,12 +415,20 @@ class Reflection(TimeStampedModel):
 
 
 class Report(TimeStampedModel):
-    """A problem with a request or a mentorship, told to the program's admins."""
+    """A problem with a request or a mentorship, told to the program's admins.
+
+    open → in review → resolved (and back to open if it needs another look).
+    """
 
     class Kind(models.TextChoices):
         MISCONDUCT = "misconduct", "Misconduct"
         NO_SHOW = "no_show", "No-shows"
         OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_REVIEW = "in_review", "In review"
+        RESOLVED = "resolved", "Resolved"
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(
@@ -411,20 +442,40 @@ class Report(TimeStampedModel):
     )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     text = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     resolved_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            models.Index(
-                fields=["program"],
-                condition=Q(resolved_at__isnull=True),
-                name="report_open_by_program",
-            ),
+            # The admins' report queue, filtered by status, newest first.
+            models.Index(fields=["program", "status", "-created_at"], name="report_program_status"),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} report"
+
+    @property
+    def subject(self) -> Mentorship | MentorshipRequest | None:
+        """What the report is about: its mentorship, else its request."""
+        return self.mentorship or self.request
+
+
+class ReportNote(models.Model):
+    """An admin's note on a report: what was looked at, said or decided. Admins only."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
 
 
 class MatchingRound(TimeStampedModel):

@@ -493,3 +493,16 @@ def requests_expire_due(*, now: datetime | None = None, limit: int = 1000) -> in
     while done < limit and request_expire_one_due(now=now):
         done += 1
     return done
+
+
+def requests_expire_for_program(*, program: Program, now: datetime | None = None) -> int:
+    """Expire every pending request of a program that is closing; each mentee is told (ledger)."""
+    now = now or timezone.now()
+    pending = list(
+        MentorshipRequest.objects.filter(program=program, status=Status.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for pk in pending:
+        _expire(pk, now)
+    return len(pending)

@@ -18,6 +18,7 @@ from matching.models import (
     Mentorship,
     MentorshipRequest,
     Report,
+    ReportNote,
     StateChange,
 )
 from programs.models import Participant, Program, Role
@@ -198,9 +199,23 @@ def board_for(*, mentee: Participant, suggestions_per_seat: int = 3) -> list[Boa
     return [seat for code, seat in seats.items() if code or seat.mentorships]
 
 
-def open_reports_for_program(*, program: Program) -> QuerySet[Report]:
+# The report queue's filter: unresolved (open and in review) unless another status is chosen.
+REPORT_FILTERS = {
+    "unresolved": (Report.Status.OPEN, Report.Status.IN_REVIEW),
+    **{status: (status,) for status in Report.Status.values},
+    "all": tuple(Report.Status.values),
+}
+
+
+def report_queue_for_program(*, program: Program, status: str = "unresolved") -> QuerySet[Report]:
+    """The admins' queue: reports of one program by status, oldest open first, with their notes."""
+    order = Case(
+        When(status=Report.Status.OPEN, then=Value(0)),
+        When(status=Report.Status.IN_REVIEW, then=Value(1)),
+        default=Value(2),
+    )
     return (
-        Report.objects.filter(program=program)
+        Report.objects.filter(program=program, status__in=REPORT_FILTERS.get(status, ()))
         .select_related(
             "reporter",
             "mentorship__mentor__user",
@@ -208,7 +223,84 @@ def open_reports_for_program(*, program: Program) -> QuerySet[Report]:
             "request__mentor__user",
             "request__mentee__user",
         )
-        .order_by("resolved_at", "-created_at")
+        .prefetch_related(
+            Prefetch("notes", queryset=ReportNote.objects.select_related("author")),
+        )
+        .order_by(order, "-created_at", "-id")
+    )
+
+
+def report_status_counts(*, program: Program) -> dict[str, int]:
+    """{status: count} of a program's reports, in one query."""
+    counts = dict.fromkeys(Report.Status.values, 0)
+    rows = (
+        Report.objects.filter(program=program)
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts.update(dict(rows))
+    return counts
+
+
+# The admins' mentorship list filter: live (active and paused) unless another is chosen.
+MENTORSHIP_FILTERS = {
+    "live": Q(status__in=LIVE),
+    "active": Q(status=Mentorship.Status.ACTIVE),
+    "paused": Q(status=Mentorship.Status.PAUSED),
+    "stalled": Q(status=Mentorship.Status.ACTIVE, stalled_since__isnull=False),
+    "closed": Q(status__in=[Mentorship.Status.COMPLETED, Mentorship.Status.ENDED]),
+    "all": Q(),
+}
+
+
+def mentorship_list_for_admin(
+    *, program: Program, status: str = "live", query: str = ""
+) -> QuerySet[Mentorship]:
+    """A program's mentorships for its admins: the pair, the state, the dates; nothing private."""
+    rows = Mentorship.objects.filter(program=program).filter(
+        MENTORSHIP_FILTERS.get(status, MENTORSHIP_FILTERS["live"])
+    )
+    if query:
+        rows = rows.filter(
+            Q(mentor__user__full_name__icontains=query)
+            | Q(mentor__user__email__icontains=query)
+            | Q(mentee__user__full_name__icontains=query)
+            | Q(mentee__user__email__icontains=query)
+        )
+    return rows.select_related("mentor__user", "mentee__user").order_by(
+        "mentee__user__full_name", "-started_at", "pk"
+    )
+
+
+def mentorship_for_admin(*, mentorship_id: int) -> Mentorship:
+    """One mentorship for its program's admins, with its history of changes."""
+    return (
+        Mentorship.objects.select_related("program", "mentor__user", "mentee__user")
+        .prefetch_related(
+            Prefetch("changes", queryset=StateChange.objects.select_related("actor")),
+        )
+        .get(pk=mentorship_id)
+    )
+
+
+def reassign_mentors_for(*, mentorship: Mentorship) -> QuerySet[Participant]:
+    """Active mentors of the program the mentee could move to, each with their load and capacity."""
+    return (
+        Participant.objects.filter(
+            program_id=mentorship.program_id, role=Role.MENTOR, status=Participant.Status.ACTIVE
+        )
+        .exclude(pk=mentorship.mentor_id)
+        .exclude(user_id=mentorship.mentee.user_id)
+        .select_related("user", "mentor_profile")
+        .annotate(
+            live_count=Count(
+                "mentorships_as_mentor",
+                filter=Q(mentorships_as_mentor__status__in=LIVE),
+                distinct=True,
+            )
+        )
+        .order_by("user__full_name", "pk")
     )
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from matching.views import mentorships, requests, sharing
+from matching.views import manage, mentorships, requests, sharing
 
 app_name = "matching"
 urlpatterns = [
@@ -11,11 +11,21 @@ urlpatterns = [
         "programs/<slug:slug>/mentors/<int:pk>/request/", requests.request_new, name="request_new"
     ),
     path("programs/<slug:slug>/board/", mentorships.board, name="board"),
-    path("programs/<slug:slug>/manage/reports/", mentorships.reports, name="reports"),
+    path("programs/<slug:slug>/manage/reports/", manage.reports, name="reports"),
     path(
         "programs/<slug:slug>/manage/reports/<int:pk>/",
-        mentorships.report_action,
+        manage.report_action,
         name="report_action",
+    ),
+    path(
+        "programs/<slug:slug>/manage/mentorships/",
+        manage.mentorship_admin_list,
+        name="admin_mentorships",
+    ),
+    path(
+        "programs/<slug:slug>/manage/mentorships/<int:pk>/",
+        manage.mentorship_admin,
+        name="admin_mentorship",
     ),
     path("requests/", requests.request_list, name="requests"),
     path("requests/<int:pk>/", requests.request_detail, name="request"),

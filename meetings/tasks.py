@@ -38,3 +38,13 @@ def open_checkins() -> int:
     from meetings.checkins import checkins_open_due
 
     return checkins_open_due()
+
+
+@shared_task(name="meetings.close_inactive", acks_late=True)
+def close_inactive() -> int:
+    """Apply each program's inactivity rule: flag and nudge quiet mentorships, close the ones
+    still quiet after the program's grace period; safe to run any number of times."""
+    from meetings.inactivity import inactivity_scan
+
+    result = inactivity_scan()
+    return result.flagged + result.cleared + result.closed

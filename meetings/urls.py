@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from meetings import directory
-from meetings.views import checkins, profiles, rounds, scheduling, together
+from meetings.views import checkins, closing, profiles, rounds, scheduling, together
 
 app_name = "meetings"
 urlpatterns = [
@@ -15,3 +15,4 @@ urlpatterns += together.urlpatterns
 urlpatterns += scheduling.urlpatterns
 urlpatterns += checkins.urlpatterns
 urlpatterns += rounds.urlpatterns
+urlpatterns += closing.urlpatterns

@@ -16,4 +16,6 @@ SCHEDULES: dict[str, tuple[str, int]] = {
     "Personal weekly digest": ("notifications.weekly_digest", 60 * 60),
     # Hourly: a period starts at midnight; the unique check-in and ledger keys make reruns no-ops.
     "Open check-ins and nudge": ("meetings.open_checkins", 60 * 60),
+    # Hourly: flags, nudges (through the ledger) and closings are each made once, so reruns are no-ops.
+    "Flag, nudge and close inactive mentorships": ("meetings.close_inactive", 60 * 60),
 }

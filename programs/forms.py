@@ -4,7 +4,14 @@ from typing import Any
 
 from django import forms
 
-from programs.models import PROGRAM_SETTINGS_FIELDS, Organization, Participant, Program, Role
+from programs.models import (
+    PROGRAM_SETTINGS_FIELDS,
+    Announcement,
+    Organization,
+    Participant,
+    Program,
+    Role,
+)
 
 # Paths under /programs/ that are not programs.
 RESERVED_SLUGS = {"new", "invitations"}
@@ -95,3 +102,40 @@ class DeclineForm(forms.Form):
 
 class TopicForm(forms.Form):
     name = forms.CharField(max_length=80, label="Topic")
+
+
+class AnnouncementForm(forms.Form):
+    audience = forms.ChoiceField(
+        choices=Announcement.Audience.choices,
+        initial=Announcement.Audience.EVERYONE,
+        widget=forms.RadioSelect,
+        label="To",
+    )
+    title = forms.CharField(max_length=150)
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        label="Message",
+        max_length=10000,
+        help_text="Everyone you choose gets it in the app and by email.",
+    )
+
+
+class EnrollmentForm(forms.Form):
+    enrollment_open = forms.BooleanField(
+        required=False,
+        label="Enrollment is open",
+        help_text="Open: people of the organization may apply to join.",
+    )
+    ends_on = forms.DateField(
+        required=False,
+        label="The program ends on",
+        help_text="Move it later to extend the program; empty: no end date.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+class ProgramCloseForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="I understand: every active or paused mentorship ends, pending requests expire, and enrollment closes.",
+        error_messages={"required": "Tick the box to confirm that you mean to close the program."},
+    )

@@ -39,6 +39,8 @@ PROGRAM_SETTINGS_FIELDS = (
     "max_pending_requests_per_mentee",
     "max_mentors_per_mentee",
     "relationship_length_months",
+    "stalled_after_days",
+    "auto_close_after_days",
 )
 
 
@@ -111,6 +113,21 @@ class Program(TimeStampedModel):
         default=6,
         validators=[MinValueValidator(1), MaxValueValidator(36)],
     )
+    # The inactivity rule (meetings.inactivity): quiet this long → stalled, and its people nudged;
+    # then, if set, this many more days with no answer → closed as "inactive".
+    stalled_after_days = models.PositiveSmallIntegerField(
+        "stalled after (days without activity)",
+        default=60,
+        validators=[MinValueValidator(7), MaxValueValidator(365)],
+        help_text="A mentorship with no meeting held and no other activity for this long is flagged stalled, and both people are nudged.",
+    )
+    auto_close_after_days = models.PositiveSmallIntegerField(
+        "close stalled mentorships after (more days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Empty: never close automatically. Otherwise a stalled mentorship with still no activity this many days after the nudge is closed as inactive.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -129,6 +146,14 @@ class Program(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(checkin_cadence_months__gte=1) & Q(checkin_cadence_months__lte=12),
                 name="program_checkin_cadence_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(stalled_after_days__gte=1),
+                name="program_stalled_after_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(auto_close_after_days__isnull=True) | Q(auto_close_after_days__gte=1),
+                name="program_auto_close_after_positive",
             ),
         ]
 
@@ -257,6 +282,51 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.subject}"
+
+    @property
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(what, before, after) for entries that recorded before or after, by name (PostgreSQL's
+        jsonb keeps no key order, so the order the service wrote them in is gone)."""
+        before = self.detail.get("before") if isinstance(self.detail, dict) else None
+        after = self.detail.get("after") if isinstance(self.detail, dict) else None
+        if not isinstance(before, dict) and not isinstance(after, dict):
+            return []
+        before = before if isinstance(before, dict) else {}
+        after = after if isinstance(after, dict) else {}
+        return [(key, before.get(key), after.get(key)) for key in sorted({*before, *after})]
+
+
+class Announcement(TimeStampedModel):
+    """A message from a program's admins to everyone in it, or to its mentors or mentees."""
+
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", "Everyone in the program"
+        MENTORS = "mentors", "Mentors"
+        MENTEES = "mentees", "Mentees"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="announcements")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    title = models.CharField(max_length=150)
+    body = models.TextField()
+    recipient_count = models.PositiveIntegerField(default=0)
+    # The email task's progress: recipients are emailed in user-id order, and a retried task
+    # resumes after the last one sent instead of starting over.
+    emailed_through = models.PositiveBigIntegerField(default=0)
+    emailed_count = models.PositiveIntegerField(default=0)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The announcements page: a program's past announcements, newest first.
+            models.Index(fields=["program", "-created_at"], name="announcement_program_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Topic(TimeStampedModel):

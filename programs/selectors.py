@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -11,7 +12,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from programs.access import VISIBLE_STATUSES, programs_administered_by, programs_visible_to
-from programs.models import AuditEntry, Invitation, Participant, Program, Role, Topic
+from programs.models import (
+    Announcement,
+    AuditEntry,
+    Invitation,
+    Participant,
+    Program,
+    Role,
+    Topic,
+)
 
 
 @dataclass
@@ -152,3 +161,38 @@ def topic_list_for_program(*, program: Program) -> QuerySet[Topic]:
         )
         .order_by("name")
     )
+
+
+# Roles each announcement audience reaches.
+AUDIENCE_ROLES = {
+    Announcement.Audience.EVERYONE: (Role.ADMIN, Role.MENTOR, Role.MENTEE),
+    Announcement.Audience.MENTORS: (Role.MENTOR,),
+    Announcement.Audience.MENTEES: (Role.MENTEE,),
+}
+
+
+def announcement_recipients(
+    *, program: Program, audience: str, author_id: int | None, joined_by: datetime | None = None
+) -> QuerySet[User]:
+    """Active people of the program in the audience's roles, each once, the author left out.
+
+    ``joined_by`` keeps out people who joined after the announcement went out (its emails are
+    sent later, by a task).
+    """
+    participations = Participant.objects.filter(
+        program=program,
+        role__in=AUDIENCE_ROLES[Announcement.Audience(audience)],
+        status=Participant.Status.ACTIVE,
+    )
+    if joined_by is not None:
+        participations = participations.filter(
+            Q(joined_at__isnull=True) | Q(joined_at__lte=joined_by)
+        )
+    users = User.objects.filter(is_active=True, pk__in=participations.values("user_id"))
+    if author_id is not None:
+        users = users.exclude(pk=author_id)
+    return users
+
+
+def announcement_list_for_admin(*, program: Program) -> QuerySet[Announcement]:
+    return Announcement.objects.filter(program=program).select_related("author")

@@ -6,7 +6,7 @@ import csv
 import io
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import IO, Any
 
 from allauth.account.models import EmailAddress
@@ -23,6 +23,7 @@ from notifications.models import Notification
 from notifications.services import notify, notify_many
 from programs.models import (
     PROGRAM_SETTINGS_FIELDS,
+    Announcement,
     AuditEntry,
     Invitation,
     Organization,
@@ -38,6 +39,43 @@ def _audit(
 ) -> None:
     AuditEntry.objects.create(
         program=program, actor=actor, action=action, subject=subject[:200], detail=detail
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    """Dates and other values as the audit log's JSON can hold them."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+def audit_record(
+    *,
+    program: Program,
+    actor: User | None,
+    action: str,
+    subject: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    **detail: Any,
+) -> AuditEntry:
+    """Write down an admin's change to someone else's data: who, when, what, before and after."""
+    if before is not None:
+        detail["before"] = before
+    if after is not None:
+        detail["after"] = after
+    return AuditEntry.objects.create(
+        program=program,
+        actor=actor,
+        action=action,
+        subject=subject[:200],
+        detail=_jsonable(detail),
     )
 
 
@@ -94,17 +132,20 @@ def program_update(*, program: Program, actor: User, **values: Any) -> Program:
     if unknown:
         raise TypeError(f"program_update() got unknown fields {sorted(unknown)}")
     changed = {k: v for k, v in values.items() if getattr(program, k) != v}
+    before = {key: getattr(program, key) for key in sorted(changed)}
     for key, value in changed.items():
         setattr(program, key, value)
     _program_validate(program)
     program.save()
     if changed:
-        _audit(
+        audit_record(
             program=program,
             actor=actor,
             action="program.update",
             subject=program.name,
             fields=sorted(changed),
+            before=before,
+            after={key: changed[key] for key in sorted(changed)},
         )
     return program
 
@@ -659,3 +700,119 @@ def topic_delete(*, program: Program, topic: Topic, actor: User) -> None:
     """Take a topic off the list; goals and profiles lose that tag."""
     _audit(program=program, actor=actor, action="topic.delete", subject=topic.name)
     topic.delete()
+
+
+# ---------------------------------------------------------------------------
+# Admin actions: announcements and enrollment
+# ---------------------------------------------------------------------------
+def is_program_admin(*, program: Program, user: User) -> bool:
+    return Participant.objects.filter(
+        program=program, user_id=user.pk, role=Role.ADMIN, status=Participant.Status.ACTIVE
+    ).exists()
+
+
+def require_program_admin(*, program: Program, actor: User, doing: str) -> None:
+    """Refuse anyone but an active admin of this program (views check too; services never trust them)."""
+    if not is_program_admin(program=program, user=actor):
+        raise DomainError(f"Only the admins of {program.name} can {doing}.")
+
+
+@transaction.atomic
+def announcement_send(
+    *, program: Program, actor: User, audience: str, title: str, body: str
+) -> Announcement:
+    """Tell everyone in a program, or its mentors or mentees: in-app now, by email from a task."""
+    from programs.selectors import announcement_recipients
+
+    require_program_admin(program=program, actor=actor, doing="send announcements")
+    if audience not in Announcement.Audience.values:
+        raise DomainError("Choose who the announcement is for.", field="audience")
+    title = " ".join(title.split())
+    if not title:
+        raise DomainError("An announcement needs a title.", field="title")
+    if len(title) > 150:
+        raise DomainError("A title has at most 150 characters.", field="title")
+    body = body.strip()
+    if not body:
+        raise DomainError("Write what you want to tell them.", field="body")
+    recipients = list(
+        announcement_recipients(program=program, audience=audience, author_id=actor.pk)
+    )
+    if not recipients:
+        raise DomainError(
+            f"Nobody is active in {program.name} as {Announcement.Audience(audience).label.lower()} yet.",
+            field="audience",
+        )
+    announcement = Announcement.objects.create(
+        program=program,
+        author=actor,
+        audience=audience,
+        title=title,
+        body=body,
+        recipient_count=len(recipients),
+    )
+    notify_many(
+        recipients=recipients,
+        kind=Notification.Kind.GENERAL,
+        title=f"{program.name}: {title}",
+        body=body,
+        link=program.get_absolute_url(),
+    )
+    audit_record(
+        program=program,
+        actor=actor,
+        action="announcement.send",
+        subject=title,
+        after={
+            "audience": announcement.get_audience_display(),
+            "recipients": len(recipients),
+        },
+    )
+    from mentorship.celery import enqueue_on_commit
+    from programs.tasks import send_announcement_emails
+
+    enqueue_on_commit(send_announcement_emails, announcement.pk)
+    return announcement
+
+
+@transaction.atomic
+def program_enrollment_set(
+    *, program: Program, actor: User, enrollment_open: bool, ends_on: date | None
+) -> Program:
+    """Open or close enrollment, and move the program's end date (extend it, or set one)."""
+    require_program_admin(program=program, actor=actor, doing="change enrollment")
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    today = timezone.localdate()
+    if ends_on != program.ends_on:
+        if ends_on is not None and ends_on < today:
+            raise DomainError(
+                "The end date cannot be in the past; to end the program now, close it.",
+                field="ends_on",
+            )
+        if ends_on is not None and ends_on < program.starts_on:
+            raise DomainError(
+                f"The program starts on {program.starts_on:%d %b %Y}; it cannot end before.",
+                field="ends_on",
+            )
+    if enrollment_open and ends_on is not None and ends_on < today:
+        raise DomainError(
+            f"{program.name} ended on {ends_on:%d %b %Y}: extend it before opening enrollment.",
+            field="enrollment_open",
+        )
+    before = {"enrollment open": program.enrollment_open, "ends on": program.ends_on}
+    after = {"enrollment open": enrollment_open, "ends on": ends_on}
+    if before == after:
+        return program
+    program.enrollment_open = enrollment_open
+    program.ends_on = ends_on
+    _program_validate(program)
+    program.save(update_fields=["enrollment_open", "ends_on", "updated_at"])
+    audit_record(
+        program=program,
+        actor=actor,
+        action="program.enrollment",
+        subject=program.name,
+        before={k: v for k, v in before.items() if after[k] != v},
+        after={k: v for k, v in after.items() if before[k] != v},
+    )
+    return program

@@ -17,6 +17,8 @@ urlpatterns = [
     path("<slug:slug>/manage/import/", views.program_import, name="import"),
     path("<slug:slug>/manage/audit/", views.program_audit, name="audit"),
     path("<slug:slug>/manage/topics/", views.program_topics, name="topics"),
+    path("<slug:slug>/manage/announcements/", views.program_announcements, name="announcements"),
+    path("<slug:slug>/manage/enrollment/", views.program_enrollment, name="enrollment"),
     path(
         "<slug:slug>/manage/participants/<int:pk>/approve/",
         views.participant_approve,

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
@@ -23,16 +24,19 @@ from programs.access import (
     organizations_user_can_create_programs_in,
 )
 from programs.forms import (
+    AnnouncementForm,
     ApplyForm,
     CsvImportForm,
     DeclineForm,
+    EnrollmentForm,
     InvitationForm,
     ParticipantFilterForm,
+    ProgramCloseForm,
     ProgramCreateForm,
     ProgramForm,
     TopicForm,
 )
-from programs.models import Participant
+from programs.models import Participant, Program
 from programs.receivers import SESSION_KEY
 from programs.tokens import invitation_from_token
 
@@ -371,4 +375,66 @@ def program_topics(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "topics": selectors.topic_list_for_program(program=program),
         },
+    )
+
+
+def program_announcements(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    """Write to everyone in the program, or to its mentors or mentees; past announcements below."""
+    program = get_program_for_admin(request.user, slug)
+    form = AnnouncementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            announcement = services.announcement_send(
+                program=program, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                f"“{announcement.title}” is on its way to {announcement.recipient_count} "
+                f"{'person' if announcement.recipient_count == 1 else 'people'}.",
+            )
+            return redirect("programs:announcements", slug=program.slug)
+    page = Paginator(selectors.announcement_list_for_admin(program=program), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "programs/announcements.html",
+        {"program": program, "form": form, "page": page},
+    )
+
+
+def enrollment_context(program: Program, **forms: object) -> dict[str, object]:
+    """What the enrollment page shows; the program-closing view renders it too, with its errors."""
+    return {
+        "program": program,
+        "form": forms.get("form")
+        or EnrollmentForm(
+            initial={"enrollment_open": program.enrollment_open, "ends_on": program.ends_on}
+        ),
+        "close_form": forms.get("close_form") or ProgramCloseForm(),
+        "today": timezone.localdate(),
+    }
+
+
+def program_enrollment(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    """Open or close enrollment, extend the program, or close it for good."""
+    program = get_program_for_admin(request.user, slug)
+    form = EnrollmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_enrollment_set(
+                program=program, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, "Enrollment and end date are saved.")
+            return redirect("programs:enrollment", slug=program.slug)
+    return render(
+        request,
+        "programs/enrollment.html",
+        enrollment_context(program, form=form if request.method == "POST" else None),
     )

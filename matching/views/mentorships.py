@@ -1,19 +1,18 @@
-"""Mentorships: the relationship's home, its life cycle, the board of advisors, admin reports."""
+"""Mentorships: the relationship's home, its life cycle, the board of advisors."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from matching import selectors
-from matching.access import get_mentorship_for_user, get_report_for_admin
+from matching.access import get_mentorship_for_user
 from matching.forms import CloseForm, ReflectionForm, ReportForm
 from matching.mentorships import (
     mentorship_close,
@@ -21,12 +20,10 @@ from matching.mentorships import (
     mentorship_resume,
     reflection_add,
     report_file,
-    report_resolve,
 )
 from matching.models import Mentorship
-from mentorship.errors import DomainError
 from mentorship.http import AuthedHttpRequest, run_action
-from programs.access import get_program_for_admin, get_program_for_user
+from programs.access import get_program_for_user
 from programs.models import Participant, Role
 
 
@@ -146,39 +143,3 @@ def board(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "limit": program.max_mentors_per_mentee,
         },
     )
-
-
-def reports(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    """Admins see reported problems and can end the mentorship concerned."""
-    program = get_program_for_admin(request.user, slug)
-    return render(
-        request,
-        "matching/reports.html",
-        {
-            "program": program,
-            "reports": selectors.open_reports_for_program(program=program),
-            "close_form": CloseForm(),
-        },
-    )
-
-
-@require_POST
-def report_action(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
-    program = get_program_for_admin(request.user, slug)
-    report = get_report_for_admin(program, pk)
-    try:
-        if request.POST.get("action") == "end" and report.mentorship is not None:
-            form = CloseForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else "other"
-            mentorship_close(
-                mentorship=report.mentorship,
-                actor=request.user,
-                reason=reason,
-                note="Ended by the program's admins after a report.",
-            )
-        report_resolve(report=report, actor=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Report resolved.")
-    return redirect("matching:reports", slug=program.slug)

@@ -30,6 +30,7 @@ def test_admin_creates_a_program_and_becomes_its_admin(client, program, admin_us
             "max_pending_requests_per_mentee": 2,
             "max_mentors_per_mentee": 3,
             "relationship_length_months": 6,
+            "stalled_after_days": 60,
         },
     )
     assert response.status_code == 302, response.context["form"].errors
@@ -77,6 +78,7 @@ def test_settings_change_is_audited(client, program, admin_user):
             "max_pending_requests_per_mentee": 2,
             "max_mentors_per_mentee": 3,
             "relationship_length_months": 6,
+            "stalled_after_days": 60,
         },
     )
     assert response.status_code == 302

@@ -1,0 +1,220 @@
+"""The admins' queue of reported problems: open → in review → resolved, notes, and actions.
+
+Every action is an admin's, checked here as well as in the views, and written to the audit log.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from matching.mentorships import mentorship_end_for_people
+from matching.models import MentorProfile, Report, ReportNote
+from mentorship.errors import DomainError
+from notifications.models import Notification
+from notifications.services import notify
+from programs.models import Participant
+from programs.services import audit_record, require_program_admin
+
+Status = Report.Status
+
+
+def _lock(report: Report, actor: User, doing: str) -> Report:
+    report = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related(
+            "program",
+            "reporter",
+            "mentorship__mentor__user",
+            "mentorship__mentee__user",
+            "request__mentor__user",
+            "request__mentee__user",
+        )
+        .get(pk=report.pk)
+    )
+    require_program_admin(program=report.program, actor=actor, doing=doing)
+    return report
+
+
+def _label(report: Report) -> str:
+    return f"{report.get_kind_display()} report #{report.pk}"
+
+
+def _name(participant: Participant) -> str:
+    return participant.user.get_full_name() or participant.user.email
+
+
+def reported_person(report: Report) -> Participant | None:
+    """Who a report is about: the other one of the mentorship or request than the reporter.
+
+    None when that cannot be told (the reporter's account is gone, or they were not one of
+    the two).
+    """
+    subject = report.subject
+    if subject is None or report.reporter_id is None:
+        return None
+    if report.reporter_id == subject.mentor.user_id:
+        return subject.mentee
+    if report.reporter_id == subject.mentee.user_id:
+        return subject.mentor
+    return None
+
+
+def _note(report: Report, actor: User, text: str) -> ReportNote:
+    return ReportNote.objects.create(report=report, author=actor, text=text)
+
+
+def _set_status(report: Report, status: str) -> None:
+    report.status = status
+    report.resolved_at = timezone.now() if status == Status.RESOLVED else None
+    report.save(update_fields=["status", "resolved_at", "updated_at"])
+
+
+def _into_review(report: Report) -> None:
+    """Acting on an open report puts it in review."""
+    if report.status == Status.OPEN:
+        _set_status(report, Status.IN_REVIEW)
+
+
+@transaction.atomic
+def report_status_set(*, report: Report, actor: User, status: str) -> Report:
+    """Move a report along the queue: open, in review, resolved (or back to open)."""
+    report = _lock(report, actor, "handle reports")
+    if status not in Status.values:
+        raise DomainError("Pick a status from the list.", field="status")
+    if report.status == status:
+        raise DomainError(f"This report is {report.get_status_display().lower()} already.")
+    before = report.get_status_display()
+    _set_status(report, status)
+    audit_record(
+        program=report.program,
+        actor=actor,
+        action="report.status",
+        subject=_label(report),
+        before={"status": before},
+        after={"status": report.get_status_display()},
+    )
+    return report
+
+
+def report_resolve(*, report: Report, actor: User) -> Report:
+    """Mark a report resolved."""
+    return report_status_set(report=report, actor=actor, status=Status.RESOLVED)
+
+
+@transaction.atomic
+def report_note_add(*, report: Report, actor: User, text: str) -> ReportNote:
+    """An admin's note on a report; only the program's admins read notes."""
+    report = _lock(report, actor, "write notes on reports")
+    text = text.strip()
+    if not text:
+        raise DomainError("Write the note first.", field="text")
+    if len(text) > 5000:
+        raise DomainError("Keep a note under 5,000 characters.", field="text")
+    return _note(report, actor, text)
+
+
+@transaction.atomic
+def report_warn(*, report: Report, actor: User, message: str) -> Report:
+    """Warn the person reported (see `reported_person`) in-app, in the admin's words."""
+    report = _lock(report, actor, "warn people")
+    if report.status == Status.RESOLVED:
+        raise DomainError("This report is resolved; reopen it to act on it.")
+    warned = reported_person(report)
+    if warned is None:
+        raise DomainError(
+            "The reporter's account is gone, so it cannot be told who was reported; nobody was warned."
+        )
+    message = message.strip()
+    if not message:
+        raise DomainError("Write the warning: the person will read it as it is.", field="message")
+    if len(message) > 2000:
+        raise DomainError("Keep the warning under 2,000 characters.", field="message")
+    program = report.program
+    notify(
+        recipient=warned.user,
+        kind=Notification.Kind.GENERAL,
+        title=f"A warning from the admins of {program.name}",
+        body=message,
+        link=program.get_absolute_url(),
+    )
+    _note(report, actor, f"Warned {_name(warned)}: {message}")
+    _into_review(report)
+    audit_record(
+        program=program,
+        actor=actor,
+        action="report.warn",
+        subject=_name(warned),
+        report=report.pk,
+        message=message,
+    )
+    return report
+
+
+@transaction.atomic
+def report_pause_mentor_requests(*, report: Report, actor: User) -> MentorProfile:
+    """Stop the reported mentor's new requests (their profile's "accepting requests" goes off)."""
+    report = _lock(report, actor, "pause a mentor's requests")
+    if report.status == Status.RESOLVED:
+        raise DomainError("This report is resolved; reopen it to act on it.")
+    subject = report.subject
+    if subject is None:
+        raise DomainError("The request or mentorship of this report no longer exists.")
+    mentor = subject.mentor
+    if report.reporter_id == mentor.user_id:
+        raise DomainError(
+            f"{_name(mentor)} filed this report: pausing their requests would punish the reporter."
+        )
+    profile, _ = MentorProfile.objects.select_for_update().get_or_create(participant=mentor)
+    if not profile.accepting_requests:
+        raise DomainError(f"{_name(mentor)} takes no new requests already.")
+    profile.accepting_requests = False
+    profile.save(update_fields=["accepting_requests", "updated_at"])
+    program = report.program
+    notify(
+        recipient=mentor.user,
+        kind=Notification.Kind.GENERAL,
+        title=f"The admins of {program.name} paused new requests to you",
+        body="Mentees cannot send you new requests for now; your mentorships go on. The admins will be in touch.",
+        link=reverse("meetings:profile", kwargs={"slug": program.slug}),
+    )
+    _note(report, actor, f"Paused new requests to {_name(mentor)}.")
+    _into_review(report)
+    audit_record(
+        program=program,
+        actor=actor,
+        action="mentor.requests_pause",
+        subject=_name(mentor),
+        before={"accepting requests": True},
+        after={"accepting requests": False},
+        report=report.pk,
+    )
+    return profile
+
+
+@transaction.atomic
+def report_end_mentorship(
+    *, report: Report, actor: User, reason: str, closing_reason: str
+) -> Report:
+    """End the reported mentorship and resolve the report, together."""
+    report = _lock(report, actor, "end mentorships")
+    if report.mentorship is None:
+        raise DomainError("This report is about a request, not a mentorship.")
+    mentorship_end_for_people(
+        mentorship=report.mentorship, actor=actor, reason=reason, closing_reason=closing_reason
+    )
+    _note(report, actor, f"Ended the mentorship: {reason.strip()}")
+    if report.status != Status.RESOLVED:
+        before = report.get_status_display()
+        _set_status(report, Status.RESOLVED)
+        audit_record(
+            program=report.program,
+            actor=actor,
+            action="report.status",
+            subject=_label(report),
+            before={"status": before},
+            after={"status": report.get_status_display()},
+        )
+    return report

@@ -1,0 +1,272 @@
+"""Program admins' pages in matching: mentorships on behalf of their people, and the report queue."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import urlencode
+
+from matching import selectors
+from matching.access import get_mentorship_for_admin, get_report_for_admin
+from matching.forms import (
+    AdminEndForm,
+    AdminPauseForm,
+    AdminResumeForm,
+    MentorshipFilterForm,
+    ReassignForm,
+    ReportEndForm,
+    ReportFilterForm,
+    ReportNoteForm,
+    ReportStatusForm,
+    ReportWarnForm,
+)
+from matching.mentorships import (
+    mentorship_end_for_people,
+    mentorship_pause_for_people,
+    mentorship_reassign,
+    mentorship_resume_for_people,
+)
+from matching.models import ClosingReason, Mentorship, Report
+from matching.reports import (
+    report_end_mentorship,
+    report_note_add,
+    report_pause_mentor_requests,
+    report_resolve,
+    report_status_set,
+    report_warn,
+    reported_person,
+)
+from mentorship.errors import DomainError, form_add_domain_error
+from mentorship.http import AuthedHttpRequest
+from programs.access import get_program_for_admin
+
+# ---------------------------------------------------------------------------
+# Mentorships
+# ---------------------------------------------------------------------------
+
+
+def mentorship_admin_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    """A program's mentorships: find one to pause, end or reassign."""
+    program = get_program_for_admin(request.user, slug)
+    filters = MentorshipFilterForm(request.GET or None)
+    filters.is_valid()
+    cleaned = getattr(filters, "cleaned_data", {})
+    rows = selectors.mentorship_list_for_admin(
+        program=program, status=cleaned.get("status") or "live", query=cleaned.get("q", "")
+    )
+    return render(
+        request,
+        "matching/admin_mentorships.html",
+        {
+            "program": program,
+            "filters": filters,
+            "page": Paginator(rows, 50).get_page(request.GET.get("page")),
+            "query_string": urlencode({k: v for k, v in cleaned.items() if v}),
+        },
+    )
+
+
+def _mentorship_forms(mentorship: Mentorship, data: Any = None) -> dict[str, forms.Form]:
+    """The forms that fit the mentorship's state, keyed by action (each with its own prefix)."""
+    if mentorship.status not in (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED):
+        return {}
+    found: dict[str, forms.Form] = {}
+    if mentorship.status == Mentorship.Status.ACTIVE:
+        found["pause"] = AdminPauseForm(data, prefix="pause")
+    else:
+        found["resume"] = AdminResumeForm(data, prefix="resume")
+    found["end"] = AdminEndForm(data, prefix="end")
+    found["reassign"] = ReassignForm(
+        data, prefix="reassign", mentors=selectors.reassign_mentors_for(mentorship=mentorship)
+    )
+    return found
+
+
+def mentorship_admin(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One mentorship for the program's admins: its state and history, and what they can do."""
+    program = get_program_for_admin(request.user, slug)
+    mentorship = get_mentorship_for_admin(program, pk)
+    shown = _mentorship_forms(mentorship)
+    action = request.POST.get("action", "")
+    if request.method == "POST" and action in shown:
+        form = _mentorship_forms(mentorship, request.POST)[action]
+        shown[action] = form
+        if form.is_valid():
+            done: dict[str, tuple[Callable[[], Mentorship], str]] = {
+                "pause": (
+                    lambda: mentorship_pause_for_people(
+                        mentorship=mentorship, actor=request.user, **form.cleaned_data
+                    ),
+                    "Paused; both people are told why.",
+                ),
+                "resume": (
+                    lambda: mentorship_resume_for_people(
+                        mentorship=mentorship, actor=request.user, **form.cleaned_data
+                    ),
+                    "Resumed; both people are told.",
+                ),
+                "end": (
+                    lambda: mentorship_end_for_people(
+                        mentorship=mentorship, actor=request.user, **form.cleaned_data
+                    ),
+                    "Ended; both people are told why.",
+                ),
+                "reassign": (
+                    lambda: mentorship_reassign(
+                        mentorship=mentorship, actor=request.user, **form.cleaned_data
+                    ),
+                    "Reassigned: the mentee works with their new mentor now.",
+                ),
+            }
+            service, message = done[action]
+            try:
+                changed = service()
+            except DomainError as exc:
+                form_add_domain_error(form, exc)
+            else:
+                messages.success(request, message)
+                return redirect("matching:admin_mentorship", slug=program.slug, pk=changed.pk)
+    elif request.method == "POST":
+        messages.error(request, "That cannot be done to this mentorship now.")
+        return redirect("matching:admin_mentorship", slug=program.slug, pk=mentorship.pk)
+    mentorship = selectors.mentorship_for_admin(mentorship_id=mentorship.pk)
+    pair = {mentorship.mentor.user_id, mentorship.mentee.user_id}
+    return render(
+        request,
+        "matching/admin_mentorship.html",
+        {
+            "program": program,
+            "mentorship": mentorship,
+            # The two people's own notes on their changes stay theirs; admins' and the
+            # software's notes are shown.
+            "history": [
+                (change, "" if change.actor_id in pair else change.note)
+                for change in mentorship.changes.all()
+            ],
+            "forms": shown,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------
+# The report queue
+# ---------------------------------------------------------------------------
+
+
+def reports(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    """Reported problems by status (unresolved first), with their notes."""
+    program = get_program_for_admin(request.user, slug)
+    filters = ReportFilterForm(request.GET or None)
+    filters.is_valid()
+    status = getattr(filters, "cleaned_data", {}).get("status") or "unresolved"
+    page = Paginator(
+        selectors.report_queue_for_program(program=program, status=status), 50
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "matching/reports.html",
+        {
+            "program": program,
+            "filters": filters,
+            "status": status,
+            "counts": selectors.report_status_counts(program=program),
+            "page": page,
+            "reports": page.object_list,
+            "query_string": urlencode({"status": status}),
+        },
+    )
+
+
+def _report_forms(report: Report, action: str = "", data: Any = None) -> dict[str, forms.Form]:
+    def bind(name: str) -> Any:
+        return data if name == action else None
+
+    found: dict[str, forms.Form] = {
+        "status": ReportStatusForm(
+            bind("status"), prefix="status", initial={"status": report.status}
+        ),
+        "note": ReportNoteForm(bind("note"), prefix="note"),
+    }
+    if report.status != Report.Status.RESOLVED:
+        found["warn"] = ReportWarnForm(bind("warn"), prefix="warn")
+        if report.mentorship is not None and report.mentorship.status in (
+            Mentorship.Status.ACTIVE,
+            Mentorship.Status.PAUSED,
+        ):
+            found["end"] = ReportEndForm(
+                bind("end"), prefix="end", initial={"closing_reason": ClosingReason.OTHER}
+            )
+    return found
+
+
+def report_action(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One report: its notes and the admins' actions (status, note, warn, pause the mentor's
+    new requests, end the mentorship)."""
+    program = get_program_for_admin(request.user, slug)
+    report = get_report_for_admin(program, pk)
+    here = redirect("matching:report_action", slug=program.slug, pk=report.pk)
+    queue = redirect("matching:reports", slug=program.slug)
+    action = request.POST.get("action", "")
+    shown = _report_forms(report)
+    if request.method == "POST" and action in ("resolve", "pause_requests"):
+        try:
+            if action == "resolve":
+                report_resolve(report=report, actor=request.user)
+                messages.success(request, "Report resolved.")
+                return queue
+            report_pause_mentor_requests(report=report, actor=request.user)
+            messages.success(request, "The mentor takes no new requests now.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return here
+    if request.method == "POST":
+        bound = _report_forms(report, action, request.POST)
+        if action == "end" and "end" in bound and "end-reason" not in request.POST:
+            bound["end"] = ReportEndForm(request.POST)  # the queue's one-click button
+        if action not in bound:
+            messages.error(request, "That cannot be done to this report now.")
+            return here
+        form = shown[action] = bound[action]
+        services: dict[str, Callable[[], object]] = {
+            "status": lambda: report_status_set(
+                report=report, actor=request.user, **form.cleaned_data
+            ),
+            "note": lambda: report_note_add(report=report, actor=request.user, **form.cleaned_data),
+            "warn": lambda: report_warn(report=report, actor=request.user, **form.cleaned_data),
+            "end": lambda: report_end_mentorship(
+                report=report,
+                actor=request.user,
+                reason=form.cleaned_data["reason"] or "Ended by the program's admins.",
+                closing_reason=form.cleaned_data["closing_reason"] or ClosingReason.OTHER,
+            ),
+        }
+        done = {
+            "status": "Status saved.",
+            "note": "Note added.",
+            "warn": "Warning sent.",
+            "end": "The mentorship is ended and the report resolved.",
+        }
+        if form.is_valid():
+            try:
+                services[action]()
+            except DomainError as exc:
+                form_add_domain_error(form, exc)
+            else:
+                messages.success(request, done[action])
+                return queue if action == "end" else here
+    return render(
+        request,
+        "matching/report_detail.html",
+        {
+            "program": program,
+            "report": report,
+            "reported": reported_person(report),
+            "forms": shown,
+        },
+    )

@@ -1,0 +1,116 @@
+"""Closing a program: it sits here, above matching, because it ends mentorships and opens the
+final check-ins that meetings owns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from matching.mentorships import mentorships_close_many
+from matching.models import ClosingReason, Mentorship, MentorshipRequest
+from matching.requests import requests_expire_for_program
+from meetings.checkins import checkins_open_final
+from mentorship.errors import DomainError
+from notifications.models import Notification
+from notifications.reminders import keyset_batches
+from notifications.services import notify_many
+from programs.models import Program
+from programs.services import audit_record, require_program_admin
+
+BATCH = 500
+LIVE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
+
+
+@dataclass(frozen=True)
+class ProgramClosed:
+    program: Program
+    ended: int
+    final_checkins: int
+    requests_expired: int
+
+
+@transaction.atomic
+def program_close(*, program: Program, actor: User, now: datetime | None = None) -> ProgramClosed:
+    """Close a program for good: its live mentorships end ("the program closed") with a final
+    check-in for both people, pending requests expire, enrollment closes and it ends today.
+    All of it, or none of it."""
+    # 1. Only its admins; lock the program so two closings (or a settings save) cannot interleave.
+    require_program_admin(program=program, actor=actor, doing="close it")
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    if program.starts_on > today:
+        raise DomainError(
+            f"{program.name} starts on {program.starts_on:%d %b %Y}: it cannot close before it "
+            "starts. Move its start date in the settings first."
+        )
+    live = Mentorship.objects.filter(program=program, status__in=LIVE)
+    pending = MentorshipRequest.objects.filter(
+        program=program, status=MentorshipRequest.Status.PENDING
+    )
+    before = {
+        "ends on": program.ends_on,
+        "enrollment open": program.enrollment_open,
+        "live mentorships": live.count(),
+        "pending requests": pending.count(),
+    }
+    already_over = program.ends_on is not None and program.ends_on <= today
+    if already_over and not any(
+        (program.enrollment_open, before["live mentorships"], before["pending requests"])
+    ):
+        raise DomainError(
+            f"{program.name} is closed already: it ended on {program.ends_on:%d %b %Y}."
+        )
+    # 2. End the live mentorships in batches, each with a final check-in for both people.
+    ended = checkins = 0
+    people: set[int] = set()
+    rows = live.select_for_update(of=("self",)).select_related("mentor__user", "mentee__user")
+    for batch in keyset_batches(rows, BATCH):
+        closed = mentorships_close_many(
+            mentorships=batch,
+            actor=actor,
+            reason=ClosingReason.PROGRAM_CLOSED,
+            note=f"{program.name} closed.",
+        )
+        checkins += checkins_open_final(mentorships=closed, now=now)
+        ended += len(closed)
+        people.update(u for m in closed for u in (m.mentor.user_id, m.mentee.user_id))
+    # 3. Requests waiting for an answer cannot start anything any more.
+    expired = requests_expire_for_program(program=program, now=now)
+    # 4. The program itself: no more applications, and it ends today (or when it already ended).
+    program.enrollment_open = False
+    program.ends_on = min(program.ends_on, today) if program.ends_on else today
+    program.save(update_fields=["enrollment_open", "ends_on", "updated_at"])
+    # 5. Tell the people, and write it down.
+    notify_many(
+        recipients=User.objects.filter(pk__in=people),
+        kind=Notification.Kind.MENTORSHIP,
+        title=f"{program.name} has closed: your mentorships in it have ended",
+        body=(
+            "Please answer a last check-in and leave a closing reflection; a thank-you note is "
+            "always welcome."
+        ),
+        link=reverse("meetings:checkins"),
+    )
+    audit_record(
+        program=program,
+        actor=actor,
+        action="program.close",
+        subject=program.name,
+        before=before,
+        after={
+            "ends on": program.ends_on,
+            "enrollment open": False,
+            "live mentorships": 0,
+            "pending requests": 0,
+        },
+        final_checkins=checkins,
+    )
+    return ProgramClosed(
+        program=program, ended=ended, final_checkins=checkins, requests_expired=expired
+    )
