@@ -149,7 +149,9 @@ def health_rules(program: Program) -> list[str]:
     return [
         "Stalled: no meeting held for more than twice the rhythm the two agreed (weekly: 2 "
         f"weeks, monthly: 60 days…), or for {stalled_after(program).days} days when they "
-        "have not agreed one; counted from the start when they have never met.",
+        "have not agreed one; counted from the start when they have never met. Also stalled: "
+        "a pair the program's inactivity rule has flagged (no activity of any kind for "
+        f"{stalled_after(program).days} days).",
         f"At risk: not stalled, but someone answered a check-in in the last "
         f"{RECENT_CHECKINS.days} days with satisfaction or energy of {AT_RISK_SCORE} or less "
         f"(of 5), or {AT_RISK_LATE_CANCELS} or more meetings were cancelled late in the last "
@@ -172,7 +174,9 @@ def _with_health(program: Program, now: datetime) -> QuerySet[Any]:
         ),
         quiet_since=Coalesce("last_held", "started_at"),
     )
-    stalled = Q(frequency__isnull=True, quiet_since__lt=now - stalled_after(program))
+    # Flagged by the program's inactivity rule (meetings.inactivity), or quiet for too long.
+    stalled = Q(stalled_since__isnull=False)
+    stalled |= Q(frequency__isnull=True, quiet_since__lt=now - stalled_after(program))
     for frequency in Frequency:
         stalled |= Q(frequency=frequency, quiet_since__lt=now - 2 * CYCLE[frequency])
     low = Q(satisfaction__lte=AT_RISK_SCORE) | Q(energy__lte=AT_RISK_SCORE)

@@ -392,3 +392,10 @@ def test_the_summary_page_is_for_admins_and_prints_the_figures(client, program, 
     page = client.get(url).content.decode()
     assert 'id="totals"' in page and "meetings held" in page and "<svg" in page
     assert page.count('class="chart"') == 4
+
+
+def test_a_pair_flagged_by_the_inactivity_rule_is_stalled(program):
+    pair = _pair(program)
+    _held(pair, 2)
+    Mentorship.objects.filter(pk=pair.pk).update(stalled_since=NOW - timedelta(days=1))
+    assert health_counts(program=program) == {HEALTHY: 0, AT_RISK: 0, STALLED: 1}
