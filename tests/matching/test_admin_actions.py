@@ -823,3 +823,71 @@ def test_the_migration_back_keeps_a_resolved_time(program, mentee):
     report.refresh_from_db()
     assert report.resolved_at is not None
     assert report.resolved_at - report.updated_at < timedelta(seconds=1)
+
+
+def test_a_failure_half_way_through_pausing_a_mentors_requests_leaves_nothing(
+    report, admin_user, mentor_p, monkeypatch
+):
+    def crash(**kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("matching.reports.audit_record", crash)
+    with pytest.raises(RuntimeError):
+        report_pause_mentor_requests(report=report, actor=admin_user)
+    assert MentorProfile.objects.get(participant=mentor_p).accepting_requests is True
+    report.refresh_from_db()
+    assert report.status == Report.Status.OPEN
+    assert not ReportNote.objects.exists()
+    assert not Notification.objects.exists()
+
+
+ADMIN_SERVICES = {
+    "pause": lambda m, actor, **_: mentorship_pause_for_people(
+        mentorship=m, actor=actor, reason="x"
+    ),
+    "resume": lambda m, actor, **_: mentorship_resume_for_people(mentorship=m, actor=actor),
+    "end": lambda m, actor, **_: mentorship_end_for_people(mentorship=m, actor=actor, reason="x"),
+    "reassign": lambda m, actor, new_mentor: mentorship_reassign(
+        mentorship=m, actor=actor, mentor=new_mentor, reason="x"
+    ),
+}
+
+
+@pytest.mark.parametrize("action", list(ADMIN_SERVICES))
+@pytest.mark.parametrize("who", ["mentor", "mentee", "outsider"])
+def test_every_admin_action_refuses_the_people_and_other_programs_admins(
+    request, action, who, mentorship, new_mentor
+):
+    if action == "resume":
+        Mentorship.objects.filter(pk=mentorship.pk).update(status=Status.PAUSED)
+    before = Mentorship.objects.get(pk=mentorship.pk).status
+    with pytest.raises(DomainError, match="Only the admins of Pathways"):
+        ADMIN_SERVICES[action](mentorship, request.getfixturevalue(who), new_mentor=new_mentor)
+    _nothing_changed(mentorship, before)
+
+
+REPORT_SERVICES = {
+    "status": lambda r, actor: report_status_set(report=r, actor=actor, status="resolved"),
+    "note": lambda r, actor: report_note_add(report=r, actor=actor, text="x"),
+    "warn": lambda r, actor: report_warn(report=r, actor=actor, message="x"),
+    "pause requests": lambda r, actor: report_pause_mentor_requests(report=r, actor=actor),
+    "end": lambda r, actor: report_end_mentorship(
+        report=r, actor=actor, reason="x", closing_reason="other"
+    ),
+}
+
+
+@pytest.mark.parametrize("action", list(REPORT_SERVICES))
+@pytest.mark.parametrize("who", ["mentor", "mentee", "outsider"])
+def test_every_report_action_refuses_the_people_and_other_programs_admins(
+    request, action, who, report, mentorship, mentor_p
+):
+    with pytest.raises(DomainError, match="Only the admins of Pathways"):
+        REPORT_SERVICES[action](report, request.getfixturevalue(who))
+    report.refresh_from_db()
+    mentorship.refresh_from_db()
+    assert (report.status, mentorship.status) == (Report.Status.OPEN, Status.ACTIVE)
+    assert MentorProfile.objects.get(participant=mentor_p).accepting_requests is True
+    assert not ReportNote.objects.exists()
+    assert not AuditEntry.objects.exists()
+    assert not Notification.objects.exists()

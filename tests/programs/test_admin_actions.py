@@ -458,3 +458,22 @@ def test_an_admin_of_another_program_gets_404(program, outsider, mentee, name):
     assert client.get(url).status_code == 404
     assert client.post(url, POSTS[name]).status_code == 404
     _unchanged(program)
+
+
+def test_a_failure_half_way_through_an_announcement_leaves_nothing(
+    program, admin_user, mentee, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The announcement and its notifications are written before the audit entry: a crash there
+    undoes both, and no email goes out."""
+
+    def crash(**kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("programs.services.audit_record", crash)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        announcement_send(
+            program=program, actor=admin_user, audience=Audience.MENTEES, title="Hi", body="x"
+        )
+    assert not Announcement.objects.exists()
+    assert not Notification.objects.exists()
+    assert mail.outbox == []
