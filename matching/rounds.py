@@ -816,6 +816,12 @@ def round_publish(*, matching_round: MatchingRound, actor: User) -> PublishRepor
             if matching_round.status == Status.DRAFT
             else f"This round is {matching_round.get_status_display().lower()}."
         )
+    program = matching_round.program
+    if program.ends_on is not None and program.ends_on <= timezone.localdate():
+        raise DomainError(
+            f"{program.name} has ended (or ends today), so no new mentorships start from this "
+            "round; discard it."
+        )
     run = latest_run(matching_round)
     assert run is not None
     report = PublishReport()

@@ -22,7 +22,7 @@ Each scan, for every active mentorship (paused ones, and those whose mentor is a
 flag from before a pause or an absence is cleared, so the nudge comes again before any closing):
 
 1. no activity for ``Program.stalled_after_days`` → flagged (``Mentorship.stalled_since`` = now)
-   and both people get a nudge through the ledger (a cadence reminder, once per quiet spell);
+   and both people get a nudge through the ledger (kind "admin_nudge", once per quiet spell);
 2. flagged, and activity since → the flag is cleared;
 3. flagged for ``Program.auto_close_after_days`` (when set) with no activity since → ended with
    the reason "inactive", both people told.
@@ -162,7 +162,7 @@ def _nudges(mentorships: list[Mentorship], last: dict[int, datetime], now: datet
             items.append(
                 Due(
                     recipient_id=person.pk,
-                    kind=Reminder.CADENCE,
+                    kind=Reminder.ADMIN_NUDGE,
                     subject_key=f"mentorship:{mentorship.pk}",
                     # Once per quiet spell: new activity, then quiet again, is a new nudge.
                     period_key=f"stalled:{int(last[mentorship.pk].timestamp())}",

@@ -10,17 +10,16 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 import meetings.models
 from matching.models import Mentorship, MentorshipRequest
-from meetings.models import Agreement, Meeting
-from meetings.reminders import CYCLE
 from notifications.models import Reminder
 from notifications.reminders import Due, reminders_schedule_many, timing
 from programs.models import Participant, Program, Role
+from reports.dashboard import AT_RISK, STALLED, health_counts
 
 BATCH = 100  # programs per batch
 
@@ -36,27 +35,6 @@ def _program_batches(today: date) -> Iterator[list[Program]]:
             return
         yield batch
         last = batch[-1].pk
-
-
-def _stalled_counts(program_ids: list[int], now: datetime) -> Counter[int]:
-    """Active mentorships per program with no held meeting for too long (one query)."""
-    confirmed = Agreement.objects.filter(
-        mentorship=OuterRef("pk"), confirmed_at__isnull=False
-    ).order_by("-version")
-    rows = (
-        Mentorship.objects.filter(program_id__in=program_ids, status=Mentorship.Status.ACTIVE)
-        .annotate(
-            frequency=Subquery(confirmed.values("frequency")[:1]),
-            last_held=Max("meetings__starts_at", filter=Q(meetings__status=Meeting.Status.HELD)),
-        )
-        .values_list("program_id", "started_at", "frequency", "last_held")
-    )
-    stalled: Counter[int] = Counter()
-    for program_id, started_at, frequency, last_held in rows:
-        limit = 2 * CYCLE[frequency] if frequency else timing("digest_stalled_after")
-        if now - (last_held or started_at) > limit:
-            stalled[program_id] += 1
-    return stalled
 
 
 def _per_program(rows: Iterable[tuple[int, int]]) -> Counter[int]:
@@ -86,9 +64,10 @@ def _days(name: str) -> str:
     return f"{days:g} day{'' if days == 1 else 's'}"
 
 
-def _body(stalled: int, unanswered: int, overdue: int | None) -> str:
+def _body(stalled: int, at_risk: int, unanswered: int, overdue: int | None) -> str:
     lines = [
-        f"Stalled relationships (no meeting for twice their rhythm): {stalled}",
+        f"Stalled relationships: {stalled}",
+        f"Relationships at risk (a low check-in or late cancellations): {at_risk}",
         f"Requests unanswered for more than {_days('digest_request_unanswered_after')}: {unanswered}",
     ]
     if overdue is not None:
@@ -114,7 +93,8 @@ def admin_digests_scan(*, now: datetime | None = None) -> int:
                 user__is_active=True,
             ).values_list("program_id", "user_id")
         )
-        stalled = _stalled_counts(ids, now)
+        # The dashboard's own rules, so the digest and the page never disagree (a query each).
+        health = {p.pk: health_counts(program=p, now=now) for p in batch}
         unanswered = _per_program(
             MentorshipRequest.objects.filter(
                 program_id__in=ids,
@@ -139,7 +119,8 @@ def admin_digests_scan(*, now: datetime | None = None) -> int:
                     period_key=f"{year}-W{week:02d}",
                     title=f"{program.name}: this week's digest",
                     body=_body(
-                        stalled[program_id],
+                        health[program_id][STALLED],
+                        health[program_id][AT_RISK],
                         unanswered[program_id],
                         None if overdue is None else overdue[program_id],
                     ),

@@ -339,7 +339,6 @@ REMINDER_TIMING_DEFAULTS = {
     "ending_before": 14 * 24,  # both people, this long before the end date
     "checkin_again_after": 5 * 24,  # a second check-in nudge if still unanswered
     "checkin_nudge_window": 14 * 24,  # check-ins older than this are not nudged any more
-    "digest_stalled_after": 60 * 24,  # admin digest: no meeting this long, without an agreement
     "digest_request_unanswered_after": 7 * 24,
     "digest_checkin_overdue_after": 7 * 24,
 }

@@ -63,7 +63,8 @@ class Reminder(models.TextChoices):
     REPORT_BACK = "report_back", "Report back on advice"
     ENDING = "ending", "Relationship ending"
     ADMIN_DIGEST = "admin_digest", "Weekly admin digest"
-    ADMIN_NUDGE = "admin_nudge", "A nudge from your program's admins"
+    # From an admin on the dashboard, or the program's inactivity rule (meetings.inactivity).
+    ADMIN_NUDGE = "admin_nudge", "Your mentorship has gone quiet"
     # The person's own weekly email of what they set to "weekly digest" (notifications.digest).
     WEEKLY_DIGEST = "weekly_digest", "Your weekly digest"
 

@@ -45,7 +45,7 @@ from matching.models import (
 from meetings.models import Agreement, CheckIn, Meeting
 from meetings.reminders import CYCLE
 from notifications.models import Reminder
-from notifications.reminders import reminder_schedule, timing
+from notifications.reminders import reminder_schedule
 from programs.models import Invitation, Participant, Program, Role
 
 WEEKS = 26  # how far back the activity charts look
@@ -139,9 +139,9 @@ HEALTH_LABELS = {HEALTHY: "Healthy", AT_RISK: "At risk", STALLED: "Stalled"}
 
 
 def stalled_after(program: Program) -> timedelta:
-    """Without agreed norms, a pair is stalled after this long without a held meeting."""
-    days = getattr(program, "stalled_after_days", None)
-    return timedelta(days=days) if days else timing("digest_stalled_after")
+    """Without agreed norms, a pair is stalled after this long without a held meeting (the
+    program's inactivity rule's number of days)."""
+    return timedelta(days=program.stalled_after_days)
 
 
 def health_rules(program: Program) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import User
 from matching import engine
@@ -554,3 +555,13 @@ def test_a_stable_round_on_random_preferences_has_no_blocking_pair(
     capacities = [facts.mentors[m.pk].room for m in mentors]
     assert engine.blocking_pairs(mentee_prefs, mentor_prefs, capacities, matching) == []
     assert all(list(matching.values()).count(j) <= capacities[j] for j in range(len(mentors)))
+
+
+def test_a_round_of_a_program_that_has_ended_cannot_be_published(scene):
+    _run(scene["round"], scene["admin"])
+    program = scene["round"].program
+    program.ends_on = timezone.localdate()
+    program.save()
+    with pytest.raises(DomainError, match="has ended"):
+        round_publish(matching_round=scene["round"], actor=scene["admin"])
+    assert not Mentorship.objects.exists()

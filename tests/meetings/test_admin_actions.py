@@ -416,20 +416,22 @@ def test_what_is_not_activity_leaves_the_clock_alone(mentorship, what):
 # ---------------------------------------------------------------------------
 # The scan
 # ---------------------------------------------------------------------------
-def _cadence_nudges() -> list[tuple[int, str]]:
+def _quiet_nudges() -> list[tuple[int, str]]:
     return sorted(
-        Delivery.objects.filter(kind=Reminder.CADENCE).values_list("recipient_id", "subject_key")
+        Delivery.objects.filter(kind=Reminder.ADMIN_NUDGE).values_list(
+            "recipient_id", "subject_key"
+        )
     )
 
 
 def test_the_scan_flags_a_quiet_mentorship_and_nudges_both_people_once(mentorship, mentor, mentee):
     now = T0 + STALLED_AFTER
     assert inactivity_scan(now=now - SECOND).flagged == 0
-    assert _cadence_nudges() == []
+    assert _quiet_nudges() == []
     assert inactivity_scan(now=now).flagged == 1
     assert inactivity_scan(now=now + DAY).flagged == 0  # a rerun is a no-op
     key = f"mentorship:{mentorship.pk}"
-    assert _cadence_nudges() == sorted([(mentor.pk, key), (mentee.pk, key)])
+    assert _quiet_nudges() == sorted([(mentor.pk, key), (mentee.pk, key)])
     nudge = Delivery.objects.get(recipient=mentee)
     assert nudge.title == "Your mentorship with Mo Mentor has gone quiet"
     assert "60 days" in nudge.body and "closes it" not in nudge.body
@@ -515,7 +517,7 @@ def test_paused_mentorships_are_left_alone(mentorship, auto_close):
     inactivity_scan(now=T0 + 500 * DAY)
     mentorship.refresh_from_db()
     assert (mentorship.status, mentorship.stalled_since) == (Status.PAUSED, None)
-    assert _cadence_nudges() == []
+    assert _quiet_nudges() == []
 
 
 def test_the_rule_waits_while_the_mentor_is_away_and_starts_over_after(
