@@ -1,0 +1,440 @@
+"""Load test: Twoway run the production way, driven by locust through realistic journeys.
+
+Run: .venv/bin/python benchmarks/load.py --postgres postgres://postgres@127.0.0.1:5432/postgres
+     --redis redis://127.0.0.1:6379/0   (or BENCH_POSTGRES_URL and BENCH_REDIS_URL set; without
+     them it says so and does nothing, which is what `make bench` gets by default)
+
+1. Creates database twoway_load on that PostgreSQL server (dropped first if it is there), seeds
+   the demo and grows the demo program to 5,000 participants with months of history
+   (benchmarks/dashboard.py's `_grow`), and makes a logged-in session for each simulated person.
+2. Starts gunicorn (2 sync workers, production settings, plain HTTP on loopback) and one Celery
+   worker on Redis database 13 of that server.
+3. Runs locust headless on loopback: 20 users for 60 s by default, each a real mentee, mentor or
+   admin of the program with 1-3 s of thinking between steps (see benchmarks/locustfile.py).
+4. Runs the directory alone and then a bare Django view served by the same gunicorn, with the
+   same settings and no think time, and compares their throughput.
+5. Prints requests per second, p50/p95/p99 per page and the errors, and whether the targets are
+   met: 0 errors; p95 <= 150 ms for the directory, the mentorship page and the dashboard; the
+   directory's throughput >= 25 % of the bare view's.
+
+Everything it started is stopped at the end, on Ctrl-C and on SIGTERM. It takes about 3 minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _load_common import (  # noqa: E402
+    BARE_PATH,
+    BENCHMARKS,
+    BIN,
+    Processes,
+    app_environment,
+    collect_static,
+    django_on,
+    free_port,
+    fresh_database,
+    machine,
+    port_open,
+    redis_database,
+    session_for,
+    start_gunicorn,
+    start_worker,
+    stop_on_sigterm,
+    use_broker,
+    wait_for_worker,
+    work_folder,
+)
+
+DATABASE = "twoway_load"
+REDIS_DB = 13
+TARGET_P95_MS = 150
+TARGET_PAGES = ("directory", "mentorship", "dashboard")
+TARGET_RATIO = 0.25
+JOURNEYS = ("MenteeJourney", "MentorJourney", "AdminJourney")
+
+
+def _plan(*, think: tuple[float, float], people: int = 30) -> dict[str, Any]:
+    """Who the simulated people are (real accounts of the seeded program, with sessions) and
+    what they can open: their mentorship, their requests, topics and words to search for."""
+    from django.db.models import Count, Exists, F, OuterRef, Q
+
+    from goals.models import Goal
+    from matching.models import MentorProfile, Mentorship, MentorshipRequest
+    from programs.models import Participant, Program, Role, Topic
+
+    live = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
+    program = Program.objects.get(slug="demo")
+    active = Participant.objects.filter(program=program, status=Participant.Status.ACTIVE)
+    has_goal = Exists(Goal.objects.filter(owner=OuterRef("pk"), status=Goal.Status.ACTIVE))
+
+    paired = (
+        Mentorship.objects.filter(program=program, status__in=live)
+        .select_related("mentee__user")
+        .order_by("pk")[:people]
+    )
+    mentees = [{"email": m.mentee.user.email, "mentorship": m.pk} for m in paired]
+    unpaired = (
+        active.filter(role=Role.MENTEE)
+        .filter(has_goal)
+        .exclude(mentorships_as_mentee__status__in=live)
+        .select_related("user")
+        .order_by("pk")[:people]
+    )
+    mentees += [{"email": p.user.email, "mentorship": None} for p in unpaired]
+
+    waiting: dict[int, list[int]] = {}
+    for request_id, mentor_id in MentorshipRequest.objects.filter(
+        program=program, status=MentorshipRequest.Status.PENDING
+    ).values_list("pk", "mentor_id"):
+        waiting.setdefault(mentor_id, []).append(request_id)
+    mentors = []
+    for participant in active.filter(pk__in=list(waiting)[:people]).select_related("user"):
+        mine = (
+            Mentorship.objects.filter(mentor=participant, status__in=live)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        mentors.append(
+            {
+                "email": participant.user.email,
+                "requests": waiting[participant.pk][:5],
+                "mentorship": mine,
+            }
+        )
+    admins = [
+        {"email": p.user.email}
+        for p in active.filter(role=Role.ADMIN).select_related("user").order_by("pk")
+    ]
+
+    with_room = (
+        MentorProfile.objects.filter(
+            participant__in=active.filter(role=Role.MENTOR), accepting_requests=True
+        )
+        .annotate(
+            live=Count(
+                "participant__mentorships_as_mentor",
+                filter=Q(participant__mentorships_as_mentor__status__in=live),
+            )
+        )
+        .filter(capacity__gt=F("live"))
+        .order_by("?")
+        .values_list("participant_id", "participant__user_id")[:200]
+    )
+    topics = list(Topic.objects.filter(organization=program.organization).order_by("name"))
+    for person in mentees + mentors + admins:
+        person["session"] = session_for(person["email"])
+    return {
+        "slug": program.slug,
+        "bare_path": BARE_PATH,
+        "think": think,
+        "mentees": mentees,
+        "mentors": mentors,
+        "admins": admins,
+        "askable": [pk for pk, _ in with_room],
+        "people": [user_id for _, user_id in with_room],
+        "topics": [t.pk for t in topics],
+        "search_words": ["bench", "mentor", *(t.name.split()[0].lower() for t in topics[:6])],
+    }
+
+
+def _one_at_a_time(base: str, plan: dict[str, Any], repeat: int = 5) -> dict[str, float]:
+    """Each page alone, before the load: two rounds to warm both gunicorn workers up (templates,
+    connections), then the median of ``repeat`` rounds in ms, to tell work from waiting."""
+    mentee, mentor, admin = plan["mentees"][0], plan["mentors"][0], plan["admins"][0]
+    slug = plan["slug"]
+    pages = [
+        ("directory", mentee, f"/programs/{slug}/mentors/"),
+        ("profile", mentee, f"/programs/{slug}/people/{plan['people'][0]}/"),
+        ("request form", mentee, f"/programs/{slug}/mentors/{plan['askable'][0]}/request/"),
+        ("mentorship", mentee, f"/mentorships/{mentee['mentorship']}/"),
+        ("propose meeting", mentee, f"/mentorships/{mentee['mentorship']}/meetings/new/"),
+        ("inbox", mentor, "/requests/"),
+        ("request (mentor)", mentor, f"/requests/{mentor['requests'][0]}/"),
+        ("dashboard", admin, f"/programs/{slug}/dashboard/"),
+        ("bare view", None, BARE_PATH),
+    ]
+    timings: dict[str, list[float]] = {name: [] for name, _, _ in pages}
+    for round_number in range(2 + repeat):
+        for name, person, url in pages:
+            headers = {"Cookie": f"sessionid={person['session']}"} if person else {}
+            request = urllib.request.Request(base + url, headers=headers)  # noqa: S310 (loopback)
+            start = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                response.read()
+                assert response.status == 200, (url, response.status)
+            if round_number >= 2:
+                timings[name].append((time.perf_counter() - start) * 1000)
+    return {name: statistics.median(values) for name, values in timings.items()}
+
+
+def _locust(
+    *,
+    base: str,
+    plan_path: Path,
+    folder: Path,
+    label: str,
+    classes: tuple[str, ...],
+    users: int,
+    spawn_rate: float,
+    seconds: int,
+    processes: Processes,
+) -> tuple[dict[str, dict[str, str]], list[dict[str, str]]]:
+    """One headless locust run; its stats per name and its failures."""
+    prefix = folder / label
+    env = {**os.environ, "TWOWAY_LOAD_PLAN": str(plan_path)}
+    process = processes.start(
+        f"locust-{label}",
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(BENCHMARKS / "locustfile.py"),
+            "--headless",
+            "--host",
+            base,
+            "--users",
+            str(users),
+            "--spawn-rate",
+            str(spawn_rate),
+            "--run-time",
+            f"{seconds}s",
+            "--stop-timeout",
+            "10",
+            "--csv",
+            str(prefix),
+            "--loglevel",
+            "WARNING",
+            "--only-summary",
+            *classes,
+        ],
+        env,
+    )
+    try:
+        process.wait(timeout=seconds + 60)
+    except subprocess.TimeoutExpired:
+        processes.stop(f"locust-{label}")
+        raise RuntimeError(f"locust ({label}) did not stop") from None
+    processes.running.pop(f"locust-{label}", None)
+    stats_path = Path(f"{prefix}_stats.csv")
+    if not stats_path.exists():
+        raise RuntimeError(
+            f"locust ({label}) wrote no stats:\n{processes.log_tail(f'locust-{label}')}"
+        )
+    with stats_path.open() as stats_file:
+        stats = {row["Name"]: row for row in csv.DictReader(stats_file)}
+    with Path(f"{prefix}_failures.csv").open() as failures_file:
+        failures = list(csv.DictReader(failures_file))
+    return stats, failures
+
+
+def _row(name: str, row: dict[str, str]) -> str:
+    return (
+        f"{name:<24}{int(row['Request Count']):>9}{int(row['Failure Count']):>7}"
+        f"{float(row['Requests/s']):>9.1f}{_ms(row['50%']):>8}{_ms(row['95%']):>8}{_ms(row['99%']):>8}"
+    )
+
+
+def _ms(value: str) -> str:
+    return "–" if value in ("", "N/A") else f"{float(value):.0f}"
+
+
+def _print_table(stats: dict[str, dict[str, str]]) -> None:
+    print(
+        f"{'page':<24}{'requests':>9}{'fails':>7}{'req/s':>9}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}"
+    )
+    for name, row in sorted(stats.items()):
+        if name != "Aggregated":
+            print(_row(name, row))
+    if "Aggregated" in stats:
+        print(_row("all", stats["Aggregated"]))
+
+
+def _print_failures(failures: list[dict[str, str]]) -> None:
+    if not failures:
+        print("Errors: none")
+        return
+    print("Errors:")
+    for failure in failures:
+        print(
+            f"  {failure['Occurrences']:>5} × {failure['Method']} {failure['Name']}: {failure['Error'][:160]}"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("BENCH_POSTGRES_URL", ""),
+        help="a PostgreSQL server where it may create database twoway_load",
+    )
+    parser.add_argument(
+        "--redis",
+        default=os.environ.get("BENCH_REDIS_URL", ""),
+        help="a Redis server (it uses database 13)",
+    )
+    parser.add_argument("--participants", type=int, default=5000)
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--spawn-rate", type=float, default=10)
+    parser.add_argument("--seconds", type=int, default=60, help="length of the journeys run")
+    parser.add_argument(
+        "--compare-seconds", type=int, default=30, help="length of each throughput run"
+    )
+    parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN", "MAX"))
+    args = parser.parse_args()
+
+    if not (args.postgres and args.redis):
+        print(
+            "load.py: skipped; it needs a PostgreSQL server and a Redis server. Run it as\n"
+            "  .venv/bin/python benchmarks/load.py --postgres postgres://postgres@127.0.0.1:5432/postgres"
+            " --redis redis://127.0.0.1:6379/0\n"
+            "(or set BENCH_POSTGRES_URL and BENCH_REDIS_URL)."
+        )
+        return 0
+    for url, port, what in ((args.postgres, 5432, "PostgreSQL"), (args.redis, 6379, "Redis")):
+        if not port_open(url, port):
+            print(f"load.py: {what} does not answer at {url}", file=sys.stderr)
+            return 1
+
+    stop_on_sigterm()
+    folder = work_folder("twoway-load-")
+    processes = Processes(folder)
+    try:
+        return _run(args, folder, processes)
+    except KeyboardInterrupt:
+        print("\nload.py: interrupted; stopping what it started", file=sys.stderr)
+        return 130
+    finally:
+        processes.stop_all()
+        print(f"(logs and locust CSVs in {folder})")
+
+
+def _run(args: argparse.Namespace, folder: Path, processes: Processes) -> int:
+    started = time.perf_counter()
+    when = datetime.now(UTC)
+    secret_key = secrets.token_urlsafe(50)
+    database_url = fresh_database(args.postgres, DATABASE)
+    redis_url = redis_database(args.redis, REDIS_DB)
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()  # our own database number: an empty queue
+
+    django_on(database_url, secret_key)
+    from dashboard import _grow
+    from django.db import connection
+
+    total = _grow(args.participants)
+    plan = _plan(think=tuple(args.think))
+    plan_path = folder / "plan.json"
+    plan_path.write_text(json.dumps(plan))
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        server_version = cursor.fetchone()[0]
+    seeded = time.perf_counter() - started
+    connection.close()
+
+    env = app_environment(
+        database_url=database_url, redis_url=redis_url, secret_key=secret_key, folder=folder
+    )
+    collect_static(env)
+    base = start_gunicorn(processes, env, free_port(), workers=2)
+    start_worker(processes, env)
+    use_broker(redis_url)
+    wait_for_worker()
+    alone = _one_at_a_time(base, plan)
+
+    print(f"Twoway load test, {when:%Y-%m-%d %H:%M} UTC, {machine()}")
+    print(
+        f"PostgreSQL {server_version} database {DATABASE}: demo program with {total} participants "
+        f"(seeded in {seeded:.0f} s); gunicorn 2 sync workers and 1 Celery worker (solo pool) on "
+        f"Redis database {REDIS_DB}, production settings, plain HTTP on 127.0.0.1; locust on the "
+        "same machine."
+    )
+    print("\nEach page alone, one request at a time (median of 5, ms):")
+    print("  " + ", ".join(f"{name} {ms:.0f}" for name, ms in alone.items()))
+    print(
+        f"\nJourneys: {args.users} users (mentees, mentors, admins weighted 6:2:1; "
+        f"{len(plan['mentees'])} mentee, {len(plan['mentors'])} mentor and {len(plan['admins'])} "
+        f"admin accounts), spawn rate {args.spawn_rate:g}/s, {args.seconds} s, "
+        f"{args.think[0]:g}-{args.think[1]:g} s of thinking between steps"
+    )
+    from matching.models import MentorshipRequest
+
+    before = MentorshipRequest.objects.count()
+    common = {
+        "base": base,
+        "plan_path": plan_path,
+        "folder": folder,
+        "users": args.users,
+        "spawn_rate": args.spawn_rate,
+        "processes": processes,
+    }
+    journeys, journey_failures = _locust(
+        label="journeys", classes=JOURNEYS, seconds=args.seconds, **common
+    )
+    _print_table(journeys)
+    _print_failures(journey_failures)
+    sent = MentorshipRequest.objects.count() - before
+    connection.close()
+    print(
+        f"Requests sent through the form: {sent} (the other asks got a refusal page, a valid answer)"
+    )
+
+    print(
+        f"\nThroughput: {args.users} users back to back (no think time), spawn rate "
+        f"{args.spawn_rate:g}/s, {args.compare_seconds} s each"
+    )
+    directory, directory_failures = _locust(
+        label="directory", classes=("DirectoryOnly",), seconds=args.compare_seconds, **common
+    )
+    bare, bare_failures = _locust(
+        label="bare", classes=("BareView",), seconds=args.compare_seconds, **common
+    )
+    both = {"directory": directory["directory"], "bare view": bare["bare view"]}
+    _print_table(both)
+    _print_failures(directory_failures + bare_failures)
+    ratio = float(both["directory"]["Requests/s"]) / float(both["bare view"]["Requests/s"])
+    print(f"Directory throughput / bare view throughput: {ratio:.1%}")
+
+    print("\nTargets")
+    errors = sum(int(stats["Aggregated"]["Failure Count"]) for stats in (journeys, directory, bare))
+    met = [errors == 0]
+    print(f"  0 errors: {errors} errors, {'met' if errors == 0 else 'NOT met'}")
+    for name in TARGET_PAGES:
+        row = journeys.get(name)
+        if row is None or int(row["Request Count"]) == 0:
+            print(f"  p95 <= {TARGET_P95_MS} ms for {name}: not measured, NOT met")
+            met.append(False)
+            continue
+        p95 = float(row["95%"])
+        ok = p95 <= TARGET_P95_MS
+        met.append(ok)
+        print(f"  p95 <= {TARGET_P95_MS} ms for {name}: {p95:.0f} ms, {'met' if ok else 'NOT met'}")
+    ok = ratio >= TARGET_RATIO
+    met.append(ok)
+    print(
+        f"  directory throughput >= {TARGET_RATIO:.0%} of the bare view's: {ratio:.1%}, {'met' if ok else 'NOT met'}"
+    )
+    print(
+        f"  {sum(met)} of {len(met)} targets met; whole run {time.perf_counter() - started:.0f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
