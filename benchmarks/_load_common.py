@@ -191,6 +191,10 @@ class Processes:
         self._logs: list[IO[bytes]] = []
 
     def start(self, name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        """Start ``command``; a name already running is kept too, under ``name`` plus a number
+        (stop_all ends both), and ``name`` then means the newest."""
+        if name in self.running:
+            self.running[f"{name}-{len(self.running)}"] = self.running.pop(name)
         log = open(self.folder / f"{name}.log", "ab")  # noqa: SIM115 (closed in stop_all)
         self._logs.append(log)
         process = subprocess.Popen(  # noqa: S603 (our own commands)
