@@ -17,6 +17,7 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DateTimeField,
     DurationField,
     Exists,
     ExpressionWrapper,
@@ -87,35 +88,37 @@ def funnel(*, program: Program) -> list[Step]:
     pk = OuterRef("pk")
     live = [Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED, Mentorship.Status.COMPLETED]
     live += [Mentorship.Status.ENDED]
-    profile = Q(Exists(MenteeProfile.objects.filter(participant=pk)))
-    goals = profile & Q(Exists(Goal.objects.filter(owner=pk)))
-    asked = goals & (
-        Q(Exists(MentorshipRequest.objects.filter(mentee=pk)))
-        | Q(Exists(Proposal.objects.filter(mentee=pk)))
-    )
-    matched = asked & Q(Exists(Mentorship.objects.filter(mentee=pk, status__in=live)))
-    met = matched & Q(
-        Exists(Meeting.objects.filter(mentorship__mentee=pk, status=Meeting.Status.HELD))
-    )
-    checked = met & Q(
-        Exists(
+    # Each fact once per mentee, as a column of an inner query; the counts read the columns
+    # (written as one condition per step, the database would test the same facts many times).
+    flags = mentees.annotate(
+        has_profile=Exists(MenteeProfile.objects.filter(participant=pk)),
+        has_goal=Exists(Goal.objects.filter(owner=pk)),
+        has_request=Exists(MentorshipRequest.objects.filter(mentee=pk)),
+        has_proposal=Exists(Proposal.objects.filter(mentee=pk)),
+        has_match=Exists(Mentorship.objects.filter(mentee=pk, status__in=live)),
+        has_met=Exists(Meeting.objects.filter(mentorship__mentee=pk, status=Meeting.Status.HELD)),
+        has_checked=Exists(
             CheckIn.objects.filter(
-                mentorship__mentee=pk,
-                person=OuterRef("user_id"),
-                status=CheckIn.Status.ANSWERED,
+                mentorship__mentee=pk, person=OuterRef("user_id"), status=CheckIn.Status.ANSWERED
             )
-        )
+        ),
     )
     joined = Q(status=Participant.Status.ACTIVE)
-    figures = mentees.aggregate(
+    profile = joined & Q(has_profile=True)
+    goals = profile & Q(has_goal=True)
+    asked = goals & (Q(has_request=True) | Q(has_proposal=True))
+    matched = asked & Q(has_match=True)
+    met = matched & Q(has_met=True)
+    checked = met & Q(has_checked=True)
+    figures = flags.aggregate(
         everyone=Count("pk"),
         joined=Count("pk", filter=joined),
-        profile=Count("pk", filter=joined & profile),
-        goals=Count("pk", filter=joined & goals),
-        asked=Count("pk", filter=joined & asked),
-        matched=Count("pk", filter=joined & matched),
-        met=Count("pk", filter=joined & met),
-        checked=Count("pk", filter=joined & checked),
+        profile=Count("pk", filter=profile),
+        goals=Count("pk", filter=goals),
+        asked=Count("pk", filter=asked),
+        matched=Count("pk", filter=matched),
+        met=Count("pk", filter=met),
+        checked=Count("pk", filter=checked),
     )
     return _steps(
         [
@@ -164,8 +167,22 @@ def _with_health(program: Program, now: datetime) -> QuerySet[Any]:
     confirmed = Agreement.objects.filter(
         mentorship=OuterRef("pk"), confirmed_at__isnull=False
     ).order_by("-version")
+    # The moment before which a pair is stalled, from its agreed rhythm (twice the cycle), in
+    # one subquery per row; pairs without norms get the program's number of days.
+    cutoffs = [
+        When(frequency=frequency, then=Value(now - 2 * CYCLE[frequency])) for frequency in Frequency
+    ]
     rows = Mentorship.objects.filter(program=program, status=Mentorship.Status.ACTIVE).annotate(
         frequency=Subquery(confirmed.values("frequency")[:1]),
+        cutoff=Coalesce(
+            Subquery(
+                confirmed.annotate(cut=Case(*cutoffs, output_field=DateTimeField())).values("cut")[
+                    :1
+                ]
+            ),
+            Value(now - stalled_after(program)),
+            output_field=DateTimeField(),
+        ),
         # A subquery, not an aggregate: the counts below aggregate over these rows.
         last_held=Subquery(
             Meeting.objects.filter(mentorship=OuterRef("pk"), status=Meeting.Status.HELD)
@@ -175,10 +192,7 @@ def _with_health(program: Program, now: datetime) -> QuerySet[Any]:
         quiet_since=Coalesce("last_held", "started_at"),
     )
     # Flagged by the program's inactivity rule (meetings.inactivity), or quiet for too long.
-    stalled = Q(stalled_since__isnull=False)
-    stalled |= Q(frequency__isnull=True, quiet_since__lt=now - stalled_after(program))
-    for frequency in Frequency:
-        stalled |= Q(frequency=frequency, quiet_since__lt=now - 2 * CYCLE[frequency])
+    stalled = Q(stalled_since__isnull=False) | Q(quiet_since__lt=F("cutoff"))
     low = Q(satisfaction__lte=AT_RISK_SCORE) | Q(energy__lte=AT_RISK_SCORE)
     unhappy = Exists(
         CheckIn.objects.filter(
