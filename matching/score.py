@@ -429,11 +429,24 @@ def rank(
     mentee: MenteeFacts, mentors: Iterable[MentorFacts], *, reverse: bool = False
 ) -> list[tuple[MentorFacts, Score]]:
     """Mentors best first: those who can take a request, then by score, then by name."""
-    scored = [(mentor, compatibility(mentee, mentor, reverse=reverse)) for mentor in mentors]
+    return [
+        (mentor, compatibility(mentee, mentor, reverse=reverse))
+        for mentor, _total in rank_totals(mentee, mentors, reverse=reverse)
+    ]
+
+
+def rank_totals(
+    mentee: MenteeFacts, mentors: Iterable[MentorFacts], *, reverse: bool = False
+) -> list[tuple[MentorFacts, float]]:
+    """``rank``'s order with each total only (every pair at once through ``score_matrix``):
+    a directory of thousands scores them all and words the reasons of one page."""
+    listed = list(mentors)
+    totals = score_matrix([mentee], listed, reverse=reverse)[0] if listed else []
+    scored = [(mentor, float(total)) for mentor, total in zip(listed, totals, strict=True)]
     scored.sort(
         key=lambda pair: (
             not can_take_request(pair[0]),
-            -pair[1].total,
+            -pair[1],
             pair[0].name.casefold(),
             pair[0].participant_id,
         )

@@ -44,8 +44,9 @@ from matching.score import (
     Score,
     availability_words,
     can_take_request,
+    compatibility,
     overlap_minutes,
-    rank,
+    rank_totals,
 )
 from meetings.models import ContactWindow
 from meetings.slots import Window, monday_of, utc_week_intervals, working_hours_windows
@@ -244,13 +245,16 @@ class Directory(Sequence[DirectoryEntry]):
 
     def __init__(
         self,
-        ranked: list[tuple[MentorFacts, Score]],
+        ranked: list[tuple[MentorFacts, float]],
         *,
+        mentee: MenteeFacts,
+        reverse: bool,
         cards: dict[int, _Card],
         goal_topic_ids: frozenset[int],
         topic_names: dict[int, str],
     ) -> None:
         self._ranked, self._cards = ranked, cards
+        self._mentee, self._reverse = mentee, reverse
         self._goal_topic_ids, self._topic_names = goal_topic_ids, topic_names
         self.with_room = sum(1 for mentor, _ in ranked if can_take_request(mentor))
 
@@ -268,7 +272,9 @@ class Directory(Sequence[DirectoryEntry]):
             return [self._entry(*pair) for pair in self._ranked[index]]
         return self._entry(*self._ranked[index])
 
-    def _entry(self, mentor: MentorFacts, score: Score) -> DirectoryEntry:
+    def _entry(self, mentor: MentorFacts, _total: float) -> DirectoryEntry:
+        # The reasons in words, for the cards of the page shown only.
+        score = compatibility(self._mentee, mentor, reverse=self._reverse)
         card, names = self._cards[mentor.participant_id], self._topic_names
         return DirectoryEntry(
             participant_id=mentor.participant_id,
@@ -523,8 +529,11 @@ def mentor_directory(
             row["headline"],
             row["is_my_mentor"],
         )
+    reverse = program.kind == Program.Kind.REVERSE
     return Directory(
-        rank(me, facts, reverse=program.kind == Program.Kind.REVERSE),
+        rank_totals(me, facts, reverse=reverse),
+        mentee=me,
+        reverse=reverse,
         cards=cards,
         goal_topic_ids=me.goal_topic_ids,
         topic_names=names,
