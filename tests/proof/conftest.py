@@ -1,0 +1,524 @@
+"""What the proof tests share: every URL pattern of the project, and a world of three programs
+built once per module through the services, with the people each role of the matrix stands for.
+
+Programs: ``alpha`` (the one every URL points into) and ``beta`` in the same organization, and
+``gamma`` in another. Each has an admin, mentors and mentees, a mentorship with a confirmed
+agreement, meetings with agenda and notes, goals, check-ins, a report, requests, two matching
+rounds, an announcement, a calendar feed and invitations. Texts nobody else may read carry a
+marker (``mk-<program>-<what>-x``) with the people allowed to read it, so a page can be scanned
+for what it must not show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import time, timedelta
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import connection, transaction
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from accounts.models import User
+from goals.services import goal_create, goal_progress_add, goal_step_add
+from matching.mentorships import report_file
+from matching.models import MatchingRound, Mentorship, MentorshipRequest
+from matching.requests import request_create
+from matching.rounds import clean_weights as round_weights
+from matching.rounds import mentee_preferences_save, round_create, round_run, swap_candidates
+from matching.services import (
+    goal_share_with_mentors,
+    mentee_profile_update,
+    mentor_profile_update,
+    mentorship_start,
+)
+from meetings.calendar import calendar_feed_regenerate
+from meetings.checkins import checkin_answer
+from meetings.directory import round_facts
+from meetings.models import CheckIn, Meeting
+from meetings.scheduling import meeting_confirm, meeting_propose, slots_for
+from meetings.services import availability_set
+from meetings.slots import Window
+from meetings.together import (
+    action_item_add,
+    advice_add,
+    agenda_item_add,
+    agreement_confirm,
+    agreement_propose,
+    appreciation_send,
+    feedback_leave,
+    private_note_save,
+    shared_notes_save,
+)
+from notifications.models import Notification, Reminder
+from notifications.reminders import unsubscribe_token
+from notifications.services import notify
+from programs.models import Invitation, Organization, Participant, Program, Role
+from programs.services import (
+    announcement_send,
+    invitation_create,
+    invitation_revoke,
+    participant_add,
+    participant_apply,
+    program_create,
+    topic_create,
+)
+from programs.tokens import invitation_token
+from tests.factories import UserFactory
+
+# ---------------------------------------------------------------------------
+# URL patterns
+# ---------------------------------------------------------------------------
+
+# Our apps' tables and allauth's: what a refused request must leave exactly as it was.
+WATCHED_APPS = {
+    "accounts",
+    "programs",
+    "goals",
+    "matching",
+    "meetings",
+    "notifications",
+    "reports",
+    "account",
+    "mfa",
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern: its key (``namespace:name``, or the route when it has no name)."""
+
+    key: str
+    route: str
+    kwargs: tuple[str, ...]
+
+
+def _walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            name = entry.name
+            key = (f"{namespace}:{name}" if namespace else name) if name else route
+            names = tuple(entry.pattern.regex.groupindex)
+            yield Route(key=key, route=route, kwargs=names)
+
+
+def all_routes() -> list[Route]:
+    """Every URL pattern of the project, includes followed."""
+    return list(_walk(get_resolver().url_patterns, "", ""))
+
+
+def is_django_admin(route: Route) -> bool:
+    return route.route.startswith("admin/")
+
+
+def app_routes() -> list[Route]:
+    """The patterns the matrix covers: all but Django's admin site (is_staff only; see the
+    matrix's own test of it)."""
+    return [r for r in all_routes() if not is_django_admin(r)]
+
+
+# ---------------------------------------------------------------------------
+# Database helpers
+# ---------------------------------------------------------------------------
+
+
+def snapshot() -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every watched table (our apps' and allauth's)."""
+    tables: dict[str, list[tuple[Any, ...]]] = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.app_label not in WATCHED_APPS or model._meta.proxy:
+            continue
+        tables[model._meta.db_table] = list(model.objects.order_by("pk").values_list())
+    return tables
+
+
+def changed_tables(before: dict[str, list[Any]], after: dict[str, list[Any]]) -> list[str]:
+    return sorted(name for name in before if before[name] != after.get(name))
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """A transaction around the whole module: data built once, rolled back at the end; each
+    test's own `db` savepoint undoes what the test changed."""
+    with django_db_blocker.unblock():
+        # pytest-django sets up the test database only when a collected test asks for one:
+        # never build into the development database (the module must be marked django_db).
+        name = str(connection.settings_dict["NAME"])
+        assert "memorydb" in name or name.rsplit("/", 1)[-1].startswith("test_"), (
+            f"not a test database: {name}"
+        )
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+# ---------------------------------------------------------------------------
+# The world
+# ---------------------------------------------------------------------------
+
+PEOPLE = (
+    "admin",
+    "owner",  # a mentee: of the mentorship, the request, the goals, the check-in
+    "mentor",  # the owner's mentor
+    "asked",  # the mentor the owner's pending request waits on
+    "mentee2",  # another mentee of the program, with her own request to mentor2
+    "mentor2",  # another mentor of the program
+    "waiting",  # a mentee without a mentor, in both matching rounds
+    "waiting2",
+    "applicant",  # applied to join as a mentee, not yet approved
+)
+
+
+@dataclass
+class Built:
+    """One program's people, objects, and the markers of what only some may read."""
+
+    tag: str
+    program: Program
+    people: dict[str, User] = field(default_factory=dict)
+    part: dict[str, Participant] = field(default_factory=dict)
+    obj: dict[str, Any] = field(default_factory=dict)
+    markers: dict[str, set[int]] = field(default_factory=dict)
+
+    def mark(self, what: str, *allowed: str) -> str:
+        text = f"mk-{self.tag}-{what}-x"
+        self.markers[text] = {self.people[key].pk for key in allowed}
+        return text
+
+
+@dataclass
+class World:
+    alpha: Built
+    beta: Built
+    gamma: Built
+    markers: dict[str, set[int]]
+
+    def forbidden_for(self, user: User | None) -> list[str]:
+        pk = user.pk if user is not None else None
+        return [text for text, allowed in self.markers.items() if pk not in allowed]
+
+
+def _windows() -> list[Window]:
+    return [Window(day, time(7, 0), time(21, 0)) for day in range(7)]
+
+
+def build_program(tag: str, organization: Organization) -> Built:
+    """One program with every kind of object, written through the services."""
+    now = timezone.now()
+    today = timezone.localdate()
+    people = {
+        key: UserFactory(
+            email=f"{key}.{tag}@example.org",
+            full_name=f"{key.capitalize()} {tag.capitalize()}son",
+            time_zone="Europe/Berlin",
+        )
+        for key in PEOPLE
+    }
+    program = program_create(
+        organization=organization,
+        created_by=people["admin"],
+        slug=tag,
+        name=f"Program {tag.capitalize()}",
+        description="A proof program.",
+        kind=Program.Kind.ONE_ON_ONE,
+        matching_mode=Program.MatchingMode.BOTH,
+        starts_on=today - timedelta(days=60),
+        # Open: people of the organization may see the program's page and apply.
+        enrollment_open=True,
+        checkin_cadence_months=1,
+    )
+    built = Built(tag=tag, program=program, people=people)
+    admin = people["admin"]
+    roles = {
+        "mentor": Role.MENTOR,
+        "asked": Role.MENTOR,
+        "mentor2": Role.MENTOR,
+        "owner": Role.MENTEE,
+        "mentee2": Role.MENTEE,
+        "waiting": Role.MENTEE,
+        "waiting2": Role.MENTEE,
+    }
+    part = built.part
+    part["admin"] = Participant.objects.get(program=program, user=admin, role=Role.ADMIN)
+    for key, role in roles.items():
+        part[key] = participant_add(program=program, user=people[key], role=role, actor=admin)
+    part["applicant"] = participant_apply(
+        program=program, user=people["applicant"], role=Role.MENTEE
+    )
+    everyone = [k for k in PEOPLE if k != "applicant"]
+
+    topics = [topic_create(program=program, actor=admin, name=f"{tag} topic {n}") for n in range(3)]
+    for key in ("mentor", "asked", "mentor2"):
+        mentor_profile_update(
+            participant=part[key],
+            topics=topics,
+            headline=f"Mentor in {tag}",
+            bio="Happy to help.",
+            capacity=3,
+            accepting_requests=True,
+        )
+        availability_set(
+            participant=part[key],
+            time_zone="Europe/Berlin",
+            minimum_notice_hours=1,
+            cancellation_notice_hours=1,
+            windows=_windows(),
+        )
+    for key in ("owner", "mentee2", "waiting", "waiting2"):
+        mentee_profile_update(participant=part[key], hours_per_month=4)
+
+    # Goals: shared with the mentor, private, cited in a request; the others' own.
+    goal = built.obj
+    goal["goal_shared"] = goal_create(
+        owner=part["owner"], title=built.mark("goal-shared", "owner", "mentor"), topics=topics[:1]
+    )
+    goal_step_add(goal=goal["goal_shared"], title="A first step")
+    goal_progress_add(goal=goal["goal_shared"], author=people["owner"], note="Begun", progress=20)
+    goal["step"] = goal["goal_shared"].steps.get()
+    goal["goal_private"] = goal_create(
+        owner=part["owner"], title=built.mark("goal-private", "owner"), topics=topics[1:2]
+    )
+    goal["goal_request"] = goal_create(
+        owner=part["owner"], title=built.mark("goal-request", "owner", "asked")
+    )
+    goal["goal_b_private"] = goal_create(
+        owner=part["mentee2"], title=built.mark("goal-b-private", "mentee2")
+    )
+    goal["goal_b_request"] = goal_create(
+        owner=part["mentee2"], title=built.mark("goal-b-request", "mentee2", "mentor2")
+    )
+    for key in ("waiting", "waiting2"):
+        goal_create(owner=part[key], title=f"Goal of {key} in {tag}")
+
+    # The owner's mentorship, its norms and what they wrote together.
+    mentorship = mentorship_start(mentor=part["mentor"], mentee=part["owner"])
+    built.obj["mentorship"] = mentorship
+    goal_share_with_mentors(
+        goal=goal["goal_shared"], owner=people["owner"], mentor_ids=[people["mentor"].pk]
+    )
+    agreement_propose(
+        mentorship=mentorship,
+        actor=people["owner"],
+        frequency="monthly",
+        format="video",
+        channel="Video call",
+        meeting_minutes=30,
+    )
+    agreement_confirm(mentorship=mentorship, actor=people["mentor"], version=1)
+
+    start = (now - timedelta(days=10)).replace(hour=10, minute=0, second=0, microsecond=0)
+    held = Meeting.objects.create(
+        mentorship=mentorship,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=30),
+        status=Meeting.Status.HELD,
+        proposed_by=people["owner"],
+        confirmed_at=start - timedelta(days=2),
+        held_at=start + timedelta(minutes=30),
+    )
+    built.obj["meeting_held"] = held
+    shared_notes_save(
+        meeting=held, author=people["owner"], text=built.mark("shared-notes", "owner", "mentor")
+    )
+    private_note_save(
+        meeting=held, author=people["owner"], text=built.mark("private-note-owner", "owner")
+    )
+    private_note_save(
+        meeting=held, author=people["mentor"], text=built.mark("private-note-mentor", "mentor")
+    )
+    built.obj["action_item"] = action_item_add(
+        mentorship=mentorship,
+        actor=people["owner"],
+        owner=people["owner"],
+        text=built.mark("action-item", "owner", "mentor"),
+        due_on=today + timedelta(days=5),
+        meeting=held,
+    )
+    built.obj["advice"] = advice_add(
+        mentorship=mentorship,
+        actor=people["mentor"],
+        text=built.mark("advice", "owner", "mentor"),
+        meeting=held,
+    )
+    appreciation_send(
+        mentorship=mentorship,
+        author=people["owner"],
+        kind="thanks",
+        text=built.mark("appreciation", "owner", "mentor"),
+    )
+    feedback_leave(
+        meeting=held, author=people["mentor"], helped=built.mark("feedback", "owner", "mentor")
+    )
+    slots = slots_for(mentorship=mentorship, minutes=30, now=now)
+    upcoming = meeting_propose(
+        mentorship=mentorship, actor=people["owner"], starts_at=slots[2], minutes=30
+    )
+    meeting_confirm(meeting=upcoming, actor=people["mentor"])
+    built.obj["meeting"] = upcoming
+    built.obj["agenda_item"] = agenda_item_add(
+        meeting=upcoming, author=people["owner"], text=built.mark("agenda", "owner", "mentor")
+    )
+    built.obj["meeting_proposed"] = meeting_propose(
+        mentorship=mentorship, actor=people["owner"], starts_at=slots[40], minutes=30
+    )
+    # Free times for the proposing and rescheduling forms.
+    built.obj["free_slots"] = [slots[12].isoformat(), slots[25].isoformat()]
+
+    # Check-ins: the owner's due one; last period's answers, one comment for admins only.
+    last = CheckIn.objects.create(
+        mentorship=mentorship,
+        person=people["mentor"],
+        period_key="proof-1",
+        due_on=today - timedelta(days=20),
+    )
+    checkin_answer(
+        checkin=last,
+        person=people["mentor"],
+        satisfaction=4,
+        energy=4,
+        norms_fit="yes",
+        comment=built.mark("checkin-for-admins", "mentor", "admin"),
+        comment_visibility=CheckIn.Visibility.ADMINS,
+    )
+    mine = CheckIn.objects.create(
+        mentorship=mentorship,
+        person=people["owner"],
+        period_key="proof-1",
+        due_on=today - timedelta(days=20),
+    )
+    checkin_answer(
+        checkin=mine,
+        person=people["owner"],
+        satisfaction=5,
+        energy=5,
+        norms_fit="yes",
+        comment=built.mark("checkin-shared", "owner", "mentor"),
+        comment_visibility=CheckIn.Visibility.SHARED,
+    )
+    built.obj["checkin"] = CheckIn.objects.create(
+        mentorship=mentorship,
+        person=people["owner"],
+        period_key="proof-2",
+        due_on=today,
+    )
+    built.obj["report"] = report_file(
+        reporter=people["owner"],
+        mentorship=mentorship,
+        kind="other",
+        text=built.mark("report", "owner", "admin"),
+    )
+
+    # Pending requests: the owner's to `asked`, mentee2's to mentor2.
+    built.obj["request"] = request_create(
+        mentee=part["owner"],
+        mentor=part["asked"],
+        goals=[goal["goal_request"]],
+        topic=topics[0],
+        why_this_mentor=built.mark("why-request", "owner", "asked"),
+    )
+    built.obj["request_b"] = request_create(
+        mentee=part["mentee2"],
+        mentor=part["mentor2"],
+        goals=[goal["goal_b_request"]],
+        topic=topics[1],
+        why_this_mentor=built.mark("why-request-b", "mentee2", "mentor2"),
+    )
+
+    # Matching rounds for the two mentees without a mentor: one run optimal, one stable.
+    waiting = [part["waiting"].pk, part["waiting2"].pk]
+    optimal = round_create(
+        program=program, actor=admin, name=f"Optimal {tag}", mentee_ids=waiting, min_score=-50
+    )
+    round_run(
+        matching_round=optimal,
+        actor=admin,
+        facts=round_facts(program=program, mentee_ids=waiting),
+    )
+    built.obj["round"] = optimal
+    built.obj["proposal"] = optimal.runs.get().proposals.order_by("pk").first()
+    stable = round_create(
+        program=program,
+        actor=admin,
+        name=f"Stable {tag}",
+        mentee_ids=waiting,
+        method=MatchingRound.Method.STABLE,
+        min_score=-50,
+    )
+    facts = round_facts(program=program, mentee_ids=[part["waiting"].pk])
+    choices = [
+        c.mentor_id
+        for c in swap_candidates(
+            facts=facts,
+            proposals=[],
+            mentee_id=part["waiting"].pk,
+            weights=round_weights(stable.weights),
+            blocked=frozenset(),
+        )
+        if not c.refused
+    ]
+    mentee_preferences_save(matching_round=stable, mentee=part["waiting"], mentor_ids=choices[:2])
+    built.obj["stable_choices"] = choices
+    built.obj["topics"] = topics
+    built.obj["round_stable"] = stable
+
+    announcement_send(
+        program=program,
+        actor=admin,
+        audience="everyone",
+        title="News",
+        body=built.mark("announcement", *everyone),
+    )
+    old = calendar_feed_regenerate(user=people["owner"]).secret
+    built.obj["feed_revoked"] = old
+    built.obj["feed"] = calendar_feed_regenerate(user=people["owner"]).secret
+    invitation = invitation_create(
+        program=program, invited_by=admin, email=f"invitee.{tag}@example.org", role=Role.MENTEE
+    )
+    built.obj["invitation"] = invitation
+    built.obj["invitation_token"] = invitation_token(invitation)
+    revoked = invitation_create(
+        program=program, invited_by=admin, email=f"gone.{tag}@example.org", role=Role.MENTOR
+    )
+    revoked_token = invitation_token(revoked)
+    invitation_revoke(invitation=revoked, actor=admin)
+    built.obj["invitation_revoked_token"] = revoked_token
+    built.obj["notification"] = notify(
+        recipient=people["owner"],
+        kind=Notification.Kind.GENERAL,
+        title=built.mark("notification", "owner"),
+        link="/home/",
+    )
+    built.obj["unsubscribe"] = unsubscribe_token(people["owner"], Reminder.MEETING)
+    # Everyone in the program may see the owner's name; nobody outside it.
+    built.markers[people["owner"].full_name] = {people[k].pk for k in PEOPLE}
+    return built
+
+
+def build_world() -> World:
+    home = Organization.objects.create(name="Proof Org", slug="proof-org")
+    far = Organization.objects.create(name="Far Org", slug="far-org")
+    alpha = build_program("alpha", home)
+    beta = build_program("beta", home)
+    gamma = build_program("gamma", far)
+    markers: dict[str, set[int]] = {}
+    for built in (alpha, beta, gamma):
+        markers.update(built.markers)
+    # Sanity: the world is what the matrix assumes.
+    assert alpha.obj["request"].status == MentorshipRequest.Status.PENDING
+    assert alpha.obj["mentorship"].status == Mentorship.Status.ACTIVE
+    assert alpha.obj["proposal"] is not None
+    assert Invitation.objects.filter(program=alpha.program, status="pending").count() == 1
+    return World(alpha=alpha, beta=beta, gamma=gamma, markers=markers)

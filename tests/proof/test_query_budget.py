@@ -1,0 +1,610 @@
+"""The query budget: every GET page, visited as each role that may see it, runs the same number
+of queries on the demo data and on ten times the demo data.
+
+The pages are the authorization matrix's URL patterns (a new GET page without ids here fails
+``test_every_get_page_is_measured``), with real ids from the demo (``seed_demo``) and the
+roles that the matrix says get 200. The data is then grown tenfold: the demo program's
+participants, mentorships, meetings, check-ins and requests in bulk (``benchmarks/dashboard.py``'s
+``_grow``), and each role's own lists: meetings, agenda, notes, action items, advice, thanks,
+check-ins, goals, steps, notifications, requests, mentorships, reports, audit entries,
+announcements, invitations, topics, rounds and proposals.
+
+Not measured: the POST-only addresses (their GET answers 405), and the streaming CSV exports:
+their rows are read while the response streams, after the view has returned, so a count
+around the request would not see them (the matrix covers who may download them, and
+``benchmarks/dashboard.py`` times them on 5,000 participants).
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import F
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from goals.models import Goal, GoalStep, ProgressUpdate
+from goals.services import goal_create
+from matching.mentorships import report_file
+from matching.models import (
+    MatchingRound,
+    MentorProfile,
+    Mentorship,
+    MentorshipRequest,
+    Proposal,
+    Report,
+    RoundPreference,
+)
+from matching.rounds import latest_run, round_create, unmatched_mentees
+from meetings.calendar import calendar_feed_regenerate
+from meetings.models import (
+    ActionItem,
+    Advice,
+    AgendaItem,
+    Appreciation,
+    CheckIn,
+    Meeting,
+    MeetingFeedback,
+    PrivateNote,
+)
+from notifications.models import Notification, Reminder
+from notifications.reminders import unsubscribe_token
+from notifications.services import notify
+from programs.models import (
+    Announcement,
+    AuditEntry,
+    Invitation,
+    Organization,
+    Participant,
+    Program,
+    Role,
+    Topic,
+)
+from programs.services import announcement_send, program_create, program_enrollment_set
+from programs.tokens import invitation_token
+from tests.proof.conftest import app_routes
+from tests.proof.test_authorization_matrix import OK, ROLES, TABLE
+
+# benchmarks/ is not a package: on the path just for this import (its files, such as
+# matching.py, must not shadow the apps afterwards).
+_path = list(sys.path)
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+from dashboard import _grow  # noqa: E402
+
+sys.path[:] = _path
+
+pytestmark = pytest.mark.django_db
+
+GROWTH = 10
+
+# Known growth: (URL key, role) -> what grows. An xfail(strict) until it is fixed.
+GROWS: dict[tuple[str, str], str] = {}
+
+# GET addresses not measured, and why.
+EXCLUDED = {
+    "reports:export_participants": "a streaming CSV download",
+    "reports:export_mentorships": "a streaming CSV download",
+    "reports:export_requests": "a streaming CSV download",
+    "reports:export_checkins": "a streaming CSV download",
+}
+
+
+@dataclass
+class Demo:
+    """The demo's people in the matrix's roles, and the objects the addresses point at."""
+
+    program: Program
+    people: dict[str, User]
+    obj: dict[str, Any]
+
+    def user(self, role: str, key: str) -> User | None:
+        person = CAST.get(key, {}).get(role, role)
+        return None if person == "anon" else self.people[person]
+
+
+# Whose the objects are, as in the matrix: the request waits on `asked`; the stable round's
+# ballot is a waiting mentee's.
+CAST = {
+    "matching:request": {"party": "asked"},
+    "meetings:round_preferences": {"owner": "waiting"},
+}
+
+
+def _user(email: str) -> User:
+    return User.objects.get(email=email)
+
+
+def build_demo() -> Demo:
+    """The demo as seeded, plus what it lacks for some pages: a report, a stable round, a
+    calendar feed, and admins of a second program of the organization and of another one."""
+    call_command("seed_demo", stdout=io.StringIO())
+    program = Program.objects.get(slug="demo")
+    people = {
+        "owner": _user("mentee1@example.com"),
+        "party": _user("mentor1@example.com"),
+        "asked": _user("mentor6@example.com"),
+        "mentee2": _user("mentee2@example.com"),
+        "mentor2": _user("mentor2@example.com"),
+        "admin": _user("admin@example.com"),
+    }
+    for role, organization in (
+        ("other_admin", program.organization),
+        ("far_admin", Organization.objects.create(name="Far", slug="far-budget")),
+    ):
+        person = User.objects.create_user(
+            email=f"{role}@example.org", password=secrets.token_hex(8), full_name=role
+        )
+        notify(recipient=person, kind=Notification.Kind.GENERAL, title="Welcome")
+        program_create(
+            organization=organization,
+            created_by=person,
+            slug=f"budget-{role}".replace("_", "-"),
+            name=role,
+        )
+        people[role] = person
+    owner = Participant.objects.get(program=program, user=people["owner"], role=Role.MENTEE)
+    # The demo's mentee1 has no active goal left to cite in a new request; the demo program
+    # is closed to applications and has no announcement yet: one of each, as its people would.
+    goal_create(owner=owner, title="Lead a small team")
+    program_enrollment_set(
+        program=program, actor=people["admin"], enrollment_open=True, ends_on=program.ends_on
+    )
+    announcement_send(
+        program=program, actor=people["admin"], audience="everyone", title="Hello", body="News"
+    )
+    mentorship = Mentorship.objects.get(program=program, mentee=owner, mentor__user=people["party"])
+    goal = Goal.objects.filter(owner=owner, shares__mentor=people["party"]).first()
+    assert goal is not None
+    meeting = (
+        Meeting.objects.filter(mentorship=mentorship, status=Meeting.Status.CONFIRMED)
+        .order_by("starts_at")
+        .first()
+    )
+    assert meeting is not None
+    checkin = CheckIn.objects.filter(mentorship=mentorship, person=people["owner"]).first()
+    if checkin is None:
+        checkin = CheckIn.objects.create(
+            mentorship=mentorship,
+            person=people["owner"],
+            period_key="budget",
+            due_on=timezone.localdate(),
+        )
+    request = MentorshipRequest.objects.get(
+        program=program, mentee=owner, mentor__user=people["asked"]
+    )
+    report = report_file(
+        reporter=people["owner"], mentorship=mentorship, kind="other", text="For the budget"
+    )
+    optimal = MatchingRound.objects.get(program=program, method=MatchingRound.Method.OPTIMAL)
+    run = latest_run(optimal)
+    assert run is not None
+    waiting = list(unmatched_mentees(program)[:5])
+    stable = round_create(
+        program=program,
+        actor=people["admin"],
+        name="Stable budget round",
+        mentee_ids=[p.pk for p in waiting],
+        method=MatchingRound.Method.STABLE,
+    )
+    people["waiting"] = waiting[0].user
+    invitation = Invitation.objects.filter(email=people["owner"].email, status="pending").first()
+    assert invitation is not None
+    return Demo(
+        program=program,
+        people=people,
+        obj={
+            "mentorship": mentorship,
+            "goal": goal,
+            "meeting": meeting,
+            "checkin": checkin,
+            "request": request,
+            "report": report,
+            "round": optimal,
+            "proposal": run.proposals.order_by("pk").first(),
+            "round_stable": stable,
+            "advice": Advice.objects.filter(mentorship=mentorship).first(),
+            "mentor2": Participant.objects.get(
+                program=program, user=people["mentor2"], role=Role.MENTOR
+            ),
+            "feed": calendar_feed_regenerate(user=people["owner"]).secret,
+            "invitation_token": invitation_token(invitation),
+            "unsubscribe": unsubscribe_token(people["owner"], Reminder.MEETING),
+        },
+    )
+
+
+# URL key -> its kwargs in the demo.
+K = Callable[[Demo], dict[str, Any]]
+
+
+def _slug(d: Demo) -> dict[str, Any]:
+    return {"slug": d.program.slug}
+
+
+def _pk(name: str) -> K:
+    return lambda d: {"pk": d.obj[name].pk}
+
+
+def _in_program(name: str) -> K:
+    return lambda d: {"slug": d.program.slug, "pk": d.obj[name].pk}
+
+
+PAGES: dict[str, K] = {
+    **{
+        key: lambda d: {}
+        for key in (
+            "account_change_password",
+            "account_email",
+            "account_email_verification_sent",
+            "account_inactive",
+            "account_login",
+            "account_logout",
+            "account_reauthenticate",
+            "account_reset_password",
+            "account_reset_password_done",
+            "account_reset_password_from_key_done",
+            "account_signup",
+            "mfa_index",
+            "landing",
+            "home",
+            "healthz",
+            "accounts:profile",
+            "notifications:list",
+            "notifications:preferences",
+            "matching:requests",
+            "matching:mentorships",
+            "meetings:meetings",
+            "meetings:checkins",
+            "meetings:calendar",
+            "goals:list",
+            "goals:start",
+            "goals:create",
+            "programs:list",
+            "programs:create",
+        )
+    },
+    "account_confirm_email": lambda d: {"key": "not-a-real-key"},
+    "account_reset_password_from_key": lambda d: {"uidb36": "1z", "key": "set-password"},
+    "notifications:unsubscribe": lambda d: {"token": d.obj["unsubscribe"]},
+    "meetings:calendar_feed": lambda d: {"secret": d.obj["feed"]},
+    "programs:invitation": lambda d: {"token": d.obj["invitation_token"]},
+    **{
+        key: _slug
+        for key in (
+            "programs:detail",
+            "programs:manage",
+            "programs:settings",
+            "programs:invite",
+            "programs:import",
+            "programs:audit",
+            "programs:topics",
+            "programs:announcements",
+            "programs:enrollment",
+            "goals:figures",
+            "matching:board",
+            "matching:reports",
+            "matching:admin_mentorships",
+            "meetings:profile",
+            "meetings:directory",
+            "meetings:checkin_figures",
+            "meetings:rounds",
+            "reports:dashboard",
+            "reports:summary",
+            "reports:exports",
+        )
+    },
+    **{key: _pk("goal") for key in ("goals:detail", "goals:edit", "matching:goal_sharing")},
+    **{
+        key: _pk("mentorship")
+        for key in (
+            "matching:mentorship",
+            "meetings:timeline",
+            "meetings:agreement",
+            "meetings:advice_add",
+            "meetings:appreciation_add",
+            "meetings:meeting_propose",
+        )
+    },
+    **{
+        key: _pk("meeting")
+        for key in ("meetings:meeting", "meetings:meeting_reschedule", "meetings:meeting_ics")
+    },
+    "matching:request": _pk("request"),
+    "meetings:advice_report": _pk("advice"),
+    "meetings:checkin": _pk("checkin"),
+    "matching:request_new": _in_program("mentor2"),
+    "matching:report_action": _in_program("report"),
+    "matching:admin_mentorship": _in_program("mentorship"),
+    "meetings:person": lambda d: {"slug": d.program.slug, "pk": d.people["owner"].pk},
+    "meetings:round": _in_program("round"),
+    "meetings:round_preferences": _in_program("round_stable"),
+    "meetings:proposal_swap": lambda d: {
+        "slug": d.program.slug,
+        "pk": d.obj["round"].pk,
+        "proposal_id": d.obj["proposal"].pk,
+    },
+}
+
+
+def _cases() -> list[Any]:
+    cases = []
+    for key in sorted(PAGES):
+        get_row = TABLE[key][0]
+        for role, cell in zip(ROLES, get_row, strict=True):
+            if cell != OK:
+                continue
+            marks = ()
+            if (key, role) in GROWS:
+                marks = (pytest.mark.xfail(strict=True, reason=f"BUG: {GROWS[(key, role)]}"),)
+            cases.append(pytest.param(key, role, id=f"{key}-{role}", marks=marks))
+    return cases
+
+
+# ---------------------------------------------------------------------------
+# Measuring
+# ---------------------------------------------------------------------------
+
+
+def measure(demo: Demo) -> dict[tuple[str, str], tuple[int, int]]:
+    """(status, queries) of one GET of every page as every role the matrix lets see it, after
+    one warm-up GET (caches of the process, such as content types, fill on first use)."""
+    found: dict[tuple[str, str], tuple[int, int]] = {}
+    for role in ROLES:
+        client = Client()
+        for key in sorted(PAGES):
+            if TABLE[key][0][ROLES.index(role)] != OK:
+                continue
+            user = demo.user(role, key)
+            client.logout()
+            if user is not None:
+                client.force_login(user)
+            url = "/" + key if key.endswith("/") else reverse(key, kwargs=PAGES[key](demo))
+            client.get(url)
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url)
+            found[(key, role)] = (response.status_code, len(ctx.captured_queries))
+    return found
+
+
+def _clone(
+    model: Any,
+    rows: Any,
+    changes: Callable[[Any], dict[str, Any]] = lambda row: {},
+    past: timedelta | None = None,
+) -> list[Any]:
+    """Copies of ``rows``, with ``changes`` per row, written in bulk; ``past`` moves their
+    creation back by that much (bulk_create stamps it now)."""
+    fields = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    copies = model.objects.bulk_create(
+        model(**{**{name: getattr(row, name) for name in fields}, **changes(row)}) for row in rows
+    )
+    if past is not None:
+        model.objects.filter(pk__in=[c.pk for c in copies]).update(
+            created_at=F("created_at") - past
+        )
+    return copies
+
+
+def grow(demo: Demo) -> None:
+    """Ten times the demo: the program's people and history, and every role's own lists."""
+    now = timezone.now()
+    program = demo.program
+    _grow(Participant.objects.filter(program=program).count() * GROWTH)
+    people = demo.people
+    mentorship: Mentorship = demo.obj["mentorship"]
+    owner = mentorship.mentee
+    # What the pair has in the demo, copied below (the new rows must not be copied again).
+    pair_meetings = list(mentorship.meetings.values_list("pk", flat=True))
+    pair_rows = {
+        model: list(model.objects.filter(mentorship=mentorship).values_list("pk", flat=True))
+        for model in (ActionItem, Advice, Appreciation, CheckIn)
+    }
+    bench_mentees = list(
+        Participant.objects.filter(
+            program=program, role=Role.MENTEE, user__email__startswith="bench"
+        ).order_by("pk")[: GROWTH * 10]
+    )
+    bench_mentors = list(
+        Participant.objects.filter(
+            program=program, role=Role.MENTOR, user__email__startswith="bench"
+        ).order_by("pk")[: GROWTH * 2]
+    )
+    n = GROWTH * 2
+    # The pair's history, ten times over: each meeting with its agenda, notes, feedback,
+    # action items and advice, and their thanks and check-ins, copied into the past (older
+    # than the demo's rows, so the first page of their timeline shows the same kinds).
+    for copy in range(1, GROWTH):
+        past = timedelta(days=60 + 7 * copy)
+        meetings = list(Meeting.objects.filter(pk__in=pair_meetings))
+        fresh = _clone(
+            Meeting,
+            meetings,
+            lambda m, past=past: {
+                "starts_at": min(m.starts_at, now) - past,
+                "ends_at": min(m.starts_at, now) - past + (m.ends_at - m.starts_at),
+            },
+        )
+        moved = {old.pk: new.pk for old, new in zip(meetings, fresh, strict=True)}
+        for model in (AgendaItem, PrivateNote, MeetingFeedback):
+            _clone(
+                model,
+                model.objects.filter(meeting_id__in=moved),
+                lambda row, moved=moved: {"meeting_id": moved[row.meeting_id]},
+                past=past,
+            )
+        for model in (ActionItem, Advice):
+            _clone(
+                model,
+                model.objects.filter(pk__in=pair_rows[model]),
+                lambda row, moved=moved: {"meeting_id": moved.get(row.meeting_id)},
+                past=past,
+            )
+        _clone(Appreciation, Appreciation.objects.filter(pk__in=pair_rows[Appreciation]), past=past)
+        _clone(
+            CheckIn,
+            CheckIn.objects.filter(pk__in=pair_rows[CheckIn]),
+            lambda row, copy=copy: {"period_key": f"{row.period_key[:8]}-{copy}"},
+            past=past,
+        )
+    # The owner's goals, steps and updates; more mentors and mentees for the roles.
+    goals = Goal.objects.bulk_create(
+        Goal(owner=owner, title=f"Budget goal {i}", position=100 + i) for i in range(n)
+    )
+    GoalStep.objects.bulk_create(
+        GoalStep(goal=demo.obj["goal"], title=f"Step {i}") for i in range(n)
+    )
+    updates = ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(
+            goal=demo.obj["goal"], author=people["owner"], note=f"Update {i}", progress=i
+        )
+        for i in range(n)
+    )
+    # Older than the demo's own, as the copied history above.
+    ProgressUpdate.objects.filter(pk__in=[u.pk for u in updates]).update(
+        created_at=F("created_at") - timedelta(days=90)
+    )
+    for goal in goals[:GROWTH]:
+        goal.shares.create(mentor=people["party"])
+    MentorProfile.objects.filter(participant__user=people["party"]).update(capacity=20)
+    Mentorship.objects.bulk_create(
+        Mentorship(program=program, mentor=mentorship.mentor, mentee=mentee, started_at=now)
+        for mentee in bench_mentees[:GROWTH]
+    )
+    # The owner's past mentorships (live ones would pass the program's board limit).
+    Mentorship.objects.bulk_create(
+        Mentorship(
+            program=program,
+            mentor=mentor,
+            mentee=owner,
+            started_at=now - timedelta(days=300),
+            status=Mentorship.Status.COMPLETED,
+            closed_at=now - timedelta(days=100),
+        )
+        for mentor in bench_mentors[:GROWTH]
+    )
+    for person in ("asked", "mentor2", "party"):
+        mentor = Participant.objects.get(program=program, user=people[person], role=Role.MENTOR)
+        MentorshipRequest.objects.bulk_create(
+            MentorshipRequest(
+                program=program,
+                mentee=mentee,
+                mentor=mentor,
+                why_this_mentor="Budget",
+                expires_at=now + timedelta(days=10),
+            )
+            for mentee in bench_mentees[GROWTH : GROWTH * 3]
+        )
+    MentorshipRequest.objects.bulk_create(
+        MentorshipRequest(
+            program=program,
+            mentee=owner,
+            mentor=mentor,
+            why_this_mentor="Budget",
+            status=MentorshipRequest.Status.DECLINED,
+            expires_at=now,
+        )
+        for mentor in bench_mentors[:GROWTH]
+    )
+    # Everyone's notifications; the admins' reports, audit, announcements, invitations, topics.
+    Notification.objects.bulk_create(
+        Notification(
+            recipient=person, kind=Notification.Kind.GENERAL, title=f"Budget {i}", link="/home/"
+        )
+        for person in people.values()
+        for i in range(n)
+    )
+    Report.objects.bulk_create(
+        Report(
+            program=program,
+            reporter=people["owner"],
+            mentorship=mentorship,
+            kind="other",
+            text=f"R {i}",
+        )
+        for i in range(n)
+    )
+    AuditEntry.objects.bulk_create(
+        AuditEntry(program=program, actor=people["admin"], action="budget", subject=f"s{i}")
+        for i in range(n * 5)
+    )
+    Announcement.objects.bulk_create(
+        Announcement(
+            program=program, author=people["admin"], audience="everyone", title=f"A {i}", body="B"
+        )
+        for i in range(n)
+    )
+    Invitation.objects.bulk_create(
+        Invitation(
+            program=program,
+            email=f"budget{i}@example.org",
+            role=Role.MENTEE,
+            nonce=secrets.token_hex(16),
+            expires_at=now + timedelta(days=10),
+        )
+        for i in range(n * 5)
+    )
+    Topic.objects.bulk_create(
+        Topic(organization=program.organization, name=f"Budget topic {i}") for i in range(n)
+    )
+    # Rounds: more of them, more mentees and proposals in the run, more ballots.
+    for i in range(GROWTH):
+        MatchingRound.objects.create(
+            program=program, name=f"Budget round {i}", created_by=people["admin"]
+        )
+    run = latest_run(demo.obj["round"])
+    assert run is not None
+    taken = set(run.proposals.values_list("mentee_id", flat=True))
+    fresh = [m for m in bench_mentees if m.pk not in taken][: GROWTH * 5]
+    demo.obj["round"].mentees.add(*fresh)
+    Proposal.objects.bulk_create(
+        Proposal(run=run, mentee=mentee, mentor=bench_mentors[i % len(bench_mentors)], score=1.0)
+        for i, mentee in enumerate(fresh)
+    )
+    stable: MatchingRound = demo.obj["round_stable"]
+    stable.mentees.add(*fresh)
+    party = Participant.objects.get(program=program, user=people["party"], role=Role.MENTOR)
+    RoundPreference.objects.bulk_create(
+        RoundPreference(round=stable, chooser=mentee, chosen=party, rank=1) for mentee in fresh
+    )
+
+
+@pytest.fixture(scope="module")
+def budget(module_db: None) -> Iterator[tuple[dict[Any, Any], dict[Any, Any]]]:
+    demo = build_demo()
+    small = measure(demo)
+    grow(demo)
+    large = measure(demo)
+    yield small, large
+
+
+def test_every_get_page_is_measured() -> None:
+    """Each pattern of the matrix that some role may GET is measured here, or excluded with
+    its reason."""
+    pages = {route.key for route in app_routes() if any(cell == OK for cell in TABLE[route.key][0])}
+    assert pages - set(PAGES) - set(EXCLUDED) == set()
+    assert set(PAGES) - pages == set()
+
+
+@pytest.mark.parametrize(("key", "role"), _cases())
+def test_queries_do_not_grow_with_data(
+    budget: tuple[dict[Any, Any], dict[Any, Any]], key: str, role: str
+) -> None:
+    small, large = budget
+    status, before = small[(key, role)]
+    assert status == 200, f"{key} as {role} answered {status} on the demo"
+    status, after = large[(key, role)]
+    assert status == 200, f"{key} as {role} answered {status} on ten times the demo"
+    assert after == before, f"{key} as {role}: {before} queries on the demo, {after} on ten times"
