@@ -239,7 +239,10 @@ def _ends_at(starts_at: datetime, minutes: int) -> datetime:
         raise DomainError(
             f"A meeting lasts between {MIN_MINUTES} and {MAX_MINUTES} minutes.", field="minutes"
         )
-    return starts_at + timedelta(minutes=minutes)
+    try:
+        return starts_at + timedelta(minutes=minutes)
+    except OverflowError:  # the last minutes of year 9999
+        raise DomainError("Choose a time in the years to come.", field="starts_at") from None
 
 
 def _check_slot(

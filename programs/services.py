@@ -661,6 +661,8 @@ def _topic_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
         raise DomainError("A topic needs a name.", field="name")
+    if any(ord(c) < 32 for c in name):
+        raise DomainError("A topic name cannot contain control characters.", field="name")
     if len(name) > 80:
         raise DomainError("A topic name has at most 80 characters.", field="name")
     return name

@@ -348,7 +348,10 @@ def program_topics(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                     messages.success(request, f"“{topic.name}” is on the list.")
                     return redirect("programs:topics", slug=program.slug)
             else:
-                topic = get_topic_for_admin(program, int(request.POST.get("topic", 0)))
+                raw = request.POST.get("topic", "")
+                # Not a number, or beyond any id: no such topic (404), never a crash.
+                topic_pk = int(raw) if raw.isdigit() and len(raw) < 19 else 0
+                topic = get_topic_for_admin(program, topic_pk)
                 if action == "rename":
                     services.topic_rename(
                         program=program,

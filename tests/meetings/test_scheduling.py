@@ -620,3 +620,9 @@ def test_the_picker_query_count_does_not_grow(
         reverse("meetings:meeting_propose", args=[mentorship.pk]),
         grow,
     )
+
+
+def test_a_meeting_at_the_end_of_time_is_refused_not_a_crash(mentorship, mentee):
+    with pytest.raises(DomainError):
+        propose(mentorship, mentee, starts_at=datetime(9999, 12, 31, 23, 50, tzinfo=UTC))
+    assert not Meeting.objects.exists()

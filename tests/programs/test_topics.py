@@ -54,3 +54,24 @@ def test_admin_cannot_touch_another_organizations_topic(client, program, admin_u
     )
     assert response.status_code == 404
     assert Topic.objects.filter(pk=foreign.pk).exists()
+
+
+@pytest.mark.parametrize("raw", ["abc", "-1", "99999999999999999999999", ""])
+def test_a_topic_id_that_is_not_one_is_404_not_a_crash(client, program, admin_user, raw):
+    client.force_login(admin_user)
+    url = reverse("programs:topics", args=[program.slug])
+    response = client.post(url, {"action": "rename", "topic": raw, "name": "X"})
+    assert response.status_code == 404
+
+
+def test_a_topic_name_with_a_control_character_is_refused(client, program, admin_user):
+    client.force_login(admin_user)
+    url = reverse("programs:topics", args=[program.slug])
+    client.post(url, {"action": "create", "name": "Public speaking"})
+    topic = Topic.objects.get(name="Public speaking")
+    response = client.post(
+        url, {"action": "rename", "topic": topic.pk, "name": "Bad\x00name"}, follow=True
+    )
+    assert "control characters" in response.content.decode()
+    topic.refresh_from_db()
+    assert topic.name == "Public speaking"
