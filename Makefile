@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fmt bench migrate demo install clean
+.PHONY: help run test lint fmt bench proof load faults migrate demo install clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -49,6 +49,17 @@ fmt: $(STAMP) ## Format and autofix with ruff
 
 bench: $(STAMP) ## Run the benchmark scripts in benchmarks/ and print their figures
 	@for script in benchmarks/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+proof: $(STAMP) ## The proofs that fit in a test run: authorization, queries, bad input, security, accessibility
+	$(BIN)/pytest tests/proof $(wildcard tests/fuzz) tests/security tests/e2e/test_accessibility.py tests/e2e/test_keyboard_request_flow.py $(PYTEST_ARGS)
+	$(BIN)/bandit -q -r accounts goals matching meetings mentorship notifications programs reports \
+		--exclude '*/migrations/*,*/tests/*,./.venv' --severity-level high
+
+load: $(STAMP) ## Load test on PostgreSQL + Redis (BENCH_POSTGRES_URL, BENCH_REDIS_URL): gunicorn, Celery, locust
+	$(BIN)/python benchmarks/load.py
+
+faults: $(STAMP) ## Fault drills; restarts PostgreSQL and stops Redis: see README "Proof" for the flags
+	$(BIN)/python benchmarks/faults.py $(FAULTS_ARGS)
 
 clean: ## Remove var/ (database, mail, broker files); keeps .venv
 	rm -rf var
