@@ -1,0 +1,25 @@
+"""Bad input: the world every fuzz test posts into, built once per test.
+
+How the examples are isolated. The ``world`` fixture is built once per test inside
+pytest-django's ``db`` transaction. Hypothesis then runs many examples in that same test;
+each example runs inside its own ``transaction.atomic()`` (a savepoint) that is always rolled
+back, so every example starts from the same world and a successful post in one example is
+gone before the next. ``on_commit`` callbacks (e-mails, Celery tasks) registered inside a
+rolled-back savepoint are discarded, so nothing leaves the process.
+
+What "writes nothing" means. ``table_fingerprint()`` reads, in one UNION ALL query, the row
+count of every table of every installed model (auto-created many-to-many tables included)
+and, where the table has an ``updated_at`` column, its latest value: a refused submission
+must leave both unchanged, so an update in place is caught as well as an insert or delete.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fuzz.world import World, build_world
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return build_world()

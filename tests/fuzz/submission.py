@@ -1,0 +1,239 @@
+"""Post one example in a rolled-back savepoint and judge the answer.
+
+The two properties every POST endpoint keeps, whatever it is sent:
+1. no server error: the status is below 500 and no exception escapes;
+2. a refused submission writes nothing: ``table_fingerprint()`` is the same after as before.
+
+A submission counts as refused when the answer is a 4xx, when the view queued an error message
+(the small POST views redirect back with one), or when the page it renders shows a bound form
+or formset with errors (the form views re-show the form). Views are read to check this holds
+for each: a success is a redirect or a page with a success message and no form errors.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.test import Client
+from hypothesis import event
+
+from accounts.models import User
+from tests.fuzz.known_bugs import known_bug
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Sessions are the visitor's, not the application's data: a message too long for its cookie is
+# kept in the session, and an anonymous visitor gets one, on any answer.
+NOT_DATA = {"django_session"}
+
+
+def _tables() -> list[tuple[str, bool]]:
+    seen: dict[str, bool] = {}
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if not meta.managed or meta.proxy or meta.db_table in NOT_DATA:
+            continue
+        columns = {f.column for f in meta.concrete_fields}
+        seen[meta.db_table] = "updated_at" in columns
+    return sorted(seen.items())
+
+
+def table_fingerprint() -> dict[str, tuple[int, str | None]]:
+    """Every table's row count, and its latest ``updated_at`` where it has one: one query."""
+    quote = connection.ops.quote_name
+    # Table names come from the model registry, never from input.
+    parts = []
+    for table, stamped in _tables():
+        latest = f"CAST(MAX({quote('updated_at')}) AS TEXT)" if stamped else "NULL"
+        parts.append(f"SELECT '{table}', COUNT(*), {latest} FROM {quote(table)}")  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts))
+        return {table: (count, stamp) for table, count, stamp in cursor.fetchall()}
+
+
+def changed_tables(
+    before: dict[str, tuple[int, str | None]], after: dict[str, tuple[int, str | None]]
+) -> dict[str, tuple[tuple[int, str | None], tuple[int, str | None]]]:
+    return {
+        table: (before[table], after[table]) for table in before if before[table] != after[table]
+    }
+
+
+_baseline: dict[str, Any] = {}
+
+
+@dataclass
+class Submission:
+    url: str
+    data: Any
+    status: int = 0
+    refused: bool = False
+    error: str = ""  # the traceback's last lines, when the server failed
+    crash_site: str = ""  # "ValueError at programs/views.py in program_topics"
+    writes: dict[str, Any] = field(default_factory=dict)  # tables changed by the request
+    messages: list[str] = field(default_factory=list)
+    location: str = ""
+    response: Any = None  # the POST's answer, for a test that reads its context
+
+    @property
+    def server_error(self) -> bool:
+        return bool(self.error) or self.status >= 500
+
+    def describe(self) -> str:
+        shown = repr(self.data)
+        if len(shown) > 600:
+            shown = shown[:600] + f"… ({len(shown)} characters)"
+        return (
+            f"POST {self.url} -> {self.status} {self.location} {self.crash_site}\n  data: {shown}\n"
+            f"  messages: {self.messages}\n  writes: {self.writes}\n{self.error}"
+        )
+
+
+def _bound_errors(value: Any) -> bool:
+    """A bound form or formset in the context that has been validated and has errors.
+
+    Only forms the view validated count (``_errors`` is set): asking an unvalidated form for
+    its errors would run validation here, in the test, instead of in the view.
+    """
+    if isinstance(value, forms.BaseFormSet):
+        if not value.is_bound or value._errors is None:
+            return False
+        return bool(value._non_form_errors) or any(_bound_errors(f) for f in value.forms)
+    if isinstance(value, forms.BaseForm):
+        return value.is_bound and bool(value._errors)
+    if isinstance(value, Mapping):
+        return any(_bound_errors(v) for v in value.values())
+    return False
+
+
+def _context_has_errors(response: HttpResponse) -> bool:
+    contexts = getattr(response, "context", None)
+    if contexts is None:
+        return False
+    for context in contexts if isinstance(contexts, list) else [contexts]:
+        for layer in context.dicts if hasattr(context, "dicts") else [context]:
+            if any(_bound_errors(value) for value in dict(layer).values()):
+                return True
+            if layer.get("csv_errors"):
+                return True
+    return False
+
+
+def _summary(exc_info: Any) -> str:
+    lines = traceback.format_exception(*exc_info)
+    return "".join(lines[-6:])
+
+
+def _crash_site(exc_info: Any) -> str:
+    """The exception and the deepest frame of the project's own code that it passed through."""
+    kind, exc, tb = exc_info
+    site = "?"
+    for frame in traceback.extract_tb(tb):
+        path = Path(frame.filename)
+        if ROOT in path.parents and ".venv" not in path.parts:
+            site = f"{path.relative_to(ROOT)} in {frame.name}"
+    return f"{kind.__name__} at {site}"
+
+
+def submit(
+    url: str,
+    data: Any,
+    *,
+    user: User | None,
+    htmx: bool = False,
+    content_type: str | None = None,
+) -> Submission:
+    """POST ``data`` to ``url`` as ``user`` (anonymous when None) and undo whatever it wrote."""
+    submission = Submission(url=url, data=data)
+    cache.clear()  # allauth's rate limits: each example starts with none used
+    client = Client(raise_request_exception=False)
+    headers = {"HX-Request": "true"} if htmx else {}
+    # Every example of a test starts from the same rolled-back state: read it once per test
+    # (the test's own savepoint names it).
+    test_savepoint = connection.savepoint_ids[-1] if connection.savepoint_ids else ""
+    with transaction.atomic():
+        if user is not None:
+            client.force_login(user)
+        if _baseline.get("savepoint") != test_savepoint or not test_savepoint:
+            _baseline.update(savepoint=test_savepoint, tables=table_fingerprint())
+        before = _baseline["tables"]
+        try:
+            if content_type:
+                response = client.post(url, data, content_type=content_type, headers=headers)
+            else:
+                response = client.post(url, data, headers=headers)
+        except Exception as exc:  # noqa: BLE001 - anything escaping the client is a finding
+            exc_info = (type(exc), exc, exc.__traceback__)
+            submission.error = _summary(exc_info)
+            submission.crash_site = _crash_site(exc_info)
+        else:
+            submission.response = response
+            submission.status = response.status_code
+            submission.location = response.get("Location", "")
+            exc_info = getattr(response, "exc_info", None)
+            if exc_info:
+                submission.error = _summary(exc_info)
+                submission.crash_site = _crash_site(exc_info)
+            found = list(get_messages(response.wsgi_request))
+            submission.messages = [f"{m.level_tag}: {str(m)[:200]}" for m in found]
+            submission.refused = (
+                response.status_code >= 400
+                or any(m.level >= messages.ERROR for m in found)
+                or _context_has_errors(response)
+            )
+            if not submission.server_error:
+                submission.writes = changed_tables(before, table_fingerprint())
+            if not submission.server_error and not submission.refused:
+                _follow(client, submission)
+        transaction.set_rollback(True)
+    return submission
+
+
+def _follow(client: Client, submission: Submission) -> None:
+    """After an accepted submission, the page it leads to must still open: a value taken
+    (a date in year 9999, say) must not break the pages that show it."""
+    where = submission.location
+    if not where.startswith("/") or where.startswith("//"):
+        return
+    response = client.get(where)
+    if response.status_code >= 500 or getattr(response, "exc_info", None):
+        submission.status = response.status_code
+        submission.url += f" then GET {where}"
+        exc_info = getattr(response, "exc_info", None)
+        if exc_info:
+            submission.error = _summary(exc_info)
+            submission.crash_site = _crash_site(exc_info)
+        else:
+            submission.error = f"GET {where} answered {response.status_code}"
+
+
+def assert_no_server_error(submission: Submission) -> None:
+    """Not a 500 and no exception; a crash at a known bug's site (``known_bugs.py``) is let
+    through, since its own xfail test pins it."""
+    bug = known_bug(submission.crash_site, submission.error) if submission.server_error else None
+    if bug is not None:
+        event(f"known bug: {bug.name}")
+        return
+    assert not submission.server_error, "server error:\n" + submission.describe()
+
+
+def assert_safe(submission: Submission, *, must_refuse: bool = False) -> None:
+    """No server error; a refusal (or, with ``must_refuse``, any answer) wrote nothing."""
+    assert_no_server_error(submission)
+    if submission.server_error:
+        return  # a known bug
+    if must_refuse:
+        assert submission.refused, "accepted what it must refuse:\n" + submission.describe()
+    if submission.refused or must_refuse:
+        assert not submission.writes, "a refused submission wrote:\n" + submission.describe()

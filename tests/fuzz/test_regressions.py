@@ -1,0 +1,277 @@
+"""Every bad input the fuzz tests found, kept as an explicit example.
+
+A bug still open is marked ``xfail(strict=True)`` with its reason and listed in
+``known_bugs.py`` (which lets the property tests step over it). Once it is fixed the test
+passes, strict xfail fails the run, and the fix's author removes the mark and the entry.
+A fixed bug's example stays here without a mark, so that it stays fixed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import UserFactory
+from tests.fuzz.submission import Submission, submit
+from tests.fuzz.world import World
+
+pytestmark = pytest.mark.django_db
+
+ON_SQLITE = connection.vendor == "sqlite"
+HUGE_ID = "9" * 30  # a path or form id beyond any integer column
+
+
+def refused_cleanly(submission: Submission) -> None:
+    """Not a server error, refused (an error shown or a 4xx), and nothing written."""
+    assert not submission.server_error, submission.describe()
+    assert submission.refused, submission.describe()
+    assert not submission.writes, submission.describe()
+
+
+# ---------------------------------------------------------------------------
+# Fixed: kept so that they stay fixed
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("topic", ["abc", "", "1.0", HUGE_ID, "١٢"])
+def test_topic_rename_with_an_id_that_is_not_one_is_refused(world: World, topic: str):
+    """Was: ValueError from int(request.POST["topic"]) in programs/views.py program_topics."""
+    home = world.home
+    refused_cleanly(
+        submit(
+            reverse("programs:topics", kwargs={"slug": home.program.slug}),
+            {"action": "rename", "topic": topic, "name": "Mentoring"},
+            user=home.admin,
+        )
+    )
+
+
+def test_topic_rename_with_a_nul_character_is_refused(world: World):
+    """Was: the rename reads request.POST itself, so the NUL reached PostgreSQL (ValueError in
+    programs/services.py topic_rename) or was stored (SQLite); the create form refuses it."""
+    home = world.home
+    refused_cleanly(
+        submit(
+            reverse("programs:topics", kwargs={"slug": home.program.slug}),
+            {"action": "rename", "topic": str(home.topic.pk), "name": "Lead\x00ership"},
+            user=home.admin,
+        )
+    )
+
+
+def test_meeting_in_the_last_minutes_of_year_9999_is_refused(world: World):
+    """Was: OverflowError adding the length in meetings/scheduling.py _ends_at."""
+    home = world.home
+    refused_cleanly(
+        submit(
+            reverse("meetings:meeting_propose", kwargs={"pk": home.mentorship.pk}),
+            {"slot": "9999-12-31T23:59:59+00:00", "minutes": "30"},
+            user=home.mentee,
+        )
+    )
+
+
+# ---------------------------------------------------------------------------
+# Open
+# ---------------------------------------------------------------------------
+CALENDAR_EDGES = {
+    # id: (URL name, the object in the URL, the form data)
+    "propose-slot-9999-12-31": (
+        "meetings:meeting_propose",
+        "mentorship",
+        {"slot": "9999-12-31T12:00:00+00:00"},
+    ),
+    "reschedule-slot-9999-12-31": (
+        "meetings:meeting_reschedule",
+        "meeting",
+        {"slot": "9999-12-31T12:00:00+00:00"},
+    ),
+    "propose-date-9999-12-31": (
+        "meetings:meeting_propose",
+        "mentorship",
+        {"date": "9999-12-31", "time": "12:00"},
+    ),
+    "propose-date-0001-01-01": (
+        "meetings:meeting_propose",
+        "mentorship",
+        {"date": "0001-01-01", "time": "00:00"},
+    ),
+    "propose-slot-0001-01-01+14": (
+        "meetings:meeting_propose",
+        "mentorship",
+        {"slot": "0001-01-01T00:00:00+14:00"},
+    ),
+}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: a meeting time on the first or last day of the calendar raises OverflowError "
+    "in meetings/slots.py (_window_intervals steps past 9999-12-31; _local_instant and "
+    "slot_refusal convert year-1 times to UTC before 0001-01-01)",
+)
+@pytest.mark.parametrize("edge", CALENDAR_EDGES)
+def test_meeting_time_at_the_calendar_edge_is_refused(world: World, edge: str):
+    name, target, data = CALENDAR_EDGES[edge]
+    home = world.home
+    refused_cleanly(
+        submit(
+            reverse(name, kwargs={"pk": getattr(home, target).pk}),
+            {**data, "minutes": "30"},
+            user=home.mentee,
+        )
+    )
+
+
+def _invite(world: World, email: str) -> Submission:
+    home = world.home
+    return submit(
+        reverse("programs:invite", kwargs={"slug": home.program.slug}),
+        {"full_name": "Long Address", "email": email, "role": "mentee"},
+        user=home.admin,
+    )
+
+
+def _import(world: World, body: bytes) -> Submission:
+    home = world.home
+    upload = SimpleUploadedFile("people.csv", body, content_type="text/csv")
+    return submit(
+        reverse("programs:import", kwargs={"slug": home.program.slug}),
+        {"file": upload},
+        user=home.admin,
+    )
+
+
+LONG_EMAIL = "a" * 250 + "@example.org"  # 262 characters: Django's validator takes up to 320
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: an email of 255-320 characters passes the form and validate_email but not the "
+    "254-character Invitation.email column: DataError (500) in programs/services.py "
+    "invitation_create on PostgreSQL, stored over-long on SQLite",
+)
+def test_invitation_to_an_email_longer_than_its_column_is_refused(world: World):
+    refused_cleanly(_invite(world, LONG_EMAIL))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: the CSV import takes an email of 255-320 characters (validate_email) that "
+    "the 254-character Invitation.email column cannot hold: DataError (500) in "
+    "programs/services.py invitation_create on PostgreSQL, stored over-long on SQLite",
+)
+def test_csv_import_with_an_email_longer_than_its_column_is_refused(world: World):
+    refused_cleanly(_import(world, f"Ann Long,{LONG_EMAIL},mentee\n".encode()))
+
+
+def _huge_id_cases(world: World) -> list[tuple[str, dict[str, object], dict[str, str], str]]:
+    home = world.home
+    goal = {"title": "Speak up", "horizon": "short", "status": "active", "topics": HUGE_ID}
+    return [
+        ("goals:create", {}, goal, "mentee"),
+        ("goals:edit", {"pk": home.goal.pk}, goal, "mentee"),
+        (
+            "meetings:profile",
+            {"slug": home.program.slug},
+            {"mentor-topics": HUGE_ID, "windows-TOTAL_FORMS": "0", "windows-INITIAL_FORMS": "0"},
+            "mentor",
+        ),
+        (
+            "matching:request_new",
+            {"slug": home.program.slug, "pk": home.mentor2_p.pk},
+            {"goals": HUGE_ID, "topic": str(home.topic.pk), "why_this_mentor": "Your talk."},
+            "mentee",
+        ),
+        (
+            "meetings:rounds",
+            {"slug": home.program.slug},
+            {"name": "Spring", "mentees": HUGE_ID, "objective": "total", "min_score": "1"},
+            "admin",
+        ),
+    ]
+
+
+@pytest.mark.xfail(
+    ON_SQLITE,
+    strict=True,
+    reason="BUG (SQLite only): an id above 2**63-1 in a ModelMultipleChoiceField (goal topics, "
+    "mentor topics, request goals, round mentees) raises OverflowError 'Python int too large "
+    "to convert to SQLite INTEGER' from the form's __in lookup, in goals/views.py goal_create "
+    "and goal_edit, meetings/views/profiles.py profile_edit, matching/views/requests.py "
+    "request_new, meetings/views/rounds.py round_list",
+)
+@pytest.mark.parametrize("case", range(5), ids=["goal", "goal_edit", "profile", "request", "round"])
+def test_huge_id_in_a_multiple_choice_is_refused(world: World, case: int):
+    name, kwargs, data, user = _huge_id_cases(world)[case]
+    refused_cleanly(submit(reverse(name, kwargs=kwargs), data, user=getattr(world.home, user)))
+
+
+@pytest.mark.xfail(
+    ON_SQLITE,
+    strict=True,
+    reason="BUG (SQLite only): /programs/<slug>/people/<id>/ with an id above 2**63-1 raises "
+    "OverflowError 'Python int too large to convert to SQLite INTEGER' in "
+    "meetings/selectors.py person_in_program (the filter on the user_id foreign key); GET too",
+)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_person_page_with_a_huge_id_is_not_found(world: World, method: str):
+    home = world.home
+    url = reverse("meetings:person", kwargs={"slug": home.program.slug, "pk": 10**30})
+    if method == "post":
+        refused_cleanly(submit(url, {}, user=home.mentee))
+        return
+    client = Client(raise_request_exception=False)
+    client.force_login(home.mentee)
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.xfail(
+    ON_SQLITE,
+    strict=True,
+    reason="BUG (SQLite only, in Django's admin): a changelist action with a selected id above "
+    "2**63-1 raises OverflowError from the admin's __in lookup (no frame of the project's code)",
+)
+def test_admin_action_with_a_huge_selected_id_is_refused(world: World):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    submission = submit(
+        reverse("admin:programs_program_changelist"),
+        {"action": "delete_selected", "_selected_action": [HUGE_ID]},
+        user=superuser,
+    )
+    assert not submission.server_error, submission.describe()
+    assert not submission.writes, submission.describe()
+
+
+def _csv_errors(submission: Submission) -> list[tuple[int, str]]:
+    return list(submission.response.context.get("csv_errors") or [])
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: a valid semicolon (or tab) CSV with Windows line ends and an empty line is "
+    "refused, every line 'expected 3 columns (name, email, role), found 1': csv.Sniffer "
+    "cannot sniff it and programs/services.py _parse_rows falls back to commas",
+)
+def test_semicolon_csv_with_windows_line_ends_and_an_empty_line_is_imported(world: World):
+    body = (
+        b"name;email;role\r\nAnn Lee;ann@fuzz.example.org;mentee\r\n\r\n"
+        b"Bo Chen;bo@fuzz.example.org;mentor\r\n"
+    )
+    submission = _import(world, body)
+    assert not submission.server_error, submission.describe()
+    assert not submission.refused, _csv_errors(submission)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: in a semicolon (or tab) CSV, one line with a column too few or too many "
+    "makes csv.Sniffer fail; programs/services.py _parse_rows then reads the file as commas "
+    "and names every line ('found 1') instead of the one wrong line",
+)
+def test_semicolon_csv_names_only_its_short_line(world: World):
+    body = b"Ann Lee;ann@fuzz.example.org;mentee\nBo Chen;bo@fuzz.example.org\n"
+    submission = _import(world, body)
+    refused_cleanly(submission)
+    assert [line for line, _ in _csv_errors(submission)] == [2]

@@ -1,0 +1,223 @@
+"""Every URL of the project has its bad-input test: the resolver's list is checked against the
+tables here, so that a new URL without one fails. Pages that only read get junk posted at them
+(nothing may be written, whatever the answer); Django's admin gets junk from a superuser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from accounts.models import User
+from meetings.calendar import calendar_feed_regenerate
+from tests.factories import UserFactory
+from tests.fuzz.endpoints import ALLAUTH, ENDPOINTS, Endpoint, on, slug, url_for, url_variants
+from tests.fuzz.strategies import FUZZ, NASTY_STRINGS, nasty_text
+from tests.fuzz.submission import assert_no_server_error, assert_safe, submit
+from tests.fuzz.world import Side, World
+
+pytestmark = pytest.mark.django_db
+
+
+def _patterns(
+    patterns: list[Any], prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str]]:
+    """(key, route) for every URL: the key is the URL's name, or its route when it has none."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            route = prefix + str(pattern.pattern)
+            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+            yield (name or route), route
+
+
+def every_url() -> dict[str, str]:
+    return dict(_patterns(get_resolver().url_patterns))
+
+
+# ---------------------------------------------------------------------------
+# Pages that only read: whatever is posted, nothing is written
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Page:
+    name: str
+    user: str | None
+    kwargs: Callable[[Side], dict[str, Any]] = lambda side: {}
+
+    @property
+    def id(self) -> str:
+        return self.name
+
+    def as_endpoint(self) -> Endpoint:
+        return Endpoint(self.name, self.user, kwargs=self.kwargs)
+
+
+def _feed(side: Side) -> dict[str, Any]:
+    return {"secret": calendar_feed_regenerate(user=side.mentee).secret}
+
+
+READ_PAGES = [
+    Page("landing", None),
+    Page("home", "mentee"),
+    Page("healthz", None),
+    Page("programs:list", "mentee"),
+    Page("programs:detail", "mentee", slug),
+    Page("programs:manage", "admin", slug),
+    Page("programs:audit", "admin", slug),
+    Page("goals:list", "mentee"),
+    Page("goals:figures", "admin", slug),
+    Page("goals:detail", "mentee", on("goal")),
+    Page("matching:board", "mentee", slug),
+    Page("matching:reports", "admin", slug),
+    Page("matching:admin_mentorships", "admin", slug),
+    Page("matching:requests", "mentor"),
+    Page("matching:request", "mentor", on("request")),
+    Page("matching:mentorships", "mentee"),
+    Page("matching:mentorship", "mentee", on("mentorship")),
+    Page("meetings:person", "mentee", lambda s: {"slug": s.program.slug, "pk": s.mentor.pk}),
+    Page("meetings:directory", "mentee", slug),
+    Page("meetings:meeting", "mentee", on("meeting")),
+    Page("meetings:timeline", "mentee", on("mentorship")),
+    Page("meetings:meetings", "mentee"),
+    Page("meetings:meeting_ics", "mentee", on("meeting")),
+    Page("meetings:calendar", "mentee"),
+    Page("meetings:calendar_feed", None, _feed),
+    Page("meetings:checkins", "mentee"),
+    Page("meetings:checkin_figures", "admin", slug),
+    Page("meetings:round", "admin", on("matching_round", with_slug=True)),
+    Page("reports:dashboard", "admin", slug),
+    Page("reports:summary", "admin", slug),
+    Page("reports:exports", "admin", slug),
+    Page("reports:export_participants", "admin", slug),
+    Page("reports:export_mentorships", "admin", slug),
+    Page("reports:export_requests", "admin", slug),
+    Page("reports:export_checkins", "admin", slug),
+    Page("notifications:list", "mentee"),
+    Page("settings/notifications/", "mentee"),
+    Page("account_inactive", None),
+    Page("account_email_verification_sent", None),
+    Page("account_reset_password_done", None),
+    Page("account_reset_password_from_key_done", None),
+    Page("mfa_index", "mentee"),
+    Page("mfa_view_recovery_codes", "mentee"),
+    Page("mfa_download_recovery_codes", "mentee"),
+]
+
+# Covered elsewhere, or not at all, and why.
+ELSEWHERE = {
+    "programs:import": "test_csv_import.py: the file upload, with malformed files",
+}
+ADMIN = "admin"  # every admin:* URL: test_admin_survives_junk below
+
+
+def _junk() -> st.SearchStrategy[dict[str, list[str]]]:
+    keys = st.one_of(
+        st.sampled_from(["action", "status", "text", "name", "pk", "id", "next", "page", "q"]),
+        st.sampled_from(NASTY_STRINGS).filter(bool),
+    )
+    return st.dictionaries(keys, st.lists(nasty_text(), min_size=1, max_size=2), max_size=4)
+
+
+def _read_url(page: Page, kwargs: dict[str, Any]) -> str:
+    if "/" in page.name:  # a URL without a name: its route
+        return "/" + page.name
+    return url_for(page.name, kwargs)
+
+
+def test_every_url_has_a_bad_input_test():
+    covered = {e.name for e in [*ENDPOINTS, *ALLAUTH]} | {p.name for p in READ_PAGES}
+    covered |= set(ELSEWHERE)
+    missing = sorted(
+        key
+        for key in every_url()
+        if key not in covered and not key.startswith(("admin:", "admin/"))
+    )
+    assert not missing, f"URLs without a bad-input test (add a row to a table): {missing}"
+    unknown = sorted(covered - set(every_url()))
+    assert not unknown, f"rows for URLs that no longer exist: {unknown}"
+
+
+@pytest.mark.parametrize("page", READ_PAGES, ids=lambda p: p.id)
+@FUZZ
+@given(data=st.data())
+def test_a_page_that_reads_writes_nothing_whatever_is_posted(
+    world: World, page: Page, data: st.DataObject
+):
+    if "/" in page.name:
+        kwargs: dict[str, Any] = {}
+    else:
+        # Built once per test: a page's arguments may write (the calendar feed's secret).
+        cache = world.__dict__.setdefault("strategies", {})
+        if page.id not in cache:
+            cache[page.id] = url_variants(page.as_endpoint(), world)
+        kwargs, _foreign = data.draw(cache[page.id], label="url")
+    body = data.draw(_junk(), label="body")
+    htmx = data.draw(st.booleans(), label="htmx")
+    user = getattr(world.home, page.user) if page.user else None
+    submission = submit(_read_url(page, kwargs), body, user=user, htmx=htmx)
+    assert_no_server_error(submission)
+    assert not submission.writes, submission.describe()
+
+
+# ---------------------------------------------------------------------------
+# Django's admin, as a superuser
+# ---------------------------------------------------------------------------
+def _admin_urls() -> list[tuple[str, str]]:
+    """Each admin URL, with the model its name belongs to (``app_model_view``), if any."""
+    found = []
+    for key in every_url():
+        if not key.startswith("admin:"):
+            continue
+        found.append((key, key.removeprefix("admin:")))
+    return found
+
+
+def _admin_url(key: str) -> str | None:
+    view = key.removeprefix("admin:")
+    if view in ("app_list",):
+        return reverse(key, kwargs={"app_label": "programs"})
+    if view in ("view_on_site", "autocomplete", "jsi18n", "logout"):
+        return None  # no form (and logout would end the session the sweep posts with)
+    if view == "auth_user_password_change":
+        return reverse(key, kwargs={"id": User.objects.order_by("pk").first().pk})
+    for model in apps.get_models():
+        meta = model._meta
+        prefix = f"{meta.app_label}_{meta.model_name}_"
+        if view.startswith(prefix):
+            if view.endswith(("_change", "_delete", "_history")):
+                row = model._default_manager.order_by("pk").first()
+                return reverse(key, kwargs={"object_id": row.pk if row else 1})
+            return reverse(key)
+    return reverse(key)
+
+
+# One example is one admin URL: three times as many examples as a page gets.
+@settings(FUZZ, max_examples=3 * FUZZ.max_examples)
+@given(data=st.data())
+def test_admin_survives_junk(world: World, data: st.DataObject):
+    superuser: User = world.__dict__.get("superuser") or UserFactory(
+        is_staff=True, is_superuser=True
+    )
+    world.__dict__["superuser"] = superuser
+    urls = sorted({url for key, _ in _admin_urls() if (url := _admin_url(key))})
+    url = data.draw(st.sampled_from(urls), label="url")
+    body = data.draw(
+        st.one_of(
+            _junk(),
+            st.just({"post": ["yes"]}),  # a delete's confirmation
+            st.just({"action": ["delete_selected"], "_selected_action": ["1", "9" * 30]}),
+        ),
+        label="body",
+    )
+    assert_safe(submit(url, body, user=superuser))

@@ -1,0 +1,275 @@
+"""The fuzz tests' world: two programs in two organizations, each with everything in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from accounts.models import User
+from goals.models import Goal, GoalStep
+from matching.mentorships import report_file
+from matching.models import (
+    MatchingRound,
+    MenteeProfile,
+    Mentorship,
+    MentorshipRequest,
+    Proposal,
+    Report,
+)
+from matching.requests import request_accept, request_create
+from matching.rounds import mentee_preferences_save, round_create, round_run
+from matching.services import goal_share_with_mentors
+from meetings.directory import round_facts
+from meetings.models import (
+    ActionItem,
+    Advice,
+    AgendaItem,
+    Availability,
+    CheckIn,
+    ContactWindow,
+    Meeting,
+)
+from meetings.scheduling import slots_for
+from meetings.together import agreement_confirm, agreement_propose
+from notifications.models import Notification
+from programs.models import Invitation, Participant, Program, Role, Topic
+from tests.factories import (
+    InvitationFactory,
+    NotificationFactory,
+    OrganizationFactory,
+    ParticipantFactory,
+    ProgramFactory,
+)
+from tests.goals.factories import GoalFactory, GoalStepFactory, MentorProfileFactory
+
+
+@dataclass
+class Side:
+    """One program and everything in it, seen from its people."""
+
+    program: Program
+    admin: User
+    mentor: User  # in the active mentorship, and asked by a pending request
+    mentor2: User  # spare capacity: redirect, reassign and swap targets
+    mentee: User  # in the active mentorship
+    mentee2: User  # has a pending request to ``mentor``
+    mentee3: User  # unmatched: in the matching rounds
+    applicant: User
+    mentor_p: Participant
+    mentor2_p: Participant
+    mentee_p: Participant
+    mentee2_p: Participant
+    mentee3_p: Participant
+    applicant_p: Participant
+    topic: Topic
+    goal: Goal  # the mentee's, active, shared with the mentor
+    draft_goal: Goal
+    step: GoalStep
+    request: MentorshipRequest
+    mentorship: Mentorship
+    meeting: Meeting  # confirmed, upcoming
+    proposed_meeting: Meeting  # proposed by the mentee, for the mentor to confirm
+    begun_meeting: Meeting  # confirmed, two days ago: to be marked held
+    held_meeting: Meeting
+    agenda_item: AgendaItem
+    action_item: ActionItem
+    advice: Advice
+    checkin: CheckIn  # the mentee's, due
+    report: Report
+    invitation: Invitation
+    matching_round: MatchingRound  # optimal, run once
+    proposal: Proposal
+    stable_round: MatchingRound
+    notification: Notification  # the mentee's
+
+
+@dataclass
+class World:
+    home: Side
+    away: Side  # another organization's program: its ids are "other people's objects"
+
+
+def _person(program: Program, role: str, name: str, **values: object) -> Participant:
+    return ParticipantFactory(
+        program=program, role=role, user__full_name=name, user__time_zone="Europe/Berlin", **values
+    )
+
+
+def _windows(mentor: Participant) -> None:
+    availability = Availability.objects.create(participant=mentor, time_zone="Europe/Berlin")
+    ContactWindow.objects.bulk_create(
+        ContactWindow(availability=availability, weekday=day, start_time=time(8), end_time=time(18))
+        for day in range(5)
+    )
+
+
+def _meeting(mentorship: Mentorship, *, at: datetime, status: str, by: User) -> Meeting:
+    starts = at.replace(second=0, microsecond=0)
+    return Meeting.objects.create(
+        mentorship=mentorship,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=30),
+        status=status,
+        proposed_by=by,
+    )
+
+
+def build_side(label: str) -> Side:
+    """A running program: admin, mentors, mentees, a request, a mentorship with norms,
+    meetings, goals, a check-in, a report, an invitation, an application and two rounds."""
+    organization = OrganizationFactory(name=f"{label} Org", slug=f"{label.lower()}-org")
+    program = ProgramFactory(
+        organization=organization,
+        name=f"{label} Pathways",
+        slug=f"{label.lower()}-pathways",
+        enrollment_open=True,
+        matching_mode=Program.MatchingMode.BOTH,
+    )
+    topic, second_topic = (
+        Topic.objects.create(organization=organization, name=f"{label} {name}")
+        for name in ("Leadership", "Public speaking")
+    )
+    admin = _person(program, Role.ADMIN, f"{label} Admin").user
+    mentor_p = _person(program, Role.MENTOR, f"{label} Mentor")
+    mentor2_p = _person(program, Role.MENTOR, f"{label} Second Mentor")
+    for mentor in (mentor_p, mentor2_p):
+        MentorProfileFactory(participant=mentor, capacity=3, topics=[topic, second_topic])
+        _windows(mentor)
+    mentee_p, mentee2_p, mentee3_p = (
+        _person(program, Role.MENTEE, f"{label} Mentee {n}") for n in (1, 2, 3)
+    )
+    for mentee in (mentee_p, mentee2_p, mentee3_p):
+        MenteeProfile.objects.create(participant=mentee)
+    applicant_p = _person(
+        program, Role.MENTEE, f"{label} Applicant", status=Participant.Status.APPLIED
+    )
+
+    goal = GoalFactory(owner=mentee_p, status=Goal.Status.ACTIVE, topics=[topic])
+    draft_goal = GoalFactory(owner=mentee_p, status=Goal.Status.DRAFT)
+    step = GoalStepFactory(goal=goal)
+    goal2 = GoalFactory(owner=mentee2_p, status=Goal.Status.ACTIVE, topics=[topic])
+    GoalFactory(owner=mentee3_p, status=Goal.Status.ACTIVE, topics=[second_topic])
+
+    first = request_create(
+        mentee=mentee_p,
+        mentor=mentor_p,
+        goals=[goal],
+        topic=topic,
+        why_this_mentor="You led the team I hope to lead one day.",
+    )
+    mentorship = request_accept(request=first, actor=mentor_p.user)
+    goal_share_with_mentors(goal=goal, owner=mentee_p.user, mentor_ids=[mentor_p.user_id])
+    pending = request_create(
+        mentee=mentee2_p,
+        mentor=mentor_p,
+        goals=[goal2],
+        topic=topic,
+        why_this_mentor="Your talk on feedback changed how I work.",
+    )
+    norms = {"frequency": "monthly", "format": "video", "channel": "meet.example.org/pair"}
+    agreement_propose(mentorship=mentorship, actor=mentee_p.user, **norms)
+    agreement_confirm(mentorship=mentorship, actor=mentor_p.user, version=1)
+    agreement_propose(mentorship=mentorship, actor=mentee_p.user, **norms, meeting_minutes=45)
+
+    # Inside the mentor's windows, so that the mentor can confirm it.
+    free = slots_for(mentorship=mentorship, minutes=30)
+    meeting = _meeting(mentorship, at=free[0], status=Meeting.Status.CONFIRMED, by=mentee_p.user)
+    proposed = _meeting(mentorship, at=free[-1], status=Meeting.Status.PROPOSED, by=mentee_p.user)
+    past = timezone.now() - timedelta(days=2)
+    begun = _meeting(mentorship, at=past, status=Meeting.Status.CONFIRMED, by=mentee_p.user)
+    held = _meeting(
+        mentorship, at=past - timedelta(days=5), status=Meeting.Status.HELD, by=mentee_p.user
+    )
+    agenda_item = AgendaItem.objects.create(
+        meeting=meeting, author=mentee_p.user, text="How do I ask for a raise?"
+    )
+    action_item = ActionItem.objects.create(
+        mentorship=mentorship, meeting=meeting, owner=mentee_p.user, text="Draft the pitch"
+    )
+    advice = Advice.objects.create(
+        mentorship=mentorship,
+        meeting=held,
+        recorded_by=mentor_p.user,
+        text="Ask for the stretch project.",
+    )
+    checkin = CheckIn.objects.create(
+        mentorship=mentorship,
+        person=mentee_p.user,
+        period_key="2026-Q4",
+        due_on=timezone.localdate() + timedelta(days=7),
+    )
+    CheckIn.objects.create(
+        mentorship=mentorship,
+        person=mentor_p.user,
+        period_key="2026-Q4",
+        due_on=timezone.localdate() + timedelta(days=7),
+    )
+    report = report_file(
+        reporter=mentee_p.user,
+        kind=Report.Kind.NO_SHOW,
+        text="Missed twice.",
+        mentorship=mentorship,
+    )
+    invitation = InvitationFactory(program=program, email=f"{label.lower()}.invitee@example.org")
+
+    matching_round = round_create(
+        program=program, actor=admin, name=f"{label} spring round", mentee_ids=[mentee3_p.pk]
+    )
+    round_run(
+        matching_round=matching_round,
+        actor=admin,
+        facts=round_facts(program=program, mentee_ids=[mentee3_p.pk]),
+    )
+    stable_round = round_create(
+        program=program,
+        actor=admin,
+        name=f"{label} stable round",
+        mentee_ids=[mentee3_p.pk],
+        method=MatchingRound.Method.STABLE,
+    )
+    mentee_preferences_save(
+        matching_round=stable_round, mentee=mentee3_p, mentor_ids=[mentor_p.pk, mentor2_p.pk]
+    )
+    notification = NotificationFactory(recipient=mentee_p.user, title=f"{label}: hello")
+    return Side(
+        program=program,
+        admin=admin,
+        mentor=mentor_p.user,
+        mentor2=mentor2_p.user,
+        mentee=mentee_p.user,
+        mentee2=mentee2_p.user,
+        mentee3=mentee3_p.user,
+        applicant=applicant_p.user,
+        mentor_p=mentor_p,
+        mentor2_p=mentor2_p,
+        mentee_p=mentee_p,
+        mentee2_p=mentee2_p,
+        mentee3_p=mentee3_p,
+        applicant_p=applicant_p,
+        topic=topic,
+        goal=goal,
+        draft_goal=draft_goal,
+        step=step,
+        request=pending,
+        mentorship=mentorship,
+        meeting=meeting,
+        proposed_meeting=proposed,
+        begun_meeting=begun,
+        held_meeting=held,
+        agenda_item=agenda_item,
+        action_item=action_item,
+        advice=advice,
+        checkin=checkin,
+        report=report,
+        invitation=invitation,
+        matching_round=matching_round,
+        proposal=Proposal.objects.filter(run__round=matching_round).first(),  # type: ignore[arg-type]
+        stable_round=stable_round,
+        notification=notification,
+    )
+
+
+def build_world() -> World:
+    return World(home=build_side("Home"), away=build_side("Away"))
