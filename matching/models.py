@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import time
 
 from django.conf import settings
@@ -258,6 +259,15 @@ class Mentorship(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.mentor.user} mentors {self.mentee.user}"
+
+    def each_with_other(self, *, skip: Iterable[int] = ()) -> list[tuple[User, User]]:
+        """(person, the other one) for the mentor, then the mentee; people whose user id is in
+        ``skip`` (away mentors, say) are left out as recipients."""
+        left_out = set(skip)
+        pair = (self.mentor.user, self.mentee.user)
+        return [
+            (person, other) for person, other in (pair, pair[::-1]) if person.pk not in left_out
+        ]
 
     def other_person(self, user_id: int | None) -> User | None:
         """The other one of the two; None for someone who is neither."""

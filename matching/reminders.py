@@ -95,10 +95,7 @@ def relationship_ending_scan(*, now: datetime | None = None) -> int:
         for mentorship in batch:
             assert mentorship.ends_on is not None
             link = reverse("matching:mentorship", kwargs={"pk": mentorship.pk})
-            pair = (mentorship.mentor.user, mentorship.mentee.user)
-            for person, other in (pair, pair[::-1]):
-                if person.pk in away:
-                    continue
+            for person, other in mentorship.each_with_other(skip=away):
                 items.append(
                     Due(
                         recipient_id=person.pk,

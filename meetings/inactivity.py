@@ -157,8 +157,7 @@ def _nudges(mentorships: list[Mentorship], last: dict[int, datetime], now: datet
                 f" If nothing happens in the next {program.auto_close_after_days} days, "
                 f"{program.name} closes it as inactive."
             )
-        pair = (mentorship.mentor.user, mentorship.mentee.user)
-        for person, other in (pair, pair[::-1]):
+        for person, other in mentorship.each_with_other():
             items.append(
                 Due(
                     recipient_id=person.pk,
@@ -193,8 +192,7 @@ def _close(candidates: list[int], now: datetime) -> int:
             note="Closed as inactive: no activity after the nudge.",
         )
         for mentorship in closed:
-            pair = (mentorship.mentor.user, mentorship.mentee.user)
-            for person, other in (pair, pair[::-1]):
+            for person, other in mentorship.each_with_other():
                 notify(
                     recipient=person,
                     kind=Notification.Kind.MENTORSHIP,

@@ -53,10 +53,7 @@ def meeting_reminders_scan(*, now: datetime | None = None) -> int:
         items = []
         for meeting in batch:
             link = reverse("meetings:meeting", kwargs={"pk": meeting.pk})
-            pair = (meeting.mentorship.mentor.user, meeting.mentorship.mentee.user)
-            for person, other in (pair, pair[::-1]):
-                if person.pk in away:
-                    continue
+            for person, other in meeting.mentorship.each_with_other(skip=away):
                 items.append(
                     Due(
                         recipient_id=person.pk,
@@ -156,10 +153,7 @@ def cadence_scan(*, now: datetime | None = None) -> int:
             if missed < 1:
                 continue
             link = reverse("matching:mentorship", kwargs={"pk": mentorship.pk})
-            pair = (mentorship.mentor.user, mentorship.mentee.user)
-            for person, other in (pair, pair[::-1]):
-                if person.pk in away:
-                    continue
+            for person, other in mentorship.each_with_other(skip=away):
                 items.append(
                     Due(
                         recipient_id=person.pk,

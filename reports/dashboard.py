@@ -272,8 +272,7 @@ def nudge_pair(*, program: Program, mentorship: Mentorship, now: datetime | None
     year, week, _ = timezone.localdate(now).isocalendar()
     link = reverse("matching:mentorship", kwargs={"pk": mentorship.pk})
     sent = False
-    pair = (mentorship.mentor.user, mentorship.mentee.user)
-    for person, other in (pair, pair[::-1]):
+    for person, other in mentorship.each_with_other():
         sent |= reminder_schedule(
             recipient=person,
             kind=Reminder.ADMIN_NUDGE,
