@@ -19,6 +19,7 @@ from matching.models import (
 from matching.rounds import WEIGHT_RANGE
 from matching.score import PARTS
 from matching.services import MENTEE_FIELDS, MENTOR_FIELDS
+from mentorship.widgets import QuickSelect
 from programs.models import Participant, Program, Topic
 
 
@@ -163,6 +164,7 @@ class RedirectForm(forms.Form):
         queryset=Participant.objects.none(),
         label="Suggest another mentor",
         empty_label="Pick a mentor",
+        widget=QuickSelect,
     )
     note = forms.CharField(
         required=False,
@@ -175,7 +177,15 @@ class RedirectForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["suggested"]
         field.queryset = mentors  # type: ignore[attr-defined]
-        field.label_from_instance = lambda p: p.user.get_full_name()  # type: ignore[attr-defined]
+        # Thousands of mentors in a large program: their names as rows, not as models, and only
+        # when the form is shown (the queryset still checks what is sent).
+        field.choices = lambda: [  # type: ignore[attr-defined]
+            ("", "Pick a mentor"),
+            *(
+                (pk, name or email)
+                for pk, name, email in mentors.values_list("pk", "user__full_name", "user__email")
+            ),
+        ]
 
 
 PEOPLE_REASON_CHOICES = [(r.value, r.label) for r in PEOPLE_CLOSING_REASONS]
@@ -411,6 +421,7 @@ class ReassignForm(forms.Form):
         label="New mentor",
         empty_label="Pick a mentor",
         error_messages={"required": "Pick the mentor the mentee moves to."},
+        widget=QuickSelect,
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),

@@ -22,6 +22,7 @@ from matching.models import (
 )
 from matching.requests import record_change
 from matching.services import mentorship_start
+from mentorship.cache import DIRECTORY_VERSION
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notify, notify_many
@@ -487,6 +488,7 @@ def mentorships_close_many(
         stalled_since=None,
         updated_at=now,
     )
+    DIRECTORY_VERSION.change()  # an update sends no signal: the mentors have room again
     StateChange.objects.bulk_create(
         StateChange(
             mentorship=m, actor=actor, from_status=m.status, to_status=Status.ENDED, note=note

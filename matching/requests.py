@@ -25,6 +25,7 @@ from matching.models import (
 )
 from matching.reminders import request_expired_schedule
 from matching.services import mentorship_start
+from mentorship.cache import DIRECTORY_VERSION
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notify
@@ -367,6 +368,7 @@ def request_decline(
         MentorProfile.objects.filter(participant=request.mentor).update(
             away_until=pause_until, updated_at=timezone.now()
         )
+        DIRECTORY_VERSION.change()  # an update sends no signal
     parts = (
         request.get_decline_reason_display(),
         request.decline_note,

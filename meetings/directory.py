@@ -9,9 +9,10 @@ the mentors' topics, their cannot-help topics and their contact windows.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import astuple, dataclass
 from datetime import date, time
 from typing import Any, overload
 from urllib.parse import urlencode
@@ -20,7 +21,7 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, signals
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -48,14 +49,18 @@ from matching.score import (
     overlap_minutes,
     rank_totals,
 )
-from meetings.models import ContactWindow
+from meetings.models import Availability, ContactWindow
 from meetings.slots import Window, monday_of, utc_week_intervals, working_hours_windows
+from mentorship.cache import DIRECTORY_VERSION, kept
 from mentorship.fields import choice_set_lookup
 from mentorship.http import AuthedHttpRequest
+from mentorship.widgets import QuickSelect
 from programs.access import get_program_for_user
 from programs.models import Participant, Program, Role, Topic
 
 PAGE_SIZE = 20
+# How long a mentee's ranking is kept at most (writes the signals see forget it at once).
+RANKING_SECONDS = 300
 MAX_SEARCH_WORDS = 8
 LIVE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
 SENIORITY_RANKS = {code: level for level, code in enumerate(Seniority.values)}
@@ -133,6 +138,10 @@ class DirectoryFilters:
     overlap: bool = False
     has_room: bool = True
 
+    def key(self) -> str:
+        """A short name for these filters in a cache key."""
+        return hashlib.sha256(repr(astuple(self)).encode()).hexdigest()[:24]
+
 
 class DirectoryFilterForm(forms.Form):
     """The directory's GET form; every choice comes from the program or the models."""
@@ -144,17 +153,27 @@ class DirectoryFilterForm(forms.Form):
         help_text="Name, headline, bio or topic.",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    topic = forms.TypedChoiceField(label="Topic", required=False, coerce=int, empty_value=None)
+    topic = forms.TypedChoiceField(
+        label="Topic", required=False, coerce=int, empty_value=None, widget=QuickSelect
+    )
     help = forms.ChoiceField(
-        label="Help offered", required=False, choices=[("", "Any"), *HelpKind.choices]
+        label="Help offered",
+        required=False,
+        choices=[("", "Any"), *HelpKind.choices],
+        widget=QuickSelect,
     )
     format = forms.ChoiceField(
-        label="Meets by", required=False, choices=[("", "Any"), *MeetingFormat.choices]
+        label="Meets by",
+        required=False,
+        choices=[("", "Any"), *MeetingFormat.choices],
+        widget=QuickSelect,
     )
-    department = forms.ChoiceField(label="Department", required=False)
+    department = forms.ChoiceField(label="Department", required=False, widget=QuickSelect)
     outside_department = forms.BooleanField(label="Outside my department", required=False)
     overlap = forms.BooleanField(label="Contact windows overlap my working hours", required=False)
-    room = forms.ChoiceField(label="Availability", required=False, choices=Room.choices)
+    room = forms.ChoiceField(
+        label="Availability", required=False, choices=Room.choices, widget=QuickSelect
+    )
 
     def __init__(
         self, *args: Any, topics: Iterable[Topic], departments: Iterable[str], **kwargs: Any
@@ -240,23 +259,30 @@ class _Card:
     is_my_mentor: bool
 
 
+# A mentor's place in one mentee's ranking, as the cache keeps it: participant id, total score,
+# whether they can take a request now.
+Place = tuple[int, float, bool]
+# The facts and card of the mentors of some participant ids (those still in the filters).
+CardLoader = Callable[[list[int]], dict[int, tuple[MentorFacts, "_Card"]]]
+
+
 class Directory(Sequence[DirectoryEntry]):
     """Ranked mentors; a card is built only when its page is shown."""
 
     def __init__(
         self,
-        ranked: list[tuple[MentorFacts, float]],
+        ranked: list[Place],
         *,
         mentee: MenteeFacts,
         reverse: bool,
-        cards: dict[int, _Card],
+        cards: CardLoader,
         goal_topic_ids: frozenset[int],
         topic_names: dict[int, str],
     ) -> None:
         self._ranked, self._cards = ranked, cards
         self._mentee, self._reverse = mentee, reverse
         self._goal_topic_ids, self._topic_names = goal_topic_ids, topic_names
-        self.with_room = sum(1 for mentor, _ in ranked if can_take_request(mentor))
+        self.with_room = sum(1 for _, _, can_request in ranked if can_request)
 
     def __len__(self) -> int:
         return len(self._ranked)
@@ -268,14 +294,18 @@ class Directory(Sequence[DirectoryEntry]):
     def __getitem__(self, index: slice) -> list[DirectoryEntry]: ...
 
     def __getitem__(self, index: int | slice) -> DirectoryEntry | list[DirectoryEntry]:
-        if isinstance(index, slice):
-            return [self._entry(*pair) for pair in self._ranked[index]]
-        return self._entry(*self._ranked[index])
+        if not isinstance(index, slice):
+            participant_id = self._ranked[index][0]
+            return self._entry(*self._cards([participant_id])[participant_id])
+        ids = [participant_id for participant_id, _, _ in self._ranked[index]]
+        found = self._cards(ids)
+        # A mentor who left the filters since the ranking was kept is left out.
+        return [self._entry(*found[i]) for i in ids if i in found]
 
-    def _entry(self, mentor: MentorFacts, _total: float) -> DirectoryEntry:
+    def _entry(self, mentor: MentorFacts, card: _Card) -> DirectoryEntry:
         # The reasons in words, for the cards of the page shown only.
         score = compatibility(self._mentee, mentor, reverse=self._reverse)
-        card, names = self._cards[mentor.participant_id], self._topic_names
+        names = self._topic_names
         return DirectoryEntry(
             participant_id=mentor.participant_id,
             user_id=card.user_id,
@@ -511,33 +541,78 @@ def mentor_directory(
     topics: list[Topic],
     today: date | None = None,
 ) -> Directory:
-    """The program's mentors for this mentee, filtered and best first (five queries)."""
+    """The program's mentors for this mentee, filtered and best first.
+
+    The ranking (scoring every mentor in the filters, the page's main cost in a large program)
+    is kept in the cache under ``DIRECTORY_VERSION`` for this mentee, these filters and this
+    day; then only the shown page's mentors are read (four queries)."""
     today = today or timezone.localdate(timezone=viewer.user.zoneinfo)
     me = mentee_facts(viewer=viewer, today=today)
-    mentors = _filtered_mentors(program=program, viewer=viewer, filters=filters, today=today)
+    scope = _filtered_mentors(program=program, viewer=viewer, filters=filters, today=today)
     names = {t.pk: t.name for t in topics}
-    found = _mentor_facts(mentors, today=today, names=names, extra=("is_my_mentor",))
-    facts: list[MentorFacts] = []
-    cards: dict[int, _Card] = {}
-    for mentor, row in found:
-        if filters.overlap and not overlap_minutes(me.working_intervals, mentor.window_intervals):
-            continue
-        facts.append(mentor)
-        cards[mentor.participant_id] = _Card(
-            row["participant__user_id"],
-            row["participant__user__job_title"],
-            row["headline"],
-            row["is_my_mentor"],
-        )
     reverse = program.kind == Program.Kind.REVERSE
+    computed: dict[int, tuple[MentorFacts, _Card]] = {}
+
+    def cards(mentors: QuerySet[Any]) -> dict[int, tuple[MentorFacts, _Card]]:
+        found = _mentor_facts(mentors, today=today, names=names, extra=("is_my_mentor",))
+        return {
+            mentor.participant_id: (
+                mentor,
+                _Card(
+                    row["participant__user_id"],
+                    row["participant__user__job_title"],
+                    row["headline"],
+                    row["is_my_mentor"],
+                ),
+            )
+            for mentor, row in found
+            if not filters.overlap or overlap_minutes(me.working_intervals, mentor.window_intervals)
+        }
+
+    def rank() -> list[Place]:
+        computed.update(cards(scope))
+        ranked = rank_totals(me, [mentor for mentor, _ in computed.values()], reverse=reverse)
+        return [(m.participant_id, total, can_take_request(m)) for m, total in ranked]
+
+    key = f"directory:{program.pk}:{viewer.mentee.pk}:{today.isoformat()}:{filters.key()}"
+    ranked = kept(DIRECTORY_VERSION, key, rank, timeout=RANKING_SECONDS)
     return Directory(
-        rank_totals(me, facts, reverse=reverse),
+        ranked,
         mentee=me,
         reverse=reverse,
-        cards=cards,
+        cards=lambda ids: computed or cards(scope.filter(participant_id__in=ids)),
         goal_topic_ids=me.goal_topic_ids,
         topic_names=names,
     )
+
+
+def directory_changed(**_: Any) -> None:
+    """A write that can move a mentor in somebody's ranking: every kept ranking is forgotten."""
+    DIRECTORY_VERSION.change()
+
+
+def connect_directory_signals() -> None:
+    """Every model a ranking reads forgets the kept rankings when it is written (the apps'
+    few bulk updates of these models call ``DIRECTORY_VERSION.change()`` themselves)."""
+    for model in (
+        User,
+        Program,
+        Topic,
+        Participant,
+        MentorProfile,
+        MenteeProfile,
+        Mentorship,
+        Goal,
+        Availability,
+        ContactWindow,
+    ):
+        uid = f"directory-{model._meta.label_lower}"
+        signals.post_save.connect(directory_changed, sender=model, dispatch_uid=uid + "-save")
+        signals.post_delete.connect(directory_changed, sender=model, dispatch_uid=uid + "-delete")
+    for through in (MentorTopic, MentorCannotTopic, GoalTopic):
+        signals.m2m_changed.connect(
+            directory_changed, sender=through, dispatch_uid=f"directory-{through._meta.label_lower}"
+        )
 
 
 # ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from matching.score import intersect
 from meetings.directory import PAGE_SIZE
 from meetings.models import Availability, ContactWindow
 from meetings.slots import Window, utc_week_intervals, working_hours_windows
+from mentorship.cache import DIRECTORY_VERSION
 from programs.models import Participant, Program, Role, Topic
 from tests.factories import ParticipantFactory, ProgramFactory
 from tests.goals.factories import (
@@ -588,6 +589,8 @@ def bulk_mentors(program: Program, count: int, *, start: int, topics: list[Topic
         for i, availability in enumerate(availabilities)
         for day in range(2)
     )
+    # Bulk inserts send no signal (the app never inserts mentors in bulk): forget the rankings.
+    DIRECTORY_VERSION.change()
     mentee_users = User.objects.bulk_create(
         User(email=f"bulk-mentee-{start + i}@example.org", full_name="Bulk Mentee", password="!")
         for i in range(count // 4)

@@ -1,0 +1,81 @@
+"""Results kept in the cache (Redis in production) under a version that writes change.
+
+A page that is costly to compute and read far more often than its facts change (the mentor
+directory's ranking) keeps its result under a key holding the current ``Version``; a write
+that can change such a result calls ``Version.change()`` (signal receivers do, and the few bulk
+updates that send no signal), so every kept result is forgotten at once and the next reader
+computes afresh. Each kept result also expires after a while, which bounds the staleness of a
+write that changed nothing it should have. The cache is a help, never a need: if it cannot be
+reached, every reader computes and the page still answers.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class Version:
+    """A token in the cache that changes whenever its facts change."""
+
+    def __init__(self, name: str) -> None:
+        self.key = f"version:{name}"
+
+    def current(self) -> str | None:
+        """The token, made on first use; None when the cache cannot be reached."""
+        try:
+            token = cache.get(self.key)
+            if token is None:
+                cache.add(self.key, secrets.token_hex(8), timeout=None)
+                token = cache.get(self.key)
+        except Exception:  # noqa: BLE001 (any backend's failure: compute without the cache)
+            logger.warning("cache unreachable: %s not read", self.key, exc_info=True)
+            return None
+        return token
+
+    def change(self) -> None:
+        """Forget every result kept under this version, now and when the transaction commits
+        (a reader between the two could have kept what the transaction had not yet written)."""
+        self._new_token()
+        transaction.on_commit(self._new_token)
+
+    def _new_token(self) -> None:
+        try:
+            cache.set(self.key, secrets.token_hex(8), timeout=None)
+        except Exception:  # noqa: BLE001
+            logger.warning("cache unreachable: %s not changed", self.key, exc_info=True)
+
+
+def kept(version: Version, key: str, compute: Callable[[], T], *, timeout: int) -> T:
+    """``compute()``'s result, kept for ``timeout`` seconds under ``key`` at the current
+    ``version``; computed afresh when there is none or the cache cannot be reached."""
+    token = version.current()
+    if token is None:
+        return compute()
+    full_key = f"{version.key}:{token}:{key}"
+    try:
+        found: Any = cache.get(full_key)
+    except Exception:  # noqa: BLE001
+        logger.warning("cache unreachable: %s not read", full_key, exc_info=True)
+        return compute()
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    result = compute()
+    try:
+        cache.set(full_key, result, timeout=timeout)
+    except Exception:  # noqa: BLE001
+        logger.warning("cache unreachable: %s not kept", full_key, exc_info=True)
+    return result
+
+
+# The mentor directory's rankings (meetings/directory.py): any app whose bulk update bypasses the
+# signals there changes it itself.
+DIRECTORY_VERSION = Version("directory")

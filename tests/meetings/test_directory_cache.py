@@ -1,0 +1,189 @@
+"""The directory keeps each mentee's ranking in the cache: what it keeps, and that every write
+that can move a mentor (and only through the cache's version) is seen at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from matching import score
+from matching.mentorships import mentorships_close_many
+from matching.models import ClosingReason, MentorProfile, Mentorship, MentorshipRequest
+from matching.requests import request_decline
+from meetings import directory
+from programs.models import Participant, Program, Role
+from tests.factories import ParticipantFactory
+from tests.goals.factories import GoalFactory, MentorshipFactory
+from tests.matching.factories import MentorshipRequestFactory
+from tests.meetings.test_directory import _names, _url, make_mentor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def me(program: Program, mentee) -> Participant:
+    return Participant.objects.get(user=mentee, program=program, role=Role.MENTEE)
+
+
+@pytest.fixture
+def rankings(monkeypatch) -> list[int]:
+    """How many times a ranking was computed (each item: how many mentors it scored)."""
+    calls: list[int] = []
+    real = score.rank_totals
+
+    def counting(mentee: Any, mentors: Any, **kwargs: Any) -> Any:
+        listed = list(mentors)
+        calls.append(len(listed))
+        return real(mentee, listed, **kwargs)
+
+    monkeypatch.setattr(directory, "rank_totals", counting)
+    return calls
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_ranking_is_computed_once_and_then_read(client, program, me, rankings):
+    make_mentor(program, "Ann Archer")
+    make_mentor(program, "Ben Baker")
+    client.force_login(me.user)
+
+    first = _names(client, _url(program))
+    second = _names(client, _url(program))
+
+    assert first == second == ["Ann Archer", "Ben Baker"]
+    assert rankings == [2]
+
+
+def test_other_filters_and_another_mentee_get_their_own_ranking(client, program, me, rankings):
+    make_mentor(program, "Ann Archer", help_offered=["coach"])
+    make_mentor(program, "Ben Baker")
+    other = ParticipantFactory(program=program, role=Role.MENTEE)
+    client.force_login(me.user)
+
+    assert _names(client, _url(program, help="coach")) == ["Ann Archer"]
+    assert _names(client, _url(program)) == ["Ann Archer", "Ben Baker"]
+    client.force_login(other.user)
+    assert _names(client, _url(program)) == ["Ann Archer", "Ben Baker"]
+    assert rankings == [1, 2, 2]
+
+
+def test_a_mentor_who_fills_up_shows_at_once(client, program, me, rankings):
+    ann = make_mentor(program, "Ann Archer", capacity=1)
+    make_mentor(program, "Ben Baker")
+    client.force_login(me.user)
+    assert _names(client, _url(program)) == ["Ann Archer", "Ben Baker"]
+
+    MentorshipFactory(mentor=ann)  # her one place is taken
+
+    assert _names(client, _url(program)) == ["Ben Baker"]  # only mentors with room, by default
+    assert len(rankings) == 2
+
+
+def test_a_profile_edit_shows_at_once(client, program, me, rankings):
+    ann = make_mentor(program, "Ann Archer")
+    client.force_login(me.user)
+    assert _names(client, _url(program)) == ["Ann Archer"]
+
+    profile = MentorProfile.objects.get(participant=ann)
+    profile.accepting_requests = False
+    profile.save()
+
+    assert _names(client, _url(program)) == []
+
+
+def test_a_new_goal_of_the_mentee_reranks(client, program, me, rankings):
+    topic_mentor = make_mentor(program, "Zed Zimmer")
+    make_mentor(program, "Ann Archer")
+    client.force_login(me.user)
+    assert _names(client, _url(program)) == ["Ann Archer", "Zed Zimmer"]  # a tie: by name
+
+    topic = MentorProfile.objects.get(participant=topic_mentor).topics.create(
+        organization=program.organization, name="Negotiation"
+    )
+    GoalFactory(owner=me, topics=[topic])
+
+    assert _names(client, _url(program)) == ["Zed Zimmer", "Ann Archer"]
+
+
+def test_closing_mentorships_in_bulk_gives_their_mentors_room_at_once(
+    client, program, me, admin_user
+):
+    ann = make_mentor(program, "Ann Archer", capacity=1)
+    taken = MentorshipFactory(mentor=ann)
+    client.force_login(me.user)
+    assert _names(client, _url(program)) == []
+
+    mentorships_close_many(
+        mentorships=[Mentorship.objects.get(pk=taken.pk)],
+        actor=admin_user,
+        reason=ClosingReason.PROGRAM_CLOSED,
+        note="",
+    )
+
+    assert _names(client, _url(program)) == ["Ann Archer"]
+
+
+def test_a_decline_that_pauses_the_mentor_shows_at_once(client, program, me):
+    ann = make_mentor(program, "Ann Archer")
+    client.force_login(me.user)
+    assert _names(client, _url(program)) == ["Ann Archer"]
+    pending = MentorshipRequestFactory(
+        mentor=ann, mentee=ParticipantFactory(program=program, role=Role.MENTEE)
+    )
+
+    request_decline(
+        request=MentorshipRequest.objects.get(pk=pending.pk),
+        actor=ann.user,
+        reason=MentorshipRequest.DeclineReason.NO_TIME,
+        pause_until=date(2099, 1, 1),
+    )
+
+    assert _names(client, _url(program)) == []
+
+
+def test_a_mentor_gone_from_the_filters_since_is_left_off_the_kept_page(client, program, me):
+    ann = make_mentor(program, "Ann Archer")
+    make_mentor(program, "Ben Baker")
+    client.force_login(me.user)
+    assert _names(client, _url(program)) == ["Ann Archer", "Ben Baker"]
+
+    # A write no signal sees (a bulk update): the kept ranking still names her, the page not.
+    Participant.objects.filter(pk=ann.pk).update(status=Participant.Status.WITHDRAWN)
+
+    assert _names(client, _url(program)) == ["Ben Baker"]
+
+
+class Down:
+    """A cache backend whose every call fails, as Redis does when it is down."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def close(self, **kwargs: Any) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        def fail(*args: Any, **kwargs: Any) -> Any:
+            raise ConnectionError("cache down")
+
+        return fail
+
+
+@override_settings(CACHES={"default": {"BACKEND": "tests.meetings.test_directory_cache.Down"}})
+def test_the_directory_answers_when_the_cache_is_down(client, program, me, rankings):
+    make_mentor(program, "Ann Archer")
+    client.force_login(me.user)
+
+    assert _names(client, _url(program)) == ["Ann Archer"]
+    assert _names(client, _url(program)) == ["Ann Archer"]
+    assert rankings == [1, 1]  # computed each time
