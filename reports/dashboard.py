@@ -7,10 +7,10 @@ dates only: no private note, no private goal, no check-in comment tied to a name
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import (
     Avg,
@@ -224,45 +224,104 @@ def _with_health(program: Program, now: datetime) -> QuerySet[Any]:
     )
 
 
-def _health_q(health: str) -> Q:
-    at_risk = Q(unhappy=True) | Q(late_cancels__gte=AT_RISK_LATE_CANCELS)
-    if health == STALLED:
-        return Q(stalled=True)
-    if health == AT_RISK:
-        return Q(stalled=False) & at_risk
-    return Q(stalled=False) & ~at_risk
+@dataclass(frozen=True)
+class HealthState:
+    """One active mentorship's health, as the counts and the table's order need it."""
+
+    pk: int
+    state: str
+    quiet_since: datetime | None
 
 
-def health_counts(*, program: Program, now: datetime | None = None) -> dict[str, int]:
-    """Active mentorships per health state (one query)."""
+def health_states(*, program: Program, now: datetime | None = None) -> list[HealthState]:
+    """Every active mentorship's health (one query; the counts and the table share it: as
+    conditions of the counts, PostgreSQL evaluated each pair's subqueries once per count)."""
     now = now or timezone.now()
-    rows = _with_health(program, now)
-    # Aliases apart from the annotations' names ("stalled" is one), or they would clash.
-    figures = rows.aggregate(**{f"n_{h}": Count("pk", filter=_health_q(h)) for h in HEALTH_LABELS})
-    return {h: figures[f"n_{h}"] for h in HEALTH_LABELS}
+    rows = _with_health(program, now).values_list(
+        "pk", "stalled", "unhappy", "late_cancels", "quiet_since"
+    )
+    return [
+        HealthState(pk, _state(stalled, unhappy, late_cancels), quiet_since)
+        for pk, stalled, unhappy, late_cancels, quiet_since in rows
+    ]
+
+
+def _state(stalled: bool, unhappy: bool, late_cancels: int) -> str:
+    if stalled:
+        return STALLED
+    if unhappy or late_cancels >= AT_RISK_LATE_CANCELS:
+        return AT_RISK
+    return HEALTHY
+
+
+def health_counts(
+    *, program: Program, now: datetime | None = None, states: list[HealthState] | None = None
+) -> dict[str, int]:
+    """Active mentorships per health state (one query, none given ``health_states``)."""
+    if states is None:
+        states = health_states(program=program, now=now)
+    counts = dict.fromkeys(HEALTH_LABELS, 0)
+    for row in states:
+        counts[row.state] += 1
+    return counts
+
+
+class HealthTable(Sequence[Mentorship]):
+    """The table's pairs in order; only the rows of the page shown are read, with their
+    people and the facts that put them there (one query)."""
+
+    def __init__(self, program: Program, now: datetime, ids: list[int]) -> None:
+        self._program, self._now, self._ids = program, now, ids
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Mentorship: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Mentorship]: ...
+
+    def __getitem__(self, index: int | slice) -> Mentorship | list[Mentorship]:
+        if not isinstance(index, slice):
+            return self._rows([self._ids[index]])[0]
+        return self._rows(self._ids[index])
+
+    def _rows(self, ids: list[int]) -> list[Mentorship]:
+        rows = _with_health(self._program, self._now).select_related("mentor__user", "mentee__user")
+        found = {row.pk: row for row in rows.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
+
+    def __iter__(self) -> Iterator[Mentorship]:
+        return iter(self[:])
 
 
 def health_table(
-    *, program: Program, health: str | None = None, now: datetime | None = None
-) -> QuerySet[Any]:
+    *,
+    program: Program,
+    health: str | None = None,
+    now: datetime | None = None,
+    states: list[HealthState] | None = None,
+) -> HealthTable:
     """The at-risk and stalled pairs (or one of the two), quietest first, with the facts
     that put them there; the caller pages it."""
     now = now or timezone.now()
-    rows = _with_health(program, now).select_related("mentor__user", "mentee__user")
-    wanted = [health] if health in (AT_RISK, STALLED) else [AT_RISK, STALLED]
-    condition = Q()
-    for state in wanted:
-        condition |= _health_q(state)
-    return rows.filter(condition).order_by("quiet_since", "pk")
+    if states is None:
+        states = health_states(program=program, now=now)
+    wanted = {health} if health in (AT_RISK, STALLED) else {AT_RISK, STALLED}
+    chosen = [row for row in states if row.state in wanted]
+    # Quietest first; as PostgreSQL orders them, a pair without a date last.
+    chosen.sort(key=lambda row: (row.quiet_since is None, row.quiet_since or now, row.pk))
+    return HealthTable(program, now, [row.pk for row in chosen])
 
 
 def health_of(row: Mentorship) -> str:
     """The state of a row from `health_table` (its annotations)."""
-    if getattr(row, "stalled", False):
-        return STALLED
-    if getattr(row, "unhappy", False) or getattr(row, "late_cancels", 0) >= AT_RISK_LATE_CANCELS:
-        return AT_RISK
-    return HEALTHY
+    return _state(
+        getattr(row, "stalled", False),
+        getattr(row, "unhappy", False),
+        getattr(row, "late_cancels", 0),
+    )
 
 
 def nudge_pair(*, program: Program, mentorship: Mentorship, now: datetime | None = None) -> bool:

@@ -30,6 +30,7 @@ from reports.dashboard import (
     health_counts,
     health_of,
     health_rules,
+    health_states,
     health_table,
     median_days_to_match,
     mentor_load,
@@ -65,15 +66,16 @@ def dashboard(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     health = request.GET.get("health", "")
     if health not in (AT_RISK, STALLED):
         health = ""
-    table = Paginator(health_table(program=program, health=health or None), HEALTH_PAGE).get_page(
-        request.GET.get("page")
-    )
+    states = health_states(program=program)
+    table = Paginator(
+        health_table(program=program, health=health or None, states=states), HEALTH_PAGE
+    ).get_page(request.GET.get("page"))
     load = Paginator(mentor_load(program=program), MENTOR_PAGE).get_page(request.GET.get("mentors"))
     context: dict[str, Any] = {
         "program": program,
         "section": "Dashboard",
         "funnel": funnel(program=program),
-        "counts": health_counts(program=program),
+        "counts": health_counts(program=program, states=states),
         "labels": HEALTH_LABELS,
         "rules": health_rules(program),
         "health": health,

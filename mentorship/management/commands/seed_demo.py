@@ -512,7 +512,7 @@ class Command(BaseCommand):
 
     def _seed_nudge(self, program: Program) -> None:
         """The admin has nudged the quietest stalled pair this week."""
-        quietest = health_table(program=program, health=STALLED).first()
+        quietest = next(iter(health_table(program=program, health=STALLED)), None)
         if quietest is not None:
             nudge_pair(program=program, mentorship=quietest)
 
