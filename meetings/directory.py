@@ -59,6 +59,7 @@ from programs.access import get_program_for_user
 from programs.models import Participant, Program, Role, Topic
 
 PAGE_SIZE = 20
+SHORT_LIST = 100  # mentors read by their ids rather than by a subquery (a page's cards)
 # How long a mentee's ranking is kept at most (writes the signals see forget it at once).
 RANKING_SECONDS = 300
 MAX_SEARCH_WORDS = 8
@@ -447,11 +448,11 @@ def _pairs(rows: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
     return grouped
 
 
-def _window_intervals(mentors: QuerySet[Any], today: date) -> dict[int, tuple[Interval, ...]]:
+def _window_intervals(participant_ids: Any, today: date) -> dict[int, tuple[Interval, ...]]:
     """Each mentor participant's contact windows as UTC minutes of this week."""
     by_participant: dict[int, tuple[str, list[tuple[int, time, time]]]] = {}
     rows = ContactWindow.objects.filter(
-        availability__participant_id__in=mentors.values("participant_id")
+        availability__participant_id__in=participant_ids
     ).values_list(
         "availability__participant_id",
         "availability__time_zone",
@@ -499,7 +500,13 @@ def _mentor_facts(
         *extra,
     )
     rows = list(mentors.values(*fields))
-    ids = mentors.values("pk")
+    # A page of cards goes to the next queries as its ids (compiling the filtered query three
+    # more times cost more than running them); all the mentors go as the subquery.
+    short = len(rows) <= SHORT_LIST
+    ids: Any = [row["pk"] for row in rows] if short else mentors.values("pk")
+    people: Any = (
+        [row["participant_id"] for row in rows] if short else mentors.values("participant_id")
+    )
     topic_ids = _pairs(
         MentorTopic.objects.filter(mentorprofile_id__in=ids).values_list(
             "mentorprofile_id", "topic_id"
@@ -510,7 +517,7 @@ def _mentor_facts(
             "mentorprofile_id", "topic_id"
         )
     )
-    windows = _window_intervals(mentors, today)
+    windows = _window_intervals(people, today)
     found = []
     for row in rows:
         away_until = row["away_until"]
