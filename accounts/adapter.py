@@ -7,8 +7,16 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
+from mentorship.validators import validate_email_address
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_email(self, email: str) -> str:
+        """Every allauth form that takes an address (sign-up, adding an address) asks this:
+        allauth's field takes 320 characters, our address columns hold 254."""
+        validate_email_address(email)
+        return str(super().clean_email(email))
+
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         data = form.cleaned_data
         user.full_name = data.get("full_name", "")

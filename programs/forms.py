@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from mentorship.validators import EmailAddressField
 from programs.models import (
     PROGRAM_SETTINGS_FIELDS,
     Announcement,
@@ -55,7 +56,7 @@ class ProgramCreateForm(ProgramForm):
 
 class InvitationForm(forms.Form):
     full_name = forms.CharField(max_length=150, required=False, label="Name (optional)")
-    email = forms.EmailField(label="Email address")
+    email = EmailAddressField(label="Email address")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MENTEE)
 
 

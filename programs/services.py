@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import _csv
 import csv
 import io
 import secrets
@@ -12,13 +13,13 @@ from typing import IO, Any
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from mentorship.errors import DomainError
+from mentorship.validators import EMAIL_MAX_LENGTH, EMAIL_TOO_LONG, validate_email_address
 from notifications.models import Notification
 from notifications.services import notify, notify_many
 from programs.models import (
@@ -156,8 +157,10 @@ def program_update(*, program: Program, actor: User, **values: Any) -> Program:
 def _normalise_email(email: str) -> str:
     email = email.strip().lower()
     try:
-        validate_email(email)
+        validate_email_address(email)
     except ValidationError as exc:
+        if exc.code == "max_length":
+            raise DomainError(EMAIL_TOO_LONG, field="email") from exc
         raise DomainError(
             f"{email or 'An empty value'} is not an email address.", field="email"
         ) from exc
@@ -343,6 +346,7 @@ class CsvImportError(DomainError):
 
 
 _HEADER = ("name", "email", "role")
+_DELIMITERS = (",", ";", "\t")  # the first is the default
 _ROLE_WORDS = {
     "admin": Role.ADMIN,
     "program admin": Role.ADMIN,
@@ -368,15 +372,40 @@ def _decode_csv(upload: IO[bytes]) -> str:
             raise CsvImportError([(0, "the file is not UTF-8 text.")]) from exc
 
 
+def _csv_reader(text: str, delimiter: str) -> _csv.Reader:
+    # newline="": the reader sees \n, \r\n and \r line ends alike (and line breaks in quotes).
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
+
+
+def _first_line_width(text: str, delimiter: str) -> int:
+    """How many columns the first non-empty line has when read with this delimiter."""
+    try:
+        for record in _csv_reader(text, delimiter):
+            if any(cell.strip() for cell in record):
+                return len(record)
+    except csv.Error:
+        pass  # the main read names the line
+    return 0
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter the file's first line (the header, or the first person) is written with.
+
+    One that makes it three columns; else the one that splits it most (so a short or long
+    first line is named as such). The first line alone decides: csv.Sniffer wants every line
+    alike, so one wrong line, or an empty one between Windows line ends, threw it off.
+    """
+    widths = {delimiter: _first_line_width(text, delimiter) for delimiter in _DELIMITERS}
+    if 3 in widths.values():
+        return next(delimiter for delimiter in _DELIMITERS if widths[delimiter] == 3)
+    return max(_DELIMITERS, key=widths.__getitem__)
+
+
 def _parse_rows(text: str) -> tuple[list[tuple[int, str, str, str]], list[tuple[int, str]]]:
     """Rows as (line, name, email, role) and the errors, without touching the database."""
     rows: list[tuple[int, str, str, str]] = []
     errors: list[tuple[int, str]] = []
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = _csv_reader(text, _delimiter(text))
     seen: dict[tuple[str, str], int] = {}
     try:
         for record in reader:
@@ -392,8 +421,9 @@ def _parse_rows(text: str) -> tuple[list[tuple[int, str, str, str]], list[tuple[
                 )
                 break
             if len(cells) != 3:
+                hint = "; separate them with commas, semicolons or tabs" if len(cells) == 1 else ""
                 errors.append(
-                    (line, f"expected 3 columns (name, email, role), found {len(cells)}.")
+                    (line, f"expected 3 columns (name, email, role), found {len(cells)}{hint}.")
                 )
                 continue
             name, email, role_word = cells
@@ -404,9 +434,14 @@ def _parse_rows(text: str) -> tuple[list[tuple[int, str, str, str]], list[tuple[
                 problems.append("the name is longer than 150 characters")
             email = email.lower()
             try:
-                validate_email(email)
-            except ValidationError:
-                problems.append(f"{email or 'the email'} is not an email address")
+                validate_email_address(email)
+            except ValidationError as exc:
+                if exc.code == "max_length":
+                    problems.append(
+                        f"the email address is longer than {EMAIL_MAX_LENGTH} characters"
+                    )
+                else:
+                    problems.append(f"{email or 'the email'} is not an email address")
             role = _ROLE_WORDS.get(role_word.lower())
             if role is None:
                 problems.append(

@@ -147,3 +147,107 @@ def test_a_failure_half_way_leaves_nothing(program, admin_user, monkeypatch):
             program=program, invited_by=admin_user, upload=io.BytesIO(content)
         )
     assert not Invitation.objects.exists()
+
+
+# ---------------------------------------------------------------------------
+# Delimiters: the first line decides, whatever the other lines look like
+# ---------------------------------------------------------------------------
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_any_delimiter_and_line_end_with_empty_lines_is_read(
+    client, program, admin_user, delimiter, newline
+):
+    client.force_login(admin_user)
+    lines = [
+        ["name", "email", "role"],
+        ["Ana Souza", "ana@example.org", "mentee"],
+        [],
+        [],
+        ["Ben Okoro", "ben@example.org", "mentor"],
+    ]
+    content = newline.join(delimiter.join(cells) for cells in lines) + newline
+    assert _upload(client, program, content.encode()).status_code == 302
+    assert set(Invitation.objects.values_list("email", flat=True)) == {
+        "ana@example.org",
+        "ben@example.org",
+    }
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_a_short_line_in_a_semicolon_or_tab_file_is_the_only_one_named(
+    client, program, admin_user, delimiter
+):
+    client.force_login(admin_user)
+    lines = [
+        ["Ana Souza", "ana@example.org", "mentee"],
+        ["Ben Okoro", "ben@example.org"],
+        ["Cleo Park", "cleo@example.org", "admin", "extra"],
+        ["Dan Ruiz", "dan@example.org", "mentor"],
+    ]
+    content = "\r\n".join(delimiter.join(cells) for cells in lines).encode()
+    response = _upload(client, program, content)
+    errors = dict(response.context["csv_errors"])
+    assert set(errors) == {2, 3}
+    assert "found 2" in errors[2] and "found 4" in errors[3]
+    assert not Invitation.objects.exists()
+
+
+def test_a_first_line_with_a_column_too_few_still_sets_the_delimiter(client, program, admin_user):
+    client.force_login(admin_user)
+    content = b"Ana Souza;ana@example.org\nBen Okoro;ben@example.org;mentor\n"
+    errors = dict(_upload(client, program, content).context["csv_errors"])
+    assert set(errors) == {1}
+    assert "found 2" in errors[1]
+
+
+def test_other_delimiters_inside_a_name_do_not_confuse_it(client, program, admin_user):
+    client.force_login(admin_user)
+    content = (
+        b'"Okoro, Ben";ben@example.org;mentor\n'
+        b"Souza, Ana;ana@example.org;mentee\n"
+        b'"Park; Cleo";cleo@example.org;admin\n'
+    )
+    assert _upload(client, program, content).status_code == 302
+    assert set(Invitation.objects.values_list("full_name", flat=True)) == {
+        "Okoro, Ben",
+        "Souza, Ana",
+        "Park; Cleo",
+    }
+
+
+def test_a_name_with_a_semicolon_in_a_comma_file(client, program, admin_user):
+    client.force_login(admin_user)
+    content = b"Ana;Souza,ana@example.org,mentee\nBen Okoro,ben@example.org,mentor\n"
+    assert _upload(client, program, content).status_code == 302
+    assert Invitation.objects.get(email="ana@example.org").full_name == "Ana;Souza"
+
+
+def test_spaces_after_the_delimiter_and_quoted_cells(client, program, admin_user):
+    client.force_login(admin_user)
+    content = b'name, email, role\n"Okoro, Ben", "ben@example.org", mentor\n'
+    assert _upload(client, program, content).status_code == 302
+    assert Invitation.objects.get(email="ben@example.org").full_name == "Okoro, Ben"
+
+
+def test_a_file_without_delimiters_says_how_to_separate_the_columns(client, program, admin_user):
+    client.force_login(admin_user)
+    response = _upload(client, program, b"Ana Souza ana@example.org mentee\n")
+    errors = dict(response.context["csv_errors"])
+    assert "found 1; separate them with commas, semicolons or tabs" in errors[1]
+    assert not Invitation.objects.exists()
+
+
+def test_an_email_longer_than_its_column_is_named_by_line(client, program, admin_user):
+    """Django's validate_email takes 320 characters; Invitation.email holds 254."""
+    client.force_login(admin_user)
+    longest = "a" * 242 + "@example.org"  # 254 characters
+    content = f"Ana,{longest},mentee\nBen,{'b' + longest},mentor\n".encode()
+    response = _upload(client, program, content)
+    assert dict(response.context["csv_errors"]) == {
+        2: "the email address is longer than 254 characters."
+    }
+    assert "Line 2: the email address is longer than 254 characters." in response.content.decode()
+    assert not Invitation.objects.exists()
+    # The longest address the column holds is fine.
+    assert _upload(client, program, f"Ana,{longest},mentee\n".encode()).status_code == 302
+    assert Invitation.objects.get().email == longest

@@ -192,6 +192,35 @@ def test_invite_refuses_a_bad_email(client, program, admin_user):
     assert not Invitation.objects.exists()
 
 
+LONG_EMAIL = "a" * 243 + "@example.org"  # 255 characters: Django's EmailField takes 320
+
+
+def test_invite_refuses_an_email_longer_than_its_column_next_to_the_field(
+    client, program, admin_user
+):
+    client.force_login(admin_user)
+    url = reverse("programs:invite", args=[program.slug])
+    assert 'maxlength="254"' in client.get(url).content.decode()
+    response = client.post(url, {"email": LONG_EMAIL, "role": "mentee"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"] == [
+        "Enter an email address of at most 254 characters."
+    ]
+    assert not Invitation.objects.exists()
+
+
+def test_invitation_create_refuses_an_email_longer_than_its_column(program, admin_user):
+    """The service does not trust the form: a caller without one gets a readable refusal."""
+    with pytest.raises(DomainError, match="at most 254 characters") as refusal:
+        invitation_create(program=program, invited_by=admin_user, email=LONG_EMAIL, role="mentee")
+    assert refusal.value.field == "email"
+    assert not Invitation.objects.exists()
+    invitation = invitation_create(
+        program=program, invited_by=admin_user, email=LONG_EMAIL[1:], role="mentee"
+    )
+    assert len(invitation.email) == 254
+
+
 def test_signup_without_invitation_needs_email_confirmation(client):
     response = client.post(
         reverse("account_signup"),
