@@ -25,6 +25,7 @@ from meetings.slots import (
     format_slot,
     free_slots,
     slot_refusal,
+    start_refusal,
     zone_label,
 )
 from mentorship.errors import DomainError
@@ -232,17 +233,19 @@ def _require_open_and_ahead(meeting: Meeting, now: datetime, doing: str) -> None
         )
 
 
-def _ends_at(starts_at: datetime, minutes: int) -> datetime:
+def _ends_at(starts_at: datetime, minutes: int, *, actor: User, now: datetime) -> datetime:
+    """The end of a meeting from ``starts_at``, once its start and length are in range."""
     if starts_at.tzinfo is None:
         raise ValueError("starts_at must be an aware datetime")
+    # Before any arithmetic: a start on the calendar's first or last day overflows it.
+    refusal = start_refusal(starts_at, now=now, zone=actor.time_zone)
+    if refusal is not None:
+        raise DomainError(refusal, field="starts_at")
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
         raise DomainError(
             f"A meeting lasts between {MIN_MINUTES} and {MAX_MINUTES} minutes.", field="minutes"
         )
-    try:
-        return starts_at + timedelta(minutes=minutes)
-    except OverflowError:  # the last minutes of year 9999
-        raise DomainError("Choose a time in the years to come.", field="starts_at") from None
+    return starts_at + timedelta(minutes=minutes)
 
 
 def _check_slot(
@@ -328,9 +331,9 @@ def meeting_propose(
     mentorship = _lock_mentorship(mentorship)
     other = _other(mentorship, actor, "schedule")
     _require_active(mentorship)
-    ends_at = _ends_at(starts_at, minutes)
-    _lock_people(mentorship)
     now = timezone.now()
+    ends_at = _ends_at(starts_at, minutes, actor=actor, now=now)
+    _lock_people(mentorship)
     _check_slot(mentorship, actor=actor, starts_at=starts_at, ends_at=ends_at, now=now)
     meeting = Meeting.objects.create(
         mentorship=mentorship,
@@ -398,7 +401,7 @@ def meeting_reschedule(
     now = timezone.now()
     _require_open_and_ahead(meeting, now, "rescheduled")
     _require_active(mentorship)
-    ends_at = _ends_at(starts_at, minutes)
+    ends_at = _ends_at(starts_at, minutes, actor=actor, now=now)
     _lock_people(mentorship)
     _check_slot(
         mentorship,

@@ -61,8 +61,10 @@ class PersonInProgram:
 
 def _participations(program: Program, user_id: int) -> QuerySet[Participant]:
     return (
+        # user__pk, not user_id: a lookup on the user's integer key leaves out an id no column
+        # holds (a 30-digit one from the URL), where the foreign key's own would reach SQLite.
         Participant.objects.filter(
-            program=program, user_id=user_id, status=Participant.Status.ACTIVE
+            program=program, user__pk=user_id, status=Participant.Status.ACTIVE
         )
         .select_related("user", "mentor_profile", "mentee_profile", "availability")
         .prefetch_related(

@@ -172,6 +172,32 @@ SHORT_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 Interval = tuple[datetime, datetime]
 
+# Two years ahead holds any plan a pair makes, and keeps every time the rules below step
+# through (a day either side, a zone's offset, the length) far from the first and last days
+# of the calendar, where datetime arithmetic overflows.
+DAYS_AHEAD = 2 * 365
+
+
+def date_refusal(day: date, *, today: date) -> str | None:
+    """Refuse a meeting date before ``today`` or more than DAYS_AHEAD days after it."""
+    last = today + timedelta(days=DAYS_AHEAD)
+    if today <= day <= last:
+        return None
+    return f"Choose a date between {today.day} {today:%B %Y} and {last.day} {last:%B %Y}."
+
+
+def start_refusal(start: datetime, *, now: datetime, zone: str) -> str | None:
+    """Refuse a meeting start whose date in ``zone`` is outside ``date_refusal``'s range."""
+    local = ZoneInfo(zone)
+    today = now.astimezone(local).date()
+    own_date = start.date()
+    # An offset is less than a day, so a start whose own date is over a day out of range is
+    # out of range in every zone; it may be on the calendar's first or last day, where
+    # converting it to another zone overflows.
+    if not today - timedelta(days=1) <= own_date <= today + timedelta(days=DAYS_AHEAD + 1):
+        return date_refusal(own_date, today=today)
+    return date_refusal(start.astimezone(local).date(), today=today)
+
 
 def _window_intervals(
     windows: Iterable[Window], zone: ZoneInfo, first: date, last: date

@@ -1,17 +1,24 @@
-"""A set of choices in one text column: "|coach|sponsor|".
+"""Fields and lookups of our own.
 
-Filtering by one member is a plain ``__contains="|coach|"`` that PostgreSQL and SQLite both
-run (a JSON list cannot be searched on SQLite), and the value reads well in the database.
+A set of choices in one text column: "|coach|sponsor|". Filtering by one member is a plain
+``__contains="|coach|"`` that PostgreSQL and SQLite both run (a JSON list cannot be searched
+on SQLite), and the value reads well in the database.
+
+An ``__in`` on an integer column that leaves out the integers the column cannot hold.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.lookups import In
+from django.db.models.sql.compiler import SQLCompiler
 
 
 def choice_set_lookup(code: str) -> str:
@@ -76,3 +83,34 @@ class ChoiceSetField(models.CharField):
     def get_choices_display(self, codes: Iterable[str]) -> list[str]:
         labels = dict(self.flatchoices)
         return [str(labels.get(code, code)) for code in codes]
+
+
+@models.IntegerField.register_lookup
+class IntegerFieldIn(In):
+    """``__in`` without the integers the column cannot hold: they match no row anyway.
+
+    Django leaves them out of ``exact``, ``gt`` and the other integer lookups
+    (``IntegerFieldOverflow``) but not out of ``in``, and SQLite cannot even bind an integer
+    above 2**63 - 1 (OverflowError). An id a request sends reaches ``pk__in`` as it is, from
+    every ModelMultipleChoiceField and from the admin's changelist actions, so the guard is
+    here, once, rather than in each of them. Registered when this module is imported, which
+    ``matching.models`` does while the apps load.
+    """
+
+    def process_rhs(self, compiler: SQLCompiler, connection: BaseDatabaseWrapper) -> Any:
+        if self.rhs_is_direct_value():
+            low, high = connection.ops.integer_field_range(
+                self.lhs.output_field.get_internal_type()
+            )
+            held = [
+                value
+                for value in self.rhs
+                if not isinstance(value, int)
+                or ((low is None or low <= value) and (high is None or value <= high))
+            ]
+            if len(held) < len(self.rhs):
+                # A copy: the same lookup may be compiled again, for another connection.
+                lookup = copy.copy(self)
+                lookup.rhs = held
+                return super(IntegerFieldIn, lookup).process_rhs(compiler, connection)
+        return super().process_rhs(compiler, connection)

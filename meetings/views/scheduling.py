@@ -22,7 +22,13 @@ from matching.models import Mentorship
 from meetings import calendar, scheduling
 from meetings.access import get_meeting_for_user, get_mentorship_for_scheduling
 from meetings.models import Meeting
-from meetings.slots import format_slot, wall_clock_instant, windows_label, zone_label
+from meetings.slots import (
+    date_refusal,
+    format_slot,
+    wall_clock_instant,
+    windows_label,
+    zone_label,
+)
 from mentorship.errors import DomainError, form_add_domain_error
 from mentorship.http import AuthedHttpRequest
 
@@ -56,6 +62,11 @@ class SlotForm(forms.Form):
             if starts_at is None or starts_at.tzinfo is None:
                 raise forms.ValidationError("That time is not one of the offered slots.")
         elif day and clock:
+            # Checked before the date becomes an instant: year 1 or 9999 overflows the zone's offset.
+            refusal = date_refusal(day, today=timezone.localdate(timezone=ZoneInfo(self.zone)))
+            if refusal is not None:
+                self.add_error("date", refusal)
+                return cleaned
             starts_at = wall_clock_instant(day, clock, self.zone)
         else:
             raise forms.ValidationError("Pick one of the free times, or enter a date and a time.")

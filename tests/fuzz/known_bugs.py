@@ -21,43 +21,7 @@ class KnownBug:
     message: str = ""  # a fragment of the traceback, when the site is not enough
 
 
-SQLITE_OVERFLOW = "too large to convert to SQLite INTEGER"
-
-KNOWN_BUGS = [
-    # A meeting time in the first or last day of the calendar (year 1, year 9999): the slot
-    # checks step a day (or an offset) past what datetime holds.
-    KnownBug("meeting-time-at-the-calendar-edge", ("OverflowError at meetings/slots.py",)),
-    # PostgreSQL only (SQLite stores it): Django's EmailField takes up to 320 characters, the
-    # invitation's column 254.
-    KnownBug(
-        "invitation-email-longer-than-254",
-        ("DataError at programs/services.py in invitation_create",),
-        "value too long",
-    ),
-    # SQLite only: Django's ModelMultipleChoiceField looks the ids up with __in, and SQLite
-    # cannot bind an integer above 2**63 - 1 (PostgreSQL compares it and finds nothing).
-    KnownBug(
-        "sqlite-huge-id-in-a-multiple-choice",
-        (
-            "OverflowError at goals/views.py in goal_create",
-            "OverflowError at goals/views.py in goal_edit",
-            "OverflowError at meetings/views/profiles.py in <genexpr>",
-            "OverflowError at matching/views/requests.py in request_new",
-            "OverflowError at meetings/views/rounds.py in round_list",
-        ),
-        SQLITE_OVERFLOW,
-    ),
-    # SQLite only: the person page filters on user_id (a foreign key: Django's guard against
-    # out-of-range integers covers only integer fields' own lookups).
-    KnownBug(
-        "sqlite-huge-person-id",
-        ("OverflowError at meetings/selectors.py in person_in_program",),
-        SQLITE_OVERFLOW,
-    ),
-    # SQLite only, and in Django's own code (no frame of ours): the admin's changelist action
-    # looks the selected ids up with __in.
-    KnownBug("sqlite-huge-id-in-admin-action", ("OverflowError at ?",), SQLITE_OVERFLOW),
-]
+KNOWN_BUGS: list[KnownBug] = []
 
 
 def known_bug(crash_site: str, error: str) -> KnownBug | None:

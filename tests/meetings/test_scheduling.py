@@ -3,7 +3,7 @@ held, the missed-meeting scan, privacy and query counts."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -484,6 +484,27 @@ def test_a_typed_time_is_read_in_the_viewers_zone(client, mentorship, mentee):
     assert Meeting.objects.get().starts_at == utc(2026, 3, 2, 14, 30)
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2028-03-01"])
+def test_a_typed_date_out_of_range_is_refused_beside_the_date(client, mentorship, mentee, day):
+    response = _client(client, mentee).post(
+        reverse("meetings:meeting_propose", args=[mentorship.pk]),
+        {"date": day, "time": "12:00", "minutes": 30},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"date": [OUT_OF_RANGE]}
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.parametrize("slot", ["0001-01-01T00:00:00+14:00", "9999-12-31T12:00:00+00:00"])
+def test_a_slot_out_of_range_is_refused_above_the_form(client, mentorship, mentee, slot):
+    response = _client(client, mentee).post(
+        reverse("meetings:meeting_propose", args=[mentorship.pk]), {"slot": slot, "minutes": 30}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [OUT_OF_RANGE]
+    assert not Meeting.objects.exists()
+
+
 def test_a_refused_time_shows_the_rule_on_the_page(client, mentorship, mentee):
     response = _client(client, mentee).post(
         reverse("meetings:meeting_propose", args=[mentorship.pk]),
@@ -626,3 +647,23 @@ def test_a_meeting_at_the_end_of_time_is_refused_not_a_crash(mentorship, mentee)
     with pytest.raises(DomainError):
         propose(mentorship, mentee, starts_at=datetime(9999, 12, 31, 23, 50, tzinfo=UTC))
     assert not Meeting.objects.exists()
+
+
+# Mia Mentee reads dates in Berlin, where NOW is 1 March 2026.
+OUT_OF_RANGE = "Choose a date between 1 March 2026 and 29 February 2028."
+
+
+def test_a_meeting_more_than_two_years_ahead_is_refused(mentorship, mentee):
+    with pytest.raises(DomainError, match=OUT_OF_RANGE) as refused:
+        propose(mentorship, mentee, starts_at=utc(2028, 3, 6, 14))
+    assert refused.value.field == "starts_at"
+    assert not Meeting.objects.exists()
+
+
+def test_a_move_to_the_first_day_of_the_calendar_is_refused(mentorship, mentee):
+    meeting = propose(mentorship, mentee)
+    first_day = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14)))
+    with pytest.raises(DomainError, match=OUT_OF_RANGE):
+        meeting_reschedule(meeting=meeting, actor=mentee, starts_at=first_day, minutes=30)
+    meeting.refresh_from_db()
+    assert meeting.starts_at == MON_2_MAR_9AM_NY

@@ -3,15 +3,19 @@ and a mentee who reads them in another zone."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from meetings.slots import (
     Window,
+    date_refusal,
     format_slot,
     free_slots,
     notice_label,
     slot_refusal,
+    start_refusal,
     wall_clock_instant,
     windows_label,
     zone_label,
@@ -261,3 +265,43 @@ def test_wall_clock_instant_reads_a_berlin_date_and_time():
 
 def test_wall_clock_instant_moves_a_skipped_time_forward():
     assert wall_clock_instant(date(2026, 3, 8), time(2, 30), NEW_YORK) == utc(2026, 3, 8, 7, 30)
+
+
+# ---------------------------------------------------------------------------
+# How far ahead a meeting can be
+# ---------------------------------------------------------------------------
+SUNDAY_1_MARCH = date(2026, 3, 1)
+OUT_OF_RANGE = "Choose a date between 1 March 2026 and 29 February 2028."
+
+
+def test_a_meeting_date_runs_from_today_to_two_years_ahead():
+    assert date_refusal(SUNDAY_1_MARCH, today=SUNDAY_1_MARCH) is None
+    assert date_refusal(date(2028, 2, 29), today=SUNDAY_1_MARCH) is None
+    assert date_refusal(date(2028, 3, 1), today=SUNDAY_1_MARCH) == OUT_OF_RANGE
+    assert date_refusal(date(2026, 2, 28), today=SUNDAY_1_MARCH) == OUT_OF_RANGE
+
+
+def test_a_start_is_dated_in_the_zone_of_whoever_picks_it():
+    # Noon UTC on 1 March is already 2 March in Kiritimati (UTC+14): its range is a day later.
+    now, zone = utc(2026, 3, 1, 12), "Pacific/Kiritimati"
+    assert start_refusal(utc(2026, 3, 1, 11), now=now, zone=zone) is None  # 2 March 01:00 there
+    assert start_refusal(utc(2028, 3, 1, 9), now=now, zone=zone) is None  # 23:00 there
+    assert start_refusal(utc(2028, 3, 1, 10), now=now, zone=zone) == (
+        "Choose a date between 2 March 2026 and 1 March 2028."
+    )
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        datetime.min.replace(tzinfo=UTC),
+        datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))),
+        datetime(1, 1, 2, 9, tzinfo=timezone(-timedelta(hours=12))),
+        datetime(9999, 12, 31, 12, tzinfo=UTC),
+        datetime.max.replace(tzinfo=timezone(-timedelta(hours=23, minutes=59))),
+    ],
+)
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago", "UTC"])
+def test_the_first_and_last_days_of_the_calendar_are_refused_not_a_crash(start, zone):
+    message = start_refusal(start, now=utc(2026, 3, 1, 12), zone=zone)
+    assert message is not None and message.startswith("Choose a date between")
