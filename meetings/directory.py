@@ -18,6 +18,7 @@ from typing import Any, overload
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
@@ -60,8 +61,6 @@ from programs.models import Participant, Program, Role, Topic
 
 PAGE_SIZE = 20
 SHORT_LIST = 100  # mentors read by their ids rather than by a subquery (a page's cards)
-# How long a mentee's ranking is kept at most (writes the signals see forget it at once).
-RANKING_SECONDS = 300
 MAX_SEARCH_WORDS = 8
 LIVE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
 SENIORITY_RANKS = {code: level for level, code in enumerate(Seniority.values)}
@@ -582,7 +581,7 @@ def mentor_directory(
         return [(m.participant_id, total, can_take_request(m)) for m, total in ranked]
 
     key = f"directory:{program.pk}:{viewer.mentee.pk}:{today.isoformat()}:{filters.key()}"
-    ranked = kept(DIRECTORY_VERSION, key, rank, timeout=RANKING_SECONDS)
+    ranked = kept(DIRECTORY_VERSION, key, rank, timeout=settings.DIRECTORY_RANKING_SECONDS)
     return Directory(
         ranked,
         mentee=me,

@@ -54,13 +54,19 @@ class Version:
             logger.warning("cache unreachable: %s not changed", self.key, exc_info=True)
 
 
-def kept(version: Version, key: str, compute: Callable[[], T], *, timeout: int) -> T:
-    """``compute()``'s result, kept for ``timeout`` seconds under ``key`` at the current
-    ``version``; computed afresh when there is none or the cache cannot be reached."""
-    token = version.current()
-    if token is None:
+def kept(version: Version | None, key: str, compute: Callable[[], T], *, timeout: int) -> T:
+    """``compute()``'s result, kept for ``timeout`` seconds under ``key`` (at the current
+    ``version``, if any); computed afresh when there is none, when ``timeout`` is 0 or less,
+    or when the cache cannot be reached."""
+    if timeout <= 0:
         return compute()
-    full_key = f"{version.key}:{token}:{key}"
+    if version is None:
+        full_key = f"kept:{key}"
+    else:
+        token = version.current()
+        if token is None:
+            return compute()
+        full_key = f"{version.key}:{token}:{key}"
     try:
         found: Any = cache.get(full_key)
     except Exception:  # noqa: BLE001

@@ -324,6 +324,10 @@ CSV_IMPORT_MAX_ROWS = env.int("CSV_IMPORT_MAX_ROWS", default=2000)
 CSV_IMPORT_MAX_BYTES = env.int("CSV_IMPORT_MAX_BYTES", default=1024 * 1024)
 # A worker holds a reminder it is sending this long; if it dies, another sends it after that.
 REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=600)
+# How long a mentee's directory ranking is kept at most (writes that can move a mentor forget
+# it at once), and how long the admins' dashboard keeps its program-wide figures.
+DIRECTORY_RANKING_SECONDS = env.int("DIRECTORY_RANKING_SECONDS", default=300)
+DASHBOARD_FIGURES_SECONDS = env.int("DASHBOARD_FIGURES_SECONDS", default=60)
 # When each reminder fires, in hours. Each can be set with an environment variable
 # REMINDER_<NAME>_HOURS, e.g. REMINDER_MEETING_BEFORE_HOURS=48. What is per program (check-in
 # period, request expiry) or per pair (the agreed meeting frequency) is set there instead.
@@ -364,5 +368,7 @@ if TESTING:
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
+    # Tests see every write at once (the tests of keeping the figures turn it on).
+    DASHBOARD_FIGURES_SECONDS = env.int("DASHBOARD_FIGURES_SECONDS", default=0)
     if not REDIS_URL:
         CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -258,8 +258,10 @@ def health_counts(
     *, program: Program, now: datetime | None = None, states: list[HealthState] | None = None
 ) -> dict[str, int]:
     """Active mentorships per health state (one query, none given ``health_states``)."""
-    if states is None:
-        states = health_states(program=program, now=now)
+    return count_states(states if states is not None else health_states(program=program, now=now))
+
+
+def count_states(states: Iterable[HealthState]) -> dict[str, int]:
     counts = dict.fromkeys(HEALTH_LABELS, 0)
     for row in states:
         counts[row.state] += 1
@@ -522,6 +524,39 @@ def admin_comments(*, program: Program, periods: int = 2) -> list[PeriodComments
     ):
         texts[key].append(comment)
     return [PeriodComments(key, n, texts[key]) for key, n in recent]
+
+
+# ---------------------------------------------------------------------------
+# The figures, together
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Figures:
+    """The program-wide figures of the dashboard and the summary, computed at one moment
+    (the views keep them a short while: DASHBOARD_FIGURES_SECONDS)."""
+
+    computed_at: datetime
+    funnel: list[Step]
+    states: list[HealthState]
+    activity: list[Series]
+    median_days: float | None
+    comments: list[PeriodComments]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return count_states(self.states)
+
+
+def program_figures(*, program: Program, now: datetime | None = None) -> Figures:
+    """Every program-wide figure, as of ``now``."""
+    now = now or timezone.now()
+    return Figures(
+        computed_at=now,
+        funnel=funnel(program=program),
+        states=health_states(program=program, now=now),
+        activity=activity(program=program, now=now),
+        median_days=median_days_to_match(program=program),
+        comments=admin_comments(program=program),
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from matching.models import Mentorship
+from mentorship.cache import kept
 from mentorship.http import AuthedHttpRequest
 from programs.access import get_program_for_admin
 from programs.models import Program
@@ -23,28 +25,35 @@ from reports.dashboard import (
     AT_RISK,
     HEALTH_LABELS,
     STALLED,
-    activity,
-    admin_comments,
+    Figures,
     cohort_totals,
-    funnel,
-    health_counts,
     health_of,
     health_rules,
-    health_states,
     health_table,
-    median_days_to_match,
     mentor_load,
     nudge_pair,
+    program_figures,
 )
 
 HEALTH_PAGE = 20
 MENTOR_PAGE = 25
 
 
-def _charts(program: Program) -> list[dict[str, Any]]:
+def figures_of(program: Program) -> Figures:
+    """The program-wide figures, kept DASHBOARD_FIGURES_SECONDS (a dashboard of thousands of
+    pairs costs a tenth of a second to compute, and admins reload it often)."""
+    return kept(
+        None,
+        f"dashboard:{program.pk}:{program.created_at.timestamp()}",
+        lambda: program_figures(program=program),
+        timeout=settings.DASHBOARD_FIGURES_SECONDS,
+    )
+
+
+def _charts(figures: Figures) -> list[dict[str, Any]]:
     """The activity series, each as an SVG chart and the rows of its table."""
     charts = []
-    for number, series in enumerate(activity(program=program)):
+    for number, series in enumerate(figures.activity):
         chart_id = f"chart-{number}"
         top = 5.0 if series.unit == "of 5" else None
         charts.append(
@@ -66,26 +75,34 @@ def dashboard(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     health = request.GET.get("health", "")
     if health not in (AT_RISK, STALLED):
         health = ""
-    states = health_states(program=program)
+    figures = figures_of(program)
     table = Paginator(
-        health_table(program=program, health=health or None, states=states), HEALTH_PAGE
+        health_table(
+            program=program,
+            health=health or None,
+            now=figures.computed_at,
+            states=figures.states,
+        ),
+        HEALTH_PAGE,
     ).get_page(request.GET.get("page"))
     load = Paginator(mentor_load(program=program), MENTOR_PAGE).get_page(request.GET.get("mentors"))
     context: dict[str, Any] = {
         "program": program,
         "section": "Dashboard",
-        "funnel": funnel(program=program),
-        "counts": health_counts(program=program, states=states),
+        "figures": figures,
+        "figures_seconds": settings.DASHBOARD_FIGURES_SECONDS,
+        "funnel": figures.funnel,
+        "counts": figures.counts,
         "labels": HEALTH_LABELS,
         "rules": health_rules(program),
         "health": health,
         "table": table,
         "rows": [(row, health_of(row)) for row in table],
-        "charts": _charts(program),
+        "charts": _charts(figures),
         "load": load,
         "load_rows": [(mentor, _days(getattr(mentor, "response", None))) for mentor in load],
-        "median_days": median_days_to_match(program=program),
-        "comments": admin_comments(program=program),
+        "median_days": figures.median_days,
+        "comments": figures.comments,
     }
     return render(request, "reports/dashboard.html", context)
 
@@ -119,15 +136,17 @@ def nudge(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
 def summary(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     """The end-of-cohort summary: the main figures and charts, laid out for printing."""
     program = get_program_for_admin(request.user, slug)
+    figures = figures_of(program)
     context = {
         "program": program,
         "section": "Summary",
         "today": timezone.localdate(),
+        "figures": figures,
         "totals": cohort_totals(program=program),
-        "funnel": funnel(program=program),
-        "counts": health_counts(program=program),
-        "median_days": median_days_to_match(program=program),
-        "charts": _charts(program),
+        "funnel": figures.funnel,
+        "counts": figures.counts,
+        "median_days": figures.median_days,
+        "charts": _charts(figures),
     }
     return render(request, "reports/summary.html", context)
 
