@@ -166,6 +166,9 @@ def _one_at_a_time(base: str, plan: dict[str, Any], repeat: int = 5) -> dict[str
         ("inbox", mentor, "/requests/"),
         ("request (mentor)", mentor, f"/requests/{mentor['requests'][0]}/"),
         ("dashboard", admin, f"/programs/{slug}/dashboard/"),
+        # The lightest signed-in page (session, user, navigation, a short list): what any page
+        # costs before its own work, beside the bare view's Django and middleware alone.
+        ("notifications", mentee, "/notifications/"),
         ("bare view", None, BARE_PATH),
     ]
     timings: dict[str, list[float]] = {name: [] for name, _, _ in pages}

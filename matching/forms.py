@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import forms
@@ -177,15 +178,22 @@ class RedirectForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["suggested"]
         field.queryset = mentors  # type: ignore[attr-defined]
+
         # Thousands of mentors in a large program: their names as rows, not as models, and only
         # when the form is shown (the queryset still checks what is sent).
-        field.choices = lambda: [  # type: ignore[attr-defined]
-            ("", "Pick a mentor"),
-            *(
-                (pk, name or email)
-                for pk, name, email in mentors.values_list("pk", "user__full_name", "user__email")
-            ),
-        ]
+        @functools.cache
+        def names() -> list[tuple[Any, str]]:
+            return [
+                ("", "Pick a mentor"),
+                *(
+                    (pk, name or email)
+                    for pk, name, email in mentors.values_list(
+                        "pk", "user__full_name", "user__email"
+                    )
+                ),
+            ]
+
+        field.choices = names  # type: ignore[attr-defined]
 
 
 PEOPLE_REASON_CHOICES = [(r.value, r.label) for r in PEOPLE_CLOSING_REASONS]
