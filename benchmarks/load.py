@@ -11,8 +11,9 @@ Run: .venv/bin/python benchmarks/load.py --postgres postgres://postgres@127.0.0.
    worker on Redis database 13 of that server.
 3. Runs locust headless on loopback: 20 users for 60 s by default, each a real mentee, mentor or
    admin of the program with 1-3 s of thinking between steps (see benchmarks/locustfile.py).
-4. Runs the directory alone and then a bare Django view served by the same gunicorn, with the
-   same settings and no think time, and compares their throughput.
+4. Runs the directory alone, then the lightest signed-in page (the notification centre), then a
+   bare Django view served by the same gunicorn, with the same settings and no think time, and
+   compares their throughput.
 5. Prints requests per second, p50/p95/p99 per page and the errors, and whether the targets are
    met: 0 errors; p95 <= 150 ms for the directory, the mentorship page and the dashboard; the
    directory's throughput >= 25 % of the bare view's.
@@ -408,17 +409,31 @@ def _run(args: argparse.Namespace, folder: Path, processes: Processes) -> int:
     directory, directory_failures = _locust(
         label="directory", classes=("DirectoryOnly",), seconds=args.compare_seconds, **common
     )
+    lightest, lightest_failures = _locust(
+        label="lightest", classes=("LightestPage",), seconds=args.compare_seconds, **common
+    )
     bare, bare_failures = _locust(
         label="bare", classes=("BareView",), seconds=args.compare_seconds, **common
     )
-    both = {"directory": directory["directory"], "bare view": bare["bare view"]}
+    both = {
+        "directory": directory["directory"],
+        "notifications": lightest["notifications"],
+        "bare view": bare["bare view"],
+    }
     _print_table(both)
-    _print_failures(directory_failures + bare_failures)
-    ratio = float(both["directory"]["Requests/s"]) / float(both["bare view"]["Requests/s"])
+    _print_failures(directory_failures + lightest_failures + bare_failures)
+    bare_rate = float(both["bare view"]["Requests/s"])
+    ratio = float(both["directory"]["Requests/s"]) / bare_rate
     print(f"Directory throughput / bare view throughput: {ratio:.1%}")
+    print(
+        "The lightest signed-in page (notifications) / bare view throughput: "
+        f"{float(both['notifications']['Requests/s']) / bare_rate:.1%}"
+    )
 
     print("\nTargets")
-    errors = sum(int(stats["Aggregated"]["Failure Count"]) for stats in (journeys, directory, bare))
+    errors = sum(
+        int(stats["Aggregated"]["Failure Count"]) for stats in (journeys, directory, lightest, bare)
+    )
     met = [errors == 0]
     print(f"  0 errors: {errors} errors, {'met' if errors == 0 else 'NOT met'}")
     for name in TARGET_PAGES:

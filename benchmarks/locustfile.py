@@ -3,7 +3,7 @@
 Each simulated person is a real account of the seeded program, logged in with a session load.py
 made. Mentees browse and filter the directory, open profiles, ask mentors, open their mentorship
 and the propose-a-meeting page; mentors read their inbox and a request; admins read the
-dashboard. DirectoryOnly and BareView are the two sides of the throughput comparison: the same
+dashboard. DirectoryOnly, LightestPage and BareView are the throughput comparison: the same
 settings, no think time, one page each.
 
 Every answer must be exactly what a browser would get for that step (200, or the redirect after
@@ -237,6 +237,18 @@ class DirectoryOnly(_Person):
     @task
     def directory(self) -> None:
         self.page(f"/programs/{SLUG}/mentors/", "directory")
+
+
+class LightestPage(_Person):
+    """The lightest signed-in page (the notification centre), back to back: what any page of
+    Twoway costs before its own work (session, user, navigation), beside the bare view."""
+
+    kind = "mentees"
+    wait_time = constant(0)
+
+    @task
+    def notifications(self) -> None:
+        self.page("/notifications/", "notifications")
 
 
 class BareView(FastHttpUser):
