@@ -19,7 +19,7 @@ from matching.models import (
 )
 from matching.rounds import WEIGHT_RANGE
 from matching.score import PARTS
-from matching.services import MENTEE_FIELDS, MENTOR_FIELDS
+from matching.services import MENTEE_FIELDS, MENTOR_FIELDS, paused_by_admins_words
 from mentorship.widgets import QuickSelect
 from programs.models import Participant, Program, Topic
 
@@ -76,6 +76,11 @@ class MentorProfileForm(forms.ModelForm):
             assert isinstance(field, forms.ModelMultipleChoiceField)
             field.queryset = _organization_topics(program)
             field.required = False
+        if self.instance.pk and self.instance.paused_by_admins_at is not None:
+            # Shown, not sent: a disabled field keeps the saved value whatever is posted.
+            accepting = self.fields["accepting_requests"]
+            accepting.disabled = True
+            accepting.help_text = paused_by_admins_words(self.instance)
 
 
 class MenteeProfileForm(forms.ModelForm):

@@ -85,6 +85,9 @@ class MentorProfile(TimeStampedModel):
         help_text="How many mentees at once (0 to 20).",
     )
     accepting_requests = models.BooleanField(default=True)
+    # Set when the program's admins pause the mentor's new requests (a report's action): until
+    # they lift it, the mentor cannot switch "accepting requests" back on.
+    paused_by_admins_at = models.DateTimeField(null=True, blank=True, editable=False)
     away_until = models.DateField(
         null=True, blank=True, help_text="No new requests and no nudges until this date."
     )

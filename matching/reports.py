@@ -153,31 +153,39 @@ def report_warn(*, report: Report, actor: User, message: str) -> Report:
     return report
 
 
-@transaction.atomic
-def report_pause_mentor_requests(*, report: Report, actor: User) -> MentorProfile:
-    """Stop the reported mentor's new requests (their profile's "accepting requests" goes off)."""
-    report = _lock(report, actor, "pause a mentor's requests")
-    if report.status == Status.RESOLVED:
-        raise DomainError("This report is resolved; reopen it to act on it.")
+def _reported_mentor(report: Report) -> Participant:
     subject = report.subject
     if subject is None:
         raise DomainError("The request or mentorship of this report no longer exists.")
-    mentor = subject.mentor
+    return subject.mentor
+
+
+@transaction.atomic
+def report_pause_mentor_requests(*, report: Report, actor: User) -> MentorProfile:
+    """Stop the reported mentor's new requests until the admins lift it: their profile's
+    "accepting requests" goes off, and they cannot switch it back on themselves."""
+    report = _lock(report, actor, "pause a mentor's requests")
+    if report.status == Status.RESOLVED:
+        raise DomainError("This report is resolved; reopen it to act on it.")
+    mentor = _reported_mentor(report)
     if report.reporter_id == mentor.user_id:
         raise DomainError(
             f"{_name(mentor)} filed this report: pausing their requests would punish the reporter."
         )
     profile, _ = MentorProfile.objects.select_for_update().get_or_create(participant=mentor)
-    if not profile.accepting_requests:
-        raise DomainError(f"{_name(mentor)} takes no new requests already.")
+    if profile.paused_by_admins_at is not None:
+        raise DomainError(f"{_name(mentor)} takes no new requests already: the admins paused them.")
+    was_accepting = profile.accepting_requests
     profile.accepting_requests = False
-    profile.save(update_fields=["accepting_requests", "updated_at"])
+    profile.paused_by_admins_at = timezone.now()
+    profile.save(update_fields=["accepting_requests", "paused_by_admins_at", "updated_at"])
     program = report.program
     notify(
         recipient=mentor.user,
         kind=Notification.Kind.GENERAL,
         title=f"The admins of {program.name} paused new requests to you",
-        body="Mentees cannot send you new requests for now; your mentorships go on. The admins will be in touch.",
+        body="Mentees cannot send you new requests until the admins lift the pause; your "
+        "mentorships go on. The admins will be in touch.",
         link=reverse("meetings:profile", kwargs={"slug": program.slug}),
     )
     _note(report, actor, f"Paused new requests to {_name(mentor)}.")
@@ -187,8 +195,41 @@ def report_pause_mentor_requests(*, report: Report, actor: User) -> MentorProfil
         actor=actor,
         action="mentor.requests_pause",
         subject=_name(mentor),
-        before={"accepting requests": True},
-        after={"accepting requests": False},
+        before={"accepting requests": was_accepting, "paused by the admins": False},
+        after={"accepting requests": False, "paused by the admins": True},
+        report=report.pk,
+    )
+    return profile
+
+
+@transaction.atomic
+def report_resume_mentor_requests(*, report: Report, actor: User) -> MentorProfile:
+    """Lift the admins' pause of the reported mentor's new requests (also once the report is
+    resolved): mentees can send them requests again."""
+    report = _lock(report, actor, "let a mentor take requests again")
+    mentor = _reported_mentor(report)
+    profile = MentorProfile.objects.select_for_update().filter(participant=mentor).first()
+    if profile is None or profile.paused_by_admins_at is None:
+        raise DomainError(f"The admins have not paused {_name(mentor)}'s new requests.")
+    profile.accepting_requests = True
+    profile.paused_by_admins_at = None
+    profile.save(update_fields=["accepting_requests", "paused_by_admins_at", "updated_at"])
+    program = report.program
+    notify(
+        recipient=mentor.user,
+        kind=Notification.Kind.GENERAL,
+        title=f"The admins of {program.name} lifted the pause on your requests",
+        body="Mentees can send you new requests again. Your profile says how many you can take.",
+        link=reverse("meetings:profile", kwargs={"slug": program.slug}),
+    )
+    _note(report, actor, f"Lifted the pause on {_name(mentor)}'s new requests.")
+    audit_record(
+        program=program,
+        actor=actor,
+        action="mentor.requests_resume",
+        subject=_name(mentor),
+        before={"accepting requests": False, "paused by the admins": True},
+        after={"accepting requests": True, "paused by the admins": False},
         report=report.pk,
     )
     return profile

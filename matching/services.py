@@ -64,6 +64,15 @@ def _organization_topics(participant: Participant, topics: Iterable[Topic]) -> l
     return topics
 
 
+def paused_by_admins_words(profile: MentorProfile) -> str:
+    """Why a mentor cannot switch their requests back on."""
+    when = timezone.localdate(profile.paused_by_admins_at)
+    return (
+        f"Your program's admins paused your new requests on {when:%-d %B %Y}; only they can "
+        "let requests in again."
+    )
+
+
 @transaction.atomic
 def mentor_profile_update(
     *,
@@ -79,6 +88,8 @@ def mentor_profile_update(
     if unknown:
         raise TypeError(f"unknown mentor profile fields {sorted(unknown)}")
     profile, _ = MentorProfile.objects.select_for_update().get_or_create(participant=participant)
+    if profile.paused_by_admins_at is not None and values.get("accepting_requests"):
+        raise DomainError(paused_by_admins_words(profile), field="accepting_requests")
     for key, value in values.items():
         setattr(profile, key, value)
     _clean(profile, exclude=["participant"])

@@ -32,12 +32,13 @@ from matching.mentorships import (
     mentorship_reassign,
     mentorship_resume_for_people,
 )
-from matching.models import ClosingReason, Mentorship, Report
+from matching.models import ClosingReason, MentorProfile, Mentorship, Report
 from matching.reports import (
     report_end_mentorship,
     report_note_add,
     report_pause_mentor_requests,
     report_resolve,
+    report_resume_mentor_requests,
     report_status_set,
     report_warn,
     reported_person,
@@ -214,14 +215,18 @@ def report_action(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRespons
     queue = redirect("matching:reports", slug=program.slug)
     action = request.POST.get("action", "")
     shown = _report_forms(report)
-    if request.method == "POST" and action in ("resolve", "pause_requests"):
+    if request.method == "POST" and action in ("resolve", "pause_requests", "resume_requests"):
         try:
             if action == "resolve":
                 report_resolve(report=report, actor=request.user)
                 messages.success(request, "Report resolved.")
                 return queue
-            report_pause_mentor_requests(report=report, actor=request.user)
-            messages.success(request, "The mentor takes no new requests now.")
+            if action == "pause_requests":
+                report_pause_mentor_requests(report=report, actor=request.user)
+                messages.success(request, "The mentor takes no new requests until you lift it.")
+            else:
+                report_resume_mentor_requests(report=report, actor=request.user)
+                messages.success(request, "Mentees can send the mentor requests again.")
         except DomainError as exc:
             messages.error(request, exc.message)
         return here
@@ -268,5 +273,9 @@ def report_action(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRespons
             "report": report,
             "reported": reported_person(report),
             "forms": shown,
+            "mentor_paused": report.subject is not None
+            and MentorProfile.objects.filter(
+                participant=report.subject.mentor, paused_by_admins_at__isnull=False
+            ).exists(),
         },
     )

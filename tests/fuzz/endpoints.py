@@ -209,7 +209,7 @@ def _preferences_form(side: Side) -> list[Any]:
 # Views that dispatch on a posted "action": one row per action, so that each gets its share.
 TOPIC_ACTIONS = ["create", "rename", "delete"]
 MENTORSHIP_ACTIONS = ["pause", "resume", "end", "reassign"]
-REPORT_ACTIONS = ["status", "note", "warn", "end", "resolve", "pause_requests"]
+REPORT_ACTIONS = ["status", "note", "warn", "end", "resolve", "pause_requests", "resume_requests"]
 
 ENDPOINTS: list[Endpoint] = [
     # programs ---------------------------------------------------------------------------------

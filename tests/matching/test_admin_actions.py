@@ -34,10 +34,13 @@ from matching.reports import (
     report_end_mentorship,
     report_note_add,
     report_pause_mentor_requests,
+    report_resolve,
+    report_resume_mentor_requests,
     report_status_set,
     report_warn,
     reported_person,
 )
+from matching.services import mentor_profile_update
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from programs.models import AuditEntry, Participant
@@ -595,7 +598,10 @@ def test_pausing_the_mentors_requests_turns_accepting_off_and_audits_it(
     report_pause_mentor_requests(report=report, actor=admin_user)
     assert MentorProfile.objects.get(participant=mentor_p).accepting_requests is False
     entry = AuditEntry.objects.get(action="mentor.requests_pause")
-    assert entry.changes == [("accepting requests", True, False)]
+    assert entry.changes == [
+        ("accepting requests", True, False),
+        ("paused by the admins", False, True),
+    ]
     assert _titles(mentor) == ["The admins of Pathways paused new requests to you"]
     report.refresh_from_db()
     assert report.status == Report.Status.IN_REVIEW
@@ -620,6 +626,80 @@ def test_pausing_the_mentors_requests_refuses_twice_and_non_admins(
     with pytest.raises(DomainError, match="takes no new requests already"):
         report_pause_mentor_requests(report=report, actor=admin_user)
     assert AuditEntry.objects.filter(action="mentor.requests_pause").count() == 1
+
+
+def test_the_mentor_cannot_switch_paused_requests_back_on(report, admin_user, mentor, mentor_p):
+    report_pause_mentor_requests(report=report, actor=admin_user)
+
+    with pytest.raises(DomainError, match="only they can let requests in again") as refusal:
+        mentor_profile_update(participant=mentor_p, accepting_requests=True)
+    assert refusal.value.field == "accepting_requests"
+    assert MentorProfile.objects.get(participant=mentor_p).accepting_requests is False
+    # Everything else on the profile can still change.
+    mentor_profile_update(participant=mentor_p, headline="Still here", accepting_requests=False)
+    assert MentorProfile.objects.get(participant=mentor_p).headline == "Still here"
+
+
+def test_pausing_locks_a_mentor_who_had_switched_requests_off_themselves(
+    report, admin_user, mentor_p
+):
+    mentor_profile_update(participant=mentor_p, accepting_requests=False)
+    report_pause_mentor_requests(report=report, actor=admin_user)
+    with pytest.raises(DomainError, match="only they can"):
+        mentor_profile_update(participant=mentor_p, accepting_requests=True)
+
+
+def test_the_admins_lift_the_pause_even_once_the_report_is_resolved(
+    report, admin_user, mentor, mentor_p
+):
+    report_pause_mentor_requests(report=report, actor=admin_user)
+    report_resolve(report=report, actor=admin_user)
+
+    report_resume_mentor_requests(report=report, actor=admin_user)
+
+    profile = MentorProfile.objects.get(participant=mentor_p)
+    assert profile.accepting_requests is True
+    assert profile.paused_by_admins_at is None
+    entry = AuditEntry.objects.get(action="mentor.requests_resume")
+    assert entry.changes == [
+        ("accepting requests", False, True),
+        ("paused by the admins", True, False),
+    ]
+    assert "The admins of Pathways lifted the pause on your requests" in _titles(mentor)
+    mentor_profile_update(participant=mentor_p, accepting_requests=False)  # theirs again
+    mentor_profile_update(participant=mentor_p, accepting_requests=True)
+
+
+def test_lifting_refuses_without_a_pause_and_for_non_admins(report, admin_user, mentor, mentee):
+    with pytest.raises(DomainError, match="have not paused"):
+        report_resume_mentor_requests(report=report, actor=admin_user)
+    report_pause_mentor_requests(report=report, actor=admin_user)
+    with pytest.raises(DomainError, match="Only the admins"):
+        report_resume_mentor_requests(report=report, actor=mentee)
+    with pytest.raises(DomainError, match="Only the admins"):
+        report_resume_mentor_requests(report=report, actor=mentor)
+    assert not AuditEntry.objects.filter(action="mentor.requests_resume").exists()
+
+
+def test_the_report_page_lifts_the_pause_and_the_profile_page_shows_it(
+    client, program, report, admin_user, mentor, mentor_p
+):
+    url = reverse("matching:report_action", args=[program.slug, report.pk])
+    client.force_login(admin_user)
+    client.post(url, {"action": "pause_requests"})
+    assert "resume-requests-form" in client.get(url).content.decode()
+
+    client.force_login(mentor)
+    profile_url = reverse("meetings:profile", args=[program.slug])
+    page = client.get(profile_url).content.decode()
+    assert "only they can let requests in again" in page
+    form = client.get(profile_url).context["mentor"]
+    assert form.fields["accepting_requests"].disabled
+
+    client.force_login(admin_user)
+    client.post(url, {"action": "resume_requests"})
+    assert MentorProfile.objects.get(participant=mentor_p).accepting_requests is True
+    assert "pause-requests-form" in client.get(url).content.decode()
 
 
 def test_ending_the_reported_mentorship_resolves_the_report(report, admin_user, mentorship):
