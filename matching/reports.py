@@ -175,30 +175,20 @@ def report_pause_mentor_requests(*, report: Report, actor: User) -> MentorProfil
     profile, _ = MentorProfile.objects.select_for_update().get_or_create(participant=mentor)
     if profile.paused_by_admins_at is not None:
         raise DomainError(f"{_name(mentor)} takes no new requests already: the admins paused them.")
-    was_accepting = profile.accepting_requests
-    profile.accepting_requests = False
-    profile.paused_by_admins_at = timezone.now()
-    profile.save(update_fields=["accepting_requests", "paused_by_admins_at", "updated_at"])
-    program = report.program
-    notify(
-        recipient=mentor.user,
-        kind=Notification.Kind.GENERAL,
-        title=f"The admins of {program.name} paused new requests to you",
-        body="Mentees cannot send you new requests until the admins lift the pause; your "
-        "mentorships go on. The admins will be in touch.",
-        link=reverse("meetings:profile", kwargs={"slug": program.slug}),
+    _set_admins_pause(
+        report,
+        actor,
+        mentor,
+        profile,
+        paused=True,
+        told=(
+            f"The admins of {report.program.name} paused new requests to you",
+            "Mentees cannot send you new requests until the admins lift the pause; your "
+            "mentorships go on. The admins will be in touch.",
+        ),
+        noted=f"Paused new requests to {_name(mentor)}.",
     )
-    _note(report, actor, f"Paused new requests to {_name(mentor)}.")
     _into_review(report)
-    audit_record(
-        program=program,
-        actor=actor,
-        action="mentor.requests_pause",
-        subject=_name(mentor),
-        before={"accepting requests": was_accepting, "paused by the admins": False},
-        after={"accepting requests": False, "paused by the admins": True},
-        report=report.pk,
-    )
     return profile
 
 
@@ -211,28 +201,58 @@ def report_resume_mentor_requests(*, report: Report, actor: User) -> MentorProfi
     profile = MentorProfile.objects.select_for_update().filter(participant=mentor).first()
     if profile is None or profile.paused_by_admins_at is None:
         raise DomainError(f"The admins have not paused {_name(mentor)}'s new requests.")
-    profile.accepting_requests = True
-    profile.paused_by_admins_at = None
+    _set_admins_pause(
+        report,
+        actor,
+        mentor,
+        profile,
+        paused=False,
+        told=(
+            f"The admins of {report.program.name} lifted the pause on your requests",
+            "Mentees can send you new requests again. Your profile says how many you can take.",
+        ),
+        noted=f"Lifted the pause on {_name(mentor)}'s new requests.",
+    )
+    return profile
+
+
+def _set_admins_pause(
+    report: Report,
+    actor: User,
+    mentor: Participant,
+    profile: MentorProfile,
+    *,
+    paused: bool,
+    told: tuple[str, str],
+    noted: str,
+) -> None:
+    """Pause or lift: save it, tell the mentor, note it on the report, audit before and after."""
+    before = {
+        "accepting requests": profile.accepting_requests,
+        "paused by the admins": profile.paused_by_admins_at is not None,
+    }
+    profile.accepting_requests = not paused
+    profile.paused_by_admins_at = timezone.now() if paused else None
     profile.save(update_fields=["accepting_requests", "paused_by_admins_at", "updated_at"])
     program = report.program
+    title, body = told
     notify(
         recipient=mentor.user,
         kind=Notification.Kind.GENERAL,
-        title=f"The admins of {program.name} lifted the pause on your requests",
-        body="Mentees can send you new requests again. Your profile says how many you can take.",
+        title=title,
+        body=body,
         link=reverse("meetings:profile", kwargs={"slug": program.slug}),
     )
-    _note(report, actor, f"Lifted the pause on {_name(mentor)}'s new requests.")
+    _note(report, actor, noted)
     audit_record(
         program=program,
         actor=actor,
-        action="mentor.requests_resume",
+        action="mentor.requests_pause" if paused else "mentor.requests_resume",
         subject=_name(mentor),
-        before={"accepting requests": False, "paused by the admins": True},
-        after={"accepting requests": True, "paused by the admins": False},
+        before=before,
+        after={"accepting requests": not paused, "paused by the admins": paused},
         report=report.pk,
     )
-    return profile
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import astuple, dataclass
 from datetime import date, time
-from typing import Any, overload
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -55,6 +55,7 @@ from meetings.slots import Window, monday_of, utc_week_intervals, working_hours_
 from mentorship.cache import DIRECTORY_VERSION, kept
 from mentorship.fields import choice_set_lookup
 from mentorship.http import AuthedHttpRequest
+from mentorship.paging import ShownOnly
 from mentorship.widgets import QuickSelect
 from programs.access import get_program_for_user
 from programs.models import Participant, Program, Role, Topic
@@ -266,7 +267,7 @@ Place = tuple[int, float, bool]
 CardLoader = Callable[[list[int]], dict[int, tuple[MentorFacts, "_Card"]]]
 
 
-class Directory(Sequence[DirectoryEntry]):
+class Directory(ShownOnly[Place, DirectoryEntry]):
     """Ranked mentors; a card is built only when its page is shown."""
 
     def __init__(
@@ -279,25 +280,14 @@ class Directory(Sequence[DirectoryEntry]):
         goal_topic_ids: frozenset[int],
         topic_names: dict[int, str],
     ) -> None:
-        self._ranked, self._cards = ranked, cards
+        super().__init__(ranked)
+        self._cards = cards
         self._mentee, self._reverse = mentee, reverse
         self._goal_topic_ids, self._topic_names = goal_topic_ids, topic_names
         self.with_room = sum(1 for _, _, can_request in ranked if can_request)
 
-    def __len__(self) -> int:
-        return len(self._ranked)
-
-    @overload
-    def __getitem__(self, index: int) -> DirectoryEntry: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[DirectoryEntry]: ...
-
-    def __getitem__(self, index: int | slice) -> DirectoryEntry | list[DirectoryEntry]:
-        if not isinstance(index, slice):
-            participant_id = self._ranked[index][0]
-            return self._entry(*self._cards([participant_id])[participant_id])
-        ids = [participant_id for participant_id, _, _ in self._ranked[index]]
+    def _load(self, keys: list[Place]) -> list[DirectoryEntry]:
+        ids = [participant_id for participant_id, _, _ in keys]
         found = self._cards(ids)
         # A mentor who left the filters since the ranking was kept is left out.
         return [self._entry(*found[i]) for i in ids if i in found]

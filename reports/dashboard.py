@@ -7,10 +7,10 @@ dates only: no private note, no private goal, no check-in comment tied to a name
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, overload
+from typing import Any
 
 from django.db.models import (
     Avg,
@@ -45,6 +45,7 @@ from matching.models import (
 )
 from meetings.models import Agreement, CheckIn, Meeting
 from meetings.reminders import CYCLE
+from mentorship.paging import ShownOnly
 from notifications.models import Reminder
 from notifications.reminders import reminder_schedule
 from programs.models import Invitation, Participant, Program, Role
@@ -268,34 +269,18 @@ def count_states(states: Iterable[HealthState]) -> dict[str, int]:
     return counts
 
 
-class HealthTable(Sequence[Mentorship]):
+class HealthTable(ShownOnly[int, Mentorship]):
     """The table's pairs in order; only the rows of the page shown are read, with their
     people and the facts that put them there (one query)."""
 
     def __init__(self, program: Program, now: datetime, ids: list[int]) -> None:
-        self._program, self._now, self._ids = program, now, ids
+        super().__init__(ids)
+        self._program, self._now = program, now
 
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    @overload
-    def __getitem__(self, index: int) -> Mentorship: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Mentorship]: ...
-
-    def __getitem__(self, index: int | slice) -> Mentorship | list[Mentorship]:
-        if not isinstance(index, slice):
-            return self._rows([self._ids[index]])[0]
-        return self._rows(self._ids[index])
-
-    def _rows(self, ids: list[int]) -> list[Mentorship]:
+    def _load(self, keys: list[int]) -> list[Mentorship]:
         rows = _with_health(self._program, self._now).select_related("mentor__user", "mentee__user")
-        found = {row.pk: row for row in rows.filter(pk__in=ids)}
-        return [found[pk] for pk in ids if pk in found]
-
-    def __iter__(self) -> Iterator[Mentorship]:
-        return iter(self[:])
+        found = {row.pk: row for row in rows.filter(pk__in=keys)}
+        return [found[pk] for pk in keys if pk in found]
 
 
 def health_table(
