@@ -61,6 +61,7 @@ from programs.access import get_program_for_user
 from programs.models import Participant, Program, Role, Topic
 
 PAGE_SIZE = 20
+RANKING_FORMAT = 1  # what the cache keeps of a ranking: a list of Place
 SHORT_LIST = 100  # mentors read by their ids rather than by a subquery (a page's cards)
 MAX_SEARCH_WORDS = 8
 LIVE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
@@ -570,7 +571,12 @@ def mentor_directory(
         ranked = rank_totals(me, [mentor for mentor, _ in computed.values()], reverse=reverse)
         return [(m.participant_id, total, can_take_request(m)) for m, total in ranked]
 
-    key = f"directory:{program.pk}:{viewer.mentee.pk}:{today.isoformat()}:{filters.key()}"
+    # RANKING_FORMAT: a release that changes what is kept changes it, so no reader meets the
+    # shape an older release kept.
+    key = (
+        f"directory:{RANKING_FORMAT}:{program.pk}:{viewer.mentee.pk}:{today.isoformat()}:"
+        f"{filters.key()}"
+    )
     ranked = kept(DIRECTORY_VERSION, key, rank, timeout=settings.DIRECTORY_RANKING_SECONDS)
     return Directory(
         ranked,

@@ -35,6 +35,7 @@ from reports.dashboard import (
     program_figures,
 )
 
+FIGURES_FORMAT = 1
 HEALTH_PAGE = 20
 MENTOR_PAGE = 25
 
@@ -44,7 +45,8 @@ def figures_of(program: Program) -> Figures:
     pairs costs a tenth of a second to compute, and admins reload it often)."""
     return kept(
         None,
-        f"dashboard:{program.pk}:{program.created_at.timestamp()}",
+        # FIGURES_FORMAT: a release that changes Figures changes it (no reader meets an old one).
+        f"dashboard:{FIGURES_FORMAT}:{program.pk}:{program.created_at.timestamp()}",
         lambda: program_figures(program=program),
         timeout=settings.DASHBOARD_FIGURES_SECONDS,
     )
