@@ -2,8 +2,8 @@
 
 Each simulated person is a real account of the seeded program, logged in with a session load.py
 made. Mentees browse and filter the directory, open profiles, ask mentors, open their mentorship
-and the propose-a-meeting page; mentors read their inbox and a request; admins read the
-dashboard. DirectoryOnly, LightestPage and BareView are the throughput comparison: the same
+and propose a meeting at one of the free times offered; mentors read their inbox and requests
+and answer them (a question, a kind no, sometimes a yes); admins read the dashboard. DirectoryOnly, LightestPage and BareView are the throughput comparison: the same
 settings, no think time, one page each.
 
 Every answer must be exactly what a browser would get for that step (200, or the redirect after
@@ -44,6 +44,7 @@ GOAL = re.compile(
 )
 TOPIC_SELECT = re.compile(r'<select[^>]*name="topic".*?</select>', re.S)
 OPTION = re.compile(r'<option value="(\d+)"')
+SLOT = re.compile(r'name="slot"[^>]*value="([^"]+)"')
 
 _rng = random.Random()  # noqa: S311 (simulated people's choices, not secrets)
 _next = {kind: itertools.count() for kind in ("mentees", "mentors", "admins")}
@@ -192,8 +193,31 @@ class MenteeJourney(_Person):
 
     @task(1)
     def propose_a_meeting(self) -> None:
-        if self.me.get("mentorship"):
-            self.page(f"/mentorships/{self.me['mentorship']}/meetings/new/", "propose meeting")
+        """Open the scheduling page and propose one of the free times it offers (a refusal,
+        say the slot was taken meanwhile, is an answer too)."""
+        if not self.me.get("mentorship"):
+            return
+        url = f"/mentorships/{self.me['mentorship']}/meetings/new/"
+        form = self.page(url, "propose meeting")
+        text = form.text or ""
+        token, slots = CSRF.search(text), SLOT.findall(text)
+        if not (token and slots):
+            return  # no free time in the next two weeks: the page says so
+        with self.client.post(
+            url,
+            data={
+                "csrfmiddlewaretoken": token.group(1),
+                "slot": _rng.choice(slots),
+                "minutes": "30",
+            },
+            headers={"Referer": self.host + url},
+            name="meeting send",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            # 302: proposed; 200: the form again with the reason.
+            if response.status_code not in (200, 302):
+                response.failure(f"{response.status_code} proposing a meeting")
 
 
 class MentorJourney(_Person):
@@ -207,6 +231,34 @@ class MentorJourney(_Person):
     @task(3)
     def read_a_request(self) -> None:
         self.page(f"/requests/{_rng.choice(self.me['requests'])}/", "request (mentor)")
+
+    @task(1)
+    def answer_a_request(self) -> None:
+        """Answer one of their open requests: mostly a question or a kind no, sometimes yes (a
+        yes starts a mentorship, which makes every kept directory ranking be worked out again)."""
+        pk = _rng.choice(self.me["requests"])
+        page = self.page(f"/requests/{pk}/", "request (mentor)")
+        token = CSRF.search(page.text or "")
+        if not token or f'action="/requests/{pk}/accept/"' not in (page.text or ""):
+            return  # answered already: the page shows its history
+        roll = _rng.random()
+        if roll < 0.2:
+            action, data = "accept", {}
+        elif roll < 0.6:
+            action, data = "ask", {"question": "What would you like to work on first?"}
+        else:
+            action, data = "decline", {"reason": "no_time", "note": "Try Ann, she has room."}
+        with self.client.post(
+            f"/requests/{pk}/{action}/",
+            data={"csrfmiddlewaretoken": token.group(1), **data},
+            headers={"Referer": self.host + f"/requests/{pk}/"},
+            name="request answer",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            # 302: answered (or refused with a message, e.g. no room left to accept).
+            if response.status_code != 302:
+                response.failure(f"{response.status_code} answering request {pk}")
 
     @task(1)
     def open_mentorship(self) -> None:

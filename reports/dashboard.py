@@ -481,16 +481,23 @@ def median_days_to_match(*, program: Program) -> float | None:
 # ---------------------------------------------------------------------------
 # Check-in comments for admins
 # ---------------------------------------------------------------------------
+COMMENTS_SHOWN = 30  # per period on the dashboard; the check-ins export has every one
+
+
 @dataclass(frozen=True)
 class PeriodComments:
     period: str
     answers: int
     comments: list[str]
+    more: int = 0  # the period's comments beyond those shown
 
 
-def admin_comments(*, program: Program, periods: int = 2) -> list[PeriodComments]:
+def admin_comments(
+    *, program: Program, periods: int = 2, shown: int = COMMENTS_SHOWN
+) -> list[PeriodComments]:
     """The comments people wrote for the program's admins, by period, never with a name: the
-    dashboard shows what was said, not who said it (two queries)."""
+    dashboard shows what was said, not who said it (two queries), and at most ``shown`` of
+    each period (a large program's hundreds would bury the page)."""
     answered = CheckIn.objects.filter(
         mentorship__program=program, status=CheckIn.Status.ANSWERED
     ).order_by()
@@ -501,14 +508,18 @@ def admin_comments(*, program: Program, periods: int = 2) -> list[PeriodComments
         .values_list("period_key", "n")[:periods]
     )
     texts: dict[str, list[str]] = {key: [] for key, _ in recent}
+    more = dict.fromkeys(texts, 0)
     for key, comment in (
         answered.filter(period_key__in=list(texts), comment_visibility=CheckIn.Visibility.ADMINS)
         .exclude(comment="")
         .order_by("period_key", "comment")  # by text: not by person, not by time
         .values_list("period_key", "comment")
     ):
-        texts[key].append(comment)
-    return [PeriodComments(key, n, texts[key]) for key, n in recent]
+        if len(texts[key]) < shown:
+            texts[key].append(comment)
+        else:
+            more[key] += 1
+    return [PeriodComments(key, n, texts[key], more[key]) for key, n in recent]
 
 
 # ---------------------------------------------------------------------------
@@ -540,7 +551,7 @@ def program_figures(*, program: Program, now: datetime | None = None) -> Figures
         states=health_states(program=program, now=now),
         activity=activity(program=program, now=now),
         median_days=median_days_to_match(program=program),
-        comments=admin_comments(program=program),
+        comments=admin_comments(program=program, shown=COMMENTS_SHOWN),
     )
 
 

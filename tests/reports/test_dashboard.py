@@ -15,6 +15,7 @@ from matching.models import MenteeProfile, Mentorship, MentorshipRequest
 from meetings.models import Agreement, CheckIn, Meeting, PrivateNote
 from notifications.models import Delivery, Reminder
 from programs.models import Participant, Program, Role
+from reports import dashboard as dashboard_module
 from reports.dashboard import (
     AT_RISK,
     HEALTHY,
@@ -258,6 +259,29 @@ def test_comments_for_admins_come_without_names_and_shared_ones_never(program):
     )
     [period] = admin_comments(program=program)
     assert (period.period, period.answers, period.comments) == ("2026-11", 2, ["For the admins"])
+    assert period.more == 0
+
+
+def test_the_dashboard_shows_a_few_comments_per_period_and_counts_the_rest(
+    client, program, admin_user, monkeypatch
+):
+    for number in range(5):
+        pair = _pair(program)
+        _checkin(
+            pair, pair.mentee.user, score=4, comment=f"Note {number}", comment_visibility="admins"
+        )
+    [period] = admin_comments(program=program, shown=3)
+    assert (period.comments, period.more) == (["Note 0", "Note 1", "Note 2"], 2)
+
+    client.force_login(admin_user)
+    url = reverse("reports:dashboard", args=[program.slug])
+    page = client.get(url).content.decode()
+    assert "Note 4" in page and "comments-2026-11-more" not in page  # five: all shown
+
+    monkeypatch.setattr(dashboard_module, "COMMENTS_SHOWN", 3)
+    page = client.get(url).content.decode()
+    assert "Note 2" in page and "Note 3" not in page
+    assert "And 2 more comments this period" in page
 
 
 # ---------------------------------------------------------------------------
