@@ -88,6 +88,8 @@ class MentorProfile(TimeStampedModel):
     # Set when the program's admins pause the mentor's new requests (a report's action): until
     # they lift it, the mentor cannot switch "accepting requests" back on.
     paused_by_admins_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The mentor's own setting when the admins paused them: lifting the pause gives it back.
+    accepting_before_pause = models.BooleanField(null=True, blank=True, editable=False)
     away_until = models.DateField(
         null=True, blank=True, help_text="No new requests and no nudges until this date."
     )

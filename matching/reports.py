@@ -201,6 +201,9 @@ def report_resume_mentor_requests(*, report: Report, actor: User) -> MentorProfi
     profile = MentorProfile.objects.select_for_update().filter(participant=mentor).first()
     if profile is None or profile.paused_by_admins_at is None:
         raise DomainError(f"The admins have not paused {_name(mentor)}'s new requests.")
+    if actor.pk == mentor.user_id:
+        raise DomainError("Another admin of the program lifts a pause on your own requests.")
+    reopened = profile.accepting_before_pause is not False
     _set_admins_pause(
         report,
         actor,
@@ -209,7 +212,10 @@ def report_resume_mentor_requests(*, report: Report, actor: User) -> MentorProfi
         paused=False,
         told=(
             f"The admins of {report.program.name} lifted the pause on your requests",
-            "Mentees can send you new requests again. Your profile says how many you can take.",
+            "Mentees can send you new requests again. Your profile says how many you can take."
+            if reopened
+            else "Your requests stay off, as you had set them before the pause; your profile "
+            "can switch them on.",
         ),
         noted=f"Lifted the pause on {_name(mentor)}'s new requests.",
     )
@@ -226,14 +232,28 @@ def _set_admins_pause(
     told: tuple[str, str],
     noted: str,
 ) -> None:
-    """Pause or lift: save it, tell the mentor, note it on the report, audit before and after."""
+    """Pause (remembering the mentor's own setting) or lift (giving it back): save it, tell the
+    mentor, note it on the report, audit before and after."""
     before = {
         "accepting requests": profile.accepting_requests,
         "paused by the admins": profile.paused_by_admins_at is not None,
     }
-    profile.accepting_requests = not paused
-    profile.paused_by_admins_at = timezone.now() if paused else None
-    profile.save(update_fields=["accepting_requests", "paused_by_admins_at", "updated_at"])
+    if paused:
+        profile.accepting_before_pause = profile.accepting_requests
+        profile.accepting_requests = False
+        profile.paused_by_admins_at = timezone.now()
+    else:
+        profile.accepting_requests = profile.accepting_before_pause is not False
+        profile.accepting_before_pause = None
+        profile.paused_by_admins_at = None
+    profile.save(
+        update_fields=[
+            "accepting_requests",
+            "accepting_before_pause",
+            "paused_by_admins_at",
+            "updated_at",
+        ]
+    )
     program = report.program
     title, body = told
     notify(
@@ -250,7 +270,7 @@ def _set_admins_pause(
         action="mentor.requests_pause" if paused else "mentor.requests_resume",
         subject=_name(mentor),
         before=before,
-        after={"accepting requests": not paused, "paused by the admins": paused},
+        after={"accepting requests": profile.accepting_requests, "paused by the admins": paused},
         report=report.pk,
     )
 

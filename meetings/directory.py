@@ -588,8 +588,14 @@ def mentor_directory(
     )
 
 
-def directory_changed(**_: Any) -> None:
+# Saves of only these fields move no mentor in any ranking (a sign-in stamps last_login).
+UNRANKED_FIELDS = frozenset({"last_login", "updated_at", "position", "achieved_at"})
+
+
+def directory_changed(update_fields: frozenset[str] | None = None, **_: Any) -> None:
     """A write that can move a mentor in somebody's ranking: every kept ranking is forgotten."""
+    if update_fields is not None and update_fields <= UNRANKED_FIELDS:
+        return
     DIRECTORY_VERSION.change()
 
 

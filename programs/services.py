@@ -377,28 +377,35 @@ def _csv_reader(text: str, delimiter: str) -> _csv.Reader:
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
 
 
-def _first_line_width(text: str, delimiter: str) -> int:
-    """How many columns the first non-empty line has when read with this delimiter."""
+def _first_line_cells(text: str, delimiter: str) -> list[str]:
+    """The first non-empty line's cells when read with this delimiter."""
     try:
         for record in _csv_reader(text, delimiter):
             if any(cell.strip() for cell in record):
-                return len(record)
+                return record
     except csv.Error:
         pass  # the main read names the line
-    return 0
+    return []
 
 
 def _delimiter(text: str) -> str:
     """The delimiter the file's first line (the header, or the first person) is written with.
 
-    One that makes it three columns; else the one that splits it most (so a short or long
-    first line is named as such). The first line alone decides: csv.Sniffer wants every line
-    alike, so one wrong line, or an empty one between Windows line ends, threw it off.
+    One that makes it three columns with an address (or "email") second, as in
+    "Smith, Jr., John;john@example.com;mentor"; else one that makes it three columns; else the
+    one that splits it most (so a short or long first line is named as such). The first line
+    alone decides: csv.Sniffer wants every line alike, so one wrong line, or an empty one
+    between Windows line ends, threw it off.
     """
-    widths = {delimiter: _first_line_width(text, delimiter) for delimiter in _DELIMITERS}
-    if 3 in widths.values():
-        return next(delimiter for delimiter in _DELIMITERS if widths[delimiter] == 3)
-    return max(_DELIMITERS, key=widths.__getitem__)
+    cells = {delimiter: _first_line_cells(text, delimiter) for delimiter in _DELIMITERS}
+    three = [delimiter for delimiter in _DELIMITERS if len(cells[delimiter]) == 3]
+    for delimiter in three:
+        second = cells[delimiter][1].strip().lower()
+        if "@" in second or second == "email":
+            return delimiter
+    if three:
+        return three[0]
+    return max(_DELIMITERS, key=lambda delimiter: len(cells[delimiter]))
 
 
 def _parse_rows(text: str) -> tuple[list[tuple[int, str, str, str]], list[tuple[int, str]]]:

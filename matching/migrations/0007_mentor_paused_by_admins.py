@@ -15,4 +15,9 @@ class Migration(migrations.Migration):
             name='paused_by_admins_at',
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
+        migrations.AddField(
+            model_name='mentorprofile',
+            name='accepting_before_pause',
+            field=models.BooleanField(blank=True, editable=False, null=True),
+        ),
     ]

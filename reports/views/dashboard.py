@@ -46,7 +46,9 @@ def figures_of(program: Program) -> Figures:
     return kept(
         None,
         # FIGURES_FORMAT: a release that changes Figures changes it (no reader meets an old one).
-        f"dashboard:{FIGURES_FORMAT}:{program.pk}:{program.created_at.timestamp()}",
+        # And the zone: the weekly charts are cut into weeks in the viewer's time zone.
+        f"dashboard:{FIGURES_FORMAT}:{program.pk}:{program.created_at.timestamp()}:"
+        f"{timezone.get_current_timezone_name()}",
         lambda: program_figures(program=program),
         timeout=settings.DASHBOARD_FIGURES_SECONDS,
     )

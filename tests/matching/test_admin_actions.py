@@ -43,7 +43,8 @@ from matching.reports import (
 from matching.services import mentor_profile_update
 from mentorship.errors import DomainError
 from notifications.models import Notification
-from programs.models import AuditEntry, Participant
+from programs.models import AuditEntry, Participant, Role
+from tests.factories import ParticipantFactory
 from tests.goals.factories import (
     GoalFactory,
     GoalShareFactory,
@@ -640,13 +641,31 @@ def test_the_mentor_cannot_switch_paused_requests_back_on(report, admin_user, me
     assert MentorProfile.objects.get(participant=mentor_p).headline == "Still here"
 
 
-def test_pausing_locks_a_mentor_who_had_switched_requests_off_themselves(
-    report, admin_user, mentor_p
+def test_pausing_locks_a_mentor_who_had_switched_requests_off_and_lifting_keeps_them_off(
+    report, admin_user, mentor, mentor_p
 ):
     mentor_profile_update(participant=mentor_p, accepting_requests=False)
     report_pause_mentor_requests(report=report, actor=admin_user)
     with pytest.raises(DomainError, match="only they can"):
         mentor_profile_update(participant=mentor_p, accepting_requests=True)
+
+    report_resume_mentor_requests(report=report, actor=admin_user)
+
+    assert MentorProfile.objects.get(participant=mentor_p).accepting_requests is False
+    assert Notification.objects.filter(
+        recipient=mentor, body__startswith="Your requests stay off"
+    ).exists()
+    mentor_profile_update(participant=mentor_p, accepting_requests=True)  # theirs to open
+
+
+def test_a_mentor_who_is_also_an_admin_cannot_lift_their_own_pause(
+    program, report, admin_user, mentor, mentor_p
+):
+    ParticipantFactory(program=program, role=Role.ADMIN, user=mentor)
+    report_pause_mentor_requests(report=report, actor=admin_user)
+    with pytest.raises(DomainError, match="Another admin"):
+        report_resume_mentor_requests(report=report, actor=mentor)
+    assert MentorProfile.objects.get(participant=mentor_p).paused_by_admins_at is not None
 
 
 def test_the_admins_lift_the_pause_even_once_the_report_is_resolved(

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import update_last_login
 from django.test import override_settings
 
 from matching import score
@@ -185,3 +186,15 @@ def test_the_directory_answers_when_the_cache_is_down(client, program, me, ranki
     assert _names(client, _url(program)) == ["Ann Archer"]
     assert _names(client, _url(program)) == ["Ann Archer"]
     assert rankings == [1, 1]  # computed each time
+
+
+def test_a_sign_in_anywhere_keeps_the_rankings(client, program, me, rankings):
+    make_mentor(program, "Ann Archer")
+    client.force_login(me.user)
+    _names(client, _url(program))
+    elsewhere = ParticipantFactory(role=Role.MENTEE)  # another program's mentee
+
+    update_last_login(None, elsewhere.user)  # what a sign-in saves
+
+    _names(client, _url(program))
+    assert rankings == [1]  # read, not worked out again

@@ -215,6 +215,14 @@ def test_other_delimiters_inside_a_name_do_not_confuse_it(client, program, admin
     }
 
 
+def test_a_first_name_with_two_commas_in_a_semicolon_file(client, program, admin_user):
+    """Read with commas, the first line is three columns too; the address second decides."""
+    client.force_login(admin_user)
+    content = b"Smith, Jr., John;john@example.org;mentor\nAna Souza;ana@example.org;mentee\n"
+    assert _upload(client, program, content).status_code == 302
+    assert Invitation.objects.get(email="john@example.org").full_name == "Smith, Jr., John"
+
+
 def test_a_name_with_a_semicolon_in_a_comma_file(client, program, admin_user):
     client.force_login(admin_user)
     content = b"Ana;Souza,ana@example.org,mentee\nBen Okoro,ben@example.org,mentor\n"

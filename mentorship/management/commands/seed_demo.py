@@ -59,6 +59,7 @@ from meetings.together import (
     feedback_leave,
     shared_notes_save,
 )
+from mentorship.cache import DIRECTORY_VERSION
 from notifications.digest import last_week
 from notifications.models import Delivery, Notification, Reminder
 from notifications.reminders import CHOOSABLE, preferences_of, preferences_save
@@ -222,6 +223,8 @@ class Command(BaseCommand):
         self.password_hash = make_password(DEMO_PASSWORD)
         with transaction.atomic():
             created = self._seed()
+        # The seed writes some rows in bulk (no signals): no kept directory ranking survives it.
+        DIRECTORY_VERSION.change()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready ({created} new accounts). Log in with mentee1@example.com, "
