@@ -190,9 +190,9 @@ def test_the_directory_answers_when_the_cache_is_down(client, program, me, ranki
 
 def test_a_sign_in_anywhere_keeps_the_rankings(client, program, me, rankings):
     make_mentor(program, "Ann Archer")
+    elsewhere = ParticipantFactory(role=Role.MENTEE)  # another program's mentee
     client.force_login(me.user)
     _names(client, _url(program))
-    elsewhere = ParticipantFactory(role=Role.MENTEE)  # another program's mentee
 
     update_last_login(None, elsewhere.user)  # what a sign-in saves
 
