@@ -45,6 +45,7 @@ def _organization_topics(program: Program) -> Any:
 
 class MentorProfileForm(forms.ModelForm):
     prefix = "mentor"
+    accepting_locked = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = MentorProfile
@@ -76,11 +77,21 @@ class MentorProfileForm(forms.ModelForm):
             assert isinstance(field, forms.ModelMultipleChoiceField)
             field.queryset = _organization_topics(program)
             field.required = False
+        accepting = self.fields["accepting_requests"]
         if self.instance.pk and self.instance.paused_by_admins_at is not None:
             # Shown, not sent: a disabled field keeps the saved value whatever is posted.
-            accepting = self.fields["accepting_requests"]
             accepting.disabled = True
             accepting.help_text = paused_by_admins_words(self.instance)
+            self.fields["accepting_locked"].initial = True
+        elif self.is_bound and self.data.get(self.add_prefix("accepting_locked")):
+            # Shown locked, and the admins lifted the pause before this was saved: the switch
+            # was not the mentor's to touch, so what the lift gave back stays.
+            accepting.disabled = True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned.pop("accepting_locked", None)  # how the form was shown, not a profile field
+        return cleaned
 
 
 class MenteeProfileForm(forms.ModelForm):

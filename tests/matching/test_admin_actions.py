@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goals.models import GoalShare
-from matching.forms import CloseForm
+from matching.forms import CloseForm, MentorProfileForm
 from matching.mentorships import (
     mentorship_close,
     mentorship_end_for_people,
@@ -53,6 +53,7 @@ from tests.goals.factories import (
 )
 from tests.helpers import assert_flat_queries
 from tests.matching.factories import MentorshipRequestFactory, mentee_in, mentor_in
+from tests.meetings.test_profiles import _profile_post
 
 Status = Mentorship.Status
 
@@ -990,3 +991,29 @@ def test_every_report_action_refuses_the_people_and_other_programs_admins(
     assert not ReportNote.objects.exists()
     assert not AuditEntry.objects.exists()
     assert not Notification.objects.exists()
+
+
+def test_a_profile_shown_locked_and_saved_after_the_lift_keeps_what_the_lift_gave_back(
+    program, report, admin_user, mentor_p
+):
+    report_pause_mentor_requests(report=report, actor=admin_user)
+    shown = MentorProfileForm(
+        instance=MentorProfile.objects.get(participant=mentor_p), program=program
+    )
+    assert shown["accepting_locked"].value() is True  # the page remembers it showed it locked
+    report_resume_mentor_requests(report=report, actor=admin_user)
+
+    # The browser sends no disabled checkbox, and the marker.
+    sent = {k: v for k, v in _profile_post().items() if k != "mentor-accepting_requests"}
+    profile = MentorProfile.objects.get(participant=mentor_p)
+    form = MentorProfileForm(
+        {**sent, "mentor-accepting_locked": "True"}, instance=profile, program=program
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["accepting_requests"] is True
+    assert "accepting_locked" not in form.cleaned_data
+
+    # Without the marker an unticked box is the mentor's "off", as always.
+    form = MentorProfileForm(sent, instance=profile, program=program)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["accepting_requests"] is False
