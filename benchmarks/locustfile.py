@@ -110,6 +110,29 @@ class _Person(FastHttpUser):
                 response.failure(f"{response.status_code} to {location} for {url}")
             return response
 
+    def send(
+        self,
+        url: str,
+        name: str,
+        token: str,
+        data: dict[str, Any],
+        *,
+        expect: tuple[int, ...],
+        referer: str = "",
+    ) -> None:
+        """POST a form as a browser would (its CSRF token, a Referer of its page, no redirect
+        followed); any status outside ``expect`` is a failure."""
+        with self.client.post(
+            url,
+            data={"csrfmiddlewaretoken": token, **data},
+            headers={"Referer": self.host + (referer or url)},
+            name=name,
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code not in expect:
+                response.failure(f"{response.status_code} for POST {url}")
+
 
 class MenteeJourney(_Person):
     weight = 6
@@ -167,24 +190,20 @@ class MenteeJourney(_Person):
         topics = OPTION.findall(select.group(0)) if select else []
         if not (token and goals and topics):
             return  # no active goal: the page asked for one instead
-        with self.client.post(
+        # 302: sent; 200: the form again with the reason (a limit reached meanwhile).
+        self.send(
             f"/programs/{SLUG}/mentors/{pk}/request/",
-            data={
-                "csrfmiddlewaretoken": token.group(1),
+            "request send",
+            token.group(1),
+            {
                 "goals": goals[0],
                 "topic": _rng.choice(topics),
                 "why_this_mentor": "Your work on the onboarding project is what I want to learn.",
                 "first_step": "A 30-minute intro conversation",
                 "advisor_role": "",
             },
-            headers={"Referer": self.host + f"/programs/{SLUG}/mentors/{pk}/request/"},
-            name="request send",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            # 302: sent; 200: the form again with the reason (a limit reached meanwhile).
-            if response.status_code not in (200, 302):
-                response.failure(f"{response.status_code} sending a request to {pk}")
+            expect=(200, 302),
+        )
 
     @task(2)
     def open_mentorship(self) -> None:
@@ -203,21 +222,14 @@ class MenteeJourney(_Person):
         token, slots = CSRF.search(text), SLOT.findall(text)
         if not (token and slots):
             return  # no free time in the next two weeks: the page says so
-        with self.client.post(
+        # 302: proposed; 200: the form again with the reason.
+        self.send(
             url,
-            data={
-                "csrfmiddlewaretoken": token.group(1),
-                "slot": _rng.choice(slots),
-                "minutes": "30",
-            },
-            headers={"Referer": self.host + url},
-            name="meeting send",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            # 302: proposed; 200: the form again with the reason.
-            if response.status_code not in (200, 302):
-                response.failure(f"{response.status_code} proposing a meeting")
+            "meeting send",
+            token.group(1),
+            {"slot": _rng.choice(slots), "minutes": "30"},
+            expect=(200, 302),
+        )
 
 
 class MentorJourney(_Person):
@@ -248,17 +260,15 @@ class MentorJourney(_Person):
             action, data = "ask", {"question": "What would you like to work on first?"}
         else:
             action, data = "decline", {"reason": "no_time", "note": "Try Ann, she has room."}
-        with self.client.post(
+        # 302: answered (or refused with a message, e.g. no room left to accept).
+        self.send(
             f"/requests/{pk}/{action}/",
-            data={"csrfmiddlewaretoken": token.group(1), **data},
-            headers={"Referer": self.host + f"/requests/{pk}/"},
-            name="request answer",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            # 302: answered (or refused with a message, e.g. no room left to accept).
-            if response.status_code != 302:
-                response.failure(f"{response.status_code} answering request {pk}")
+            "request answer",
+            token.group(1),
+            data,
+            expect=(302,),
+            referer=f"/requests/{pk}/",
+        )
 
     @task(1)
     def open_mentorship(self) -> None:

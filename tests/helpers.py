@@ -1,12 +1,16 @@
-"""Helpers several test modules share: query-count pinning and thread races."""
+"""Helpers several test modules share: query-count pinning, thread races and the project's URL
+patterns."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from mentorship.errors import DomainError
 
@@ -54,3 +58,32 @@ def race(targets: Sequence[Callable[[], object]]) -> list[object]:
     for thread in threads:
         thread.join(timeout=30)
     return results
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern: its key (``namespace:name``, or the route when it has no name)."""
+
+    key: str
+    route: str
+    kwargs: tuple[str, ...]
+
+
+def _walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = namespace
+            if entry.namespace:
+                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            route = prefix + str(entry.pattern)
+            name = entry.name
+            key = (f"{namespace}:{name}" if namespace else name) if name else route
+            names = tuple(entry.pattern.regex.groupindex)
+            yield Route(key=key, route=route, kwargs=names)
+
+
+def all_routes() -> list[Route]:
+    """Every URL pattern of the project, includes followed."""
+    return list(_walk(get_resolver().url_patterns, "", ""))

@@ -5,13 +5,13 @@ tables here, so that a new URL without one fails. Pages that only read get junk 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.apps import apps
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,28 +22,13 @@ from tests.fuzz.endpoints import ALLAUTH, ENDPOINTS, Endpoint, on, slug, url_for
 from tests.fuzz.strategies import FUZZ, NASTY_STRINGS, nasty_text
 from tests.fuzz.submission import assert_no_server_error, assert_safe, submit
 from tests.fuzz.world import Side, World
+from tests.helpers import all_routes
 
 pytestmark = pytest.mark.django_db
 
 
-def _patterns(
-    patterns: list[Any], prefix: str = "", namespace: str = ""
-) -> Iterator[tuple[str, str]]:
-    """(key, route) for every URL: the key is the URL's name, or its route when it has none."""
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            inner = namespace
-            if pattern.namespace:
-                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
-            yield from _patterns(pattern.url_patterns, prefix + str(pattern.pattern), inner)
-        elif isinstance(pattern, URLPattern):
-            route = prefix + str(pattern.pattern)
-            name = f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
-            yield (name or route), route
-
-
 def every_url() -> dict[str, str]:
-    return dict(_patterns(get_resolver().url_patterns))
+    return {route.key: route.route for route in all_routes()}
 
 
 # ---------------------------------------------------------------------------

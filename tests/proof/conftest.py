@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.db import connection, transaction
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from accounts.models import User
@@ -68,6 +67,7 @@ from programs.services import (
 )
 from programs.tokens import invitation_token
 from tests.factories import UserFactory
+from tests.helpers import Route, all_routes
 
 # ---------------------------------------------------------------------------
 # URL patterns
@@ -85,35 +85,6 @@ WATCHED_APPS = {
     "account",
     "mfa",
 }
-
-
-@dataclass(frozen=True)
-class Route:
-    """One URL pattern: its key (``namespace:name``, or the route when it has no name)."""
-
-    key: str
-    route: str
-    kwargs: tuple[str, ...]
-
-
-def _walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[Route]:
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            inner = namespace
-            if entry.namespace:
-                inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
-            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
-        elif isinstance(entry, URLPattern):
-            route = prefix + str(entry.pattern)
-            name = entry.name
-            key = (f"{namespace}:{name}" if namespace else name) if name else route
-            names = tuple(entry.pattern.regex.groupindex)
-            yield Route(key=key, route=route, kwargs=names)
-
-
-def all_routes() -> list[Route]:
-    """Every URL pattern of the project, includes followed."""
-    return list(_walk(get_resolver().url_patterns, "", ""))
 
 
 def is_django_admin(route: Route) -> bool:
