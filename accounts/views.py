@@ -4,8 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from accounts.forms import ProfileForm
+from accounts.mfa import user_has_mfa
 from accounts.services import user_update_profile
 from mentorship.http import AuthedHttpRequest
 
@@ -21,3 +23,9 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
             messages.success(request, "Your profile is saved.")
             return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_safe
+def mfa_required(request: AuthedHttpRequest) -> HttpResponse:
+    """Why this account needs two-factor sign-in, and the way to set it up."""
+    return render(request, "accounts/mfa_required.html", {"has_mfa": user_has_mfa(request.user)})

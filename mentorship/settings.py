@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    "programs.middleware.MfaRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "mentorship.urls"
@@ -246,6 +247,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
+# Staff and program admins must set up TOTP before they can use the site (programs/mfa.py).
+MFA_REQUIRED_FOR_ADMINS = env.bool("MFA_REQUIRED_FOR_ADMINS", default=PRODUCTION)
 
 # ---------------------------------------------------------------------------
 # Email

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from mentorship import views
+
+# Django's admin has its own login form, which checks a password and opens a session by itself:
+# no two-factor step, no rate limit. Send it to allauth's sign-in instead (allauth's documented
+# way). Before urlpatterns: admin.site.urls reads admin.site.login when it is built.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", views.landing, name="landing"),

@@ -95,6 +95,7 @@ READ_PAGES = [
     Page("account_reset_password_done", None),
     Page("account_reset_password_from_key_done", None),
     Page("mfa_index", "mentee"),
+    Page("accounts:mfa_required", "mentee"),
     Page("mfa_view_recovery_codes", "mentee"),
     Page("mfa_download_recovery_codes", "mentee"),
 ]

@@ -192,6 +192,7 @@ target(
     payload=lambda w: {"full_name": "Proof Person", "time_zone": "Europe/Berlin"},
 )
 target("settings/notifications/")
+target("accounts:mfa_required")
 
 # programs
 target("programs:list")
@@ -653,6 +654,7 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "home": (SIGNED_IN, SIGNED_IN),
     "healthz": (ANYONE, NO_METHOD_ALL),
     "accounts:profile": (SIGNED_IN, SIGNED_IN_DOES),
+    "accounts:mfa_required": (SIGNED_IN, (LOGIN, *(NO_METHOD,) * 7)),
     "settings/notifications/": (SIGNED_IN_MOVED, SIGNED_IN_KEPT),
     "notifications:list": (SIGNED_IN, SIGNED_IN),
     "notifications:read": (POST_ONLY, OWNER_ONLY_DOES),

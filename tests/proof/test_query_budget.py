@@ -262,6 +262,7 @@ PAGES: dict[str, K] = {
             "home",
             "healthz",
             "accounts:profile",
+            "accounts:mfa_required",
             "notifications:list",
             "notifications:preferences",
             "matching:requests",
