@@ -1164,11 +1164,10 @@ def _check(
     unprovable = False
     limit: int | None = None  # Bellman-Ford rounds allowed once the lists have grown
     while True:
-        doubt = lists.truncated.copy()
-        if outside_from is not None:
-            doubt &= lists.outside >= outside_from
-        if not doubt.any():
-            return _Check(False, unprovable)
+        # 1. Price the answer on the lists as they are now, pairs just added included: an
+        #    answer is proven only by prices that every listed pair respects. (Reading a
+        #    mentee's whole row can leave nothing off its list; the pairs it added still
+        #    have to be priced, and they are the ones that beat the last prices.)
         select = _at_least(lists, select_from)
         rows, cols = lists.rows[select], lists.cols[select]
         weights = weigh(lists.weights[select])
@@ -1186,10 +1185,16 @@ def _check(
         if not (valid and (surplus[rows] + prices[cols] >= weights).all()):
             return _Check(_resolve_or_fail(limit), unprovable)
         limit = max(32, 2 * rounds)
+        # 2. The pairs off the lists: a mentee is settled when no pair off its list could
+        #    beat its surplus (none is left, or its bound is below its surplus).
+        doubt = lists.truncated.copy()
+        if outside_from is not None:
+            doubt &= lists.outside >= outside_from
         bound = weigh(np.where(doubt, lists.outside, 0))
         doubt &= bound > surplus - margin
         if not doubt.any():
             return _Check(False, unprovable)
+        # 3. Read the pairs that could beat the prices; add them, and price again (1).
         more, cannot = _beating_pairs(
             round_, lists, doubt, bound, _Prices(weigh, prices, surplus, margin), outside_from
         )
@@ -1228,6 +1233,7 @@ def _beating_pairs(
     floor_price = prices.mentor[dearer[0]] if len(dearer) else _INF
     whole = doubt & (bound - floor_price > prices.surplus - prices.margin)
     more: list[_NewPairs] = []
+    read_whole: tuple[IntArray, IntArray] | None = None  # mentees read whole, their new bound
     unprovable = False
     for which, columns in ((np.flatnonzero(whole), None), (np.flatnonzero(doubt & ~whole), cheap)):
         if not len(which):
@@ -1246,20 +1252,31 @@ def _beating_pairs(
             columns,
         )
         if columns is None:
-            lists.outside[which] = found.outside
+            read_whole = (which, found.outside)
         if len(found.rows):
             more.append(_NewPairs(which[found.rows], found.cols, found.values))
         unprovable = unprovable or bool(found.unprovable.any())
-    if not more:
-        return None, unprovable
     pairs = _NewPairs(
         _concat_int([m.rows for m in more]),
         _concat_int([m.cols for m in more]),
         _concat_float([m.values for m in more]),
     )
-    beats = prices.excess(pairs.rows, pairs.cols, _scaled(pairs.values, lists.scale)) > 0
-    if not beats.any():
-        return None, unprovable  # only near ones: the answer is proven as it is
+    weights = _scaled(pairs.values, lists.scale)
+    beats = prices.excess(pairs.rows, pairs.cols, weights) > 0
+    added = bool(beats.any())
+    if read_whole is not None:
+        # A whole row read gives the mentee a new bound: its best pair still off the list.
+        # The pairs found leave the list's outside only if they join it; near ones that do
+        # not join (nothing beats the prices) stay under the bound.
+        which, outside = read_whole
+        if not added:
+            at = np.full(len(lists.free), -1, dtype=np.int64)
+            at[which] = np.arange(len(which))
+            mine = at[pairs.rows] >= 0
+            np.maximum.at(outside, at[pairs.rows[mine]], weights[mine])
+        lists.outside[which] = outside
+    if not added:
+        return None, unprovable  # only near ones, or none: the answer is proven as it is
     return pairs, unprovable
 
 
