@@ -13,9 +13,16 @@ WORKDIR /app
 
 RUN groupadd --system twoway && useradd --system --gid twoway --home /app twoway
 
-# Dependencies first, so a code change does not reinstall them.
-COPY pyproject.toml README.md ./
-RUN pip install --upgrade pip && pip install .
+# Dependencies first, so a code change does not reinstall them: exactly what uv.lock pins
+# (--locked refuses a lock that no longer matches pyproject.toml), without the dev extra, into
+# /app/.venv, with the uv version the lock pins.
+ENV UV_PROJECT_ENVIRONMENT=/app/.venv \
+    UV_PYTHON_DOWNLOADS=never \
+    UV_NO_CACHE=1 \
+    PATH=/app/.venv/bin:$PATH
+COPY pyproject.toml uv.lock README.md ./
+RUN pip install "uv==$(python -c "import tomllib; print(next(p['version'] for p in tomllib.load(open('uv.lock', 'rb'))['package'] if p['name'] == 'uv'))")" \
+ && uv sync --locked --no-install-project --python "$(command -v python)"
 
 COPY . .
 RUN mkdir -p /app/var \

@@ -3,21 +3,29 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# uv installs exactly what uv.lock pins; its own version is the one the lock pins too.
+UV_VERSION = $(shell $(PYTHON) -c "import tomllib; print(next(p['version'] for p in tomllib.load(open('uv.lock', 'rb'))['package'] if p['name'] == 'uv'))")
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fmt bench proof load faults migrate demo install clean
+.PHONY: help run test lint fmt bench proof load faults migrate demo install lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml uv.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Twoway needs Python 3.11 or newer; set PYTHON=python3.x")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet 'uv==$(UV_VERSION)'
+	$(BIN)/uv sync --locked --extra dev --no-install-project --python $(BIN)/python
 	@touch $@
 
-install: $(STAMP) ## Create .venv and install Twoway with its development tools
+install: $(STAMP) ## Create .venv with exactly the versions uv.lock pins, development tools included
+
+lock: $(STAMP) ## Upgrade every pinned version within pyproject.toml's ranges, then re-install
+	$(BIN)/uv lock --upgrade
+	$(BIN)/uv sync --locked --extra dev --no-install-project --python $(BIN)/python
 
 migrate: $(STAMP) ## Apply database migrations and sync the periodic-task schedule
 	$(BIN)/python manage.py migrate --noinput

@@ -678,6 +678,14 @@ ALLAUTH: list[Endpoint] = [
     ),
     Endpoint("account_reauthenticate", "mentee", raw_keys=lambda w: {"password": _password(w)}),
     Endpoint(
+        "account_request_reauthentication_code", "mentee", raw_keys=lambda w: {"email": _email(w)}
+    ),
+    Endpoint(
+        "account_confirm_reauthentication_code",
+        "mentee",
+        raw_keys=lambda w: {"code": raw("123456")},
+    ),
+    Endpoint(
         "account_set_password",
         "mentee",
         raw_keys=lambda w: {"password1": _password(w), "password2": _password(w)},

@@ -162,6 +162,8 @@ for name in (
     "account_inactive",
     "account_signup",
     "account_reauthenticate",
+    "account_request_reauthentication_code",
+    "account_confirm_reauthentication_code",
     "account_email",
     "account_email_verification_sent",
     "account_change_password",
@@ -635,6 +637,9 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "account_login": (GUEST_PAGE, GUEST_FORM),
     "account_logout": ((MOVED, OK, OK, OK, OK, OK, OK, OK), (KEPT,) * 8),
     "account_reauthenticate": (SIGNED_IN, SIGNED_IN),
+    # allauth 65.22: re-authenticating by a code sent to one's own verified address.
+    "account_request_reauthentication_code": (SIGNED_IN, SIGNED_IN),
+    "account_confirm_reauthentication_code": (SIGNED_IN_MOVED, SIGNED_IN_KEPT),  # no code asked
     "account_reset_password": (ANYONE, ANYONE),  # the same answer for any address
     "account_reset_password_done": (ANYONE, NO_METHOD_ALL),
     "account_reset_password_from_key": (ANYONE, ANYONE),  # an unknown key: "bad token"

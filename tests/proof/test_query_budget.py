@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
@@ -147,6 +148,8 @@ def build_demo() -> Demo:
         person = User.objects.create_user(
             email=f"{role}@example.org", password=secrets.token_hex(8), full_name=role
         )
+        # Verified, as a sign-up leaves it (re-authenticating by code needs such an address).
+        EmailAddress.objects.create(user=person, email=person.email, verified=True, primary=True)
         notify(recipient=person, kind=Notification.Kind.GENERAL, title="Welcome")
         program_create(
             organization=organization,
@@ -253,6 +256,7 @@ PAGES: dict[str, K] = {
             "account_login",
             "account_logout",
             "account_reauthenticate",
+            "account_request_reauthentication_code",
             "account_reset_password",
             "account_reset_password_done",
             "account_reset_password_from_key_done",
