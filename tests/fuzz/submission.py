@@ -141,7 +141,7 @@ def _crash_site(exc_info: Any) -> str:
     site = "?"
     for frame in traceback.extract_tb(tb):
         path = Path(frame.filename)
-        if ROOT in path.parents and ".venv" not in path.parts:
+        if ROOT in path.parents and not any(p.startswith(".venv") for p in path.parts):
             site = f"{path.relative_to(ROOT)} in {frame.name}"
     return f"{kind.__name__} at {site}"
 
