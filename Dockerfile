@@ -33,4 +33,6 @@ RUN mkdir -p /app/var \
 USER twoway
 EXPOSE 8000
 
-CMD ["gunicorn", "mentorship.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--forwarded-allow-ips", "*"]
+# gunicorn believes X-Forwarded-Proto only from the addresses in FORWARDED_ALLOW_IPS (its own
+# variable; docker-compose.yml sets it); the client address for rate limits is TRUSTED_PROXY_COUNT's.
+CMD ["gunicorn", "mentorship.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

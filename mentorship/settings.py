@@ -249,6 +249,17 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 # Staff and program admins must set up TOTP before they can use the site (programs/mfa.py).
 MFA_REQUIRED_FOR_ADMINS = env.bool("MFA_REQUIRED_FOR_ADMINS", default=PRODUCTION)
+# The client's address, for allauth's per-IP rate limits: with no trusted proxy it is the
+# connection's own (REMOTE_ADDR), so behind a proxy every client would share one bucket. With N
+# proxies of ours in front, each appending to X-Forwarded-For, it is the N-th entry from the
+# right (what the nearest proxy saw); entries further left are the client's word, never trusted.
+# TRUSTED_CLIENT_IP_HEADER instead names a header that the proxy alone sets (X-Real-IP,
+# CF-Connecting-IP); it then wins over X-Forwarded-For.
+_proxies = env.str("TRUSTED_PROXY_COUNT", default="").strip() or "0"
+if not _proxies.isdigit():
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {_proxies!r}")
+ALLAUTH_TRUSTED_PROXY_COUNT = int(_proxies)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="") or None
 
 # ---------------------------------------------------------------------------
 # Email
