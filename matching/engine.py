@@ -34,13 +34,40 @@ mentor is ever copied once per place. Scores become integers as ``round(score * 
 scores closer than ``1 / scale`` count as equal.
 
 Only each mentee's best ``candidates_per_mentee`` mentors (and, from dense scores, each
-mentor's best few mentees) become arcs: the sparse candidate graph. The answer is still
-the optimum over all pairs: ``_check`` proves it with the solution's dual prices, or finds
-the few pairs off the lists that could beat it, adds them and solves again. The default of
-40 candidates is what measured fastest on the benchmark's programs (fewer arcs against
-fewer pairs to add); any value gives the same optimum. Candidates given already cut short
-(``top_k_candidates``) cannot be read further; then ``Assignment.proven_optimal`` tells
-whether the proof went through.
+mentor's best few mentees) become arcs: the sparse candidate graph. The default of 40
+candidates is what measured fastest on the benchmark's programs (fewer arcs against fewer
+pairs to add); any value gives the same optimum.
+
+What is proven, and how. Every objective is answered by LPs of one form, "maximise the sum
+of W(i, j) x(i, j) over all allowed pairs, each mentee at most once, each mentor within
+its room" (a transportation LP: its optimum is integral; pinned mentees and the places
+their pins take are left out), with W an integer weight of the scaled score s(i, j):
+
+- ``"total"``: W = s on the pairs with s > 0 (no other pair can raise the total);
+- ``"coverage"``: W = big + s, with big more than the number of free mentees times the
+  spread of all allowed scores (bounded above by each mentee's best score off its list,
+  below by the lowest allowed score), so one more match outweighs any difference in total;
+- ``"fairness"``: W = 1 on the pairs at or above a floor for each count of the binary
+  search (a "no" is proven like a "yes"), then coverage's W at the floor found.
+
+The flow gives the optimum on the listed pairs. ``_check`` then proves it over all pairs
+with a dual certificate: a price v(j) >= 0 per mentor (the least weight lost to free one of
+its places, a shortest path over the answer's moves), a surplus u(i) = W(i, m(i)) - v(m(i))
+>= 0 per matched mentee and 0 per unmatched one, zero prices at mentors with room left, and
+u(i) + v(j) >= W(i, j) for every pair. The answer meets these prices with equality, so no
+assignment of all pairs does better. For listed pairs the inequality is checked pair by
+pair, every time, on the lists as they are (pairs just added included); for pairs off the
+lists it holds when their mentee's bound (its best score still off the list) is within its
+surplus, or when the pair was read and checked. Pairs that break it (with those close to
+breaking it) join the lists and the round is solved again; the lists only grow, so this
+ends, at worst with every allowed pair listed: still arcs of one sparse graph, never a
+matrix with a column per place. With dense scores, or ``Candidates`` listing every allowed
+pair, every answer is proven and ``Assignment.proven_optimal`` is True. ``Candidates``
+whose lists were cut for good (``best_outside``, from ``top_k_candidates``) hold pairs the
+engine never sees: then ``proven_optimal`` is False when such a pair could break the
+prices, or, in coverage without a minimum score, when nothing bounds how low they score
+(any of them could be the one that matches one more mentee). The optimum is that of the
+scaled scores: exact for scores on the 1 / ``scale`` grid.
 
 Deterministic: the same input gives the same output. Candidate lists are ordered by score,
 then by mentor index (the lower index wins a tie at the edge of a list), pairs added by the
@@ -124,8 +151,9 @@ class Assignment:
     many matched mentees got a mentor with their best allowed score.
     ``candidates_per_mentee`` is the longest candidate list the solver saw, ``added_pairs``
     how many pairs the proof of optimality added to the lists. ``proven_optimal`` is
-    False only for ``Candidates`` with lists cut short whose optimum could not be shown to
-    be that of all pairs (``solve`` with dense scores always proves it).
+    False only for ``Candidates`` with lists cut for good (``best_outside``) whose optimum
+    could not be shown to be that of all pairs (``solve`` with dense scores, or with
+    ``Candidates`` listing every allowed pair, always proves it; see the module docstring).
     """
 
     objective: str
@@ -572,6 +600,9 @@ class _PairSource:
     unblocked_count: IntArray  # ... and not blocked
     allowed_count: IntArray  # ... and at least min_score
     best_weight: IntArray  # scaled best allowed score (_NONE if none)
+    # At most the scaled score of every allowed pair; None when pairs never given to the
+    # engine (``Candidates.best_outside`` without a minimum score) may score anything.
+    lowest_weight: int | None
 
     def scan(self, k: int, mentor_ok: BoolArray, per_mentor: int) -> _Lists:
         """Every mentee's best ``k`` eligible pairs (and, dense, each mentor's best
@@ -663,7 +694,9 @@ class _DensePairs(_PairSource):
         top_values = np.full((self.n_mentors, 0), -np.inf)
         top_rows = np.zeros((self.n_mentors, 0), dtype=np.int64)
         every_mentor_ok = bool(mentor_ok.all())
+        lowest = np.inf
         for rows, block, allowed in self._allowed_blocks(everyone):
+            lowest = min(lowest, float(np.min(block, where=allowed, initial=np.inf)))
             self.unblocked_count[rows] = block.shape[1] - np.count_nonzero(np.isnan(block), axis=1)
             self.allowed_count[rows] = np.count_nonzero(allowed, axis=1)
             values = np.where(allowed, block, -np.inf)
@@ -695,6 +728,9 @@ class _DensePairs(_PairSource):
             has_score = ~np.isnan(self.scores[self.blocked[:, 0], self.blocked[:, 1]])
             self.scored_count += np.bincount(self.blocked[has_score, 0], minlength=n)
         self.best_weight = _scaled_or_none(best, self.scale)
+        self.lowest_weight = (
+            int(_scaled(np.asarray([lowest]), self.scale)[0]) if lowest < np.inf else 0
+        )
         found = np.isfinite(top_values)
         if found.any():
             # Mentors whom few mentees rank high still get their best mentees as candidates,
@@ -844,6 +880,12 @@ class _SparsePairs(_PairSource):
             if min_score is not None:
                 beyond = np.where(beyond >= min_score, beyond, -np.inf)
         self.beyond = _scaled_or_none(beyond, scale)  # pairs never given, bounded from above
+        listed = _scaled(self.values, scale)
+        self.lowest_weight = int(listed.min()) if len(listed) else 0
+        if (self.beyond != _NONE).any():
+            # Pairs never given are at least the minimum score, if there is one.
+            floor = None if min_score is None else int(_scaled(np.asarray([min_score]), scale)[0])
+            self.lowest_weight = None if floor is None else min(self.lowest_weight, floor)
 
     def _select(self, mentees: IntArray, mentor_ok: BoolArray) -> tuple[IntArray, IntArray]:
         """The allowed entries of ``mentees`` with an ok mentor (best first within a mentee),
@@ -993,9 +1035,16 @@ def _coverage(
     """Most mentees matched on the pairs scoring at least ``floor``, then the highest total."""
     select = _at_least(lists, floor)
     mentor = _flow(lists, round_.room, select, -lists.weights[select], keep_unmatched=False)
-    # As one weight: a match is worth more than any difference in total score can be.
+    # As one weight: a match is worth more than any difference in total score can be, so
+    # big must outweigh the scores of all pairs, not only the listed ones: above, a pair off
+    # a list scores at most its mentee's bound; below, at least the floor or the lowest
+    # allowed score. A pair far below every listed one can still match one more mentee.
+    # When nothing bounds the pairs never given from below, none of them can be ruled out.
     bounds = lists.outside[lists.outside != _NONE]
-    largest = int(np.abs(np.concatenate([lists.weights, bounds])).max(initial=0))
+    lowest = floor if floor is not None else round_.source.lowest_weight
+    unknown_below = lowest is None
+    known = [lists.weights, bounds, np.asarray([0 if lowest is None else lowest], np.int64)]
+    largest = int(np.abs(np.concatenate(known)).max(initial=0))
     big = (len(lists.free) + 1) * (2 * largest + 1)
 
     def weigh(w: IntArray) -> IntArray:
@@ -1011,7 +1060,8 @@ def _coverage(
         keep_solution=True,
         margin=_margin(round_),
     )
-    return _Outcome(mentor, check.resolve, unprovable or check.unprovable, solves + 1)
+    unprovable = unprovable or check.unprovable or unknown_below
+    return _Outcome(mentor, check.resolve, unprovable, solves + 1)
 
 
 def _count(
@@ -1156,6 +1206,10 @@ def _check(
     negative cycle, no unmatched mentee left out cheaply) the answer is still optimal on
     the lists, and the check goes on; otherwise the round must be solved again
     (``resolve``). The lists only grow, so this ends, at worst with every allowed pair.
+    The check never ends on the bounds alone after pairs were added: each pass starts by
+    pricing the answer on the lists as they are, so the pairs just added are priced too.
+    ``outside[i]`` always bounds every pair off mentee i's list: a whole row read lowers
+    it to the best pair left off, and near pairs that do not join stay under it.
 
     The pairs the objective uses are the listed ones scoring at least ``select_from``;
     pairs off the lists scoring below ``outside_from`` are not part of the question (a

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
@@ -88,12 +88,16 @@ def make_round(
     m: int,
     room: str,
     holes: float,
+    outliers: bool = False,
     pins: int,
     blocks: bool,
     minimum: bool,
 ) -> Round:
     rng = np.random.default_rng(seed)
     scores = make_scores(rng, family, n, m, spread)
+    if outliers:  # mentors who fit no one, far below the rest: coverage may still need them
+        far = rng.random(m) < 0.25
+        scores[:, far] = np.round(-rng.uniform(1e3, 1e4, size=(n, int(far.sum()))), 3)
     scores[rng.random((n, m)) < holes] = NAN
     weights = rng.integers(1, 4, size=m).astype(float)
     share = {"scarce": rng.uniform(0.3, 0.8), "ample": rng.uniform(1.2, 2.5)}[room]
@@ -143,6 +147,7 @@ def rounds(
         m=draw(st.integers(1, 12) if small else st.integers(17, 60)),
         room=draw(st.sampled_from(rooms or ("scarce", "scarce", "ample"))),
         holes=draw(st.sampled_from([0.0, 0.0, 0.3, 0.7])),
+        outliers=draw(st.sampled_from([False, False, True])),
         pins=draw(st.sampled_from([0, 0, 1, 3])),
         blocks=draw(st.booleans()),
         minimum=draw(st.booleans()),
@@ -303,6 +308,44 @@ def test_scarce_room_and_correlated_scores_give_the_exact_optimum(r, objective, 
     assert_exact(objective, result, r)
 
 
+@settings(PROPERTY, max_examples=80)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    family=st.sampled_from(FAMILIES),
+    n=st.integers(2, 60),
+    m=st.integers(2, 40),
+    room=st.sampled_from(["scarce", "ample"]),
+    holes=st.sampled_from([0.0, 0.3, 0.6]),
+    objective=st.sampled_from(["coverage", "fairness"]),
+    k=st.integers(1, 5),
+    sparse=st.booleans(),
+)
+def test_mentors_who_fit_no_one_still_count_for_coverage(
+    seed, family, n, m, room, holes, objective, k, sparse
+):
+    # A quarter of the mentors score thousands of points below everyone else with every
+    # mentee, yet have room: coverage and fairness must still match through them when
+    # that matches one more mentee, though no list holds such a pair at first.
+    r = make_round(
+        seed,
+        family=family,
+        n=n,
+        m=m,
+        room=room,
+        holes=holes,
+        outliers=True,
+        pins=0,
+        blocks=False,
+        minimum=False,
+    )
+    source = as_candidates(r.scores) if sparse else r.scores
+
+    result = solve(source, r.capacities, objective=objective, candidates_per_mentee=k)
+
+    assert result.proven_optimal
+    assert_exact(objective, result, r)
+
+
 @settings(PROPERTY, max_examples=50)
 @given(r=rounds(), objective=objectives, cut=st.integers(1, 30), k=list_lengths)
 def test_lists_cut_for_good_are_optimal_whenever_they_say_so(r, objective, cut, k):
@@ -314,6 +357,7 @@ def test_lists_cut_for_good_are_optimal_whenever_they_say_so(r, objective, cut, 
 
     result = solve(listed, r.capacities, objective=objective, candidates_per_mentee=k, **r.rules)
 
+    event(f"proven: {result.proven_optimal}")  # shown by --hypothesis-show-statistics
     if result.proven_optimal:
         assert_exact(objective, result, r)
 
@@ -941,3 +985,31 @@ def test_pairs_added_by_the_proof_are_priced_before_it_ends_with_room_for_all(ob
     assert_exact(objective, result, r)
     if objective == "total":
         assert result_total(result) == 1788
+
+
+def test_coverage_counts_a_pair_far_below_every_listed_one():
+    # Lists of one: mentee 0 lists mentor 0 (1.0), mentee 1 mentor 0 too, mentee 2 mentor 1.
+    # Matching all three needs (0, 2) at -100, far below every listed score. The proof
+    # weighed a match as "big" plus its score with big taken from the listed scores only,
+    # so that pair did not seem to add a match, and two matched was called proven.
+    scores = np.array([[1.0, -1.0, -100.0], [1.0, 1.0, NAN], [NAN, 1.0, NAN]])
+    r = Round(scores, np.array([1, 1, 1]))
+
+    for source in (as_candidates(scores), scores):
+        result = solve(source, r.capacities, objective="coverage", candidates_per_mentee=1)
+
+        assert result.proven_optimal
+        assert (result.matched_count, result_total(result)) == exact_coverage(r) == (3, -98000)
+
+
+def test_coverage_on_lists_cut_for_good_is_not_proven_when_a_pair_left_out_could_add_a_match():
+    # The same round given as each mentee's best pair only: the pair at -100 was never
+    # given, so nothing bounds how low the pairs left out score, and none of them can be
+    # ruled out as the one that matches one more mentee.
+    scores = np.array([[1.0, -1.0, -100.0], [1.0, 1.0, NAN], [NAN, 1.0, NAN]])
+    listed = top_k_candidates(scores, 1)
+
+    result = solve(listed, np.array([1, 1, 1]), objective="coverage")
+
+    assert result.matched_count == 2
+    assert not result.proven_optimal
