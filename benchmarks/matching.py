@@ -5,19 +5,28 @@ No database and no Django: the engine is pure. Each size runs in a child process
 so its peak memory (the child's maximum resident set: the scores plus the engine, C++
 included) is not mixed with the other sizes'. For each size it prints
 
-    matching NxM: seconds=… dense_seconds=… speedup=… ratio_to_optimum=… greedy_ratio=…
+    matching NxM[ scarce]: seconds=… dense_seconds=… speedup=… ratio_to_optimum=… greedy_ratio=…
 
-and an indented line with the peak memory, the engine's total score and the rest. seconds
-is the engine on the dense scores (candidate lists built, solved, proven optimal);
+and an indented line with the peak memory, the engine's total score, its exact gap to the
+optimum in thousandths, and the rest. seconds is the engine on the dense scores (candidate
+lists built, solved, proven optimal);
 dense_seconds is the straightforward exact solver, scipy's linear_sum_assignment on the
 matrix with each mentor's column repeated once per place (skipped, "-", where that matrix
 would not fit); greedy_ratio is the greedy baseline's total over the engine's.
 
-The programs: mentees with 1-3 goal topics and mentors with 2-5 topics drawn from 40 of
-uneven popularity (so most pairs share no topic and are below the minimum score), help
-wanted and offered, meeting formats, time zones, seniority, a few very popular mentors
-whom everyone scores higher, scores in halves (many ties), one or two blocked pairs per
-mentee, every mentor with capacity 5.
+Two families of programs, each size run on both:
+
+- ample (the line ``matching NxM``): mentees with 1-3 goal topics and mentors with 2-5
+  topics drawn from 40 of uneven popularity (so most pairs share no topic and are below
+  the minimum score), help wanted and offered, meeting formats, time zones, seniority, a
+  few very popular mentors whom everyone scores higher, scores in halves (many ties), one
+  or two blocked pairs per mentee, every mentor with capacity 5 (room for every mentee).
+- scarce (``matching NxM scarce``): the same programs with fewer places than mentees, the
+  normal case in a real program: mentors' capacities of 1-6, scaled so that all their room
+  together is 70% of the mentees; and, on top of the topic scores, an affinity from three
+  shared factors (a low-rank product, in thousandths), so scores are correlated and rarely
+  tied. Here many mentees stay unmatched and the mentors' prices are high, which is where
+  the proof of optimality must read and add pairs off the lists.
 """
 
 from __future__ import annotations
@@ -36,15 +45,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_SIZES = "1000x200,5000x1000,20000x4000"
-CAPACITY = 5
+FAMILIES = ("ample", "scarce")
+CAPACITY = 5  # ample: every mentor's room
+SCARCE_ROOM = 0.7  # scarce: all mentors' room over the number of mentees
+AFFINITY_FACTORS = 3
 MIN_SCORE = 3.0  # about one shared topic: a round never pairs people with nothing in common
 TOPICS = 40
 # The expanded matrix for linear_sum_assignment, in bytes, above which it is not tried.
 DENSE_LIMIT_BYTES = 2 * 1024**3
 
 
-def program(n_mentees: int, n_mentors: int, seed: int) -> tuple[np.ndarray, set[tuple[int, int]]]:
-    """Scores (float32, mentees x mentors) and blocked pairs of a random program."""
+def program(
+    n_mentees: int, n_mentors: int, seed: int, family: str
+) -> tuple[np.ndarray, set[tuple[int, int]], np.ndarray]:
+    """Scores (float32, mentees x mentors), blocked pairs and capacities of a random program."""
     rng = np.random.default_rng(seed)
     popularity = 1.0 / np.arange(1, TOPICS + 1) ** 0.8
     popularity /= popularity.sum()
@@ -68,6 +82,23 @@ def program(n_mentees: int, n_mentors: int, seed: int) -> tuple[np.ndarray, set[
     level_a, level_b = rng.integers(0, 5, size=n_mentees), rng.integers(2, 8, size=n_mentors)
     star = np.zeros(n_mentors, dtype=np.float32)
     star[rng.choice(n_mentors, size=max(3, n_mentors // 100), replace=False)] = 4.0
+    if family == "scarce":
+        # Affinity: three shared factors, up to 2 points, in thousandths.
+        likes = rng.random((n_mentees, AFFINITY_FACTORS)).astype(np.float32)
+        traits = (2.0 / AFFINITY_FACTORS * rng.random((AFFINITY_FACTORS, n_mentors))).astype(
+            np.float32
+        )
+        places = int(round(SCARCE_ROOM * n_mentees))
+        weight = rng.integers(1, 7, size=n_mentors)
+        share = weight * places / weight.sum()
+        capacities = np.floor(share).astype(np.int64)
+        # The places rounding down lost go to the mentors who lost most (largest remainders).
+        short = places - int(capacities.sum())
+        capacities[np.argsort(capacities - share, kind="stable")[:short]] += 1
+    else:
+        likes = np.zeros((n_mentees, 0), dtype=np.float32)
+        traits = np.zeros((0, n_mentors), dtype=np.float32)
+        capacities = np.full(n_mentors, CAPACITY, dtype=np.int64)
 
     scores = np.empty((n_mentees, n_mentors), dtype=np.float32)
     step = max(1, (1 << 22) // n_mentors)
@@ -79,46 +110,56 @@ def program(n_mentees: int, n_mentors: int, seed: int) -> tuple[np.ndarray, set[
         block += hours[zone_a[rows]][:, zone_b]
         block += 0.5 * np.clip(level_b[None, :] - level_a[rows, None], -3, 3)
         block += star[None, :]
+        if family == "scarce":
+            block += np.round(likes[rows] @ traits, 3)
         scores[rows] = block
     blocked = set()
     for i in range(n_mentees):
         for j in rng.choice(n_mentors, size=int(rng.integers(1, 3)), replace=False):
             blocked.add((i, int(j)))
-    return scores, blocked
+    return scores, blocked, capacities
 
 
 def dense_optimum(
     scores: np.ndarray, blocked: set[tuple[int, int]], capacities: np.ndarray
 ) -> float:
-    """The exact optimum by linear_sum_assignment on the capacity-expanded matrix."""
+    """The exact optimum by linear_sum_assignment on the capacity-expanded matrix.
+
+    Scores are taken on the engine's grid (whole thousandths, exact in float64), so the
+    two totals are compared exactly, not within a rounding error.
+    """
     from scipy.optimize import linear_sum_assignment
 
-    allowed = np.where(scores >= MIN_SCORE, scores, 0.0).astype(np.float64)
+    allowed = np.where(scores >= MIN_SCORE, np.rint(scores.astype(np.float64) * 1000), 0.0)
     rows, cols = zip(*blocked, strict=True) if blocked else ((), ())
     allowed[list(rows), list(cols)] = 0.0  # a forbidden pair is worth no more than no pair
+    # More mentees than places: a mentee whose row gets no column is unmatched (worth 0).
     expanded = np.repeat(allowed, capacities, axis=1)
     del allowed
     r, c = linear_sum_assignment(expanded, maximize=True)
-    return float(expanded[r, c].sum())
+    return float(expanded[r, c].sum()) / 1000
 
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
 
 
-def run_size(n_mentees: int, n_mentors: int) -> dict[str, object]:
+def run_size(n_mentees: int, n_mentors: int, family: str) -> dict[str, object]:
     from matching.engine import greedy, solve
 
-    scores, blocked = program(n_mentees, n_mentors, seed=n_mentees * 7 + n_mentors)
-    capacities = np.full(n_mentors, CAPACITY, dtype=np.int64)
+    scores, blocked, capacities = program(
+        n_mentees, n_mentors, seed=n_mentees * 7 + n_mentors, family=family
+    )
     start = time.perf_counter()
     result = solve(scores, capacities, min_score=MIN_SCORE, blocked=blocked)
     seconds = time.perf_counter() - start
     figures: dict[str, object] = {
         "seconds": seconds,
         "peak_mb": peak_mb(),
-        "total": result.total,
+        # On the grid, as the dense optimum is: whole thousandths, summed exactly.
+        "total": float(np.rint(np.asarray([p.score for p in result.pairs]) * 1000).sum()) / 1000,
         "matched": result.matched_count,
+        "places": int(capacities.sum()),
         "top_choice": result.top_choice_count,
         "lists": result.candidates_per_mentee,
         "added": result.added_pairs,
@@ -126,7 +167,7 @@ def run_size(n_mentees: int, n_mentors: int) -> dict[str, object]:
         "proven": result.proven_optimal,
     }
     figures["greedy_total"] = greedy(scores, capacities, min_score=MIN_SCORE, blocked=blocked).total
-    if n_mentees * n_mentors * CAPACITY * 8 <= DENSE_LIMIT_BYTES:
+    if n_mentees * int(capacities.sum()) * 8 <= DENSE_LIMIT_BYTES:
         start = time.perf_counter()
         figures["optimum"] = dense_optimum(scores, blocked, capacities)
         figures["dense_seconds"] = time.perf_counter() - start
@@ -136,41 +177,57 @@ def run_size(n_mentees: int, n_mentors: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default=DEFAULT_SIZES, help="mentees x mentors, comma-separated")
+    parser.add_argument(
+        "--families", default=",".join(FAMILIES), help=f"comma-separated, of {', '.join(FAMILIES)}"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        n_mentees, n_mentors = (int(x) for x in args.child.split("x"))
-        print(json.dumps(run_size(n_mentees, n_mentors)))
+        size, family = args.child.split(":")
+        n_mentees, n_mentors = (int(x) for x in size.split("x"))
+        print(json.dumps(run_size(n_mentees, n_mentors, family)))
         return
 
-    print(f"Twoway matching benchmark: capacity {CAPACITY} per mentor, minimum score {MIN_SCORE:g}")
+    print(
+        f"Twoway matching benchmark: minimum score {MIN_SCORE:g}; ample: capacity {CAPACITY} "
+        f"per mentor; scarce: room for {SCARCE_ROOM:.0%} of the mentees, affinity from "
+        f"{AFFINITY_FACTORS} factors"
+    )
     for size in args.sizes.split(","):
-        child = subprocess.run(  # noqa: S603 - our own script, with our own arguments
-            [sys.executable, __file__, "--child", size],
-            capture_output=True,
-            text=True,
-            check=True,
+        for family in args.families.split(","):
+            if family not in FAMILIES:
+                parser.error(f"unknown family {family!r}")
+            print_size(size, family)
+
+
+def print_size(size: str, family: str) -> None:
+    child = subprocess.run(  # noqa: S603 - our own script, with our own arguments
+        [sys.executable, __file__, "--child", f"{size}:{family}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    f = json.loads(child.stdout.strip().splitlines()[-1])
+    engine_total = f["total"]
+    greedy_ratio = f["greedy_total"] / engine_total if engine_total else 1.0
+    if "optimum" in f:
+        dense = (
+            f"dense_seconds={f['dense_seconds']:.2f} speedup={f['dense_seconds'] / f['seconds']:.1f} "
+            f"ratio_to_optimum={engine_total / f['optimum']:.4f}"
         )
-        f = json.loads(child.stdout.strip().splitlines()[-1])
-        engine_total = f["total"]
-        greedy_ratio = f["greedy_total"] / engine_total if engine_total else 1.0
-        if "optimum" in f:
-            dense = (
-                f"dense_seconds={f['dense_seconds']:.2f} speedup={f['dense_seconds'] / f['seconds']:.1f} "
-                f"ratio_to_optimum={engine_total / f['optimum']:.4f}"
-            )
-        else:
-            dense = "dense_seconds=- speedup=- ratio_to_optimum=-"
-        print(
-            f"matching {size}: seconds={f['seconds']:.2f} {dense} greedy_ratio={greedy_ratio:.4f}"
-        )
-        n_mentees = int(size.split("x")[0])
-        print(
-            f"    peak_mb={f['peak_mb']:.0f} total={engine_total:.1f} matched={f['matched']}/{n_mentees} "
-            f"top_choice={f['top_choice']} longest_list={f['lists']} added_pairs={f['added']} "
-            f"solves={f['solves']} "
-            f"proven_optimal={f['proven']}"
-        )
+        # Both totals are whole thousandths: the gap is exact, 0 when the engine is optimal.
+        gap = f" gap_to_optimum={round((f['optimum'] - engine_total) * 1000)}/1000"
+    else:
+        dense, gap = "dense_seconds=- speedup=- ratio_to_optimum=-", ""
+    label = size if family == "ample" else f"{size} {family}"
+    print(f"matching {label}: seconds={f['seconds']:.2f} {dense} greedy_ratio={greedy_ratio:.4f}")
+    n_mentees = int(size.split("x")[0])
+    print(
+        f"    peak_mb={f['peak_mb']:.0f} total={engine_total:.3f}{gap} "
+        f"matched={f['matched']}/{n_mentees} places={f['places']} top_choice={f['top_choice']} "
+        f"longest_list={f['lists']} added_pairs={f['added']} solves={f['solves']} "
+        f"proven_optimal={f['proven']}"
+    )
 
 
 if __name__ == "__main__":
