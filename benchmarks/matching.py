@@ -9,10 +9,10 @@ included) is not mixed with the other sizes'. For each size it prints
 
 and an indented line with the peak memory, the engine's total score, its exact gap to the
 optimum in thousandths, and the rest. seconds is the engine on the dense scores (candidate
-lists built, solved, proven optimal);
-dense_seconds is the straightforward exact solver, scipy's linear_sum_assignment on the
-matrix with each mentor's column repeated once per place (skipped, "-", where that matrix
-would not fit); greedy_ratio is the greedy baseline's total over the engine's.
+lists built, solved, proven optimal); dense_seconds is the straightforward exact solver,
+scipy's linear_sum_assignment on the matrix with each mentor's column repeated once per
+place, on the same scores in whole thousandths (skipped, "-", where that matrix would not
+fit); greedy_ratio is the greedy baseline's total over the engine's.
 
 Two families of programs, each size run on both:
 
