@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("programs/", include("programs.urls")),
+    path("organizations/", include("programs.organization_urls")),
     path("goals/", include("goals.urls")),
     path("", include("matching.urls")),
     path("", include("meetings.urls")),

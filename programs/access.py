@@ -7,7 +7,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from programs.models import Invitation, Participant, Program, Role, Topic
+from programs.models import (
+    Invitation,
+    Organization,
+    OrganizationAdmin,
+    Participant,
+    Program,
+    Role,
+    Topic,
+)
 
 # A person who applied or was declined still sees the program's page (and their status on it).
 VISIBLE_STATUSES = (
@@ -90,9 +98,37 @@ def organizations_user_can_create_programs_in(user: User) -> QuerySet:
     ).distinct()
 
 
-def get_topic_for_admin(program: Program, pk: int) -> Topic:
-    """A topic of this program's organization; 404 for any other."""
-    topic = Topic.objects.filter(organization_id=program.organization_id, pk=pk).first()
+# ---------------------------------------------------------------------------
+# Organizations: their admins run what all its programs share (the topic list)
+# ---------------------------------------------------------------------------
+def organizations_administered_by(user: User) -> QuerySet[Organization]:
+    """The organizations this person is an organization admin of (granted in /admin/)."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return Organization.objects.filter(
+        Exists(OrganizationAdmin.objects.filter(organization=OuterRef("pk"), user=user))
+    )
+
+
+def is_organization_admin(user: User, organization: Organization) -> bool:
+    return (
+        user.is_authenticated
+        and OrganizationAdmin.objects.filter(organization=organization, user=user).exists()
+    )
+
+
+def get_organization_for_admin(user: User, slug: str) -> Organization:
+    """The organization if this person is one of its admins; 404 otherwise, for anybody else
+    (a program admin of it included): which organizations exist stays private."""
+    organization = organizations_administered_by(user).filter(slug=slug).first()
+    if organization is None:
+        raise Http404("No such organization.")
+    return organization
+
+
+def get_topic_for_organization_admin(organization: Organization, pk: int) -> Topic:
+    """A topic of this organization; 404 for any other."""
+    topic = Topic.objects.filter(organization=organization, pk=pk).first()
     if topic is None:
         raise Http404("No such topic in this organization.")
     return topic

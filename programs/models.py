@@ -23,6 +23,42 @@ class Organization(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:detail", kwargs={"slug": self.slug})
+
+
+class OrganizationAdmin(TimeStampedModel):
+    """A person who runs an organization's shared lists (its topics) for all its programs.
+
+    Operators grant the role in Django's admin; it gives no rights inside any program (a
+    program's people and data stay with that program's admins).
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="admins")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organization_admin_roles"
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["organization", "user__full_name", "pk"]
+        verbose_name = "organization admin"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"], name="organization_admin_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · admin of {self.organization}"
+
 
 # What a program's admins may change after creating it (the slug and organization stay).
 PROGRAM_SETTINGS_FIELDS = (
@@ -264,9 +300,22 @@ class Invitation(TimeStampedModel):
 
 
 class AuditEntry(models.Model):
-    """An admin action that changed someone else's data."""
+    """An admin action that changed someone else's data.
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="audit_entries")
+    A program's entry has ``program`` set; an organization-wide change (its topics, its
+    admins) has ``organization`` set instead, and every program of that organization shows it.
+    """
+
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="audit_entries", null=True, blank=True
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="audit_entries",
+        null=True,
+        blank=True,
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -278,10 +327,29 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "audit entries"
-        indexes = [models.Index(fields=["program", "-created_at"], name="audit_program_created")]
+        indexes = [
+            models.Index(fields=["program", "-created_at"], name="audit_program_created"),
+            models.Index(
+                fields=["organization", "-created_at"],
+                condition=Q(program__isnull=True),
+                name="audit_organization_created",
+            ),
+        ]
+        constraints = [
+            # One scope: a program's log, or its organization's (never both, never neither).
+            models.CheckConstraint(
+                condition=Q(program__isnull=False, organization__isnull=True)
+                | Q(program__isnull=True, organization__isnull=False),
+                name="audit_entry_one_scope",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.subject}"
+
+    @property
+    def is_organization_wide(self) -> bool:
+        return self.program_id is None
 
     @property
     def changes(self) -> list[tuple[str, object, object]]:

@@ -16,6 +16,8 @@ from programs.models import (
     Announcement,
     AuditEntry,
     Invitation,
+    Organization,
+    OrganizationAdmin,
     Participant,
     Program,
     Role,
@@ -148,18 +150,62 @@ def invitation_list_for_admin(*, program: Program) -> QuerySet[Invitation]:
 
 
 def audit_list_for_admin(*, program: Program) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(program=program).select_related("actor")
+    """The program's own entries and its organization's (topics, organization admins): a
+    change to what every program shares shows in every program's log."""
+    return AuditEntry.objects.filter(
+        Q(program=program) | Q(program__isnull=True, organization_id=program.organization_id)
+    ).select_related("actor")
 
 
-def topic_list_for_program(*, program: Program) -> QuerySet[Topic]:
+def audit_list_for_organization(*, organization: Organization) -> QuerySet[AuditEntry]:
+    """Organization-wide entries only: a program's own log stays its admins'."""
+    return AuditEntry.objects.filter(
+        program__isnull=True, organization=organization
+    ).select_related("actor")
+
+
+def topic_list_for_organization(*, organization_id: int) -> QuerySet[Topic]:
     """The organization's topics with how often mentors and goals use each."""
     return (
-        Topic.objects.filter(organization_id=program.organization_id)
+        Topic.objects.filter(organization_id=organization_id)
         .annotate(
             mentor_count=Count("mentor_profiles", distinct=True),
             goal_count=Count("goals", distinct=True),
         )
         .order_by("name")
+    )
+
+
+def topic_list_for_program(*, program: Program) -> QuerySet[Topic]:
+    return topic_list_for_organization(organization_id=program.organization_id)
+
+
+def organization_admin_names(*, organization_id: int) -> list[str]:
+    """Who manages an organization's shared lists, as its programs' admins are told."""
+    return [
+        role.user.get_full_name()
+        for role in OrganizationAdmin.objects.filter(organization_id=organization_id)
+        .select_related("user")
+        .order_by("user__full_name", "pk")
+    ]
+
+
+def organization_program_list(*, organization: Organization, user: User) -> QuerySet[Program]:
+    """The organization's programs for its admins: size, and whether the viewer runs each."""
+    runs = Participant.objects.filter(
+        program=OuterRef("pk"), user=user, role=Role.ADMIN, status=Participant.Status.ACTIVE
+    )
+    return (
+        Program.objects.filter(organization=organization)
+        .annotate(
+            people=Count(
+                "participants__user",
+                filter=Q(participants__status=Participant.Status.ACTIVE),
+                distinct=True,
+            ),
+            viewer_runs=Exists(runs),
+        )
+        .order_by("-starts_on", "name")
     )
 
 

@@ -22,12 +22,14 @@ from mentorship.errors import DomainError
 from mentorship.validators import EMAIL_MAX_LENGTH, EMAIL_TOO_LONG, validate_email_address
 from notifications.models import Notification
 from notifications.services import notify, notify_many
+from programs.access import is_organization_admin
 from programs.models import (
     PROGRAM_SETTINGS_FIELDS,
     Announcement,
     AuditEntry,
     Invitation,
     Organization,
+    OrganizationAdmin,
     Participant,
     Program,
     Role,
@@ -73,6 +75,32 @@ def audit_record(
         detail["after"] = after
     return AuditEntry.objects.create(
         program=program,
+        actor=actor,
+        action=action,
+        subject=subject[:200],
+        detail=_jsonable(detail),
+    )
+
+
+def organization_audit_record(
+    *,
+    organization: Organization,
+    actor: User | None,
+    action: str,
+    subject: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    **detail: Any,
+) -> AuditEntry:
+    """Write down a change to what all of an organization's programs share, in the log every
+    one of those programs' admins reads (and the organization admins' own)."""
+    if before is not None:
+        detail["before"] = before
+    if after is not None:
+        detail["after"] = after
+    return AuditEntry.objects.create(
+        organization=organization,
+        program=None,
         actor=actor,
         action=action,
         subject=subject[:200],
@@ -697,7 +725,88 @@ def participant_withdraw(*, participant: Participant, actor: User) -> Participan
 
 
 # ---------------------------------------------------------------------------
-# Topics
+# Organization admins: operators grant the role; they own the organization's shared lists
+# ---------------------------------------------------------------------------
+GRANT_PERMISSION = "programs.add_organizationadmin"
+REVOKE_PERMISSION = "programs.delete_organizationadmin"
+
+
+def _require_operator(actor: User | None, permission: str) -> None:
+    """Only an operator with the model permission (or the system itself: seed_demo, a
+    migration, with no actor) grants and revokes the role; no program role reaches it."""
+    if actor is not None and not actor.has_perm(permission):
+        raise DomainError(
+            "Only the site's operators grant or take back the organization admin role."
+        )
+
+
+@transaction.atomic
+def organization_admin_grant(
+    *, organization: Organization, user: User, actor: User | None
+) -> OrganizationAdmin:
+    """Make a person an admin of an organization: told in the app, and logged where every
+    program of the organization sees it."""
+    _require_operator(actor, GRANT_PERMISSION)
+    if not user.is_active:
+        raise DomainError(f"{user} has no active account.", field="user")
+    if OrganizationAdmin.objects.filter(organization=organization, user=user).exists():
+        raise DomainError(f"{user} is an admin of {organization.name} already.", field="user")
+    try:
+        with transaction.atomic():
+            role = OrganizationAdmin.objects.create(
+                organization=organization, user=user, granted_by=actor
+            )
+    except IntegrityError as exc:  # granted at the same moment by another request
+        raise DomainError(
+            f"{user} is an admin of {organization.name} already.", field="user"
+        ) from exc
+    organization_audit_record(
+        organization=organization,
+        actor=actor,
+        action="organization_admin.grant",
+        subject=user.get_full_name(),
+    )
+    notify(
+        recipient=user,
+        kind=Notification.Kind.PARTICIPATION,
+        title=f"You are now an organization admin of {organization.name}",
+        body="You manage the topics all of its programs share.",
+        link=organization.get_absolute_url(),
+    )
+    return role
+
+
+@transaction.atomic
+def organization_admin_revoke(*, role: OrganizationAdmin, actor: User | None) -> None:
+    """Take the role back; logged where every program of the organization sees it."""
+    _require_operator(actor, REVOKE_PERMISSION)
+    organization, user = role.organization, role.user
+    role.delete()
+    organization_audit_record(
+        organization=organization,
+        actor=actor,
+        action="organization_admin.revoke",
+        subject=user.get_full_name(),
+    )
+    notify(
+        recipient=user,
+        kind=Notification.Kind.PARTICIPATION,
+        title=f"You are no longer an organization admin of {organization.name}",
+    )
+
+
+def require_organization_admin(*, organization: Organization, actor: User, doing: str) -> None:
+    """Refuse anyone but an admin of this organization (views check too; services never trust
+    them). A program's admins are not enough: the list is every program's."""
+    if not is_organization_admin(actor, organization):
+        raise DomainError(
+            f"Only the organization admins of {organization.name} can {doing}: the list is "
+            "shared by all its programs."
+        )
+
+
+# ---------------------------------------------------------------------------
+# Topics: the organization's list, owned by its organization admins
 # ---------------------------------------------------------------------------
 def _topic_name(name: str) -> str:
     name = " ".join(name.split())
@@ -710,24 +819,33 @@ def _topic_name(name: str) -> str:
     return name
 
 
+def _topic_of(organization: Organization, topic: Topic) -> None:
+    if topic.organization_id != organization.pk:
+        raise DomainError(f"That topic is not on the list of {organization.name}.")
+
+
 @transaction.atomic
-def topic_create(*, program: Program, actor: User, name: str) -> Topic:
+def topic_create(*, organization: Organization, actor: User, name: str) -> Topic:
     """Add a topic to the organization's list (shared by all its programs)."""
+    require_organization_admin(organization=organization, actor=actor, doing="add topics")
     name = _topic_name(name)
-    organization = program.organization
     if Topic.objects.filter(organization=organization, name__iexact=name).exists():
         raise DomainError(f"“{name}” is on the list already.", field="name")
     topic = Topic.objects.create(organization=organization, name=name)
-    _audit(program=program, actor=actor, action="topic.create", subject=name)
+    organization_audit_record(
+        organization=organization, actor=actor, action="topic.create", subject=name
+    )
     return topic
 
 
 @transaction.atomic
-def topic_rename(*, program: Program, topic: Topic, actor: User, name: str) -> Topic:
-    """Rename a topic; everything tagged with it follows."""
+def topic_rename(*, organization: Organization, topic: Topic, actor: User, name: str) -> Topic:
+    """Rename a topic; everything tagged with it, in every program, follows."""
+    require_organization_admin(organization=organization, actor=actor, doing="rename topics")
+    _topic_of(organization, topic)
     name = _topic_name(name)
     if (
-        Topic.objects.filter(organization=topic.organization_id, name__iexact=name)
+        Topic.objects.filter(organization=organization, name__iexact=name)
         .exclude(pk=topic.pk)
         .exists()
     ):
@@ -735,14 +853,25 @@ def topic_rename(*, program: Program, topic: Topic, actor: User, name: str) -> T
     old = topic.name
     topic.name = name
     topic.save(update_fields=["name", "updated_at"])
-    _audit(program=program, actor=actor, action="topic.rename", subject=name, old=old)
+    organization_audit_record(
+        organization=organization,
+        actor=actor,
+        action="topic.rename",
+        subject=name,
+        before={"name": old},
+        after={"name": name},
+    )
     return topic
 
 
 @transaction.atomic
-def topic_delete(*, program: Program, topic: Topic, actor: User) -> None:
-    """Take a topic off the list; goals and profiles lose that tag."""
-    _audit(program=program, actor=actor, action="topic.delete", subject=topic.name)
+def topic_delete(*, organization: Organization, topic: Topic, actor: User) -> None:
+    """Take a topic off the list; goals and profiles in every program lose that tag."""
+    require_organization_admin(organization=organization, actor=actor, doing="remove topics")
+    _topic_of(organization, topic)
+    organization_audit_record(
+        organization=organization, actor=actor, action="topic.delete", subject=topic.name
+    )
     topic.delete()
 
 

@@ -20,7 +20,7 @@ from programs.access import (
     get_participant_for_admin,
     get_program_for_admin,
     get_program_for_user,
-    get_topic_for_admin,
+    is_organization_admin,
     organizations_user_can_create_programs_in,
 )
 from programs.forms import (
@@ -34,7 +34,6 @@ from programs.forms import (
     ProgramCloseForm,
     ProgramCreateForm,
     ProgramForm,
-    TopicForm,
 )
 from programs.models import Participant, Program
 from programs.receivers import SESSION_KEY
@@ -334,49 +333,26 @@ def program_audit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 
 
 def program_topics(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    """The organization's topic list, which mentors and goals tag; admins add, rename, remove."""
+    """The organization's topic list as the program's admins see it: read-only, with who
+    manages it (its organization admins, on the organization's page)."""
     program = get_program_for_admin(request.user, slug)
-    form = TopicForm(request.POST or None)
+    organization = program.organization
     if request.method == "POST":
-        action = request.POST.get("action", "create")
-        try:
-            if action == "create":
-                if form.is_valid():
-                    topic = services.topic_create(
-                        program=program, actor=request.user, **form.cleaned_data
-                    )
-                    messages.success(request, f"“{topic.name}” is on the list.")
-                    return redirect("programs:topics", slug=program.slug)
-            else:
-                raw = request.POST.get("topic", "")
-                # Not a number, or beyond any id: no such topic (404), never a crash.
-                topic_pk = int(raw) if raw.isdigit() and len(raw) < 19 else 0
-                topic = get_topic_for_admin(program, topic_pk)
-                if action == "rename":
-                    services.topic_rename(
-                        program=program,
-                        topic=topic,
-                        actor=request.user,
-                        name=request.POST.get("name", ""),
-                    )
-                    messages.success(request, "Topic renamed.")
-                else:
-                    services.topic_delete(program=program, topic=topic, actor=request.user)
-                    messages.success(request, f"“{topic.name}” is off the list.")
-                return redirect("programs:topics", slug=program.slug)
-        except DomainError as exc:
-            if action == "create":
-                form_add_domain_error(form, exc)
-            else:
-                messages.error(request, exc.message)
-                return redirect("programs:topics", slug=program.slug)
+        # The list is every program's: one program's admins cannot change it under the others.
+        raise PermissionDenied(
+            f"Topics are shared by all programs of {organization.name}: only its organization "
+            "admins add, rename or remove them, on the organization's page."
+        )
     return render(
         request,
         "programs/topics.html",
         {
             "program": program,
-            "form": form,
             "topics": selectors.topic_list_for_program(program=program),
+            "organization_admins": selectors.organization_admin_names(
+                organization_id=organization.pk
+            ),
+            "manages_topics": is_organization_admin(request.user, organization),
         },
     )
 

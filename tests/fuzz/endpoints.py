@@ -115,6 +115,10 @@ def slug(side: Side) -> dict[str, Any]:
     return {"slug": side.program.slug}
 
 
+def organization_slug(side: Side) -> dict[str, Any]:
+    return {"slug": side.program.organization.slug}
+
+
 def on(attribute: str, key: str = "pk", *, with_slug: bool = False) -> Kwargs:
     """URL arguments: the primary key of ``side.<attribute>`` (and the program's slug)."""
 
@@ -241,19 +245,16 @@ ENDPOINTS: list[Endpoint] = [
         forms=lambda s: [ProgramForm(instance=s.program)],
     ),
     Endpoint("programs:invite", "admin", kwargs=slug, forms=lambda s: [InvitationForm()]),
-    *(
-        Endpoint(
-            "programs:topics",
-            "admin",
-            kwargs=slug,
-            forms=lambda s: [TopicForm()],
-            raw_keys=lambda w, action=action: {
-                "action": raw(action, hostile=TOPIC_ACTIONS),
-                "topic": raw(str(w.home.topic.pk), hostile=ids(w.away.topic.pk)),
-            },
-            label=action,
-        )
-        for action in TOPIC_ACTIONS
+    # Read-only: every POST is refused, whatever it carries (the organization's page writes).
+    Endpoint(
+        "programs:topics",
+        "admin",
+        kwargs=slug,
+        forms=lambda s: [TopicForm()],
+        raw_keys=lambda w: {
+            "action": raw(*TOPIC_ACTIONS),
+            "topic": raw(str(w.home.topic.pk), hostile=ids(w.away.topic.pk)),
+        },
     ),
     Endpoint("programs:announcements", "admin", kwargs=slug, forms=lambda s: [AnnouncementForm()]),
     Endpoint("programs:enrollment", "admin", kwargs=slug, forms=lambda s: [EnrollmentForm()]),
@@ -267,6 +268,21 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("programs:withdraw", "admin", kwargs=on("mentor2_p", with_slug=True)),
     Endpoint("programs:revoke", "admin", kwargs=on("invitation", with_slug=True)),
     Endpoint("programs:resend", "admin", kwargs=on("invitation", with_slug=True)),
+    # organizations ----------------------------------------------------------------------------
+    *(
+        Endpoint(
+            "organizations:topics",
+            "admin",  # the home program's admin is also its organization's admin
+            kwargs=organization_slug,
+            forms=lambda s: [TopicForm()],
+            raw_keys=lambda w, action=action: {
+                "action": raw(action, hostile=TOPIC_ACTIONS),
+                "topic": raw(str(w.home.topic.pk), hostile=ids(w.away.topic.pk)),
+            },
+            label=action,
+        )
+        for action in TOPIC_ACTIONS
+    ),
     # goals ------------------------------------------------------------------------------------
     Endpoint("goals:start", "mentee", forms=lambda s: [GuidedStartForm(programs=[s.program])]),
     Endpoint(

@@ -34,11 +34,12 @@ def refused_cleanly(submission: Submission) -> None:
 # ---------------------------------------------------------------------------
 @pytest.mark.parametrize("topic", ["abc", "", "1.0", HUGE_ID, "١٢"])
 def test_topic_rename_with_an_id_that_is_not_one_is_refused(world: World, topic: str):
-    """Was: ValueError from int(request.POST["topic"]) in programs/views.py program_topics."""
+    """Was: ValueError from int(request.POST["topic"]) in programs/views.py program_topics
+    (the rename is now the organization's page's)."""
     home = world.home
     refused_cleanly(
         submit(
-            reverse("programs:topics", kwargs={"slug": home.program.slug}),
+            reverse("organizations:topics", kwargs={"slug": home.program.organization.slug}),
             {"action": "rename", "topic": topic, "name": "Mentoring"},
             user=home.admin,
         )
@@ -47,11 +48,12 @@ def test_topic_rename_with_an_id_that_is_not_one_is_refused(world: World, topic:
 
 def test_topic_rename_with_a_nul_character_is_refused(world: World):
     """Was: the rename reads request.POST itself, so the NUL reached PostgreSQL (ValueError in
-    programs/services.py topic_rename) or was stored (SQLite); the create form refuses it."""
+    programs/services.py topic_rename) or was stored (SQLite); the create form refuses it.
+    The rename is now the organization's page's."""
     home = world.home
     refused_cleanly(
         submit(
-            reverse("programs:topics", kwargs={"slug": home.program.slug}),
+            reverse("organizations:topics", kwargs={"slug": home.program.organization.slug}),
             {"action": "rename", "topic": str(home.topic.pk), "name": "Lead\x00ership"},
             user=home.admin,
         )

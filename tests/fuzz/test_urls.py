@@ -18,7 +18,16 @@ from hypothesis import strategies as st
 from accounts.models import User
 from meetings.calendar import calendar_feed_regenerate
 from tests.factories import UserFactory
-from tests.fuzz.endpoints import ALLAUTH, ENDPOINTS, Endpoint, on, slug, url_for, url_variants
+from tests.fuzz.endpoints import (
+    ALLAUTH,
+    ENDPOINTS,
+    Endpoint,
+    on,
+    organization_slug,
+    slug,
+    url_for,
+    url_variants,
+)
 from tests.fuzz.strategies import FUZZ, NASTY_STRINGS, nasty_text
 from tests.fuzz.submission import assert_no_server_error, assert_safe, submit
 from tests.fuzz.world import Side, World
@@ -60,6 +69,8 @@ READ_PAGES = [
     Page("programs:detail", "mentee", slug),
     Page("programs:manage", "admin", slug),
     Page("programs:audit", "admin", slug),
+    Page("organizations:detail", "admin", organization_slug),
+    Page("organizations:audit", "admin", organization_slug),
     Page("goals:list", "mentee"),
     Page("goals:figures", "admin", slug),
     Page("goals:detail", "mentee", on("goal")),

@@ -35,6 +35,7 @@ from meetings.scheduling import slots_for
 from meetings.together import agreement_confirm, agreement_propose
 from notifications.models import Notification
 from programs.models import Invitation, Participant, Program, Role, Topic
+from programs.services import organization_admin_grant
 from tests.factories import (
     InvitationFactory,
     NotificationFactory,
@@ -132,6 +133,8 @@ def build_side(label: str) -> Side:
         for name in ("Leadership", "Public speaking")
     )
     admin = _person(program, Role.ADMIN, f"{label} Admin").user
+    # The program's admin also runs the organization's topic list (its pages and topics).
+    organization_admin_grant(organization=organization, user=admin, actor=None)
     mentor_p = _person(program, Role.MENTOR, f"{label} Mentor")
     mentor2_p = _person(program, Role.MENTOR, f"{label} Second Mentor")
     for mentor in (mentor_p, mentor2_p):

@@ -2,11 +2,12 @@
 built once per module through the services, with the people each role of the matrix stands for.
 
 Programs: ``alpha`` (the one every URL points into) and ``beta`` in the same organization, and
-``gamma`` in another. Each has an admin, mentors and mentees, a mentorship with a confirmed
-agreement, meetings with agenda and notes, goals, check-ins, a report, requests, two matching
-rounds, an announcement, a calendar feed and invitations. Texts nobody else may read carry a
-marker (``mk-<program>-<what>-x``) with the people allowed to read it, so a page can be scanned
-for what it must not show.
+``gamma`` in another. The admins of ``beta`` and ``gamma`` are also their organizations'
+organization admins (alpha's admin is not: a program admin only). Each has an admin, mentors
+and mentees, a mentorship with a confirmed agreement, meetings with agenda and notes, goals,
+check-ins, a report, requests, two matching rounds, an announcement, a calendar feed and
+invitations. Texts nobody else may read carry a marker (``mk-<program>-<what>-x``) with the
+people allowed to read it, so a page can be scanned for what it must not show.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ from programs.services import (
     announcement_send,
     invitation_create,
     invitation_revoke,
+    organization_admin_grant,
     participant_add,
     participant_apply,
     program_create,
@@ -186,8 +188,10 @@ def _windows() -> list[Window]:
     return [Window(day, time(7, 0), time(21, 0)) for day in range(7)]
 
 
-def build_program(tag: str, organization: Organization) -> Built:
-    """One program with every kind of object, written through the services."""
+def build_program(tag: str, organization: Organization, *, topics_by: User | None = None) -> Built:
+    """One program with every kind of object, written through the services. Its topics are
+    added by ``topics_by``, the organization's admin; without one, the program's own admin
+    is made the organization admin first."""
     now = timezone.now()
     today = timezone.localdate()
     people = {
@@ -231,7 +235,12 @@ def build_program(tag: str, organization: Organization) -> Built:
     )
     everyone = [k for k in PEOPLE if k != "applicant"]
 
-    topics = [topic_create(program=program, actor=admin, name=f"{tag} topic {n}") for n in range(3)]
+    if topics_by is None:
+        topics_by = organization_admin_grant(organization=organization, user=admin, actor=None).user
+    topics = [
+        topic_create(organization=organization, actor=topics_by, name=f"{tag} topic {n}")
+        for n in range(3)
+    ]
     for key in ("mentor", "asked", "mentor2"):
         mentor_profile_update(
             participant=part[key],
@@ -481,8 +490,9 @@ def build_program(tag: str, organization: Organization) -> Built:
 def build_world() -> World:
     home = Organization.objects.create(name="Proof Org", slug="proof-org")
     far = Organization.objects.create(name="Far Org", slug="far-org")
-    alpha = build_program("alpha", home)
+    # beta first: its admin is the organization admin who adds alpha's topics too.
     beta = build_program("beta", home)
+    alpha = build_program("alpha", home, topics_by=beta.people["admin"])
     gamma = build_program("gamma", far)
     markers: dict[str, set[int]] = {}
     for built in (alpha, beta, gamma):

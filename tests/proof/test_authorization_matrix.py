@@ -7,9 +7,9 @@ Roles (columns of the table, in this order):
   party        the other party of that relationship: the mentor (of the request: the asked one)
   mentee2      another mentee of the same program
   mentor2      another mentor of the same program
-  admin        the program's admin
-  other_admin  the admin of another program of the same organization
-  far_admin    the admin of a program of another organization
+  admin        the program's admin (not an organization admin)
+  other_admin  the admin of another program of the same organization, and its organization admin
+  far_admin    the admin of a program of another organization, and that one's organization admin
 
 Every URL points into program ``alpha`` of the world built in ``conftest.py``, with real ids.
 POSTs carry a payload that succeeds for the role allowed to act (``DONE``), so the same payload
@@ -223,6 +223,11 @@ target("programs:import", slug, lambda w: {"file": _csv()})
 target("programs:audit", slug)
 target("programs:topics", slug, lambda w: {"action": "create", "name": "Proof topic"})
 target(
+    "programs:topics[rename]",
+    slug,
+    lambda w: {"action": "rename", "topic": w.alpha.obj["topics"][0].pk, "name": "Renamed"},
+)
+target(
     "programs:announcements",
     slug,
     lambda w: {"audience": "everyone", "title": "Proof", "body": "Proof announcement"},
@@ -244,6 +249,26 @@ target("programs:resend", in_alpha("invitation"))
 target("programs:approve[beta id]", part("applicant", "beta"))
 target("programs:withdraw[beta id]", part("waiting2", "beta"))
 target("programs:revoke[beta id]", in_alpha("invitation", "beta"))
+
+
+# organizations: alpha's organization, whose organization admin is beta's admin
+def org(w: World) -> dict[str, Any]:
+    return {"slug": w.alpha.program.organization.slug}
+
+
+target("organizations:detail", org)
+target("organizations:audit", org)
+target("organizations:topics", org, lambda w: {"action": "create", "name": "Proof org topic"})
+target(
+    "organizations:topics[rename]",
+    org,
+    lambda w: {"action": "rename", "topic": w.alpha.obj["topics"][0].pk, "name": "Renamed"},
+)
+target(
+    "organizations:topics[gamma id]",
+    org,
+    lambda w: {"action": "delete", "topic": w.gamma.obj["topics"][0].pk},
+)
 
 # goals
 target("goals:list")
@@ -624,6 +649,10 @@ PEOPLE_PAGE: Cells = (LOGIN, OK, OK, OK, OK, OK, _, _)  # the program's people
 ADMIN_PAGE: Cells = (LOGIN, DENIED, DENIED, DENIED, DENIED, OK, DENIED, _)
 ADMIN_DOES: Cells = (LOGIN, DENIED, DENIED, DENIED, DENIED, DONE, DENIED, _)
 ADMIN_OTHER_ID: Cells = (LOGIN, DENIED, DENIED, DENIED, DENIED, _, DENIED, _)
+# An organization's pages: its organization admins only (other_admin for alpha's); anyone
+# else, alpha's program admin and another organization's admin included, gets 404.
+ORG_PAGE: Cells = (LOGIN, _, _, _, _, _, OK, _)
+ORG_DOES: Cells = (LOGIN, _, _, _, _, _, DONE, _)
 
 # GET and POST per URL key.
 TABLE: dict[str, tuple[Cells, Cells]] = {
@@ -698,7 +727,15 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "programs:invite": (ADMIN_PAGE, ADMIN_DOES),
     "programs:import": (ADMIN_PAGE, ADMIN_DOES),
     "programs:audit": (ADMIN_PAGE, ADMIN_PAGE),
-    "programs:topics": (ADMIN_PAGE, ADMIN_DOES),
+    # The organization's topics: read here; only its organization admins change them, on
+    # the organization's page (refused here even to an organization admin who runs it).
+    "programs:topics": (ADMIN_PAGE, (LOGIN, *(DENIED,) * 6, _)),
+    "programs:topics[rename]": (ADMIN_PAGE, (LOGIN, *(DENIED,) * 6, _)),
+    "organizations:detail": (ORG_PAGE, ORG_PAGE),
+    "organizations:audit": (ORG_PAGE, ORG_PAGE),
+    "organizations:topics": (ORG_PAGE, ORG_DOES),
+    "organizations:topics[rename]": (ORG_PAGE, ORG_DOES),
+    "organizations:topics[gamma id]": (ORG_PAGE, (LOGIN, *(_,) * 7)),
     "programs:announcements": (ADMIN_PAGE, ADMIN_DOES),
     "programs:enrollment": (ADMIN_PAGE, ADMIN_DOES),
     "programs:approve": (POST_ONLY, ADMIN_DOES),

@@ -69,12 +69,18 @@ from programs.models import (
     AuditEntry,
     Invitation,
     Organization,
+    OrganizationAdmin,
     Participant,
     Program,
     Role,
     Topic,
 )
-from programs.services import announcement_send, program_create, program_enrollment_set
+from programs.services import (
+    announcement_send,
+    organization_admin_grant,
+    program_create,
+    program_enrollment_set,
+)
 from programs.tokens import invitation_token
 from tests.proof.conftest import app_routes
 from tests.proof.test_authorization_matrix import OK, ROLES, TABLE
@@ -157,6 +163,8 @@ def build_demo() -> Demo:
             slug=f"budget-{role}".replace("_", "-"),
             name=role,
         )
+        # As in the matrix's world: each is also their organization's organization admin.
+        organization_admin_grant(organization=organization, user=person, actor=None)
         people[role] = person
     owner = Participant.objects.get(program=program, user=people["owner"], role=Role.MENTEE)
     # The demo's mentee1 has no active goal left to cite in a new request; the demo program
@@ -286,6 +294,10 @@ PAGES: dict[str, K] = {
     "notifications:unsubscribe": lambda d: {"token": d.obj["unsubscribe"]},
     "meetings:calendar_feed": lambda d: {"secret": d.obj["feed"]},
     "programs:invitation": lambda d: {"token": d.obj["invitation_token"]},
+    **{
+        key: lambda d: {"slug": d.program.organization.slug}
+        for key in ("organizations:detail", "organizations:topics", "organizations:audit")
+    },
     **{
         key: _slug
         for key in (
@@ -563,6 +575,24 @@ def grow(demo: Demo) -> None:
     )
     Topic.objects.bulk_create(
         Topic(organization=program.organization, name=f"Budget topic {i}") for i in range(n)
+    )
+    # The organization: its own log, more programs and more organization admins.
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            organization=program.organization,
+            actor=people["other_admin"],
+            action="budget.organization",
+            subject=f"o{i}",
+        )
+        for i in range(n * 5)
+    )
+    Program.objects.bulk_create(
+        Program(organization=program.organization, name=f"Budget {i}", slug=f"budget-{i}")
+        for i in range(GROWTH)
+    )
+    OrganizationAdmin.objects.bulk_create(
+        OrganizationAdmin(organization=program.organization, user=mentee.user)
+        for mentee in bench_mentees[:GROWTH]
     )
     # Rounds: more of them, more mentees and proposals in the run, more ballots.
     for i in range(GROWTH):

@@ -64,9 +64,18 @@ from notifications.digest import last_week
 from notifications.models import Delivery, Notification, Reminder
 from notifications.reminders import CHOOSABLE, preferences_of, preferences_save
 from notifications.services import notify
-from programs.models import Invitation, Organization, Participant, Program, Role, Topic
+from programs.models import (
+    Invitation,
+    Organization,
+    OrganizationAdmin,
+    Participant,
+    Program,
+    Role,
+    Topic,
+)
 from programs.services import (
     invitation_create,
+    organization_admin_grant,
     participant_add,
     participant_apply,
     program_create,
@@ -228,7 +237,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready ({created} new accounts). Log in with mentee1@example.com, "
-                f"mentor1@example.com or admin@example.com, password {DEMO_PASSWORD}."
+                f"mentor1@example.com or admin@example.com (also the organization admin of "
+                f"Demo Org), password {DEMO_PASSWORD}."
             )
         )
 
@@ -265,6 +275,10 @@ class Command(BaseCommand):
         organization, _ = Organization.objects.get_or_create(
             slug="demo-org", defaults={"name": "Demo Org"}
         )
+        # The demo admin also runs the organization's shared topic list (an operator grants
+        # this role in /admin/; the seed stands in for the operator).
+        if not OrganizationAdmin.objects.filter(organization=organization, user=admin).exists():
+            organization_admin_grant(organization=organization, user=admin, actor=None)
 
         program = Program.objects.filter(slug="demo").first()
         if program is None:
@@ -788,7 +802,7 @@ class Command(BaseCommand):
         existing = {t.name for t in Topic.objects.filter(organization=program.organization)}
         for name in TOPICS:
             if name not in existing:
-                topic_create(program=program, actor=admin, name=name)
+                topic_create(organization=program.organization, actor=admin, name=name)
         topics = list(Topic.objects.filter(organization=program.organization).order_by("name"))
         participants = {
             (p.user_id, p.role): p
