@@ -8,6 +8,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
 from mentorship.validators import validate_email_address
+from notifications.services import email_subject
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -16,6 +17,10 @@ class AccountAdapter(DefaultAccountAdapter):
         allauth's field takes 320 characters, our address columns hold 254."""
         validate_email_address(email)
         return str(super().clean_email(email))
+
+    def format_email_subject(self, subject: str) -> str:
+        """allauth's mails take their subject line from the same function as every other."""
+        return email_subject(str(subject))
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         data = form.cleaned_data

@@ -9,11 +9,15 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from accounts.timezones import TimeZoneSelect, timezone_choices
+from mentorship.validators import validate_single_line
 
 
 class SignupForm(AllauthSignupForm):
     full_name = forms.CharField(
-        max_length=150, label="Full name", widget=forms.TextInput(attrs={"autocomplete": "name"})
+        max_length=150,
+        label="Full name",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        validators=[validate_single_line],
     )
     time_zone = forms.ChoiceField(
         label="Time zone",

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.timezones import validate_timezone
+from mentorship.validators import validate_single_line
 
 
 class TimeStampedModel(models.Model):
@@ -49,15 +50,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person. Email is the login; roles live on programs.Participant, per program."""
 
     email = models.EmailField("email address", unique=True)
-    full_name = models.CharField(max_length=150)
+    full_name = models.CharField(max_length=150, validators=[validate_single_line])
     time_zone = models.CharField(
         max_length=64,
         default="UTC",
         validators=[validate_timezone],
         help_text="Reminders and contact windows are shown in this zone.",
     )
-    department = models.CharField(max_length=100, blank=True)
-    job_title = models.CharField(max_length=100, blank=True)
+    department = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
+    job_title = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
     # Channel and quiet-hours choices per notification kind; the reminders work fills it.
     notification_preferences = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True)

@@ -12,7 +12,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
+from mentorship.validators import single_line
 from notifications.models import Notification
+
+# RFC 5322 allows 998 characters a line; mail clients show far fewer. Titles are 200 already.
+SUBJECT_MAX_LENGTH = 200
 
 
 def notify(
@@ -60,6 +64,19 @@ def notification_mark_all_read(*, recipient: User) -> int:
     )
 
 
+def email_subject(text: str) -> str:
+    """Every email's subject line, from any text: the site's name first, whitespace and control
+    characters collapsed to single spaces, at most SUBJECT_MAX_LENGTH characters. Pure.
+
+    Subjects are made from what people typed (names, titles, action items): a line break in one
+    made Django refuse the whole message (``BadHeaderError``), so this never lets one through.
+    """
+    line = " ".join(single_line(f"[{settings.SITE_NAME}] {text}").split())
+    if len(line) > SUBJECT_MAX_LENGTH:
+        line = line[: SUBJECT_MAX_LENGTH - 1].rstrip() + "…"
+    return line
+
+
 def email_send(
     *,
     to: list[str],
@@ -73,7 +90,7 @@ def email_send(
     text = render_to_string(f"{template}.txt", full_context)
     html = render_to_string(f"{template}.html", full_context)
     message = EmailMultiAlternatives(
-        subject=f"[{settings.SITE_NAME}] {subject}",
+        subject=email_subject(subject),
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,

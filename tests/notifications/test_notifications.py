@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import SUBJECT_MAX_LENGTH, email_subject, notify
 from tests.factories import NotificationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +85,22 @@ def test_notify_refuses_unknown_kind():
     with pytest.raises(ValueError, match="Unknown notification kind"):
         notify(recipient=UserFactory(), kind="carrier-pigeon", title="x")
     assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("Meeting with Ann\nBcc: x@example.com", "[Twoway] Meeting with Ann Bcc: x@example.com"),
+        ("  Ann \r\n\t Lee\x07 ", "[Twoway] Ann Lee"),
+        ("Due:\u2028call\u2029Ann\x85now", "[Twoway] Due: call Ann now"),
+        ("Zoë 👩‍👩‍👧 Ó Briain", "[Twoway] Zoë 👩‍👩‍👧 Ó Briain"),
+    ],
+)
+def test_email_subject_is_one_line(text, subject):
+    assert email_subject(text) == subject
+
+
+def test_email_subject_is_capped():
+    subject = email_subject("word " * 100)
+    assert SUBJECT_MAX_LENGTH - 5 <= len(subject) <= SUBJECT_MAX_LENGTH
+    assert subject.endswith("word…")
