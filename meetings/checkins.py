@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.models import User
 from goals.models import Goal
 from matching.models import MentorProfile, Mentorship
+from meetings.checkin_privacy import answers_by_period, answers_overall, comments_for_admins
 from meetings.models import CheckIn
 from mentorship.errors import DomainError
 from notifications.models import Delivery, Notification, Reminder
@@ -125,35 +126,49 @@ def checkin_list_for_user(*, user: User, recent: int = 10) -> tuple[list[CheckIn
 class Figures:
     total: int
     answered: int
-    revisit: int
+    revisit: int | None  # None, like the averages, when withheld
     satisfaction: float | None
     energy: float | None
+    withheld: str | None = None  # why the averages are not shown, when they are not
 
     @property
     def answered_share(self) -> int:
         return round(100 * self.answered / self.total) if self.total else 0
 
 
-def checkin_figures(*, program: Program) -> tuple[Figures, list[CheckIn]]:
-    """A program's aggregate figures, and the comments written for admins only.
+@dataclass(frozen=True)
+class PeriodForAdmins:
+    period: str
+    comments: list[str]
+    withheld: str | None  # why the period's comments are not shown, when they are not
+
+
+def checkin_figures(*, program: Program) -> tuple[Figures, list[PeriodForAdmins]]:
+    """A program's aggregate figures, and the comments written for admins only, latest period
+    first, by the one privacy rule of `meetings.checkin_privacy` (three queries).
 
     Comments shared with the other person belong to the pair and are never shown here.
     """
     rows = CheckIn.objects.filter(mentorship__program=program)
-    answered = Q(status=CheckIn.Status.ANSWERED)
-    raw = rows.aggregate(
-        total=Count("id"),
-        answered=Count("id", filter=answered),
-        revisit=Count("id", filter=answered & Q(norms_fit=CheckIn.NormsFit.REVISIT)),
-        satisfaction=Avg("satisfaction", filter=answered),
-        energy=Avg("energy", filter=answered),
+    overall = answers_overall(checkins=rows)
+    figures = Figures(
+        total=overall.asked,
+        answered=overall.answered,
+        revisit=overall.revisit,
+        satisfaction=overall.satisfaction,
+        energy=overall.energy,
+        withheld=overall.withheld,
     )
-    for_admins = list(
-        rows.filter(answered, comment_visibility=CheckIn.Visibility.ADMINS)
-        .exclude(comment="")
-        .order_by("-period_key", "comment")[:50]  # by period and text: not by who, nor when
-    )
-    return Figures(**raw), for_admins
+    periods = [group for group in answers_by_period(checkins=rows) if group.answered][::-1]
+    texts: dict[str, list[str]] = {group.group: [] for group in periods}
+    for key, comment in comments_for_admins(checkins=rows, latest_first=True)[:50]:
+        texts[key].append(comment)
+    for_admins = [
+        PeriodForAdmins(group.group, texts[group.group], group.withheld)
+        for group in periods
+        if texts[group.group] or group.withheld
+    ]
+    return figures, for_admins
 
 
 # Answering -------------------------------------------------------------------------------------

@@ -331,6 +331,16 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 # ---------------------------------------------------------------------------
+# Privacy of check-in answers
+# ---------------------------------------------------------------------------
+# Program admins see check-in figures and comments only of groups in which at least this many
+# people answered; smaller groups are withheld everywhere, exports included
+# (meetings/checkin_privacy.py).
+PRIVACY_THRESHOLD = env.int("PRIVACY_THRESHOLD", default=5)
+if PRIVACY_THRESHOLD < 1:
+    raise ImproperlyConfigured(f"PRIVACY_THRESHOLD must be 1 or more, not {PRIVACY_THRESHOLD}.")
+
+# ---------------------------------------------------------------------------
 # Twoway
 # ---------------------------------------------------------------------------
 INVITATION_EXPIRY_DAYS = env.int("INVITATION_EXPIRY_DAYS", default=14)

@@ -2,7 +2,9 @@
 
 Each selector runs a fixed number of queries whatever the size of the program (aggregates,
 conditional counts and `Exists`, never a query per row), and shows aggregates, states and
-dates only: no private note, no private goal, no check-in comment tied to a name.
+dates only: no private note, no private goal. What people answered in check-ins is shown by the
+one rule of `meetings.checkin_privacy`: a period's figures and comments, never tied to a
+person, and withheld, with a line saying why, when fewer people answered than the threshold.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from matching.models import (
     MentorshipRequest,
     Proposal,
 )
+from meetings.checkin_privacy import answers_by_period, answers_overall, comments_for_admins
 from meetings.models import Agreement, CheckIn, Meeting
 from meetings.reminders import CYCLE
 from mentorship.paging import ShownOnly
@@ -55,7 +58,6 @@ AT_RISK_SCORE = 2  # a check-in satisfaction or energy at or below this puts a p
 AT_RISK_LATE_CANCELS = 2  # this many late cancellations in LATE_CANCEL_WINDOW, too
 LATE_CANCEL_WINDOW = timedelta(days=90)
 RECENT_CHECKINS = timedelta(days=120)  # the check-ins that count for "at risk"
-ANONYMOUS_BELOW = 5  # comments from fewer answers than this are shown without any name
 
 
 # ---------------------------------------------------------------------------
@@ -344,6 +346,7 @@ class Series:
     labels: list[str]
     lines: dict[str, list[float | None]]
     unit: str = ""
+    notes: tuple[str, ...] = ()  # what is left out and why, a line each
 
 
 def _weeks(now: datetime) -> list[date]:
@@ -374,14 +377,11 @@ def activity(*, program: Program, now: datetime | None = None) -> list[Series]:
     achieved = Goal.objects.filter(
         owner__program=program, status=Goal.Status.ACHIEVED, achieved_at__gte=since
     ).order_by()
-    periods = (
-        CheckIn.objects.filter(mentorship__program=program, status=CheckIn.Status.ANSWERED)
-        .order_by()
-        .values("period_key")
-        .annotate(satisfaction=Avg("satisfaction"), energy=Avg("energy"), n=Count("pk"))
-        .order_by("period_key")
-    )
-    period_rows = list(periods)
+    periods = [
+        group
+        for group in answers_by_period(checkins=CheckIn.objects.filter(mentorship__program=program))
+        if group.answered
+    ]
     return [
         Series("Meetings held per week", labels, {"Meetings": _weekly(held, "starts_at", weeks)}),
         Series(
@@ -397,18 +397,15 @@ def activity(*, program: Program, now: datetime | None = None) -> list[Series]:
         ),
         Series(
             "Check-ins per period (average of 5)",
-            [row["period_key"] for row in period_rows],
+            [group.group for group in periods],
             {
-                "Satisfaction": [_rounded(row["satisfaction"]) for row in period_rows],
-                "Energy": [_rounded(row["energy"]) for row in period_rows],
+                "Satisfaction": [group.satisfaction for group in periods],
+                "Energy": [group.energy for group in periods],
             },
             unit="of 5",
+            notes=tuple(f"{group.group}: {group.withheld}" for group in periods if group.withheld),
         ),
     ]
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(float(value), 2)
 
 
 # ---------------------------------------------------------------------------
@@ -490,36 +487,31 @@ class PeriodComments:
     answers: int
     comments: list[str]
     more: int = 0  # the period's comments beyond those shown
+    withheld: str | None = None  # why the period's comments are not shown, when they are not
 
 
 def admin_comments(
     *, program: Program, periods: int = 2, shown: int = COMMENTS_SHOWN
 ) -> list[PeriodComments]:
-    """The comments people wrote for the program's admins, by period, never with a name: the
-    dashboard shows what was said, not who said it (two queries), and at most ``shown`` of
-    each period (a large program's hundreds would bury the page)."""
-    answered = CheckIn.objects.filter(
-        mentorship__program=program, status=CheckIn.Status.ANSWERED
-    ).order_by()
-    recent = list(
-        answered.values("period_key")
-        .annotate(n=Count("pk"))
-        .order_by("-period_key")
-        .values_list("period_key", "n")[:periods]
-    )
-    texts: dict[str, list[str]] = {key: [] for key, _ in recent}
+    """The comments people wrote for the program's admins in the latest periods, by text and
+    never with a name, withheld where too few people answered (two queries), and at most
+    ``shown`` of each period (a large program's hundreds would bury the page)."""
+    checkins = CheckIn.objects.filter(mentorship__program=program)
+    recent = [group for group in answers_by_period(checkins=checkins) if group.answered]
+    recent = recent[::-1][:periods]
+    texts: dict[str, list[str]] = {group.group: [] for group in recent}
     more = dict.fromkeys(texts, 0)
-    for key, comment in (
-        answered.filter(period_key__in=list(texts), comment_visibility=CheckIn.Visibility.ADMINS)
-        .exclude(comment="")
-        .order_by("period_key", "comment")  # by text: not by person, not by time
-        .values_list("period_key", "comment")
-    ):
+    for key, comment in comments_for_admins(checkins=checkins, periods=list(texts)):
         if len(texts[key]) < shown:
             texts[key].append(comment)
         else:
             more[key] += 1
-    return [PeriodComments(key, n, texts[key], more[key]) for key, n in recent]
+    return [
+        PeriodComments(
+            group.group, group.answered, texts[group.group], more[group.group], group.withheld
+        )
+        for group in recent
+    ]
 
 
 # ---------------------------------------------------------------------------
@@ -573,6 +565,7 @@ class Totals:
     checkins_answered: int
     satisfaction: float | None
     energy: float | None
+    checkins_withheld: str | None  # why the averages are not shown, when they are not
 
     @property
     def acceptance(self) -> int | None:
@@ -600,9 +593,7 @@ def cohort_totals(*, program: Program) -> Totals:
         sent=Count("pk"),
         accepted=Count("pk", filter=Q(status=MentorshipRequest.Status.ACCEPTED)),
     )
-    checkins = CheckIn.objects.filter(
-        mentorship__program=program, status=CheckIn.Status.ANSWERED
-    ).aggregate(n=Count("pk"), satisfaction=Avg("satisfaction"), energy=Avg("energy"))
+    checkins = answers_overall(checkins=CheckIn.objects.filter(mentorship__program=program))
     held = Meeting.objects.filter(mentorship__program=program, status=Meeting.Status.HELD)
     achieved = Goal.objects.filter(owner__program=program, status=Goal.Status.ACHIEVED)
     # Two counts in one query: the meetings held and the goals achieved.
@@ -630,7 +621,8 @@ def cohort_totals(*, program: Program) -> Totals:
         requests_sent=requests["sent"],
         requests_accepted=requests["accepted"],
         goals_achieved=counts["achieved"] or 0,
-        checkins_answered=checkins["n"],
-        satisfaction=_rounded(checkins["satisfaction"]),
-        energy=_rounded(checkins["energy"]),
+        checkins_answered=checkins.answered,
+        satisfaction=checkins.satisfaction,
+        energy=checkins.energy,
+        checkins_withheld=checkins.withheld,
     )

@@ -6,12 +6,16 @@ database a chunk at a time instead of being loaded into memory at once.
 
 Privacy: only what a program admin may read leaves here. Goal titles, request messages,
 private notes and check-in comments shared with the other person are never selected; a
-check-in comment is selected only when its author wrote it for program admins.
+check-in comment is selected only when its author wrote it for program admins. What people
+answered in check-ins leaves by the one rule of ``meetings.checkin_privacy``: as a period's
+figures and comments, never beside a name, a pair, a role or a time, and not at all for a
+group in which fewer people answered than the privacy threshold.
 """
 
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -28,7 +32,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    TextField,
     Value,
     When,
 )
@@ -42,6 +45,7 @@ from matching.models import (
     Mentorship,
     MentorshipRequest,
 )
+from meetings.checkin_privacy import answers_by_period, comments_for_admins, withheld_because
 from meetings.models import CheckIn, Meeting
 from programs.models import Participant, Program, Role
 
@@ -54,9 +58,23 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIVE_MENTORSHIP = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
 
 
+def _as_read(text: str) -> str:
+    """The text as a spreadsheet may read it: look-alike forms folded into the plain ones
+    (NFKC: a full-width ＝ is =) and invisible format characters dropped (category Cf: zero-width
+    space and joiners, the byte order mark, bidi controls, the soft hyphen)."""
+    if text.isascii():
+        return text  # nothing to fold or drop (most cells: the export stays fast)
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(char for char in folded if unicodedata.category(char) != "Cf")
+
+
 def csv_safe(value: object) -> object:
-    """The cell with a leading apostrophe when a spreadsheet would read it as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """The cell with a leading apostrophe when a spreadsheet would read it as a formula, also
+    behind look-alike, invisible or blank characters; the text itself is kept as written."""
+    if not isinstance(value, str):
+        return value
+    read = _as_read(value)
+    if read.startswith(FORMULA_STARTS) or read.lstrip().startswith(FORMULA_STARTS):
         return "'" + value
     return value
 
@@ -125,6 +143,18 @@ def _name(full_name: str, email: str) -> str:
 def _count(queryset: QuerySet[Any]) -> Subquery:
     """COUNT(*) of a correlated queryset, as one column of the outer query."""
     counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Subquery(counted, output_field=IntegerField())
+
+
+def _people_of(queryset: QuerySet[Any]) -> Subquery:
+    """COUNT(DISTINCT person) of a correlated queryset of check-ins, as one column."""
+    counted = (
+        queryset.order_by()
+        .annotate(
+            n=Func(F("person"), function="COUNT", template="%(function)s(DISTINCT %(expressions)s)")
+        )
+        .values("n")
+    )
     return Subquery(counted, output_field=IntegerField())
 
 
@@ -230,7 +260,8 @@ def participants_export(*, program: Program, tz: tzinfo) -> Table:
 
 
 def mentorships_export(*, program: Program, tz: tzinfo) -> Table:
-    """One row per mentorship: state, dates, meetings held and check-in averages."""
+    """One row per mentorship: state, dates, meetings held and check-in averages (withheld
+    when fewer people answered than the privacy threshold, always so at its default)."""
     held = Meeting.objects.filter(mentorship=OuterRef("pk"), status=Meeting.Status.HELD)
     answered = CheckIn.objects.filter(mentorship=OuterRef("pk"), status=CheckIn.Status.ANSWERED)
     rows = (
@@ -239,6 +270,7 @@ def mentorships_export(*, program: Program, tz: tzinfo) -> Table:
             meetings_held=_count(held),
             last_held=Subquery(held.order_by("-starts_at").values("starts_at")[:1]),
             checkins_answered=_count(answered),
+            people=_people_of(answered),
             satisfaction=_average_of(answered, "satisfaction"),
             energy=_average_of(answered, "energy"),
         )
@@ -255,6 +287,7 @@ def mentorships_export(*, program: Program, tz: tzinfo) -> Table:
             "meetings_held",
             "last_held",
             "checkins_answered",
+            "people",
             "satisfaction",
             "energy",
             "closing_reason",
@@ -276,10 +309,14 @@ def mentorships_export(*, program: Program, tz: tzinfo) -> Table:
             meetings_held,
             last_held,
             checkins_answered,
+            people,
             satisfaction,
             energy,
             closing_reason,
         ) in rows.iterator(chunk_size=CHUNK_SIZE):
+            # A pair is a group of two at most: its averages are shown only when the privacy
+            # threshold allows a group that small (meetings.checkin_privacy).
+            withheld = withheld_because(people or 0)
             yield [
                 _name(mentor_name, mentor_email),
                 mentor_email,
@@ -292,8 +329,8 @@ def mentorships_export(*, program: Program, tz: tzinfo) -> Table:
                 meetings_held or 0,
                 _day(last_held, tz),
                 checkins_answered or 0,
-                _average(satisfaction),
-                _average(energy),
+                withheld or _average(satisfaction),
+                withheld or _average(energy),
                 reasons.get(closing_reason, closing_reason),
             ]
 
@@ -390,90 +427,40 @@ def requests_export(*, program: Program, tz: tzinfo) -> Table:
 
 
 def checkins_export(*, program: Program, tz: tzinfo) -> Table:
-    """One row per answered or skipped check-in; comments only where written for admins."""
-    rows = (
-        CheckIn.objects.filter(
-            mentorship__program=program,
-            status__in=(CheckIn.Status.ANSWERED, CheckIn.Status.SKIPPED),
-        )
-        .annotate(
-            is_mentor=Case(
-                When(person_id=F("mentorship__mentor__user_id"), then=Value(True)),
-                default=Value(False),
-            ),
-            # Privacy: a comment shared with the other person belongs to the pair; it is
-            # blanked in the database so it never even reaches this process.
-            admins_comment=Case(
-                When(
-                    status=CheckIn.Status.ANSWERED,
-                    comment_visibility=CheckIn.Visibility.ADMINS,
-                    then=F("comment"),
-                ),
-                default=Value(""),
-                output_field=TextField(),
-            ),
-        )
-        .order_by("due_on", "period_key", "mentorship_id", "pk")
-        .values_list(
-            "period_key",
-            "due_on",
-            "mentorship__mentor__user__full_name",
-            "mentorship__mentor__user__email",
-            "mentorship__mentee__user__full_name",
-            "mentorship__mentee__user__email",
-            "is_mentor",
-            "status",
-            "answered_at",
-            "satisfaction",
-            "energy",
-            "norms_fit",
-            "admins_comment",
-        )
-    )
-    statuses = dict(CheckIn.Status.choices)
-    fits = dict(CheckIn.NormsFit.choices)
+    """Per period, a row of figures, then the comments written for admins a row each, by
+    text: never who wrote them, their pair, role or time, and nothing of what was said in a
+    period where fewer than PRIVACY_THRESHOLD people answered (``meetings.checkin_privacy``)."""
+    checkins = CheckIn.objects.filter(mentorship__program=program)
 
     def generate() -> Iterator[Sequence[object]]:
-        for (
-            period_key,
-            due_on,
-            mentor_name,
-            mentor_email,
-            mentee_name,
-            mentee_email,
-            is_mentor,
-            status,
-            answered_at,
-            satisfaction,
-            energy,
-            norms_fit,
-            admins_comment,
-        ) in rows.iterator(chunk_size=CHUNK_SIZE):
+        comments = comments_for_admins(checkins=checkins).iterator(chunk_size=CHUNK_SIZE)
+        waiting = next(comments, None)
+        for group in answers_by_period(checkins=checkins):
             yield [
-                period_key,
-                _date(due_on),
-                _name(mentor_name, mentor_email),
-                _name(mentee_name, mentee_email),
-                "Mentor" if is_mentor else "Mentee",
-                statuses.get(status, status),
-                _when(answered_at, tz),
-                satisfaction if satisfaction is not None else "",
-                energy if energy is not None else "",
-                fits.get(norms_fit, norms_fit),
-                admins_comment or "",
+                group.group,
+                group.asked,
+                group.answered,
+                group.skipped,
+                group.people,
+                _average(group.satisfaction),
+                _average(group.energy),
+                "" if group.revisit is None else group.revisit,
+                group.withheld or "",
             ]
+            # Both come in the database's order of periods.
+            while waiting is not None and waiting[0] == group.group:
+                yield [group.group, "", "", "", "", "", "", "", waiting[1]]
+                waiting = next(comments, None)
 
     header = [
         "Period",
-        "Due on (date)",
-        "Mentor",
-        "Mentee",
-        "Answered by",
-        "Status",
-        f"Answered ({_zone_name(tz)} time)",
-        "Satisfaction (1-5)",
-        "Energy (1-5)",
-        "Norms still fit",
+        "Check-ins asked",
+        "Answered",
+        "Skipped",
+        "People who answered",
+        "Average satisfaction (1-5)",
+        "Average energy (1-5)",
+        "Asked to revisit their norms",
         "Comment for program admins",
     ]
     return Table(header=header, rows=generate())
@@ -498,8 +485,10 @@ EXPORTS: dict[str, Export] = {
             title="Mentorships",
             contains=(
                 "One row per mentorship: mentor, mentee, state, start, end and planned end "
-                "dates, meetings held and the date of the last one, check-ins answered with "
-                "their average satisfaction and energy, and the closing reason."
+                "dates, meetings held and the date of the last one, check-ins answered, and "
+                "the closing reason. A pair's average satisfaction and energy are withheld "
+                "when fewer people answered than the privacy threshold (two people are "
+                "always fewer than its default of five)."
             ),
             leaves_out="Meeting notes, private notes, agendas, advice and reflections.",
             build=mentorships_export,
@@ -518,12 +507,16 @@ EXPORTS: dict[str, Export] = {
             name="checkins",
             title="Check-in answers",
             contains=(
-                "One row per answered or skipped check-in: period, due date, the mentorship, "
-                "whether the mentor or the mentee answered, status, satisfaction, energy, "
-                "whether the norms still fit, and the comment when it was written for "
-                "program admins."
+                "Per period: check-ins asked, answered and skipped, how many people answered, "
+                "average satisfaction and energy, how many asked to revisit their norms; then "
+                "the comments written for program admins, a row each, in the order of their "
+                "text. A period where fewer people answered than the privacy threshold shows "
+                "its counts and a line saying its answers are withheld."
             ),
-            leaves_out="Comments shared only with the other person, and goal progress.",
+            leaves_out=(
+                "Who answered what, and when: no name, pair, role or time beside a figure or a "
+                "comment. Comments shared only with the other person, and goal progress."
+            ),
             build=checkins_export,
         ),
     )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from matching.models import Mentorship
+from meetings.checkin_privacy import privacy_threshold
 from mentorship.cache import kept
 from mentorship.http import AuthedHttpRequest
 from programs.access import get_program_for_admin
@@ -35,7 +36,7 @@ from reports.dashboard import (
     program_figures,
 )
 
-FIGURES_FORMAT = 1
+FIGURES_FORMAT = 2
 HEALTH_PAGE = 20
 MENTOR_PAGE = 25
 
@@ -46,9 +47,10 @@ def figures_of(program: Program) -> Figures:
     return kept(
         None,
         # FIGURES_FORMAT: a release that changes Figures changes it (no reader meets an old one).
-        # And the zone: the weekly charts are cut into weeks in the viewer's time zone.
+        # The zone: the weekly charts are cut into weeks in the viewer's time zone. The privacy
+        # threshold: figures kept under another one would show or withhold the wrong groups.
         f"dashboard:{FIGURES_FORMAT}:{program.pk}:{program.created_at.timestamp()}:"
-        f"{timezone.get_current_timezone_name()}",
+        f"{timezone.get_current_timezone_name()}:{privacy_threshold()}",
         lambda: program_figures(program=program),
         timeout=settings.DASHBOARD_FIGURES_SECONDS,
     )
