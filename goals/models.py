@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from accounts.models import TimeStampedModel
+from mentorship.validators import validate_single_line
 from programs.models import Participant, Topic
 
 
@@ -23,14 +24,17 @@ class Goal(TimeStampedModel):
         DROPPED = "dropped", "Dropped"
 
     owner = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="goals")
-    title = models.CharField(max_length=150)
+    title = models.CharField(max_length=150, validators=[validate_single_line])
     why = models.TextField("why it matters", blank=True)
     horizon = models.CharField(max_length=10, choices=Horizon.choices, default=Horizon.SHORT)
     # The owner's own order: 0 first. Moves renumber the owner's goals in one transaction.
     position = models.PositiveIntegerField(default=0)
     target_date = models.DateField(null=True, blank=True)
     timeframe = models.CharField(
-        max_length=60, blank=True, help_text="A rough timeframe is fine: “by summer”, “this year”."
+        max_length=60,
+        blank=True,
+        help_text="A rough timeframe is fine: “by summer”, “this year”.",
+        validators=[validate_single_line],
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="goals")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
@@ -60,7 +64,7 @@ class GoalStep(TimeStampedModel):
     """An actionable next step towards a goal."""
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="steps")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     due_on = models.DateField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
 

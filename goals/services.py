@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from goals.models import Goal, GoalShare, GoalStep, ProgressUpdate
 from mentorship.errors import DomainError
+from mentorship.validators import single_line
 from programs.models import Participant, Role, Topic
 
 GOAL_FIELDS = ("title", "why", "horizon", "target_date", "timeframe", "status")
@@ -73,7 +74,7 @@ def _check_values(values: dict[str, Any]) -> None:
     if unknown:
         raise TypeError(f"unknown goal fields {sorted(unknown)}")
     if "title" in values:
-        values["title"] = " ".join(str(values["title"]).split())
+        values["title"] = " ".join(single_line(str(values["title"])).split())
         if not values["title"]:
             raise DomainError("A goal needs a title.", field="title")
     if values.get("status") and values["status"] not in Goal.Status.values:
@@ -170,7 +171,7 @@ def goal_reorder(*, owner: Participant, goal_ids: Sequence[int]) -> list[Goal]:
 @transaction.atomic
 def goal_step_add(*, goal: Goal, title: str, due_on: date | None = None) -> GoalStep:
     """Add an actionable next step to a goal."""
-    title = " ".join(title.split())
+    title = " ".join(single_line(title).split())
     if not title:
         raise DomainError("A step needs a description.", field="title")
     return GoalStep.objects.create(goal=goal, title=title[:200], due_on=due_on)

@@ -20,6 +20,7 @@ from matching.models import (
 from matching.rounds import WEIGHT_RANGE
 from matching.score import PARTS
 from matching.services import MENTEE_FIELDS, MENTOR_FIELDS, paused_by_admins_words
+from mentorship.validators import validate_single_line
 from mentorship.widgets import QuickSelect
 from programs.models import Participant, Program, Topic
 
@@ -134,6 +135,7 @@ class RequestForm(forms.Form):
         initial="A 30-minute intro conversation",
         label="The first step you propose",
         help_text="Small and specific is easy to say yes to.",
+        validators=[validate_single_line],
     )
     advisor_role = forms.ChoiceField(
         required=False,
@@ -283,7 +285,7 @@ class RoundSettingsForm(forms.Form):
 
 
 class RoundCreateForm(RoundSettingsForm):
-    name = forms.CharField(label="Name", max_length=120)
+    name = forms.CharField(label="Name", max_length=120, validators=[validate_single_line])
     method = forms.ChoiceField(
         label="How to match",
         choices=MatchingRound.Method.choices,

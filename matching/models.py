@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import TimeStampedModel, User
 from goals.models import Goal
 from mentorship.fields import ChoiceSetField
+from mentorship.validators import validate_single_line
 from programs.models import Participant, Program, Topic
 
 
@@ -64,7 +65,7 @@ class MentorProfile(TimeStampedModel):
     participant = models.OneToOneField(
         Participant, on_delete=models.CASCADE, related_name="mentor_profile"
     )
-    headline = models.CharField(max_length=120, blank=True)
+    headline = models.CharField(max_length=120, blank=True, validators=[validate_single_line])
     bio = models.TextField(blank=True)
     seniority = models.CharField(max_length=12, choices=Seniority.choices, blank=True)
     years_experience = models.PositiveSmallIntegerField(
@@ -313,7 +314,9 @@ class MentorshipRequest(TimeStampedModel):
     goals = models.ManyToManyField(Goal, related_name="requests")
     topic = models.ForeignKey(Topic, on_delete=models.SET_NULL, null=True, related_name="+")
     why_this_mentor = models.TextField()
-    first_step = models.CharField(max_length=200, default="A 30-minute intro conversation")
+    first_step = models.CharField(
+        max_length=200, default="A 30-minute intro conversation", validators=[validate_single_line]
+    )
     advisor_role = models.CharField(max_length=12, choices=AdvisorRole.choices, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     waiting_on = models.CharField(max_length=6, choices=WaitingOn.choices, default=WaitingOn.MENTOR)
@@ -518,7 +521,7 @@ class MatchingRound(TimeStampedModel):
     program = models.ForeignKey(
         "programs.Program", on_delete=models.CASCADE, related_name="matching_rounds"
     )
-    name = models.CharField(max_length=120)
+    name = models.CharField(max_length=120, validators=[validate_single_line])
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     method = models.CharField(max_length=10, choices=Method.choices, default=Method.OPTIMAL)
     created_by = models.ForeignKey(

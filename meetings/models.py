@@ -11,6 +11,7 @@ from accounts.models import TimeStampedModel
 from accounts.timezones import validate_timezone
 from goals.models import Goal
 from matching.models import Frequency, MeetingFormat, Mentorship
+from mentorship.validators import validate_single_line
 from programs.models import Participant
 
 
@@ -81,13 +82,16 @@ class Agreement(TimeStampedModel):
         max_length=10, choices=MeetingFormat.choices, default=MeetingFormat.VIDEO
     )
     channel = models.CharField(
-        max_length=120, help_text="Where you meet: a video link, a room, a phone number."
+        max_length=120,
+        help_text="Where you meet: a video link, a room, a phone number.",
+        validators=[validate_single_line],
     )
     between_meetings = models.CharField(
         "between meetings",
         max_length=200,
         blank=True,
         help_text="How to reach each other in between.",
+        validators=[validate_single_line],
     )
     meeting_minutes = models.PositiveSmallIntegerField(
         "length of a meeting (minutes)",
@@ -172,7 +176,7 @@ class AgendaItem(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    text = models.CharField(max_length=300)
+    text = models.CharField(max_length=300, validators=[validate_single_line])
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -212,7 +216,7 @@ class ActionItem(TimeStampedModel):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="action_items"
     )
-    text = models.CharField(max_length=300)
+    text = models.CharField(max_length=300, validators=[validate_single_line])
     due_on = models.DateField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from mentorship.validators import EmailAddressField
+from mentorship.validators import EmailAddressField, validate_single_line
 from programs.models import (
     PROGRAM_SETTINGS_FIELDS,
     Announcement,
@@ -55,7 +55,9 @@ class ProgramCreateForm(ProgramForm):
 
 
 class InvitationForm(forms.Form):
-    full_name = forms.CharField(max_length=150, required=False, label="Name (optional)")
+    full_name = forms.CharField(
+        max_length=150, required=False, label="Name (optional)", validators=[validate_single_line]
+    )
     email = EmailAddressField(label="Email address")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MENTEE)
 
@@ -102,7 +104,7 @@ class DeclineForm(forms.Form):
 
 
 class TopicForm(forms.Form):
-    name = forms.CharField(max_length=80, label="Topic")
+    name = forms.CharField(max_length=80, label="Topic", validators=[validate_single_line])
 
 
 class AnnouncementForm(forms.Form):
@@ -112,7 +114,7 @@ class AnnouncementForm(forms.Form):
         widget=forms.RadioSelect,
         label="To",
     )
-    title = forms.CharField(max_length=150)
+    title = forms.CharField(max_length=150, validators=[validate_single_line])
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
         label="Message",

@@ -9,12 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import TimeStampedModel
+from mentorship.validators import validate_single_line
 
 
 class Organization(TimeStampedModel):
     """A company or institution that runs mentorship programs; operators create them."""
 
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=150, validators=[validate_single_line])
     slug = models.SlugField(max_length=60, unique=True)
 
     class Meta:
@@ -106,7 +107,7 @@ class Program(TimeStampedModel):
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="programs"
     )
-    name = models.CharField(max_length=150)
+    name = models.CharField(max_length=150, validators=[validate_single_line])
     slug = models.SlugField(
         max_length=60, unique=True, help_text="Used in the program's address: /programs/<slug>/."
     )
@@ -253,7 +254,7 @@ class Invitation(TimeStampedModel):
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
-    full_name = models.CharField(max_length=150, blank=True)
+    full_name = models.CharField(max_length=150, blank=True, validators=[validate_single_line])
     role = models.CharField(max_length=10, choices=Role.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     # Part of the signed token: changing it (on resend or revoke) voids every earlier link.
@@ -377,7 +378,7 @@ class Announcement(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     audience = models.CharField(max_length=10, choices=Audience.choices)
-    title = models.CharField(max_length=150)
+    title = models.CharField(max_length=150, validators=[validate_single_line])
     body = models.TextField()
     recipient_count = models.PositiveIntegerField(default=0)
     # The email task's progress: recipients are emailed in user-id order, and a retried task
@@ -405,7 +406,7 @@ class Topic(TimeStampedModel):
     """
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="topics")
-    name = models.CharField(max_length=80)
+    name = models.CharField(max_length=80, validators=[validate_single_line])
 
     class Meta:
         ordering = ["name"]

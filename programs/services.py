@@ -19,7 +19,13 @@ from django.utils import timezone
 
 from accounts.models import User
 from mentorship.errors import DomainError
-from mentorship.validators import EMAIL_MAX_LENGTH, EMAIL_TOO_LONG, validate_email_address
+from mentorship.validators import (
+    EMAIL_MAX_LENGTH,
+    EMAIL_TOO_LONG,
+    single_line,
+    validate_email_address,
+    validate_single_line,
+)
 from notifications.models import Notification
 from notifications.services import notify, notify_many
 from programs.access import is_organization_admin
@@ -252,7 +258,7 @@ def invitation_create(
             invitation = Invitation.objects.create(
                 program=program,
                 email=email,
-                full_name=full_name.strip()[:150],
+                full_name=single_line(full_name)[:150],  # a CSV cell may hold a line break
                 role=role,
                 nonce=secrets.token_hex(16),
                 expires_at=timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS),
@@ -812,8 +818,10 @@ def _topic_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
         raise DomainError("A topic needs a name.", field="name")
-    if any(ord(c) < 32 for c in name):
-        raise DomainError("A topic name cannot contain control characters.", field="name")
+    try:
+        validate_single_line(name)
+    except ValidationError as exc:
+        raise DomainError("A topic name cannot contain control characters.", field="name") from exc
     if len(name) > 80:
         raise DomainError("A topic name has at most 80 characters.", field="name")
     return name

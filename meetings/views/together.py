@@ -36,6 +36,7 @@ from meetings.scheduling import late_cancellations
 from meetings.timeline import meeting_page_for, norms_of, timeline_for
 from mentorship.errors import DomainError, form_add_domain_error
 from mentorship.http import AuthedHttpRequest
+from mentorship.validators import validate_single_line
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -71,7 +72,9 @@ class AgreementForm(forms.ModelForm):
 class AgendaForm(_OwnIds, forms.Form):
     id_prefix = "agenda"
 
-    text = forms.CharField(label="Question or topic", max_length=300)
+    text = forms.CharField(
+        label="Question or topic", max_length=300, validators=[validate_single_line]
+    )
 
 
 class SharedNotesForm(_OwnIds, forms.Form):
@@ -96,7 +99,7 @@ class PrivateNoteForm(_OwnIds, forms.Form):
 class ActionItemForm(_OwnIds, forms.Form):
     id_prefix = "action"
 
-    text = forms.CharField(label="Action", max_length=300)
+    text = forms.CharField(label="Action", max_length=300, validators=[validate_single_line])
     owner = forms.TypedChoiceField(label="Who", coerce=int)
     due_on = forms.DateField(label="Due (optional)", required=False, widget=DATE)
 

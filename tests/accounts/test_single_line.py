@@ -14,14 +14,129 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, models
 from django.urls import reverse
 
+from accounts.forms import SignupForm
 from accounts.models import User
+from goals.forms import GoalForm, StepForm
+from goals.models import Goal
+from goals.services import GUIDED_PROMPTS, goals_from_guided_start
+from matching.forms import RequestForm, RoundCreateForm
+from matching.models import MentorProfile
+from meetings.models import ActionItem, Agreement
+from meetings.views.together import ActionItemForm, AgendaForm
 from mentorship.validators import SINGLE_LINE_MESSAGE, single_line, validate_single_line
-from tests.factories import UserFactory
+from programs.forms import AnnouncementForm, InvitationForm, ProgramForm, TopicForm
+from programs.models import Program, Role, Topic
+from programs.services import invitation_create
+from tests.factories import OrganizationFactory, ParticipantFactory, ProgramFactory, UserFactory
+from tests.goals.factories import GoalFactory, MentorProfileFactory, MentorshipFactory, TopicFactory
 
 PASSWORD = "a long Twoway passphrase 42"  # noqa: S105 (test data)
+
+# The one-line fields people type into: each refuses control characters.
+ONE_LINE = {
+    "accounts.User": {"full_name", "department", "job_title"},
+    "programs.Organization": {"name"},
+    "programs.Program": {"name"},
+    "programs.Invitation": {"full_name"},
+    "programs.Announcement": {"title"},
+    "programs.Topic": {"name"},
+    "goals.Goal": {"title", "timeframe"},
+    "goals.GoalStep": {"title"},
+    "matching.MentorProfile": {"headline"},
+    "matching.MentorshipRequest": {"first_step"},
+    "matching.MatchingRound": {"name"},
+    "meetings.Agreement": {"channel", "between_meetings"},
+    "meetings.AgendaItem": {"text"},
+    "meetings.ActionItem": {"text"},
+}
+# Free-text columns nobody types into: the app writes them (keys, tokens, states, its own
+# words), has its own rule (time zones), or a person's text reaches them through the fields
+# above. Notification and Delivery titles are built from names; email subjects are made one
+# line by notifications.services.email_subject, whatever they hold.
+NOT_TYPED = {
+    "accounts.User": {"password", "time_zone"},
+    "notifications.Notification": {"title", "link"},
+    "notifications.Delivery": {"subject_key", "period_key", "title", "link", "channels"},
+    "programs.Organization": {"slug"},
+    "programs.Program": {"slug"},
+    "programs.Invitation": {"nonce"},
+    "programs.AuditEntry": {"action", "subject"},
+    "matching.StateChange": {"from_status", "to_status"},
+    "matching.Proposal": {"unmatched_reason", "publish_note"},
+    "meetings.Availability": {"time_zone"},
+    "meetings.CalendarFeed": {"secret"},
+    "meetings.CheckIn": {"period_key"},
+}
+PROJECT_APPS = {"accounts", "notifications", "programs", "goals", "matching", "meetings", "reports"}
+
+
+def test_every_one_line_field_people_type_into_refuses_control_characters():
+    """A new free-text CharField fails here until it is put in ONE_LINE or NOT_TYPED."""
+    undecided, unguarded = [], []
+    for model in apps.get_models():
+        if model._meta.app_label not in PROJECT_APPS:
+            continue
+        for field in model._meta.get_fields():
+            if not isinstance(field, models.CharField) or field.choices:
+                continue
+            if isinstance(field, models.EmailField):
+                continue  # validate_email_address
+            label, name = model._meta.label, field.name
+            guarded = validate_single_line in field.validators
+            if name in ONE_LINE.get(label, set()):
+                if not guarded:
+                    unguarded.append(f"{label}.{name}")
+            elif name not in NOT_TYPED.get(label, set()):
+                undecided.append(f"{label}.{name}")
+    assert unguarded == []
+    assert undecided == []
+
+
+@pytest.mark.parametrize(
+    ("form_class", "name"),
+    [
+        # Plain forms whose services save without full_clean: the form field carries the rule.
+        (SignupForm, "full_name"),
+        (InvitationForm, "full_name"),
+        (TopicForm, "name"),
+        (AnnouncementForm, "title"),
+        (RequestForm, "first_step"),
+        (RoundCreateForm, "name"),
+        (AgendaForm, "text"),
+        (ActionItemForm, "text"),
+    ],
+)
+def test_plain_form_fields_refuse_a_line_break(form_class, name):
+    field = form_class.base_fields[name]
+    with pytest.raises(ValidationError, match=SINGLE_LINE_MESSAGE):
+        field.clean("First line\nBcc: x@example.com")
+    assert field.clean("One line") == "One line"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("form_class", "name", "extra"),
+    [
+        (GoalForm, "title", {"horizon": "short", "status": "active"}),
+        (StepForm, "title", {}),
+        (ProgramForm, "name", None),
+    ],
+)
+def test_model_forms_refuse_a_line_break_next_to_the_field(form_class, name, extra):
+    program = ProgramFactory()
+    if extra is None:  # the program's own settings form: every field as it is now
+        form = form_class(instance=program)
+        data = {key: form[key].value() for key in form.fields}
+        data = {key: value for key, value in data.items() if value is not None}
+        form = form_class({**data, name: "Spring\r\ncohort"}, instance=Program.objects.get())
+    else:
+        kwargs = {"program": program} if form_class is GoalForm else {}
+        form = form_class({name: "Learn\nSQL", **extra}, **kwargs)
+    assert not form.is_valid()
+    assert form.errors[name] == [SINGLE_LINE_MESSAGE]
 
 
 @pytest.mark.parametrize(
@@ -117,3 +232,70 @@ def test_the_accounts_data_migration_puts_stored_names_on_one_line():
         "Lead",
     )
     assert (kept.full_name, kept.job_title) == ("Ann  Lee", "Lead")
+
+
+def _migration(app: str, name: str):
+    return importlib.import_module(f"{app}.migrations.{name}")
+
+
+@pytest.mark.django_db
+def test_the_other_data_migrations_put_stored_one_line_fields_on_one_line():
+    program = ProgramFactory()
+    goal = GoalFactory(title="Learn SQL")
+    profile = MentorProfileFactory()
+    mentorship = MentorshipFactory()
+    item = ActionItem.objects.create(mentorship=mentorship, owner=mentorship.mentee.user, text="x")
+    agreement = Agreement.objects.create(mentorship=mentorship, version=1, channel="Zoom")
+    Program.objects.filter(pk=program.pk).update(name="Spring\r\ncohort")
+    Goal.objects.filter(pk=goal.pk).update(title="Learn\nSQL", timeframe="\tby summer")
+    MentorProfile.objects.filter(pk=profile.pk).update(headline="Staff engineer\u2028Berlin")
+    ActionItem.objects.filter(pk=item.pk).update(text="Send the deck\r\nBcc: x@example.com")
+    Agreement.objects.filter(pk=agreement.pk).update(channel="Zoom\n", between_meetings="chat\x0b")
+    editor = SimpleNamespace(connection=connection)
+    for app, name in [
+        ("programs", "0006_single_line_fields"),
+        ("goals", "0003_single_line_fields"),
+        ("matching", "0008_single_line_fields"),
+        ("meetings", "0004_single_line_fields"),
+    ]:
+        _migration(app, name).clean(apps, editor)
+    program.refresh_from_db()
+    goal.refresh_from_db()
+    profile.refresh_from_db()
+    item.refresh_from_db()
+    agreement.refresh_from_db()
+    assert program.name == "Spring cohort"
+    assert (goal.title, goal.timeframe) == ("Learn SQL", "by summer")
+    assert profile.headline == "Staff engineer Berlin"
+    assert item.text == "Send the deck Bcc: x@example.com"
+    assert (agreement.channel, agreement.between_meetings) == ("Zoom", "chat")
+
+
+@pytest.mark.django_db
+def test_a_cleaned_topic_name_that_another_topic_has_keeps_its_own_by_its_id():
+    organization = OrganizationFactory()
+    TopicFactory(organization=organization, name="Data science")
+    broken = TopicFactory(organization=organization, name="x")
+    Topic.objects.filter(pk=broken.pk).update(name="Data\nscience")
+    _migration("programs", "0006_single_line_fields").clean(
+        apps, SimpleNamespace(connection=connection)
+    )
+    broken.refresh_from_db()
+    assert broken.name == f"Data science (#{broken.pk})"
+
+
+@pytest.mark.django_db
+def test_services_that_take_text_from_files_and_long_answers_store_one_line():
+    # A CSV cell may hold a quoted line break; a guided-start answer is a text area.
+    program = ProgramFactory()
+    invitation = invitation_create(
+        program=program,
+        invited_by=UserFactory(),
+        email="ann@example.org",
+        role=Role.MENTEE,
+        full_name="Ann\r\nLee\x07",
+    )
+    assert invitation.full_name == "Ann Lee"
+    owner = ParticipantFactory(program=program, role=Role.MENTEE)
+    (goal,) = goals_from_guided_start(owner=owner, answers={GUIDED_PROMPTS[0][0]: "Learn\x07SQL"})
+    assert goal.title == "Learn SQL"
