@@ -158,3 +158,17 @@ def test_admin_pages_have_no_serious_axe_violations(demo, page):
         page,
         [*PARTICIPANT_PAGES, *tabs, f"/programs/demo/matching/{matching_round.pk}/"],
     )
+
+
+def test_organization_admin_pages_have_no_serious_axe_violations(demo, page):
+    # seed_demo makes admin@example.com the demo organization's organization admin.
+    log_in(page, "admin@example.com", DEMO_PASSWORD)
+    page.wait_for_url("**/home/")
+    audit_all(
+        page,
+        [
+            "/organizations/demo-org/",
+            "/organizations/demo-org/topics/",
+            "/organizations/demo-org/audit/",
+        ],
+    )
