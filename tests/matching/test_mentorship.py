@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from matching.models import Mentorship
 from matching.services import mentorship_start
@@ -25,9 +27,12 @@ def mentee_participant(program, mentee) -> Participant:
 
 @pytest.mark.django_db
 def test_start_pairs_a_mentor_and_a_mentee(program, mentor_participant, mentee_participant):
-    mentorship = mentorship_start(
-        mentor=mentor_participant, mentee=mentee_participant, advisor_role="career"
-    )
+    # The end date is counted from today and the start stamped a moment later: one instant, or
+    # across midnight the two are 179 days apart.
+    with time_machine.travel(timezone.now(), tick=False):
+        mentorship = mentorship_start(
+            mentor=mentor_participant, mentee=mentee_participant, advisor_role="career"
+        )
     assert mentorship.program == program
     assert mentorship.status == Mentorship.Status.ACTIVE
     assert mentorship.advisor_role == "career"

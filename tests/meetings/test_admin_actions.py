@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -133,9 +134,12 @@ def test_closing_a_program_ends_live_mentorships_with_final_checkins(
 def test_closing_a_program_expires_requests_closes_enrollment_and_ends_today(
     program, admin_user, cohort
 ):
-    program_close(program=program, actor=admin_user)
+    # One instant for the service's today and the test's: across midnight they differed.
+    with time_machine.travel(timezone.now(), tick=False):
+        program_close(program=program, actor=admin_user)
+        today = timezone.localdate()
     program.refresh_from_db()
-    assert (program.enrollment_open, program.ends_on) == (False, timezone.localdate())
+    assert (program.enrollment_open, program.ends_on) == (False, today)
     cohort["request"].refresh_from_db()
     assert cohort["request"].status == MentorshipRequest.Status.EXPIRED
     assert Delivery.objects.filter(kind=Reminder.REQUEST_EXPIRED).count() == 1
@@ -144,14 +148,16 @@ def test_closing_a_program_expires_requests_closes_enrollment_and_ends_today(
 def test_closing_a_program_tells_each_person_once_and_is_audited(
     program, admin_user, cohort, mentor, mentee
 ):
-    program_close(program=program, actor=admin_user)
+    with time_machine.travel(timezone.now(), tick=False):
+        program_close(program=program, actor=admin_user)
+        today = timezone.localdate()
     titles = list(Notification.objects.filter(recipient=mentor).values_list("title", flat=True))
     assert titles == ["Pathways has closed: your mentorships in it have ended"]
     assert Notification.objects.filter(recipient=mentee).count() == 1
     entry = AuditEntry.objects.get(action="program.close")
     assert entry.actor == admin_user
     assert entry.changes == [
-        ("ends on", None, timezone.localdate().isoformat()),
+        ("ends on", None, today.isoformat()),
         ("enrollment open", True, False),
         ("live mentorships", 2, 0),
         ("pending requests", 1, 0),
@@ -189,9 +195,11 @@ def test_only_the_programs_admins_can_close_it(request, program, cohort, who):
 
 
 def test_a_program_that_has_not_started_cannot_close(program, admin_user, cohort):
-    Program.objects.filter(pk=program.pk).update(starts_on=timezone.localdate() + DAY)
-    with pytest.raises(DomainError, match="cannot close before it starts"):
-        program_close(program=program, actor=admin_user)
+    # One instant: a tomorrow set before midnight was the service's today after it.
+    with time_machine.travel(timezone.now(), tick=False):
+        Program.objects.filter(pk=program.pk).update(starts_on=timezone.localdate() + DAY)
+        with pytest.raises(DomainError, match="cannot close before it starts"):
+            program_close(program=program, actor=admin_user)
 
 
 def test_a_closed_program_cannot_close_again(program, admin_user, mentorship):
@@ -230,10 +238,15 @@ def test_the_close_button_needs_the_box_ticked_next_to_it(program, admin_user, c
 
 
 def test_the_close_button_shows_a_refusal_next_to_the_form(program, admin_user, mentorship):
-    Program.objects.filter(pk=program.pk).update(starts_on=timezone.localdate() + DAY)
-    response = _client(admin_user).post(
-        reverse("meetings:program_close", args=[program.slug]), {"confirm": "on"}
-    )
+    # Tomorrow in the admin's zone, where the page counts days, at one instant: a tomorrow in
+    # UTC was already today in Berlin from 23:00 UTC, and any tomorrow was today past midnight.
+    client = _client(admin_user)
+    with time_machine.travel(timezone.now(), tick=False):
+        tomorrow = timezone.localdate(timezone=admin_user.zoneinfo) + DAY
+        Program.objects.filter(pk=program.pk).update(starts_on=tomorrow)
+        response = client.post(
+            reverse("meetings:program_close", args=[program.slug]), {"confirm": "on"}
+        )
     assert "cannot close before it starts" in str(response.context["close_form"].errors)
 
 

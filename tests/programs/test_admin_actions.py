@@ -234,14 +234,15 @@ def test_the_announcements_page_runs_a_fixed_number_of_queries(
 # Enrollment and end date
 # ---------------------------------------------------------------------------
 def test_an_admin_extends_the_program_and_opens_enrollment(program, admin_user):
-    Program.objects.filter(pk=program.pk).update(ends_on=timezone.localdate())
-    later = timezone.localdate() + timedelta(days=90)
+    today = timezone.localdate()  # read once: read again past midnight, it is tomorrow
+    Program.objects.filter(pk=program.pk).update(ends_on=today)
+    later = today + timedelta(days=90)
     program_enrollment_set(program=program, actor=admin_user, enrollment_open=True, ends_on=later)
     program.refresh_from_db()
     assert (program.enrollment_open, program.ends_on) == (True, later)
     entry = AuditEntry.objects.get(action="program.enrollment")
     assert entry.changes == [
-        ("ends on", timezone.localdate().isoformat(), later.isoformat()),
+        ("ends on", today.isoformat(), later.isoformat()),
         ("enrollment open", False, True),
     ]
 
