@@ -5,11 +5,13 @@ reports back on it and says thank you, and the mentorship's timeline tells the s
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from matching.services import mentorship_start
@@ -29,7 +31,20 @@ def nav_link(page, name: str):
     return page.get_by_role("navigation", name="Main navigation").get_by_role("link", name=name)
 
 
-def test_mentee_proposes_mentor_confirms_and_they_follow_through(page, new_page):
+@pytest.fixture
+def monday_morning() -> Iterator[None]:
+    """The clock runs from next Monday, 06:00 UTC. The first free time, Tuesday 09:00 in London,
+    is then hours past the 24 hours' notice; at a random time a half-hour mark could pass
+    between offering the first time and proposing or confirming it, and it was refused. Days
+    ahead rather than a fixed date: the browser keeps the real clock and drops a cookie that
+    expired by it."""
+    now = timezone.now()
+    monday = now + timedelta(days=7 - now.weekday())
+    with time_machine.travel(monday.replace(hour=6, minute=0, second=0, microsecond=0), tick=True):
+        yield
+
+
+def test_mentee_proposes_mentor_confirms_and_they_follow_through(monday_morning, page, new_page):
     program = ProgramFactory(name="Pathways", slug="pathways")
     mentor = ParticipantFactory(
         program=program,
