@@ -162,9 +162,13 @@ def mentorship_start(
             f"{mentee.user} already has {board} mentor{'s' if board != 1 else ''}, "
             f"the most {program.name} allows."
         )
+    # One reading of the clock: the end date counts from the very instant the pair starts, so a
+    # start a second before midnight does not end a day early.
+    started_at = timezone.now()
+    today = timezone.localdate(started_at)
     ends_on = None
     if program.relationship_length_months:
-        ends_on = timezone.localdate() + timedelta(days=30 * program.relationship_length_months)
+        ends_on = today + timedelta(days=30 * program.relationship_length_months)
     group = None
     if program.kind == Program.Kind.GROUP:
         group, _ = MentorshipGroup.objects.get_or_create(
@@ -172,9 +176,10 @@ def mentorship_start(
         )
     single_session = program.kind == Program.Kind.FLASH
     if single_session:
-        ends_on = timezone.localdate() + timedelta(days=30)  # one focused session, soon
+        ends_on = today + timedelta(days=30)  # one focused session, soon
     return Mentorship.objects.create(
         program=program,
+        started_at=started_at,
         mentor=mentor,
         mentee=mentee,
         advisor_role=advisor_role,
