@@ -20,6 +20,14 @@ sys.path.insert(0, str(ROOT))
 def django_with_demo() -> None:
     """Django on a throwaway SQLite database in a temporary folder (or BENCH_DATABASE_URL, a
     database it may fill and keep), DEBUG off, migrated, with the demo seeded."""
+    django_migrated()
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+def django_migrated() -> None:
+    """Django on a throwaway SQLite database (or BENCH_DATABASE_URL), DEBUG off, migrated."""
     os.environ["TWOWAY_VAR_DIR"] = tempfile.mkdtemp(prefix="twoway-bench-")
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "")
     os.environ["DJANGO_ENV"] = "test"  # DEBUG off, in-process email and cache, eager tasks
@@ -35,7 +43,6 @@ def django_with_demo() -> None:
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
 def time_page(client: Any, url: str, repeat: int) -> tuple[int, float, float]:

@@ -14,15 +14,16 @@ alternate, so a drift of the machine's speed falls on both.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _bench import django_migrated  # noqa: E402
 
 PASSWORD = "a long Twoway passphrase 42"  # noqa: S105 (benchmark data)
 
@@ -32,26 +33,14 @@ def main() -> None:
     parser.add_argument("--signups", type=int, default=20, help="sign-ups of each kind")
     args = parser.parse_args()
 
-    os.environ["TWOWAY_VAR_DIR"] = tempfile.mkdtemp(prefix="twoway-bench-")
-    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "")
-    os.environ["DJANGO_ENV"] = "test"  # DEBUG off, in-process email and cache, eager tasks
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("STATIC_ROOT", str(ROOT / "static"))
-    import django
-
-    django.setup()
+    django_migrated()
     from django.conf import global_settings
     from django.contrib.auth.hashers import get_hasher
     from django.core import mail
     from django.core.cache import cache
-    from django.core.management import call_command
     from django.test import Client
-    from django.test.utils import override_settings, setup_test_environment
+    from django.test.utils import override_settings
     from django.urls import reverse
-
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
 
     from accounts.services import user_create
 
