@@ -31,6 +31,8 @@ from django.utils import timezone
 from accounts.models import User
 from goals.models import Goal
 from matching.models import (
+    Availability,
+    ContactWindow,
     HelpKind,
     MeetingFormat,
     MenteeProfile,
@@ -50,8 +52,7 @@ from matching.score import (
     overlap_minutes,
     rank_totals,
 )
-from meetings.models import Availability, ContactWindow
-from meetings.slots import Window, monday_of, utc_week_intervals, working_hours_windows
+from matching.windows import Window, monday_of, utc_week_intervals, working_hours_windows
 from mentorship.cache import DIRECTORY_VERSION, kept
 from mentorship.fields import choice_set_lookup
 from mentorship.http import AuthedHttpRequest

@@ -6,7 +6,7 @@ from django import forms
 
 from accounts.models import User
 from accounts.timezones import TimeZoneSelect, timezone_choices
-from meetings.models import Availability, ContactWindow
+from matching.models import Availability, ContactWindow
 
 
 class DetailsForm(forms.ModelForm):

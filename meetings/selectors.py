@@ -10,9 +10,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
-from matching.models import MenteeProfile, MentorProfile
-from meetings.models import Availability, ContactWindow
-from meetings.slots import Occurrence, Window, occurrences, weekly_hours
+from matching.models import Availability, ContactWindow, MenteeProfile, MentorProfile
+from matching.windows import Occurrence, Window, occurrences, weekly_hours
 from programs.models import Participant, Program, Role
 
 

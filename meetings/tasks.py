@@ -6,7 +6,7 @@ from celery import shared_task
 @shared_task(name="meetings.mark_missed", acks_late=True)
 def mark_missed() -> int:
     """Mark confirmed meetings nobody marked held missed a day after; safe to run twice."""
-    from meetings.scheduling import meetings_mark_missed_due
+    from meetings.services.scheduling import meetings_mark_missed_due
 
     return meetings_mark_missed_due()
 
@@ -35,7 +35,7 @@ def scan_reminders() -> int:
 @shared_task(name="meetings.open_checkins", acks_late=True)
 def open_checkins() -> int:
     """Open this period's check-ins and schedule their nudges; safe to run any number of times."""
-    from meetings.checkins import checkins_open_due
+    from meetings.services.checkins import checkins_open_due
 
     return checkins_open_due()
 

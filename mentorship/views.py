@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from matching.selectors import requests_waiting_for
-from meetings.scheduling import upcoming_meetings_for
+from meetings.services.scheduling import upcoming_meetings_for
 from meetings.timeline import open_action_items_for, wins_for_mentee
 from mentorship.health import health_report
 from mentorship.http import AuthedHttpRequest

@@ -12,7 +12,8 @@ from django.urls import path
 from django.views.decorators.http import require_POST
 
 from goals.models import Goal
-from meetings.checkins import (
+from meetings.models import CheckIn
+from meetings.services.checkins import (
     checkin_answer,
     checkin_figures,
     checkin_goals,
@@ -22,7 +23,6 @@ from meetings.checkins import (
     other_person,
     shared_comment_for,
 )
-from meetings.models import CheckIn
 from mentorship.errors import DomainError, form_add_domain_error
 from mentorship.http import AuthedHttpRequest
 from programs.access import get_program_for_admin

@@ -10,12 +10,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from matching.forms import MenteeProfileForm, MentorProfileForm
+from matching.models import Availability
 from matching.selectors import responsiveness_of
+from matching.services import participant_profile_save
+from matching.windows import Window
 from meetings.forms import AvailabilityForm, ContactWindowFormSet, DetailsForm
-from meetings.models import Availability
 from meetings.selectors import person_in_program
-from meetings.services import participant_profile_save
-from meetings.slots import Window
 from mentorship.errors import DomainError
 from mentorship.http import AuthedHttpRequest
 from programs.access import get_program_for_user

@@ -19,16 +19,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from matching.models import Mentorship
-from meetings import calendar, scheduling
+from matching.windows import wall_clock_instant, windows_label, zone_label
+from meetings import calendar
 from meetings.access import get_meeting_for_user, get_mentorship_for_scheduling
 from meetings.models import Meeting
-from meetings.slots import (
-    date_refusal,
-    format_slot,
-    wall_clock_instant,
-    windows_label,
-    zone_label,
-)
+from meetings.services import scheduling
+from meetings.slots import date_refusal, format_slot
 from mentorship.errors import DomainError, form_add_domain_error
 from mentorship.http import AuthedHttpRequest
 

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_POST
 from goals.models import Goal, GoalShare
 from matching.access import get_mentorship_for_user
 from matching.models import Mentorship
-from meetings import together
 from meetings.access import (
     get_action_item_for_user,
     get_advice_rw_for_user,
@@ -32,7 +31,8 @@ from meetings.models import (
     Meeting,
     MeetingFeedback,
 )
-from meetings.scheduling import late_cancellations
+from meetings.services import together
+from meetings.services.scheduling import late_cancellations
 from meetings.timeline import meeting_page_for, norms_of, timeline_for
 from mentorship.errors import DomainError, form_add_domain_error
 from mentorship.http import AuthedHttpRequest

@@ -66,7 +66,7 @@ NOT_TYPED = {
     "programs.AuditEntry": {"action", "subject"},
     "matching.StateChange": {"from_status", "to_status"},
     "matching.Proposal": {"unmatched_reason", "publish_note"},
-    "meetings.Availability": {"time_zone"},
+    "matching.Availability": {"time_zone"},
     "meetings.CalendarFeed": {"secret"},
     "meetings.CheckIn": {"period_key"},
 }

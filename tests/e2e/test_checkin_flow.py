@@ -11,9 +11,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from meetings.checkins import checkins_open_due
 from meetings.models import CheckIn, Meeting
 from meetings.reminders import follow_ups_scan
+from meetings.services.checkins import checkins_open_due
 from notifications.reminders import deliveries_send_due
 from programs.models import Role
 from tests.e2e.conftest import log_in

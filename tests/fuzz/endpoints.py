@@ -44,13 +44,13 @@ from matching.forms import (
     RoundSettingsForm,
 )
 from matching.forms import AnswerForm as RequestAnswerForm
+from matching.models import Availability
 from matching.rounds import unmatched_mentees
 from matching.selectors import reassign_mentors_for
-from meetings.checkins import checkin_goals
 from meetings.forms import AvailabilityForm, ContactWindowFormSet, DetailsForm
-from meetings.models import Availability
-from meetings.scheduling import slots_for
-from meetings.together import notes_digest
+from meetings.services.checkins import checkin_goals
+from meetings.services.scheduling import slots_for
+from meetings.services.together import notes_digest
 from meetings.views.checkins import CheckInForm
 from meetings.views.scheduling import SlotForm
 from meetings.views.together import (

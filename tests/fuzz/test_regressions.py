@@ -61,7 +61,7 @@ def test_topic_rename_with_a_nul_character_is_refused(world: World):
 
 
 def test_meeting_in_the_last_minutes_of_year_9999_is_refused(world: World):
-    """Was: OverflowError adding the length in meetings/scheduling.py _ends_at."""
+    """Was: OverflowError adding the length in meetings/services/scheduling.py _ends_at."""
     home = world.home
     refused_cleanly(
         submit(
@@ -107,8 +107,8 @@ CALENDAR_EDGES = {
 
 @pytest.mark.parametrize("edge", CALENDAR_EDGES)
 def test_meeting_time_at_the_calendar_edge_is_refused(world: World, edge: str):
-    """Was: OverflowError in meetings/slots.py (_window_intervals stepped past 9999-12-31;
-    _local_instant and slot_refusal converted year-1 times to UTC before 0001-01-01)."""
+    """Was: OverflowError in the window rules (matching/windows.py window_intervals stepped past
+    9999-12-31; _local_instant and slot_refusal converted year-1 times to UTC before 0001-01-01)."""
     name, target, data = CALENDAR_EDGES[edge]
     home = world.home
     refused_cleanly(

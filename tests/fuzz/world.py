@@ -11,6 +11,8 @@ from accounts.models import User
 from goals.models import Goal, GoalStep
 from matching.mentorships import report_file
 from matching.models import (
+    Availability,
+    ContactWindow,
     MatchingRound,
     MenteeProfile,
     Mentorship,
@@ -26,13 +28,11 @@ from meetings.models import (
     ActionItem,
     Advice,
     AgendaItem,
-    Availability,
     CheckIn,
-    ContactWindow,
     Meeting,
 )
-from meetings.scheduling import slots_for
-from meetings.together import agreement_confirm, agreement_propose
+from meetings.services.scheduling import slots_for
+from meetings.services.together import agreement_confirm, agreement_propose
 from notifications.models import Notification
 from programs.models import Invitation, Participant, Program, Role, Topic
 from programs.services import organization_admin_grant

@@ -7,8 +7,7 @@ from datetime import time
 import factory
 
 from goals.models import Goal, GoalShare, GoalStep, ProgressUpdate
-from matching.models import MenteeProfile, MentorProfile, Mentorship
-from meetings.models import Availability, ContactWindow
+from matching.models import Availability, ContactWindow, MenteeProfile, MentorProfile, Mentorship
 from programs.models import Organization, Role, Topic
 from tests.factories import OrganizationFactory, ParticipantFactory
 

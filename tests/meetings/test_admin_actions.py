@@ -14,8 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import ClosingReason, Mentorship, MentorshipRequest, StateChange
-from meetings.checkins import FINAL, checkin_answer, checkins_open_final
-from meetings.closing import program_close
 from meetings.inactivity import Step, inactivity_scan, inactivity_step, last_activity_of
 from meetings.models import (
     ActionItem,
@@ -28,6 +26,8 @@ from meetings.models import (
     MeetingFeedback,
     PrivateNote,
 )
+from meetings.services.checkins import FINAL, checkin_answer, checkins_open_final
+from meetings.services.closing import program_close
 from mentorship.errors import DomainError
 from mentorship.schedules import SCHEDULES
 from notifications.models import Delivery, Notification, Reminder
@@ -217,7 +217,7 @@ def test_a_failure_half_way_through_closing_leaves_nothing(
     def crash(**kwargs: object) -> int:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("meetings.closing.requests_expire_for_program", crash)
+    monkeypatch.setattr("meetings.services.closing.requests_expire_for_program", crash)
     with pytest.raises(RuntimeError):
         program_close(program=program, actor=admin_user)
     _unchanged(program, cohort)

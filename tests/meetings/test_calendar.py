@@ -13,7 +13,12 @@ from django.urls import reverse
 
 from meetings.calendar import calendar_feed_regenerate, feed_ics, meeting_ics
 from meetings.models import CalendarFeed, Meeting
-from meetings.scheduling import meeting_cancel, meeting_confirm, meeting_propose, meeting_reschedule
+from meetings.services.scheduling import (
+    meeting_cancel,
+    meeting_confirm,
+    meeting_propose,
+    meeting_reschedule,
+)
 from programs.models import Participant
 from tests.goals.factories import (
     AvailabilityFactory,

@@ -8,13 +8,13 @@ import pytest
 from django.urls import reverse
 
 from matching.models import Mentorship
-from meetings.checkins import (
+from meetings.models import CheckIn
+from meetings.services.checkins import (
     checkin_answer,
     checkin_skip,
     checkins_open_due,
     period_of,
 )
-from meetings.models import CheckIn
 from mentorship.errors import DomainError
 from notifications.models import Delivery, Notification, Reminder
 from programs.models import Participant, Role

@@ -12,11 +12,10 @@ from django.urls import reverse
 
 from accounts.models import User
 from goals.models import Goal
-from matching.models import MentorProfile, Mentorship
+from matching.models import Availability, ContactWindow, MentorProfile, Mentorship
 from matching.score import intersect
+from matching.windows import Window, utc_week_intervals, working_hours_windows
 from meetings.directory import PAGE_SIZE
-from meetings.models import Availability, ContactWindow
-from meetings.slots import Window, utc_week_intervals, working_hours_windows
 from mentorship.cache import DIRECTORY_VERSION
 from programs.models import Participant, Program, Role, Topic
 from tests.factories import ParticipantFactory, ProgramFactory

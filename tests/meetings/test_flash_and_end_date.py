@@ -10,8 +10,8 @@ from django.utils import timezone
 from matching.models import Mentorship
 from matching.services import mentorship_start
 from meetings.models import Meeting
-from meetings.scheduling import meeting_mark_held
-from meetings.together import agreement_confirm, agreement_propose
+from meetings.services.scheduling import meeting_mark_held
+from meetings.services.together import agreement_confirm, agreement_propose
 from programs.models import Program, Role
 from tests.factories import ParticipantFactory
 from tests.goals.factories import MentorProfileFactory

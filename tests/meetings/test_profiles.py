@@ -9,10 +9,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from matching.models import MentorProfile
-from meetings.models import Availability, ContactWindow
-from meetings.services import availability_set
-from meetings.slots import Window
+from matching.models import Availability, ContactWindow, MentorProfile
+from matching.services import availability_set
+from matching.windows import Window
 from mentorship.errors import DomainError
 from programs.models import Participant, Role
 from programs.services import participant_withdraw

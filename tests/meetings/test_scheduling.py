@@ -11,9 +11,9 @@ import time_machine
 from django.urls import reverse
 
 from matching.models import Mentorship, StateChange
-from meetings import scheduling
 from meetings.models import Meeting
-from meetings.scheduling import (
+from meetings.services import scheduling
+from meetings.services.scheduling import (
     late_cancellations,
     meeting_cancel,
     meeting_confirm,

@@ -8,17 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from matching.windows import Window
 from meetings.slots import (
-    Window,
     date_refusal,
     format_slot,
     free_slots,
-    notice_label,
     slot_refusal,
     start_refusal,
-    wall_clock_instant,
-    windows_label,
-    zone_label,
 )
 
 UTC = ZoneInfo("UTC")
@@ -241,30 +237,6 @@ def test_a_mentor_without_windows_is_refused():
 def test_an_away_mentor_is_refused_with_the_return_date():
     message = refusal(utc(2026, 3, 2, 14), now=NOW, away_until=date(2026, 3, 5))
     assert message == "Dana is away until 5 March 2026."
-
-
-# ---------------------------------------------------------------------------
-# labels and wall clocks
-# ---------------------------------------------------------------------------
-def test_labels():
-    assert zone_label(NEW_YORK) == "New York time"
-    assert zone_label("UTC") == "UTC"
-    assert notice_label(DAY) == "24 hours'"
-    assert notice_label(timedelta(hours=1)) == "1 hour's"
-    assert notice_label(timedelta(minutes=90)) == "90 minutes'"
-    assert windows_label([Window(2, time(14), time(16)), MONDAY_MORNING], NEW_YORK) == (
-        "Mon 09:00–11:00, Wed 14:00–16:00 New York time"
-    )
-    assert windows_label([Window(4, time(22), time.max)], "UTC") == "Fri 22:00–24:00 UTC"
-
-
-def test_wall_clock_instant_reads_a_berlin_date_and_time():
-    assert wall_clock_instant(date(2026, 3, 2), time(15), BERLIN) == utc(2026, 3, 2, 14)
-    assert wall_clock_instant(date(2026, 3, 30), time(15), BERLIN) == utc(2026, 3, 30, 13)
-
-
-def test_wall_clock_instant_moves_a_skipped_time_forward():
-    assert wall_clock_instant(date(2026, 3, 8), time(2, 30), NEW_YORK) == utc(2026, 3, 8, 7, 30)
 
 
 # ---------------------------------------------------------------------------

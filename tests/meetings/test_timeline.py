@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from goals.models import ProgressUpdate
 from matching.models import Mentorship
-from meetings import together
 from meetings.models import Meeting
+from meetings.services import together
 from meetings.timeline import PER_PAGE, timeline_for
 from programs.models import Participant
 from tests.goals.factories import GoalFactory, GoalShareFactory, MentorshipFactory

@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import Mentorship
-from meetings import together
 from meetings.models import (
     ActionItem,
     Advice,
@@ -20,6 +19,7 @@ from meetings.models import (
     MeetingFeedback,
     PrivateNote,
 )
+from meetings.services import together
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from programs.models import Participant, Role

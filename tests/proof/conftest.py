@@ -30,19 +30,19 @@ from matching.requests import request_create
 from matching.rounds import clean_weights as round_weights
 from matching.rounds import mentee_preferences_save, round_create, round_run, swap_candidates
 from matching.services import (
+    availability_set,
     goal_share_with_mentors,
     mentee_profile_update,
     mentor_profile_update,
     mentorship_start,
 )
+from matching.windows import Window
 from meetings.calendar import calendar_feed_regenerate
-from meetings.checkins import checkin_answer
 from meetings.directory import round_facts
 from meetings.models import CheckIn, Meeting
-from meetings.scheduling import meeting_confirm, meeting_propose, slots_for
-from meetings.services import availability_set
-from meetings.slots import Window
-from meetings.together import (
+from meetings.services.checkins import checkin_answer
+from meetings.services.scheduling import meeting_confirm, meeting_propose, slots_for
+from meetings.services.together import (
     action_item_add,
     advice_add,
     agenda_item_add,

@@ -37,18 +37,18 @@ from matching.requests import (
 )
 from matching.rounds import round_create, round_run, unmatched_mentees
 from matching.services import (
+    availability_set,
     goal_share_with_mentors,
     mentee_profile_update,
     mentor_profile_update,
     mentorship_start,
 )
-from meetings.checkins import checkins_open_due, period_of
+from matching.windows import Window
 from meetings.directory import round_facts
 from meetings.models import Advice, CheckIn, Meeting
-from meetings.scheduling import meeting_confirm, meeting_propose, slots_for
-from meetings.services import availability_set
-from meetings.slots import Window
-from meetings.together import (
+from meetings.services.checkins import checkins_open_due, period_of
+from meetings.services.scheduling import meeting_confirm, meeting_propose, slots_for
+from meetings.services.together import (
     action_item_add,
     advice_add,
     advice_report_back,

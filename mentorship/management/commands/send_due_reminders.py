@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from matching.reminders import relationship_ending_scan, request_pending_scan
-from meetings.checkins import checkins_open_due
 from meetings.reminders import (
     action_items_due_scan,
     cadence_scan,
@@ -16,6 +15,7 @@ from meetings.reminders import (
     meeting_reminders_scan,
     report_back_scan,
 )
+from meetings.services.checkins import checkins_open_due
 from mentorship.digest import admin_digests_scan
 from notifications.digest import personal_digests_scan
 from notifications.models import Delivery

@@ -1,5 +1,4 @@
-"""Closing a program: it sits here, above matching, because it ends mentorships and opens the
-final check-ins that meetings owns."""
+"""Closing a program: its live mentorships end with a final check-in, pending requests expire."""
 
 from __future__ import annotations
 
@@ -14,7 +13,7 @@ from accounts.models import User
 from matching.mentorships import mentorships_close_many
 from matching.models import ClosingReason, Mentorship, MentorshipRequest
 from matching.requests import requests_expire_for_program
-from meetings.checkins import checkins_open_final
+from meetings.services.checkins import checkins_open_final
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.reminders import keyset_batches

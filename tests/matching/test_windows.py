@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from meetings.slots import Window, occurrences, validate_windows, weekly_hours
+from matching.windows import (
+    Window,
+    notice_label,
+    occurrences,
+    validate_windows,
+    wall_clock_instant,
+    weekly_hours,
+    windows_label,
+    zone_label,
+)
 
 NEW_YORK = "America/New_York"
 BERLIN = "Europe/Berlin"
 MONDAY_MORNING = Window(0, time(9), time(11))
+UTC = ZoneInfo("UTC")
+DAY = timedelta(hours=24)
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def _seen_from(viewer_zone: str, week_starting: date, *windows: Window):
@@ -178,3 +193,27 @@ def test_weekly_hours_sums_the_windows():
 
 def test_weekly_hours_of_no_windows_is_zero():
     assert weekly_hours([]) == 0
+
+
+# ---------------------------------------------------------------------------
+# labels and wall clocks
+# ---------------------------------------------------------------------------
+def test_labels():
+    assert zone_label(NEW_YORK) == "New York time"
+    assert zone_label("UTC") == "UTC"
+    assert notice_label(DAY) == "24 hours'"
+    assert notice_label(timedelta(hours=1)) == "1 hour's"
+    assert notice_label(timedelta(minutes=90)) == "90 minutes'"
+    assert windows_label([Window(2, time(14), time(16)), MONDAY_MORNING], NEW_YORK) == (
+        "Mon 09:00–11:00, Wed 14:00–16:00 New York time"
+    )
+    assert windows_label([Window(4, time(22), time.max)], "UTC") == "Fri 22:00–24:00 UTC"
+
+
+def test_wall_clock_instant_reads_a_berlin_date_and_time():
+    assert wall_clock_instant(date(2026, 3, 2), time(15), BERLIN) == utc(2026, 3, 2, 14)
+    assert wall_clock_instant(date(2026, 3, 30), time(15), BERLIN) == utc(2026, 3, 30, 13)
+
+
+def test_wall_clock_instant_moves_a_skipped_time_forward():
+    assert wall_clock_instant(date(2026, 3, 8), time(2, 30), NEW_YORK) == utc(2026, 3, 8, 7, 30)

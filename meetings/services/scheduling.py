@@ -15,19 +15,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from matching.mentorships import mentorship_close
-from matching.models import ClosingReason, MentorProfile, Mentorship
+from matching.models import Availability, ClosingReason, MentorProfile, Mentorship
 from matching.requests import record_change
-from meetings.models import Agreement, Availability, Meeting
-from meetings.slots import (
-    UTC,
-    Interval,
-    Window,
-    format_slot,
-    free_slots,
-    slot_refusal,
-    start_refusal,
-    zone_label,
-)
+from matching.windows import UTC, Interval, Window, zone_label
+from meetings.models import Agreement, Meeting
+from meetings.slots import format_slot, free_slots, slot_refusal, start_refusal
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notify

@@ -1,0 +1,1 @@
+"""Writes to meetings: scheduling, working together, check-ins, and closing a program."""
