@@ -19,7 +19,8 @@ def _relabel(apps, schema_editor, old: str, new: str) -> None:
     ContentType = apps.get_model("contenttypes", "ContentType")
     types = ContentType.objects.db_manager(schema_editor.connection.alias)
     for model in MODELS:
-        # A row for the new label exists only if a migrate already made it; keep that one.
+        # A row under the new label exists only if an earlier migrate's post_migrate made it;
+        # then the old row is left as it is (remove_stale_contenttypes deals with it).
         if not types.filter(app_label=new, model=model).exists():
             types.filter(app_label=old, model=model).update(app_label=new)
 
