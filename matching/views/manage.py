@@ -33,7 +33,7 @@ from matching.mentorships import (
     mentorship_resume_for_people,
 )
 from matching.models import ClosingReason, MentorProfile, Mentorship, Report
-from matching.reports import (
+from matching.problem_reports import (
     report_end_mentorship,
     report_note_add,
     report_pause_mentor_requests,
