@@ -235,6 +235,16 @@ def report_queue_for_program(*, program: Program, status: str = "unresolved") ->
     )
 
 
+def report_mentor_paused(*, report: Report) -> bool:
+    """Whether the admins have paused new requests to the reported mentor."""
+    return (
+        report.subject is not None
+        and MentorProfile.objects.filter(
+            participant=report.subject.mentor, paused_by_admins_at__isnull=False
+        ).exists()
+    )
+
+
 def report_status_counts(*, program: Program) -> dict[str, int]:
     """{status: count} of a program's reports, in one query."""
     counts = dict.fromkeys(Report.Status.values, 0)

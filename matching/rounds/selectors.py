@@ -245,6 +245,10 @@ def run_overview(
             {
                 "proposal": proposal,
                 "pinned": pins.get(proposal.mentee_id) == proposal.mentor_id,
+                # Why they are paired, or why the mentee is not.
+                "why": "; ".join(proposal.reasons) or "—"
+                if proposal.mentor_id
+                else proposal.unmatched_reason,
                 "load_after": live + load[proposal.mentor_id] if proposal.mentor_id else None,
                 "capacity": capacity,
             }

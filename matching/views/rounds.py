@@ -21,7 +21,7 @@ from matching.forms import (
     SwapForm,
 )
 from matching.models import MatchingRound
-from matching.rounds.scoring import clean_weights, swap_candidates
+from matching.rounds.scoring import RoundFacts, clean_weights, swap_candidates
 from matching.rounds.selectors import (
     SHOW,
     SORTS,
@@ -64,7 +64,7 @@ def _round_url(matching_round: MatchingRound) -> str:
     )
 
 
-def _facts(program: Program, matching_round: MatchingRound) -> Any:
+def _facts(program: Program, matching_round: MatchingRound) -> RoundFacts:
     return round_facts(
         program=program, mentee_ids=matching_round.mentees.values_list("pk", flat=True)
     )
@@ -332,6 +332,7 @@ def round_preferences(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRes
         "round": matching_round,
         "open": open_for_answers,
         "person": person,
+        "as_mentee": person.role == Role.MENTEE,
     }
     form: MenteeChoicesForm | MentorRankingForm
     if person.role == Role.MENTEE:
