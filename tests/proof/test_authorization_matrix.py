@@ -381,7 +381,7 @@ target(
     lambda w: {"kind": "other", "text": "Something went wrong."},
 )
 
-# meetings: profiles, directory, working together, scheduling, calendar, check-ins, rounds
+# matching's profiles and directory; meetings (together, scheduling, calendar, check-ins); rounds
 target("matching:profile", slug, lambda w: {"department": "Proof", "job_title": "Prover"})
 target("matching:person", lambda w: {**slug(w), "pk": w.alpha.people["owner"].pk})
 target("matching:person[beta id]", lambda w: {**slug(w), "pk": w.beta.people["owner"].pk})
