@@ -1,14 +1,27 @@
-"""Who may see which request and mentorship: the two people in it. Nobody else gets past 404."""
+"""Who may see what in matching: a request or mentorship only its two people (nobody else gets
+past 404), the directory only the program's active mentees, a round only the program's admins."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from dataclasses import dataclass
+from datetime import time
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
-from matching.models import Mentorship, MentorshipRequest, Report, ReportNote
-from programs.models import Program
+from matching.models import (
+    MatchingRound,
+    MenteeProfile,
+    MentorProfile,
+    Mentorship,
+    MentorshipRequest,
+    Report,
+    ReportNote,
+)
+from programs.models import Participant, Program, Role
 
 
 def requests_visible_to(user: User) -> QuerySet[MentorshipRequest]:
@@ -83,3 +96,79 @@ def get_mentorship_for_admin(program: Program, pk: int) -> Mentorship:
     if mentorship is None:
         raise Http404("No such mentorship in this program.")
     return mentorship
+
+
+def get_round_for_admin(program: Program, pk: int) -> MatchingRound:
+    """A round of this program (the caller has checked the person runs it); 404 otherwise."""
+    found = MatchingRound.objects.filter(program=program, pk=pk).first()
+    if found is None:
+        raise Http404("No such matching round.")
+    return found
+
+
+def get_round_ballot_for_user(
+    program: Program, pk: int, user: User
+) -> tuple[MatchingRound, Participant]:
+    """A stable round of this program and the person's part in it: a mentee of the round, else
+    an active mentor of the program; 404 for anyone else."""
+    matching_round = MatchingRound.objects.filter(program=program, pk=pk).first()
+    person = None
+    if matching_round is not None and matching_round.method == MatchingRound.Method.STABLE:
+        mine = Participant.objects.filter(
+            program=matching_round.program, user=user, status=Participant.Status.ACTIVE
+        ).select_related("user", "program")
+        mentee = mine.filter(role=Role.MENTEE, pk__in=matching_round.mentees.values("pk")).first()
+        person = mentee or mine.filter(role=Role.MENTOR).first()
+    if matching_round is None or person is None:
+        raise Http404("No such matching round for you.")
+    return matching_round, person
+
+
+@dataclass(frozen=True)
+class DirectoryViewer:
+    """The mentee browsing the directory, with what their ranking needs."""
+
+    user: User
+    mentee: Participant
+    mentee_profile: MenteeProfile
+    peer_mentor_profile: MentorProfile | None = None  # peer programs: they mentor too
+
+    @property
+    def working_hours(self) -> tuple[time, time]:
+        return self.mentee_profile.working_hours_start, self.mentee_profile.working_hours_end
+
+
+def related_or_none(participant: Participant | None, name: str) -> Any:
+    """The participant's one-to-one ``name`` (mentee_profile, mentor_profile, availability), or
+    None when there is none."""
+    if participant is None:
+        return None
+    try:
+        return getattr(participant, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def get_directory_viewer(*, program: Program, user: User) -> DirectoryViewer:
+    """The person as an active mentee of the program; 403 for anyone else who may see it."""
+    rows = list(
+        Participant.objects.filter(
+            program=program, user=user, status=Participant.Status.ACTIVE
+        ).select_related("mentee_profile", "mentor_profile")
+    )
+    mentee = next((p for p in rows if p.role == Role.MENTEE), None)
+    if mentee is None:
+        raise PermissionDenied(
+            "The mentor directory is for this program's active mentees: "
+            "your role here does not include requesting a mentor."
+        )
+    mentee.user = user
+    mentor = next((p for p in rows if p.role == Role.MENTOR), None)
+    return DirectoryViewer(
+        user=user,
+        mentee=mentee,
+        # No profile saved yet: the model's defaults (09:00–17:00, no wishes) stand in.
+        mentee_profile=related_or_none(mentee, "mentee_profile")
+        or MenteeProfile(participant=mentee),
+        peer_mentor_profile=related_or_none(mentor, "mentor_profile"),
+    )

@@ -74,7 +74,7 @@ def request_expired_schedule(*, request: MentorshipRequest, now: datetime) -> bo
         period_key="once",
         title=f"Your request to {request.mentor.user.get_full_name()} expired without an answer",
         body="Other mentors in the directory may have room now.",
-        link=reverse("meetings:directory", kwargs={"slug": request.program.slug}),
+        link=reverse("matching:directory", kwargs={"slug": request.program.slug}),
         due_at=now,
     )
 

@@ -335,7 +335,7 @@ def _codes(values: Sequence[Any]) -> np.ndarray:
     )
 
 
-def score_matrix(
+def compatibility_matrix(
     mentees: Sequence[MenteeFacts],
     mentors: Sequence[MentorFacts],
     *,
@@ -438,10 +438,11 @@ def rank(
 def rank_totals(
     mentee: MenteeFacts, mentors: Iterable[MentorFacts], *, reverse: bool = False
 ) -> list[tuple[MentorFacts, float]]:
-    """``rank``'s order with each total only (every pair at once through ``score_matrix``):
-    a directory of thousands scores them all and words the reasons of one page."""
+    """``rank``'s order with each total only (every pair at once through
+    ``compatibility_matrix``): a directory of thousands scores them all and words the reasons
+    of one page."""
     listed = list(mentors)
-    totals = score_matrix([mentee], listed, reverse=reverse)[0] if listed else []
+    totals = compatibility_matrix([mentee], listed, reverse=reverse)[0] if listed else []
     scored = [(mentor, float(total)) for mentor, total in zip(listed, totals, strict=True)]
     scored.sort(
         key=lambda pair: (

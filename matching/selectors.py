@@ -1,4 +1,5 @@
-"""Reads of profiles, requests and relationships that views share."""
+"""Reads of profiles, requests and relationships that views share, and of a person in one
+program for the profile pages (roles, profiles and contact windows)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,17 @@ from datetime import date, timedelta
 from statistics import median
 
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import User
 from goals.models import Goal, GoalShare
-from matching.access import mentorships_visible_to, requests_visible_to
+from matching.access import mentorships_visible_to, related_or_none, requests_visible_to
 from matching.models import (
     AdvisorRole,
+    Availability,
+    ContactWindow,
+    MenteeProfile,
     MentorProfile,
     Mentorship,
     MentorshipRequest,
@@ -21,6 +26,7 @@ from matching.models import (
     ReportNote,
     StateChange,
 )
+from matching.windows import Occurrence, Window, occurrences, weekly_hours
 from programs.models import Participant, Program, Role
 
 LIVE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
@@ -230,6 +236,16 @@ def report_queue_for_program(*, program: Program, status: str = "unresolved") ->
     )
 
 
+def report_mentor_paused(*, report: Report) -> bool:
+    """Whether the admins have paused new requests to the reported mentor."""
+    return (
+        report.subject is not None
+        and MentorProfile.objects.filter(
+            participant=report.subject.mentor, paused_by_admins_at__isnull=False
+        ).exists()
+    )
+
+
 def report_status_counts(*, program: Program) -> dict[str, int]:
     """{status: count} of a program's reports, in one query."""
     counts = dict.fromkeys(Report.Status.values, 0)
@@ -333,3 +349,78 @@ def away_mentor_user_ids(*, user_ids: set[int], today: date) -> set[int]:
             participant__user_id__in=user_ids, away_until__gt=today
         ).values_list("participant__user_id", flat=True)
     )
+
+
+@dataclass
+class PersonInProgram:
+    """Everything another participant may see of a person in one program."""
+
+    user: User
+    program: Program
+    participations: list[Participant] = field(default_factory=list)
+    mentor_profile: MentorProfile | None = None
+    mentee_profile: MenteeProfile | None = None
+    availability: Availability | None = None
+
+    @property
+    def mentor(self) -> Participant | None:
+        return next((p for p in self.participations if p.role == Role.MENTOR), None)
+
+    @property
+    def mentee(self) -> Participant | None:
+        return next((p for p in self.participations if p.role == Role.MENTEE), None)
+
+    def windows(self) -> list[Window]:
+        if self.availability is None:
+            return []
+        return [
+            Window(w.weekday, w.start_time, w.end_time) for w in self.availability.windows.all()
+        ]
+
+    def windows_for(self, viewer_zone: str, today: date | None = None) -> list[Occurrence]:
+        """This week's windows (from Monday of ``today``'s week), in the viewer's zone."""
+        if self.availability is None:
+            return []
+        today = today or timezone.localdate()
+        monday = today.fromordinal(today.toordinal() - today.weekday())
+        return occurrences(
+            self.windows(),
+            window_zone=self.availability.time_zone,
+            viewer_zone=viewer_zone,
+            week_starting=monday,
+        )
+
+    def weekly_hours(self) -> float:
+        return weekly_hours(self.windows())
+
+
+def _participations(program: Program, user_id: int) -> QuerySet[Participant]:
+    return (
+        # user__pk, not user_id: a lookup on the user's integer key leaves out an id no column
+        # holds (a 30-digit one from the URL), where the foreign key's own would reach SQLite.
+        Participant.objects.filter(
+            program=program, user__pk=user_id, status=Participant.Status.ACTIVE
+        )
+        .select_related("user", "mentor_profile", "mentee_profile", "availability")
+        .prefetch_related(
+            "mentor_profile__topics",
+            "mentor_profile__cannot_help_topics",
+            Prefetch(
+                "availability__windows",
+                queryset=ContactWindow.objects.order_by("weekday", "start_time"),
+            ),
+        )
+        .order_by("role")
+    )
+
+
+def person_in_program(*, program: Program, user_id: int) -> PersonInProgram:
+    """A person's active roles and profiles in a program; 404 if they have none there."""
+    rows = list(_participations(program, user_id))
+    if not rows:
+        raise Http404("Nobody by that id takes part in this program.")
+    person = PersonInProgram(user=rows[0].user, program=program, participations=rows)
+    person.mentor_profile = related_or_none(person.mentor, "mentor_profile")
+    person.availability = related_or_none(person.mentor, "availability")
+    person.mentee_profile = related_or_none(person.mentee, "mentee_profile")
+    return person

@@ -2,10 +2,14 @@ from __future__ import annotations
 
 from django.urls import path
 
-from matching.views import manage, mentorships, requests, sharing
+from matching.directory import views as directory
+from matching.views import manage, mentorships, profiles, requests, rounds, sharing
 
 app_name = "matching"
 urlpatterns = [
+    path("programs/<slug:slug>/profile/", profiles.profile_edit, name="profile"),
+    path("programs/<slug:slug>/people/<int:pk>/", profiles.person_detail, name="person"),
+    path("programs/<slug:slug>/mentors/", directory.directory, name="directory"),
     path("goals/<int:pk>/sharing/", sharing.goal_sharing, name="goal_sharing"),
     path(
         "programs/<slug:slug>/mentors/<int:pk>/request/", requests.request_new, name="request_new"
@@ -48,4 +52,45 @@ urlpatterns = [
         "mentorships/<int:pk>/reflect/", mentorships.mentorship_reflect, name="mentorship_reflect"
     ),
     path("mentorships/<int:pk>/report/", mentorships.mentorship_report, name="mentorship_report"),
+    path("programs/<slug:slug>/matching/", rounds.round_list, name="rounds"),
+    path("programs/<slug:slug>/matching/<int:pk>/", rounds.round_detail, name="round"),
+    path("programs/<slug:slug>/matching/<int:pk>/run/", rounds.round_run_view, name="round_run"),
+    path(
+        "programs/<slug:slug>/matching/<int:pk>/preferences/",
+        rounds.round_preferences,
+        name="round_preferences",
+    ),
+    path(
+        "programs/<slug:slug>/matching/<int:pk>/publish/",
+        rounds.round_publish_view,
+        name="round_publish",
+    ),
+    path(
+        "programs/<slug:slug>/matching/<int:pk>/discard/",
+        rounds.round_discard_view,
+        name="round_discard",
+    ),
+    path(
+        "programs/<slug:slug>/matching/<int:pk>/proposals/<int:proposal_id>/swap/",
+        rounds.proposal_swap_view,
+        name="proposal_swap",
+    ),
+    path(
+        "programs/<slug:slug>/matching/<int:pk>/proposals/<int:proposal_id>/pin/",
+        rounds.proposal_rule_view,
+        {"what": "pin"},
+        name="proposal_pin",
+    ),
+    path(
+        "programs/<slug:slug>/matching/<int:pk>/proposals/<int:proposal_id>/unpin/",
+        rounds.proposal_rule_view,
+        {"what": "unpin"},
+        name="proposal_unpin",
+    ),
+    path(
+        "programs/<slug:slug>/matching/<int:pk>/proposals/<int:proposal_id>/block/",
+        rounds.proposal_rule_view,
+        {"what": "block"},
+        name="proposal_block",
+    ),
 ]

@@ -7,8 +7,3 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "meetings"
     verbose_name = "Meetings"
-
-    def ready(self) -> None:
-        from meetings.directory import connect_directory_signals
-
-        connect_directory_signals()

@@ -82,6 +82,6 @@ def kept(version: Version | None, key: str, compute: Callable[[], T], *, timeout
     return result
 
 
-# The mentor directory's rankings (meetings/directory.py): any app whose bulk update bypasses the
+# The mentor directory's rankings (matching/directory/): any app whose bulk update bypasses the
 # signals there changes it itself.
 DIRECTORY_VERSION = Version("directory")

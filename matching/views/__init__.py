@@ -1,1 +1,2 @@
-"""matching's views, one module per area: sharing, directory, requests, mentorships."""
+"""matching's views, one module per area: sharing, profiles, requests, mentorships, rounds, and
+the admins' pages (manage); the directory's page is matching.directory.views."""

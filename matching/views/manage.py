@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 
+from accounts.models import User
 from matching import selectors
 from matching.access import get_mentorship_for_admin, get_report_for_admin
 from matching.forms import (
@@ -32,8 +34,8 @@ from matching.mentorships import (
     mentorship_reassign,
     mentorship_resume_for_people,
 )
-from matching.models import ClosingReason, MentorProfile, Mentorship, Report
-from matching.reports import (
+from matching.models import ClosingReason, Mentorship, Report
+from matching.problem_reports import (
     report_end_mentorship,
     report_note_add,
     report_pause_mentor_requests,
@@ -44,7 +46,7 @@ from matching.reports import (
     reported_person,
 )
 from mentorship.errors import DomainError, form_add_domain_error
-from mentorship.http import AuthedHttpRequest
+from mentorship.http import AuthedHttpRequest, run_action
 from programs.access import get_program_for_admin
 
 # ---------------------------------------------------------------------------
@@ -206,65 +208,76 @@ def _report_forms(report: Report, action: str = "", data: Any = None) -> dict[st
     return found
 
 
+# The report page's one-click buttons, and its forms: the service and what to say when done.
+REPORT_BUTTONS: dict[str, tuple[Callable[..., object], str]] = {
+    "resolve": (report_resolve, "Report resolved."),
+    "pause_requests": (
+        report_pause_mentor_requests,
+        "The mentor takes no new requests until you lift it.",
+    ),
+    "resume_requests": (
+        report_resume_mentor_requests,
+        "Mentees can send the mentor requests again.",
+    ),
+}
+
+
+def _report_end(*, report: Report, actor: User, reason: str, closing_reason: str) -> Report:
+    return report_end_mentorship(
+        report=report,
+        actor=actor,
+        reason=reason or "Ended by the program's admins.",
+        closing_reason=closing_reason or ClosingReason.OTHER,
+    )
+
+
+REPORT_FORM_ACTIONS: dict[str, tuple[Callable[..., object], str]] = {
+    "status": (report_status_set, "Status saved."),
+    "note": (report_note_add, "Note added."),
+    "warn": (report_warn, "Warning sent."),
+    "end": (_report_end, "The mentorship is ended and the report resolved."),
+}
+
+
+def _bound_report_form(report: Report, action: str, data: Any) -> forms.Form | None:
+    """The form of this action bound to the POST, or None when it does not fit the report."""
+    bound = _report_forms(report, action, data)
+    if action == "end" and "end" in bound and "end-reason" not in data:
+        bound["end"] = ReportEndForm(data)  # the queue's one-click button
+    return bound.get(action)
+
+
 def report_action(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """One report: its notes and the admins' actions (status, note, warn, pause the mentor's
     new requests, end the mentorship)."""
     program = get_program_for_admin(request.user, slug)
     report = get_report_for_admin(program, pk)
-    here = redirect("matching:report_action", slug=program.slug, pk=report.pk)
-    queue = redirect("matching:reports", slug=program.slug)
+    here = reverse("matching:report_action", kwargs={"slug": program.slug, "pk": report.pk})
     action = request.POST.get("action", "")
     shown = _report_forms(report)
-    if request.method == "POST" and action in ("resolve", "pause_requests", "resume_requests"):
-        try:
-            if action == "resolve":
-                report_resolve(report=report, actor=request.user)
-                messages.success(request, "Report resolved.")
-                return queue
-            if action == "pause_requests":
-                report_pause_mentor_requests(report=report, actor=request.user)
-                messages.success(request, "The mentor takes no new requests until you lift it.")
-            else:
-                report_resume_mentor_requests(report=report, actor=request.user)
-                messages.success(request, "Mentees can send the mentor requests again.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return here
+    if request.method == "POST" and action in REPORT_BUTTONS:
+        service, done = REPORT_BUTTONS[action]
+        response, result = run_action(
+            request, lambda: service(report=report, actor=request.user), done=done, back=here
+        )
+        resolved = action == "resolve" and result is not None
+        return redirect("matching:reports", slug=program.slug) if resolved else response
     if request.method == "POST":
-        bound = _report_forms(report, action, request.POST)
-        if action == "end" and "end" in bound and "end-reason" not in request.POST:
-            bound["end"] = ReportEndForm(request.POST)  # the queue's one-click button
-        if action not in bound:
+        form = _bound_report_form(report, action, request.POST)
+        if form is None:
             messages.error(request, "That cannot be done to this report now.")
-            return here
-        form = shown[action] = bound[action]
-        services: dict[str, Callable[[], object]] = {
-            "status": lambda: report_status_set(
-                report=report, actor=request.user, **form.cleaned_data
-            ),
-            "note": lambda: report_note_add(report=report, actor=request.user, **form.cleaned_data),
-            "warn": lambda: report_warn(report=report, actor=request.user, **form.cleaned_data),
-            "end": lambda: report_end_mentorship(
-                report=report,
-                actor=request.user,
-                reason=form.cleaned_data["reason"] or "Ended by the program's admins.",
-                closing_reason=form.cleaned_data["closing_reason"] or ClosingReason.OTHER,
-            ),
-        }
-        done = {
-            "status": "Status saved.",
-            "note": "Note added.",
-            "warn": "Warning sent.",
-            "end": "The mentorship is ended and the report resolved.",
-        }
+            return redirect(here)
+        shown[action] = form
+        service, done = REPORT_FORM_ACTIONS[action]
         if form.is_valid():
             try:
-                services[action]()
+                service(report=report, actor=request.user, **form.cleaned_data)
             except DomainError as exc:
                 form_add_domain_error(form, exc)
             else:
-                messages.success(request, done[action])
-                return queue if action == "end" else here
+                messages.success(request, done)
+                queue = reverse("matching:reports", kwargs={"slug": program.slug})
+                return redirect(queue if action == "end" else here)
     return render(
         request,
         "matching/report_detail.html",
@@ -273,9 +286,6 @@ def report_action(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRespons
             "report": report,
             "reported": reported_person(report),
             "forms": shown,
-            "mentor_paused": report.subject is not None
-            and MentorProfile.objects.filter(
-                participant=report.subject.mentor, paused_by_admins_at__isnull=False
-            ).exists(),
+            "mentor_paused": selectors.report_mentor_paused(report=report),
         },
     )

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from matching.models import MatchingRound, Mentorship, Proposal, RoundRule
-from matching.rounds import latest_run, unmatched_mentees
+from matching.rounds.selectors import latest_run, unmatched_mentees
 from programs.models import Program
 from tests.e2e.conftest import DEMO_PASSWORD, log_in
 

@@ -26,8 +26,11 @@ from matching.forms import (
     AdminPauseForm,
     AdminResumeForm,
     AskInfoForm,
+    AvailabilityForm,
     CloseForm,
+    ContactWindowFormSet,
     DeclineForm,
+    DetailsForm,
     GoalSharingForm,
     MenteeProfileForm,
     MentorProfileForm,
@@ -45,9 +48,8 @@ from matching.forms import (
 )
 from matching.forms import AnswerForm as RequestAnswerForm
 from matching.models import Availability
-from matching.rounds import unmatched_mentees
+from matching.rounds.selectors import unmatched_mentees
 from matching.selectors import reassign_mentors_for
-from meetings.forms import AvailabilityForm, ContactWindowFormSet, DetailsForm
 from meetings.services.checkins import checkin_goals
 from meetings.services.scheduling import slots_for
 from meetings.services.together import notes_digest
@@ -427,16 +429,16 @@ ENDPOINTS: list[Endpoint] = [
         )
         for action in REPORT_ACTIONS
     ),
-    # meetings: profiles -----------------------------------------------------------------------
+    # matching: profiles ------------------------------------------------------------------------
     Endpoint(
-        "meetings:profile",
+        "matching:profile",
         "mentor",
         kwargs=slug,
         forms=lambda s: _profile_forms(s, "mentor"),
         raw_keys=_windows_keys,
     ),
     Endpoint(
-        "meetings:profile", "mentee", kwargs=slug, forms=lambda s: _profile_forms(s, "mentee")
+        "matching:profile", "mentee", kwargs=slug, forms=lambda s: _profile_forms(s, "mentee")
     ),
     # meetings: working together ---------------------------------------------------------------
     Endpoint(
@@ -546,21 +548,21 @@ ENDPOINTS: list[Endpoint] = [
     ),
     Endpoint("meetings:checkin_skip", "mentee", kwargs=on("checkin")),
     Endpoint("meetings:program_close", "admin", kwargs=slug, forms=lambda s: [ProgramCloseForm()]),
-    # meetings: matching rounds ----------------------------------------------------------------
+    # matching: matching rounds ----------------------------------------------------------------
     Endpoint(
-        "meetings:rounds",
+        "matching:rounds",
         "admin",
         kwargs=slug,
         forms=lambda s: [RoundCreateForm(mentees=unmatched_mentees(s.program))],
     ),
     Endpoint(
-        "meetings:round_run",
+        "matching:round_run",
         "admin",
         kwargs=on("matching_round", with_slug=True),
         forms=lambda s: [RoundSettingsForm()],
     ),
     Endpoint(
-        "meetings:round_preferences",
+        "matching:round_preferences",
         "mentee3",
         kwargs=on("stable_round", with_slug=True),
         raw_keys=lambda w: {
@@ -575,7 +577,7 @@ ENDPOINTS: list[Endpoint] = [
         },
     ),
     Endpoint(
-        "meetings:round_preferences",
+        "matching:round_preferences",
         "mentor",
         kwargs=on("stable_round", with_slug=True),
         raw_keys=lambda w: {
@@ -583,11 +585,11 @@ ENDPOINTS: list[Endpoint] = [
             f"place_{w.away.mentee3_p.pk}": raw("1"),
         },
     ),
-    Endpoint("meetings:round_publish", "admin", kwargs=on("matching_round", with_slug=True)),
-    Endpoint("meetings:round_discard", "admin", kwargs=on("matching_round", with_slug=True)),
+    Endpoint("matching:round_publish", "admin", kwargs=on("matching_round", with_slug=True)),
+    Endpoint("matching:round_discard", "admin", kwargs=on("matching_round", with_slug=True)),
     *(
         Endpoint(
-            f"meetings:proposal_{what}",
+            f"matching:proposal_{what}",
             "admin",
             kwargs=lambda s: {
                 **slug(s),

@@ -168,7 +168,7 @@ def _huge_id_cases(world: World) -> list[tuple[str, dict[str, object], dict[str,
         ("goals:create", {}, goal, "mentee"),
         ("goals:edit", {"pk": home.goal.pk}, goal, "mentee"),
         (
-            "meetings:profile",
+            "matching:profile",
             {"slug": home.program.slug},
             {"mentor-topics": HUGE_ID, "windows-TOTAL_FORMS": "0", "windows-INITIAL_FORMS": "0"},
             "mentor",
@@ -180,7 +180,7 @@ def _huge_id_cases(world: World) -> list[tuple[str, dict[str, object], dict[str,
             "mentee",
         ),
         (
-            "meetings:rounds",
+            "matching:rounds",
             {"slug": home.program.slug},
             {"name": "Spring", "mentees": HUGE_ID, "objective": "total", "min_score": "1"},
             "admin",
@@ -203,10 +203,10 @@ def test_huge_id_in_a_multiple_choice_is_refused(world: World, case: int):
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_person_page_with_a_huge_id_is_not_found(world: World, method: str):
     """Was (SQLite only): /programs/<slug>/people/<id>/ with an id above 2**63-1 raised
-    OverflowError in meetings/selectors.py person_in_program (the filter on the user_id
+    OverflowError in matching/selectors.py person_in_program (the filter on the user_id
     foreign key); GET too."""
     home = world.home
-    url = reverse("meetings:person", kwargs={"slug": home.program.slug, "pk": 10**30})
+    url = reverse("matching:person", kwargs={"slug": home.program.slug, "pk": 10**30})
     if method == "post":
         refused_cleanly(submit(url, {}, user=home.mentee))
         return

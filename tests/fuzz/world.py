@@ -21,9 +21,9 @@ from matching.models import (
     Report,
 )
 from matching.requests import request_accept, request_create
-from matching.rounds import mentee_preferences_save, round_create, round_run
+from matching.rounds.selectors import round_facts
+from matching.rounds.services import mentee_preferences_save, round_create, round_run
 from matching.services import goal_share_with_mentors
-from meetings.directory import round_facts
 from meetings.models import (
     ActionItem,
     Advice,

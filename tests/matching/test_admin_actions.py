@@ -30,7 +30,7 @@ from matching.models import (
     ReportNote,
     StateChange,
 )
-from matching.reports import (
+from matching.problem_reports import (
     report_end_mentorship,
     report_note_add,
     report_pause_mentor_requests,
@@ -53,7 +53,7 @@ from tests.goals.factories import (
 )
 from tests.helpers import assert_flat_queries
 from tests.matching.factories import MentorshipRequestFactory, mentee_in, mentor_in
-from tests.meetings.test_profiles import _profile_post
+from tests.matching.test_profile_pages import _profile_post
 
 Status = Mentorship.Status
 
@@ -710,7 +710,7 @@ def test_the_report_page_lifts_the_pause_and_the_profile_page_shows_it(
     assert "resume-requests-form" in client.get(url).content.decode()
 
     client.force_login(mentor)
-    profile_url = reverse("meetings:profile", args=[program.slug])
+    profile_url = reverse("matching:profile", args=[program.slug])
     page = client.get(profile_url).content.decode()
     assert "only they can let requests in again" in page
     form = client.get(profile_url).context["mentor"]
@@ -931,7 +931,7 @@ def test_a_failure_half_way_through_pausing_a_mentors_requests_leaves_nothing(
     def crash(**kwargs: object) -> None:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("matching.reports.audit_record", crash)
+    monkeypatch.setattr("matching.problem_reports.audit_record", crash)
     with pytest.raises(RuntimeError):
         report_pause_mentor_requests(report=report, actor=admin_user)
     assert MentorProfile.objects.get(participant=mentor_p).accepting_requests is True

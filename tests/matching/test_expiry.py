@@ -68,7 +68,7 @@ def test_expiry_schedules_a_notice_to_the_mentee_pointing_to_the_directory(progr
     assert delivery.title == (
         f"Your request to {request.mentor.user.get_full_name()} expired without an answer"
     )
-    assert delivery.link == reverse("meetings:directory", kwargs={"slug": program.slug})
+    assert delivery.link == reverse("matching:directory", kwargs={"slug": program.slug})
     assert not Notification.objects.exists()  # nothing sent yet: delivery is separate
 
 
@@ -82,7 +82,7 @@ def test_the_expiry_notice_is_delivered_to_the_mentee_only(program):
     assert notification.title == (
         f"Your request to {request.mentor.user.get_full_name()} expired without an answer"
     )
-    assert notification.link == reverse("meetings:directory", kwargs={"slug": program.slug})
+    assert notification.link == reverse("matching:directory", kwargs={"slug": program.slug})
     assert not Notification.objects.filter(recipient=request.mentor.user).exists()
     assert Delivery.objects.get().state == Delivery.State.SENT
 

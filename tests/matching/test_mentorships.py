@@ -336,7 +336,7 @@ def test_board_groups_mentors_by_role_and_shows_empty_seats(program, mentee_p, m
     }
     content = response.content.decode()
     assert content.count("Empty seat.") == 3
-    assert reverse("meetings:directory", kwargs={"slug": program.slug}) in content
+    assert reverse("matching:directory", kwargs={"slug": program.slug}) in content
 
 
 def test_board_gives_mentors_without_a_role_a_seat_of_their_own(program, mentee_p, mentee):

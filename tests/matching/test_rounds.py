@@ -20,14 +20,11 @@ from matching.models import (
     Mentorship,
     RoundRule,
 )
-from matching.rounds import (
-    RoundFacts,
-    chosen_by,
-    clean_weights,
+from matching.rounds.scoring import RoundFacts, clean_weights, pair_refusal, round_score_matrix
+from matching.rounds.selectors import chosen_by, preferences_of, round_facts, unmatched_mentees
+from matching.rounds.services import (
     mentee_preferences_save,
     mentor_preferences_save,
-    pair_refusal,
-    preferences_of,
     proposal_block,
     proposal_pin,
     proposal_swap,
@@ -35,12 +32,9 @@ from matching.rounds import (
     round_discard,
     round_publish,
     round_run,
-    score_matrix,
-    unmatched_mentees,
 )
 from matching.score import MenteeFacts, MentorFacts
 from matching.services import mentorship_start
-from meetings.directory import round_facts
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from programs.models import AuditEntry, Participant, Program
@@ -125,9 +119,9 @@ def test_a_pair_is_refused_for_the_same_person_a_live_pair_a_block_or_the_depart
 
 
 def test_weights_multiply_the_parts_of_the_score():
-    _, _, plain = score_matrix(_facts(), weights=clean_weights({}))
-    _, _, doubled = score_matrix(_facts(), weights=clean_weights({"topics": 2}))
-    _, _, without = score_matrix(_facts(), weights=clean_weights({"topics": 0}))
+    _, _, plain = round_score_matrix(_facts(), weights=clean_weights({}))
+    _, _, doubled = round_score_matrix(_facts(), weights=clean_weights({"topics": 2}))
+    _, _, without = round_score_matrix(_facts(), weights=clean_weights({"topics": 0}))
     # One shared goal topic (3 points) and another department (0.5).
     assert plain[0, 0] == 3.5
     assert doubled[0, 0] == 6.5
@@ -135,7 +129,7 @@ def test_weights_multiply_the_parts_of_the_score():
 
 
 def test_a_refused_pair_has_no_score():
-    _, _, matrix = score_matrix(_facts(users={1: 10, 2: 10}), weights=clean_weights({}))
+    _, _, matrix = round_score_matrix(_facts(users={1: 10, 2: 10}), weights=clean_weights({}))
     assert matrix.shape == (1, 1) and str(matrix[0, 0]) == "nan"
 
 
@@ -341,7 +335,7 @@ def test_a_mentor_who_filled_up_since_the_run_is_reported_not_overfilled(scene):
 
 def test_a_failure_half_way_through_publishing_writes_nothing(scene, monkeypatch):
     _run(scene["round"], scene["admin"])
-    from matching import rounds
+    from matching.rounds import services as rounds
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("mail server on fire")
@@ -539,7 +533,7 @@ def test_a_stable_round_on_random_preferences_has_no_blocking_pair(
     got = _pairs(run)
     # Rebuild everyone's lists as the round saw them and look for a pair that would rather swap.
     facts = round_facts(program=rounds_program, mentee_ids=[m.pk for m in mentees])
-    _, _, matrix = score_matrix(facts, weights=clean_weights({}))
+    _, _, matrix = round_score_matrix(facts, weights=clean_weights({}))
     i_of = {m.pk: i for i, m in enumerate(mentees)}
     j_of = {m.pk: j for j, m in enumerate(mentors)}
     mentee_prefs = [[j_of[pk] for pk in preferences_of(r, m)] for m in mentees]

@@ -19,6 +19,7 @@ from matching.score import (
     availability_words,
     can_take_request,
     compatibility,
+    compatibility_matrix,
     department_part,
     format_part,
     help_part,
@@ -29,7 +30,6 @@ from matching.score import (
     overlap_minutes,
     overlap_part,
     rank,
-    score_matrix,
     seniority_part,
     split_at_week_end,
     topic_part,
@@ -391,7 +391,7 @@ def test_the_all_pairs_matrix_equals_compatibility_for_every_pair(seed):
     mentees, mentors = _random_facts(rng, 25, 15)
     reverse = seed % 2 == 1
     weights = {name: rng.choice([0, 0.5, 1, 1.5, 2, 5]) for name in PARTS} if seed > 1 else None
-    matrix = score_matrix(mentees, mentors, reverse=reverse, weights=weights)
+    matrix = compatibility_matrix(mentees, mentors, reverse=reverse, weights=weights)
     for i, mentee in enumerate(mentees):
         for j, mentor in enumerate(mentors):
             expected = compatibility(mentee, mentor, reverse=reverse, weights=weights).total
@@ -399,4 +399,4 @@ def test_the_all_pairs_matrix_equals_compatibility_for_every_pair(seed):
 
 
 def test_the_all_pairs_matrix_of_nobody_is_empty():
-    assert score_matrix([], [MentorFacts(participant_id=1)]).shape == (0, 1)
+    assert compatibility_matrix([], [MentorFacts(participant_id=1)]).shape == (0, 1)

@@ -352,7 +352,7 @@ def test_an_expired_request_tells_the_mentee_once_with_the_directory(program):
     requests_expire_due()
     assert _rows(Reminder.REQUEST_EXPIRED) == [(request.mentee.user_id, NOW)]
     notification = _delivered(request.mentee.user_id)
-    assert notification.link == reverse("meetings:directory", kwargs={"slug": program.slug})
+    assert notification.link == reverse("matching:directory", kwargs={"slug": program.slug})
     assert not Notification.objects.filter(recipient=request.mentor.user).exists()
 
 

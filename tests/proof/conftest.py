@@ -27,8 +27,10 @@ from goals.services import goal_create, goal_progress_add, goal_step_add
 from matching.mentorships import report_file
 from matching.models import MatchingRound, Mentorship, MentorshipRequest
 from matching.requests import request_create
-from matching.rounds import clean_weights as round_weights
-from matching.rounds import mentee_preferences_save, round_create, round_run, swap_candidates
+from matching.rounds.scoring import clean_weights as round_weights
+from matching.rounds.scoring import swap_candidates
+from matching.rounds.selectors import round_facts
+from matching.rounds.services import mentee_preferences_save, round_create, round_run
 from matching.services import (
     availability_set,
     goal_share_with_mentors,
@@ -38,7 +40,6 @@ from matching.services import (
 )
 from matching.windows import Window
 from meetings.calendar import calendar_feed_regenerate
-from meetings.directory import round_facts
 from meetings.models import CheckIn, Meeting
 from meetings.services.checkins import checkin_answer
 from meetings.services.scheduling import meeting_confirm, meeting_propose, slots_for

@@ -381,11 +381,11 @@ target(
     lambda w: {"kind": "other", "text": "Something went wrong."},
 )
 
-# meetings: profiles, directory, working together, scheduling, calendar, check-ins, rounds
-target("meetings:profile", slug, lambda w: {"department": "Proof", "job_title": "Prover"})
-target("meetings:person", lambda w: {**slug(w), "pk": w.alpha.people["owner"].pk})
-target("meetings:person[beta id]", lambda w: {**slug(w), "pk": w.beta.people["owner"].pk})
-target("meetings:directory", slug)
+# matching's profiles and directory; meetings (together, scheduling, calendar, check-ins); rounds
+target("matching:profile", slug, lambda w: {"department": "Proof", "job_title": "Prover"})
+target("matching:person", lambda w: {**slug(w), "pk": w.alpha.people["owner"].pk})
+target("matching:person[beta id]", lambda w: {**slug(w), "pk": w.beta.people["owner"].pk})
+target("matching:directory", slug)
 target("meetings:meeting", obj("meeting"))
 target("meetings:meeting[held]", obj("meeting_held"))
 target("meetings:agenda_add", obj("meeting"), lambda w: {"text": "One more question"})
@@ -463,7 +463,7 @@ target(
 target("meetings:checkin_skip", obj("checkin"))
 target("meetings:checkin_figures", slug)
 target(
-    "meetings:rounds",
+    "matching:rounds",
     slug,
     lambda w: {
         "name": "Proof round",
@@ -483,35 +483,35 @@ def proposal_kw(w: World) -> dict[str, Any]:
     return {**round_kw(w), "proposal_id": w.alpha.obj["proposal"].pk}
 
 
-target("meetings:round", round_kw)
-target("meetings:round[beta id]", in_alpha("round", "beta"))
+target("matching:round", round_kw)
+target("matching:round[beta id]", in_alpha("round", "beta"))
 target(
-    "meetings:proposal_pin[beta id]",
+    "matching:proposal_pin[beta id]",
     lambda w: {**round_kw(w), "proposal_id": w.beta.obj["proposal"].pk},
 )
 target(
-    "meetings:round_run",
+    "matching:round_run",
     round_kw,
     lambda w: {"objective": "total", "min_score": -40, **_weights()},
 )
 for suffix, of in (("", "alpha"), ("[beta id]", "beta")):
     target(
-        f"meetings:round_preferences{suffix}",
+        f"matching:round_preferences{suffix}",
         in_alpha("round_stable", of),
         lambda w: {"choice_1": w.alpha.obj["stable_choices"][-1]},
         owner="waiting",
     )
-target("meetings:round_publish", round_kw)
-target("meetings:round_discard", round_kw)
-target("meetings:proposal_swap", proposal_kw, lambda w: {"mentor": w.alpha.part["mentor2"].pk})
+target("matching:round_publish", round_kw)
+target("matching:round_discard", round_kw)
+target("matching:proposal_swap", proposal_kw, lambda w: {"mentor": w.alpha.part["mentor2"].pk})
 target(
-    "meetings:proposal_swap[beta payload]",
+    "matching:proposal_swap[beta payload]",
     proposal_kw,
     lambda w: {"mentor": w.beta.part["mentor2"].pk},
 )
-target("meetings:proposal_pin", proposal_kw)
-target("meetings:proposal_unpin", proposal_kw)
-target("meetings:proposal_block", proposal_kw)
+target("matching:proposal_pin", proposal_kw)
+target("matching:proposal_unpin", proposal_kw)
+target("matching:proposal_block", proposal_kw)
 target("meetings:program_close", slug, lambda w: {"confirm": "on"})
 
 # reports: the dashboard, the summary, the exports
@@ -795,10 +795,10 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "matching:admin_mentorship[beta id]": (ADMIN_OTHER_ID, ADMIN_OTHER_ID),
     "matching:admin_mentorship[beta payload]": (ADMIN_PAGE, ADMIN_PAGE),  # refused in the form
     # Profiles and the directory.
-    "meetings:profile": (PEOPLE_PAGE, (LOGIN, OK, OK, OK, OK, DONE, _, _)),  # forms need more
-    "meetings:person": (PEOPLE_PAGE, PEOPLE_PAGE),
-    "meetings:person[beta id]": (SIGNED_IN_HIDDEN, SIGNED_IN_HIDDEN),
-    "meetings:directory": (MENTEES_PAGE, MENTEES_PAGE),
+    "matching:profile": (PEOPLE_PAGE, (LOGIN, OK, OK, OK, OK, DONE, _, _)),  # forms need more
+    "matching:person": (PEOPLE_PAGE, PEOPLE_PAGE),
+    "matching:person[beta id]": (SIGNED_IN_HIDDEN, SIGNED_IN_HIDDEN),
+    "matching:directory": (MENTEES_PAGE, MENTEES_PAGE),
     # Working together: the two people only, admins included ("meetings carry agendas and
     # notes that belong to the pair").
     "meetings:meeting": (PAIR_PAGE, PAIR_PAGE),
@@ -828,24 +828,24 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "meetings:checkin_skip": (POST_ONLY, OWNER_ONLY_DOES),
     "meetings:checkin_figures": (ADMIN_PAGE, ADMIN_PAGE),
     # Matching rounds: admins; a stable round's ballot for its mentees and the mentors.
-    "meetings:rounds": (ADMIN_PAGE, ADMIN_DOES),
-    "meetings:round": (ADMIN_PAGE, ADMIN_PAGE),
-    "meetings:round[beta id]": (ADMIN_OTHER_ID, ADMIN_OTHER_ID),
-    "meetings:round_run": (POST_ONLY, ADMIN_DOES),
-    "meetings:round_preferences": (
+    "matching:rounds": (ADMIN_PAGE, ADMIN_DOES),
+    "matching:round": (ADMIN_PAGE, ADMIN_PAGE),
+    "matching:round[beta id]": (ADMIN_OTHER_ID, ADMIN_OTHER_ID),
+    "matching:round_run": (POST_ONLY, ADMIN_DOES),
+    "matching:round_preferences": (
         (LOGIN, OK, OK, _, OK, _, _, _),
         (LOGIN, DONE, DONE, _, DONE, _, _, _),
     ),
-    "meetings:round_preferences[beta id]": (SIGNED_IN_HIDDEN, SIGNED_IN_HIDDEN),
-    "meetings:round_publish": (POST_ONLY, ADMIN_DOES),
-    "meetings:round_discard": (POST_ONLY, ADMIN_DOES),
-    "meetings:proposal_swap": (ADMIN_PAGE, ADMIN_DOES),
-    "meetings:proposal_swap[beta payload]": (ADMIN_PAGE, ADMIN_PAGE),  # not a candidate
-    "meetings:proposal_pin": (POST_ONLY, ADMIN_DOES),
+    "matching:round_preferences[beta id]": (SIGNED_IN_HIDDEN, SIGNED_IN_HIDDEN),
+    "matching:round_publish": (POST_ONLY, ADMIN_DOES),
+    "matching:round_discard": (POST_ONLY, ADMIN_DOES),
+    "matching:proposal_swap": (ADMIN_PAGE, ADMIN_DOES),
+    "matching:proposal_swap[beta payload]": (ADMIN_PAGE, ADMIN_PAGE),  # not a candidate
+    "matching:proposal_pin": (POST_ONLY, ADMIN_DOES),
     # Another round's proposal: refused with a message, nothing written.
-    "meetings:proposal_pin[beta id]": (POST_ONLY, (LOGIN, *(DENIED,) * 4, KEPT, DENIED, _)),
-    "meetings:proposal_unpin": (POST_ONLY, (LOGIN, *(DENIED,) * 4, KEPT, DENIED, _)),
-    "meetings:proposal_block": (POST_ONLY, ADMIN_DOES),
+    "matching:proposal_pin[beta id]": (POST_ONLY, (LOGIN, *(DENIED,) * 4, KEPT, DENIED, _)),
+    "matching:proposal_unpin": (POST_ONLY, (LOGIN, *(DENIED,) * 4, KEPT, DENIED, _)),
+    "matching:proposal_block": (POST_ONLY, ADMIN_DOES),
     # Reports: the program's admins only.
     "reports:dashboard": (ADMIN_PAGE, ADMIN_PAGE),
     "reports:nudge": (POST_ONLY, ADMIN_DOES),

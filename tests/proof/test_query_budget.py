@@ -49,7 +49,8 @@ from matching.models import (
     Report,
     RoundPreference,
 )
-from matching.rounds import latest_run, round_create, unmatched_mentees
+from matching.rounds.selectors import latest_run, unmatched_mentees
+from matching.rounds.services import round_create
 from meetings.calendar import calendar_feed_regenerate
 from meetings.models import (
     ActionItem,
@@ -126,7 +127,7 @@ class Demo:
 # ballot is a waiting mentee's.
 CAST = {
     "matching:request": {"party": "asked"},
-    "meetings:round_preferences": {"owner": "waiting"},
+    "matching:round_preferences": {"owner": "waiting"},
 }
 
 
@@ -314,10 +315,10 @@ PAGES: dict[str, K] = {
             "matching:board",
             "matching:reports",
             "matching:admin_mentorships",
-            "meetings:profile",
-            "meetings:directory",
+            "matching:profile",
+            "matching:directory",
             "meetings:checkin_figures",
-            "meetings:rounds",
+            "matching:rounds",
             "reports:dashboard",
             "reports:summary",
             "reports:exports",
@@ -345,10 +346,10 @@ PAGES: dict[str, K] = {
     "matching:request_new": _in_program("mentor2"),
     "matching:report_action": _in_program("report"),
     "matching:admin_mentorship": _in_program("mentorship"),
-    "meetings:person": lambda d: {"slug": d.program.slug, "pk": d.people["owner"].pk},
-    "meetings:round": _in_program("round"),
-    "meetings:round_preferences": _in_program("round_stable"),
-    "meetings:proposal_swap": lambda d: {
+    "matching:person": lambda d: {"slug": d.program.slug, "pk": d.people["owner"].pk},
+    "matching:round": _in_program("round"),
+    "matching:round_preferences": _in_program("round_stable"),
+    "matching:proposal_swap": lambda d: {
         "slug": d.program.slug,
         "pk": d.obj["round"].pk,
         "proposal_id": d.obj["proposal"].pk,

@@ -87,7 +87,7 @@ def test_each_program_keeps_its_own_figures(client, program, admin_user):
 
 @override_settings(
     DASHBOARD_FIGURES_SECONDS=KEEP,
-    CACHES={"default": {"BACKEND": "tests.meetings.test_directory_cache.Down"}},
+    CACHES={"default": {"BACKEND": "tests.matching.test_directory_cache.Down"}},
 )
 def test_the_dashboard_answers_when_the_cache_is_down(client, program, admin_user):
     _pair(program)

@@ -35,7 +35,8 @@ from matching.requests import (
     request_redirect,
     requests_expire_due,
 )
-from matching.rounds import round_create, round_run, unmatched_mentees
+from matching.rounds.selectors import round_facts, unmatched_mentees
+from matching.rounds.services import round_create, round_run
 from matching.services import (
     availability_set,
     goal_share_with_mentors,
@@ -44,7 +45,6 @@ from matching.services import (
     mentorship_start,
 )
 from matching.windows import Window
-from meetings.directory import round_facts
 from meetings.models import Advice, CheckIn, Meeting
 from meetings.services.checkins import checkins_open_due, period_of
 from meetings.services.scheduling import meeting_confirm, meeting_propose, slots_for

@@ -12,20 +12,17 @@ from django.urls import reverse
 
 from accounts.models import User
 from matching.models import MatchingRound, MatchingRun, Mentorship, Proposal, RoundRule
-from matching.rounds import (
-    clean_weights,
-    current_proposals,
-    latest_run,
+from matching.rounds.scoring import clean_weights, swap_candidates
+from matching.rounds.selectors import current_proposals, latest_run, round_facts
+from matching.rounds.services import (
     proposal_block,
     proposal_swap,
     round_create,
     round_discard,
     round_run,
-    swap_candidates,
 )
 from matching.score import PARTS
 from matching.services import mentorship_start
-from meetings.directory import round_facts
 from notifications.models import Notification
 from programs.models import AuditEntry, Participant, Program, Role, Topic
 from tests.factories import ParticipantFactory, ProgramFactory
@@ -160,7 +157,7 @@ def _url(name: str, matching_round: MatchingRound, proposal: Proposal | None = N
     if name.startswith("proposal_"):
         assert proposal is not None
         kwargs["proposal_id"] = proposal.pk
-    return reverse(f"meetings:{name}", kwargs=kwargs)
+    return reverse(f"matching:{name}", kwargs=kwargs)
 
 
 def _messages(response) -> list[str]:
@@ -306,7 +303,7 @@ def test_round_of_another_program_under_this_programs_slug_gets_404(
     kwargs: dict[str, Any] = {"slug": rounds_program.slug, "pk": foreign_round.pk}
     if name.startswith("proposal_"):
         kwargs["proposal_id"] = proposal.pk
-    url = reverse(f"meetings:{name}", kwargs=kwargs)
+    url = reverse(f"matching:{name}", kwargs=kwargs)
     response = _request(as_admin, name, method, url, proposal.mentor_id)
     assert response.status_code == 404
     assert _state(foreign_round) == before
@@ -324,7 +321,7 @@ def test_own_round_answers_the_admin(name, method, as_admin, proposed, cast):
 # Creating a round
 # ---------------------------------------------------------------------------
 def test_list_offers_every_waiting_mentee_chosen(as_admin, rounds_program, cast, mentee):
-    response = as_admin.get(reverse("meetings:rounds", kwargs={"slug": rounds_program.slug}))
+    response = as_admin.get(reverse("matching:rounds", kwargs={"slug": rounds_program.slug}))
     assert response.status_code == 200
     form = response.context["form"]
     waiting = {p.pk for p in form.fields["mentees"].queryset}
@@ -337,7 +334,7 @@ def test_list_offers_every_waiting_mentee_chosen(as_admin, rounds_program, cast,
 def test_create_makes_a_draft_round_of_the_chosen_mentees(as_admin, rounds_program, cast):
     chosen = [cast["ann"].pk, cast["ben"].pk]
     response = as_admin.post(
-        reverse("meetings:rounds", kwargs={"slug": rounds_program.slug}),
+        reverse("matching:rounds", kwargs={"slug": rounds_program.slug}),
         _settings(name="Spring round", mentees=chosen, min_score="2", weight_topics="2"),
     )
     matching_round = MatchingRound.objects.get()
@@ -352,7 +349,7 @@ def test_create_with_no_mentees_chosen_shows_the_error_next_to_the_field(
     as_admin, rounds_program, cast
 ):
     response = as_admin.post(
-        reverse("meetings:rounds", kwargs={"slug": rounds_program.slug}),
+        reverse("matching:rounds", kwargs={"slug": rounds_program.slug}),
         _settings(name="Spring round"),
     )
     assert response.status_code == 200
@@ -366,7 +363,7 @@ def test_create_is_refused_where_mentees_choose_their_mentors(as_admin, rounds_p
         matching_mode=Program.MatchingMode.MENTEE_CHOOSES
     )
     response = as_admin.post(
-        reverse("meetings:rounds", kwargs={"slug": rounds_program.slug}),
+        reverse("matching:rounds", kwargs={"slug": rounds_program.slug}),
         _settings(name="Spring round", mentees=[cast["ann"].pk]),
     )
     assert response.status_code == 200
@@ -799,6 +796,6 @@ def test_round_list_queries_do_not_grow_with_rounds_and_mentees(
     assert_flat_queries(
         as_admin,
         django_assert_num_queries,
-        reverse("meetings:rounds", kwargs={"slug": rounds_program.slug}),
+        reverse("matching:rounds", kwargs={"slug": rounds_program.slug}),
         grow,
     )

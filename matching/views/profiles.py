@@ -1,5 +1,5 @@
-"""Profile pages. They combine matching's profiles with meetings' contact windows, so they
-live here, at the top of the dependency order (meetings may use matching, not the reverse)."""
+"""Profile pages: editing one's own profile for a program (details, a mentor's offer, limits and
+contact windows, a mentee's wishes), and what another participant may see of a person."""
 
 from __future__ import annotations
 
@@ -9,13 +9,17 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from matching.forms import MenteeProfileForm, MentorProfileForm
+from matching.forms import (
+    AvailabilityForm,
+    ContactWindowFormSet,
+    DetailsForm,
+    MenteeProfileForm,
+    MentorProfileForm,
+)
 from matching.models import Availability
-from matching.selectors import responsiveness_of
+from matching.selectors import person_in_program, responsiveness_of
 from matching.services import participant_profile_save
 from matching.windows import Window
-from meetings.forms import AvailabilityForm, ContactWindowFormSet, DetailsForm
-from meetings.selectors import person_in_program
 from mentorship.errors import DomainError
 from mentorship.http import AuthedHttpRequest
 from programs.access import get_program_for_user
@@ -84,9 +88,9 @@ def profile_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             _error_target(forms, exc)
         else:
             messages.success(request, "Your profile for this program is saved.")
-            return redirect("meetings:person", slug=program.slug, pk=request.user.pk)
+            return redirect("matching:person", slug=program.slug, pk=request.user.pk)
     return render(
-        request, "meetings/profile_edit.html", {"program": program, "person": person, **forms}
+        request, "matching/profile_edit.html", {"program": program, "person": person, **forms}
     )
 
 
@@ -102,7 +106,7 @@ def person_detail(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRespons
     ).exists()
     return render(
         request,
-        "meetings/person.html",
+        "matching/person.html",
         {
             "program": program,
             "person": person,

@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from accounts.models import User
 from goals.models import Goal
+from matching.directory.views import PAGE_SIZE
 from matching.models import Availability, ContactWindow, MentorProfile, Mentorship
 from matching.score import intersect
 from matching.windows import Window, utc_week_intervals, working_hours_windows
-from meetings.directory import PAGE_SIZE
 from mentorship.cache import DIRECTORY_VERSION
 from programs.models import Participant, Program, Role, Topic
 from tests.factories import ParticipantFactory, ProgramFactory
@@ -108,7 +108,7 @@ def make_mentor(
 
 
 def _url(program: Program, **params: object) -> str:
-    url = reverse("meetings:directory", args=[program.slug])
+    url = reverse("matching:directory", args=[program.slug])
     if params:
         url += "?" + "&".join(f"{key}={value}" for key, value in params.items())
     return url
@@ -137,7 +137,7 @@ def test_directory_lists_the_programs_mentors_with_links(client, program, me):
         "Ben Baker",
     ]
     assert "Negotiation for engineers" in content
-    assert reverse("meetings:person", args=[program.slug, first.user_id]) in content
+    assert reverse("matching:person", args=[program.slug, first.user_id]) in content
     assert reverse("matching:request_new", args=[program.slug, first.pk]) in content
     assert "room for 2 more" in content
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from matching.models import MatchingRound, RoundPreference
-from matching.rounds import mentee_preferences_save, round_create
+from matching.rounds.services import mentee_preferences_save, round_create
 from programs.models import Program, Role
 from tests.factories import ParticipantFactory, ProgramFactory
 from tests.matching.factories import mentee_in, mentor_in
@@ -24,7 +24,7 @@ def stable(program: Program, admin_user):
         program=program, actor=admin_user, name="Stable", method=MatchingRound.Method.STABLE
     )
     url = reverse(
-        "meetings:round_preferences", kwargs={"slug": program.slug, "pk": matching_round.pk}
+        "matching:round_preferences", kwargs={"slug": program.slug, "pk": matching_round.pk}
     )
     return {"round": matching_round, "mentors": mentors, "ana": ana, "ben": ben, "url": url}
 
@@ -104,7 +104,7 @@ def test_an_optimal_round_has_no_preference_page(client, program, admin_user):
     mentee = mentee_in(program)
     matching_round = round_create(program=program, actor=admin_user, name="Optimal")
     url = reverse(
-        "meetings:round_preferences", kwargs={"slug": program.slug, "pk": matching_round.pk}
+        "matching:round_preferences", kwargs={"slug": program.slug, "pk": matching_round.pk}
     )
     assert _as(client, mentee.user).get(url).status_code == 404
 
@@ -113,6 +113,6 @@ def test_a_round_of_another_program_under_this_slug_is_404(client, stable):
     other = ProgramFactory(organization=stable["round"].program.organization)
     member = ParticipantFactory(program=other, role=Role.MENTEE)
     url = reverse(
-        "meetings:round_preferences", kwargs={"slug": other.slug, "pk": stable["round"].pk}
+        "matching:round_preferences", kwargs={"slug": other.slug, "pk": stable["round"].pk}
     )
     assert _as(client, member.user).get(url).status_code == 404

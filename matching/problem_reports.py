@@ -261,7 +261,7 @@ def _set_admins_pause(
         kind=Notification.Kind.GENERAL,
         title=title,
         body=body,
-        link=reverse("meetings:profile", kwargs={"slug": program.slug}),
+        link=reverse("matching:profile", kwargs={"slug": program.slug}),
     )
     _note(report, actor, noted)
     audit_record(

@@ -189,7 +189,7 @@ def _profile_post(windows=(("0", "09:00", "11:00"),), topics=(), **overrides: ob
 
 
 def _profile_url(program) -> str:
-    return reverse("meetings:profile", args=[program.slug])
+    return reverse("matching:profile", args=[program.slug])
 
 
 def test_profile_page_shows_a_mentor_every_section(client, program, mentor):
@@ -216,7 +216,7 @@ def test_profile_post_saves_details_mentor_profile_and_windows(
         ),
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("meetings:person", args=[program.slug, mentor.pk])
+    assert response["Location"] == reverse("matching:person", args=[program.slug, mentor.pk])
     mentor.refresh_from_db()
     assert (mentor.department, mentor.job_title) == ("Research", "Staff engineer")
     profile = MentorProfile.objects.get(participant=mentor_participant)
@@ -332,7 +332,7 @@ def test_profile_page_is_404_in_a_program_one_is_not_in(client, program, outside
 # The person page
 # ---------------------------------------------------------------------------
 def _person_url(program, user) -> str:
-    return reverse("meetings:person", args=[program.slug, user.pk])
+    return reverse("matching:person", args=[program.slug, user.pk])
 
 
 @pytest.mark.parametrize(

@@ -1,31 +1,20 @@
-"""Matching rounds: a program admin runs the engine over a set of mentees, adjusts, publishes.
-
-The facts the score needs (profiles, goal topics, contact windows) are gathered by the caller
-(`meetings.directory.round_facts`: windows live in meetings) and passed in as `RoundFacts`; this
-module scores the pairs with `matching.score`, solves with `matching.engine`, and writes runs,
-proposals, pins and blocks. Publishing starts each mentorship through `mentorship_start`, which
-locks the mentor's profile and re-checks capacity, so a mentor who filled up since the run is
-reported, never overfilled.
-"""
+"""Writes for matching rounds: create, set up, run (score, then solve), adjust by hand (swap,
+pin, block), take preferences in a stable round, publish, discard. Each checks the person runs
+the program and is written to the audit log. Publishing starts each mentorship through
+``mentorship_start``, which locks the mentor's profile and re-checks capacity, so a mentor who
+filled up since the run is reported, never overfilled."""
 
 from __future__ import annotations
 
-import math
 import time as clock
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import cast
 
-import numpy as np
 from django.db import transaction
-from django.db.models import QuerySet
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from matching import engine
 from matching.models import (
     MatchingRound,
     MatchingRun,
@@ -35,42 +24,34 @@ from matching.models import (
     RoundRule,
 )
 from matching.requests import record_change
-from matching.score import PARTS, MenteeFacts, MentorFacts, Score, compatibility
-from matching.score import score_matrix as all_pairs_score_matrix
+from matching.rounds.scoring import (
+    RoundFacts,
+    clean_min_score,
+    clean_weights,
+    pair_refusal,
+    pair_score,
+    round_score_matrix,
+    round_total,
+)
+from matching.rounds.selectors import chosen_by, current_proposals, latest_run, unmatched_mentees
+from matching.rounds.solve import (
+    Grid,
+    Outcome,
+    Preferences,
+    mentor_capacities,
+    pinned_cells,
+    solve_optimal,
+    solve_stable,
+)
+from matching.selectors import LIVE
 from matching.services import mentorship_start
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notify, notify_many
 from programs.models import AuditEntry, Participant, Program, Role
 
-LIVE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
 MAX_CHOICES = 5  # a mentee's choices in a stable round
-WEIGHT_RANGE = (0.0, 5.0)
 Status = MatchingRound.Status
-
-
-@dataclass(frozen=True)
-class RoundFacts:
-    """What scoring a round needs, keyed by participant id."""
-
-    mentees: dict[int, MenteeFacts]
-    mentors: dict[int, MentorFacts]  # a mentor's ``room`` is what is left of their capacity
-    users: dict[int, int]  # participant → user, so nobody is paired with themselves
-    names: dict[int, str]
-    live_pairs: frozenset[tuple[int, int]] = frozenset()  # (mentee, mentor) already together
-    reverse: bool = False  # reverse mentoring: a more junior mentor scores higher
-    other_department_only: bool = False
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One mentor as a swap target for a mentee: score, reasons, and whether it is allowed."""
-
-    mentor_id: int
-    name: str
-    score: Score
-    refused: str = ""  # why the pair is not allowed, empty if it is
-    room_left: int = 0
 
 
 @dataclass
@@ -79,150 +60,12 @@ class PublishReport:
     refused: list[tuple[Proposal, str]] = field(default_factory=list)
 
 
-# ---------------------------------------------------------------------------
-# Access and selectors
-# ---------------------------------------------------------------------------
 def _is_admin(user: User, program: Program) -> bool:
     return Participant.objects.filter(
         program=program, user=user, role=Role.ADMIN, status=Participant.Status.ACTIVE
     ).exists()
 
 
-def get_round_for_admin(program: Program, pk: int) -> MatchingRound:
-    """A round of this program (the caller has checked the person runs it); 404 otherwise."""
-    found = MatchingRound.objects.filter(program=program, pk=pk).first()
-    if found is None:
-        raise Http404("No such matching round.")
-    return found
-
-
-def rounds_of(program: Program) -> QuerySet[MatchingRound]:
-    return MatchingRound.objects.filter(program=program)
-
-
-def unmatched_mentees(program: Program) -> QuerySet[Participant]:
-    """Active mentees of the program without a live mentorship in it."""
-    return (
-        Participant.objects.filter(
-            program=program, role=Role.MENTEE, status=Participant.Status.ACTIVE
-        )
-        .exclude(mentorships_as_mentee__status__in=LIVE)
-        .select_related("user")
-        .order_by("user__full_name", "user__email", "pk")
-    )
-
-
-def latest_run(matching_round: MatchingRound) -> MatchingRun | None:
-    return matching_round.runs.order_by("-number").first()
-
-
-def current_proposals(run: MatchingRun) -> list[Proposal]:
-    """The run's proposals with both people loaded (one query)."""
-    return list(
-        run.proposals.select_related("mentee__user", "mentor__user").order_by(
-            "mentee__user__full_name", "mentee__user__email", "pk"
-        )
-    )
-
-
-def mentor_load(proposals: Iterable[Proposal]) -> Counter[int]:
-    """How many mentees each mentor gets in these proposals."""
-    return Counter(p.mentor_id for p in proposals if p.mentor_id is not None)
-
-
-# ---------------------------------------------------------------------------
-# Scoring (pure)
-# ---------------------------------------------------------------------------
-def pair_refusal(
-    facts: RoundFacts, mentee_id: int, mentor_id: int, blocked: frozenset[tuple[int, int]]
-) -> str:
-    """Why this pair may not be matched, or "" when it may. Pure."""
-    if facts.users.get(mentee_id) == facts.users.get(mentor_id):
-        return "the same person"
-    if (mentee_id, mentor_id) in facts.live_pairs:
-        return "already working together"
-    if (mentee_id, mentor_id) in blocked:
-        return "blocked by an admin"
-    if facts.other_department_only:
-        mine = facts.mentees[mentee_id].department.strip().casefold()
-        theirs = facts.mentors[mentor_id].department.strip().casefold()
-        if mine and mine == theirs:
-            return "same department (this program matches across departments)"
-    mentor = facts.mentors[mentor_id]
-    if mentor.away or not mentor.accepting:
-        return "away" if mentor.away else "not taking new mentees"
-    return ""
-
-
-def score_matrix(
-    facts: RoundFacts,
-    *,
-    weights: Mapping[str, float],
-    blocked: frozenset[tuple[int, int]] = frozenset(),
-) -> tuple[list[int], list[int], np.ndarray]:
-    """Mentee ids, mentor ids and their weighted scores; NaN where ``pair_refusal`` refuses
-    the pair (the same checks, on whole rows and columns at once)."""
-    mentee_ids, mentor_ids = list(facts.mentees), list(facts.mentors)
-    mentors = [facts.mentors[m] for m in mentor_ids]
-    matrix = all_pairs_score_matrix(
-        [facts.mentees[e] for e in mentee_ids], mentors, reverse=facts.reverse, weights=weights
-    )
-    if not matrix.size:
-        return mentee_ids, mentor_ids, matrix
-    mentee_users = np.array([facts.users.get(e, -1) for e in mentee_ids])
-    mentor_users = np.array([facts.users.get(m, -2) for m in mentor_ids])
-    matrix[mentee_users[:, None] == mentor_users[None, :]] = np.nan
-    row = {pid: i for i, pid in enumerate(mentee_ids)}
-    col = {pid: j for j, pid in enumerate(mentor_ids)}
-    for mentee_id, mentor_id in facts.live_pairs | blocked:
-        if mentee_id in row and mentor_id in col:
-            matrix[row[mentee_id], col[mentor_id]] = np.nan
-    if facts.other_department_only:
-        codes: dict[str, int] = {"": -1}
-        mine = np.array(
-            [
-                codes.setdefault(facts.mentees[e].department.strip().casefold(), len(codes))
-                for e in mentee_ids
-            ]
-        )
-        theirs = np.array(
-            [codes.setdefault(o.department.strip().casefold(), len(codes)) for o in mentors]
-        )
-        matrix[(mine[:, None] == theirs[None, :]) & (mine[:, None] >= 0)] = np.nan
-    unavailable = [j for j, o in enumerate(mentors) if o.away or not o.accepting]
-    matrix[:, unavailable] = np.nan
-    return mentee_ids, mentor_ids, matrix
-
-
-def pair_score(
-    facts: RoundFacts, mentee_id: int, mentor_id: int, weights: Mapping[str, float]
-) -> Score:
-    return compatibility(
-        facts.mentees[mentee_id], facts.mentors[mentor_id], reverse=facts.reverse, weights=weights
-    )
-
-
-def clean_weights(raw: Mapping[str, object]) -> dict[str, float]:
-    """A weight per part within WEIGHT_RANGE; anything else is refused with the part's name."""
-    weights: dict[str, float] = {}
-    low, high = WEIGHT_RANGE
-    for name, label in PARTS.items():
-        value = raw.get(name, 1.0)
-        try:
-            number = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            raise DomainError(f"{label}: enter a number.", field=f"weight_{name}") from None
-        if not math.isfinite(number) or not low <= number <= high:
-            raise DomainError(
-                f"{label}: a weight from {low:g} to {high:g}.", field=f"weight_{name}"
-            )
-        weights[name] = number
-    return weights
-
-
-# ---------------------------------------------------------------------------
-# Services
-# ---------------------------------------------------------------------------
 def _audit(matching_round: MatchingRound, actor: User, action: str, **detail: object) -> None:
     AuditEntry.objects.create(
         program=matching_round.program,
@@ -298,7 +141,7 @@ def round_create(
         name=name[:120],
         created_by=actor,
         weights=clean_weights(weights or {}),
-        min_score=_clean_min_score(min_score),
+        min_score=clean_min_score(min_score),
         objective=objective,
         method=method,
     )
@@ -309,19 +152,9 @@ def round_create(
     return matching_round
 
 
-def _clean_min_score(value: object) -> float:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise DomainError("Minimum score: enter a number.", field="min_score") from None
-    if not math.isfinite(number) or not -50 <= number <= 100:
-        raise DomainError("Minimum score: a number from -50 to 100.", field="min_score")
-    return number
-
-
 def _ask_for_preferences(matching_round: MatchingRound, mentees: list[Participant]) -> None:
     link = reverse(
-        "meetings:round_preferences",
+        "matching:round_preferences",
         kwargs={"slug": matching_round.program.slug, "pk": matching_round.pk},
     )
     mentors = Participant.objects.filter(
@@ -340,42 +173,6 @@ def _ask_for_preferences(matching_round: MatchingRound, mentees: list[Participan
         title=f"{matching_round.program.name}: rank the mentees who chose you",
         body="Once mentees have chosen, put those who asked for you in your order of preference.",
         link=link,
-    )
-
-
-# ---------------------------------------------------------------------------
-# Preferences (stable rounds)
-# ---------------------------------------------------------------------------
-def preference_role(matching_round: MatchingRound, user: User) -> Participant | None:
-    """The person's part in a stable round: a mentee of the round, else an active mentor of
-    the program; None for anyone else."""
-    if matching_round.method != MatchingRound.Method.STABLE:
-        return None
-    mine = Participant.objects.filter(
-        program=matching_round.program, user=user, status=Participant.Status.ACTIVE
-    ).select_related("user", "program")
-    mentee = mine.filter(role=Role.MENTEE, pk__in=matching_round.mentees.values("pk")).first()
-    return mentee or mine.filter(role=Role.MENTOR).first()
-
-
-def preferences_of(matching_round: MatchingRound, chooser: Participant) -> list[int]:
-    """Whom this person ranked, first choice first."""
-    return list(
-        matching_round.preferences.filter(chooser=chooser)
-        .order_by("rank")
-        .values_list("chosen_id", flat=True)
-    )
-
-
-def chosen_by(matching_round: MatchingRound, mentor: Participant) -> QuerySet[Participant]:
-    """The round's mentees who put this mentor among their choices."""
-    return (
-        Participant.objects.filter(
-            pk__in=matching_round.preferences.filter(chosen=mentor).values("chooser_id")
-        )
-        .filter(pk__in=matching_round.mentees.values("pk"))
-        .select_related("user")
-        .order_by("user__full_name", "pk")
     )
 
 
@@ -457,7 +254,7 @@ def round_settings_save(
     if objective not in MatchingRound.Objective.values:
         raise DomainError("Choose what to maximise.", field="objective")
     matching_round.weights = clean_weights(weights)
-    matching_round.min_score = _clean_min_score(min_score)
+    matching_round.min_score = clean_min_score(min_score)
     matching_round.objective = objective
     matching_round.save(update_fields=["weights", "min_score", "objective", "updated_at"])
     return matching_round
@@ -487,76 +284,73 @@ def round_run(*, matching_round: MatchingRound, actor: User, facts: RoundFacts) 
     pins, blocked = _rules(matching_round)
     started = clock.perf_counter()
     # Blocks go to the engine as such, so an unmatched mentee's reason can name them.
-    mentee_ids, mentor_ids, matrix = score_matrix(facts, weights=weights)
-    row = {pid: i for i, pid in enumerate(mentee_ids)}
-    col = {pid: j for j, pid in enumerate(mentor_ids)}
-    blocked_cells = {
-        (row[mentee_id], col[mentor_id])
-        for mentee_id, mentor_id in blocked
-        if mentee_id in row and mentor_id in col
-    }
-    pinned = set()
-    for mentee_id, mentor_id in pins.items():
-        if mentee_id not in row or mentor_id not in col:
-            continue  # one of the two left the program or was matched meanwhile
-        i, j = row[mentee_id], col[mentor_id]
-        if math.isnan(matrix[i, j]) or (i, j) in blocked_cells:
-            reason = pair_refusal(facts, mentee_id, mentor_id, blocked)
-            raise DomainError(
-                f"The pin of {facts.names[mentee_id]} to {facts.names[mentor_id]} no longer "
-                f"holds ({reason}); unpin it and run again."
-            )
-        pinned.add((i, j))
-    capacities = np.array([max(0, facts.mentors[m].room) for m in mentor_ids], dtype=np.int64)
-    for j, room in enumerate(capacities):
-        held = sorted(facts.names[mentee_ids[i]] for i, pinned_j in pinned if pinned_j == j)
-        if len(held) > room:
-            raise DomainError(
-                f"{facts.names[mentor_ids[j]]} has room for {room} now, but "
-                f"{', '.join(held)} {'is' if len(held) == 1 else 'are'} pinned to them; "
-                "unpin or move one and run again."
-            )
+    grid = Grid(*round_score_matrix(facts, weights=weights))
+    blocked_cells = grid.cells(blocked)
+    pinned = pinned_cells(facts, grid, pins, blocked, blocked_cells)
+    capacities = mentor_capacities(facts, grid, pinned)
     if matching_round.method == MatchingRound.Method.STABLE:
-        outcome = _solve_stable(
-            matching_round, mentee_ids, mentor_ids, matrix, capacities, blocked_cells, pinned
+        outcome = solve_stable(
+            grid, capacities, blocked_cells, pinned, _preferences_given(matching_round)
         )
     else:
-        try:
-            result = engine.solve(
-                matrix,
-                capacities,
-                min_score=matching_round.min_score,
-                blocked=blocked_cells,
-                pinned=pinned,
-                objective=cast(engine.Objective, matching_round.objective),
-            )
-        except ValueError as exc:
-            raise DomainError(f"The pins cannot all hold: {exc}") from None
-        outcome = _Outcome(
-            pairs=[(pair.mentee, pair.mentor) for pair in result.pairs],
-            unmatched=[(u.mentee, u.words) for u in result.unmatched],
-            top_choice=result.top_choice_count,
+        outcome = solve_optimal(
+            grid,
+            capacities,
+            blocked_cells,
+            pinned,
+            min_score=matching_round.min_score,
+            objective=matching_round.objective,
         )
     seconds = clock.perf_counter() - started
+    run = _run_record(matching_round, actor, weights, grid, outcome, seconds)
+    _proposals_record(run, facts, weights, grid, outcome)
+    matching_round.status = Status.PROPOSED
+    matching_round.save(update_fields=["status", "updated_at"])
+    return run
+
+
+def _preferences_given(matching_round: MatchingRound) -> Preferences:
+    ranked = matching_round.preferences.order_by("chooser_id", "rank").values_list(
+        "chooser_id", "chosen_id"
+    )
+    return Preferences(
+        ranked=list(ranked),
+        mentors_answered=list(matching_round.mentors_ranked.values_list("pk", flat=True)),
+    )
+
+
+def _run_record(
+    matching_round: MatchingRound,
+    actor: User,
+    weights: dict[str, float],
+    grid: Grid,
+    outcome: Outcome,
+    seconds: float,
+) -> MatchingRun:
     number = (
         matching_round.runs.order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1
-    run = MatchingRun.objects.create(
+    return MatchingRun.objects.create(
         round=matching_round,
         number=number,
         created_by=actor,
         weights=weights,
         min_score=matching_round.min_score,
         objective=matching_round.objective,
-        total_score=round_total(float(sum(matrix[i, j] for i, j in outcome.pairs))),
+        total_score=round_total(float(sum(grid.matrix[i, j] for i, j in outcome.pairs))),
         matched=len(outcome.pairs),
-        unmatched=len(mentee_ids) - len(outcome.pairs),
+        unmatched=len(grid.mentee_ids) - len(outcome.pairs),
         top_choice=outcome.top_choice,
         seconds=round_total(seconds),
     )
+
+
+def _proposals_record(
+    run: MatchingRun, facts: RoundFacts, weights: dict[str, float], grid: Grid, outcome: Outcome
+) -> None:
     proposals = []
     for i, j in outcome.pairs:
-        mentee_id, mentor_id = mentee_ids[i], mentor_ids[j]
+        mentee_id, mentor_id = grid.mentee_ids[i], grid.mentor_ids[j]
         score = pair_score(facts, mentee_id, mentor_id, weights)
         proposals.append(
             Proposal(
@@ -568,87 +362,10 @@ def round_run(*, matching_round: MatchingRound, actor: User, facts: RoundFacts) 
             )
         )
     for i, words in outcome.unmatched:
-        proposals.append(Proposal(run=run, mentee_id=mentee_ids[i], unmatched_reason=words[:200]))
+        proposals.append(
+            Proposal(run=run, mentee_id=grid.mentee_ids[i], unmatched_reason=words[:200])
+        )
     Proposal.objects.bulk_create(proposals)
-    matching_round.status = Status.PROPOSED
-    matching_round.save(update_fields=["status", "updated_at"])
-    return run
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    pairs: list[tuple[int, int]]  # (mentee index, mentor index)
-    unmatched: list[tuple[int, str]]  # (mentee index, why in words)
-    top_choice: int
-
-
-def _solve_stable(
-    matching_round: MatchingRound,
-    mentee_ids: list[int],
-    mentor_ids: list[int],
-    matrix: np.ndarray,
-    capacities: np.ndarray,
-    blocked: set[tuple[int, int]],
-    pinned: set[tuple[int, int]],
-) -> _Outcome:
-    """Mentee-proposing deferred acceptance on the preferences people gave: no mentee and
-    mentor would both rather be together than with whom they got. Pins hold first; a pair
-    that is blocked or not allowed is dropped from both sides' lists."""
-    row = {pid: i for i, pid in enumerate(mentee_ids)}
-    col = {pid: j for j, pid in enumerate(mentor_ids)}
-    pinned_mentees = {i for i, _j in pinned}
-
-    def allowed(i: int, j: int) -> bool:
-        return not math.isnan(matrix[i, j]) and (i, j) not in blocked and i not in pinned_mentees
-
-    mentee_prefs: list[list[int]] = [[] for _ in mentee_ids]
-    ranked_by_mentor: dict[int, list[int]] = {}
-    for chooser, chosen in matching_round.preferences.order_by("chooser_id", "rank").values_list(
-        "chooser_id", "chosen_id"
-    ):
-        if chooser in row and chosen in col and allowed(row[chooser], col[chosen]):
-            mentee_prefs[row[chooser]].append(col[chosen])
-        elif chooser in col:
-            ranked_by_mentor.setdefault(col[chooser], []).append(chosen)
-    answered = {
-        col[m] for m in matching_round.mentors_ranked.values_list("pk", flat=True) if m in col
-    }
-    chose: dict[int, list[int]] = {}
-    for i, prefs in enumerate(mentee_prefs):
-        for j in prefs:
-            chose.setdefault(j, []).append(i)
-    mentor_prefs: list[list[int]] = []
-    for j in range(len(mentor_ids)):
-        who = set(chose.get(j, []))
-        if j in answered:
-            mentor_prefs.append(
-                [row[m] for m in ranked_by_mentor.get(j, []) if m in row and row[m] in who]
-            )
-        else:  # no ranking given: those who chose them, best score first
-            scores = matrix[:, j]
-            mentor_prefs.append(sorted(who, key=lambda i: (-scores[i], mentee_ids[i])))
-    room = capacities.copy()
-    for _i, j in pinned:
-        room[j] -= 1
-    matched = engine.deferred_acceptance(mentee_prefs, mentor_prefs, [int(c) for c in room])
-    pairs = sorted(set(matched.items()) | pinned)
-    got = dict(pairs)
-    unmatched = []
-    for i in range(len(mentee_ids)):
-        if i in got:
-            continue
-        if not mentee_prefs[i]:
-            unmatched.append((i, "Ranked no mentor who can be matched with them."))
-        else:
-            unmatched.append(
-                (i, "The mentors they ranked were full with mentees they ranked higher.")
-            )
-    first_choice = sum(1 for i, j in matched.items() if mentee_prefs[i] and mentee_prefs[i][0] == j)
-    return _Outcome(pairs=pairs, unmatched=unmatched, top_choice=first_choice)
-
-
-def round_total(value: float) -> float:
-    return round(value, 4)
 
 
 def _proposal_of_latest(matching_round: MatchingRound, proposal_id: int) -> Proposal:
@@ -664,33 +381,6 @@ def _proposal_of_latest(matching_round: MatchingRound, proposal_id: int) -> Prop
     if proposal is None:
         raise DomainError("That proposal is not in this round's latest run; reload the page.")
     return proposal
-
-
-def swap_candidates(
-    *,
-    facts: RoundFacts,
-    proposals: list[Proposal],
-    mentee_id: int,
-    weights: Mapping[str, float],
-    blocked: frozenset[tuple[int, int]],
-) -> list[Candidate]:
-    """Every mentor for one mentee, best first, with the score and the room left in the round."""
-    load = mentor_load(p for p in proposals if p.mentee_id != mentee_id)
-    found = []
-    for mentor_id, mentor in facts.mentors.items():
-        if mentor_id == facts.users.get(mentee_id):
-            continue
-        found.append(
-            Candidate(
-                mentor_id=mentor_id,
-                name=facts.names[mentor_id],
-                score=pair_score(facts, mentee_id, mentor_id, weights),
-                refused=pair_refusal(facts, mentee_id, mentor_id, blocked),
-                room_left=max(0, mentor.room) - load[mentor_id],
-            )
-        )
-    found.sort(key=lambda c: (bool(c.refused), c.room_left <= 0, -c.score.total, c.name))
-    return found
 
 
 @transaction.atomic

@@ -1,20 +1,18 @@
-"""Matching rounds for program admins: create, run, adjust (swap, pin, block), publish.
-
-The pages live here, beside the directory, because scoring needs contact windows
-(`meetings.directory.round_facts`); the round's rules and writes are `matching.rounds`.
-"""
+"""Matching rounds for program admins: create, run, adjust (swap, pin, block), publish; and a
+stable round's ballot for its mentees and the program's mentors."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, F, Q
-from django.http import Http404, HttpResponse
+from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from matching.access import get_round_ballot_for_user, get_round_for_admin
 from matching.forms import (
     MenteeChoicesForm,
     MentorRankingForm,
@@ -22,20 +20,28 @@ from matching.forms import (
     RoundSettingsForm,
     SwapForm,
 )
-from matching.models import MatchingRound, MentorProfile, Proposal, RoundRule
-from matching.rounds import (
-    LIVE,
-    MAX_CHOICES,
+from matching.models import MatchingRound
+from matching.rounds.scoring import RoundFacts, clean_weights, swap_candidates
+from matching.rounds.selectors import (
+    SHOW,
+    SORTS,
     chosen_by,
-    clean_weights,
     current_proposals,
-    get_round_for_admin,
     latest_run,
-    mentee_preferences_save,
-    mentor_load,
-    mentor_preferences_save,
-    preference_role,
     preferences_of,
+    proposal_of_run,
+    round_answers,
+    round_blocks,
+    round_facts,
+    round_pins,
+    rounds_of,
+    run_overview,
+    unmatched_mentees,
+)
+from matching.rounds.services import (
+    MAX_CHOICES,
+    mentee_preferences_save,
+    mentor_preferences_save,
     proposal_block,
     proposal_pin,
     proposal_swap,
@@ -44,48 +50,21 @@ from matching.rounds import (
     round_publish,
     round_run,
     round_settings_save,
-    rounds_of,
-    swap_candidates,
-    unmatched_mentees,
 )
 from matching.score import PARTS
-from meetings.directory import round_facts
 from mentorship.errors import DomainError, form_add_domain_error
 from mentorship.http import AuthedHttpRequest, run_action
 from programs.access import get_program_for_admin, get_program_for_user
 from programs.models import Program, Role
 
-# The unmatched (no mentor, no score) come last in every order, on every database.
-SORTS = {
-    "mentee": (F("mentee__user__full_name").asc(), F("mentee__user__email").asc(), F("pk").asc()),
-    "mentor": (
-        F("mentor__user__full_name").asc(nulls_last=True),
-        F("mentee__user__full_name").asc(),
-        F("pk").asc(),
-    ),
-    "score": (F("score").asc(nulls_last=True), F("mentee__user__full_name").asc(), F("pk").asc()),
-    "-score": (
-        F("score").desc(nulls_last=True),
-        F("mentee__user__full_name").asc(),
-        F("pk").asc(),
-    ),
-}
-SHOW = {
-    "all": "Everyone",
-    "matched": "Matched",
-    "unmatched": "Unmatched",
-    "swapped": "Moved by hand",
-    "pinned": "Pinned",
-}
-
 
 def _round_url(matching_round: MatchingRound) -> str:
     return reverse(
-        "meetings:round", kwargs={"slug": matching_round.program.slug, "pk": matching_round.pk}
+        "matching:round", kwargs={"slug": matching_round.program.slug, "pk": matching_round.pk}
     )
 
 
-def _facts(program: Program, matching_round: MatchingRound) -> Any:
+def _facts(program: Program, matching_round: MatchingRound) -> RoundFacts:
     return round_facts(
         program=program, mentee_ids=matching_round.mentees.values_list("pk", flat=True)
     )
@@ -135,7 +114,7 @@ def round_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     )
     return render(
         request,
-        "meetings/rounds/list.html",
+        "matching/rounds/list.html",
         {
             "program": program,
             "section": "Matching",
@@ -147,41 +126,23 @@ def round_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _mentor_loads(program: Program, mentor_ids: set[int]) -> dict[int, tuple[int, int]]:
-    """Each mentor's live mentorships and capacity, in one query."""
-    rows = (
-        MentorProfile.objects.filter(participant_id__in=mentor_ids)
-        .annotate(
-            live=Count(
-                "participant__mentorships_as_mentor",
-                filter=Q(participant__mentorships_as_mentor__status__in=LIVE),
-            )
-        )
-        .values_list("participant_id", "live", "capacity")
-    )
-    return {pid: (live, capacity) for pid, live, capacity in rows}
-
-
 def round_detail(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     """The round: its parameters, the latest run's proposals (sorted, filtered), the unmatched
     with reasons, every run for comparison, and publish or discard."""
     program = get_program_for_admin(request.user, slug)
     matching_round = get_round_for_admin(program, pk)
     run = latest_run(matching_round)
-    settings_form = RoundSettingsForm(initial=RoundSettingsForm.initial_from(matching_round))
     sort = request.GET.get("sort", "mentee")
     show = request.GET.get("show", "all")
     query = request.GET.get("q", "").strip()[:80]
-    pins = dict(
-        matching_round.rules.filter(kind=RoundRule.Kind.PIN).values_list("mentee_id", "mentor_id")
-    )
+    pins = round_pins(matching_round)
     context: dict[str, Any] = {
         "program": program,
         "section": "Matching",
         "round": matching_round,
         "run": run,
         "runs": list(matching_round.runs.order_by("-number")),
-        "settings_form": settings_form,
+        "settings_form": RoundSettingsForm(initial=RoundSettingsForm.initial_from(matching_round)),
         "sort": sort if sort in SORTS else "mentee",
         "show": show if show in SHOW else "all",
         "shows": SHOW,
@@ -191,54 +152,12 @@ def round_detail(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse
         "stable": matching_round.method == MatchingRound.Method.STABLE,
     }
     if context["stable"]:
-        context["mentees_chose"] = (
-            matching_round.preferences.filter(chooser__in=matching_round.mentees.all())
-            .values("chooser_id")
-            .distinct()
-            .count()
-        )
-        context["mentors_ranked"] = matching_round.mentors_ranked.count()
+        context.update(round_answers(matching_round))
     if run is not None:
-        everyone = current_proposals(run)
-        load = mentor_load(everyone)
-        loads = _mentor_loads(program, set(load))
-        rows = run.proposals.select_related("mentee__user", "mentor__user").order_by(
-            *SORTS[context["sort"]]
-        )
-        if context["show"] == "matched":
-            rows = rows.filter(mentor__isnull=False)
-        elif context["show"] == "unmatched":
-            rows = rows.filter(mentor__isnull=True)
-        elif context["show"] == "swapped":
-            rows = rows.filter(swapped=True)
-        elif context["show"] == "pinned":
-            rows = rows.filter(mentee_id__in=list(pins))
-        if query:
-            rows = rows.filter(
-                Q(mentee__user__full_name__icontains=query)
-                | Q(mentor__user__full_name__icontains=query)
-            )
-        table = []
-        for proposal in rows:
-            live, capacity = loads.get(proposal.mentor_id or 0, (0, 0))
-            table.append(
-                {
-                    "proposal": proposal,
-                    "pinned": pins.get(proposal.mentee_id) == proposal.mentor_id,
-                    "load_after": live + load[proposal.mentor_id] if proposal.mentor_id else None,
-                    "capacity": capacity,
-                }
-            )
-        matched = [p for p in everyone if p.mentor_id]
         context.update(
-            table=table,
-            unmatched=[p for p in everyone if p.mentor_id is None],
-            current_total=round(sum(p.score or 0 for p in matched), 2),
-            matched_count=len(matched),
-            published=[p for p in everyone if p.mentorship_id],
-            refused=[p for p in everyone if p.publish_note],
+            run_overview(run, pins=pins, sort=context["sort"], show=context["show"], query=query)
         )
-    return render(request, "meetings/rounds/detail.html", context)
+    return render(request, "matching/rounds/detail.html", context)
 
 
 @require_POST
@@ -285,20 +204,12 @@ def proposal_swap_view(
     program = get_program_for_admin(request.user, slug)
     matching_round = get_round_for_admin(program, pk)
     run = latest_run(matching_round)
-    proposal = (
-        Proposal.objects.select_related("mentee__user", "mentor__user")
-        .filter(run=run, pk=proposal_id)
-        .first()
-        if run
-        else None
-    )
+    proposal = proposal_of_run(run, proposal_id)
     if proposal is None:
         messages.error(request, "That proposal is not in this round's latest run.")
         return redirect(_round_url(matching_round))
     facts = round_facts(program=program, mentee_ids=[proposal.mentee_id])
-    blocked = frozenset(
-        matching_round.rules.filter(kind=RoundRule.Kind.BLOCK).values_list("mentee_id", "mentor_id")
-    )
+    blocked = round_blocks(matching_round)
     candidates = (
         swap_candidates(
             facts=facts,
@@ -331,7 +242,7 @@ def proposal_swap_view(
             return redirect(_round_url(matching_round))
     return render(
         request,
-        "meetings/rounds/swap.html",
+        "matching/rounds/swap.html",
         {
             "program": program,
             "section": "Matching",
@@ -414,16 +325,14 @@ def round_preferences(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRes
     """A stable round's ballot: a mentee chooses up to five mentors in order; a mentor puts
     the mentees who chose them in order. Anyone else gets 404."""
     program = get_program_for_user(request.user, slug)
-    matching_round = MatchingRound.objects.filter(program=program, pk=pk).first()
-    person = preference_role(matching_round, request.user) if matching_round else None
-    if matching_round is None or person is None:
-        raise Http404("No such matching round for you.")
+    matching_round, person = get_round_ballot_for_user(program, pk, request.user)
     open_for_answers = matching_round.status == MatchingRound.Status.DRAFT
     context: dict[str, Any] = {
         "program": program,
         "round": matching_round,
         "open": open_for_answers,
         "person": person,
+        "as_mentee": person.role == Role.MENTEE,
     }
     form: MenteeChoicesForm | MentorRankingForm
     if person.role == Role.MENTEE:
@@ -476,45 +385,4 @@ def round_preferences(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRes
             )
             return redirect(request.path)
     context["form"] = form
-    return render(request, "meetings/rounds/preferences.html", context)
-
-
-urlpatterns = [
-    path("programs/<slug:slug>/matching/", round_list, name="rounds"),
-    path("programs/<slug:slug>/matching/<int:pk>/", round_detail, name="round"),
-    path("programs/<slug:slug>/matching/<int:pk>/run/", round_run_view, name="round_run"),
-    path(
-        "programs/<slug:slug>/matching/<int:pk>/preferences/",
-        round_preferences,
-        name="round_preferences",
-    ),
-    path(
-        "programs/<slug:slug>/matching/<int:pk>/publish/", round_publish_view, name="round_publish"
-    ),
-    path(
-        "programs/<slug:slug>/matching/<int:pk>/discard/", round_discard_view, name="round_discard"
-    ),
-    path(
-        "programs/<slug:slug>/matching/<int:pk>/proposals/<int:proposal_id>/swap/",
-        proposal_swap_view,
-        name="proposal_swap",
-    ),
-    path(
-        "programs/<slug:slug>/matching/<int:pk>/proposals/<int:proposal_id>/pin/",
-        proposal_rule_view,
-        {"what": "pin"},
-        name="proposal_pin",
-    ),
-    path(
-        "programs/<slug:slug>/matching/<int:pk>/proposals/<int:proposal_id>/unpin/",
-        proposal_rule_view,
-        {"what": "unpin"},
-        name="proposal_unpin",
-    ),
-    path(
-        "programs/<slug:slug>/matching/<int:pk>/proposals/<int:proposal_id>/block/",
-        proposal_rule_view,
-        {"what": "block"},
-        name="proposal_block",
-    ),
-]
+    return render(request, "matching/rounds/preferences.html", context)

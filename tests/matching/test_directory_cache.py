@@ -11,16 +11,16 @@ from django.contrib.auth.models import update_last_login
 from django.test import override_settings
 
 from matching import score
+from matching.directory import selectors as directory
 from matching.mentorships import mentorships_close_many
 from matching.models import ClosingReason, MentorProfile, Mentorship, MentorshipRequest
 from matching.requests import request_decline
-from meetings import directory
 from mentorship.cache import DIRECTORY_VERSION
 from programs.models import Participant, Program, Role
 from tests.factories import ParticipantFactory
 from tests.goals.factories import GoalFactory, MentorshipFactory
 from tests.matching.factories import MentorshipRequestFactory
-from tests.meetings.test_directory import _names, _url, make_mentor
+from tests.matching.test_directory import _names, _url, make_mentor
 
 pytestmark = pytest.mark.django_db
 
@@ -178,7 +178,7 @@ class Down:
         return fail
 
 
-@override_settings(CACHES={"default": {"BACKEND": "tests.meetings.test_directory_cache.Down"}})
+@override_settings(CACHES={"default": {"BACKEND": "tests.matching.test_directory_cache.Down"}})
 def test_the_directory_answers_when_the_cache_is_down(client, program, me, rankings):
     make_mentor(program, "Ann Archer")
     client.force_login(me.user)
