@@ -23,6 +23,7 @@ from programs.access import (
     is_organization_admin,
     organizations_user_can_create_programs_in,
 )
+from programs.csv_import import CsvImportError
 from programs.forms import (
     AnnouncementForm,
     ApplyForm,
@@ -242,7 +243,7 @@ def program_import(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             result = services.invitations_import_csv(
                 program=program, invited_by=request.user, upload=form.cleaned_data["file"]
             )
-        except services.CsvImportError as exc:
+        except CsvImportError as exc:
             csv_errors = exc.errors
             form.add_error(
                 "file", "Nothing was imported: fix the lines below and upload the file again."
