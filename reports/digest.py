@@ -17,7 +17,7 @@ from django.utils import timezone
 import meetings.models
 from matching.models import Mentorship, MentorshipRequest
 from notifications.models import Reminder
-from notifications.reminders import Due, reminders_schedule_many, timing
+from notifications.reminders import Due, keyset_batches, reminders_schedule_many, timing
 from programs.access import program_admin_participations
 from programs.models import Program
 from reports.dashboard import AT_RISK, STALLED, health_counts
@@ -29,13 +29,7 @@ def _program_batches(today: date) -> Iterator[list[Program]]:
     running = Program.objects.filter(starts_on__lte=today).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=today)
     )
-    last = 0
-    while True:
-        batch = list(running.filter(pk__gt=last).order_by("pk")[:BATCH])
-        if not batch:
-            return
-        yield batch
-        last = batch[-1].pk
+    return keyset_batches(running, BATCH)
 
 
 def _per_program(rows: Iterable[tuple[int, int]]) -> Counter[int]:

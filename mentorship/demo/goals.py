@@ -10,7 +10,8 @@ from goals.models import Goal
 from goals.services import goal_create, goal_progress_add, goal_step_add, goal_step_toggle
 from matching.models import AdvisorRole, HelpKind, MeetingFormat, Mentorship
 from matching.services import goal_share_with_mentors, mentee_profile_update, mentorship_start
-from programs.models import Participant, Program, Role, Topic
+from mentorship.demo.programs import participants_by_person
+from programs.models import Program, Role, Topic
 
 # (title, why, horizon, steps) per mentee, picked round-robin.
 GOAL_IDEAS = [
@@ -70,10 +71,7 @@ def mentees_seed(
     rng: random.Random,
 ) -> None:
     """Profile, first mentorship and goals, mentee by mentee, for each mentee without goals."""
-    participants = {
-        (p.user_id, p.role): p
-        for p in Participant.objects.filter(program=program).select_related("program")
-    }
+    participants = participants_by_person(program)
     help_kinds, formats = list(HelpKind.values), list(MeetingFormat.values)
     for number, user in enumerate(mentees):
         participant = participants[(user.pk, Role.MENTEE)]

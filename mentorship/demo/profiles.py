@@ -19,7 +19,8 @@ from matching.services import mentor_profile_update
 from meetings.services import availability_set
 from meetings.slots import Window
 from mentorship.demo.people import MENTORS
-from programs.models import Participant, Program, Role, Topic
+from mentorship.demo.programs import participants_by_person
+from programs.models import Program, Role, Topic
 from programs.services import topic_create
 
 TOPICS = [
@@ -59,10 +60,7 @@ def mentor_profiles_seed(
     *, program: Program, mentors: list[User], topics: list[Topic], rng: random.Random
 ) -> None:
     """A profile and contact windows for each mentor who has none yet."""
-    participants = {
-        (p.user_id, p.role): p
-        for p in Participant.objects.filter(program=program).select_related("program")
-    }
+    participants = participants_by_person(program)
     help_kinds, formats = list(HelpKind.values), list(MeetingFormat.values)
     for number, user in enumerate(mentors):
         participant = participants[(user.pk, Role.MENTOR)]

@@ -23,6 +23,14 @@ from programs.services import (
 HISTORY_DAYS = 190  # how long the demo program has run
 
 
+def participants_by_person(program: Program) -> dict[tuple[int, str], Participant]:
+    """The program's participations by (user id, role)."""
+    return {
+        (p.user_id, p.role): p
+        for p in Participant.objects.filter(program=program).select_related("program")
+    }
+
+
 def member(program: Program, user: User, role: str, actor: User) -> None:
     if not Participant.objects.filter(program=program, user=user, role=role).exists():
         participant_add(program=program, user=user, role=role, actor=actor)
@@ -68,32 +76,21 @@ def members_seed(
 ) -> tuple[list[User], list[User], int]:
     """mentor1..20 and mentee1..40 in the demo program; also how many accounts were new."""
     created = 0
-    mentors, mentees = [], []
-    for number, (name, zone, department, title) in enumerate(MENTORS, start=1):
-        user, new = demo_user(
-            f"mentor{number}@example.com",
-            name,
-            zone,
-            department,
-            title,
-            password_hash=password_hash,
-        )
-        created += new
-        mentors.append(user)
-        member(program, user, Role.MENTOR, admin)
-    for number, (name, zone, department, title) in enumerate(MENTEES, start=1):
-        user, new = demo_user(
-            f"mentee{number}@example.com",
-            name,
-            zone,
-            department,
-            title,
-            password_hash=password_hash,
-        )
-        created += new
-        mentees.append(user)
-        member(program, user, Role.MENTEE, admin)
-    return mentors, mentees, created
+    joined: dict[str, list[User]] = {Role.MENTOR: [], Role.MENTEE: []}
+    for role, people in ((Role.MENTOR, MENTORS), (Role.MENTEE, MENTEES)):
+        for number, (name, zone, department, title) in enumerate(people, start=1):
+            user, new = demo_user(
+                f"{role.value}{number}@example.com",
+                name,
+                zone,
+                department,
+                title,
+                password_hash=password_hash,
+            )
+            created += new
+            joined[role].append(user)
+            member(program, user, role, admin)
+    return joined[Role.MENTOR], joined[Role.MENTEE], created
 
 
 def circle_seed(
