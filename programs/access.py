@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -105,6 +106,13 @@ def get_participant_for_admin(program: Program, pk: int) -> Participant:
     if participant is None:
         raise Http404("No such participant in this program.")
     return participant
+
+
+def user_can_accept_invitation(*, user: User, invitation: Invitation) -> bool:
+    """The invitation went to an address this person has verified (or signs in with)."""
+    return EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists()
 
 
 def get_invitation_for_admin(program: Program, pk: int) -> Invitation:

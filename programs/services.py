@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import IO, Any
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -31,6 +30,7 @@ from programs.access import (
     require_operator,
     require_organization_admin,
     require_program_admin,
+    user_can_accept_invitation,
 )
 from programs.csv_import import csv_people_read
 from programs.models import (
@@ -315,13 +315,6 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
         subject=invitation.email,
     )
     return invitation
-
-
-def user_can_accept_invitation(*, user: User, invitation: Invitation) -> bool:
-    """The invitation went to an address this person has verified (or signs in with)."""
-    return EmailAddress.objects.filter(
-        user=user, email__iexact=invitation.email, verified=True
-    ).exists()
 
 
 @transaction.atomic
