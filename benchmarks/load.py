@@ -76,6 +76,7 @@ def _plan(*, think: tuple[float, float], people: int = 30) -> dict[str, Any]:
 
     from goals.models import Goal
     from matching.models import MentorProfile, Mentorship, MentorshipRequest
+    from programs.access import program_admin_participations
     from programs.models import Participant, Program, Role, Topic
 
     live = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
@@ -119,7 +120,10 @@ def _plan(*, think: tuple[float, float], people: int = 30) -> dict[str, Any]:
         )
     admins = [
         {"email": p.user.email}
-        for p in active.filter(role=Role.ADMIN).select_related("user").order_by("pk")
+        for p in program_admin_participations()
+        .filter(program=program)
+        .select_related("user")
+        .order_by("pk")
     ]
 
     with_room = (

@@ -1,79 +1,13 @@
 """The matching-round engine: who is matched with whom, from scores, capacities and rules.
 
-Pure: numpy arrays and plain values in, plain values out; no Django and no ORM, so a round
-of 20,000 mentees and 4,000 mentors is solved without touching the database, and the Django
-layer calls it with the scores that ``matching.score`` computed.
-
-Mentees and mentors are indices: row ``i`` of the scores is mentee ``i``, column ``j`` is
-mentor ``j``. Scores come either as a dense ``(mentees, mentors)`` float array where NaN
-means "pair not allowed", or as ``Candidates`` (the same pairs in sparse form; pairs not
-listed are not allowed). On top of that:
-
-- ``capacities[j]``: the room mentor ``j`` has left; never exceeded.
-- ``min_score``: a pair scoring below it is not allowed.
-- ``blocked``: ``(mentee, mentor)`` pairs never allowed (conflicts of interest, existing
-  pairs).
-- ``pinned``: pairs the admin fixed; they are kept and use up capacity. A pin on a blocked
-  or unscored pair, two pins for one mentee, or more pins on a mentor than its capacity is
-  a ``ValueError``. A pin below ``min_score`` is kept: the admin chose it knowingly.
-
-Objectives (``solve``):
-
-- ``"total"`` (default): the highest total score; a mentee may stay unmatched, so a pair
-  scoring zero or less, which would not raise the total, is never chosen.
-- ``"coverage"``: as many mentees matched as possible, then the highest total.
-- ``"fairness"``: among the assignments that match as many mentees as ``"coverage"``, the
-  one whose lowest score is highest, then the highest total. The lowest score is found by
-  binary search over the distinct candidate scores with a flow feasibility check. Pinned
-  pairs are the admin's, so they do not count towards the lowest score.
-
-How it is solved: a min-cost flow (OR-tools) from mentees (supply 1 each) through
-mentee→mentor arcs (capacity 1, cost minus the scaled score) and mentor→sink arcs
-(capacity = the mentor's room) to one sink; capacities are arc capacities, so no
-mentor is ever copied once per place. Scores become integers as ``round(score * scale)``:
-scores closer than ``1 / scale`` count as equal.
-
-Only each mentee's best ``candidates_per_mentee`` mentors (and, from dense scores, each
-mentor's best few mentees) become arcs: the sparse candidate graph. The default of 40
-candidates is what measured fastest on the benchmark's programs (fewer arcs against fewer
-pairs to add); any value gives the same optimum.
-
-What is proven, and how. Every objective is answered by LPs of one form, "maximise the sum
-of W(i, j) x(i, j) over all allowed pairs, each mentee at most once, each mentor within
-its room" (a transportation LP: its optimum is integral; pinned mentees and the places
-their pins take are left out), with W an integer weight of the scaled score s(i, j):
-
-- ``"total"``: W = s on the pairs with s > 0 (no other pair can raise the total);
-- ``"coverage"``: W = big + s, with big more than the number of free mentees times the
-  spread of all allowed scores (bounded above by each mentee's best score off its list,
-  below by the lowest allowed score), so one more match outweighs any difference in total;
-- ``"fairness"``: W = 1 on the pairs at or above a floor for each count of the binary
-  search (a "no" is proven like a "yes"), then coverage's W at the floor found.
-
-The flow gives the optimum on the listed pairs. ``_check`` then proves it over all pairs
-with a dual certificate: a price v(j) >= 0 per mentor (the least weight lost to free one of
-its places, a shortest path over the answer's moves), a surplus u(i) = W(i, m(i)) - v(m(i))
->= 0 per matched mentee and 0 per unmatched one, zero prices at mentors with room left, and
-u(i) + v(j) >= W(i, j) for every pair. The answer meets these prices with equality, so no
-assignment of all pairs does better. For listed pairs the inequality is checked pair by
-pair, every time, on the lists as they are (pairs just added included); for pairs off the
-lists it holds when their mentee's bound (its best score still off the list) is within its
-surplus, or when the pair was read and checked. Pairs that break it (with those close to
-breaking it) join the lists and the round is solved again; the lists only grow, so this
-ends, at worst with every allowed pair listed: still arcs of one sparse graph, never a
-matrix with a column per place. With dense scores, or ``Candidates`` listing every allowed
-pair, every answer is proven and ``Assignment.proven_optimal`` is True. ``Candidates``
-whose lists were cut for good (``best_outside``, from ``top_k_candidates``) hold pairs the
-engine never sees: then ``proven_optimal`` is False when such a pair could break the
-prices, or, in coverage without a minimum score, when nothing bounds how low they score
-(any of them could be the one that matches one more mentee). The optimum is that of the
-scaled scores: exact for scores on the 1 / ``scale`` grid.
-
-Deterministic: the same input gives the same output. Candidate lists are ordered by score,
-then by mentor index (the lower index wins a tie at the edge of a list), pairs added by the
-proof are appended in an order fixed by the input, arcs are added in that order, and the
-solvers are deterministic; among assignments with equal objective the one chosen is fixed by that
-order (it is not promised to be the one with the lowest indices).
+Pure (numpy arrays and plain values in, plain values out; no Django, no ORM): row ``i`` of
+the scores is mentee ``i``, column ``j`` mentor ``j``, dense (NaN: pair not allowed) or as
+``Candidates``; ``capacities`` are never exceeded, ``min_score`` and ``blocked`` rule pairs
+out, ``pinned`` pairs are kept. ``solve`` maximises the total score, the number matched
+(``coverage``) or the lowest score (``fairness``) with min-cost flows (OR-tools) on short
+candidate lists, and proves the answer optimal over all pairs with a dual certificate,
+adding the pairs that break it (``Assignment.proven_optimal``); deterministic for the same
+input. The model, the proof, the bounds and coverage's big-M are in docs/matching.md.
 """
 
 from __future__ import annotations
@@ -153,7 +87,7 @@ class Assignment:
     how many pairs the proof of optimality added to the lists. ``proven_optimal`` is
     False only for ``Candidates`` with lists cut for good (``best_outside``) whose optimum
     could not be shown to be that of all pairs (``solve`` with dense scores, or with
-    ``Candidates`` listing every allowed pair, always proves it; see the module docstring).
+    ``Candidates`` listing every allowed pair, always proves it; see docs/matching.md).
     """
 
     objective: str
@@ -213,7 +147,7 @@ def solve(
     candidates_per_mentee: int = DEFAULT_CANDIDATES_PER_MENTEE,
     scale: int = DEFAULT_SCALE,
 ) -> Assignment:
-    """The optimal assignment for ``objective``; see the module docstring for the rules.
+    """The optimal assignment for ``objective``; the rules and the proof are in docs/matching.md.
 
     1. Read each free mentee's best ``candidates_per_mentee`` eligible mentors (and each
        mentor's best few mentees).
@@ -1185,37 +1119,15 @@ def _check(
 ) -> _Check:
     """Prove the answer on the lists optimal for all pairs, or add the pairs that beat it.
 
-    Why short lists are enough, by LP duality. The round is the LP "maximise the sum of
-    W(i, j) x(i, j) with each mentee at most once and each mentor within its room" (W the
-    objective's integer weight of a pair; this LP's optimum is integral). Its dual gives
-    each mentee a surplus u(i) >= 0 and each mentor a price v(j) >= 0 with u(i) + v(j) >=
-    W(i, j) for every allowed pair; any such prices bound every assignment from above, and
-    prices that meet the answer's value prove it optimal. The answer on the lists comes
-    with such prices for the listed pairs: v(j) is the least weight lost to free a place at
-    mentor j (0 if it has room; else one of its mentees moves down a chain of mentors, or
-    is dropped), a shortest-path distance, and u(i) is what mentee i keeps of its pair's
-    weight. If every pair off the lists also has u(i) + v(j) >= W(i, j), the same prices
-    prove the answer optimal for all pairs.
-
-    Cheap first: every pair off mentee i's list weighs at most its bound ``outside[i]``
-    and v >= 0, so u(i) >= W(outside[i]) settles mentee i. For the others, the cheapest
-    few mentors are checked column by column, and a mentee's whole row is read only when
-    a dearer mentor could beat its surplus. The pairs that beat the prices (at most ``k`` a
-    mentee, those that beat them most) join the lists. With ``keep_solution`` the prices
-    are worked out again on the longer lists for the same answer: if they still exist (no
-    negative cycle, no unmatched mentee left out cheaply) the answer is still optimal on
-    the lists, and the check goes on; otherwise the round must be solved again
-    (``resolve``). The lists only grow, so this ends, at worst with every allowed pair.
-    The check never ends on the bounds alone after pairs were added: each pass starts by
-    pricing the answer on the lists as they are, so the pairs just added are priced too.
-    ``outside[i]`` always bounds every pair off mentee i's list: a whole row read lowers
-    it to the best pair left off, and near pairs that do not join stay under it.
-
-    The pairs the objective uses are the listed ones scoring at least ``select_from``;
-    pairs off the lists scoring below ``outside_from`` are not part of the question (a
-    score of zero or less in "total", a score below the floor in "fairness"). When some
-    pairs beat the prices, those within ``margin`` of beating them join too: the prices
-    move when the round is solved again, and these are the pairs likely to beat them next.
+    Prices the answer (a price v(j) >= 0 per mentor from ``_mentor_prices``, a surplus u(i)
+    per mentee) and checks u(i) + v(j) >= W(i, j) for every listed pair, then for the pairs
+    off the lists through each mentee's bound ``outside[i]`` or by reading them (the cheapest
+    mentors first, whole rows only when needed). Pairs that beat the prices (with those within
+    ``margin``) join the lists; with ``keep_solution`` the same answer is priced again on the
+    longer lists, else (or when no prices exist) the round is solved again (``resolve``).
+    Pairs the objective uses are the listed ones scoring at least ``select_from``; pairs off
+    the lists below ``outside_from`` are not part of the question. The duality argument and
+    why this ends: docs/matching.md, "The proof of optimality".
     """
     room = round_.room
     matched = mentor >= 0

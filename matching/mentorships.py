@@ -26,8 +26,9 @@ from mentorship.cache import DIRECTORY_VERSION
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notify, notify_many
+from programs.access import is_program_admin, program_admin_participations, require_program_admin
 from programs.models import Participant, Role
-from programs.services import audit_record, require_program_admin
+from programs.services import audit_record
 
 Status = Mentorship.Status
 
@@ -46,15 +47,6 @@ def _lock(mentorship: Mentorship) -> Mentorship:
 
 def _other(mentorship: Mentorship, actor: User) -> User | None:
     return mentorship.other_person(actor.pk)
-
-
-def _is_program_admin(user: User, mentorship: Mentorship) -> bool:
-    return Participant.objects.filter(
-        user=user,
-        program_id=mentorship.program_id,
-        role=Role.ADMIN,
-        status=Participant.Status.ACTIVE,
-    ).exists()
 
 
 def _move(
@@ -163,7 +155,7 @@ def mentorship_close(
     """Complete (goals met, ran its course) or end early (anything else); either side, or an admin."""
     mentorship = _lock(mentorship)
     other = _other(mentorship, actor)
-    by_admin = other is None and _is_program_admin(actor, mentorship)
+    by_admin = other is None and is_program_admin(actor, mentorship.program)
     if other is None and not by_admin:
         raise DomainError(
             "Only the two people in a mentorship, or the program's admins, can close it."
@@ -234,9 +226,9 @@ def report_file(
     )
     admins = [
         p.user
-        for p in Participant.objects.filter(
-            program=subject.program, role=Role.ADMIN, status=Participant.Status.ACTIVE
-        ).select_related("user")
+        for p in program_admin_participations()
+        .filter(program=subject.program)
+        .select_related("user")
     ]
     notify_many(
         recipients=admins,

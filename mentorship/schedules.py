@@ -10,7 +10,8 @@ SCHEDULES: dict[str, tuple[str, int]] = {
     "Expire unanswered requests": ("matching.expire_requests", 15 * 60),
     "Mark missed meetings": ("meetings.mark_missed", 30 * 60),
     "Scan request and relationship-ending reminders": ("matching.scan_reminders", 15 * 60),
-    # Hourly, but once a week per admin: the ledger's period key is the ISO week.
+    # Hourly, but once a week per admin: the ledger's period key is the ISO week
+    # (reports.tasks.admin_digest; the task's name predates its move out of mentorship/).
     "Weekly admin digest": ("mentorship.admin_digest", 60 * 60),
     # Hourly, but once a week per person: the period key is last week's ISO week.
     "Personal weekly digest": ("notifications.weekly_digest", 60 * 60),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
+from mentorship.errors import DomainError
 from programs.models import (
     Invitation,
     Organization,
@@ -43,13 +45,43 @@ def programs_visible_to(user: User) -> QuerySet[Program]:
     )
 
 
+# ---------------------------------------------------------------------------
+# Program admins: the one rule for "runs this program", used by every check below and elsewhere
+# ---------------------------------------------------------------------------
+def program_admin_participations() -> QuerySet[Participant]:
+    """Who runs a program: an active participation in the admin role, and nothing else.
+
+    An organization admin runs the organization's shared topic list, not its programs (they
+    see none of a program's people unless they also hold this role), and site staff work in
+    /admin/; neither counts here. A withdrawn, invited or applied admin row does not count.
+    """
+    return Participant.objects.filter(role=Role.ADMIN, status=Participant.Status.ACTIVE)
+
+
+def is_admin_participation(participant: Participant) -> bool:
+    """The same rule on a participation already loaded (no query)."""
+    return participant.role == Role.ADMIN and participant.status == Participant.Status.ACTIVE
+
+
+def is_program_admin(user: User, program: Program) -> bool:
+    """Whether this person runs this program (the question every admin check asks)."""
+    return (
+        user.is_authenticated
+        and program_admin_participations().filter(program=program, user_id=user.pk).exists()
+    )
+
+
+def require_program_admin(*, program: Program, actor: User, doing: str) -> None:
+    """Refuse anyone but an active admin of this program (views check too; services never trust them)."""
+    if not is_program_admin(actor, program):
+        raise DomainError(f"Only the admins of {program.name} can {doing}.")
+
+
 def programs_administered_by(user: User) -> QuerySet[Program]:
     if not user.is_authenticated:
         return Program.objects.none()
     return Program.objects.filter(
-        participants__user=user,
-        participants__role=Role.ADMIN,
-        participants__status=Participant.Status.ACTIVE,
+        Exists(program_admin_participations().filter(program=OuterRef("pk"), user=user))
     )
 
 
@@ -76,6 +108,13 @@ def get_participant_for_admin(program: Program, pk: int) -> Participant:
     return participant
 
 
+def user_can_accept_invitation(*, user: User, invitation: Invitation) -> bool:
+    """The invitation went to an address this person has verified (or signs in with)."""
+    return EmailAddress.objects.filter(
+        user=user, email__iexact=invitation.email, verified=True
+    ).exists()
+
+
 def get_invitation_for_admin(program: Program, pk: int) -> Invitation:
     invitation = Invitation.objects.filter(program=program, pk=pk).first()
     if invitation is None:
@@ -83,19 +122,22 @@ def get_invitation_for_admin(program: Program, pk: int) -> Invitation:
     return invitation
 
 
-def organizations_user_can_create_programs_in(user: User) -> QuerySet:
-    """An admin of any program of an organization may start another in it."""
-    from programs.models import Organization
+def organizations_user_can_create_programs_in(user: User) -> QuerySet[Organization]:
+    """An admin of any program of an organization may start another in it; a superuser, in any.
 
+    Deliberately wider than ``is_program_admin`` for one program (any program of the
+    organization counts) and deliberately not open to organization admins (they own the
+    shared topic list, not the programs).
+    """
     if not user.is_authenticated:
         return Organization.objects.none()
     if user.is_superuser:
         return Organization.objects.all()
     return Organization.objects.filter(
-        programs__participants__user=user,
-        programs__participants__role=Role.ADMIN,
-        programs__participants__status=Participant.Status.ACTIVE,
-    ).distinct()
+        Exists(
+            program_admin_participations().filter(program__organization=OuterRef("pk"), user=user)
+        )
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -126,9 +168,35 @@ def get_organization_for_admin(user: User, slug: str) -> Organization:
     return organization
 
 
+def require_organization_admin(*, organization: Organization, actor: User, doing: str) -> None:
+    """Refuse anyone but an admin of this organization (views check too; services never trust
+    them). A program's admins are not enough: the list is every program's."""
+    if not is_organization_admin(actor, organization):
+        raise DomainError(
+            f"Only the organization admins of {organization.name} can {doing}: the list is "
+            "shared by all its programs."
+        )
+
+
 def get_topic_for_organization_admin(organization: Organization, pk: int) -> Topic:
     """A topic of this organization; 404 for any other."""
     topic = Topic.objects.filter(organization=organization, pk=pk).first()
     if topic is None:
         raise Http404("No such topic in this organization.")
     return topic
+
+
+# ---------------------------------------------------------------------------
+# Operators: they alone grant and take back the organization admin role
+# ---------------------------------------------------------------------------
+GRANT_PERMISSION = "programs.add_organizationadmin"
+REVOKE_PERMISSION = "programs.delete_organizationadmin"
+
+
+def require_operator(actor: User | None, permission: str) -> None:
+    """Only an operator with the model permission (or the system itself: seed_demo, a
+    migration, with no actor) grants and revokes the role; no program role reaches it."""
+    if actor is not None and not actor.has_perm(permission):
+        raise DomainError(
+            "Only the site's operators grant or take back the organization admin role."
+        )

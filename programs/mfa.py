@@ -12,7 +12,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef
 
 from accounts.models import User
-from programs.models import OrganizationAdmin, Participant, Role
+from programs.access import program_admin_participations
+from programs.models import OrganizationAdmin
 
 
 def user_must_have_mfa(user: User | AnonymousUser) -> bool:
@@ -27,9 +28,7 @@ def user_must_have_mfa(user: User | AnonymousUser) -> bool:
     if user.is_staff:
         return True
     # One query for both roles: the middleware asks on every request.
-    runs_a_program = Participant.objects.filter(
-        user=OuterRef("pk"), role=Role.ADMIN, status=Participant.Status.ACTIVE
-    )
+    runs_a_program = program_admin_participations().filter(user=OuterRef("pk"))
     runs_an_organization = OrganizationAdmin.objects.filter(user=OuterRef("pk"))
     return (
         User.objects.filter(pk=user.pk)

@@ -11,7 +11,13 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from programs.access import VISIBLE_STATUSES, programs_administered_by, programs_visible_to
+from programs.access import (
+    VISIBLE_STATUSES,
+    is_admin_participation,
+    program_admin_participations,
+    programs_administered_by,
+    programs_visible_to,
+)
 from programs.models import (
     Announcement,
     AuditEntry,
@@ -38,7 +44,7 @@ class Membership:
 
     @property
     def is_admin(self) -> bool:
-        return Role.ADMIN in self.roles
+        return any(is_admin_participation(p) for p in self.participations)
 
 
 def membership_list_for_user(*, user: User) -> list[Membership]:
@@ -192,9 +198,7 @@ def organization_admin_names(*, organization_id: int) -> list[str]:
 
 def organization_program_list(*, organization: Organization, user: User) -> QuerySet[Program]:
     """The organization's programs for its admins: size, and whether the viewer runs each."""
-    runs = Participant.objects.filter(
-        program=OuterRef("pk"), user=user, role=Role.ADMIN, status=Participant.Status.ACTIVE
-    )
+    runs = program_admin_participations().filter(program=OuterRef("pk"), user=user)
     return (
         Program.objects.filter(organization=organization)
         .annotate(

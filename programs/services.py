@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import _csv
-import csv
-import io
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import IO, Any
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -20,7 +16,6 @@ from django.utils import timezone
 from accounts.models import User
 from mentorship.errors import DomainError
 from mentorship.validators import (
-    EMAIL_MAX_LENGTH,
     EMAIL_TOO_LONG,
     single_line,
     validate_email_address,
@@ -28,7 +23,16 @@ from mentorship.validators import (
 )
 from notifications.models import Notification
 from notifications.services import notify, notify_many
-from programs.access import is_organization_admin
+from programs.access import (
+    GRANT_PERMISSION,
+    REVOKE_PERMISSION,
+    program_admin_participations,
+    require_operator,
+    require_organization_admin,
+    require_program_admin,
+    user_can_accept_invitation,
+)
+from programs.csv_import import csv_people_read
 from programs.models import (
     PROGRAM_SETTINGS_FIELDS,
     Announcement,
@@ -117,9 +121,7 @@ def organization_audit_record(
 def _active_admins(program: Program) -> list[User]:
     return list(
         User.objects.filter(
-            participations__program=program,
-            participations__role=Role.ADMIN,
-            participations__status=Participant.Status.ACTIVE,
+            participations__in=program_admin_participations().filter(program=program)
         )
     )
 
@@ -315,13 +317,6 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
     return invitation
 
 
-def user_can_accept_invitation(*, user: User, invitation: Invitation) -> bool:
-    """The invitation went to an address this person has verified (or signs in with)."""
-    return EmailAddress.objects.filter(
-        user=user, email__iexact=invitation.email, verified=True
-    ).exists()
-
-
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User) -> Participant:
     """Turn an invitation into an active participant, once."""
@@ -369,148 +364,11 @@ class CsvImportResult:
     skipped: list[str] = field(default_factory=list)
 
 
-class CsvImportError(DomainError):
-    """The file has bad rows; ``errors`` lists (line number, message) and nothing was imported."""
-
-    def __init__(self, errors: list[tuple[int, str]]) -> None:
-        self.errors = errors
-        first = "; ".join(f"line {line}: {message}" for line, message in errors[:3])
-        more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
-        super().__init__(f"Nothing was imported. {first}{more}", field="file")
-
-
-_HEADER = ("name", "email", "role")
-_DELIMITERS = (",", ";", "\t")  # the first is the default
-_ROLE_WORDS = {
-    "admin": Role.ADMIN,
-    "program admin": Role.ADMIN,
-    "mentor": Role.MENTOR,
-    "mentee": Role.MENTEE,
-}
-
-
-def _decode_csv(upload: IO[bytes]) -> str:
-    raw = upload.read(settings.CSV_IMPORT_MAX_BYTES + 1)
-    if len(raw) > settings.CSV_IMPORT_MAX_BYTES:
-        raise CsvImportError(
-            [(0, f"the file is larger than {settings.CSV_IMPORT_MAX_BYTES // 1024} KB.")]
-        )
-    if b"\x00" in raw:
-        raise CsvImportError([(0, "this is not a CSV text file.")])
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return raw.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise CsvImportError([(0, "the file is not UTF-8 text.")]) from exc
-
-
-def _csv_reader(text: str, delimiter: str) -> _csv.Reader:
-    # newline="": the reader sees \n, \r\n and \r line ends alike (and line breaks in quotes).
-    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
-
-
-def _first_line_cells(text: str, delimiter: str) -> list[str]:
-    """The first non-empty line's cells when read with this delimiter."""
-    try:
-        for record in _csv_reader(text, delimiter):
-            if any(cell.strip() for cell in record):
-                return record
-    except csv.Error:
-        pass  # the main read names the line
-    return []
-
-
-def _delimiter(text: str) -> str:
-    """The delimiter the file's first line (the header, or the first person) is written with.
-
-    One that makes it three columns with an address (or "email") second, as in
-    "Smith, Jr., John;john@example.com;mentor"; else one that makes it three columns; else the
-    one that splits it most (so a short or long first line is named as such). The first line
-    alone decides: csv.Sniffer wants every line alike, so one wrong line, or an empty one
-    between Windows line ends, threw it off.
-    """
-    cells = {delimiter: _first_line_cells(text, delimiter) for delimiter in _DELIMITERS}
-    three = [delimiter for delimiter in _DELIMITERS if len(cells[delimiter]) == 3]
-    for delimiter in three:
-        second = cells[delimiter][1].strip().lower()
-        if "@" in second or second == "email":
-            return delimiter
-    if three:
-        return three[0]
-    return max(_DELIMITERS, key=lambda delimiter: len(cells[delimiter]))
-
-
-def _parse_rows(text: str) -> tuple[list[tuple[int, str, str, str]], list[tuple[int, str]]]:
-    """Rows as (line, name, email, role) and the errors, without touching the database."""
-    rows: list[tuple[int, str, str, str]] = []
-    errors: list[tuple[int, str]] = []
-    reader = _csv_reader(text, _delimiter(text))
-    seen: dict[tuple[str, str], int] = {}
-    try:
-        for record in reader:
-            line = reader.line_num
-            cells = [cell.strip() for cell in record]
-            if not any(cells):
-                continue
-            if not rows and not errors and tuple(c.lower() for c in cells[:3]) == _HEADER:
-                continue  # the header line
-            if len(rows) + len(errors) >= settings.CSV_IMPORT_MAX_ROWS:
-                errors.append(
-                    (line, f"a file may hold at most {settings.CSV_IMPORT_MAX_ROWS} people.")
-                )
-                break
-            if len(cells) != 3:
-                hint = "; separate them with commas, semicolons or tabs" if len(cells) == 1 else ""
-                errors.append(
-                    (line, f"expected 3 columns (name, email, role), found {len(cells)}{hint}.")
-                )
-                continue
-            name, email, role_word = cells
-            problems = []
-            if not name:
-                problems.append("the name is empty")
-            if len(name) > 150:
-                problems.append("the name is longer than 150 characters")
-            email = email.lower()
-            try:
-                validate_email_address(email)
-            except ValidationError as exc:
-                if exc.code == "max_length":
-                    problems.append(
-                        f"the email address is longer than {EMAIL_MAX_LENGTH} characters"
-                    )
-                else:
-                    problems.append(f"{email or 'the email'} is not an email address")
-            role = _ROLE_WORDS.get(role_word.lower())
-            if role is None:
-                problems.append(
-                    f"{role_word or 'the role'} is not a role (use mentor, mentee or admin)"
-                )
-            if problems:
-                errors.append((line, "; ".join(problems) + "."))
-                continue
-            assert role is not None
-            if (email, role) in seen:
-                errors.append((line, f"{email} as {role} repeats line {seen[(email, role)]}."))
-                continue
-            seen[(email, role)] = line
-            rows.append((line, name, email, str(role)))
-    except csv.Error as exc:
-        errors.append((reader.line_num, f"the file is not valid CSV ({exc})."))
-    return rows, errors
-
-
 def invitations_import_csv(
     *, program: Program, invited_by: User, upload: IO[bytes]
 ) -> CsvImportResult:
     """Invite everyone in a CSV of name, email, role: all of it, or none of it."""
-    rows, errors = _parse_rows(_decode_csv(upload))
-    if errors:
-        raise CsvImportError(errors)
-    if not rows:
-        raise CsvImportError([(0, "the file has no people in it.")])
+    rows = csv_people_read(upload)
     result = CsvImportResult()
     with transaction.atomic():
         for line, name, email, role in rows:
@@ -704,8 +562,9 @@ def participant_withdraw(*, participant: Participant, actor: User) -> Participan
     program = participant.program
     if participant.role == Role.ADMIN:
         other_admins = (
-            Participant.objects.select_for_update()
-            .filter(program=program, role=Role.ADMIN, status=Participant.Status.ACTIVE)
+            program_admin_participations()
+            .select_for_update()
+            .filter(program=program)
             .exclude(pk=participant.pk)
         )
         if not other_admins.exists():
@@ -733,26 +592,13 @@ def participant_withdraw(*, participant: Participant, actor: User) -> Participan
 # ---------------------------------------------------------------------------
 # Organization admins: operators grant the role; they own the organization's shared lists
 # ---------------------------------------------------------------------------
-GRANT_PERMISSION = "programs.add_organizationadmin"
-REVOKE_PERMISSION = "programs.delete_organizationadmin"
-
-
-def _require_operator(actor: User | None, permission: str) -> None:
-    """Only an operator with the model permission (or the system itself: seed_demo, a
-    migration, with no actor) grants and revokes the role; no program role reaches it."""
-    if actor is not None and not actor.has_perm(permission):
-        raise DomainError(
-            "Only the site's operators grant or take back the organization admin role."
-        )
-
-
 @transaction.atomic
 def organization_admin_grant(
     *, organization: Organization, user: User, actor: User | None
 ) -> OrganizationAdmin:
     """Make a person an admin of an organization: told in the app, and logged where every
     program of the organization sees it."""
-    _require_operator(actor, GRANT_PERMISSION)
+    require_operator(actor, GRANT_PERMISSION)
     if not user.is_active:
         raise DomainError(f"{user} has no active account.", field="user")
     if OrganizationAdmin.objects.filter(organization=organization, user=user).exists():
@@ -785,7 +631,7 @@ def organization_admin_grant(
 @transaction.atomic
 def organization_admin_revoke(*, role: OrganizationAdmin, actor: User | None) -> None:
     """Take the role back; logged where every program of the organization sees it."""
-    _require_operator(actor, REVOKE_PERMISSION)
+    require_operator(actor, REVOKE_PERMISSION)
     organization, user = role.organization, role.user
     role.delete()
     organization_audit_record(
@@ -799,16 +645,6 @@ def organization_admin_revoke(*, role: OrganizationAdmin, actor: User | None) ->
         kind=Notification.Kind.PARTICIPATION,
         title=f"You are no longer an organization admin of {organization.name}",
     )
-
-
-def require_organization_admin(*, organization: Organization, actor: User, doing: str) -> None:
-    """Refuse anyone but an admin of this organization (views check too; services never trust
-    them). A program's admins are not enough: the list is every program's."""
-    if not is_organization_admin(actor, organization):
-        raise DomainError(
-            f"Only the organization admins of {organization.name} can {doing}: the list is "
-            "shared by all its programs."
-        )
 
 
 # ---------------------------------------------------------------------------
@@ -886,18 +722,6 @@ def topic_delete(*, organization: Organization, topic: Topic, actor: User) -> No
 # ---------------------------------------------------------------------------
 # Admin actions: announcements and enrollment
 # ---------------------------------------------------------------------------
-def is_program_admin(*, program: Program, user: User) -> bool:
-    return Participant.objects.filter(
-        program=program, user_id=user.pk, role=Role.ADMIN, status=Participant.Status.ACTIVE
-    ).exists()
-
-
-def require_program_admin(*, program: Program, actor: User, doing: str) -> None:
-    """Refuse anyone but an active admin of this program (views check too; services never trust them)."""
-    if not is_program_admin(program=program, user=actor):
-        raise DomainError(f"Only the admins of {program.name} can {doing}.")
-
-
 @transaction.atomic
 def announcement_send(
     *, program: Program, actor: User, audience: str, title: str, body: str

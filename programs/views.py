@@ -22,7 +22,9 @@ from programs.access import (
     get_program_for_user,
     is_organization_admin,
     organizations_user_can_create_programs_in,
+    user_can_accept_invitation,
 )
+from programs.csv_import import CsvImportError
 from programs.forms import (
     AnnouncementForm,
     ApplyForm,
@@ -130,9 +132,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                 f"Welcome to {participant.program.name}: you are in as {participant.get_role_display().lower()}.",
             )
             return redirect(participant.program)
-    can_accept = found.is_usable and services.user_can_accept_invitation(
-        user=request.user, invitation=found
-    )
+    can_accept = found.is_usable and user_can_accept_invitation(user=request.user, invitation=found)
     return render(
         request, "programs/invitation.html", {"invitation": found, "can_accept": can_accept}
     )
@@ -242,7 +242,7 @@ def program_import(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             result = services.invitations_import_csv(
                 program=program, invited_by=request.user, upload=form.cleaned_data["file"]
             )
-        except services.CsvImportError as exc:
+        except CsvImportError as exc:
             csv_errors = exc.errors
             form.add_error(
                 "file", "Nothing was imported: fix the lines below and upload the file again."

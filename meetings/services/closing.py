@@ -18,8 +18,9 @@ from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.reminders import keyset_batches
 from notifications.services import notify_many
+from programs.access import require_program_admin
 from programs.models import Program
-from programs.services import audit_record, require_program_admin
+from programs.services import audit_record
 
 BATCH = 500
 LIVE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)

@@ -21,11 +21,9 @@ from matching.requests import requests_expire_due
 from meetings import reminders as meetings_reminders
 from meetings.models import ActionItem, Advice, Agreement, Meeting
 from meetings.reminders import action_items_due_scan, cadence_scan, report_back_scan
-from mentorship.digest import admin_digests_scan
 from notifications.models import Delivery, Notification, Reminder
 from notifications.reminders import deliveries_send_due, timing
-from programs.models import Participant, Program, Role
-from tests.factories import ParticipantFactory
+from programs.models import Program
 from tests.goals.factories import MentorshipFactory
 from tests.matching.factories import MentorshipRequestFactory, mentee_in, mentor_in
 
@@ -407,73 +405,6 @@ def test_the_ending_reminder_is_delivered(program):
 
 
 # ---------------------------------------------------------------------------
-# Weekly admin digest
-# ---------------------------------------------------------------------------
-def _stalled(program: Program) -> Mentorship:
-    pair = _pair(program)
-    Mentorship.objects.filter(pk=pair.pk).update(started_at=NOW - timedelta(days=90))
-    return pair
-
-
-def test_the_digest_counts_stalled_pairs_and_unanswered_requests_for_each_admin(
-    program, admin_user
-):
-    _stalled(program)
-    _pair(program)  # started today: not stalled
-    _request(program, 10)
-    _request(program, 2)  # not unanswered for long yet
-    assert admin_digests_scan() == 1
-    delivery = Delivery.objects.get(kind=Reminder.ADMIN_DIGEST)
-    assert (delivery.recipient, delivery.period_key) == (admin_user, "2026-W48")
-    assert "Stalled relationships: 1\n" in delivery.body
-    assert "Requests unanswered for more than 7 days: 1" in delivery.body
-
-
-def test_a_pair_meeting_within_twice_its_rhythm_is_not_stalled(program, admin_user):
-    pair = _stalled(program)
-    _agreed(pair, Frequency.MONTHLY)
-    _meeting(pair, -50)
-    admin_digests_scan()
-    assert "Stalled relationships: 0\n" in Delivery.objects.get().body
-
-
-def test_a_weekly_pair_without_a_meeting_for_three_weeks_is_stalled(program, admin_user):
-    pair = _stalled(program)
-    _agreed(pair, Frequency.WEEKLY)
-    _meeting(pair, -21)
-    admin_digests_scan()
-    assert "Stalled relationships: 1\n" in Delivery.objects.get().body
-
-
-def test_the_digest_is_written_once_a_week(program, admin_user, _frozen):
-    admin_digests_scan()
-    admin_digests_scan()
-    assert Delivery.objects.count() == 1
-    _frozen.shift(timedelta(days=7))
-    admin_digests_scan()
-    assert Delivery.objects.count() == 2
-
-
-def test_a_withdrawn_admin_and_other_roles_get_no_digest(program, admin_user, mentor):
-    Participant.objects.filter(user=admin_user).update(status=Participant.Status.WITHDRAWN)
-    assert admin_digests_scan() == 0
-
-
-def test_an_ended_program_sends_no_digest(program, admin_user):
-    Program.objects.filter(pk=program.pk).update(ends_on=TODAY - timedelta(days=1))
-    assert admin_digests_scan() == 0
-
-
-def test_the_digest_is_delivered(program, admin_user):
-    ParticipantFactory(program=program, role=Role.ADMIN)
-    admin_digests_scan()
-    notification = _delivered(admin_user.pk)
-    assert notification.title == "Pathways: this week's digest"
-    assert notification.link == reverse("programs:manage", kwargs={"slug": program.slug})
-    assert Delivery.objects.filter(state=Delivery.State.SENT).count() == 2
-
-
-# ---------------------------------------------------------------------------
 # Queries grow with batches, not rows
 # ---------------------------------------------------------------------------
 def _due_everywhere(program: Program, n: int) -> None:
@@ -521,21 +452,6 @@ def test_a_scan_runs_a_fixed_number_of_queries_per_batch(program, monkeypatch, m
     assert writes_300 == 3 * writes_100
     if connection.vendor == "postgresql":
         assert writes_100 == 1
-
-
-def test_the_digest_counts_overdue_check_ins_when_there_are_check_ins(program, admin_user):
-    from meetings.models import CheckIn
-
-    pair = _pair(program)
-    for person, days_ago in ((pair.mentor.user, 10), (pair.mentee.user, 3)):
-        CheckIn.objects.create(
-            mentorship=pair,
-            person=person,
-            period_key="2026-Q4",
-            due_on=TODAY - timedelta(days=days_ago),
-        )
-    admin_digests_scan()
-    assert "Check-ins overdue by more than 7 days: 1" in Delivery.objects.get().body
 
 
 def test_the_send_due_reminders_command_runs_every_scan(program, admin_user):

@@ -228,3 +228,14 @@ def test_joining_a_one_on_one_program_gives_one_role(program, admin_user):
     assert list(
         Participant.objects.filter(user=newcomer, program=program).values_list("role", flat=True)
     ) == [Role.MENTEE]
+
+
+def test_home_tells_an_admin_how_many_applications_wait(client, program, admin_user):
+    # Was: the count joined the admin's own participation row, so it was always 0 and the line
+    # never showed.
+    for _ in range(2):
+        ParticipantFactory(program=program, role=Role.MENTEE, status=Participant.Status.APPLIED)
+    ParticipantFactory(program=program, role=Role.MENTOR)  # active: not waiting
+    client.force_login(admin_user)
+    page = client.get(reverse("home")).content.decode()
+    assert "2 applications to Pathways" in page

@@ -16,10 +16,10 @@ from meetings.reminders import (
     report_back_scan,
 )
 from meetings.services.checkins import checkins_open_due
-from mentorship.digest import admin_digests_scan
 from notifications.digest import personal_digests_scan
 from notifications.models import Delivery
 from notifications.reminders import delivery_send_one_due
+from reports.digest import admin_digests_scan
 
 SCANS = (
     meeting_reminders_scan,

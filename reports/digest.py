@@ -17,8 +17,9 @@ from django.utils import timezone
 import meetings.models
 from matching.models import Mentorship, MentorshipRequest
 from notifications.models import Reminder
-from notifications.reminders import Due, reminders_schedule_many, timing
-from programs.models import Participant, Program, Role
+from notifications.reminders import Due, keyset_batches, reminders_schedule_many, timing
+from programs.access import program_admin_participations
+from programs.models import Program
 from reports.dashboard import AT_RISK, STALLED, health_counts
 
 BATCH = 100  # programs per batch
@@ -28,13 +29,7 @@ def _program_batches(today: date) -> Iterator[list[Program]]:
     running = Program.objects.filter(starts_on__lte=today).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=today)
     )
-    last = 0
-    while True:
-        batch = list(running.filter(pk__gt=last).order_by("pk")[:BATCH])
-        if not batch:
-            return
-        yield batch
-        last = batch[-1].pk
+    return keyset_batches(running, BATCH)
 
 
 def _per_program(rows: Iterable[tuple[int, int]]) -> Counter[int]:
@@ -86,12 +81,9 @@ def admin_digests_scan(*, now: datetime | None = None) -> int:
     for batch in _program_batches(today):
         ids = [p.pk for p in batch]
         admins = list(
-            Participant.objects.filter(
-                program_id__in=ids,
-                role=Role.ADMIN,
-                status=Participant.Status.ACTIVE,
-                user__is_active=True,
-            ).values_list("program_id", "user_id")
+            program_admin_participations()
+            .filter(program_id__in=ids, user__is_active=True)
+            .values_list("program_id", "user_id")
         )
         # The dashboard's own rules, so the digest and the page never disagree (a query each).
         health = {p.pk: health_counts(program=p, now=now) for p in batch}

@@ -1,0 +1,57 @@
+"""Requests in every state, so inboxes and mentorship pages have content."""
+
+from __future__ import annotations
+
+from accounts.models import User
+from goals.models import Goal
+from matching.models import AdvisorRole, MentorshipRequest
+from matching.requests import (
+    request_accept,
+    request_ask_info,
+    request_create,
+    request_decline,
+    request_redirect,
+)
+from programs.models import Participant, Program, Role
+
+
+def requests_seed(*, program: Program, mentors: list[User], mentees: list[User]) -> None:
+    if MentorshipRequest.objects.filter(program=program).exists():
+        return
+    people = {
+        (p.user_id, p.role): p
+        for p in Participant.objects.filter(program=program).select_related("user", "program")
+    }
+
+    def ask(mentee_no: int, mentor_no: int, role: str = "") -> MentorshipRequest:
+        mentee = people[(mentees[mentee_no - 1].pk, Role.MENTEE)]
+        goal = (
+            Goal.objects.filter(owner=mentee, status=Goal.Status.ACTIVE)
+            .order_by("position")
+            .first()
+        )
+        assert goal is not None
+        return request_create(
+            mentee=mentee,
+            mentor=people[(mentors[mentor_no - 1].pk, Role.MENTOR)],
+            goals=[goal],
+            topic=goal.topics.order_by("name").first(),
+            why_this_mentor="Your profile says you have done exactly what I am trying to do, and you offer coaching.",
+            advisor_role=role,
+        )
+
+    ask(1, 6, AdvisorRole.TECHNICAL)  # mentee1's open ask for a second seat on the board
+    ask(18, 1)  # waits in mentor1's inbox
+    question = ask(16, 16)
+    request_ask_info(request=question, actor=mentors[15], question="What have you tried so far?")
+    ask(17, 17)
+    request_decline(
+        request=ask(19, 1),
+        actor=mentors[0],
+        reason=MentorshipRequest.DeclineReason.NOT_MY_AREA,
+        note="Mentor 3 knows this far better than I do.",
+    )
+    request_redirect(
+        request=ask(20, 2), actor=mentors[1], suggested=people[(mentors[2].pk, Role.MENTOR)]
+    )
+    request_accept(request=ask(21, 5), actor=mentors[4])

@@ -1,0 +1,162 @@
+"""Reading an uploaded CSV of people to invite: decoded and checked defensively, nothing
+written. ``programs.services.invitations_import_csv`` applies the rows it returns."""
+
+from __future__ import annotations
+
+import _csv
+import csv
+import io
+from typing import IO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from mentorship.errors import DomainError
+from mentorship.validators import EMAIL_MAX_LENGTH, validate_email_address
+from programs.models import Role
+
+# (line number, name, email, role) of one person in the file.
+CsvRow = tuple[int, str, str, str]
+
+
+class CsvImportError(DomainError):
+    """The file has bad rows; ``errors`` lists (line number, message) and nothing was imported."""
+
+    def __init__(self, errors: list[tuple[int, str]]) -> None:
+        self.errors = errors
+        first = "; ".join(f"line {line}: {message}" for line, message in errors[:3])
+        more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+        super().__init__(f"Nothing was imported. {first}{more}", field="file")
+
+
+_HEADER = ("name", "email", "role")
+_DELIMITERS = (",", ";", "\t")  # the first is the default
+_ROLE_WORDS = {
+    "admin": Role.ADMIN,
+    "program admin": Role.ADMIN,
+    "mentor": Role.MENTOR,
+    "mentee": Role.MENTEE,
+}
+
+
+def csv_people_read(upload: IO[bytes]) -> list[CsvRow]:
+    """The people in an uploaded CSV of name, email, role; CsvImportError lists every bad line."""
+    rows, errors = _parse_rows(_decode_csv(upload))
+    if errors:
+        raise CsvImportError(errors)
+    if not rows:
+        raise CsvImportError([(0, "the file has no people in it.")])
+    return rows
+
+
+def _decode_csv(upload: IO[bytes]) -> str:
+    raw = upload.read(settings.CSV_IMPORT_MAX_BYTES + 1)
+    if len(raw) > settings.CSV_IMPORT_MAX_BYTES:
+        raise CsvImportError(
+            [(0, f"the file is larger than {settings.CSV_IMPORT_MAX_BYTES // 1024} KB.")]
+        )
+    if b"\x00" in raw:
+        raise CsvImportError([(0, "this is not a CSV text file.")])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise CsvImportError([(0, "the file is not UTF-8 text.")]) from exc
+
+
+def _csv_reader(text: str, delimiter: str) -> _csv.Reader:
+    # newline="": the reader sees \n, \r\n and \r line ends alike (and line breaks in quotes).
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
+
+
+def _first_line_cells(text: str, delimiter: str) -> list[str]:
+    """The first non-empty line's cells when read with this delimiter."""
+    try:
+        for record in _csv_reader(text, delimiter):
+            if any(cell.strip() for cell in record):
+                return record
+    except csv.Error:
+        pass  # the main read names the line
+    return []
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter the file's first line (the header, or the first person) is written with.
+
+    One that makes it three columns with an address (or "email") second, as in
+    "Smith, Jr., John;john@example.com;mentor"; else one that makes it three columns; else the
+    one that splits it most (so a short or long first line is named as such). The first line
+    alone decides: csv.Sniffer wants every line alike, so one wrong line, or an empty one
+    between Windows line ends, threw it off.
+    """
+    cells = {delimiter: _first_line_cells(text, delimiter) for delimiter in _DELIMITERS}
+    three = [delimiter for delimiter in _DELIMITERS if len(cells[delimiter]) == 3]
+    for delimiter in three:
+        second = cells[delimiter][1].strip().lower()
+        if "@" in second or second == "email":
+            return delimiter
+    if three:
+        return three[0]
+    return max(_DELIMITERS, key=lambda delimiter: len(cells[delimiter]))
+
+
+def _parse_rows(text: str) -> tuple[list[CsvRow], list[tuple[int, str]]]:
+    """Rows as (line, name, email, role) and the errors, without touching the database."""
+    rows: list[CsvRow] = []
+    errors: list[tuple[int, str]] = []
+    reader = _csv_reader(text, _delimiter(text))
+    seen: dict[tuple[str, str], int] = {}
+    try:
+        for record in reader:
+            line = reader.line_num
+            cells = [cell.strip() for cell in record]
+            if not any(cells):
+                continue
+            if not rows and not errors and tuple(c.lower() for c in cells[:3]) == _HEADER:
+                continue  # the header line
+            if len(rows) + len(errors) >= settings.CSV_IMPORT_MAX_ROWS:
+                errors.append(
+                    (line, f"a file may hold at most {settings.CSV_IMPORT_MAX_ROWS} people.")
+                )
+                break
+            if len(cells) != 3:
+                hint = "; separate them with commas, semicolons or tabs" if len(cells) == 1 else ""
+                errors.append(
+                    (line, f"expected 3 columns (name, email, role), found {len(cells)}{hint}.")
+                )
+                continue
+            name, email, role_word = cells
+            problems = []
+            if not name:
+                problems.append("the name is empty")
+            if len(name) > 150:
+                problems.append("the name is longer than 150 characters")
+            email = email.lower()
+            try:
+                validate_email_address(email)
+            except ValidationError as exc:
+                if exc.code == "max_length":
+                    problems.append(
+                        f"the email address is longer than {EMAIL_MAX_LENGTH} characters"
+                    )
+                else:
+                    problems.append(f"{email or 'the email'} is not an email address")
+            role = _ROLE_WORDS.get(role_word.lower())
+            if role is None:
+                problems.append(
+                    f"{role_word or 'the role'} is not a role (use mentor, mentee or admin)"
+                )
+            if problems:
+                errors.append((line, "; ".join(problems) + "."))
+                continue
+            assert role is not None
+            if (email, role) in seen:
+                errors.append((line, f"{email} as {role} repeats line {seen[(email, role)]}."))
+                continue
+            seen[(email, role)] = line
+            rows.append((line, name, email, str(role)))
+    except csv.Error as exc:
+        errors.append((reader.line_num, f"the file is not valid CSV ({exc})."))
+    return rows, errors
