@@ -6,10 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from itertools import groupby
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
@@ -21,57 +19,15 @@ from django.views.decorators.http import require_POST
 from matching.models import Mentorship
 from meetings import calendar, scheduling
 from meetings.access import get_meeting_for_user, get_mentorship_for_scheduling
+from meetings.forms import SlotForm
 from meetings.models import Meeting
 from meetings.slots import (
-    date_refusal,
     format_slot,
-    wall_clock_instant,
     windows_label,
     zone_label,
 )
 from mentorship.errors import DomainError, form_add_domain_error
 from mentorship.http import AuthedHttpRequest
-
-
-class SlotForm(forms.Form):
-    """A start picked from the free slots, or typed as a date and time in the viewer's zone."""
-
-    slot = forms.CharField(required=False)
-    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
-    minutes = forms.IntegerField(
-        label="Length (minutes)",
-        min_value=scheduling.MIN_MINUTES,
-        max_value=scheduling.MAX_MINUTES,
-    )
-
-    def __init__(self, *args: Any, zone: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.zone = zone
-        self.fields["date"].label = f"Or another date ({zone_label(zone)})"
-        self.fields["time"].label = "Time"
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        slot, day, clock = cleaned.get("slot"), cleaned.get("date"), cleaned.get("time")
-        if slot:
-            try:
-                starts_at = datetime.fromisoformat(slot)
-            except ValueError:
-                starts_at = None
-            if starts_at is None or starts_at.tzinfo is None:
-                raise forms.ValidationError("That time is not one of the offered slots.")
-        elif day and clock:
-            # Checked before the date becomes an instant: year 1 or 9999 overflows the zone's offset.
-            refusal = date_refusal(day, today=timezone.localdate(timezone=ZoneInfo(self.zone)))
-            if refusal is not None:
-                self.add_error("date", refusal)
-                return cleaned
-            starts_at = wall_clock_instant(day, clock, self.zone)
-        else:
-            raise forms.ValidationError("Pick one of the free times, or enter a date and a time.")
-        cleaned["starts_at"] = starts_at
-        return cleaned
 
 
 def _slot_days(starts: list[datetime], zone: str) -> list[tuple[date, list[tuple[str, str]]]]:

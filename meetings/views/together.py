@@ -15,7 +15,6 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from goals.models import Goal, GoalShare
 from matching.access import get_mentorship_for_user
 from matching.models import Mentorship
 from meetings import together
@@ -25,146 +24,22 @@ from meetings.access import (
     get_agenda_item_for_user,
     get_meeting_for_user,
 )
-from meetings.models import (
-    Advice,
-    Agreement,
-    Appreciation,
-    Meeting,
-    MeetingFeedback,
+from meetings.forms import (
+    ActionItemForm,
+    AdviceForm,
+    AgendaForm,
+    AgreementForm,
+    AppreciationForm,
+    FeedbackForm,
+    PrivateNoteForm,
+    ReportBackForm,
+    SharedNotesForm,
 )
+from meetings.models import Agreement, Meeting
 from meetings.scheduling import late_cancellations
 from meetings.timeline import meeting_page_for, norms_of, timeline_for
 from mentorship.errors import DomainError, form_add_domain_error
 from mentorship.http import AuthedHttpRequest
-from mentorship.validators import validate_single_line
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-# Forms -----------------------------------------------------------------------------------------
-
-
-class _OwnIds:
-    """Several forms on the meeting page have a field named `text`: each gets its own ids,
-    so that every label points at its own field (names, and so POST data, stay the same)."""
-
-    id_prefix = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-
-
-class AgreementForm(forms.ModelForm):
-    class Meta:
-        model = Agreement
-        fields = [
-            "frequency",
-            "format",
-            "channel",
-            "between_meetings",
-            "meeting_minutes",
-            "ends_on",
-            "other",
-        ]
-        widgets = {"ends_on": DATE, "other": forms.Textarea(attrs={"rows": 3})}
-
-
-class AgendaForm(_OwnIds, forms.Form):
-    id_prefix = "agenda"
-
-    text = forms.CharField(
-        label="Question or topic", max_length=300, validators=[validate_single_line]
-    )
-
-
-class SharedNotesForm(_OwnIds, forms.Form):
-    id_prefix = "notes"
-
-    text = forms.CharField(
-        label="Shared notes", required=False, widget=forms.Textarea(attrs={"rows": 6})
-    )
-    base = forms.CharField(required=False, widget=forms.HiddenInput)
-
-
-class PrivateNoteForm(_OwnIds, forms.Form):
-    id_prefix = "private"
-
-    text = forms.CharField(
-        label="Only you see this note",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class ActionItemForm(_OwnIds, forms.Form):
-    id_prefix = "action"
-
-    text = forms.CharField(label="Action", max_length=300, validators=[validate_single_line])
-    owner = forms.TypedChoiceField(label="Who", coerce=int)
-    due_on = forms.DateField(label="Due (optional)", required=False, widget=DATE)
-
-    def __init__(self, *args: Any, mentorship: Mentorship, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        people = [mentorship.mentee.user, mentorship.mentor.user]
-        self.fields["owner"].choices = [(u.pk, u.get_full_name()) for u in people]  # type: ignore[attr-defined]
-
-
-class AdviceForm(_OwnIds, forms.Form):
-    id_prefix = "advice"
-
-    text = forms.CharField(label="The advice", widget=forms.Textarea(attrs={"rows": 3}))
-    meeting = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-
-class ReportBackForm(forms.ModelForm):
-    class Meta:
-        model = Advice
-        fields = ["outcome", "outcome_reason", "result"]
-        labels = {
-            "outcome": "What did you do with it?",
-            "outcome_reason": "Why you chose differently",
-            "result": "What came of it",
-        }
-        widgets = {
-            "outcome": forms.RadioSelect,
-            "outcome_reason": forms.Textarea(attrs={"rows": 2}),
-            "result": forms.Textarea(attrs={"rows": 2}),
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["outcome"].required = True
-        self.fields["outcome"].choices = Advice.Outcome.choices  # type: ignore[attr-defined]
-
-
-class AppreciationForm(forms.Form):
-    kind = forms.ChoiceField(choices=Appreciation.Kind.choices, widget=forms.RadioSelect)
-    text = forms.CharField(label="Your words", widget=forms.Textarea(attrs={"rows": 3}))
-    goal = forms.ModelChoiceField(queryset=Goal.objects.none(), required=False)
-    advice = forms.ModelChoiceField(queryset=Advice.objects.none(), required=False)
-
-    def __init__(self, *args: Any, mentorship: Mentorship, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        shared = GoalShare.objects.filter(
-            goal__owner_id=mentorship.mentee_id, mentor_id=mentorship.mentor.user_id
-        )
-        self.fields["goal"].queryset = Goal.objects.filter(pk__in=shared.values("goal_id"))  # type: ignore[attr-defined]
-        self.fields["advice"].queryset = Advice.objects.filter(mentorship=mentorship)  # type: ignore[attr-defined]
-        self.fields["goal"].label = "About a goal (optional)"
-        self.fields["advice"].label = "About a piece of advice (optional)"
-
-
-class FeedbackForm(_OwnIds, forms.ModelForm):
-    id_prefix = "feedback"
-
-    class Meta:
-        model = MeetingFeedback
-        fields = ["helped", "change"]
-        widgets = {
-            "helped": forms.Textarea(attrs={"rows": 2}),
-            "change": forms.Textarea(attrs={"rows": 2}),
-        }
-
 
 # The meeting page ------------------------------------------------------------------------------
 

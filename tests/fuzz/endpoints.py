@@ -47,23 +47,25 @@ from matching.forms import AnswerForm as RequestAnswerForm
 from matching.rounds import unmatched_mentees
 from matching.selectors import reassign_mentors_for
 from meetings.checkins import checkin_goals
-from meetings.forms import AvailabilityForm, ContactWindowFormSet, DetailsForm
-from meetings.models import Availability
-from meetings.scheduling import slots_for
-from meetings.together import notes_digest
-from meetings.views.checkins import CheckInForm
-from meetings.views.scheduling import SlotForm
-from meetings.views.together import (
+from meetings.forms import (
     ActionItemForm,
     AdviceForm,
     AgendaForm,
     AgreementForm,
     AppreciationForm,
+    AvailabilityForm,
+    CheckInForm,
+    ContactWindowFormSet,
+    DetailsForm,
     FeedbackForm,
     PrivateNoteForm,
     ReportBackForm,
     SharedNotesForm,
+    SlotForm,
 )
+from meetings.models import Availability
+from meetings.scheduling import slots_for
+from meetings.together import notes_digest
 from notifications.forms import PreferencesForm
 from notifications.reminders import preferences_of, unsubscribe_token
 from programs.forms import (
