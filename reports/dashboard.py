@@ -414,12 +414,7 @@ def activity(*, program: Program, now: datetime | None = None) -> list[Series]:
 def mentor_load(*, program: Program) -> QuerySet[MentorProfile]:
     """Each active mentor: live mentees against capacity, requests waiting on them, and their
     average time to answer, fullest first (one query; the caller pages it)."""
-    live = Q(
-        participant__mentorships_as_mentor__status__in=[
-            Mentorship.Status.ACTIVE,
-            Mentorship.Status.PAUSED,
-        ]
-    )
+    live = Q(participant__mentorships_as_mentor__status__in=Mentorship.LIVE_STATUSES)
     waiting = (
         MentorshipRequest.objects.filter(
             mentor=OuterRef("participant_id"),
@@ -585,7 +580,7 @@ def cohort_totals(*, program: Program) -> Totals:
     status = Mentorship.Status
     pairs = Mentorship.objects.filter(program=program).aggregate(
         started=Count("pk"),
-        active=Count("pk", filter=Q(status__in=[status.ACTIVE, status.PAUSED])),
+        active=Count("pk", filter=Q(status__in=Mentorship.LIVE_STATUSES)),
         completed=Count("pk", filter=Q(status=status.COMPLETED)),
         ended=Count("pk", filter=Q(status=status.ENDED)),
     )
