@@ -26,8 +26,8 @@ from meetings.slots import (
     windows_label,
     zone_label,
 )
-from mentorship.errors import DomainError, form_add_domain_error
-from mentorship.http import AuthedHttpRequest
+from mentorship.errors import DomainError
+from mentorship.http import AuthedHttpRequest, run_form
 
 
 def _slot_days(starts: list[datetime], zone: str) -> list[tuple[date, list[tuple[str, str]]]]:
@@ -85,23 +85,22 @@ def meeting_propose(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     mentorship = get_mentorship_for_scheduling(request.user, pk)
     default = scheduling.default_minutes(mentorship)
     form = SlotForm(request.POST or None, zone=request.user.time_zone, initial={"minutes": default})
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = scheduling.meeting_propose(
-                mentorship=mentorship,
-                actor=request.user,
-                starts_at=form.cleaned_data["starts_at"],
-                minutes=form.cleaned_data["minutes"],
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Proposed {format_slot(meeting.starts_at, request.user.time_zone)}: "
-                "it is on once the other person confirms.",
-            )
-            return redirect(meeting.get_absolute_url())
+    if response := run_form(
+        request,
+        form,
+        lambda data: scheduling.meeting_propose(
+            mentorship=mentorship,
+            actor=request.user,
+            starts_at=data["starts_at"],
+            minutes=data["minutes"],
+        ),
+        done=lambda meeting: (
+            f"Proposed {format_slot(meeting.starts_at, request.user.time_zone)}: "
+            "it is on once the other person confirms."
+        ),
+        then=lambda meeting: meeting.get_absolute_url(),
+    ):
+        return response
     return _picker(request, form, mentorship=mentorship, minutes=_minutes_from(form, default))
 
 
@@ -111,26 +110,26 @@ def meeting_reschedule(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     mentorship = get_mentorship_for_scheduling(request.user, meeting.mentorship_id)
     default = round((meeting.ends_at - meeting.starts_at).total_seconds() / 60)
     form = SlotForm(request.POST or None, zone=request.user.time_zone, initial={"minutes": default})
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = scheduling.meeting_reschedule(
-                meeting=meeting,
-                actor=request.user,
-                starts_at=form.cleaned_data["starts_at"],
-                minutes=form.cleaned_data["minutes"],
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            note = (
+    if response := run_form(
+        request,
+        form,
+        lambda data: scheduling.meeting_reschedule(
+            meeting=meeting,
+            actor=request.user,
+            starts_at=data["starts_at"],
+            minutes=data["minutes"],
+        ),
+        done=lambda moved: (
+            f"Moved to {format_slot(moved.starts_at, request.user.time_zone)}."
+            + (
                 " Inside the cancellation notice, so it counts as late."
-                if meeting.cancelled_late
+                if moved.cancelled_late
                 else ""
             )
-            messages.success(
-                request, f"Moved to {format_slot(meeting.starts_at, request.user.time_zone)}.{note}"
-            )
-            return redirect(meeting.get_absolute_url())
+        ),
+        then=lambda moved: moved.get_absolute_url(),
+    ):
+        return response
     return _picker(
         request, form, mentorship=mentorship, minutes=_minutes_from(form, default), meeting=meeting
     )

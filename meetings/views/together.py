@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -39,7 +39,7 @@ from meetings.models import Agreement, Meeting
 from meetings.scheduling import late_cancellations
 from meetings.timeline import meeting_page_for, norms_of, timeline_for
 from mentorship.errors import DomainError, form_add_domain_error
-from mentorship.http import AuthedHttpRequest
+from mentorship.http import AuthedHttpRequest, run_form
 
 # The meeting page ------------------------------------------------------------------------------
 
@@ -229,29 +229,28 @@ def feedback_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def advice_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     mentorship = get_mentorship_for_user(request.user, pk)
     form = AdviceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        meeting_id = form.cleaned_data["meeting"]
-        if meeting_id is not None:
-            return _meeting_edit(
-                request,
-                meeting_id,
-                form=form,
-                form_name="advice_form",
-                partial="_together_advice.html",
-                action=lambda m, data: together.advice_add(
-                    mentorship=mentorship, actor=request.user, text=data["text"], meeting=m
-                ),
-                done="Advice logged.",
-            )
-        try:
-            together.advice_add(
-                mentorship=mentorship, actor=request.user, text=form.cleaned_data["text"]
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, "Advice logged.")
-            return redirect("meetings:timeline", pk=mentorship.pk)
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["meeting"] is not None:
+        return _meeting_edit(
+            request,
+            form.cleaned_data["meeting"],
+            form=form,
+            form_name="advice_form",
+            partial="_together_advice.html",
+            action=lambda m, data: together.advice_add(
+                mentorship=mentorship, actor=request.user, text=data["text"], meeting=m
+            ),
+            done="Advice logged.",
+        )
+    if response := run_form(
+        request,
+        form,
+        lambda data: together.advice_add(
+            mentorship=mentorship, actor=request.user, text=data["text"]
+        ),
+        done="Advice logged.",
+        then=reverse("meetings:timeline", kwargs={"pk": mentorship.pk}),
+    ):
+        return response
     return render(
         request, "meetings/together_form.html", _form_page(mentorship, form, "advice_add")
     )
@@ -260,14 +259,14 @@ def advice_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def advice_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     advice = get_advice_rw_for_user(request.user, pk)
     form = ReportBackForm(request.POST or None, instance=advice)
-    if request.method == "POST" and form.is_valid():
-        try:
-            together.advice_report_back(advice=advice, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, "Thank you for reporting back: it keeps mentors going.")
-            return redirect("meetings:timeline", pk=advice.mentorship_id)
+    if response := run_form(
+        request,
+        form,
+        lambda data: together.advice_report_back(advice=advice, actor=request.user, **data),
+        done="Thank you for reporting back: it keeps mentors going.",
+        then=reverse("meetings:timeline", kwargs={"pk": advice.mentorship_id}),
+    ):
+        return response
     context = _form_page(advice.mentorship, form, "advice_report", target=advice.pk)
     context["advice"] = advice
     return render(request, "meetings/together_form.html", context)
@@ -280,16 +279,14 @@ def appreciation_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         mentorship=mentorship,
         initial={"kind": request.GET.get("kind", "thanks"), "advice": request.GET.get("advice")},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            together.appreciation_send(
-                mentorship=mentorship, author=request.user, **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, "Sent. Small words, big difference.")
-            return redirect("meetings:timeline", pk=mentorship.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: together.appreciation_send(mentorship=mentorship, author=request.user, **data),
+        done="Sent. Small words, big difference.",
+        then=reverse("meetings:timeline", kwargs={"pk": mentorship.pk}),
+    ):
+        return response
     return render(
         request, "meetings/together_form.html", _form_page(mentorship, form, "appreciation_add")
     )
@@ -337,16 +334,14 @@ def agreement(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         if latest
         else Agreement(ends_on=mentorship.ends_on),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            together.agreement_propose(
-                mentorship=mentorship, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, "Proposed. It counts once the other person confirms it.")
-            return redirect("meetings:agreement", pk=mentorship.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: together.agreement_propose(mentorship=mentorship, actor=request.user, **data),
+        done="Proposed. It counts once the other person confirms it.",
+        then=reverse("meetings:agreement", kwargs={"pk": mentorship.pk}),
+    ):
+        return response
     return render(
         request,
         "meetings/agreement.html",
