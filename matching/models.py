@@ -483,6 +483,10 @@ class Report(TimeStampedModel):
         return f"{self.get_kind_display()} report"
 
     @property
+    def is_resolved(self) -> bool:
+        return self.status == self.Status.RESOLVED
+
+    @property
     def subject(self) -> Mentorship | MentorshipRequest | None:
         """What the report is about: its mentorship, else its request."""
         return self.mentorship or self.request

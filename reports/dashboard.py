@@ -96,8 +96,7 @@ def funnel(*, program: Program) -> list[Step]:
         found = facts.filter(**{f"{path}__in": mentees.values("pk")}).order_by()
         return set(found.values_list(path, flat=True).distinct())
 
-    live = [Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED, Mentorship.Status.COMPLETED]
-    live += [Mentorship.Status.ENDED]
+    every_status = list(Mentorship.Status)  # matched once, whatever became of it since
     statuses = dict(mentees.order_by().values_list("pk", "status"))
     joined = {pk for pk, status in statuses.items() if status == Participant.Status.ACTIVE}
     profile = joined & having(MenteeProfile.objects.all(), "participant")
@@ -105,7 +104,7 @@ def funnel(*, program: Program) -> list[Step]:
     asked = goals & (
         having(MentorshipRequest.objects.all(), "mentee") | having(Proposal.objects.all(), "mentee")
     )
-    matched = asked & having(Mentorship.objects.filter(status__in=live), "mentee")
+    matched = asked & having(Mentorship.objects.filter(status__in=every_status), "mentee")
     met = matched & having(Meeting.objects.filter(status=Meeting.Status.HELD), "mentorship__mentee")
     checked = met & having(
         CheckIn.objects.filter(
