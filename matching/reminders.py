@@ -36,13 +36,14 @@ def remind_both(
     today: date,
     mentorship_of: Callable[[M], Mentorship],
     due_for: Callable[[M, User, User], Due | None],
+    batch_size: int,
     away_mentees_too: bool = False,
 ) -> int:
     """Schedule ``due_for(row, person, other)`` for both people of each row's mentorship, batch
     by batch, skipping mentors away until after ``today`` (with ``away_mentees_too``, mentees
     who are away mentors elsewhere as well); returns how many were scheduled."""
     found = 0
-    for batch in keyset_batches(rows, BATCH):
+    for batch in keyset_batches(rows, batch_size):
         pairs = [mentorship_of(row) for row in batch]
         users = {m.mentor.user_id for m in pairs}
         if away_mentees_too:
@@ -134,4 +135,6 @@ def relationship_ending_scan(*, now: datetime | None = None) -> int:
             due_at=now,
         )
 
-    return remind_both(ending, today=today, mentorship_of=lambda m: m, due_for=due_for)
+    return remind_both(
+        ending, today=today, mentorship_of=lambda m: m, due_for=due_for, batch_size=BATCH
+    )

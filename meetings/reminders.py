@@ -64,6 +64,7 @@ def meeting_reminders_scan(*, now: datetime | None = None) -> int:
         today=timezone.localdate(now),
         mentorship_of=lambda meeting: meeting.mentorship,
         due_for=due_for,
+        batch_size=BATCH,
         away_mentees_too=True,
     )
 
@@ -164,6 +165,7 @@ def cadence_scan(*, now: datetime | None = None) -> int:
         today=timezone.localdate(now),
         mentorship_of=lambda mentorship: mentorship,
         due_for=due_for,
+        batch_size=BATCH,
     )
 
 

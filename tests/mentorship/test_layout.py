@@ -121,9 +121,7 @@ def _state_literals() -> set[str]:
 
 def test_templates_compare_against_named_states():
     literals = "|".join(re.escape(value) for value in sorted(_state_literals(), key=len)[::-1])
-    compared = re.compile(
-        rf"""(==|!=)\s*(["'])({literals})\2|\.(status|state)\s*(==|!=)\s*["']"""
-    )
+    compared = re.compile(rf"""(==|!=)\s*(["'])({literals})\2|\.(status|state)\s*(==|!=)\s*["']""")
     found = [
         f"{name}:{_line_of(text, m.start())}: {m.group(0)}"
         for name, text in _templates()
