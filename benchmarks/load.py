@@ -79,7 +79,7 @@ def _plan(*, think: tuple[float, float], people: int = 30) -> dict[str, Any]:
     from programs.access import program_admin_participations
     from programs.models import Participant, Program, Role, Topic
 
-    live = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
+    live = Mentorship.LIVE_STATUSES
     program = Program.objects.get(slug="demo")
     active = Participant.objects.filter(program=program, status=Participant.Status.ACTIVE)
     has_goal = Exists(Goal.objects.filter(owner=OuterRef("pk"), status=Goal.Status.ACTIVE))

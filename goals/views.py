@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from goals import selectors, services
@@ -10,7 +13,7 @@ from goals.access import get_goal_for_user, get_goal_rw_for_user, get_step_rw_fo
 from goals.forms import GoalForm, GuidedStartForm, ProgressForm, ReorderForm, StepForm
 from goals.models import Goal
 from mentorship.errors import DomainError, form_add_domain_error
-from mentorship.http import AuthedHttpRequest
+from mentorship.http import AuthedHttpRequest, run_form
 from programs.access import get_program_for_admin
 from programs.models import Participant
 
@@ -39,19 +42,20 @@ def goal_start(request: AuthedHttpRequest) -> HttpResponse:
     if not programs:
         raise Http404("You are not a mentee in any program.")
     form = GuidedStartForm(request.POST or None, programs=programs)
-    if request.method == "POST" and form.is_valid():
-        owner = _mentee_participation(request, form.cleaned_data.get("program") or programs[0].slug)
-        try:
-            created = services.goals_from_guided_start(owner=owner, answers=form.cleaned_data)
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                f"{len(created)} draft goal{'s' if len(created) != 1 else ''} written. "
-                "Put them in order, sharpen them, and make them active.",
-            )
-            return redirect("goals:list")
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.goals_from_guided_start(
+            owner=_mentee_participation(request, data.get("program") or programs[0].slug),
+            answers=data,
+        ),
+        done=lambda created: (
+            f"{len(created)} draft goal{'s' if len(created) != 1 else ''} written. "
+            "Put them in order, sharpen them, and make them active."
+        ),
+        then=reverse("goals:list"),
+    ):
+        return response
     return render(request, "goals/start.html", {"form": form})
 
 
@@ -60,16 +64,14 @@ def goal_create(request: AuthedHttpRequest) -> HttpResponse:
         request, request.GET.get("program") or request.POST.get("program")
     )
     form = GoalForm(request.POST or None, program=owner.program)
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        topics = values.pop("topics")
-        try:
-            goal = services.goal_create(owner=owner, topics=topics, **values)
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, "Goal added. Next: write down the first step.")
-            return redirect(goal)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.goal_create(owner=owner, **data),
+        done="Goal added. Next: write down the first step.",
+        then=lambda goal: goal,
+    ):
+        return response
     return render(
         request, "goals/form.html", {"form": form, "program": owner.program, "goal": None}
     )
@@ -95,17 +97,13 @@ def goal_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def goal_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     goal = get_goal_rw_for_user(request.user, pk)
     form = GoalForm(request.POST or None, instance=goal, program=goal.owner.program)
-    if request.method == "POST" and form.is_valid():
+
+    def save(data: dict[str, Any]) -> object:
         goal.refresh_from_db()
-        values = dict(form.cleaned_data)
-        topics = values.pop("topics")
-        try:
-            services.goal_update(goal=goal, topics=topics, **values)
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, "Goal saved.")
-            return redirect(goal)
+        return services.goal_update(goal=goal, **data)
+
+    if response := run_form(request, form, save, done="Goal saved.", then=goal):
+        return response
     return render(
         request, "goals/form.html", {"form": form, "program": goal.owner.program, "goal": goal}
     )
@@ -221,14 +219,14 @@ def step_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def progress_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     goal = get_goal_rw_for_user(request.user, pk)
     form = ProgressForm(request.POST)
-    if form.is_valid():
-        try:
-            services.goal_progress_add(goal=goal, author=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, "Progress recorded.")
-            return redirect(goal)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.goal_progress_add(goal=goal, author=request.user, **data),
+        done="Progress recorded.",
+        then=goal,
+    ):
+        return response
     detail = selectors.goal_detail(goal_id=goal.pk)
     return render(
         request,

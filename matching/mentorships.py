@@ -160,7 +160,7 @@ def mentorship_close(
         raise DomainError(
             "Only the two people in a mentorship, or the program's admins, can close it."
         )
-    if mentorship.status not in (Status.ACTIVE, Status.PAUSED):
+    if mentorship.status not in Mentorship.LIVE_STATUSES:
         raise DomainError(f"This mentorship is {mentorship.get_status_display().lower()} already.")
     if reason not in PEOPLE_CLOSING_REASONS:
         raise DomainError("Pick a closing reason from the list.", field="reason")
@@ -184,7 +184,7 @@ def reflection_add(*, mentorship: Mentorship, author: User, text: str) -> Reflec
     """One closing reflection per person, once the mentorship is over."""
     if author.pk not in (mentorship.mentor.user_id, mentorship.mentee.user_id):
         raise DomainError("Only the two people in a mentorship reflect on it.")
-    if mentorship.status in (Status.ACTIVE, Status.PAUSED):
+    if mentorship.status in Mentorship.LIVE_STATUSES:
         raise DomainError("Reflections come when the mentorship closes.")
     text = text.strip()
     if not text:
@@ -253,7 +253,7 @@ def _lock_for_admin(mentorship: Mentorship, actor: User, doing: str) -> Mentorsh
 
 
 def _require_live(mentorship: Mentorship, doing: str) -> None:
-    if mentorship.status not in (Status.ACTIVE, Status.PAUSED):
+    if mentorship.status not in Mentorship.LIVE_STATUSES:
         raise DomainError(
             f"This mentorship is {mentorship.get_status_display().lower()}: nobody can {doing} it now."
         )
@@ -469,7 +469,7 @@ def mentorships_close_many(
 ) -> list[Mentorship]:
     """End many locked live mentorships at once (program closing, the inactivity rule): a fixed
     number of queries whatever their number. The callers tell the people."""
-    live = [m for m in mentorships if m.status in (Status.ACTIVE, Status.PAUSED)]
+    live = [m for m in mentorships if m.status in Mentorship.LIVE_STATUSES]
     if not live:
         return []
     now = timezone.now()

@@ -3,13 +3,15 @@ the notifications ledger (a second scan, or a second beat, finds the rows there 
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import TypeVar
 
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from matching.models import Mentorship, MentorshipRequest
 from matching.selectors import away_mentor_user_ids
 from notifications.models import Reminder
@@ -26,6 +28,36 @@ from notifications.reminders import (
 BATCH = 500
 
 M = TypeVar("M", bound=Model)
+
+
+def remind_both(
+    rows: QuerySet[M],
+    *,
+    today: date,
+    mentorship_of: Callable[[M], Mentorship],
+    due_for: Callable[[M, User, User], Due | None],
+    batch_size: int,
+    away_mentees_too: bool = False,
+) -> int:
+    """Schedule ``due_for(row, person, other)`` for both people of each row's mentorship, batch
+    by batch, skipping mentors away until after ``today`` (with ``away_mentees_too``, mentees
+    who are away mentors elsewhere as well); returns how many were scheduled."""
+    found = 0
+    for batch in keyset_batches(rows, batch_size):
+        pairs = [mentorship_of(row) for row in batch]
+        users = {m.mentor.user_id for m in pairs}
+        if away_mentees_too:
+            users |= {m.mentee.user_id for m in pairs}
+        away = away_mentor_user_ids(user_ids=users, today=today)
+        items = [
+            due
+            for row, mentorship in zip(batch, pairs, strict=True)
+            for person, other in mentorship.each_with_other(skip=away)
+            if (due := due_for(row, person, other)) is not None
+        ]
+        reminders_schedule_many(items)
+        found += len(items)
+    return found
 
 
 def request_pending_scan(*, now: datetime | None = None) -> int:
@@ -88,27 +120,21 @@ def relationship_ending_scan(*, now: datetime | None = None) -> int:
         ends_on__gte=today,
         ends_on__lte=today + timing("ending_before"),
     ).select_related("mentor__user", "mentee__user")
-    found = 0
-    for batch in keyset_batches(ending, BATCH):
-        away = away_mentor_user_ids(user_ids={m.mentor.user_id for m in batch}, today=today)
-        items = []
-        for mentorship in batch:
-            assert mentorship.ends_on is not None
-            link = reverse("matching:mentorship", kwargs={"pk": mentorship.pk})
-            for person, other in mentorship.each_with_other(skip=away):
-                items.append(
-                    Due(
-                        recipient_id=person.pk,
-                        kind=Reminder.ENDING,
-                        subject_key=f"mentorship:{mentorship.pk}",
-                        # A moved end date is a new ending, with its own reminder.
-                        period_key=mentorship.ends_on.isoformat(),
-                        title=f"Your mentorship with {other.get_full_name()} ends on {mentorship.ends_on:%d %b %Y}",
-                        body="Time to wrap up: look back at your goals, write a reflection, say thanks.",
-                        link=link,
-                        due_at=now,
-                    )
-                )
-        reminders_schedule_many(items)
-        found += len(items)
-    return found
+
+    def due_for(mentorship: Mentorship, person: User, other: User) -> Due:
+        assert mentorship.ends_on is not None
+        return Due(
+            recipient_id=person.pk,
+            kind=Reminder.ENDING,
+            subject_key=f"mentorship:{mentorship.pk}",
+            # A moved end date is a new ending, with its own reminder.
+            period_key=mentorship.ends_on.isoformat(),
+            title=f"Your mentorship with {other.get_full_name()} ends on {mentorship.ends_on:%d %b %Y}",
+            body="Time to wrap up: look back at your goals, write a reflection, say thanks.",
+            link=reverse("matching:mentorship", kwargs={"pk": mentorship.pk}),
+            due_at=now,
+        )
+
+    return remind_both(
+        ending, today=today, mentorship_of=lambda m: m, due_for=due_for, batch_size=BATCH
+    )

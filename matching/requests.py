@@ -32,7 +32,6 @@ from notifications.services import notify
 from programs.models import Participant, Program, Role, Topic
 
 Status = MentorshipRequest.Status
-LIVE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
 DECLINE_COOLDOWN = timedelta(days=30)
 
 
@@ -99,12 +98,12 @@ def request_refusal(
         return f"{name} is not accepting new requests right now. Try another mentor from the directory."
     if profile.away_until and profile.away_until > timezone.localdate(now):
         return f"{name} is away until {profile.away_until:%d %b %Y}. Ask again after that, or try another mentor."
-    live = Mentorship.objects.filter(mentor=mentor, status__in=LIVE)
+    live = Mentorship.objects.filter(mentor=mentor, status__in=Mentorship.LIVE_STATUSES)
     if live.filter(mentee=mentee).exists():
         return f"{name} is already your mentor."
     if live.count() >= profile.capacity:
         return f"{name} is full ({profile.capacity} mentee{'s' if profile.capacity != 1 else ''}). Try another mentor from the directory."
-    board = Mentorship.objects.filter(mentee=mentee, status__in=LIVE).count()
+    board = Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.LIVE_STATUSES).count()
     if board >= program.max_mentors_per_mentee:
         return f"You already have {board} mentor{'s' if board != 1 else ''}, the most {program.name} allows."
     pending = MentorshipRequest.objects.filter(mentee=mentee, status=Status.PENDING)

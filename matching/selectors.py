@@ -29,15 +29,13 @@ from matching.models import (
 from matching.windows import Occurrence, Window, occurrences, weekly_hours
 from programs.models import Participant, Program, Role
 
-LIVE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
-
 
 def mentor_users_of(*, mentee: Participant) -> list[User]:
     """The people mentoring this mentee now, in name order."""
     return list(
         User.objects.filter(
             participations__mentorships_as_mentor__mentee=mentee,
-            participations__mentorships_as_mentor__status__in=LIVE,
+            participations__mentorships_as_mentor__status__in=Mentorship.LIVE_STATUSES,
         )
         .distinct()
         .order_by("full_name")
@@ -113,7 +111,7 @@ def group_members_of(*, mentorship: Mentorship) -> list[Mentorship]:
     if mentorship.group_id is None:
         return []
     return list(
-        Mentorship.objects.filter(group_id=mentorship.group_id, status__in=LIVE)
+        Mentorship.objects.filter(group_id=mentorship.group_id, status__in=Mentorship.LIVE_STATUSES)
         .exclude(pk=mentorship.pk)
         .select_related("mentee__user")
         .order_by("mentee__user__full_name")
@@ -163,7 +161,9 @@ def board_for(*, mentee: Participant, suggestions_per_seat: int = 3) -> list[Boa
     """The mentee's mentors grouped by advisor role; empty seats come with suggested mentors."""
     seats = {code: BoardSeat(role=code, label=label) for code, label in AdvisorRole.choices}
     seats[""] = BoardSeat(role="", label="No role named")
-    live = Mentorship.objects.filter(mentee=mentee, status__in=LIVE).select_related("mentor__user")
+    live = Mentorship.objects.filter(
+        mentee=mentee, status__in=Mentorship.LIVE_STATUSES
+    ).select_related("mentor__user")
     taken = set()
     for mentorship in live:
         seats[mentorship.advisor_role or ""].mentorships.append(mentorship)
@@ -185,7 +185,7 @@ def board_for(*, mentee: Participant, suggestions_per_seat: int = 3) -> list[Boa
         .annotate(
             live=Count(
                 "participant__mentorships_as_mentor",
-                filter=Q(participant__mentorships_as_mentor__status__in=LIVE),
+                filter=Q(participant__mentorships_as_mentor__status__in=Mentorship.LIVE_STATUSES),
             )
         )
         .select_related("participant__user")
@@ -261,7 +261,7 @@ def report_status_counts(*, program: Program) -> dict[str, int]:
 
 # The admins' mentorship list filter: live (active and paused) unless another is chosen.
 MENTORSHIP_FILTERS = {
-    "live": Q(status__in=LIVE),
+    "live": Q(status__in=Mentorship.LIVE_STATUSES),
     "active": Q(status=Mentorship.Status.ACTIVE),
     "paused": Q(status=Mentorship.Status.PAUSED),
     "stalled": Q(status=Mentorship.Status.ACTIVE, stalled_since__isnull=False),
@@ -312,7 +312,7 @@ def reassign_mentors_for(*, mentorship: Mentorship) -> QuerySet[Participant]:
         .annotate(
             live_count=Count(
                 "mentorships_as_mentor",
-                filter=Q(mentorships_as_mentor__status__in=LIVE),
+                filter=Q(mentorships_as_mentor__status__in=Mentorship.LIVE_STATUSES),
                 distinct=True,
             )
         )

@@ -237,14 +237,13 @@ def mentorship_start(
     if any(p.status != Participant.Status.ACTIVE for p in locked):
         raise DomainError("Both people must be active participants of the program.")
     profile, _ = MentorProfile.objects.select_for_update().get_or_create(participant=mentor)
-    live_statuses = [Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED]
-    live = Mentorship.objects.filter(mentor=mentor, status__in=live_statuses)
+    live = Mentorship.objects.filter(mentor=mentor, status__in=Mentorship.LIVE_STATUSES)
     if live.filter(mentee=mentee).exists():
         raise DomainError("These two are already working together.")
     if live.count() >= profile.capacity:
         raise DomainError(f"{mentor.user} is at capacity ({profile.capacity} mentees).")
     program = mentor.program
-    board = Mentorship.objects.filter(mentee=mentee, status__in=live_statuses).count()
+    board = Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.LIVE_STATUSES).count()
     if board >= program.max_mentors_per_mentee:
         raise DomainError(
             f"{mentee.user} already has {board} mentor{'s' if board != 1 else ''}, "

@@ -11,7 +11,9 @@ from django.db.models import Exists, Max, Model, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from matching.models import Frequency, Mentorship
+from matching.reminders import remind_both
 from matching.selectors import away_mentor_user_ids
 from meetings.models import ActionItem, Advice, Agreement, Meeting
 from notifications.models import Reminder
@@ -44,31 +46,27 @@ def meeting_reminders_scan(*, now: datetime | None = None) -> int:
         starts_at__lte=now + before,
         mentorship__status=Mentorship.Status.ACTIVE,
     ).select_related("mentorship__mentor__user", "mentorship__mentee__user")
-    found = 0
-    for batch in keyset_batches(upcoming, BATCH):
-        users = {m.mentorship.mentor.user_id for m in batch} | {
-            m.mentorship.mentee.user_id for m in batch
-        }
-        away = away_mentor_user_ids(user_ids=users, today=timezone.localdate(now))
-        items = []
-        for meeting in batch:
-            link = reverse("meetings:meeting", kwargs={"pk": meeting.pk})
-            for person, other in meeting.mentorship.each_with_other(skip=away):
-                items.append(
-                    Due(
-                        recipient_id=person.pk,
-                        kind=Reminder.MEETING,
-                        subject_key=f"meeting:{meeting.pk}",
-                        period_key=meeting.starts_at.isoformat(),
-                        title=f"Meeting with {other.get_full_name()} on {_local(meeting.starts_at, person.time_zone)}",
-                        body="Add your questions to the agenda, so the time goes to what matters.",
-                        link=link,
-                        due_at=max(now, meeting.starts_at - before),
-                    )
-                )
-        reminders_schedule_many(items)
-        found += len(items)
-    return found
+
+    def due_for(meeting: Meeting, person: User, other: User) -> Due:
+        return Due(
+            recipient_id=person.pk,
+            kind=Reminder.MEETING,
+            subject_key=f"meeting:{meeting.pk}",
+            period_key=meeting.starts_at.isoformat(),
+            title=f"Meeting with {other.get_full_name()} on {_local(meeting.starts_at, person.time_zone)}",
+            body="Add your questions to the agenda, so the time goes to what matters.",
+            link=reverse("meetings:meeting", kwargs={"pk": meeting.pk}),
+            due_at=max(now, meeting.starts_at - before),
+        )
+
+    return remind_both(
+        upcoming,
+        today=timezone.localdate(now),
+        mentorship_of=lambda meeting: meeting.mentorship,
+        due_for=due_for,
+        batch_size=BATCH,
+        away_mentees_too=True,
+    )
 
 
 def follow_ups_scan(*, now: datetime | None = None) -> int:
@@ -139,40 +137,36 @@ def _unscheduled(now: datetime) -> QuerySet[Any]:
 def cadence_scan(*, now: datetime | None = None) -> int:
     """Both people, once per missed cycle: nothing is scheduled and the last meeting is too old."""
     now = now or timezone.now()
-    found = 0
-    for batch in keyset_batches(_unscheduled(now), BATCH):
-        away = away_mentor_user_ids(
-            user_ids={m.mentor.user_id for m in batch}, today=timezone.localdate(now)
+
+    def due_for(mentorship: Any, person: User, other: User) -> Due | None:
+        cycle = CYCLE[mentorship.frequency]
+        # Never met yet: count from when the two agreed how often to meet.
+        since = mentorship.last_held or mentorship.agreed_at
+        missed = (now - since) // cycle
+        if missed < 1:
+            return None
+        return Due(
+            recipient_id=person.pk,
+            kind=Reminder.CADENCE,
+            subject_key=f"mentorship:{mentorship.pk}",
+            # One per missed cycle since the last meeting: it repeats, never twice.
+            period_key=f"{since:%Y-%m-%d}+{missed}",
+            title=f"Time to meet {other.get_full_name()} again",
+            body=(
+                f"You agreed to meet {Frequency(mentorship.frequency).label.lower()}, "
+                "and nothing is scheduled. Propose a time that suits you both."
+            ),
+            link=reverse("matching:mentorship", kwargs={"pk": mentorship.pk}),
+            due_at=since + missed * cycle,
         )
-        items = []
-        for mentorship in batch:
-            cycle = CYCLE[mentorship.frequency]
-            # Never met yet: count from when the two agreed how often to meet.
-            since = mentorship.last_held or mentorship.agreed_at
-            missed = (now - since) // cycle
-            if missed < 1:
-                continue
-            link = reverse("matching:mentorship", kwargs={"pk": mentorship.pk})
-            for person, other in mentorship.each_with_other(skip=away):
-                items.append(
-                    Due(
-                        recipient_id=person.pk,
-                        kind=Reminder.CADENCE,
-                        subject_key=f"mentorship:{mentorship.pk}",
-                        # One per missed cycle since the last meeting: it repeats, never twice.
-                        period_key=f"{since:%Y-%m-%d}+{missed}",
-                        title=f"Time to meet {other.get_full_name()} again",
-                        body=(
-                            f"You agreed to meet {Frequency(mentorship.frequency).label.lower()}, "
-                            "and nothing is scheduled. Propose a time that suits you both."
-                        ),
-                        link=link,
-                        due_at=since + missed * cycle,
-                    )
-                )
-        reminders_schedule_many(items)
-        found += len(items)
-    return found
+
+    return remind_both(
+        _unscheduled(now),
+        today=timezone.localdate(now),
+        mentorship_of=lambda mentorship: mentorship,
+        due_for=due_for,
+        batch_size=BATCH,
+    )
 
 
 def action_items_due_scan(*, now: datetime | None = None) -> int:

@@ -29,7 +29,6 @@ from meetings.models import (
     PrivateNote,
 )
 
-LIVE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
 PER_PAGE = 20
 
 
@@ -189,7 +188,7 @@ def open_action_items_for(*, user: User, limit: int = 10) -> list[ActionItem]:
     """The person's open action items in live mentorships, soonest due first."""
     return list(
         ActionItem.objects.filter(
-            owner=user, done_at__isnull=True, mentorship__status__in=LIVE
+            owner=user, done_at__isnull=True, mentorship__status__in=Mentorship.LIVE_STATUSES
         ).order_by(F("due_on").asc(nulls_last=True), "id")[:limit]
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -11,7 +12,9 @@ from django.shortcuts import redirect
 from django_htmx.middleware import HtmxDetails
 
 from accounts.models import User
-from mentorship.errors import DomainError
+from mentorship.errors import DomainError, form_add_domain_error
+
+R = TypeVar("R")
 
 
 class AuthedHttpRequest(HttpRequest):
@@ -43,3 +46,29 @@ def run_action(
         return redirect(back), None
     messages.success(request, done)
     return redirect(back), result
+
+
+def run_form(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    action: Callable[[dict[str, Any]], R],
+    *,
+    done: str | Callable[[R], str],
+    then: Any | Callable[[R], Any],
+) -> HttpResponse | None:
+    """The form pages' one shape: a valid POST runs the service → message → redirect.
+
+    ``action`` gets the form's cleaned data; ``done`` (the message) and ``then`` (what
+    ``redirect`` takes: a URL or an object with ``get_absolute_url``) may be worked out from
+    its result. None means "render the page again": a GET, an invalid form, or the service's
+    refusal, which now stands next to the field it names.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = action(form.cleaned_data)
+    except DomainError as exc:
+        form_add_domain_error(form, exc)
+        return None
+    messages.success(request, done(result) if callable(done) else done)
+    return redirect(then(result) if callable(then) else then)

@@ -47,14 +47,6 @@ from programs.models import (
 )
 
 
-def _audit(
-    *, program: Program, actor: User | None, action: str, subject: str, **detail: Any
-) -> None:
-    AuditEntry.objects.create(
-        program=program, actor=actor, action=action, subject=subject[:200], detail=detail
-    )
-
-
 def _jsonable(value: Any) -> Any:
     """Dates and other values as the audit log's JSON can hold them."""
     if value is None or isinstance(value, bool | int | float | str):
@@ -70,7 +62,8 @@ def _jsonable(value: Any) -> Any:
 
 def audit_record(
     *,
-    program: Program,
+    program: Program | None = None,
+    organization: Organization | None = None,
     actor: User | None,
     action: str,
     subject: str,
@@ -78,39 +71,19 @@ def audit_record(
     after: dict[str, Any] | None = None,
     **detail: Any,
 ) -> AuditEntry:
-    """Write down an admin's change to someone else's data: who, when, what, before and after."""
+    """Write down an admin's change to someone else's data: who, when, what, before and after.
+
+    A program's change names the ``program``; a change to what all of an organization's programs
+    share names the ``organization`` instead, and lands in the log every one of those programs'
+    admins reads (and the organization admins' own).
+    """
     if before is not None:
         detail["before"] = before
     if after is not None:
         detail["after"] = after
     return AuditEntry.objects.create(
         program=program,
-        actor=actor,
-        action=action,
-        subject=subject[:200],
-        detail=_jsonable(detail),
-    )
-
-
-def organization_audit_record(
-    *,
-    organization: Organization,
-    actor: User | None,
-    action: str,
-    subject: str,
-    before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None,
-    **detail: Any,
-) -> AuditEntry:
-    """Write down a change to what all of an organization's programs share, in the log every
-    one of those programs' admins reads (and the organization admins' own)."""
-    if before is not None:
-        detail["before"] = before
-    if after is not None:
-        detail["after"] = after
-    return AuditEntry.objects.create(
         organization=organization,
-        program=None,
         actor=actor,
         action=action,
         subject=subject[:200],
@@ -158,7 +131,7 @@ def program_create(
         status=Participant.Status.ACTIVE,
         joined_at=timezone.now(),
     )
-    _audit(program=program, actor=created_by, action="program.create", subject=program.name)
+    audit_record(program=program, actor=created_by, action="program.create", subject=program.name)
     return program
 
 
@@ -272,7 +245,9 @@ def invitation_create(
             f"{email} already has a pending invitation as {Role(role).label.lower()}.",
             field="email",
         ) from exc
-    _audit(program=program, actor=invited_by, action="invitation.create", subject=email, role=role)
+    audit_record(
+        program=program, actor=invited_by, action="invitation.create", subject=email, role=role
+    )
     _tell_existing_user(invitation)
     _send_invitation_on_commit(invitation)
     return invitation
@@ -289,7 +264,7 @@ def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
     invitation.nonce = secrets.token_hex(16)
     invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
     invitation.save(update_fields=["nonce", "expires_at", "updated_at"])
-    _audit(
+    audit_record(
         program=invitation.program,
         actor=actor,
         action="invitation.resend",
@@ -308,7 +283,7 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
     invitation.status = Invitation.Status.REVOKED
     invitation.nonce = secrets.token_hex(16)
     invitation.save(update_fields=["status", "nonce", "updated_at"])
-    _audit(
+    audit_record(
         program=invitation.program,
         actor=actor,
         action="invitation.revoke",
@@ -381,7 +356,7 @@ def invitations_import_csv(
                     program=program, invited_by=invited_by, email=email, role=role, full_name=name
                 )
             )
-        _audit(
+        audit_record(
             program=program,
             actor=invited_by,
             action="invitation.import",
@@ -441,7 +416,9 @@ def participant_add(*, program: Program, user: User, role: str, actor: User) -> 
         raise DomainError(
             f"{user.email} is already a {participant.get_role_display().lower()} here."
         )
-    _audit(program=program, actor=actor, action="participant.add", subject=user.email, role=role)
+    audit_record(
+        program=program, actor=actor, action="participant.add", subject=user.email, role=role
+    )
     return participant
 
 
@@ -509,7 +486,7 @@ def participant_approve(*, participant: Participant, actor: User) -> Participant
         program=participant.program, user=participant.user, role=participant.role
     )
     program = participant.program
-    _audit(
+    audit_record(
         program=program,
         actor=actor,
         action="participant.approve",
@@ -532,7 +509,7 @@ def participant_decline(*, participant: Participant, actor: User, reason: str = 
     participant.status = Participant.Status.DECLINED
     participant.save(update_fields=["status", "updated_at"])
     program = participant.program
-    _audit(
+    audit_record(
         program=program,
         actor=actor,
         action="participant.decline",
@@ -572,7 +549,7 @@ def participant_withdraw(*, participant: Participant, actor: User) -> Participan
     participant.status = Participant.Status.WITHDRAWN
     participant.withdrawn_at = timezone.now()
     participant.save(update_fields=["status", "withdrawn_at", "updated_at"])
-    _audit(
+    audit_record(
         program=program,
         actor=actor,
         action="participant.withdraw",
@@ -612,7 +589,7 @@ def organization_admin_grant(
         raise DomainError(
             f"{user} is an admin of {organization.name} already.", field="user"
         ) from exc
-    organization_audit_record(
+    audit_record(
         organization=organization,
         actor=actor,
         action="organization_admin.grant",
@@ -634,7 +611,7 @@ def organization_admin_revoke(*, role: OrganizationAdmin, actor: User | None) ->
     require_operator(actor, REVOKE_PERMISSION)
     organization, user = role.organization, role.user
     role.delete()
-    organization_audit_record(
+    audit_record(
         organization=organization,
         actor=actor,
         action="organization_admin.revoke",
@@ -676,9 +653,7 @@ def topic_create(*, organization: Organization, actor: User, name: str) -> Topic
     if Topic.objects.filter(organization=organization, name__iexact=name).exists():
         raise DomainError(f"“{name}” is on the list already.", field="name")
     topic = Topic.objects.create(organization=organization, name=name)
-    organization_audit_record(
-        organization=organization, actor=actor, action="topic.create", subject=name
-    )
+    audit_record(organization=organization, actor=actor, action="topic.create", subject=name)
     return topic
 
 
@@ -697,7 +672,7 @@ def topic_rename(*, organization: Organization, topic: Topic, actor: User, name:
     old = topic.name
     topic.name = name
     topic.save(update_fields=["name", "updated_at"])
-    organization_audit_record(
+    audit_record(
         organization=organization,
         actor=actor,
         action="topic.rename",
@@ -713,9 +688,7 @@ def topic_delete(*, organization: Organization, topic: Topic, actor: User) -> No
     """Take a topic off the list; goals and profiles in every program lose that tag."""
     require_organization_admin(organization=organization, actor=actor, doing="remove topics")
     _topic_of(organization, topic)
-    organization_audit_record(
-        organization=organization, actor=actor, action="topic.delete", subject=topic.name
-    )
+    audit_record(organization=organization, actor=actor, action="topic.delete", subject=topic.name)
     topic.delete()
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
@@ -12,8 +14,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
-from mentorship.errors import DomainError, form_add_domain_error
-from mentorship.http import AuthedHttpRequest
+from mentorship.errors import DomainError
+from mentorship.http import AuthedHttpRequest, run_form
 from programs import selectors, services
 from programs.access import (
     get_invitation_for_admin,
@@ -148,19 +150,14 @@ def program_create(request: AuthedHttpRequest) -> HttpResponse:
     if not organizations.exists():
         raise PermissionDenied("Only program admins can start programs.")
     form = ProgramCreateForm(request.POST or None, organizations=organizations)
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        organization = values.pop("organization")
-        slug = values.pop("slug")
-        try:
-            program = services.program_create(
-                organization=organization, created_by=request.user, slug=slug, **values
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, f"{program.name} is ready. Invite its people next.")
-            return redirect("programs:manage", slug=program.slug)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.program_create(created_by=request.user, **data),
+        done=lambda program: f"{program.name} is ready. Invite its people next.",
+        then=lambda program: reverse("programs:manage", kwargs={"slug": program.slug}),
+    ):
+        return response
     return render(request, "programs/create.html", {"form": form})
 
 
@@ -200,36 +197,37 @@ def program_manage(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 def program_settings(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_admin(request.user, slug)
     form = ProgramForm(request.POST or None, instance=program)
-    if request.method == "POST" and form.is_valid():
+
+    def save(data: dict[str, Any]) -> object:
         # ModelForm validation has written the values onto `program`; reload so the
         # service sees the stored row and records what changed.
         program.refresh_from_db()
-        try:
-            services.program_update(program=program, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, "The program's settings are saved.")
-            return redirect("programs:manage", slug=program.slug)
+        return services.program_update(program=program, actor=request.user, **data)
+
+    if response := run_form(
+        request,
+        form,
+        save,
+        done="The program's settings are saved.",
+        then=lambda _: reverse("programs:manage", kwargs={"slug": program.slug}),
+    ):
+        return response
     return render(request, "programs/settings.html", {"program": program, "form": form})
 
 
 def program_invite(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_admin(request.user, slug)
     form = InvitationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.invitation_create(
-                program=program, invited_by=request.user, **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Invitation sent to {invitation.email} as {invitation.get_role_display().lower()}.",
-            )
-            return redirect("programs:manage", slug=program.slug)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.invitation_create(program=program, invited_by=request.user, **data),
+        done=lambda invitation: (
+            f"Invitation sent to {invitation.email} as {invitation.get_role_display().lower()}."
+        ),
+        then=reverse("programs:manage", kwargs={"slug": program.slug}),
+    ):
+        return response
     return render(request, "programs/invite.html", {"program": program, "form": form})
 
 
@@ -361,20 +359,17 @@ def program_announcements(request: AuthedHttpRequest, slug: str) -> HttpResponse
     """Write to everyone in the program, or to its mentors or mentees; past announcements below."""
     program = get_program_for_admin(request.user, slug)
     form = AnnouncementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            announcement = services.announcement_send(
-                program=program, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                f"“{announcement.title}” is on its way to {announcement.recipient_count} "
-                f"{'person' if announcement.recipient_count == 1 else 'people'}.",
-            )
-            return redirect("programs:announcements", slug=program.slug)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.announcement_send(program=program, actor=request.user, **data),
+        done=lambda announcement: (
+            f"“{announcement.title}” is on its way to {announcement.recipient_count} "
+            f"{'person' if announcement.recipient_count == 1 else 'people'}."
+        ),
+        then=reverse("programs:announcements", kwargs={"slug": program.slug}),
+    ):
+        return response
     page = Paginator(selectors.announcement_list_for_admin(program=program), 20).get_page(
         request.GET.get("page")
     )
@@ -402,16 +397,14 @@ def program_enrollment(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     """Open or close enrollment, extend the program, or close it for good."""
     program = get_program_for_admin(request.user, slug)
     form = EnrollmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.program_enrollment_set(
-                program=program, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, "Enrollment and end date are saved.")
-            return redirect("programs:enrollment", slug=program.slug)
+    if response := run_form(
+        request,
+        form,
+        lambda data: services.program_enrollment_set(program=program, actor=request.user, **data),
+        done="Enrollment and end date are saved.",
+        then=reverse("programs:enrollment", kwargs={"slug": program.slug}),
+    ):
+        return response
     return render(
         request,
         "programs/enrollment.html",

@@ -96,8 +96,7 @@ def funnel(*, program: Program) -> list[Step]:
         found = facts.filter(**{f"{path}__in": mentees.values("pk")}).order_by()
         return set(found.values_list(path, flat=True).distinct())
 
-    live = [Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED, Mentorship.Status.COMPLETED]
-    live += [Mentorship.Status.ENDED]
+    every_status = list(Mentorship.Status)  # matched once, whatever became of it since
     statuses = dict(mentees.order_by().values_list("pk", "status"))
     joined = {pk for pk, status in statuses.items() if status == Participant.Status.ACTIVE}
     profile = joined & having(MenteeProfile.objects.all(), "participant")
@@ -105,7 +104,7 @@ def funnel(*, program: Program) -> list[Step]:
     asked = goals & (
         having(MentorshipRequest.objects.all(), "mentee") | having(Proposal.objects.all(), "mentee")
     )
-    matched = asked & having(Mentorship.objects.filter(status__in=live), "mentee")
+    matched = asked & having(Mentorship.objects.filter(status__in=every_status), "mentee")
     met = matched & having(Meeting.objects.filter(status=Meeting.Status.HELD), "mentorship__mentee")
     checked = met & having(
         CheckIn.objects.filter(
@@ -414,12 +413,7 @@ def activity(*, program: Program, now: datetime | None = None) -> list[Series]:
 def mentor_load(*, program: Program) -> QuerySet[MentorProfile]:
     """Each active mentor: live mentees against capacity, requests waiting on them, and their
     average time to answer, fullest first (one query; the caller pages it)."""
-    live = Q(
-        participant__mentorships_as_mentor__status__in=[
-            Mentorship.Status.ACTIVE,
-            Mentorship.Status.PAUSED,
-        ]
-    )
+    live = Q(participant__mentorships_as_mentor__status__in=Mentorship.LIVE_STATUSES)
     waiting = (
         MentorshipRequest.objects.filter(
             mentor=OuterRef("participant_id"),
@@ -585,7 +579,7 @@ def cohort_totals(*, program: Program) -> Totals:
     status = Mentorship.Status
     pairs = Mentorship.objects.filter(program=program).aggregate(
         started=Count("pk"),
-        active=Count("pk", filter=Q(status__in=[status.ACTIVE, status.PAUSED])),
+        active=Count("pk", filter=Q(status__in=Mentorship.LIVE_STATUSES)),
         completed=Count("pk", filter=Q(status=status.COMPLETED)),
         ended=Count("pk", filter=Q(status=status.ENDED)),
     )

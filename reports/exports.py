@@ -55,8 +55,6 @@ CHUNK_SIZE = 2000
 # A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-LIVE_MENTORSHIP = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
-
 
 def _as_read(text: str) -> str:
     """The text as a spreadsheet may read it: look-alike forms folded into the plain ones
@@ -186,7 +184,7 @@ def participants_export(*, program: Program, tz: tzinfo) -> Table:
             live_mentorships=_count(
                 Mentorship.objects.filter(
                     Q(mentor=OuterRef("pk")) | Q(mentee=OuterRef("pk")),
-                    status__in=LIVE_MENTORSHIP,
+                    status__in=Mentorship.LIVE_STATUSES,
                 )
             ),
         )

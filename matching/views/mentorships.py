@@ -52,7 +52,10 @@ def mentorship_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "mentorship": mentorship,
             "is_mentor": mentorship.mentor.user_id == request.user.pk,
             "shared_goals": selectors.shared_goals_of(mentorship=mentorship),
-            "group_members": selectors.group_members_of(mentorship=mentorship),
+            "group_members": [
+                member.mentee.user.get_full_name()
+                for member in selectors.group_members_of(mentorship=mentorship)
+            ],
             "close_form": None if closed else CloseForm(),
             "reflection_form": ReflectionForm() if closed and mine is None else None,
             "report_form": ReportForm(),

@@ -26,8 +26,8 @@ from matching.forms import (
 )
 from matching.mentorships import report_file
 from matching.models import MentorshipRequest
-from mentorship.errors import DomainError, form_add_domain_error
-from mentorship.http import AuthedHttpRequest, run_action
+from mentorship.errors import DomainError
+from mentorship.http import AuthedHttpRequest, run_action, run_form
 from programs.access import get_program_for_user
 from programs.models import Participant, Role, Topic
 
@@ -64,18 +64,14 @@ def request_new(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
         goals=goals,
         topics=Topic.objects.filter(organization_id=program.organization_id).order_by("name"),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            sent = request_services.request_create(
-                mentee=mentee, mentor=mentor, **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(
-                request, f"Your request is on its way to {mentor.user.get_full_name()}."
-            )
-            return redirect("matching:request", pk=sent.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: request_services.request_create(mentee=mentee, mentor=mentor, **data),
+        done=f"Your request is on its way to {mentor.user.get_full_name()}.",
+        then=lambda sent: reverse("matching:request", kwargs={"pk": sent.pk}),
+    ):
+        return response
     return render(
         request,
         "matching/request_new.html",

@@ -23,7 +23,6 @@ from programs.models import Program
 from programs.services import audit_record
 
 BATCH = 500
-LIVE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
 
 
 @dataclass(frozen=True)
@@ -49,7 +48,7 @@ def program_close(*, program: Program, actor: User, now: datetime | None = None)
             f"{program.name} starts on {program.starts_on:%d %b %Y}: it cannot close before it "
             "starts. Move its start date in the settings first."
         )
-    live = Mentorship.objects.filter(program=program, status__in=LIVE)
+    live = Mentorship.objects.filter(program=program, status__in=Mentorship.LIVE_STATUSES)
     pending = MentorshipRequest.objects.filter(
         program=program, status=MentorshipRequest.Status.PENDING
     )

@@ -493,10 +493,7 @@ def meeting_mark_held(*, meeting: Meeting, actor: User) -> Meeting:
         meeting,
     )
     mentorship = meeting.mentorship
-    if mentorship.single_session and mentorship.status in (
-        Mentorship.Status.ACTIVE,
-        Mentorship.Status.PAUSED,
-    ):
+    if mentorship.single_session and mentorship.status in Mentorship.LIVE_STATUSES:
         # Flash mentoring: one focused session, and the relationship is complete.
         mentorship_close(
             mentorship=mentorship,

@@ -27,7 +27,6 @@ from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notify
 
-LIVE = (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED)
 BEFORE_OR_DURING = (Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED)
 
 
@@ -40,7 +39,7 @@ def _other(mentorship: Mentorship, actor: User) -> User:
 
 
 def _require_live(mentorship: Mentorship) -> None:
-    if mentorship.status not in LIVE:
+    if mentorship.status not in Mentorship.LIVE_STATUSES:
         raise DomainError(
             f"This mentorship is {mentorship.get_status_display().lower()}; it takes no new entries."
         )

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from goals.models import Goal
+from meetings.forms import CheckInForm
 from meetings.models import CheckIn
 from meetings.services.checkins import (
     checkin_answer,
@@ -26,55 +23,6 @@ from meetings.services.checkins import (
 from mentorship.errors import DomainError, form_add_domain_error
 from mentorship.http import AuthedHttpRequest
 from programs.access import get_program_for_admin
-
-SCALE = [(n, str(n)) for n in range(1, 6)]
-
-
-class CheckInForm(forms.Form):
-    satisfaction = forms.TypedChoiceField(
-        label="How satisfied are you with this mentorship? (1 = not at all, 5 = very)",
-        choices=SCALE,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how satisfied you are, from 1 to 5."},
-    )
-    energy = forms.TypedChoiceField(
-        label="Does this relationship give you energy? (1 = it drains me, 5 = a lot)",
-        choices=SCALE,
-        coerce=int,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how much energy it gives you, from 1 to 5."},
-    )
-    norms_fit = forms.ChoiceField(
-        label="Do your agreed norms still fit?",
-        choices=CheckIn.NormsFit.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Say whether your agreement still fits."},
-    )
-    comment = forms.CharField(
-        label="Anything else?", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    comment_visibility = forms.ChoiceField(
-        label="Who may read your comment?",
-        choices=CheckIn.Visibility.choices,
-        initial=CheckIn.Visibility.SHARED,
-        widget=forms.RadioSelect,
-    )
-
-    def __init__(self, *args: Any, goals: list[Goal], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.goals = goals
-        for goal in goals:
-            self.fields[f"goal_{goal.pk}"] = forms.IntegerField(
-                label=f"Progress on “{goal.title}” (%)",
-                min_value=0,
-                max_value=100,
-                initial=goal.progress,
-                error_messages={"required": "Give a percentage from 0 to 100."},
-            )
-
-    def goal_progress(self) -> dict[int, int]:
-        return {goal.pk: self.cleaned_data[f"goal_{goal.pk}"] for goal in self.goals}
 
 
 def checkin_list(request: AuthedHttpRequest) -> HttpResponse:

@@ -6,10 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from itertools import groupby
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
@@ -19,55 +17,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from matching.models import Mentorship
-from matching.windows import wall_clock_instant, windows_label, zone_label
+from matching.windows import windows_label, zone_label
 from meetings import calendar
 from meetings.access import get_meeting_for_user, get_mentorship_for_scheduling
+from meetings.forms import SlotForm
 from meetings.models import Meeting
 from meetings.services import scheduling
-from meetings.slots import date_refusal, format_slot
-from mentorship.errors import DomainError, form_add_domain_error
-from mentorship.http import AuthedHttpRequest
-
-
-class SlotForm(forms.Form):
-    """A start picked from the free slots, or typed as a date and time in the viewer's zone."""
-
-    slot = forms.CharField(required=False)
-    date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
-    minutes = forms.IntegerField(
-        label="Length (minutes)",
-        min_value=scheduling.MIN_MINUTES,
-        max_value=scheduling.MAX_MINUTES,
-    )
-
-    def __init__(self, *args: Any, zone: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.zone = zone
-        self.fields["date"].label = f"Or another date ({zone_label(zone)})"
-        self.fields["time"].label = "Time"
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        slot, day, clock = cleaned.get("slot"), cleaned.get("date"), cleaned.get("time")
-        if slot:
-            try:
-                starts_at = datetime.fromisoformat(slot)
-            except ValueError:
-                starts_at = None
-            if starts_at is None or starts_at.tzinfo is None:
-                raise forms.ValidationError("That time is not one of the offered slots.")
-        elif day and clock:
-            # Checked before the date becomes an instant: year 1 or 9999 overflows the zone's offset.
-            refusal = date_refusal(day, today=timezone.localdate(timezone=ZoneInfo(self.zone)))
-            if refusal is not None:
-                self.add_error("date", refusal)
-                return cleaned
-            starts_at = wall_clock_instant(day, clock, self.zone)
-        else:
-            raise forms.ValidationError("Pick one of the free times, or enter a date and a time.")
-        cleaned["starts_at"] = starts_at
-        return cleaned
+from meetings.slots import format_slot
+from mentorship.errors import DomainError
+from mentorship.http import AuthedHttpRequest, run_form
 
 
 def _slot_days(starts: list[datetime], zone: str) -> list[tuple[date, list[tuple[str, str]]]]:
@@ -125,23 +83,22 @@ def meeting_propose(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     mentorship = get_mentorship_for_scheduling(request.user, pk)
     default = scheduling.default_minutes(mentorship)
     form = SlotForm(request.POST or None, zone=request.user.time_zone, initial={"minutes": default})
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = scheduling.meeting_propose(
-                mentorship=mentorship,
-                actor=request.user,
-                starts_at=form.cleaned_data["starts_at"],
-                minutes=form.cleaned_data["minutes"],
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Proposed {format_slot(meeting.starts_at, request.user.time_zone)}: "
-                "it is on once the other person confirms.",
-            )
-            return redirect(meeting.get_absolute_url())
+    if response := run_form(
+        request,
+        form,
+        lambda data: scheduling.meeting_propose(
+            mentorship=mentorship,
+            actor=request.user,
+            starts_at=data["starts_at"],
+            minutes=data["minutes"],
+        ),
+        done=lambda meeting: (
+            f"Proposed {format_slot(meeting.starts_at, request.user.time_zone)}: "
+            "it is on once the other person confirms."
+        ),
+        then=lambda meeting: meeting.get_absolute_url(),
+    ):
+        return response
     return _picker(request, form, mentorship=mentorship, minutes=_minutes_from(form, default))
 
 
@@ -151,26 +108,26 @@ def meeting_reschedule(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     mentorship = get_mentorship_for_scheduling(request.user, meeting.mentorship_id)
     default = round((meeting.ends_at - meeting.starts_at).total_seconds() / 60)
     form = SlotForm(request.POST or None, zone=request.user.time_zone, initial={"minutes": default})
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = scheduling.meeting_reschedule(
-                meeting=meeting,
-                actor=request.user,
-                starts_at=form.cleaned_data["starts_at"],
-                minutes=form.cleaned_data["minutes"],
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            note = (
+    if response := run_form(
+        request,
+        form,
+        lambda data: scheduling.meeting_reschedule(
+            meeting=meeting,
+            actor=request.user,
+            starts_at=data["starts_at"],
+            minutes=data["minutes"],
+        ),
+        done=lambda moved: (
+            f"Moved to {format_slot(moved.starts_at, request.user.time_zone)}."
+            + (
                 " Inside the cancellation notice, so it counts as late."
-                if meeting.cancelled_late
+                if moved.cancelled_late
                 else ""
             )
-            messages.success(
-                request, f"Moved to {format_slot(meeting.starts_at, request.user.time_zone)}.{note}"
-            )
-            return redirect(meeting.get_absolute_url())
+        ),
+        then=lambda moved: moved.get_absolute_url(),
+    ):
+        return response
     return _picker(
         request, form, mentorship=mentorship, minutes=_minutes_from(form, default), meeting=meeting
     )

@@ -11,11 +11,10 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from goals.models import Goal, GoalShare
 from matching.access import get_mentorship_for_user
 from matching.models import Mentorship
 from meetings.access import (
@@ -24,147 +23,23 @@ from meetings.access import (
     get_agenda_item_for_user,
     get_meeting_for_user,
 )
-from meetings.models import (
-    Advice,
-    Agreement,
-    Appreciation,
-    Meeting,
-    MeetingFeedback,
+from meetings.forms import (
+    ActionItemForm,
+    AdviceForm,
+    AgendaForm,
+    AgreementForm,
+    AppreciationForm,
+    FeedbackForm,
+    PrivateNoteForm,
+    ReportBackForm,
+    SharedNotesForm,
 )
+from meetings.models import Agreement, Meeting
 from meetings.services import together
 from meetings.services.scheduling import late_cancellations
 from meetings.timeline import meeting_page_for, norms_of, timeline_for
 from mentorship.errors import DomainError, form_add_domain_error
-from mentorship.http import AuthedHttpRequest
-from mentorship.validators import validate_single_line
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-# Forms -----------------------------------------------------------------------------------------
-
-
-class _OwnIds:
-    """Several forms on the meeting page have a field named `text`: each gets its own ids,
-    so that every label points at its own field (names, and so POST data, stay the same)."""
-
-    id_prefix = ""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-
-
-class AgreementForm(forms.ModelForm):
-    class Meta:
-        model = Agreement
-        fields = [
-            "frequency",
-            "format",
-            "channel",
-            "between_meetings",
-            "meeting_minutes",
-            "ends_on",
-            "other",
-        ]
-        widgets = {"ends_on": DATE, "other": forms.Textarea(attrs={"rows": 3})}
-
-
-class AgendaForm(_OwnIds, forms.Form):
-    id_prefix = "agenda"
-
-    text = forms.CharField(
-        label="Question or topic", max_length=300, validators=[validate_single_line]
-    )
-
-
-class SharedNotesForm(_OwnIds, forms.Form):
-    id_prefix = "notes"
-
-    text = forms.CharField(
-        label="Shared notes", required=False, widget=forms.Textarea(attrs={"rows": 6})
-    )
-    base = forms.CharField(required=False, widget=forms.HiddenInput)
-
-
-class PrivateNoteForm(_OwnIds, forms.Form):
-    id_prefix = "private"
-
-    text = forms.CharField(
-        label="Only you see this note",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class ActionItemForm(_OwnIds, forms.Form):
-    id_prefix = "action"
-
-    text = forms.CharField(label="Action", max_length=300, validators=[validate_single_line])
-    owner = forms.TypedChoiceField(label="Who", coerce=int)
-    due_on = forms.DateField(label="Due (optional)", required=False, widget=DATE)
-
-    def __init__(self, *args: Any, mentorship: Mentorship, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        people = [mentorship.mentee.user, mentorship.mentor.user]
-        self.fields["owner"].choices = [(u.pk, u.get_full_name()) for u in people]  # type: ignore[attr-defined]
-
-
-class AdviceForm(_OwnIds, forms.Form):
-    id_prefix = "advice"
-
-    text = forms.CharField(label="The advice", widget=forms.Textarea(attrs={"rows": 3}))
-    meeting = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-
-class ReportBackForm(forms.ModelForm):
-    class Meta:
-        model = Advice
-        fields = ["outcome", "outcome_reason", "result"]
-        labels = {
-            "outcome": "What did you do with it?",
-            "outcome_reason": "Why you chose differently",
-            "result": "What came of it",
-        }
-        widgets = {
-            "outcome": forms.RadioSelect,
-            "outcome_reason": forms.Textarea(attrs={"rows": 2}),
-            "result": forms.Textarea(attrs={"rows": 2}),
-        }
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["outcome"].required = True
-        self.fields["outcome"].choices = Advice.Outcome.choices  # type: ignore[attr-defined]
-
-
-class AppreciationForm(forms.Form):
-    kind = forms.ChoiceField(choices=Appreciation.Kind.choices, widget=forms.RadioSelect)
-    text = forms.CharField(label="Your words", widget=forms.Textarea(attrs={"rows": 3}))
-    goal = forms.ModelChoiceField(queryset=Goal.objects.none(), required=False)
-    advice = forms.ModelChoiceField(queryset=Advice.objects.none(), required=False)
-
-    def __init__(self, *args: Any, mentorship: Mentorship, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        shared = GoalShare.objects.filter(
-            goal__owner_id=mentorship.mentee_id, mentor_id=mentorship.mentor.user_id
-        )
-        self.fields["goal"].queryset = Goal.objects.filter(pk__in=shared.values("goal_id"))  # type: ignore[attr-defined]
-        self.fields["advice"].queryset = Advice.objects.filter(mentorship=mentorship)  # type: ignore[attr-defined]
-        self.fields["goal"].label = "About a goal (optional)"
-        self.fields["advice"].label = "About a piece of advice (optional)"
-
-
-class FeedbackForm(_OwnIds, forms.ModelForm):
-    id_prefix = "feedback"
-
-    class Meta:
-        model = MeetingFeedback
-        fields = ["helped", "change"]
-        widgets = {
-            "helped": forms.Textarea(attrs={"rows": 2}),
-            "change": forms.Textarea(attrs={"rows": 2}),
-        }
-
+from mentorship.http import AuthedHttpRequest, run_form
 
 # The meeting page ------------------------------------------------------------------------------
 
@@ -354,29 +229,28 @@ def feedback_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def advice_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     mentorship = get_mentorship_for_user(request.user, pk)
     form = AdviceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        meeting_id = form.cleaned_data["meeting"]
-        if meeting_id is not None:
-            return _meeting_edit(
-                request,
-                meeting_id,
-                form=form,
-                form_name="advice_form",
-                partial="_together_advice.html",
-                action=lambda m, data: together.advice_add(
-                    mentorship=mentorship, actor=request.user, text=data["text"], meeting=m
-                ),
-                done="Advice logged.",
-            )
-        try:
-            together.advice_add(
-                mentorship=mentorship, actor=request.user, text=form.cleaned_data["text"]
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, "Advice logged.")
-            return redirect("meetings:timeline", pk=mentorship.pk)
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["meeting"] is not None:
+        return _meeting_edit(
+            request,
+            form.cleaned_data["meeting"],
+            form=form,
+            form_name="advice_form",
+            partial="_together_advice.html",
+            action=lambda m, data: together.advice_add(
+                mentorship=mentorship, actor=request.user, text=data["text"], meeting=m
+            ),
+            done="Advice logged.",
+        )
+    if response := run_form(
+        request,
+        form,
+        lambda data: together.advice_add(
+            mentorship=mentorship, actor=request.user, text=data["text"]
+        ),
+        done="Advice logged.",
+        then=reverse("meetings:timeline", kwargs={"pk": mentorship.pk}),
+    ):
+        return response
     return render(
         request, "meetings/together_form.html", _form_page(mentorship, form, "advice_add")
     )
@@ -385,14 +259,14 @@ def advice_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def advice_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     advice = get_advice_rw_for_user(request.user, pk)
     form = ReportBackForm(request.POST or None, instance=advice)
-    if request.method == "POST" and form.is_valid():
-        try:
-            together.advice_report_back(advice=advice, actor=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, "Thank you for reporting back: it keeps mentors going.")
-            return redirect("meetings:timeline", pk=advice.mentorship_id)
+    if response := run_form(
+        request,
+        form,
+        lambda data: together.advice_report_back(advice=advice, actor=request.user, **data),
+        done="Thank you for reporting back: it keeps mentors going.",
+        then=reverse("meetings:timeline", kwargs={"pk": advice.mentorship_id}),
+    ):
+        return response
     context = _form_page(advice.mentorship, form, "advice_report", target=advice.pk)
     context["advice"] = advice
     return render(request, "meetings/together_form.html", context)
@@ -405,16 +279,14 @@ def appreciation_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         mentorship=mentorship,
         initial={"kind": request.GET.get("kind", "thanks"), "advice": request.GET.get("advice")},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            together.appreciation_send(
-                mentorship=mentorship, author=request.user, **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, "Sent. Small words, big difference.")
-            return redirect("meetings:timeline", pk=mentorship.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: together.appreciation_send(mentorship=mentorship, author=request.user, **data),
+        done="Sent. Small words, big difference.",
+        then=reverse("meetings:timeline", kwargs={"pk": mentorship.pk}),
+    ):
+        return response
     return render(
         request, "meetings/together_form.html", _form_page(mentorship, form, "appreciation_add")
     )
@@ -462,16 +334,14 @@ def agreement(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         if latest
         else Agreement(ends_on=mentorship.ends_on),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            together.agreement_propose(
-                mentorship=mentorship, actor=request.user, **form.cleaned_data
-            )
-        except DomainError as exc:
-            form_add_domain_error(form, exc)
-        else:
-            messages.success(request, "Proposed. It counts once the other person confirms it.")
-            return redirect("meetings:agreement", pk=mentorship.pk)
+    if response := run_form(
+        request,
+        form,
+        lambda data: together.agreement_propose(mentorship=mentorship, actor=request.user, **data),
+        done="Proposed. It counts once the other person confirms it.",
+        then=reverse("meetings:agreement", kwargs={"pk": mentorship.pk}),
+    ):
+        return response
     return render(
         request,
         "meetings/agreement.html",

@@ -25,6 +25,7 @@ from reports.charts import line_chart
 from reports.dashboard import (
     AT_RISK,
     HEALTH_LABELS,
+    HEALTHY,
     STALLED,
     Figures,
     cohort_totals,
@@ -100,6 +101,9 @@ def dashboard(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         "funnel": figures.funnel,
         "counts": figures.counts,
         "labels": HEALTH_LABELS,
+        "HEALTHY": HEALTHY,
+        "AT_RISK": AT_RISK,
+        "STALLED": STALLED,
         "rules": health_rules(program),
         "health": health,
         "table": table,

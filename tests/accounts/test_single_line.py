@@ -24,8 +24,8 @@ from goals.models import Goal
 from goals.services import GUIDED_PROMPTS, goals_from_guided_start
 from matching.forms import RequestForm, RoundCreateForm
 from matching.models import MentorProfile
+from meetings.forms import ActionItemForm, AgendaForm
 from meetings.models import ActionItem, Agreement
-from meetings.views.together import ActionItemForm, AgendaForm
 from mentorship.validators import SINGLE_LINE_MESSAGE, single_line, validate_single_line
 from programs.forms import AnnouncementForm, InvitationForm, ProgramForm, TopicForm
 from programs.models import Program, Role, Topic

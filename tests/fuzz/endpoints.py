@@ -50,22 +50,22 @@ from matching.forms import AnswerForm as RequestAnswerForm
 from matching.models import Availability
 from matching.rounds.selectors import unmatched_mentees
 from matching.selectors import reassign_mentors_for
-from meetings.services.checkins import checkin_goals
-from meetings.services.scheduling import slots_for
-from meetings.services.together import notes_digest
-from meetings.views.checkins import CheckInForm
-from meetings.views.scheduling import SlotForm
-from meetings.views.together import (
+from meetings.forms import (
     ActionItemForm,
     AdviceForm,
     AgendaForm,
     AgreementForm,
     AppreciationForm,
+    CheckInForm,
     FeedbackForm,
     PrivateNoteForm,
     ReportBackForm,
     SharedNotesForm,
+    SlotForm,
 )
+from meetings.services.checkins import checkin_goals
+from meetings.services.scheduling import slots_for
+from meetings.services.together import notes_digest
 from notifications.forms import PreferencesForm
 from notifications.reminders import preferences_of, unsubscribe_token
 from programs.forms import (
