@@ -31,7 +31,6 @@ from matching.score import (
     overlap_minutes,
     rank_totals,
 )
-from matching.selectors import LIVE
 from matching.windows import Window, monday_of, utc_week_intervals, working_hours_windows
 from mentorship.cache import DIRECTORY_VERSION, kept
 from mentorship.fields import choice_set_lookup
@@ -169,7 +168,9 @@ def active_mentor_profiles(program: Program) -> QuerySet[MentorProfile]:
 def live_mentorship_count() -> Coalesce:
     """A mentor profile's live mentorships, for ``annotate(live=...)`` (a subquery)."""
     live = (
-        Mentorship.objects.filter(mentor=OuterRef("participant_id"), status__in=LIVE)
+        Mentorship.objects.filter(
+            mentor=OuterRef("participant_id"), status__in=Mentorship.LIVE_STATUSES
+        )
         .order_by()
         .values("mentor")
         .annotate(n=Count("pk"))
@@ -239,7 +240,7 @@ def _filtered_mentors(
     """Mentor profiles with ``live`` (mentorships) and ``is_my_mentor`` annotated."""
     mentee, department = viewer.mentee, viewer.user.department.strip()
     mine = Mentorship.objects.filter(
-        mentor=OuterRef("participant_id"), mentee=mentee, status__in=LIVE
+        mentor=OuterRef("participant_id"), mentee=mentee, status__in=Mentorship.LIVE_STATUSES
     )
     mentors: QuerySet[Any] = (
         active_mentor_profiles(program)

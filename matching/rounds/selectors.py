@@ -32,7 +32,6 @@ from matching.models import (
 )
 from matching.rounds.scoring import RoundFacts, mentor_load
 from matching.score import Interval, MenteeFacts, MentorFacts
-from matching.selectors import LIVE
 from matching.windows import monday_of, utc_week_intervals, working_hours_windows
 from programs.models import Participant, Program, Role, Topic
 
@@ -48,7 +47,7 @@ def unmatched_mentees(program: Program) -> QuerySet[Participant]:
         Participant.objects.filter(
             program=program, role=Role.MENTEE, status=Participant.Status.ACTIVE
         )
-        .exclude(mentorships_as_mentee__status__in=LIVE)
+        .exclude(mentorships_as_mentee__status__in=Mentorship.LIVE_STATUSES)
         .select_related("user")
         .order_by("user__full_name", "user__email", "pk")
     )
@@ -102,7 +101,7 @@ def round_facts(
             role=Role.MENTEE,
             status=Participant.Status.ACTIVE,
         )
-        .exclude(mentorships_as_mentee__status__in=LIVE)
+        .exclude(mentorships_as_mentee__status__in=Mentorship.LIVE_STATUSES)
         .select_related("user", "mentee_profile")
         .order_by("pk")
     )
@@ -143,7 +142,7 @@ def round_facts(
         names[mentor.participant_id] = mentor.name
         users[mentor.participant_id] = row["participant__user_id"]
     live_pairs = frozenset(
-        Mentorship.objects.filter(program=program, status__in=LIVE).values_list(
+        Mentorship.objects.filter(program=program, status__in=Mentorship.LIVE_STATUSES).values_list(
             "mentee_id", "mentor_id"
         )
     )
@@ -189,7 +188,7 @@ def mentor_loads(mentor_ids: set[int]) -> dict[int, tuple[int, int]]:
         .annotate(
             live=Count(
                 "participant__mentorships_as_mentor",
-                filter=Q(participant__mentorships_as_mentor__status__in=LIVE),
+                filter=Q(participant__mentorships_as_mentor__status__in=Mentorship.LIVE_STATUSES),
             )
         )
         .values_list("participant_id", "live", "capacity")

@@ -43,7 +43,6 @@ from matching.rounds.solve import (
     solve_optimal,
     solve_stable,
 )
-from matching.selectors import LIVE
 from matching.services import mentorship_start
 from mentorship.errors import DomainError
 from notifications.models import Notification
@@ -520,7 +519,9 @@ def round_publish(*, matching_round: MatchingRound, actor: User) -> PublishRepor
             continue
         try:
             with transaction.atomic():  # a savepoint: one refusal leaves the others standing
-                if Mentorship.objects.filter(mentee=proposal.mentee, status__in=LIVE).exists():
+                if Mentorship.objects.filter(
+                    mentee=proposal.mentee, status__in=Mentorship.LIVE_STATUSES
+                ).exists():
                     raise DomainError(
                         f"{proposal.mentee.user.get_full_name()} found a mentor since the run."
                     )

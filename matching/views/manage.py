@@ -77,7 +77,7 @@ def mentorship_admin_list(request: AuthedHttpRequest, slug: str) -> HttpResponse
 
 def _mentorship_forms(mentorship: Mentorship, data: Any = None) -> dict[str, forms.Form]:
     """The forms that fit the mentorship's state, keyed by action (each with its own prefix)."""
-    if mentorship.status not in (Mentorship.Status.ACTIVE, Mentorship.Status.PAUSED):
+    if mentorship.status not in Mentorship.LIVE_STATUSES:
         return {}
     found: dict[str, forms.Form] = {}
     if mentorship.status == Mentorship.Status.ACTIVE:
@@ -198,10 +198,7 @@ def _report_forms(report: Report, action: str = "", data: Any = None) -> dict[st
     }
     if report.status != Report.Status.RESOLVED:
         found["warn"] = ReportWarnForm(bind("warn"), prefix="warn")
-        if report.mentorship is not None and report.mentorship.status in (
-            Mentorship.Status.ACTIVE,
-            Mentorship.Status.PAUSED,
-        ):
+        if report.mentorship is not None and report.mentorship.status in Mentorship.LIVE_STATUSES:
             found["end"] = ReportEndForm(
                 bind("end"), prefix="end", initial={"closing_reason": ClosingReason.OTHER}
             )

@@ -26,16 +26,7 @@ APP_PACKAGES = [
 TEMPLATES = ROOT / "templates"
 MAX_TEMPLATE_LINE = 120
 
-# Modules and templates another change is moving between apps right now (issue 15): they follow
-# the rules once moved. Temporary: empty these two sets after that merge.
-MOVING_MODULES = {
-    "meetings/directory.py",
-    "meetings/views/profiles.py",
-    "meetings/views/rounds.py",
-    "matching/rounds.py",
-    "matching/reports.py",
-    "matching/views/manage.py",
-}
+MOVING_MODULES: set[str] = set()
 # Lines that cannot wrap without changing what they render: a Django tag cannot span lines
 # (allauth's {% element field %} takes ten attributes), and a plain-text email's line is its
 # paragraph (a break would show in the mail).
@@ -44,13 +35,7 @@ UNWRAPPABLE_LINES = {
     ("emails/announcement.txt", 3),
     ("emails/invitation.txt", 3),
 }
-MOVING_TEMPLATES = {
-    "meetings/directory.html",
-    "meetings/_directory_card.html",
-    "meetings/person.html",
-    "meetings/profile_edit.html",
-    "meetings/rounds/",
-}
+MOVING_TEMPLATES: set[str] = set()
 
 LIVE_TUPLE = re.compile(
     r"""(?ix)
