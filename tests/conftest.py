@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from programs.models import Participant, Program, Role
-from tests.factories import ParticipantFactory, ProgramFactory
+from tests.programs.factories import ParticipantFactory, ProgramFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -15,8 +15,9 @@ from django.urls import reverse
 from accounts.models import User
 from programs.mfa import user_must_have_mfa
 from programs.models import Participant, Program, Role
-from tests.factories import ParticipantFactory, UserFactory
+from tests.accounts.factories import UserFactory
 from tests.mentorship.test_settings import GOOD_KEY, _run
+from tests.programs.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

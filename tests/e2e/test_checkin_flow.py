@@ -16,9 +16,10 @@ from meetings.models import CheckIn, Meeting
 from meetings.reminders import follow_ups_scan
 from notifications.reminders import deliveries_send_due
 from programs.models import Role
+from tests.accounts.factories import TEST_PASSWORD
 from tests.e2e.conftest import log_in
-from tests.factories import TEST_PASSWORD, ParticipantFactory, ProgramFactory
-from tests.goals.factories import MentorshipFactory
+from tests.matching.factories import MentorshipFactory
+from tests.programs.factories import ParticipantFactory, ProgramFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

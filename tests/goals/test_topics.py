@@ -8,8 +8,8 @@ from goals.services import goal_create
 from mentorship.errors import DomainError
 from programs.models import AuditEntry, Participant, Topic
 from programs.services import organization_admin_grant, topic_create, topic_delete, topic_rename
-from tests.factories import ProgramFactory, UserFactory
-from tests.goals.factories import TopicFactory
+from tests.accounts.factories import UserFactory
+from tests.programs.factories import ProgramFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,15 +7,14 @@ from django.urls import reverse
 
 from goals.models import Goal, GoalStep
 from programs.models import Participant, Role
-from tests.factories import ParticipantFactory, ProgramFactory
 from tests.goals.factories import (
     GoalFactory,
     GoalShareFactory,
     GoalStepFactory,
     ProgressUpdateFactory,
-    TopicFactory,
 )
 from tests.helpers import assert_flat_queries
+from tests.programs.factories import ParticipantFactory, ProgramFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 

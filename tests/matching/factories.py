@@ -1,17 +1,72 @@
-"""Factories for mentorship requests, and people ready to send or take one."""
+"""Factories for mentor and mentee profiles, contact windows, mentorships and requests, and
+people ready to send or take one."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import factory
 from django.utils import timezone
 
 from goals.models import Goal
-from matching.models import MentorProfile, MentorshipRequest
-from programs.models import Participant, Program, Role
-from tests.factories import ParticipantFactory
-from tests.goals.factories import GoalFactory, MentorProfileFactory, TopicFactory
+from matching.models import MenteeProfile, MentorProfile, Mentorship, MentorshipRequest
+from meetings.models import Availability, ContactWindow
+from programs.models import Participant, Program, Role, Topic
+from tests.goals.factories import GoalFactory
+from tests.programs.factories import ParticipantFactory, TopicFactory
+
+
+class MentorProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MentorProfile
+        skip_postgeneration_save = True
+
+    participant = factory.SubFactory(ParticipantFactory, role=Role.MENTOR)
+    headline = "Happy to help"
+    capacity = 2
+
+    @factory.post_generation
+    def topics(self, create: bool, extracted: list[Topic] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.topics.set(extracted)
+
+
+class MenteeProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MenteeProfile
+
+    participant = factory.SubFactory(ParticipantFactory, role=Role.MENTEE)
+
+
+class MentorshipFactory(factory.django.DjangoModelFactory):
+    """An active mentorship; give mentor and mentee participants of the same program."""
+
+    class Meta:
+        model = Mentorship
+
+    mentor = factory.SubFactory(ParticipantFactory, role=Role.MENTOR)
+    mentee = factory.SubFactory(
+        ParticipantFactory, role=Role.MENTEE, program=factory.SelfAttribute("..mentor.program")
+    )
+    program = factory.SelfAttribute("mentor.program")
+
+
+class AvailabilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Availability
+
+    participant = factory.SubFactory(ParticipantFactory, role=Role.MENTOR)
+    time_zone = "America/New_York"
+
+
+class ContactWindowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactWindow
+
+    availability = factory.SubFactory(AvailabilityFactory)
+    weekday = 0
+    start_time = time(9, 0)
+    end_time = time(11, 0)
 
 
 class MentorshipRequestFactory(factory.django.DjangoModelFactory):

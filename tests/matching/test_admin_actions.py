@@ -44,16 +44,17 @@ from matching.services import mentor_profile_update
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from programs.models import AuditEntry, Participant, Role
-from tests.factories import ParticipantFactory
-from tests.goals.factories import (
-    GoalFactory,
-    GoalShareFactory,
+from tests.goals.factories import GoalFactory, GoalShareFactory
+from tests.helpers import assert_flat_queries
+from tests.matching.factories import (
     MentorProfileFactory,
     MentorshipFactory,
+    MentorshipRequestFactory,
+    mentee_in,
+    mentor_in,
 )
-from tests.helpers import assert_flat_queries
-from tests.matching.factories import MentorshipRequestFactory, mentee_in, mentor_in
 from tests.meetings.test_profiles import _profile_post
+from tests.programs.factories import ParticipantFactory
 
 Status = Mentorship.Status
 

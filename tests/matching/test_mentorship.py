@@ -10,9 +10,9 @@ from matching.models import Mentorship
 from matching.services import mentorship_start
 from mentorship.errors import DomainError
 from programs.models import Participant, Role
-from tests.factories import ParticipantFactory
-from tests.goals.factories import MentorProfileFactory, MentorshipFactory
 from tests.helpers import race
+from tests.matching.factories import MentorProfileFactory, MentorshipFactory
+from tests.programs.factories import ParticipantFactory
 
 
 @pytest.fixture

@@ -17,8 +17,9 @@ from matching.models import AdvisorRole, ClosingReason, Mentorship, Reflection, 
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from programs.models import Participant, Role
-from tests.factories import ParticipantFactory
-from tests.goals.factories import GoalFactory, GoalShareFactory, MentorshipFactory
+from tests.goals.factories import GoalFactory, GoalShareFactory
+from tests.matching.factories import MentorshipFactory
+from tests.programs.factories import ParticipantFactory
 
 Status = Mentorship.Status
 

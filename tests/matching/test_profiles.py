@@ -9,7 +9,8 @@ from matching.services import mentee_profile_update, mentor_profile_update
 from mentorship.errors import DomainError
 from mentorship.fields import choice_set_lookup
 from programs.models import Participant
-from tests.goals.factories import MentorProfileFactory, TopicFactory
+from tests.matching.factories import MentorProfileFactory
+from tests.programs.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,16 @@ from goals.models import Goal
 from matching.models import MentorProfile, Mentorship, MentorshipRequest, Report
 from notifications.models import Notification
 from programs.models import Participant, Program, Role, Topic
-from tests.factories import ParticipantFactory
-from tests.goals.factories import GoalFactory, MentorProfileFactory, MentorshipFactory, TopicFactory
+from tests.goals.factories import GoalFactory
 from tests.helpers import assert_flat_queries
-from tests.matching.factories import MentorshipRequestFactory, mentee_in, mentor_in
+from tests.matching.factories import (
+    MentorProfileFactory,
+    MentorshipFactory,
+    MentorshipRequestFactory,
+    mentee_in,
+    mentor_in,
+)
+from tests.programs.factories import ParticipantFactory, TopicFactory
 
 Status = MentorshipRequest.Status
 

@@ -31,10 +31,17 @@ from matching.requests import (
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from programs.models import Participant, Program, Role, Topic
-from tests.factories import ParticipantFactory, ProgramFactory
-from tests.goals.factories import GoalFactory, MentorProfileFactory, MentorshipFactory, TopicFactory
+from tests.goals.factories import GoalFactory
 from tests.helpers import race
-from tests.matching.factories import MentorshipRequestFactory, mentee_in, mentor_in, profile_of
+from tests.matching.factories import (
+    MentorProfileFactory,
+    MentorshipFactory,
+    MentorshipRequestFactory,
+    mentee_in,
+    mentor_in,
+    profile_of,
+)
+from tests.programs.factories import ParticipantFactory, ProgramFactory, TopicFactory
 
 Status = MentorshipRequest.Status
 WaitingOn = MentorshipRequest.WaitingOn

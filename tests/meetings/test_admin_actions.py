@@ -32,8 +32,13 @@ from mentorship.errors import DomainError
 from mentorship.schedules import SCHEDULES
 from notifications.models import Delivery, Notification, Reminder
 from programs.models import AuditEntry, Participant, Program
-from tests.goals.factories import MentorProfileFactory, MentorshipFactory
-from tests.matching.factories import MentorshipRequestFactory, mentee_in, mentor_in
+from tests.matching.factories import (
+    MentorProfileFactory,
+    MentorshipFactory,
+    MentorshipRequestFactory,
+    mentee_in,
+    mentor_in,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from meetings.calendar import calendar_feed_regenerate, feed_ics, meeting_ics
 from meetings.models import CalendarFeed, Meeting
 from meetings.scheduling import meeting_cancel, meeting_confirm, meeting_propose, meeting_reschedule
 from programs.models import Participant
-from tests.goals.factories import (
+from tests.matching.factories import (
     AvailabilityFactory,
     ContactWindowFactory,
     MentorProfileFactory,

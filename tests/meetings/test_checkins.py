@@ -18,14 +18,10 @@ from meetings.models import CheckIn
 from mentorship.errors import DomainError
 from notifications.models import Delivery, Notification, Reminder
 from programs.models import Participant, Role
-from tests.factories import ParticipantFactory
-from tests.goals.factories import (
-    GoalFactory,
-    GoalShareFactory,
-    MentorProfileFactory,
-    MentorshipFactory,
-)
+from tests.goals.factories import GoalFactory, GoalShareFactory
 from tests.helpers import assert_flat_queries
+from tests.matching.factories import MentorProfileFactory, MentorshipFactory
+from tests.programs.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -19,17 +19,16 @@ from meetings.models import Availability, ContactWindow
 from meetings.slots import Window, utc_week_intervals, working_hours_windows
 from mentorship.cache import DIRECTORY_VERSION
 from programs.models import Participant, Program, Role, Topic
-from tests.factories import ParticipantFactory, ProgramFactory
-from tests.goals.factories import (
+from tests.goals.factories import GoalFactory
+from tests.helpers import assert_flat_queries
+from tests.matching.factories import (
     AvailabilityFactory,
     ContactWindowFactory,
-    GoalFactory,
     MenteeProfileFactory,
     MentorProfileFactory,
     MentorshipFactory,
-    TopicFactory,
 )
-from tests.helpers import assert_flat_queries
+from tests.programs.factories import ParticipantFactory, ProgramFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 

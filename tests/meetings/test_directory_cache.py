@@ -17,10 +17,10 @@ from matching.requests import request_decline
 from meetings import directory
 from mentorship.cache import DIRECTORY_VERSION
 from programs.models import Participant, Program, Role
-from tests.factories import ParticipantFactory
-from tests.goals.factories import GoalFactory, MentorshipFactory
-from tests.matching.factories import MentorshipRequestFactory
+from tests.goals.factories import GoalFactory
+from tests.matching.factories import MentorshipFactory, MentorshipRequestFactory
 from tests.meetings.test_directory import _names, _url, make_mentor
+from tests.programs.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,15 +16,14 @@ from meetings.slots import Window
 from mentorship.errors import DomainError
 from programs.models import Participant, Role
 from programs.services import participant_withdraw
-from tests.factories import ParticipantFactory, ProgramFactory
-from tests.goals.factories import (
+from tests.helpers import assert_flat_queries
+from tests.matching.factories import (
     AvailabilityFactory,
     ContactWindowFactory,
     MenteeProfileFactory,
     MentorProfileFactory,
-    TopicFactory,
 )
-from tests.helpers import assert_flat_queries
+from tests.programs.factories import ParticipantFactory, ProgramFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -27,14 +27,14 @@ from meetings.tasks import mark_missed
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from programs.models import Participant, Role
-from tests.factories import ParticipantFactory
-from tests.goals.factories import (
+from tests.helpers import assert_flat_queries, race
+from tests.matching.factories import (
     AvailabilityFactory,
     ContactWindowFactory,
     MentorProfileFactory,
     MentorshipFactory,
 )
-from tests.helpers import assert_flat_queries, race
+from tests.programs.factories import ParticipantFactory
 
 UTC = ZoneInfo("UTC")
 # Sunday 1 March 2026, noon UTC. Mondays 09:00–11:00 New York are 14:00–16:00 UTC on 2 March

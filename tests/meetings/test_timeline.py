@@ -16,8 +16,9 @@ from meetings import together
 from meetings.models import Meeting
 from meetings.timeline import PER_PAGE, timeline_for
 from programs.models import Participant
-from tests.goals.factories import GoalFactory, GoalShareFactory, MentorshipFactory
+from tests.goals.factories import GoalFactory, GoalShareFactory
 from tests.helpers import assert_flat_queries
+from tests.matching.factories import MentorshipFactory
 
 pytestmark = pytest.mark.django_db
 

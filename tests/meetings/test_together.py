@@ -23,7 +23,8 @@ from meetings.models import (
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from programs.models import Participant, Role
-from tests.goals.factories import GoalFactory, GoalShareFactory, MentorshipFactory
+from tests.goals.factories import GoalFactory, GoalShareFactory
+from tests.matching.factories import MentorshipFactory
 
 pytestmark = pytest.mark.django_db
 

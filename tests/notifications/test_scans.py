@@ -25,9 +25,13 @@ from mentorship.digest import admin_digests_scan
 from notifications.models import Delivery, Notification, Reminder
 from notifications.reminders import deliveries_send_due, timing
 from programs.models import Participant, Program, Role
-from tests.factories import ParticipantFactory
-from tests.goals.factories import MentorshipFactory
-from tests.matching.factories import MentorshipRequestFactory, mentee_in, mentor_in
+from tests.matching.factories import (
+    MentorshipFactory,
+    MentorshipRequestFactory,
+    mentee_in,
+    mentor_in,
+)
+from tests.programs.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

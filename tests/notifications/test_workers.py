@@ -16,7 +16,7 @@ from mentorship.celery import app as celery_app
 from notifications.models import Delivery, Notification, Reminder
 from notifications.reminders import preferences_save, reminder_schedule
 from notifications.tasks import deliver_due
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.mentorship.test_celery_worker import _use_broker
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -20,8 +20,9 @@ from programs.services import (
     topic_delete,
     topic_rename,
 )
-from tests.factories import OrganizationFactory, ParticipantFactory, ProgramFactory, UserFactory
+from tests.accounts.factories import UserFactory
 from tests.helpers import assert_flat_queries
+from tests.programs.factories import OrganizationFactory, ParticipantFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from programs.models import AuditEntry, Topic
 from programs.services import organization_admin_grant
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -31,10 +31,15 @@ from reports.dashboard import (
     mentor_load,
     nudge_pair,
 )
-from tests.factories import InvitationFactory, ParticipantFactory
-from tests.goals.factories import GoalFactory, MentorshipFactory
+from tests.goals.factories import GoalFactory
 from tests.helpers import count_queries
-from tests.matching.factories import MentorshipRequestFactory, mentee_in, mentor_in
+from tests.matching.factories import (
+    MentorshipFactory,
+    MentorshipRequestFactory,
+    mentee_in,
+    mentor_in,
+)
+from tests.programs.factories import InvitationFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

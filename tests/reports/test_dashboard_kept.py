@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs.models import Role
-from tests.factories import ParticipantFactory, ProgramFactory
 from tests.helpers import count_queries
 from tests.matching.factories import mentor_in
+from tests.programs.factories import ParticipantFactory, ProgramFactory
 from tests.reports.test_dashboard import NOW, _frozen, _held, _pair  # noqa: F401,F811 (a fixture)
 
 pytestmark = pytest.mark.django_db

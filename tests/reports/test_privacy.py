@@ -22,8 +22,8 @@ from meetings.checkin_privacy import withheld_because
 from meetings.models import CheckIn
 from programs.models import Participant, Program, Role
 from reports.exports import EXPORTS
-from tests.factories import ParticipantFactory
-from tests.goals.factories import MentorshipFactory
+from tests.matching.factories import MentorshipFactory
+from tests.programs.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

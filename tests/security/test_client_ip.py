@@ -16,7 +16,7 @@ import yaml
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.accounts.factories import TEST_PASSWORD, UserFactory
 from tests.mentorship.test_settings import _run
 
 pytestmark = pytest.mark.django_db

@@ -21,7 +21,7 @@ from django.urls import reverse
 from accounts.models import User
 from matching.models import MatchingRound, Mentorship, MentorshipRequest
 from meetings.models import Meeting
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.accounts.factories import TEST_PASSWORD, UserFactory
 from tests.mentorship.test_settings import GOOD_KEY, _run
 
 pytestmark = pytest.mark.django_db
