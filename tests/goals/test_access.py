@@ -43,11 +43,6 @@ WRITE_DATA = {
 
 
 @pytest.fixture
-def owner(program, mentee) -> Participant:
-    return Participant.objects.get(user=mentee, program=program)
-
-
-@pytest.fixture
 def goal(owner) -> Goal:
     goal = GoalFactory(owner=owner, title=GOAL_TITLE)
     GoalFactory(owner=owner, title="A second goal, to have somewhere to move")

@@ -27,11 +27,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def owner(program, mentee) -> Participant:
-    return Participant.objects.get(user=mentee, program=program)
-
-
-@pytest.fixture
 def three_goals(owner) -> list[Goal]:
     return [goal_create(owner=owner, title=title) for title in ("First", "Second", "Third")]
 

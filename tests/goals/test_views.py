@@ -22,11 +22,6 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def owner(program, mentee) -> Participant:
-    return Participant.objects.get(user=mentee, program=program)
-
-
-@pytest.fixture
 def goals(owner) -> list[Goal]:
     return [GoalFactory(owner=owner, title=title) for title in ("Alpha", "Bravo", "Charlie")]
 

@@ -47,7 +47,6 @@ from programs.models import AuditEntry, Participant, Role
 from tests.goals.factories import GoalFactory, GoalShareFactory
 from tests.helpers import assert_flat_queries
 from tests.matching.factories import (
-    MentorProfileFactory,
     MentorshipFactory,
     MentorshipRequestFactory,
     mentee_in,
@@ -65,27 +64,9 @@ pytestmark = pytest.mark.django_db
 # Fixtures: an admin, the pair, and outsiders
 # ---------------------------------------------------------------------------
 @pytest.fixture
-def mentor_p(program, mentor) -> Participant:
-    participant = Participant.objects.get(user=mentor, program=program)
-    MentorProfileFactory(participant=participant, capacity=2)
-    return participant
-
-
-@pytest.fixture
-def mentee_p(program, mentee) -> Participant:
-    return Participant.objects.get(user=mentee, program=program)
-
-
-@pytest.fixture
 def mentorship(mentor_p, mentee_p) -> Mentorship:
+    """The shared pair (conftest.py) in the career role, which a reassignment carries over."""
     return MentorshipFactory(mentor=mentor_p, mentee=mentee_p, advisor_role=AdvisorRole.CAREER)
-
-
-@pytest.fixture
-def paused(mentorship) -> Mentorship:
-    Mentorship.objects.filter(pk=mentorship.pk).update(status=Status.PAUSED)
-    mentorship.refresh_from_db()
-    return mentorship
 
 
 @pytest.fixture

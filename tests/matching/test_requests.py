@@ -30,7 +30,7 @@ from matching.requests import (
 )
 from mentorship.errors import DomainError
 from notifications.models import Notification
-from programs.models import Participant, Program, Role, Topic
+from programs.models import Participant, Program, Role
 from tests.goals.factories import GoalFactory
 from tests.helpers import race
 from tests.matching.factories import (
@@ -48,28 +48,6 @@ WaitingOn = MentorshipRequest.WaitingOn
 NO_TIME = MentorshipRequest.DeclineReason.NO_TIME
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def mentor_p(program, mentor) -> Participant:
-    participant = Participant.objects.get(user=mentor, program=program)
-    MentorProfileFactory(participant=participant, capacity=2)
-    return participant
-
-
-@pytest.fixture
-def mentee_p(program, mentee) -> Participant:
-    return Participant.objects.get(user=mentee, program=program)
-
-
-@pytest.fixture
-def goal(mentee_p) -> Goal:
-    return GoalFactory(owner=mentee_p, title="Give a conference talk")
-
-
-@pytest.fixture
-def topic(program) -> Topic:
-    return TopicFactory(organization=program.organization, name="Public speaking")
 
 
 @pytest.fixture

@@ -31,11 +31,6 @@ NOTICE = {"minimum_notice_hours": 24, "cancellation_notice_hours": 12}
 
 
 @pytest.fixture
-def mentor_participant(program, mentor) -> Participant:
-    return Participant.objects.get(user=mentor, program=program)
-
-
-@pytest.fixture
 def old_windows(mentor_participant) -> Availability:
     return availability_set(
         participant=mentor_participant,

@@ -15,23 +15,12 @@ from matching.models import Mentorship
 from meetings import together
 from meetings.models import Meeting
 from meetings.timeline import PER_PAGE, timeline_for
-from programs.models import Participant
 from tests.goals.factories import GoalFactory, GoalShareFactory
 from tests.helpers import assert_flat_queries
-from tests.matching.factories import MentorshipFactory
 
 pytestmark = pytest.mark.django_db
 
 NORMS: dict[str, Any] = {"frequency": "monthly", "format": "video", "channel": "Room 4"}
-
-
-@pytest.fixture
-def mentorship(program, mentor, mentee) -> Mentorship:
-    return MentorshipFactory.create(
-        program=program,
-        mentor=Participant.objects.get(user=mentor, program=program),
-        mentee=Participant.objects.get(user=mentee, program=program),
-    )
 
 
 def make_meeting(mentorship: Mentorship, *, days: float, status: str = "held") -> Meeting:

@@ -44,15 +44,6 @@ def make_meeting(mentorship: Mentorship, *, days: int = 2, **values: object) -> 
 
 
 @pytest.fixture
-def mentorship(program, mentor, mentee) -> Mentorship:
-    return MentorshipFactory.create(
-        program=program,
-        mentor=Participant.objects.get(user=mentor, program=program),
-        mentee=Participant.objects.get(user=mentee, program=program),
-    )
-
-
-@pytest.fixture
 def meeting(mentorship) -> Meeting:
     return make_meeting(mentorship)
 

@@ -30,15 +30,6 @@ ORGANIZATION_PAGES = ["organizations:detail", "organizations:topics", "organizat
 
 
 @pytest.fixture
-def org_admin(program):
-    return organization_admin_grant(
-        organization=program.organization,
-        user=UserFactory(full_name="Orla Orgadmin"),
-        actor=None,
-    ).user
-
-
-@pytest.fixture
 def topic(program):
     return Topic.objects.create(organization=program.organization, name="Public speaking")
 

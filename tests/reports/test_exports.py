@@ -145,12 +145,6 @@ def pair(program: Program, admin_user, mentor, mentee) -> Mentorship:
     return mentorship
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 # The formula guard ---------------------------------------------------------------------------
 
 

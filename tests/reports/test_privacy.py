@@ -75,12 +75,6 @@ def _mentees_answer(program: Program, people: int, period: str = "2025-Q1") -> l
     return pairs
 
 
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def _export(client, program: Program, name: str) -> list[list[str]]:
     response = client.get(reverse(f"reports:export_{name}", kwargs={"slug": program.slug}))
     assert isinstance(response, StreamingHttpResponse)
