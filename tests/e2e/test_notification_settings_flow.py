@@ -17,7 +17,7 @@ from notifications.models import Delivery, Notification, Reminder
 from notifications.reminders import deliveries_send_due, preferences_of, reminder_schedule
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
 from tests.e2e.conftest import log_in
-from tests.e2e.test_checkin_flow import daytime_zone
+from tests.e2e.helpers import daytime_zone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,17 +3,22 @@ people ready to send or take one."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from collections.abc import Sequence
+from datetime import date, time, timedelta
 
 import factory
 from django.utils import timezone
 
+from accounts.models import User
 from goals.models import Goal
 from matching.models import MenteeProfile, MentorProfile, Mentorship, MentorshipRequest
 from meetings.models import Availability, ContactWindow
 from programs.models import Participant, Program, Role, Topic
 from tests.goals.factories import GoalFactory
 from tests.programs.factories import ParticipantFactory, TopicFactory
+
+NEW_YORK = "America/New_York"
+MONDAY_9_TO_11 = ((0, time(9), time(11)),)
 
 
 class MentorProfileFactory(factory.django.DjangoModelFactory):
@@ -112,3 +117,48 @@ def mentee_in(program: Program) -> Participant:
 
 def profile_of(participant: Participant) -> MentorProfile:
     return MentorProfile.objects.get(participant=participant)
+
+
+def make_mentor(
+    program: Program,
+    name: str,
+    *,
+    topics: Sequence[Topic] = (),
+    cannot: Sequence[Topic] = (),
+    help_offered: Sequence[str] = (),
+    formats: Sequence[str] = (),
+    department: str = "Sales",
+    headline: str = "Happy to help",
+    bio: str = "",
+    capacity: int = 2,
+    accepting: bool = True,
+    away_until: date | None = None,
+    seniority: str = "",
+    zone: str = NEW_YORK,
+    windows: Sequence[tuple[int, time, time]] = MONDAY_9_TO_11,
+    user: User | None = None,
+) -> Participant:
+    """A mentor of ``program`` with a profile and, unless ``windows=()``, contact windows."""
+    extra = {"user": user} if user else {"user__full_name": name, "user__department": department}
+    participant: Participant = ParticipantFactory.create(program=program, role=Role.MENTOR, **extra)
+    profile: MentorProfile = MentorProfileFactory.create(
+        participant=participant,
+        topics=list(topics),
+        help_offered=list(help_offered),
+        formats=list(formats),
+        headline=headline,
+        bio=bio,
+        capacity=capacity,
+        accepting_requests=accepting,
+        away_until=away_until,
+        seniority=seniority,
+    )
+    if cannot:
+        profile.cannot_help_topics.set(cannot)
+    if windows:
+        availability = AvailabilityFactory(participant=participant, time_zone=zone)
+        for weekday, start, end in windows:
+            ContactWindowFactory(
+                availability=availability, weekday=weekday, start_time=start, end_time=end
+            )
+    return participant

@@ -52,7 +52,7 @@ from tests.matching.factories import (
     mentee_in,
     mentor_in,
 )
-from tests.meetings.test_profiles import _profile_post
+from tests.matching.helpers import profile_form_data
 from tests.programs.factories import ParticipantFactory
 
 Status = Mentorship.Status
@@ -986,7 +986,7 @@ def test_a_profile_shown_locked_and_saved_after_the_lift_keeps_what_the_lift_gav
     report_resume_mentor_requests(report=report, actor=admin_user)
 
     # The browser sends no disabled checkbox, and the marker.
-    sent = {k: v for k, v in _profile_post().items() if k != "mentor-accepting_requests"}
+    sent = {k: v for k, v in profile_form_data().items() if k != "mentor-accepting_requests"}
     profile = MentorProfile.objects.get(participant=mentor_p)
     form = MentorProfileForm(
         {**sent, "mentor-accepting_locked": "True"}, instance=profile, program=program
