@@ -12,8 +12,13 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from accounts.models import User
+from matching.models import Mentorship
 from programs.models import Participant, Program, Role
-from tests.factories import ParticipantFactory, ProgramFactory
+from programs.services import organization_admin_grant
+from tests.accounts.factories import UserFactory
+from tests.matching.factories import MentorProfileFactory, MentorshipFactory
+from tests.programs.factories import ParticipantFactory, ProgramFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -108,3 +113,38 @@ def outsider(db: None):
 @pytest.fixture
 def other_program(outsider) -> Program:
     return Participant.objects.get(user=outsider).program
+
+
+@pytest.fixture
+def org_admin(program: Program) -> User:
+    """The organization admin of the program's organization: the topic list is theirs."""
+    return organization_admin_grant(
+        organization=program.organization,
+        user=UserFactory(full_name="Orla Orgadmin"),
+        actor=None,
+    ).user
+
+
+@pytest.fixture
+def mentor_participant(program: Program, mentor: User) -> Participant:
+    """`mentor` in `program`, before any mentor profile: tests of profiles and capacity add it."""
+    return Participant.objects.get(user=mentor, program=program)
+
+
+@pytest.fixture
+def mentor_p(mentor_participant: Participant) -> Participant:
+    """`mentor` ready to take mentees in `program`: a mentor profile with capacity 2."""
+    MentorProfileFactory(participant=mentor_participant, capacity=2)
+    return mentor_participant
+
+
+@pytest.fixture
+def mentee_p(program: Program, mentee: User) -> Participant:
+    """`mentee` in `program`."""
+    return Participant.objects.get(user=mentee, program=program)
+
+
+@pytest.fixture
+def mentorship(mentor_p: Participant, mentee_p: Participant) -> Mentorship:
+    """An active mentorship of `mentor_p` and `mentee_p`."""
+    return MentorshipFactory(mentor=mentor_p, mentee=mentee_p)

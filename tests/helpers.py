@@ -1,17 +1,22 @@
-"""Helpers several test modules share: query-count pinning, thread races and the project's URL
-patterns."""
+"""Helpers several test modules share: query-count pinning, thread races, the project's URL
+patterns, manage.py in a clean environment and a real Celery broker."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from mentorship.celery import app as celery_app
 from mentorship.errors import DomainError
 
 # A page needing more than this many queries is doing something per row somewhere.
@@ -87,3 +92,59 @@ def _walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[Route]:
 def all_routes() -> list[Route]:
     """Every URL pattern of the project, includes followed."""
     return list(_walk(get_resolver().url_patterns, "", ""))
+
+
+ROOT = Path(__file__).resolve().parents[1]
+# A SECRET_KEY that Django's deploy checks accept.
+GOOD_SECRET_KEY = "v3ry-l0ng-and-rand0m-s3cret-key-for-the-deploy-check-2026-xyz-QWERTY"
+
+# Variables of the test run that a real deployment never has (DJANGO_ALLOW_ASYNC_UNSAFE is set
+# for the browser tests), and the ones each test sets itself.
+NOT_INHERITED = {
+    "PYTEST_VERSION",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "DJANGO_ENV",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+}
+
+
+def manage_py(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``manage.py *args`` in a new process, with ``env`` and none of the test run's settings."""
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    clean.update(env)
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def use_broker(url: str, transport_options: dict) -> None:
+    """Send Celery tasks through a real broker at ``url`` instead of running them eagerly."""
+    celery_app.conf.broker_url = url
+    celery_app.conf.broker_transport_options = transport_options
+    celery_app.conf.task_always_eager = False
+    # Connections made under the old settings must not be reused.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+class CacheDown:
+    """A cache backend whose every call fails, as Redis does when it is down."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def close(self, **kwargs: Any) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        def fail(*args: Any, **kwargs: Any) -> Any:
+            raise ConnectionError("cache down")
+
+        return fail

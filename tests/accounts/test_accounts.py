@@ -8,7 +8,8 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
-from tests.factories import TEST_PASSWORD, NotificationFactory, UserFactory
+from tests.accounts.factories import TEST_PASSWORD, UserFactory
+from tests.notifications.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from mentorship.validators import EMAIL_MAX_LENGTH, EmailAddressField, validate_email_address
-from tests.factories import TEST_PASSWORD
+from tests.accounts.factories import TEST_PASSWORD
 
 LONGEST = "a" * 242 + "@example.org"  # 254 characters
 TOO_LONG = "a" + LONGEST

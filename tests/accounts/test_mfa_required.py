@@ -15,8 +15,9 @@ from django.urls import reverse
 from accounts.models import User
 from programs.mfa import user_must_have_mfa
 from programs.models import Participant, Program, Role
-from tests.factories import ParticipantFactory, UserFactory
-from tests.mentorship.test_settings import GOOD_KEY, _run
+from tests.accounts.factories import UserFactory
+from tests.helpers import GOOD_SECRET_KEY, manage_py
+from tests.programs.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +152,7 @@ def test_the_check_costs_no_query_when_off_and_one_for_a_mentee_when_on(
 
 
 def _mfa_setting(**env: str) -> bool:
-    result = _run(
+    result = manage_py(
         "shell",
         "-c",
         "import json; from django.conf import settings; "
@@ -163,7 +164,7 @@ def _mfa_setting(**env: str) -> bool:
 
 
 def test_the_setting_is_on_in_production_and_off_in_development():
-    production = {"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": "twoway.example.com"}
+    production = {"SECRET_KEY": GOOD_SECRET_KEY, "ALLOWED_HOSTS": "twoway.example.com"}
     assert _mfa_setting(DJANGO_ENV="production", **production) is True
     assert _mfa_setting(DJANGO_ENV="development") is False
     assert (

@@ -19,7 +19,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.adapter import AccountAdapter
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -30,8 +30,15 @@ from mentorship.validators import SINGLE_LINE_MESSAGE, single_line, validate_sin
 from programs.forms import AnnouncementForm, InvitationForm, ProgramForm, TopicForm
 from programs.models import Program, Role, Topic
 from programs.services import invitation_create
-from tests.factories import OrganizationFactory, ParticipantFactory, ProgramFactory, UserFactory
-from tests.goals.factories import GoalFactory, MentorProfileFactory, MentorshipFactory, TopicFactory
+from tests.accounts.factories import UserFactory
+from tests.goals.factories import GoalFactory
+from tests.matching.factories import MentorProfileFactory, MentorshipFactory
+from tests.programs.factories import (
+    OrganizationFactory,
+    ParticipantFactory,
+    ProgramFactory,
+    TopicFactory,
+)
 
 PASSWORD = "a long Twoway passphrase 42"  # noqa: S105 (test data)
 

@@ -16,8 +16,9 @@ from allauth.mfa.totp.internal.auth import (
 from django.test import override_settings
 
 from programs.models import Role
+from tests.accounts.factories import TEST_PASSWORD, UserFactory
 from tests.e2e.conftest import log_in
-from tests.factories import TEST_PASSWORD, ParticipantFactory, UserFactory
+from tests.programs.factories import ParticipantFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

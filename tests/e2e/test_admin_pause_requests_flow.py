@@ -11,9 +11,10 @@ from playwright.sync_api import expect
 
 from matching.models import MentorProfile, Report
 from programs.models import Role
+from tests.accounts.factories import TEST_PASSWORD
 from tests.e2e.conftest import csp_violations, log_in, watch_console
-from tests.factories import TEST_PASSWORD, ParticipantFactory, ProgramFactory
-from tests.goals.factories import MentorProfileFactory, MentorshipFactory
+from tests.matching.factories import MentorProfileFactory, MentorshipFactory
+from tests.programs.factories import ParticipantFactory, ProgramFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

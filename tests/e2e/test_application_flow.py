@@ -8,8 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from programs.models import Participant, Role
+from tests.accounts.factories import TEST_PASSWORD, UserFactory
 from tests.e2e.conftest import DEMO_PASSWORD, csp_violations, log_in, watch_console
-from tests.factories import TEST_PASSWORD, NotificationFactory, UserFactory
+from tests.notifications.factories import NotificationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,8 +4,7 @@ the check-in form can be answered from the link in the nudge."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo, available_timezones
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -16,19 +15,13 @@ from meetings.reminders import follow_ups_scan
 from meetings.services.checkins import checkins_open_due
 from notifications.reminders import deliveries_send_due
 from programs.models import Role
+from tests.accounts.factories import TEST_PASSWORD
 from tests.e2e.conftest import log_in
-from tests.factories import TEST_PASSWORD, ParticipantFactory, ProgramFactory
-from tests.goals.factories import MentorshipFactory
+from tests.e2e.helpers import daytime_zone
+from tests.matching.factories import MentorshipFactory
+from tests.programs.factories import ParticipantFactory, ProgramFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def daytime_zone(now: datetime) -> str:
-    """A time zone where it is mid-day right now, so quiet hours (21:00–08:00) hold nothing."""
-    for name in sorted(available_timezones()):
-        if name.startswith("Etc/") and 10 <= now.astimezone(ZoneInfo(name)).hour <= 17:
-            return name
-    raise AssertionError("no zone at mid-day")  # pragma: no cover
 
 
 def test_follow_up_and_checkin_nudge_arrive_and_the_checkin_is_answered(page):

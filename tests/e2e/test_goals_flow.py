@@ -10,8 +10,9 @@ from playwright.sync_api import expect
 from goals.models import Goal, GoalShare
 from matching.services import mentorship_start
 from programs.models import Participant, Role
+from tests.accounts.factories import TEST_PASSWORD
 from tests.e2e.conftest import log_in
-from tests.factories import TEST_PASSWORD, ParticipantFactory
+from tests.programs.factories import ParticipantFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

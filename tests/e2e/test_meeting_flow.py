@@ -17,9 +17,10 @@ from playwright.sync_api import expect
 from matching.services import mentorship_start
 from meetings.models import Advice, Appreciation, Meeting
 from programs.models import Role
+from tests.accounts.factories import TEST_PASSWORD
 from tests.e2e.conftest import log_in
-from tests.factories import TEST_PASSWORD, ParticipantFactory, ProgramFactory
-from tests.goals.factories import AvailabilityFactory, ContactWindowFactory, MentorProfileFactory
+from tests.matching.factories import AvailabilityFactory, ContactWindowFactory, MentorProfileFactory
+from tests.programs.factories import ParticipantFactory, ProgramFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

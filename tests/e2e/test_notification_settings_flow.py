@@ -15,9 +15,9 @@ from playwright.sync_api import expect
 from notifications.digest import personal_digests_scan
 from notifications.models import Delivery, Notification, Reminder
 from notifications.reminders import deliveries_send_due, preferences_of, reminder_schedule
+from tests.accounts.factories import TEST_PASSWORD, UserFactory
 from tests.e2e.conftest import log_in
-from tests.e2e.test_checkin_flow import daytime_zone
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.e2e.helpers import daytime_zone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,14 +11,9 @@ from playwright.sync_api import expect
 
 from programs.models import Role, Topic
 from programs.services import organization_admin_grant
+from tests.accounts.factories import TEST_PASSWORD, UserFactory
 from tests.e2e.conftest import csp_violations, log_in, watch_console
-from tests.factories import (
-    TEST_PASSWORD,
-    OrganizationFactory,
-    ParticipantFactory,
-    ProgramFactory,
-    UserFactory,
-)
+from tests.programs.factories import OrganizationFactory, ParticipantFactory, ProgramFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,9 +10,11 @@ from playwright.sync_api import expect
 from goals.models import Goal
 from matching.models import HelpKind, Mentorship, MentorshipRequest
 from programs.models import Role
+from tests.accounts.factories import TEST_PASSWORD
 from tests.e2e.conftest import log_in
-from tests.factories import TEST_PASSWORD, ParticipantFactory, ProgramFactory
-from tests.goals.factories import GoalFactory, MentorProfileFactory, TopicFactory
+from tests.goals.factories import GoalFactory
+from tests.matching.factories import MentorProfileFactory
+from tests.programs.factories import ParticipantFactory, ProgramFactory, TopicFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,9 +11,10 @@ from playwright.sync_api import expect
 from accounts.models import User
 from matching.models import MatchingRound, Mentorship
 from programs.models import Program, Role
+from tests.accounts.factories import TEST_PASSWORD
 from tests.e2e.conftest import log_in
-from tests.factories import TEST_PASSWORD, ParticipantFactory, ProgramFactory
 from tests.matching.factories import mentee_in, mentor_in
+from tests.programs.factories import ParticipantFactory, ProgramFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

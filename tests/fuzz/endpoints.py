@@ -81,7 +81,7 @@ from programs.forms import (
 from programs.forms import DeclineForm as ApplicationDeclineForm
 from programs.models import Organization, Participant
 from programs.tokens import invitation_token
-from tests.factories import TEST_PASSWORD
+from tests.accounts.factories import TEST_PASSWORD
 from tests.fuzz.strategies import RawKey, nasty_text, raw
 from tests.fuzz.world import Side, World
 

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.fuzz.submission import Submission, submit
 from tests.fuzz.world import World
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from accounts.models import User
 from meetings.calendar import calendar_feed_regenerate
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.fuzz.endpoints import (
     ALLAUTH,
     ENDPOINTS,

@@ -36,14 +36,15 @@ from meetings.services.together import agreement_confirm, agreement_propose
 from notifications.models import Notification
 from programs.models import Invitation, Participant, Program, Role, Topic
 from programs.services import organization_admin_grant
-from tests.factories import (
+from tests.goals.factories import GoalFactory, GoalStepFactory
+from tests.matching.factories import MentorProfileFactory
+from tests.notifications.factories import NotificationFactory
+from tests.programs.factories import (
     InvitationFactory,
-    NotificationFactory,
     OrganizationFactory,
     ParticipantFactory,
     ProgramFactory,
 )
-from tests.goals.factories import GoalFactory, GoalStepFactory, MentorProfileFactory
 
 
 @dataclass

@@ -1,23 +1,13 @@
-"""Factories for goals, topics, mentor profiles, mentorships and contact windows."""
+"""Factories for goals, their steps, progress updates and shares with mentors."""
 
 from __future__ import annotations
-
-from datetime import time
 
 import factory
 
 from goals.models import Goal, GoalShare, GoalStep, ProgressUpdate
-from matching.models import Availability, ContactWindow, MenteeProfile, MentorProfile, Mentorship
-from programs.models import Organization, Role, Topic
-from tests.factories import OrganizationFactory, ParticipantFactory
-
-
-class TopicFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Topic
-
-    organization = factory.SubFactory(OrganizationFactory)
-    name = factory.Sequence(lambda n: f"Topic {n}")
+from programs.models import Role, Topic
+from tests.accounts.factories import UserFactory
+from tests.programs.factories import ParticipantFactory
 
 
 class GoalFactory(factory.django.DjangoModelFactory):
@@ -59,61 +49,4 @@ class GoalShareFactory(factory.django.DjangoModelFactory):
         model = GoalShare
 
     goal = factory.SubFactory(GoalFactory)
-    mentor = factory.SubFactory("tests.factories.UserFactory")
-
-
-class MentorProfileFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = MentorProfile
-        skip_postgeneration_save = True
-
-    participant = factory.SubFactory(ParticipantFactory, role=Role.MENTOR)
-    headline = "Happy to help"
-    capacity = 2
-
-    @factory.post_generation
-    def topics(self, create: bool, extracted: list[Topic] | None, **kwargs: object) -> None:
-        if create and extracted:
-            self.topics.set(extracted)
-
-
-class MenteeProfileFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = MenteeProfile
-
-    participant = factory.SubFactory(ParticipantFactory, role=Role.MENTEE)
-
-
-class MentorshipFactory(factory.django.DjangoModelFactory):
-    """An active mentorship; give mentor and mentee participants of the same program."""
-
-    class Meta:
-        model = Mentorship
-
-    mentor = factory.SubFactory(ParticipantFactory, role=Role.MENTOR)
-    mentee = factory.SubFactory(
-        ParticipantFactory, role=Role.MENTEE, program=factory.SelfAttribute("..mentor.program")
-    )
-    program = factory.SelfAttribute("mentor.program")
-
-
-class AvailabilityFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Availability
-
-    participant = factory.SubFactory(ParticipantFactory, role=Role.MENTOR)
-    time_zone = "America/New_York"
-
-
-class ContactWindowFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ContactWindow
-
-    availability = factory.SubFactory(AvailabilityFactory)
-    weekday = 0
-    start_time = time(9, 0)
-    end_time = time(11, 0)
-
-
-def topics_of(organization: Organization, n: int) -> list[Topic]:
-    return TopicFactory.create_batch(n, organization=organization)
+    mentor = factory.SubFactory(UserFactory)

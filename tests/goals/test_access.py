@@ -11,8 +11,9 @@ from matching.services import goal_share_with_mentors
 from mentorship.errors import DomainError
 from programs.models import Participant, Role
 from programs.services import participant_withdraw
-from tests.factories import ParticipantFactory
-from tests.goals.factories import GoalFactory, GoalStepFactory, MentorshipFactory
+from tests.goals.factories import GoalFactory, GoalStepFactory
+from tests.matching.factories import MentorshipFactory
+from tests.programs.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,11 +40,6 @@ WRITE_DATA = {
     "goals:step_add": {"title": "Sneaky step"},
     "goals:progress_add": {"note": "Sneaky note", "progress": "90"},
 }
-
-
-@pytest.fixture
-def owner(program, mentee) -> Participant:
-    return Participant.objects.get(user=mentee, program=program)
 
 
 @pytest.fixture

@@ -20,15 +20,10 @@ from goals.services import (
 )
 from mentorship.errors import DomainError
 from programs.models import Participant, Role
-from tests.factories import ParticipantFactory
-from tests.goals.factories import GoalFactory, GoalStepFactory, TopicFactory
+from tests.goals.factories import GoalFactory, GoalStepFactory
+from tests.programs.factories import ParticipantFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def owner(program, mentee) -> Participant:
-    return Participant.objects.get(user=mentee, program=program)
 
 
 @pytest.fixture

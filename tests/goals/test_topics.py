@@ -7,21 +7,10 @@ import pytest
 from goals.services import goal_create
 from mentorship.errors import DomainError
 from programs.models import AuditEntry, Participant, Topic
-from programs.services import organization_admin_grant, topic_create, topic_delete, topic_rename
-from tests.factories import ProgramFactory, UserFactory
-from tests.goals.factories import TopicFactory
+from programs.services import topic_create, topic_delete, topic_rename
+from tests.programs.factories import ProgramFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org_admin(program):
-    """The organization admin of the program's organization: the topic list is theirs."""
-    return organization_admin_grant(
-        organization=program.organization,
-        user=UserFactory(full_name="Orla Orgadmin"),
-        actor=None,
-    ).user
 
 
 def test_topic_create_adds_to_the_organizations_list(program, org_admin):

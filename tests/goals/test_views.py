@@ -7,24 +7,18 @@ from django.urls import reverse
 
 from goals.models import Goal, GoalStep
 from programs.models import Participant, Role
-from tests.factories import ParticipantFactory, ProgramFactory
 from tests.goals.factories import (
     GoalFactory,
     GoalShareFactory,
     GoalStepFactory,
     ProgressUpdateFactory,
-    TopicFactory,
 )
 from tests.helpers import assert_flat_queries
+from tests.programs.factories import ParticipantFactory, ProgramFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture
-def owner(program, mentee) -> Participant:
-    return Participant.objects.get(user=mentee, program=program)
 
 
 @pytest.fixture

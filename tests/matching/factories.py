@@ -1,17 +1,83 @@
-"""Factories for mentorship requests, and people ready to send or take one."""
+"""Factories for mentor and mentee profiles, contact windows, mentorships and requests, and
+people ready to send or take one."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import date, time, timedelta
 
 import factory
 from django.utils import timezone
 
+from accounts.models import User
 from goals.models import Goal
-from matching.models import MentorProfile, MentorshipRequest
-from programs.models import Participant, Program, Role
-from tests.factories import ParticipantFactory
-from tests.goals.factories import GoalFactory, MentorProfileFactory, TopicFactory
+from matching.models import (
+    Availability,
+    ContactWindow,
+    MenteeProfile,
+    MentorProfile,
+    Mentorship,
+    MentorshipRequest,
+)
+from programs.models import Participant, Program, Role, Topic
+from tests.goals.factories import GoalFactory
+from tests.programs.factories import ParticipantFactory, TopicFactory
+
+NEW_YORK = "America/New_York"
+MONDAY_9_TO_11 = ((0, time(9), time(11)),)
+
+
+class MentorProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MentorProfile
+        skip_postgeneration_save = True
+
+    participant = factory.SubFactory(ParticipantFactory, role=Role.MENTOR)
+    headline = "Happy to help"
+    capacity = 2
+
+    @factory.post_generation
+    def topics(self, create: bool, extracted: list[Topic] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.topics.set(extracted)
+
+
+class MenteeProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MenteeProfile
+
+    participant = factory.SubFactory(ParticipantFactory, role=Role.MENTEE)
+
+
+class MentorshipFactory(factory.django.DjangoModelFactory):
+    """An active mentorship; give mentor and mentee participants of the same program."""
+
+    class Meta:
+        model = Mentorship
+
+    mentor = factory.SubFactory(ParticipantFactory, role=Role.MENTOR)
+    mentee = factory.SubFactory(
+        ParticipantFactory, role=Role.MENTEE, program=factory.SelfAttribute("..mentor.program")
+    )
+    program = factory.SelfAttribute("mentor.program")
+
+
+class AvailabilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Availability
+
+    participant = factory.SubFactory(ParticipantFactory, role=Role.MENTOR)
+    time_zone = "America/New_York"
+
+
+class ContactWindowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactWindow
+
+    availability = factory.SubFactory(AvailabilityFactory)
+    weekday = 0
+    start_time = time(9, 0)
+    end_time = time(11, 0)
 
 
 class MentorshipRequestFactory(factory.django.DjangoModelFactory):
@@ -57,3 +123,48 @@ def mentee_in(program: Program) -> Participant:
 
 def profile_of(participant: Participant) -> MentorProfile:
     return MentorProfile.objects.get(participant=participant)
+
+
+def make_mentor(
+    program: Program,
+    name: str,
+    *,
+    topics: Sequence[Topic] = (),
+    cannot: Sequence[Topic] = (),
+    help_offered: Sequence[str] = (),
+    formats: Sequence[str] = (),
+    department: str = "Sales",
+    headline: str = "Happy to help",
+    bio: str = "",
+    capacity: int = 2,
+    accepting: bool = True,
+    away_until: date | None = None,
+    seniority: str = "",
+    zone: str = NEW_YORK,
+    windows: Sequence[tuple[int, time, time]] = MONDAY_9_TO_11,
+    user: User | None = None,
+) -> Participant:
+    """A mentor of ``program`` with a profile and, unless ``windows=()``, contact windows."""
+    extra = {"user": user} if user else {"user__full_name": name, "user__department": department}
+    participant: Participant = ParticipantFactory.create(program=program, role=Role.MENTOR, **extra)
+    profile: MentorProfile = MentorProfileFactory.create(
+        participant=participant,
+        topics=list(topics),
+        help_offered=list(help_offered),
+        formats=list(formats),
+        headline=headline,
+        bio=bio,
+        capacity=capacity,
+        accepting_requests=accepting,
+        away_until=away_until,
+        seniority=seniority,
+    )
+    if cannot:
+        profile.cannot_help_topics.set(cannot)
+    if windows:
+        availability = AvailabilityFactory(participant=participant, time_zone=zone)
+        for weekday, start, end in windows:
+            ContactWindowFactory(
+                availability=availability, weekday=weekday, start_time=start, end_time=end
+            )
+    return participant

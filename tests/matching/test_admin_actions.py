@@ -44,16 +44,16 @@ from matching.services import mentor_profile_update
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from programs.models import AuditEntry, Participant, Role
-from tests.factories import ParticipantFactory
-from tests.goals.factories import (
-    GoalFactory,
-    GoalShareFactory,
-    MentorProfileFactory,
-    MentorshipFactory,
-)
+from tests.goals.factories import GoalFactory, GoalShareFactory
 from tests.helpers import assert_flat_queries
-from tests.matching.factories import MentorshipRequestFactory, mentee_in, mentor_in
-from tests.matching.test_profile_pages import _profile_post
+from tests.matching.factories import (
+    MentorshipFactory,
+    MentorshipRequestFactory,
+    mentee_in,
+    mentor_in,
+)
+from tests.matching.helpers import profile_form_data
+from tests.programs.factories import ParticipantFactory
 
 Status = Mentorship.Status
 
@@ -64,27 +64,9 @@ pytestmark = pytest.mark.django_db
 # Fixtures: an admin, the pair, and outsiders
 # ---------------------------------------------------------------------------
 @pytest.fixture
-def mentor_p(program, mentor) -> Participant:
-    participant = Participant.objects.get(user=mentor, program=program)
-    MentorProfileFactory(participant=participant, capacity=2)
-    return participant
-
-
-@pytest.fixture
-def mentee_p(program, mentee) -> Participant:
-    return Participant.objects.get(user=mentee, program=program)
-
-
-@pytest.fixture
 def mentorship(mentor_p, mentee_p) -> Mentorship:
+    """The shared pair (conftest.py) in the career role, which a reassignment carries over."""
     return MentorshipFactory(mentor=mentor_p, mentee=mentee_p, advisor_role=AdvisorRole.CAREER)
-
-
-@pytest.fixture
-def paused(mentorship) -> Mentorship:
-    Mentorship.objects.filter(pk=mentorship.pk).update(status=Status.PAUSED)
-    mentorship.refresh_from_db()
-    return mentorship
 
 
 @pytest.fixture
@@ -1004,7 +986,7 @@ def test_a_profile_shown_locked_and_saved_after_the_lift_keeps_what_the_lift_gav
     report_resume_mentor_requests(report=report, actor=admin_user)
 
     # The browser sends no disabled checkbox, and the marker.
-    sent = {k: v for k, v in _profile_post().items() if k != "mentor-accepting_requests"}
+    sent = {k: v for k, v in profile_form_data().items() if k != "mentor-accepting_requests"}
     profile = MentorProfile.objects.get(participant=mentor_p)
     form = MentorProfileForm(
         {**sent, "mentor-accepting_locked": "True"}, instance=profile, program=program

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,25 +18,24 @@ from matching.score import intersect
 from matching.windows import Window, utc_week_intervals, working_hours_windows
 from mentorship.cache import DIRECTORY_VERSION
 from programs.models import Participant, Program, Role, Topic
-from tests.factories import ParticipantFactory, ProgramFactory
-from tests.goals.factories import (
-    AvailabilityFactory,
-    ContactWindowFactory,
-    GoalFactory,
-    MenteeProfileFactory,
-    MentorProfileFactory,
-    MentorshipFactory,
-    TopicFactory,
-)
+from tests.goals.factories import GoalFactory
 from tests.helpers import assert_flat_queries
+from tests.matching.factories import (
+    MONDAY_9_TO_11,
+    NEW_YORK,
+    MenteeProfileFactory,
+    MentorshipFactory,
+    make_mentor,
+)
+from tests.matching.helpers import directory_names as _names
+from tests.matching.helpers import directory_url as _url
+from tests.programs.factories import ParticipantFactory, ProgramFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
 # A Wednesday in a week when New York and Berlin are both on standard time.
 TODAY = datetime(2026, 1, 14, 12, tzinfo=UTC)
-NEW_YORK = "America/New_York"
 BERLIN = "Europe/Berlin"
-MONDAY_9_TO_11 = ((0, time(9), time(11)),)
 
 
 @pytest.fixture(autouse=True)
@@ -61,63 +60,6 @@ def me(program: Program, mentee: User) -> Participant:
     participant = Participant.objects.get(user=mentee, program=program, role=Role.MENTEE)
     MenteeProfileFactory(participant=participant, help_wanted=["coach"], formats=["video"])
     return participant
-
-
-def make_mentor(
-    program: Program,
-    name: str,
-    *,
-    topics: Sequence[Topic] = (),
-    cannot: Sequence[Topic] = (),
-    help_offered: Sequence[str] = (),
-    formats: Sequence[str] = (),
-    department: str = "Sales",
-    headline: str = "Happy to help",
-    bio: str = "",
-    capacity: int = 2,
-    accepting: bool = True,
-    away_until: date | None = None,
-    seniority: str = "",
-    zone: str = NEW_YORK,
-    windows: Sequence[tuple[int, time, time]] = MONDAY_9_TO_11,
-    user: User | None = None,
-) -> Participant:
-    extra = {"user": user} if user else {"user__full_name": name, "user__department": department}
-    participant: Participant = ParticipantFactory.create(program=program, role=Role.MENTOR, **extra)
-    profile: MentorProfile = MentorProfileFactory.create(
-        participant=participant,
-        topics=list(topics),
-        help_offered=list(help_offered),
-        formats=list(formats),
-        headline=headline,
-        bio=bio,
-        capacity=capacity,
-        accepting_requests=accepting,
-        away_until=away_until,
-        seniority=seniority,
-    )
-    if cannot:
-        profile.cannot_help_topics.set(cannot)
-    if windows:
-        availability = AvailabilityFactory(participant=participant, time_zone=zone)
-        for weekday, start, end in windows:
-            ContactWindowFactory(
-                availability=availability, weekday=weekday, start_time=start, end_time=end
-            )
-    return participant
-
-
-def _url(program: Program, **params: object) -> str:
-    url = reverse("matching:directory", args=[program.slug])
-    if params:
-        url += "?" + "&".join(f"{key}={value}" for key, value in params.items())
-    return url
-
-
-def _names(client, url: str) -> list[str]:
-    response = client.get(url)
-    assert response.status_code == 200
-    return [entry.name for entry in response.context["page"].object_list]
 
 
 # ---------------------------------------------------------------------------

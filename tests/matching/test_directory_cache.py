@@ -17,10 +17,11 @@ from matching.models import ClosingReason, MentorProfile, Mentorship, Mentorship
 from matching.requests import request_decline
 from mentorship.cache import DIRECTORY_VERSION
 from programs.models import Participant, Program, Role
-from tests.factories import ParticipantFactory
-from tests.goals.factories import GoalFactory, MentorshipFactory
-from tests.matching.factories import MentorshipRequestFactory
-from tests.matching.test_directory import _names, _url, make_mentor
+from tests.goals.factories import GoalFactory
+from tests.matching.factories import MentorshipFactory, MentorshipRequestFactory, make_mentor
+from tests.matching.helpers import directory_names as _names
+from tests.matching.helpers import directory_url as _url
+from tests.programs.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -162,23 +163,7 @@ def test_a_mentor_gone_from_the_filters_since_is_left_off_the_kept_page(client, 
     assert _names(client, _url(program)) == ["Ben Baker"]
 
 
-class Down:
-    """A cache backend whose every call fails, as Redis does when it is down."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def close(self, **kwargs: Any) -> None:
-        pass
-
-    def __getattr__(self, name: str) -> Any:
-        def fail(*args: Any, **kwargs: Any) -> Any:
-            raise ConnectionError("cache down")
-
-        return fail
-
-
-@override_settings(CACHES={"default": {"BACKEND": "tests.matching.test_directory_cache.Down"}})
+@override_settings(CACHES={"default": {"BACKEND": "tests.helpers.CacheDown"}})
 def test_the_directory_answers_when_the_cache_is_down(client, program, me, rankings):
     make_mentor(program, "Ann Archer")
     client.force_login(me.user)

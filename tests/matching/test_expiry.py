@@ -17,9 +17,10 @@ from matching.tasks import expire_requests
 from notifications.models import Delivery, Notification, Reminder
 from notifications.reminders import deliveries_send_due
 from programs.models import Participant, Program
-from tests.goals.factories import GoalFactory, TopicFactory
+from tests.goals.factories import GoalFactory
 from tests.helpers import race
 from tests.matching.factories import MentorshipRequestFactory, mentee_in, mentor_in
+from tests.programs.factories import TopicFactory
 
 Status = MentorshipRequest.Status
 NOON_UTC = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)

@@ -9,8 +9,8 @@ from matching.models import Mentorship
 from matching.services import mentorship_start
 from mentorship.errors import DomainError
 from programs.models import Program, Role
-from tests.factories import ParticipantFactory
-from tests.goals.factories import MentorProfileFactory
+from tests.matching.factories import MentorProfileFactory
+from tests.programs.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

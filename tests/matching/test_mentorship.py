@@ -10,28 +10,18 @@ from matching.models import Mentorship
 from matching.services import mentorship_start
 from mentorship.errors import DomainError
 from programs.models import Participant, Role
-from tests.factories import ParticipantFactory
-from tests.goals.factories import MentorProfileFactory, MentorshipFactory
 from tests.helpers import race
-
-
-@pytest.fixture
-def mentor_participant(program, mentor) -> Participant:
-    return Participant.objects.get(user=mentor, program=program)
-
-
-@pytest.fixture
-def mentee_participant(program, mentee) -> Participant:
-    return Participant.objects.get(user=mentee, program=program)
+from tests.matching.factories import MentorProfileFactory, MentorshipFactory
+from tests.programs.factories import ParticipantFactory
 
 
 @pytest.mark.django_db
-def test_start_pairs_a_mentor_and_a_mentee(program, mentor_participant, mentee_participant):
+def test_start_pairs_a_mentor_and_a_mentee(program, mentor_participant, mentee_p):
     # The end date is counted from today and the start stamped a moment later: one instant, or
     # across midnight the two are 179 days apart.
     with time_machine.travel(timezone.now(), tick=False):
         mentorship = mentorship_start(
-            mentor=mentor_participant, mentee=mentee_participant, advisor_role="career"
+            mentor=mentor_participant, mentee=mentee_p, advisor_role="career"
         )
     assert mentorship.program == program
     assert mentorship.status == Mentorship.Status.ACTIVE
@@ -40,9 +30,9 @@ def test_start_pairs_a_mentor_and_a_mentee(program, mentor_participant, mentee_p
 
 
 @pytest.mark.django_db
-def test_start_refuses_beyond_capacity(program, mentor_participant, mentee_participant):
+def test_start_refuses_beyond_capacity(program, mentor_participant, mentee_p):
     MentorProfileFactory(participant=mentor_participant, capacity=1)
-    mentorship_start(mentor=mentor_participant, mentee=mentee_participant)
+    mentorship_start(mentor=mentor_participant, mentee=mentee_p)
     second = ParticipantFactory(program=program, role=Role.MENTEE)
     with pytest.raises(DomainError) as error:
         mentorship_start(mentor=mentor_participant, mentee=second)
@@ -51,21 +41,17 @@ def test_start_refuses_beyond_capacity(program, mentor_participant, mentee_parti
 
 
 @pytest.mark.django_db
-def test_start_refuses_a_mentor_with_capacity_zero(mentor_participant, mentee_participant):
+def test_start_refuses_a_mentor_with_capacity_zero(mentor_participant, mentee_p):
     MentorProfileFactory(participant=mentor_participant, capacity=0)
     with pytest.raises(DomainError):
-        mentorship_start(mentor=mentor_participant, mentee=mentee_participant)
+        mentorship_start(mentor=mentor_participant, mentee=mentee_p)
     assert not Mentorship.objects.exists()
 
 
 @pytest.mark.django_db
-def test_a_paused_mentorship_counts_against_capacity(
-    program, mentor_participant, mentee_participant
-):
+def test_a_paused_mentorship_counts_against_capacity(program, mentor_participant, mentee_p):
     MentorProfileFactory(participant=mentor_participant, capacity=1)
-    MentorshipFactory(
-        mentor=mentor_participant, mentee=mentee_participant, status=Mentorship.Status.PAUSED
-    )
+    MentorshipFactory(mentor=mentor_participant, mentee=mentee_p, status=Mentorship.Status.PAUSED)
     with pytest.raises(DomainError):
         mentorship_start(
             mentor=mentor_participant, mentee=ParticipantFactory(program=program, role=Role.MENTEE)
@@ -73,21 +59,21 @@ def test_a_paused_mentorship_counts_against_capacity(
 
 
 @pytest.mark.django_db
-def test_a_finished_mentorship_frees_capacity(program, mentor_participant, mentee_participant):
+def test_a_finished_mentorship_frees_capacity(program, mentor_participant, mentee_p):
     MentorProfileFactory(participant=mentor_participant, capacity=1)
     MentorshipFactory(
-        mentor=mentor_participant, mentee=mentee_participant, status=Mentorship.Status.COMPLETED
+        mentor=mentor_participant, mentee=mentee_p, status=Mentorship.Status.COMPLETED
     )
     second = ParticipantFactory(program=program, role=Role.MENTEE)
     assert mentorship_start(mentor=mentor_participant, mentee=second).mentee == second
 
 
 @pytest.mark.django_db
-def test_start_refuses_a_pair_already_working_together(mentor_participant, mentee_participant):
+def test_start_refuses_a_pair_already_working_together(mentor_participant, mentee_p):
     MentorProfileFactory(participant=mentor_participant, capacity=5)
-    mentorship_start(mentor=mentor_participant, mentee=mentee_participant)
+    mentorship_start(mentor=mentor_participant, mentee=mentee_p)
     with pytest.raises(DomainError):
-        mentorship_start(mentor=mentor_participant, mentee=mentee_participant)
+        mentorship_start(mentor=mentor_participant, mentee=mentee_p)
     assert Mentorship.objects.count() == 1
 
 
@@ -110,31 +96,31 @@ def test_start_refuses_a_pair_from_different_programs(mentor_participant, other_
 
 
 @pytest.mark.django_db
-def test_start_refuses_two_mentees(program, mentee_participant):
+def test_start_refuses_two_mentees(program, mentee_p):
     other_mentee = ParticipantFactory(program=program, role=Role.MENTEE)
     with pytest.raises(DomainError):
-        mentorship_start(mentor=other_mentee, mentee=mentee_participant)
+        mentorship_start(mentor=other_mentee, mentee=mentee_p)
     assert not Mentorship.objects.exists()
 
 
 @pytest.mark.django_db
-def test_start_refuses_an_admin_as_mentor(program, admin_user, mentee_participant):
+def test_start_refuses_an_admin_as_mentor(program, admin_user, mentee_p):
     admin = Participant.objects.get(user=admin_user, program=program)
     with pytest.raises(DomainError):
-        mentorship_start(mentor=admin, mentee=mentee_participant)
+        mentorship_start(mentor=admin, mentee=mentee_p)
     assert not Mentorship.objects.exists()
 
 
 @pytest.mark.django_db
 def test_start_refuses_more_mentors_than_the_program_allows_a_mentee(
-    program, mentor_participant, mentee_participant
+    program, mentor_participant, mentee_p
 ):
     program.max_mentors_per_mentee = 1
     program.save(update_fields=["max_mentors_per_mentee"])
-    mentorship_start(mentor=mentor_participant, mentee=mentee_participant)
+    mentorship_start(mentor=mentor_participant, mentee=mentee_p)
     second_mentor = ParticipantFactory(program=program, role=Role.MENTOR)
     with pytest.raises(DomainError):
-        mentorship_start(mentor=second_mentor, mentee=mentee_participant)
+        mentorship_start(mentor=second_mentor, mentee=mentee_p)
     assert Mentorship.objects.count() == 1
 
 

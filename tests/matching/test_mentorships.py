@@ -17,34 +17,13 @@ from matching.models import AdvisorRole, ClosingReason, Mentorship, Reflection, 
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from programs.models import Participant, Role
-from tests.factories import ParticipantFactory
-from tests.goals.factories import GoalFactory, GoalShareFactory, MentorshipFactory
+from tests.goals.factories import GoalFactory, GoalShareFactory
+from tests.matching.factories import MentorshipFactory
+from tests.programs.factories import ParticipantFactory
 
 Status = Mentorship.Status
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def mentor_p(program, mentor) -> Participant:
-    return Participant.objects.get(user=mentor, program=program)
-
-
-@pytest.fixture
-def mentee_p(program, mentee) -> Participant:
-    return Participant.objects.get(user=mentee, program=program)
-
-
-@pytest.fixture
-def mentorship(mentor_p, mentee_p) -> Mentorship:
-    return MentorshipFactory(mentor=mentor_p, mentee=mentee_p)
-
-
-@pytest.fixture
-def paused(mentorship) -> Mentorship:
-    Mentorship.objects.filter(pk=mentorship.pk).update(status=Status.PAUSED)
-    mentorship.refresh_from_db()
-    return mentorship
 
 
 def _client(user) -> Client:

@@ -15,24 +15,19 @@ from matching.windows import Window
 from mentorship.errors import DomainError
 from programs.models import Participant, Role
 from programs.services import participant_withdraw
-from tests.factories import ParticipantFactory, ProgramFactory
-from tests.goals.factories import (
+from tests.helpers import assert_flat_queries
+from tests.matching.factories import (
     AvailabilityFactory,
     ContactWindowFactory,
     MenteeProfileFactory,
     MentorProfileFactory,
-    TopicFactory,
 )
-from tests.helpers import assert_flat_queries
+from tests.matching.helpers import profile_form_data as _profile_post
+from tests.programs.factories import ParticipantFactory, ProgramFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 
 NOTICE = {"minimum_notice_hours": 24, "cancellation_notice_hours": 12}
-
-
-@pytest.fixture
-def mentor_participant(program, mentor) -> Participant:
-    return Participant.objects.get(user=mentor, program=program)
 
 
 @pytest.fixture
@@ -154,40 +149,6 @@ def test_availability_set_is_for_mentors_only(program, mentee):
 # ---------------------------------------------------------------------------
 # The profile page
 # ---------------------------------------------------------------------------
-def _profile_post(windows=(("0", "09:00", "11:00"),), topics=(), **overrides: object) -> dict:
-    data: dict[str, object] = {
-        "details-department": "Research",
-        "details-job_title": "Staff engineer",
-        "mentor-headline": "Ask me about databases",
-        "mentor-bio": "Twenty years of SQL.",
-        "mentor-seniority": "senior",
-        "mentor-years_experience": "20",
-        "mentor-topics": [str(t.pk) for t in topics],
-        "mentor-help_offered": ["coach", "connector"],
-        "mentor-advisor_roles": ["technical"],
-        "mentor-cannot_help_with": "Salary negotiations",
-        "mentor-capacity": "3",
-        "mentor-accepting_requests": "on",
-        "mentor-away_until": "",
-        "mentor-formats": ["video", "coffee"],
-        "mentor-preferred_frequency": "biweekly",
-        "mentor-communication": "within_windows",
-        "availability-time_zone": "America/New_York",
-        "availability-minimum_notice_hours": "48",
-        "availability-cancellation_notice_hours": "12",
-        "windows-TOTAL_FORMS": str(len(windows)),
-        "windows-INITIAL_FORMS": "0",
-        "windows-MIN_NUM_FORMS": "0",
-        "windows-MAX_NUM_FORMS": "42",
-    }
-    for i, (weekday, start, end) in enumerate(windows):
-        data[f"windows-{i}-weekday"] = weekday
-        data[f"windows-{i}-start_time"] = start
-        data[f"windows-{i}-end_time"] = end
-    data.update(overrides)
-    return data
-
-
 def _profile_url(program) -> str:
     return reverse("matching:profile", args=[program.slug])
 

@@ -8,20 +8,10 @@ from matching.models import HelpKind, MenteeProfile, MentorProfile
 from matching.services import mentee_profile_update, mentor_profile_update
 from mentorship.errors import DomainError
 from mentorship.fields import choice_set_lookup
-from programs.models import Participant
-from tests.goals.factories import MentorProfileFactory, TopicFactory
+from tests.matching.factories import MentorProfileFactory
+from tests.programs.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def mentor_participant(program, mentor) -> Participant:
-    return Participant.objects.get(user=mentor, program=program)
-
-
-@pytest.fixture
-def mentee_participant(program, mentee) -> Participant:
-    return Participant.objects.get(user=mentee, program=program)
 
 
 def test_mentor_profile_update_creates_the_profile(program, mentor_participant):
@@ -59,15 +49,15 @@ def test_mentor_profile_update_refuses_another_organizations_topic(mentor_partic
     assert not MentorProfile.objects.exists()
 
 
-def test_mentor_profile_is_for_mentors_only(mentee_participant):
+def test_mentor_profile_is_for_mentors_only(mentee_p):
     with pytest.raises(DomainError):
-        mentor_profile_update(participant=mentee_participant, capacity=3)
+        mentor_profile_update(participant=mentee_p, capacity=3)
     assert not MentorProfile.objects.exists()
 
 
-def test_mentee_profile_update_refuses_more_than_40_hours_a_month(mentee_participant):
+def test_mentee_profile_update_refuses_more_than_40_hours_a_month(mentee_p):
     with pytest.raises(DomainError) as error:
-        mentee_profile_update(participant=mentee_participant, hours_per_month=41)
+        mentee_profile_update(participant=mentee_p, hours_per_month=41)
     assert error.value.field == "hours_per_month"
     assert not MenteeProfile.objects.exists()
 

@@ -10,36 +10,19 @@ from goals.models import Goal
 from matching.models import MentorProfile, Mentorship, MentorshipRequest, Report
 from notifications.models import Notification
 from programs.models import Participant, Program, Role, Topic
-from tests.factories import ParticipantFactory
-from tests.goals.factories import GoalFactory, MentorProfileFactory, MentorshipFactory, TopicFactory
+from tests.goals.factories import GoalFactory
 from tests.helpers import assert_flat_queries
-from tests.matching.factories import MentorshipRequestFactory, mentee_in, mentor_in
+from tests.matching.factories import (
+    MentorshipFactory,
+    MentorshipRequestFactory,
+    mentee_in,
+    mentor_in,
+)
+from tests.programs.factories import ParticipantFactory
 
 Status = MentorshipRequest.Status
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def mentor_p(program, mentor) -> Participant:
-    participant = Participant.objects.get(user=mentor, program=program)
-    MentorProfileFactory(participant=participant, capacity=2)
-    return participant
-
-
-@pytest.fixture
-def mentee_p(program, mentee) -> Participant:
-    return Participant.objects.get(user=mentee, program=program)
-
-
-@pytest.fixture
-def goal(mentee_p) -> Goal:
-    return GoalFactory(owner=mentee_p, title="Give a conference talk")
-
-
-@pytest.fixture
-def topic(program) -> Topic:
-    return TopicFactory(organization=program.organization, name="Public speaking")
 
 
 @pytest.fixture

@@ -30,39 +30,24 @@ from matching.requests import (
 )
 from mentorship.errors import DomainError
 from notifications.models import Notification
-from programs.models import Participant, Program, Role, Topic
-from tests.factories import ParticipantFactory, ProgramFactory
-from tests.goals.factories import GoalFactory, MentorProfileFactory, MentorshipFactory, TopicFactory
+from programs.models import Participant, Program, Role
+from tests.goals.factories import GoalFactory
 from tests.helpers import race
-from tests.matching.factories import MentorshipRequestFactory, mentee_in, mentor_in, profile_of
+from tests.matching.factories import (
+    MentorProfileFactory,
+    MentorshipFactory,
+    MentorshipRequestFactory,
+    mentee_in,
+    mentor_in,
+    profile_of,
+)
+from tests.programs.factories import ParticipantFactory, ProgramFactory, TopicFactory
 
 Status = MentorshipRequest.Status
 WaitingOn = MentorshipRequest.WaitingOn
 NO_TIME = MentorshipRequest.DeclineReason.NO_TIME
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def mentor_p(program, mentor) -> Participant:
-    participant = Participant.objects.get(user=mentor, program=program)
-    MentorProfileFactory(participant=participant, capacity=2)
-    return participant
-
-
-@pytest.fixture
-def mentee_p(program, mentee) -> Participant:
-    return Participant.objects.get(user=mentee, program=program)
-
-
-@pytest.fixture
-def goal(mentee_p) -> Goal:
-    return GoalFactory(owner=mentee_p, title="Give a conference talk")
-
-
-@pytest.fixture
-def topic(program) -> Topic:
-    return TopicFactory(organization=program.organization, name="Public speaking")
 
 
 @pytest.fixture

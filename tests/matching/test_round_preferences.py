@@ -8,8 +8,8 @@ from django.urls import reverse
 from matching.models import MatchingRound, RoundPreference
 from matching.rounds.services import mentee_preferences_save, round_create
 from programs.models import Program, Role
-from tests.factories import ParticipantFactory, ProgramFactory
 from tests.matching.factories import mentee_in, mentor_in
+from tests.programs.factories import ParticipantFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 

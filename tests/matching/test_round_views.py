@@ -25,15 +25,10 @@ from matching.score import PARTS
 from matching.services import mentorship_start
 from notifications.models import Notification
 from programs.models import AuditEntry, Participant, Program, Role, Topic
-from tests.factories import ParticipantFactory, ProgramFactory
-from tests.goals.factories import (
-    GoalFactory,
-    MenteeProfileFactory,
-    MentorProfileFactory,
-    MentorshipFactory,
-    TopicFactory,
-)
+from tests.goals.factories import GoalFactory
 from tests.helpers import assert_flat_queries, count_queries
+from tests.matching.factories import MenteeProfileFactory, MentorProfileFactory, MentorshipFactory
+from tests.programs.factories import ParticipantFactory, ProgramFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -38,8 +38,9 @@ from matching.services import mentorship_start
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from programs.models import AuditEntry, Participant, Program
-from tests.goals.factories import GoalFactory, MentorshipFactory, TopicFactory
-from tests.matching.factories import mentee_in, mentor_in
+from tests.goals.factories import GoalFactory
+from tests.matching.factories import MentorshipFactory, mentee_in, mentor_in
+from tests.programs.factories import TopicFactory
 
 pytestmark = pytest.mark.django_db
 

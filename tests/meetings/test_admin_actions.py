@@ -32,8 +32,13 @@ from mentorship.errors import DomainError
 from mentorship.schedules import SCHEDULES
 from notifications.models import Delivery, Notification, Reminder
 from programs.models import AuditEntry, Participant, Program
-from tests.goals.factories import MentorProfileFactory, MentorshipFactory
-from tests.matching.factories import MentorshipRequestFactory, mentee_in, mentor_in
+from tests.matching.factories import (
+    MentorProfileFactory,
+    MentorshipFactory,
+    MentorshipRequestFactory,
+    mentee_in,
+    mentor_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,19 +49,15 @@ SECOND = timedelta(seconds=1)
 
 
 @pytest.fixture
-def mentor_p(program, mentor) -> Participant:
-    participant = Participant.objects.get(user=mentor, program=program)
-    MentorProfileFactory(participant=participant, capacity=3)
-    return participant
-
-
-@pytest.fixture
-def mentee_p(program, mentee) -> Participant:
-    return Participant.objects.get(user=mentee, program=program)
+def mentor_p(mentor_participant) -> Participant:
+    """The shared mentor (conftest.py) with capacity 3: room for the cohort's pairs below."""
+    MentorProfileFactory(participant=mentor_participant, capacity=3)
+    return mentor_participant
 
 
 @pytest.fixture
 def mentorship(mentor_p, mentee_p) -> Mentorship:
+    """The shared pair (conftest.py), started at T0: the inactivity rules count from it."""
     return MentorshipFactory(mentor=mentor_p, mentee=mentee_p, started_at=T0)
 
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from matching.models import Mentorship
 from meetings.calendar import calendar_feed_regenerate, feed_ics, meeting_ics
 from meetings.models import CalendarFeed, Meeting
 from meetings.services.scheduling import (
@@ -19,41 +19,17 @@ from meetings.services.scheduling import (
     meeting_propose,
     meeting_reschedule,
 )
-from programs.models import Participant
-from tests.goals.factories import (
-    AvailabilityFactory,
-    ContactWindowFactory,
-    MentorProfileFactory,
-    MentorshipFactory,
-)
+from tests.matching.factories import MentorshipFactory
 
 UTC = ZoneInfo("UTC")
-NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 MON_2_MAR = datetime(2026, 3, 2, 14, tzinfo=UTC)  # 09:00 New York, 15:00 Berlin
 MON_30_MAR = datetime(2026, 3, 30, 13, tzinfo=UTC)  # 09:00 New York, 15:00 Berlin (CEST)
 
 
 @pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def mentorship(clock, program, mentor, mentee):
-    mentor.full_name, mentor.time_zone = "Dana Mentor", "America/New_York"
-    mentor.save()
-    mentor_participant = Participant.objects.get(user=mentor, program=program)
-    MentorProfileFactory(participant=mentor_participant)
-    availability = AvailabilityFactory(participant=mentor_participant, time_zone="America/New_York")
-    ContactWindowFactory(
-        availability=availability, weekday=0, start_time=time(9), end_time=time(11)
-    )
-    return MentorshipFactory(
-        mentor=mentor_participant,
-        mentee=Participant.objects.get(user=mentee, program=program),
-        program=program,
-    )
+def mentorship(mentorship_with_windows: Mentorship) -> Mentorship:
+    """Here the pair's mentor keeps Monday windows in New York, on the frozen clock (conftest)."""
+    return mentorship_with_windows
 
 
 def _meeting(mentorship, starts_at=MON_2_MAR, *, confirm=True) -> Meeting:

@@ -18,14 +18,10 @@ from meetings.services.checkins import (
 from mentorship.errors import DomainError
 from notifications.models import Delivery, Notification, Reminder
 from programs.models import Participant, Role
-from tests.factories import ParticipantFactory
-from tests.goals.factories import (
-    GoalFactory,
-    GoalShareFactory,
-    MentorProfileFactory,
-    MentorshipFactory,
-)
+from tests.goals.factories import GoalFactory, GoalShareFactory
 from tests.helpers import assert_flat_queries
+from tests.matching.factories import MentorProfileFactory, MentorshipFactory
+from tests.programs.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,13 +30,9 @@ BEFORE = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def mentorship(program, mentor, mentee) -> Mentorship:
-    return MentorshipFactory.create(
-        program=program,
-        mentor=Participant.objects.get(user=mentor, program=program),
-        mentee=Participant.objects.get(user=mentee, program=program),
-        started_at=BEFORE,
-    )
+def mentorship(mentor_participant, mentee_p) -> Mentorship:
+    """The pair, started BEFORE the quarters these tests check in on; the mentor has no profile."""
+    return MentorshipFactory.create(mentor=mentor_participant, mentee=mentee_p, started_at=BEFORE)
 
 
 def nudges(**filters: object) -> list[tuple[int, str]]:

@@ -13,8 +13,8 @@ from meetings.models import Meeting
 from meetings.services.scheduling import meeting_mark_held
 from meetings.services.together import agreement_confirm, agreement_propose
 from programs.models import Program, Role
-from tests.factories import ParticipantFactory
-from tests.goals.factories import MentorProfileFactory
+from tests.matching.factories import MentorProfileFactory
+from tests.programs.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

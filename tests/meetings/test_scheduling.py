@@ -3,11 +3,10 @@ held, the missed-meeting scan, privacy and query counts."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from matching.models import Mentorship, StateChange
@@ -27,19 +26,14 @@ from meetings.tasks import mark_missed
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from programs.models import Participant, Role
-from tests.factories import ParticipantFactory
-from tests.goals.factories import (
-    AvailabilityFactory,
-    ContactWindowFactory,
-    MentorProfileFactory,
-    MentorshipFactory,
-)
 from tests.helpers import assert_flat_queries, race
+from tests.matching.factories import MentorshipFactory
+from tests.meetings.helpers import NOW
+from tests.programs.factories import ParticipantFactory
 
 UTC = ZoneInfo("UTC")
-# Sunday 1 March 2026, noon UTC. Mondays 09:00–11:00 New York are 14:00–16:00 UTC on 2 March
+# NOW is Sunday 1 March 2026, noon UTC. Mondays 09:00–11:00 New York are 14:00–16:00 UTC on 2 March
 # (EST) and 13:00–15:00 UTC from 9 March (EDT).
-NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 MON_2_MAR_9AM_NY = datetime(2026, 3, 2, 14, tzinfo=UTC)
 
 
@@ -48,32 +42,9 @@ def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> date
 
 
 @pytest.fixture
-def clock():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def mentorship(clock, program, mentor, mentee):
-    mentor.full_name = "Dana Mentor"
-    mentor.time_zone = "America/New_York"
-    mentor.save()
-    mentor_participant = Participant.objects.get(user=mentor, program=program)
-    MentorProfileFactory(participant=mentor_participant)
-    availability = AvailabilityFactory(
-        participant=mentor_participant,
-        time_zone="America/New_York",
-        minimum_notice_hours=24,
-        cancellation_notice_hours=24,
-    )
-    ContactWindowFactory(
-        availability=availability, weekday=0, start_time=time(9), end_time=time(11)
-    )
-    return MentorshipFactory(
-        mentor=mentor_participant,
-        mentee=Participant.objects.get(user=mentee, program=program),
-        program=program,
-    )
+def mentorship(mentorship_with_windows: Mentorship) -> Mentorship:
+    """Here the pair's mentor keeps Monday windows in New York, on the frozen clock (conftest)."""
+    return mentorship_with_windows
 
 
 def propose(mentorship, actor, starts_at=MON_2_MAR_9AM_NY, minutes=30) -> Meeting:

@@ -15,22 +15,12 @@ from matching.models import Mentorship
 from meetings.models import Meeting
 from meetings.services import together
 from meetings.timeline import PER_PAGE, timeline_for
-from programs.models import Participant
-from tests.goals.factories import GoalFactory, GoalShareFactory, MentorshipFactory
+from tests.goals.factories import GoalFactory, GoalShareFactory
 from tests.helpers import assert_flat_queries
 
 pytestmark = pytest.mark.django_db
 
 NORMS: dict[str, Any] = {"frequency": "monthly", "format": "video", "channel": "Room 4"}
-
-
-@pytest.fixture
-def mentorship(program, mentor, mentee) -> Mentorship:
-    return MentorshipFactory.create(
-        program=program,
-        mentor=Participant.objects.get(user=mentor, program=program),
-        mentee=Participant.objects.get(user=mentee, program=program),
-    )
 
 
 def make_meeting(mentorship: Mentorship, *, days: float, status: str = "held") -> Meeting:

@@ -23,7 +23,8 @@ from meetings.services import together
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from programs.models import Participant, Role
-from tests.goals.factories import GoalFactory, GoalShareFactory, MentorshipFactory
+from tests.goals.factories import GoalFactory, GoalShareFactory
+from tests.matching.factories import MentorshipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,15 +40,6 @@ def make_meeting(mentorship: Mentorship, *, days: int = 2, **values: object) -> 
         ends_at=starts + timedelta(minutes=30),
         proposed_by=mentorship.mentee.user,
         **values,
-    )
-
-
-@pytest.fixture
-def mentorship(program, mentor, mentee) -> Mentorship:
-    return MentorshipFactory.create(
-        program=program,
-        mentor=Participant.objects.get(user=mentor, program=program),
-        mentee=Participant.objects.get(user=mentee, program=program),
     )
 
 

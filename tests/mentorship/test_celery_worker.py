@@ -12,17 +12,9 @@ from django.core import mail
 from mentorship.celery import app as celery_app
 from programs.models import Role
 from programs.services import invitation_create
+from tests.helpers import use_broker
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _use_broker(url: str, transport_options: dict) -> None:
-    celery_app.conf.broker_url = url
-    celery_app.conf.broker_transport_options = transport_options
-    celery_app.conf.task_always_eager = False
-    # Connections made under the old settings must not be reused.
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -34,12 +26,12 @@ def real_broker(request, tmp_path) -> Iterator[str]:
     )
     if request.param == "redis":
         url = request.getfixturevalue("redis_url")
-        _use_broker(url, {"visibility_timeout": 3600})
+        use_broker(url, {"visibility_timeout": 3600})
     else:
         queue = tmp_path / "queue"
         queue.mkdir()
         (tmp_path / "processed").mkdir()
-        _use_broker(
+        use_broker(
             "filesystem://",
             {
                 "data_folder_in": str(queue),
@@ -49,7 +41,7 @@ def real_broker(request, tmp_path) -> Iterator[str]:
             },
         )
     yield request.param
-    _use_broker(saved[0], saved[1])
+    use_broker(saved[0], saved[1])
     celery_app.conf.task_always_eager = saved[2]
 
 

@@ -8,7 +8,8 @@ from django import forms
 from django.urls import reverse
 
 from programs.models import Program
-from tests.factories import ProgramFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.programs.factories import ProgramFactory
 
 pytestmark = pytest.mark.django_db
 

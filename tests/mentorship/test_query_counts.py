@@ -6,14 +6,14 @@ import pytest
 from django.urls import reverse
 
 from programs.models import Participant, Role
-from tests.factories import (
+from tests.helpers import assert_flat_queries
+from tests.notifications.factories import NotificationFactory
+from tests.programs.factories import (
     AuditEntryFactory,
     InvitationFactory,
-    NotificationFactory,
     ParticipantFactory,
     ProgramFactory,
 )
-from tests.helpers import assert_flat_queries
 
 pytestmark = pytest.mark.django_db
 

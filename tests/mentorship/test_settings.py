@@ -2,72 +2,41 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
-GOOD_KEY = "v3ry-l0ng-and-rand0m-s3cret-key-for-the-deploy-check-2026-xyz-QWERTY"
-
-
-# Variables of the test run that a real deployment never has (DJANGO_ALLOW_ASYNC_UNSAFE is set
-# for the browser tests), and the ones each test sets itself.
-NOT_INHERITED = {
-    "PYTEST_VERSION",
-    "DJANGO_ALLOW_ASYNC_UNSAFE",
-    "DJANGO_ENV",
-    "DEBUG",
-    "SECRET_KEY",
-    "ALLOWED_HOSTS",
-}
-
-
-def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
-    clean.update(env)
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.helpers import GOOD_SECRET_KEY, ROOT, manage_py
 
 
 def test_production_refuses_to_start_without_secret_key():
-    result = _run("check", DJANGO_ENV="production", ALLOWED_HOSTS="twoway.example.com")
+    result = manage_py("check", DJANGO_ENV="production", ALLOWED_HOSTS="twoway.example.com")
     assert result.returncode != 0
     assert "Production mode needs SECRET_KEY" in result.stderr
 
 
 def test_production_refuses_to_start_without_allowed_hosts():
-    result = _run("check", DJANGO_ENV="production", SECRET_KEY=GOOD_KEY)
+    result = manage_py("check", DJANGO_ENV="production", SECRET_KEY=GOOD_SECRET_KEY)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
 
 
 def test_debug_off_means_production_mode_too():
-    result = _run("check", DEBUG="false")
+    result = manage_py("check", DEBUG="false")
     assert result.returncode != 0
     assert "Production mode needs SECRET_KEY and ALLOWED_HOSTS" in result.stderr
 
 
 def test_unknown_environment_name_fails_loudly():
-    result = _run("check", DJANGO_ENV="staging")
+    result = manage_py("check", DJANGO_ENV="staging")
     assert result.returncode != 0
     assert "DJANGO_ENV must be" in result.stderr
 
 
 def test_production_passes_check_deploy_without_warnings():
-    result = _run(
+    result = manage_py(
         "check",
         "--deploy",
         "--fail-level",
         "WARNING",
         DJANGO_ENV="production",
-        SECRET_KEY=GOOD_KEY,
+        SECRET_KEY=GOOD_SECRET_KEY,
         ALLOWED_HOSTS="twoway.example.com",
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -76,8 +45,8 @@ def test_production_passes_check_deploy_without_warnings():
 
 def test_secret_key_may_come_from_a_file(tmp_path):
     secret = tmp_path / "secret_key"
-    secret.write_text(GOOD_KEY + "\n")
-    result = _run(
+    secret.write_text(GOOD_SECRET_KEY + "\n")
+    result = manage_py(
         "check",
         "--deploy",
         "--fail-level",
@@ -90,7 +59,7 @@ def test_secret_key_may_come_from_a_file(tmp_path):
 
 
 def test_development_defaults_use_sqlite_in_var_and_the_filesystem_broker():
-    result = _run(
+    result = manage_py(
         "shell",
         "-c",
         "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.CELERY_BROKER_URL, s.EMAIL_BACKEND)",

@@ -22,7 +22,7 @@ from notifications.reminders import (
     unsubscribe_from_token,
     unsubscribe_token,
 )
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from notifications.models import Notification
 from notifications.services import SUBJECT_MAX_LENGTH, email_subject, notify
-from tests.factories import NotificationFactory, UserFactory
+from tests.accounts.factories import UserFactory
+from tests.notifications.factories import NotificationFactory
 
 pytestmark = pytest.mark.django_db
 

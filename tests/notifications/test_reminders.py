@@ -25,8 +25,9 @@ from notifications.reminders import (
     unsubscribe_token,
 )
 from programs.models import Role
-from tests.factories import ParticipantFactory, UserFactory
-from tests.goals.factories import MentorProfileFactory
+from tests.accounts.factories import UserFactory
+from tests.matching.factories import MentorProfileFactory
+from tests.programs.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

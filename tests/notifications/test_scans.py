@@ -24,8 +24,12 @@ from meetings.reminders import action_items_due_scan, cadence_scan, report_back_
 from notifications.models import Delivery, Notification, Reminder
 from notifications.reminders import deliveries_send_due, timing
 from programs.models import Program
-from tests.goals.factories import MentorshipFactory
-from tests.matching.factories import MentorshipRequestFactory, mentee_in, mentor_in
+from tests.matching.factories import (
+    MentorshipFactory,
+    MentorshipRequestFactory,
+    mentee_in,
+    mentor_in,
+)
 
 pytestmark = pytest.mark.django_db
 

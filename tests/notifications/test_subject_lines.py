@@ -20,8 +20,9 @@ from meetings.reminders import meeting_reminders_scan
 from notifications.models import Delivery, Reminder
 from notifications.reminders import deliveries_send_due, delivery_send_one_due, reminder_schedule
 from programs.models import Role
-from tests.factories import ParticipantFactory, UserFactory
-from tests.goals.factories import MentorProfileFactory
+from tests.accounts.factories import UserFactory
+from tests.matching.factories import MentorProfileFactory
+from tests.programs.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

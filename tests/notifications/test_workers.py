@@ -16,8 +16,8 @@ from mentorship.celery import app as celery_app
 from notifications.models import Delivery, Notification, Reminder
 from notifications.reminders import preferences_save, reminder_schedule
 from notifications.tasks import deliver_due
-from tests.factories import UserFactory
-from tests.mentorship.test_celery_worker import _use_broker
+from tests.accounts.factories import UserFactory
+from tests.helpers import use_broker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,10 +25,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def redis_broker(redis_url: str, postgres: None) -> Iterator[None]:
     saved = (celery_app.conf.broker_url, dict(celery_app.conf.broker_transport_options or {}))
-    _use_broker(redis_url, {"visibility_timeout": 3600})
+    use_broker(redis_url, {"visibility_timeout": 3600})
     celery_app.connection_for_write().default_channel.client.flushdb()  # a clean queue
     yield
-    _use_broker(*saved)
+    use_broker(*saved)
     celery_app.conf.task_always_eager = True
 
 
@@ -121,12 +121,12 @@ def test_reminders_wait_in_the_ledger_while_redis_is_down_and_go_out_once_it_is_
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     saved = (celery_app.conf.broker_url, dict(celery_app.conf.broker_transport_options or {}))
-    _use_broker("redis://127.0.0.1:1/0", {})  # Redis is down: nothing listens here
+    use_broker("redis://127.0.0.1:1/0", {})  # Redis is down: nothing listens here
     try:
         users = _schedule_many(5)  # what a page or a scan does: ledger rows, no broker needed
         assert Delivery.objects.filter(state="pending").count() == 5
     finally:
-        _use_broker(redis_url, {"visibility_timeout": 3600})  # Redis is back
+        use_broker(redis_url, {"visibility_timeout": 3600})  # Redis is back
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=60):
             deliver_due.delay()  # the periodic sweep's next tick
@@ -134,7 +134,7 @@ def test_reminders_wait_in_the_ledger_while_redis_is_down_and_go_out_once_it_is_
             deliver_due.delay()  # and another: nothing more goes out
             time.sleep(1)
     finally:
-        _use_broker(*saved)
+        use_broker(*saved)
         celery_app.conf.task_always_eager = True
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in users)
 

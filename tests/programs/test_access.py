@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from programs.models import Invitation, Participant, Role
-from tests.factories import InvitationFactory, ParticipantFactory
+from tests.programs.factories import InvitationFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

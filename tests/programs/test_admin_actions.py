@@ -16,8 +16,8 @@ from notifications.models import Notification
 from programs.emails import announcement_emails_send
 from programs.models import Announcement, AuditEntry, Participant, Program, Role
 from programs.services import announcement_send, program_enrollment_set, program_update
-from tests.factories import AuditEntryFactory, ParticipantFactory
 from tests.helpers import assert_flat_queries
+from tests.programs.factories import AuditEntryFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,9 @@ import pytest
 from mentorship.errors import DomainError
 from programs.models import Invitation, Participant, Role
 from programs.services import invitation_accept, invitation_create
-from tests.factories import InvitationFactory, UserFactory
+from tests.accounts.factories import UserFactory
 from tests.helpers import race
+from tests.programs.factories import InvitationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,7 +15,8 @@ from mentorship.errors import DomainError
 from programs.models import Invitation, Participant, Role
 from programs.services import invitation_accept, invitation_create, invitation_revoke
 from programs.tokens import invitation_token
-from tests.factories import TEST_PASSWORD, InvitationFactory, UserFactory
+from tests.accounts.factories import TEST_PASSWORD, UserFactory
+from tests.programs.factories import InvitationFactory
 
 pytestmark = pytest.mark.django_db
 

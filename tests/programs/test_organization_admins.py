@@ -20,21 +20,13 @@ from programs.services import (
     topic_delete,
     topic_rename,
 )
-from tests.factories import OrganizationFactory, ParticipantFactory, ProgramFactory, UserFactory
+from tests.accounts.factories import UserFactory
 from tests.helpers import assert_flat_queries
+from tests.programs.factories import OrganizationFactory, ParticipantFactory, ProgramFactory
 
 pytestmark = pytest.mark.django_db
 
 ORGANIZATION_PAGES = ["organizations:detail", "organizations:topics", "organizations:audit"]
-
-
-@pytest.fixture
-def org_admin(program):
-    return organization_admin_grant(
-        organization=program.organization,
-        user=UserFactory(full_name="Orla Orgadmin"),
-        actor=None,
-    ).user
 
 
 @pytest.fixture

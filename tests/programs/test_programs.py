@@ -8,7 +8,7 @@ from django.urls import reverse
 from mentorship.errors import DomainError
 from programs.models import AuditEntry, Participant, Program, Role
 from programs.services import participant_apply, participant_withdraw
-from tests.factories import ParticipantFactory
+from tests.programs.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

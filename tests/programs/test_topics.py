@@ -8,18 +8,8 @@ from django.urls import reverse
 
 from programs.models import AuditEntry, Topic
 from programs.services import organization_admin_grant
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def org_admin(program):
-    return organization_admin_grant(
-        organization=program.organization,
-        user=UserFactory(full_name="Orla Orgadmin"),
-        actor=None,
-    ).user
 
 
 def _url(program) -> str:

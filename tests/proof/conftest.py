@@ -69,7 +69,7 @@ from programs.services import (
     topic_create,
 )
 from programs.tokens import invitation_token
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.helpers import Route, all_routes
 
 # ---------------------------------------------------------------------------

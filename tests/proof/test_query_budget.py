@@ -84,7 +84,7 @@ from programs.services import (
 )
 from programs.tokens import invitation_token
 from tests.proof.conftest import app_routes
-from tests.proof.test_authorization_matrix import OK, ROLES, TABLE
+from tests.proof.matrix import OK, ROLES, TABLE
 
 # benchmarks/ is not a package: on the path just for this import (its files, such as
 # matching.py, must not shadow the apps afterwards).

@@ -3,18 +3,17 @@ a query count that does not grow with the program."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from goals.models import Goal
 from matching.models import MenteeProfile, Mentorship, MentorshipRequest
 from meetings.models import Agreement, CheckIn, Meeting, PrivateNote
 from notifications.models import Delivery, Reminder
-from programs.models import Participant, Program, Role
+from programs.models import Participant, Role
 from reports import dashboard as dashboard_module
 from reports.dashboard import (
     AT_RISK,
@@ -31,40 +30,16 @@ from reports.dashboard import (
     mentor_load,
     nudge_pair,
 )
-from tests.factories import InvitationFactory, ParticipantFactory
-from tests.goals.factories import GoalFactory, MentorshipFactory
+from tests.goals.factories import GoalFactory
 from tests.helpers import count_queries
-from tests.matching.factories import MentorshipRequestFactory, mentee_in, mentor_in
+from tests.matching.factories import (
+    MentorshipRequestFactory,
+    mentee_in,
+)
+from tests.programs.factories import InvitationFactory, ParticipantFactory
+from tests.reports.helpers import NOW, held_meeting, new_pair
 
-pytestmark = pytest.mark.django_db
-
-NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # a Tuesday
-
-
-@pytest.fixture(autouse=True)
-def _frozen() -> Any:
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-def _pair(program: Program, *, started_days_ago: int = 100, **values: Any) -> Mentorship:
-    pair = MentorshipFactory(
-        mentor=mentor_in(program, capacity=3), mentee=mentee_in(program), **values
-    )
-    Mentorship.objects.filter(pk=pair.pk).update(started_at=NOW - timedelta(days=started_days_ago))
-    pair.refresh_from_db()
-    return pair
-
-
-def _held(pair: Mentorship, days_ago: float) -> Meeting:
-    starts = NOW - timedelta(days=days_ago)
-    return Meeting.objects.create(
-        mentorship=pair,
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=1),
-        status=Meeting.Status.HELD,
-        held_at=starts + timedelta(hours=1),
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("dashboard_clock")]
 
 
 def _agreed(pair: Mentorship, frequency: str) -> None:
@@ -96,10 +71,10 @@ def _checkin(pair: Mentorship, person: Any, *, score: int, period: str = "2026-1
 # Funnel
 # ---------------------------------------------------------------------------
 def test_the_funnel_counts_each_step_of_those_who_passed_the_one_before(program):
-    whole = _pair(program)  # joined, profile, goal, request, matched, met, checked in
+    whole = new_pair(program)  # joined, profile, goal, request, matched, met, checked in
     MenteeProfile.objects.create(participant=whole.mentee)
     MentorshipRequestFactory(mentor=whole.mentor, mentee=whole.mentee)
-    _held(whole, 10)
+    held_meeting(whole, 10)
     _checkin(whole, whole.mentee.user, score=4)
     profile_only = ParticipantFactory(program=program, role=Role.MENTEE)
     MenteeProfile.objects.create(participant=profile_only)
@@ -130,19 +105,19 @@ def test_an_empty_program_has_a_funnel_of_zeros(program):
 # ---------------------------------------------------------------------------
 @pytest.fixture
 def pairs(program):
-    weekly_quiet = _pair(program)
+    weekly_quiet = new_pair(program)
     _agreed(weekly_quiet, "weekly")
-    _held(weekly_quiet, 15)  # more than twice a week ago: stalled
-    weekly_fine = _pair(program)
+    held_meeting(weekly_quiet, 15)  # more than twice a week ago: stalled
+    weekly_fine = new_pair(program)
     _agreed(weekly_fine, "weekly")
-    _held(weekly_fine, 13)
-    never_met = _pair(program, started_days_ago=61)  # no norms: 60 days is the limit
-    new = _pair(program, started_days_ago=59)
-    unhappy = _pair(program)
-    _held(unhappy, 5)
+    held_meeting(weekly_fine, 13)
+    never_met = new_pair(program, started_days_ago=61)  # no norms: 60 days is the limit
+    new = new_pair(program, started_days_ago=59)
+    unhappy = new_pair(program)
+    held_meeting(unhappy, 5)
     _checkin(unhappy, unhappy.mentee.user, score=2)
-    cancelling = _pair(program)
-    _held(cancelling, 5)
+    cancelling = new_pair(program)
+    held_meeting(cancelling, 5)
     for days in (40, 10):
         Meeting.objects.create(
             mentorship=cancelling,
@@ -183,19 +158,19 @@ def test_the_table_filters_by_state_quietest_first(program, pairs):
 
 
 def test_paused_and_ended_pairs_are_not_counted(program):
-    _pair(program, status=Mentorship.Status.PAUSED)
-    _pair(program, status=Mentorship.Status.ENDED)
+    new_pair(program, status=Mentorship.Status.PAUSED)
+    new_pair(program, status=Mentorship.Status.ENDED)
     assert health_counts(program=program) == {HEALTHY: 0, AT_RISK: 0, STALLED: 0}
 
 
-def test_a_pair_is_nudged_once_a_week_at_most(program, _frozen):
-    pair = _pair(program)
+def test_a_pair_is_nudged_once_a_week_at_most(program, dashboard_clock):
+    pair = new_pair(program)
     assert nudge_pair(program=program, mentorship=pair) is True
     assert nudge_pair(program=program, mentorship=pair) is False
     assert set(
         Delivery.objects.filter(kind=Reminder.ADMIN_NUDGE).values_list("recipient_id", flat=True)
     ) == {pair.mentor.user_id, pair.mentee.user_id}
-    _frozen.shift(timedelta(days=7))
+    dashboard_clock.shift(timedelta(days=7))
     assert nudge_pair(program=program, mentorship=pair) is True
     assert Delivery.objects.filter(kind=Reminder.ADMIN_NUDGE).count() == 4
 
@@ -205,9 +180,9 @@ def test_a_pair_is_nudged_once_a_week_at_most(program, _frozen):
 # ---------------------------------------------------------------------------
 def test_activity_counts_per_week_and_averages_per_period(program, settings):
     settings.PRIVACY_THRESHOLD = 1  # the arithmetic on one pair (withholding: test_privacy.py)
-    pair = _pair(program)
+    pair = new_pair(program)
     for days in (0.5, 1, 8):  # two this week (from Monday 23 Nov), one the week before
-        _held(pair, days)
+        held_meeting(pair, days)
     request = MentorshipRequestFactory(mentor=pair.mentor, mentee=mentee_in(program))
     MentorshipRequest.objects.filter(pk=request.pk).update(
         status=MentorshipRequest.Status.ACCEPTED, answered_at=NOW - timedelta(hours=1)
@@ -227,7 +202,7 @@ def test_activity_counts_per_week_and_averages_per_period(program, settings):
 
 
 def test_mentor_load_shows_mentees_waiting_requests_and_time_to_answer(program):
-    pair = _pair(program)
+    pair = new_pair(program)
     pending = MentorshipRequestFactory(mentor=pair.mentor, mentee=mentee_in(program))
     answered = MentorshipRequestFactory(mentor=pair.mentor, mentee=mentee_in(program))
     MentorshipRequest.objects.filter(pk=answered.pk).update(
@@ -242,19 +217,19 @@ def test_mentor_load_shows_mentees_waiting_requests_and_time_to_answer(program):
 def test_the_median_wait_for_a_first_mentorship(program):
     assert median_days_to_match(program=program) is None
     for wait in (2, 4, 10):
-        pair = _pair(program, started_days_ago=20)
+        pair = new_pair(program, started_days_ago=20)
         Participant.objects.filter(pk=pair.mentee_id).update(
             joined_at=NOW - timedelta(days=20 + wait)
         )
     assert median_days_to_match(program=program) == 4.0
-    pair = _pair(program, started_days_ago=20)
+    pair = new_pair(program, started_days_ago=20)
     Participant.objects.filter(pk=pair.mentee_id).update(joined_at=NOW - timedelta(days=26))
     assert median_days_to_match(program=program) == 5.0  # the middle two: 4 and 6
 
 
 def test_comments_for_admins_come_without_names_and_shared_ones_never(program, settings):
     settings.PRIVACY_THRESHOLD = 2  # one pair's two answers (withholding: test_privacy.py)
-    pair = _pair(program)
+    pair = new_pair(program)
     _checkin(pair, pair.mentee.user, score=4, comment="For the admins", comment_visibility="admins")
     _checkin(
         pair, pair.mentor.user, score=4, comment="Only for my mentee", comment_visibility="shared"
@@ -268,7 +243,7 @@ def test_the_dashboard_shows_a_few_comments_per_period_and_counts_the_rest(
     client, program, admin_user, monkeypatch
 ):
     for number in range(5):
-        pair = _pair(program)
+        pair = new_pair(program)
         _checkin(
             pair, pair.mentee.user, score=4, comment=f"Note {number}", comment_visibility="admins"
         )
@@ -292,7 +267,7 @@ def test_the_dashboard_shows_a_few_comments_per_period_and_counts_the_rest(
 def test_the_page_shows_the_figures_and_no_private_words(client, program, admin_user, pairs):
     pair = pairs["unhappy"]
     Goal.objects.create(owner=pair.mentee, title="SECRET-GOAL", position=9)
-    meeting = _held(pair, 3)
+    meeting = held_meeting(pair, 3)
     PrivateNote.objects.create(meeting=meeting, author=pair.mentee.user, text="SECRET-NOTE")
     CheckIn.objects.filter(mentorship=pair).update(
         comment="SECRET-SHARED", comment_visibility="shared"
@@ -313,7 +288,7 @@ def test_the_page_filters_to_stalled(client, program, admin_user, pairs):
 
 
 def test_the_nudge_button_nudges_and_comes_back_to_the_same_filter(client, program, admin_user):
-    pair = _pair(program)
+    pair = new_pair(program)
     client.force_login(admin_user)
     url = reverse("reports:nudge", args=[program.slug, pair.pk])
     response = client.post(url, {"back": "?health=stalled"})
@@ -328,7 +303,7 @@ def test_the_nudge_button_nudges_and_comes_back_to_the_same_filter(client, progr
 def test_nobody_but_the_program_s_admins_reaches_the_dashboard_or_nudges(
     client, program, mentor, mentee, outsider
 ):
-    pair = _pair(program)
+    pair = new_pair(program)
     urls = [
         reverse("reports:dashboard", args=[program.slug]),
         reverse("reports:nudge", args=[program.slug, pair.pk]),
@@ -344,7 +319,7 @@ def test_nobody_but_the_program_s_admins_reaches_the_dashboard_or_nudges(
 def test_a_mentorship_of_another_program_cannot_be_nudged(
     client, program, admin_user, other_program
 ):
-    elsewhere = _pair(other_program)
+    elsewhere = new_pair(other_program)
     client.force_login(admin_user)
     response = client.post(reverse("reports:nudge", args=[program.slug, elsewhere.pk]))
     assert response.status_code == 404
@@ -356,9 +331,9 @@ def test_the_page_runs_the_same_queries_for_a_small_and_a_large_program(
 ):
     def grow(times: int) -> None:
         for _ in range(times):
-            pair = _pair(program)
-            _held(pair, 3)
-            _held(pair, 70)
+            pair = new_pair(program)
+            held_meeting(pair, 3)
+            held_meeting(pair, 70)
             _checkin(pair, pair.mentee.user, score=2, comment="hm", comment_visibility="admins")
             MentorshipRequestFactory(mentor=pair.mentor, mentee=mentee_in(program))
         for _ in range(3 * times):
@@ -379,17 +354,17 @@ def test_the_page_runs_the_same_queries_for_a_small_and_a_large_program(
 # ---------------------------------------------------------------------------
 def test_the_totals_count_the_whole_cohort(program, settings):
     settings.PRIVACY_THRESHOLD = 2  # one pair's two answers (withholding: test_privacy.py)
-    active = _pair(program)
-    _held(active, 3)
-    _held(active, 30)
+    active = new_pair(program)
+    held_meeting(active, 3)
+    held_meeting(active, 30)
     Meeting.objects.create(
         mentorship=active,
         starts_at=NOW,
         ends_at=NOW + timedelta(hours=1),
         status=Meeting.Status.CANCELLED,
     )
-    _pair(program, status=Mentorship.Status.COMPLETED)
-    _pair(program, status=Mentorship.Status.ENDED)
+    new_pair(program, status=Mentorship.Status.COMPLETED)
+    new_pair(program, status=Mentorship.Status.ENDED)
     MentorshipRequestFactory(mentor=active.mentor, mentee=mentee_in(program))
     accepted = MentorshipRequestFactory(mentor=active.mentor, mentee=mentee_in(program))
     MentorshipRequest.objects.filter(pk=accepted.pk).update(status="accepted")
@@ -411,7 +386,7 @@ def test_an_empty_program_has_zero_totals(program):
 
 
 def test_the_summary_page_is_for_admins_and_prints_the_figures(client, program, admin_user, mentee):
-    _held(_pair(program), 3)
+    held_meeting(new_pair(program), 3)
     url = reverse("reports:summary", args=[program.slug])
     client.force_login(mentee)
     assert client.get(url).status_code == 403
@@ -422,7 +397,7 @@ def test_the_summary_page_is_for_admins_and_prints_the_figures(client, program, 
 
 
 def test_a_pair_flagged_by_the_inactivity_rule_is_stalled(program):
-    pair = _pair(program)
-    _held(pair, 2)
+    pair = new_pair(program)
+    held_meeting(pair, 2)
     Mentorship.objects.filter(pk=pair.pk).update(stalled_since=NOW - timedelta(days=1))
     assert health_counts(program=program) == {HEALTHY: 0, AT_RISK: 0, STALLED: 1}

@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs.models import Role
-from tests.factories import ParticipantFactory, ProgramFactory
 from tests.helpers import count_queries
 from tests.matching.factories import mentor_in
-from tests.reports.test_dashboard import NOW, _frozen, _held, _pair  # noqa: F401,F811 (a fixture)
+from tests.programs.factories import ParticipantFactory, ProgramFactory
+from tests.reports.helpers import NOW, held_meeting, new_pair
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("dashboard_clock")]
 
 KEEP = 60
 
@@ -37,16 +37,16 @@ def test_figures_are_kept_for_a_while_then_worked_out_again(
     client,
     program,
     admin_user,
-    _frozen,  # noqa: F811 (the imported fixture)
+    dashboard_clock,
 ):
-    first = _pair(program)
-    _held(first, 3)
+    first = new_pair(program)
+    held_meeting(first, 3)
     client.force_login(admin_user)
     url = reverse("reports:dashboard", args=[program.slug])
     computing = count_queries(client, url)
     assert _matched(client, url) == 1
 
-    _pair(program)  # a second match, within the keep
+    new_pair(program)  # a second match, within the keep
     reading = count_queries(client, url)
     assert reading < computing  # the figures' queries were not run again
     page = client.get(url)
@@ -56,7 +56,7 @@ def test_figures_are_kept_for_a_while_then_worked_out_again(
     assert f"at most {SHORT} seconds later" in page.content.decode()
 
     # Past the keep: on the frozen clock (the in-process cache's) and on the real one (Redis's).
-    _frozen.shift(timedelta(seconds=SHORT + 1))
+    dashboard_clock.shift(timedelta(seconds=SHORT + 1))
     time.sleep(SHORT + 0.2)
     assert count_queries(client, url) > reading  # worked out again
     assert _matched(client, url) == 2
@@ -64,7 +64,7 @@ def test_figures_are_kept_for_a_while_then_worked_out_again(
 
 @override_settings(DASHBOARD_FIGURES_SECONDS=KEEP)
 def test_mentor_load_is_current_while_the_figures_are_kept(client, program, admin_user):
-    _pair(program)
+    new_pair(program)
     client.force_login(admin_user)
     url = reverse("reports:dashboard", args=[program.slug])
     before = len(client.get(url).context["load"].object_list)
@@ -76,7 +76,7 @@ def test_mentor_load_is_current_while_the_figures_are_kept(client, program, admi
 
 @override_settings(DASHBOARD_FIGURES_SECONDS=KEEP)
 def test_each_program_keeps_its_own_figures(client, program, admin_user):
-    _pair(program)
+    new_pair(program)
     client.force_login(admin_user)
     assert _matched(client, reverse("reports:dashboard", args=[program.slug])) == 1
 
@@ -87,15 +87,15 @@ def test_each_program_keeps_its_own_figures(client, program, admin_user):
 
 @override_settings(
     DASHBOARD_FIGURES_SECONDS=KEEP,
-    CACHES={"default": {"BACKEND": "tests.matching.test_directory_cache.Down"}},
+    CACHES={"default": {"BACKEND": "tests.helpers.CacheDown"}},
 )
 def test_the_dashboard_answers_when_the_cache_is_down(client, program, admin_user):
-    _pair(program)
+    new_pair(program)
     client.force_login(admin_user)
     url = reverse("reports:dashboard", args=[program.slug])
 
     assert _matched(client, url) == 1
-    _pair(program)
+    new_pair(program)
     assert _matched(client, url) == 2  # nothing kept: worked out each time
 
 

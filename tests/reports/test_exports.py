@@ -19,16 +19,14 @@ from matching.models import ClosingReason, Mentorship, MentorshipRequest, Reques
 from meetings.models import CheckIn, Meeting, PrivateNote
 from programs.models import Participant, Program, Role
 from reports.exports import EXPORTS, csv_safe
-from tests.factories import ParticipantFactory
-from tests.goals.factories import (
-    GoalFactory,
-    GoalShareFactory,
+from tests.goals.factories import GoalFactory, GoalShareFactory
+from tests.matching.factories import (
     MenteeProfileFactory,
     MentorProfileFactory,
     MentorshipFactory,
-    TopicFactory,
+    MentorshipRequestFactory,
 )
-from tests.matching.factories import MentorshipRequestFactory
+from tests.programs.factories import ParticipantFactory, TopicFactory
 
 SECRET = "SECRET-MARKER"
 WITHHELD = "Withheld: fewer than 5 people answered in this group, so no one can be recognised."
@@ -145,12 +143,6 @@ def pair(program: Program, admin_user, mentor, mentee) -> Mentorship:
     )
     RequestMessage.objects.create(request=request, author=mentor, body=f"{SECRET} question")
     return mentorship
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
 
 
 # The formula guard ---------------------------------------------------------------------------

@@ -22,8 +22,8 @@ from meetings.checkin_privacy import withheld_because
 from meetings.models import CheckIn
 from programs.models import Participant, Program, Role
 from reports.exports import EXPORTS
-from tests.factories import ParticipantFactory
-from tests.goals.factories import MentorshipFactory
+from tests.matching.factories import MentorshipFactory
+from tests.programs.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,12 +73,6 @@ def _mentees_answer(program: Program, people: int, period: str = "2025-Q1") -> l
     for number, pair in enumerate(pairs):
         _answer(pair, pair.mentee.user, f"Said by mentee {number}", period_key=period)
     return pairs
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
 
 
 def _export(client, program: Program, name: str) -> list[list[str]]:

@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.accounts.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

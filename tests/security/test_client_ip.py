@@ -16,8 +16,8 @@ import yaml
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from tests.factories import TEST_PASSWORD, UserFactory
-from tests.mentorship.test_settings import _run
+from tests.accounts.factories import TEST_PASSWORD, UserFactory
+from tests.helpers import manage_py
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +92,7 @@ def test_a_trusted_client_ip_header_names_the_client():
 # The settings, from the environment
 # ---------------------------------------------------------------------------
 def _proxy_settings(**env: str) -> tuple[int, str | None] | str:
-    result = _run(
+    result = manage_py(
         "shell",
         "-c",
         "import json; from django.conf import settings as s; "

@@ -21,8 +21,8 @@ from django.urls import reverse
 from accounts.models import User
 from matching.models import MatchingRound, Mentorship, MentorshipRequest
 from meetings.models import Meeting
-from tests.factories import TEST_PASSWORD, UserFactory
-from tests.mentorship.test_settings import GOOD_KEY, _run
+from tests.accounts.factories import TEST_PASSWORD, UserFactory
+from tests.helpers import GOOD_SECRET_KEY, manage_py
 
 pytestmark = pytest.mark.django_db
 
@@ -185,13 +185,13 @@ def test_main_pages_have_no_inline_scripts_handlers_or_styles(client, email):
 # ---------------------------------------------------------------------------
 def production_cookie_settings() -> dict[str, object]:
     """The cookie settings Django ends up with in production mode (a fresh process)."""
-    result = _run(
+    result = manage_py(
         "shell",
         "-c",
         "import json; from django.conf import settings as s; "
         f"print(json.dumps({{k: getattr(s, k) for k in {COOKIE_SETTINGS!r}}}))",
         DJANGO_ENV="production",
-        SECRET_KEY=GOOD_KEY,
+        SECRET_KEY=GOOD_SECRET_KEY,
         ALLOWED_HOSTS="twoway.example.com",
     )
     assert result.returncode == 0, result.stderr

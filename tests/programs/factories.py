@@ -1,4 +1,4 @@
-"""Shared factory-boy factories."""
+"""Factories for organizations, programs, participants, invitations, the audit log and topics."""
 
 from __future__ import annotations
 
@@ -6,32 +6,18 @@ import secrets
 from datetime import timedelta
 
 import factory
-from allauth.account.models import EmailAddress
 from django.utils import timezone
 
-from accounts.models import User
-from notifications.models import Notification
-from programs.models import AuditEntry, Invitation, Organization, Participant, Program, Role
-
-TEST_PASSWORD = "correct horse battery staple"
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    email = factory.Sequence(lambda n: f"person{n}@example.org")
-    full_name = factory.Faker("name")
-    time_zone = "Europe/Berlin"
-    department = factory.Iterator(["Engineering", "Sales", "People", "Design"])
-    password = factory.django.Password(TEST_PASSWORD)
-
-    @factory.post_generation
-    def verified(self, create: bool, extracted: bool | None, **kwargs: object) -> None:
-        """Every factory user has a verified primary address unless verified=False."""
-        if create and extracted is not False:
-            EmailAddress.objects.create(user=self, email=self.email, primary=True, verified=True)
+from programs.models import (
+    AuditEntry,
+    Invitation,
+    Organization,
+    Participant,
+    Program,
+    Role,
+    Topic,
+)
+from tests.accounts.factories import UserFactory
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -74,15 +60,6 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
 
 
-class NotificationFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Notification
-
-    recipient = factory.SubFactory(UserFactory)
-    kind = Notification.Kind.GENERAL
-    title = factory.Sequence(lambda n: f"Notification {n}")
-
-
 class AuditEntryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = AuditEntry
@@ -90,3 +67,15 @@ class AuditEntryFactory(factory.django.DjangoModelFactory):
     program = factory.SubFactory(ProgramFactory)
     action = "participant.withdraw"
     subject = factory.Sequence(lambda n: f"person{n}@example.org")
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Topic {n}")
+
+
+def topics_of(organization: Organization, n: int) -> list[Topic]:
+    return TopicFactory.create_batch(n, organization=organization)

@@ -1,0 +1,285 @@
+"""The authorization matrix's table: for every URL key, the outcome of a GET and of a POST by
+each role (``ROLES``, in the order of the cells). ``test_authorization_matrix.py`` explains the
+roles and outcomes and requests every cell; ``test_query_budget.py`` reads which pages a role
+may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROLES = ("anon", "owner", "party", "mentee2", "mentor2", "admin", "other_admin", "far_admin")
+
+# Outcomes. GET: the status, with a redirect to the login page told apart from other redirects.
+# POST: the same, except that a 2xx/3xx answer is DONE when the database changed and KEPT
+# (redirect) or OK (200) when it did not; any other answer must leave the database as it was.
+OK = "200"
+MOVED = "302"
+LOGIN = "login"
+DENIED = "403"
+HIDDEN = "404"
+NO_METHOD = "405"
+EXPIRED = "410"
+DONE = "done"
+KEPT = "kept"
+
+
+@dataclass(frozen=True)
+class Bug:
+    """The correct outcome, which the application does not give yet."""
+
+    expected: str
+    reason: str
+
+
+def bug(expected: str, reason: str) -> Bug:
+    return Bug(expected, f"BUG: {reason}")
+
+
+Cells = tuple[str | Bug, ...]
+
+
+# ---------------------------------------------------------------------------
+# The table
+# ---------------------------------------------------------------------------
+
+_ = HIDDEN  # short for the rows below: "not found" for whoever may not know it exists
+
+# Row shapes, one cell per role: anon, owner, party, mentee2, mentor2, admin, other_admin,
+# far_admin. other_admin is of the same organization and may see alpha's own page (its
+# enrollment is open), so alpha's admin pages answer them 403 where far_admin gets 404.
+ANYONE: Cells = (OK, OK, OK, OK, OK, OK, OK, OK)
+NOBODY: Cells = (_, _, _, _, _, _, _, _)
+NO_METHOD_ALL: Cells = (NO_METHOD,) * 8
+POST_ONLY: Cells = (LOGIN, *(NO_METHOD,) * 7)  # a GET of a POST-only address
+GUEST_PAGE: Cells = (OK, *(MOVED,) * 7)  # login, sign-up: the signed-in are sent home
+GUEST_FORM: Cells = (OK, *(KEPT,) * 7)
+SIGNED_IN: Cells = (LOGIN, *(OK,) * 7)  # each person's own page
+SIGNED_IN_DOES: Cells = (LOGIN, *(DONE,) * 7)
+SIGNED_IN_KEPT: Cells = (LOGIN, *(KEPT,) * 7)
+SIGNED_IN_MOVED: Cells = (LOGIN, *(MOVED,) * 7)
+SIGNED_IN_HIDDEN: Cells = (LOGIN, *(_,) * 7)
+PAIR_PAGE: Cells = (LOGIN, OK, OK, _, _, _, _, _)  # the two people only, admins included
+PAIR_DOES: Cells = (LOGIN, DONE, DONE, _, _, _, _, _)
+PAIR_KEPT: Cells = (LOGIN, KEPT, KEPT, _, _, _, _, _)  # both may, the state refuses
+OWNER_PAGE: Cells = (LOGIN, OK, _, _, _, _, _, _)
+OWNER_ONLY_DOES: Cells = (LOGIN, DONE, _, _, _, _, _, _)
+OWNER_EDITS: Cells = (LOGIN, OK, DENIED, _, _, _, _, _)  # the party reads, only the owner writes
+OWNER_DOES: Cells = (LOGIN, DONE, DENIED, _, _, _, _, _)
+PARTY_DOES: Cells = (LOGIN, DENIED, DONE, _, _, _, _, _)  # the asked mentor answers
+MENTEE_PAGE: Cells = (LOGIN, OK, _, OK, _, _, _, _)  # each mentee's own
+MENTEE_DOES: Cells = (LOGIN, DONE, _, DONE, _, _, _, _)
+MENTEES_PAGE: Cells = (LOGIN, OK, DENIED, OK, DENIED, DENIED, DENIED, _)  # the program's mentees
+PEOPLE_PAGE: Cells = (LOGIN, OK, OK, OK, OK, OK, _, _)  # the program's people
+ADMIN_PAGE: Cells = (LOGIN, DENIED, DENIED, DENIED, DENIED, OK, DENIED, _)
+ADMIN_DOES: Cells = (LOGIN, DENIED, DENIED, DENIED, DENIED, DONE, DENIED, _)
+ADMIN_OTHER_ID: Cells = (LOGIN, DENIED, DENIED, DENIED, DENIED, _, DENIED, _)
+# An organization's pages: its organization admins only (other_admin for alpha's); anyone
+# else, alpha's program admin and another organization's admin included, gets 404.
+ORG_PAGE: Cells = (LOGIN, _, _, _, _, _, OK, _)
+ORG_DOES: Cells = (LOGIN, _, _, _, _, _, DONE, _)
+
+# GET and POST per URL key.
+TABLE: dict[str, tuple[Cells, Cells]] = {
+    # allauth: every signed-in person acts on their own account only.
+    "account_change_password": (SIGNED_IN, SIGNED_IN),
+    "account_confirm_email": (ANYONE, NOBODY),  # an unknown key: the "invalid link" page
+    "account_confirm_login_code": (SIGNED_IN_MOVED, SIGNED_IN_KEPT),
+    "account_email": (SIGNED_IN, SIGNED_IN_KEPT),
+    "account_email_verification_sent": (ANYONE, NO_METHOD_ALL),
+    "account_inactive": (ANYONE, NO_METHOD_ALL),
+    "account_login": (GUEST_PAGE, GUEST_FORM),
+    "account_logout": ((MOVED, OK, OK, OK, OK, OK, OK, OK), (KEPT,) * 8),
+    "account_reauthenticate": (SIGNED_IN, SIGNED_IN),
+    # allauth 65.22: re-authenticating by a code sent to one's own verified address.
+    "account_request_reauthentication_code": (SIGNED_IN, SIGNED_IN),
+    "account_confirm_reauthentication_code": (SIGNED_IN_MOVED, SIGNED_IN_KEPT),  # no code asked
+    "account_reset_password": (ANYONE, ANYONE),  # the same answer for any address
+    "account_reset_password_done": (ANYONE, NO_METHOD_ALL),
+    "account_reset_password_from_key": (ANYONE, ANYONE),  # an unknown key: "bad token"
+    "account_reset_password_from_key_done": (ANYONE, NO_METHOD_ALL),
+    "account_set_password": (SIGNED_IN_MOVED, SIGNED_IN_KEPT),
+    "account_signup": (GUEST_PAGE, GUEST_FORM),
+    "mfa_activate_totp": (SIGNED_IN_MOVED, SIGNED_IN_KEPT),  # asks to reauthenticate first
+    "mfa_authenticate": (SIGNED_IN_MOVED, SIGNED_IN_KEPT),
+    "mfa_deactivate_totp": (SIGNED_IN_HIDDEN, SIGNED_IN_HIDDEN),  # nobody has TOTP on
+    "mfa_download_recovery_codes": (SIGNED_IN_HIDDEN, SIGNED_IN_HIDDEN),
+    "mfa_generate_recovery_codes": (SIGNED_IN_MOVED, SIGNED_IN_KEPT),
+    "mfa_index": (SIGNED_IN, (LOGIN, *(NO_METHOD,) * 7)),
+    "mfa_reauthenticate": (SIGNED_IN_MOVED, SIGNED_IN_KEPT),
+    "mfa_view_recovery_codes": (SIGNED_IN_HIDDEN, (LOGIN, *(NO_METHOD,) * 7)),
+    # Pages of everyone's own.
+    "landing": (GUEST_PAGE, GUEST_FORM),
+    "home": (SIGNED_IN, SIGNED_IN),
+    "healthz": (ANYONE, NO_METHOD_ALL),
+    "accounts:profile": (SIGNED_IN, SIGNED_IN_DOES),
+    "accounts:mfa_required": (SIGNED_IN, (LOGIN, *(NO_METHOD,) * 7)),
+    "settings/notifications/": (SIGNED_IN_MOVED, SIGNED_IN_KEPT),
+    "notifications:list": (SIGNED_IN, SIGNED_IN),
+    "notifications:read": (POST_ONLY, OWNER_ONLY_DOES),
+    "notifications:read_all": (POST_ONLY, SIGNED_IN_DOES),
+    "notifications:preferences": (SIGNED_IN, SIGNED_IN),  # the CSRF-only POST is invalid
+    # The signed token is the credential (one-click unsubscribe, RFC 8058).
+    "notifications:unsubscribe": (ANYONE, (DONE,) * 8),
+    "notifications:unsubscribe[forged]": (NOBODY, NOBODY),
+    "matching:requests": (SIGNED_IN, SIGNED_IN),
+    "matching:mentorships": (SIGNED_IN, SIGNED_IN),
+    "meetings:meetings": (SIGNED_IN, SIGNED_IN),
+    "meetings:checkins": (SIGNED_IN, SIGNED_IN),
+    "meetings:calendar": (SIGNED_IN, SIGNED_IN),
+    "meetings:calendar_regenerate": (POST_ONLY, SIGNED_IN_DOES),
+    # The secret in the address is the only credential (calendar apps cannot log in).
+    "meetings:calendar_feed": (ANYONE, ANYONE),
+    "meetings:calendar_feed[revoked]": (NOBODY, NOBODY),
+    "meetings:calendar_feed[guessed]": (NOBODY, NOBODY),
+    "goals:list": (SIGNED_IN, SIGNED_IN),
+    "programs:list": (SIGNED_IN, SIGNED_IN),
+    # Programs: the page of a program whose enrollment is open is seen by its organization.
+    "programs:detail": ((LOGIN, OK, OK, OK, OK, OK, OK, _), (LOGIN, OK, OK, OK, OK, OK, OK, _)),
+    "programs:apply": (POST_ONLY, (LOGIN, DONE, KEPT, DONE, KEPT, DONE, DONE, _)),
+    # Any admin may start a program, in an organization where they run one.
+    "programs:create": (
+        (LOGIN, DENIED, DENIED, DENIED, DENIED, OK, OK, OK),
+        (LOGIN, DENIED, DENIED, DENIED, DENIED, DONE, DONE, OK),
+    ),
+    # An invitation link is the credential: anybody holding it sees it; only its address
+    # can accept it (the others' POST is refused on the page).
+    "programs:invitation": ((MOVED, OK, OK, OK, OK, OK, OK, OK), (KEPT, *(OK,) * 7)),
+    "programs:invitation[revoked]": (NOBODY, NOBODY),
+    "programs:invitation[forged]": (NOBODY, NOBODY),
+    "programs:manage": (ADMIN_PAGE, ADMIN_PAGE),
+    "programs:settings": (ADMIN_PAGE, ADMIN_DOES),
+    "programs:invite": (ADMIN_PAGE, ADMIN_DOES),
+    "programs:import": (ADMIN_PAGE, ADMIN_DOES),
+    "programs:audit": (ADMIN_PAGE, ADMIN_PAGE),
+    # The organization's topics: read here; only its organization admins change them, on
+    # the organization's page (refused here even to an organization admin who runs it).
+    "programs:topics": (ADMIN_PAGE, (LOGIN, *(DENIED,) * 6, _)),
+    "programs:topics[rename]": (ADMIN_PAGE, (LOGIN, *(DENIED,) * 6, _)),
+    "organizations:detail": (ORG_PAGE, ORG_PAGE),
+    "organizations:audit": (ORG_PAGE, ORG_PAGE),
+    "organizations:topics": (ORG_PAGE, ORG_DOES),
+    "organizations:topics[rename]": (ORG_PAGE, ORG_DOES),
+    "organizations:topics[gamma id]": (ORG_PAGE, (LOGIN, *(_,) * 7)),
+    "programs:announcements": (ADMIN_PAGE, ADMIN_DOES),
+    "programs:enrollment": (ADMIN_PAGE, ADMIN_DOES),
+    "programs:approve": (POST_ONLY, ADMIN_DOES),
+    "programs:approve[beta id]": (POST_ONLY, ADMIN_OTHER_ID),
+    "programs:decline": (POST_ONLY, ADMIN_DOES),
+    "programs:withdraw": (POST_ONLY, ADMIN_DOES),
+    "programs:withdraw[beta id]": (POST_ONLY, ADMIN_OTHER_ID),
+    "programs:revoke": (POST_ONLY, ADMIN_DOES),
+    "programs:revoke[beta id]": (POST_ONLY, ADMIN_OTHER_ID),
+    "programs:resend": (POST_ONLY, ADMIN_DOES),
+    "meetings:program_close": (POST_ONLY, ADMIN_DOES),
+    # Goals: the owner's; a mentor reads what is shared; admins see figures, never content.
+    "goals:start": (MENTEE_PAGE, MENTEE_DOES),
+    "goals:create": (MENTEE_PAGE, MENTEE_DOES),
+    "goals:reorder": (POST_ONLY, (LOGIN, DONE, _, KEPT, _, _, _, _)),  # others' ids: refused
+    "goals:figures": (ADMIN_PAGE, ADMIN_PAGE),
+    "goals:detail": (PAIR_PAGE, PAIR_PAGE),
+    "goals:detail[private]": (OWNER_PAGE, OWNER_PAGE),
+    "goals:edit": (OWNER_EDITS, OWNER_DOES),
+    "goals:move": (POST_ONLY, OWNER_DOES),
+    "goals:status": (POST_ONLY, OWNER_DOES),
+    "goals:step_add": (POST_ONLY, OWNER_DOES),
+    "goals:progress_add": (POST_ONLY, OWNER_DOES),
+    "goals:step_toggle": (POST_ONLY, OWNER_DOES),
+    "goals:step_delete": (POST_ONLY, OWNER_DOES),
+    "matching:goal_sharing": (OWNER_EDITS, OWNER_DOES),
+    # Requests: the mentee and the asked mentor; each side does its own part.
+    "matching:request_new": (MENTEES_PAGE, (LOGIN, DONE, DENIED, OK, DENIED, DENIED, DENIED, _)),
+    "matching:request_new[beta id]": (
+        (LOGIN, _, DENIED, _, DENIED, DENIED, DENIED, _),
+        (LOGIN, _, DENIED, _, DENIED, DENIED, DENIED, _),
+    ),
+    "matching:request": (PAIR_PAGE, PAIR_PAGE),
+    "matching:request_accept": (POST_ONLY, PARTY_DOES),
+    "matching:request_ask": (POST_ONLY, PARTY_DOES),
+    "matching:request_decline": (POST_ONLY, PARTY_DOES),
+    "matching:request_redirect": (POST_ONLY, PARTY_DOES),
+    "matching:request_redirect[beta payload]": (POST_ONLY, (LOGIN, DENIED, KEPT, _, _, _, _, _)),
+    # Waiting on the mentor: nothing to answer or follow yet.
+    "matching:request_answer": (POST_ONLY, (LOGIN, KEPT, DENIED, _, _, _, _, _)),
+    "matching:request_follow": (POST_ONLY, (LOGIN, KEPT, DENIED, _, _, _, _, _)),
+    "matching:request_withdraw": (POST_ONLY, OWNER_DOES),
+    "matching:request_report": (POST_ONLY, PAIR_DOES),
+    # Mentorships: the two people; admins act through their own pages.
+    "matching:mentorship": (PAIR_PAGE, PAIR_PAGE),
+    "matching:mentorship_pause": (POST_ONLY, PAIR_DOES),
+    "matching:mentorship_resume": (POST_ONLY, PAIR_KEPT),  # it is not paused
+    "matching:mentorship_close": (POST_ONLY, PAIR_DOES),
+    "matching:mentorship_reflect": (POST_ONLY, PAIR_KEPT),  # it is not closed
+    "matching:mentorship_report": (POST_ONLY, PAIR_DOES),
+    "matching:board": (MENTEES_PAGE, MENTEES_PAGE),
+    "matching:reports": (ADMIN_PAGE, ADMIN_PAGE),
+    "matching:report_action": (ADMIN_PAGE, ADMIN_DOES),
+    "matching:report_action[beta id]": (ADMIN_OTHER_ID, ADMIN_OTHER_ID),
+    "matching:admin_mentorships": (ADMIN_PAGE, ADMIN_PAGE),
+    "matching:admin_mentorship": (ADMIN_PAGE, ADMIN_DOES),
+    "matching:admin_mentorship[beta id]": (ADMIN_OTHER_ID, ADMIN_OTHER_ID),
+    "matching:admin_mentorship[beta payload]": (ADMIN_PAGE, ADMIN_PAGE),  # refused in the form
+    # Profiles and the directory.
+    "matching:profile": (PEOPLE_PAGE, (LOGIN, OK, OK, OK, OK, DONE, _, _)),  # forms need more
+    "matching:person": (PEOPLE_PAGE, PEOPLE_PAGE),
+    "matching:person[beta id]": (SIGNED_IN_HIDDEN, SIGNED_IN_HIDDEN),
+    "matching:directory": (MENTEES_PAGE, MENTEES_PAGE),
+    # Working together: the two people only, admins included ("meetings carry agendas and
+    # notes that belong to the pair").
+    "meetings:meeting": (PAIR_PAGE, PAIR_PAGE),
+    "meetings:meeting[held]": (PAIR_PAGE, PAIR_PAGE),
+    "meetings:agenda_add": (POST_ONLY, PAIR_DOES),
+    "meetings:agenda_delete": (POST_ONLY, (LOGIN, DONE, KEPT, _, _, _, _, _)),  # its author
+    "meetings:shared_notes_save": (POST_ONLY, PAIR_DOES),
+    "meetings:private_note_save": (POST_ONLY, PAIR_DOES),  # each writes their own
+    "meetings:action_item_add": (POST_ONLY, PAIR_DOES),
+    "meetings:action_item_add[beta payload]": (POST_ONLY, PAIR_KEPT),  # a stranger as owner
+    "meetings:action_item_toggle": (POST_ONLY, PAIR_DOES),
+    "meetings:feedback_add": (POST_ONLY, PAIR_DOES),
+    "meetings:timeline": (PAIR_PAGE, PAIR_PAGE),
+    "meetings:agreement": (PAIR_PAGE, PAIR_DOES),
+    "meetings:agreement_confirm": (POST_ONLY, PAIR_KEPT),  # version 1 is confirmed already
+    "meetings:advice_add": (PAIR_PAGE, PAIR_DOES),
+    "meetings:advice_report": (OWNER_EDITS, OWNER_DOES),  # the mentee reports back
+    "meetings:appreciation_add": (PAIR_PAGE, PAIR_DOES),
+    "meetings:meeting_propose": (PAIR_PAGE, PAIR_DOES),
+    "meetings:meeting_confirm": (POST_ONLY, (LOGIN, KEPT, DONE, _, _, _, _, _)),  # not its proposer
+    "meetings:meeting_reschedule": (PAIR_PAGE, PAIR_DOES),
+    "meetings:meeting_cancel": (POST_ONLY, PAIR_DOES),
+    "meetings:meeting_held": (POST_ONLY, PAIR_KEPT),  # it has not started
+    "meetings:meeting_ics": (PAIR_PAGE, PAIR_PAGE),
+    # Check-ins: one's own only; the other person and admins get 404.
+    "meetings:checkin": (OWNER_PAGE, OWNER_ONLY_DOES),
+    "meetings:checkin_skip": (POST_ONLY, OWNER_ONLY_DOES),
+    "meetings:checkin_figures": (ADMIN_PAGE, ADMIN_PAGE),
+    # Matching rounds: admins; a stable round's ballot for its mentees and the mentors.
+    "matching:rounds": (ADMIN_PAGE, ADMIN_DOES),
+    "matching:round": (ADMIN_PAGE, ADMIN_PAGE),
+    "matching:round[beta id]": (ADMIN_OTHER_ID, ADMIN_OTHER_ID),
+    "matching:round_run": (POST_ONLY, ADMIN_DOES),
+    "matching:round_preferences": (
+        (LOGIN, OK, OK, _, OK, _, _, _),
+        (LOGIN, DONE, DONE, _, DONE, _, _, _),
+    ),
+    "matching:round_preferences[beta id]": (SIGNED_IN_HIDDEN, SIGNED_IN_HIDDEN),
+    "matching:round_publish": (POST_ONLY, ADMIN_DOES),
+    "matching:round_discard": (POST_ONLY, ADMIN_DOES),
+    "matching:proposal_swap": (ADMIN_PAGE, ADMIN_DOES),
+    "matching:proposal_swap[beta payload]": (ADMIN_PAGE, ADMIN_PAGE),  # not a candidate
+    "matching:proposal_pin": (POST_ONLY, ADMIN_DOES),
+    # Another round's proposal: refused with a message, nothing written.
+    "matching:proposal_pin[beta id]": (POST_ONLY, (LOGIN, *(DENIED,) * 4, KEPT, DENIED, _)),
+    "matching:proposal_unpin": (POST_ONLY, (LOGIN, *(DENIED,) * 4, KEPT, DENIED, _)),
+    "matching:proposal_block": (POST_ONLY, ADMIN_DOES),
+    # Reports: the program's admins only.
+    "reports:dashboard": (ADMIN_PAGE, ADMIN_PAGE),
+    "reports:nudge": (POST_ONLY, ADMIN_DOES),
+    "reports:nudge[beta id]": (POST_ONLY, ADMIN_OTHER_ID),
+    "reports:summary": (ADMIN_PAGE, ADMIN_PAGE),
+    "reports:exports": (ADMIN_PAGE, (LOGIN, *(NO_METHOD,) * 7)),
+    "reports:export_participants": (ADMIN_PAGE, (LOGIN, *(NO_METHOD,) * 7)),
+    "reports:export_mentorships": (ADMIN_PAGE, (LOGIN, *(NO_METHOD,) * 7)),
+    "reports:export_requests": (ADMIN_PAGE, (LOGIN, *(NO_METHOD,) * 7)),
+    "reports:export_checkins": (ADMIN_PAGE, (LOGIN, *(NO_METHOD,) * 7)),
+}
+
+UNAUTHORISED = {LOGIN, DENIED, HIDDEN, NO_METHOD, EXPIRED}
