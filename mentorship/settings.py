@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -32,6 +33,27 @@ def _secret(name: str, default: str | None = None) -> str | None:
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE={path} cannot be read: {exc}") from exc
     return env.str(name, default=default)
+
+
+def _redis_url_for_test_process(url: str) -> str:
+    """Under pytest-xdist, test process ``gwN`` uses Redis database (REDIS_URL's + N).
+
+    The tests flush their database (``cache.clear()``) and run real Celery workers on it, so
+    parallel processes must not share one. Redis has databases 0 to 15 unless configured
+    otherwise: a base too high for the number of processes fails here, at start.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker:
+        return url
+    parsed = urlsplit(url)
+    base = int(parsed.path.strip("/") or 0)
+    last = base + int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")) - 1
+    if last > 15:
+        raise ImproperlyConfigured(
+            f"REDIS_URL names database {base}, and the test processes would need databases "
+            f"{base} to {last}: Redis has 0 to 15. Use a lower database or fewer processes (-n)."
+        )
+    return urlunsplit(parsed._replace(path=f"/{base + int(worker.removeprefix('gw'))}"))
 
 
 # ---------------------------------------------------------------------------
@@ -161,7 +183,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # ---------------------------------------------------------------------------
 # Cache and Celery
 # ---------------------------------------------------------------------------
+# Parallel test processes (pytest-xdist) each get their own Redis database.
 REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL and TESTING:
+    REDIS_URL = _redis_url_for_test_process(REDIS_URL)
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
@@ -60,7 +61,8 @@ def postgres(db: None) -> None:
 
 @pytest.fixture
 def redis_url() -> str:
-    url = os.environ.get("REDIS_URL", "")
+    """This test process's Redis: under pytest-xdist, its own database (mentorship/settings.py)."""
+    url = settings.REDIS_URL
     require(bool(url) and _port_open(url, 6379), "REDIS_URL is not set or Redis does not answer")
     return url
 

@@ -1,5 +1,5 @@
-"""Helpers several test modules share: query-count pinning, thread races, the project's URL
-patterns, manage.py in a clean environment and a real Celery broker."""
+"""Helpers several test modules share: query-count pinning, thread races, waiting on another
+process, the project's URL patterns, manage.py in a clean environment and a real Celery broker."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,21 @@ def race(targets: Sequence[Callable[[], object]]) -> list[object]:
     for thread in threads:
         thread.join(timeout=30)
     return results
+
+
+def wait_until(check: Callable[[], object], *, timeout: float, every: float = 0.05) -> bool:
+    """Poll ``check`` until it is true or ``timeout`` seconds have passed; whether it came true.
+
+    For what another thread or process does (a real Celery worker), or a clock that is not
+    ours (Redis expiring a key): there is no event to wait on, so look often and stop as soon
+    as it holds, instead of sleeping a fixed time that is too long here and too short there.
+    """
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(every)
+    return True
 
 
 @dataclass(frozen=True)

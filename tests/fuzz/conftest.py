@@ -7,10 +7,9 @@ back, so every example starts from the same world and a successful post in one e
 gone before the next. ``on_commit`` callbacks (e-mails, Celery tasks) registered inside a
 rolled-back savepoint are discarded, so nothing leaves the process.
 
-What "writes nothing" means. ``table_fingerprint()`` reads, in one UNION ALL query, the row
-count of every table of every installed model (auto-created many-to-many tables included)
-and, where the table has an ``updated_at`` column, its latest value: a refused submission
-must leave both unchanged, so an update in place is caught as well as an insert or delete.
+What "writes nothing" means. ``tests/writes.py`` watches the statements a submission runs;
+the rows of every table one of them wrote to (sessions aside) are compared before and after,
+so an update in place is caught as well as an insert or delete.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 The two properties every POST endpoint keeps, whatever it is sent:
 1. no server error: the status is below 500 and no exception escapes;
-2. a refused submission writes nothing: ``table_fingerprint()`` is the same after as before.
+2. a refused submission writes nothing: no table's rows differ after from before
+   (``tests/writes.py`` watches the statements the request runs).
 
 A submission counts as refused when the answer is a 4xx, when the view queued an error message
 (the small POST views redirect back with one), or when the page it renders shows a bound form
@@ -19,17 +20,17 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
 from hypothesis import event
 
 from accounts.models import User
 from tests.fuzz.known_bugs import known_bug
+from tests.writes import Change, tables, watch_writes
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,39 +39,8 @@ ROOT = Path(__file__).resolve().parents[2]
 NOT_DATA = {"django_session"}
 
 
-def _tables() -> list[tuple[str, bool]]:
-    seen: dict[str, bool] = {}
-    for model in apps.get_models(include_auto_created=True):
-        meta = model._meta
-        if not meta.managed or meta.proxy or meta.db_table in NOT_DATA:
-            continue
-        columns = {f.column for f in meta.concrete_fields}
-        seen[meta.db_table] = "updated_at" in columns
-    return sorted(seen.items())
-
-
-def table_fingerprint() -> dict[str, tuple[int, str | None]]:
-    """Every table's row count, and its latest ``updated_at`` where it has one: one query."""
-    quote = connection.ops.quote_name
-    # Table names come from the model registry, never from input.
-    parts = []
-    for table, stamped in _tables():
-        latest = f"CAST(MAX({quote('updated_at')}) AS TEXT)" if stamped else "NULL"
-        parts.append(f"SELECT '{table}', COUNT(*), {latest} FROM {quote(table)}")  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts))
-        return {table: (count, stamp) for table, count, stamp in cursor.fetchall()}
-
-
-def changed_tables(
-    before: dict[str, tuple[int, str | None]], after: dict[str, tuple[int, str | None]]
-) -> dict[str, tuple[tuple[int, str | None], tuple[int, str | None]]]:
-    return {
-        table: (before[table], after[table]) for table in before if before[table] != after[table]
-    }
-
-
-_baseline: dict[str, Any] = {}
+def _watched() -> dict[str, Any]:
+    return tables(exclude=NOT_DATA)
 
 
 @dataclass
@@ -81,7 +51,7 @@ class Submission:
     refused: bool = False
     error: str = ""  # the traceback's last lines, when the server failed
     crash_site: str = ""  # "ValueError at programs/views.py in program_topics"
-    writes: dict[str, Any] = field(default_factory=dict)  # tables changed by the request
+    writes: dict[str, Change] = field(default_factory=dict)  # tables changed by the request
     messages: list[str] = field(default_factory=list)
     location: str = ""
     response: Any = None  # the POST's answer, for a test that reads its context
@@ -159,20 +129,15 @@ def submit(
     cache.clear()  # allauth's rate limits: each example starts with none used
     client = Client(raise_request_exception=False)
     headers = {"HX-Request": "true"} if htmx else {}
-    # Every example of a test starts from the same rolled-back state: read it once per test
-    # (the test's own savepoint names it).
-    test_savepoint = connection.savepoint_ids[-1] if connection.savepoint_ids else ""
     with transaction.atomic():
         if user is not None:
             client.force_login(user)
-        if _baseline.get("savepoint") != test_savepoint or not test_savepoint:
-            _baseline.update(savepoint=test_savepoint, tables=table_fingerprint())
-        before = _baseline["tables"]
         try:
-            if content_type:
-                response = client.post(url, data, content_type=content_type, headers=headers)
-            else:
-                response = client.post(url, data, headers=headers)
+            with watch_writes(_watched()) as writes:
+                if content_type:
+                    response = client.post(url, data, content_type=content_type, headers=headers)
+                else:
+                    response = client.post(url, data, headers=headers)
         except Exception as exc:  # noqa: BLE001 - anything escaping the client is a finding
             exc_info = (type(exc), exc, exc.__traceback__)
             submission.error = _summary(exc_info)
@@ -193,7 +158,7 @@ def submit(
                 or _context_has_errors(response)
             )
             if not submission.server_error:
-                submission.writes = changed_tables(before, table_fingerprint())
+                submission.writes = writes.changed()
             if not submission.server_error and not submission.refused:
                 _follow(client, submission)
         transaction.set_rollback(True)

@@ -50,7 +50,7 @@ def csv_errors(submission: Submission) -> list[tuple[int, str]]:
 def invited(submission: Submission) -> int:
     """How many invitations the import added (the savepoint has undone them since)."""
     change = submission.writes.get("programs_invitation")
-    return change[1][0] - change[0][0] if change else 0
+    return change.rows_after - change.rows_before if change else 0
 
 
 def assert_refused_naming(submission: Submission, *lines: int) -> list[tuple[int, str]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.helpers import GOOD_SECRET_KEY, ROOT, manage_py
 
 
@@ -73,3 +75,25 @@ def test_development_defaults_use_sqlite_in_var_and_the_filesystem_broker():
         "filesystem://",
         "notifications.mail_backends.ConsoleAndFileBackend",
     ]
+
+
+def test_each_parallel_test_process_gets_its_own_redis_database(monkeypatch):
+    from mentorship.settings import _redis_url_for_test_process
+
+    monkeypatch.setenv("PYTEST_XDIST_WORKER_COUNT", "3")
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+    assert _redis_url_for_test_process("redis://127.0.0.1:6379/4") == "redis://127.0.0.1:6379/4"
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw2")
+    assert _redis_url_for_test_process("redis://127.0.0.1:6379/4") == "redis://127.0.0.1:6379/6"
+    assert _redis_url_for_test_process("redis://:pw@cache:6380") == "redis://:pw@cache:6380/2"
+
+
+def test_too_many_test_processes_for_redis_databases_fail_loudly(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from mentorship.settings import _redis_url_for_test_process
+
+    monkeypatch.setenv("PYTEST_XDIST_WORKER_COUNT", "3")
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw0")  # even the first: the run would clash later
+    with pytest.raises(ImproperlyConfigured, match="databases 14 to 16"):
+        _redis_url_for_test_process("redis://127.0.0.1:6379/14")

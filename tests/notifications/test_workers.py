@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from datetime import time as time_of_day
 from datetime import timedelta
 
 import pytest
+import redis
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.utils import timezone
@@ -17,7 +17,7 @@ from notifications.models import Delivery, Notification, Reminder
 from notifications.reminders import preferences_save, reminder_schedule
 from notifications.tasks import deliver_due
 from tests.accounts.factories import UserFactory
-from tests.helpers import use_broker
+from tests.helpers import use_broker, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,18 +33,28 @@ def redis_broker(redis_url: str, postgres: None) -> Iterator[None]:
 
 
 def _wait_until(check, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check() and time.monotonic() < deadline:
-        time.sleep(0.2)  # real workers on other threads: polling is the only way to see them
+    wait_until(check, timeout=timeout, every=0.1)  # real workers: polling is the only way
 
 
-def _worker_processes(count: int) -> list:
-    """Real worker processes on the test database and Redis (threads share too much state)."""
+def _broker_idle() -> bool:
+    """Nothing queued and nothing taken but unacknowledged: tasks acknowledge late, so a sweep
+    still running holds its message in kombu's ``unacked`` hash until it has finished."""
+    client = redis.Redis.from_url(celery_app.conf.broker_url)
+    try:
+        queues = [key for key in client.scan_iter("celery*") if client.type(key) == b"list"]
+        return sum(client.llen(key) for key in queues) == 0 and client.hlen("unacked") == 0
+    finally:
+        client.close()
+
+
+def _worker_env() -> dict[str, str]:
+    """A worker process's environment: the test database, this test process's Redis database.
+
+    Not PYTEST_XDIST_WORKER: the settings would move the Redis database on by the worker's
+    number a second time (mentorship/settings.py).
+    """
     import os
-    import subprocess
-    import sys
 
-    from django.conf import settings as django_settings
     from django.db import connection
 
     database = connection.settings_dict
@@ -54,6 +64,18 @@ def _worker_processes(count: int) -> list:
         "REDIS_URL": celery_app.conf.broker_url,
         "REMINDER_LEASE_SECONDS": "3",
     }
+    env.pop("PYTEST_XDIST_WORKER", None)
+    return env
+
+
+def _worker_processes(count: int) -> list:
+    """Real worker processes on the test database and Redis (threads share too much state)."""
+    import subprocess
+    import sys
+
+    from django.conf import settings as django_settings
+
+    env = _worker_env()
     command = [
         sys.executable,
         "-m",
@@ -86,7 +108,7 @@ def test_two_workers_and_repeated_sweeps_deliver_each_reminder_once(redis_broker
         for _ in range(6):  # several sweeps at once, as several beats or retries would send
             deliver_due.delay()
         _wait_until(lambda: not Delivery.objects.filter(state="pending").exists(), timeout=90)
-        time.sleep(1)  # let any straggling sweep finish before counting
+        _wait_until(_broker_idle)  # every sweep has finished before counting
     finally:
         for worker in workers:
             worker.terminate()
@@ -132,7 +154,7 @@ def test_reminders_wait_in_the_ledger_while_redis_is_down_and_go_out_once_it_is_
             deliver_due.delay()  # the periodic sweep's next tick
             _wait_until(lambda: not Delivery.objects.filter(state="pending").exists())
             deliver_due.delay()  # and another: nothing more goes out
-            time.sleep(1)
+            _wait_until(_broker_idle)
     finally:
         use_broker(*saved)
         celery_app.conf.task_always_eager = True
@@ -141,22 +163,14 @@ def test_reminders_wait_in_the_ledger_while_redis_is_down_and_go_out_once_it_is_
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_doubles_nothing(redis_broker, settings):
     """SIGKILL a real worker process while it delivers; a new worker finishes the job exactly once."""
-    import os
     import signal
     import subprocess
     import sys
 
     from django.conf import settings as django_settings
-    from django.db import connection
 
     _schedule_many(150)
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}",
-        "REDIS_URL": celery_app.conf.broker_url,
-        "REMINDER_LEASE_SECONDS": "3",
-    }
+    env = _worker_env()
     command = [
         sys.executable,
         "-m",
@@ -183,7 +197,10 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_doubles_nothing(redis_broke
 
     replacement = subprocess.Popen(command, cwd=django_settings.BASE_DIR, env=env)  # noqa: S603
     try:
-        time.sleep(3.5)  # the killed worker's lease on its in-flight row runs out
+        # The killed worker's lease on its in-flight row runs out (its due time comes again).
+        _wait_until(
+            lambda: not Delivery.objects.filter(state="pending", due_at__gt=timezone.now()).exists()
+        )
         deliver_due.delay()
         _wait_until(lambda: not Delivery.objects.filter(state="pending").exists(), timeout=90)
     finally:

@@ -18,7 +18,6 @@ from datetime import time, timedelta
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -71,6 +70,7 @@ from programs.services import (
 from programs.tokens import invitation_token
 from tests.accounts.factories import UserFactory
 from tests.helpers import Route, all_routes
+from tests.writes import tables
 
 # ---------------------------------------------------------------------------
 # URL patterns
@@ -105,18 +105,9 @@ def app_routes() -> list[Route]:
 # ---------------------------------------------------------------------------
 
 
-def snapshot() -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every watched table (our apps' and allauth's)."""
-    tables: dict[str, list[tuple[Any, ...]]] = {}
-    for model in apps.get_models(include_auto_created=True):
-        if model._meta.app_label not in WATCHED_APPS or model._meta.proxy:
-            continue
-        tables[model._meta.db_table] = list(model.objects.order_by("pk").values_list())
-    return tables
-
-
-def changed_tables(before: dict[str, list[Any]], after: dict[str, list[Any]]) -> list[str]:
-    return sorted(name for name in before if before[name] != after.get(name))
+def watched_tables() -> dict[str, Any]:
+    """Every table of our apps and allauth's, for ``tests.writes.watch_writes``."""
+    return tables(app_labels=WATCHED_APPS)
 
 
 @pytest.fixture(scope="module")

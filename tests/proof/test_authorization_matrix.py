@@ -13,8 +13,9 @@ Roles (columns of the table, in this order):
 
 Every URL points into program ``alpha`` of the world built in ``conftest.py``, with real ids.
 POSTs carry a payload that succeeds for the role allowed to act (``DONE``), so the same payload
-from anybody else would have written something if the check were missing; for every POST the
-database is compared before and after (every row of our apps' and allauth's tables).
+from anybody else would have written something if the check were missing; every request is
+watched for writes to our apps' and allauth's tables (``tests/writes.py``: the rows of each table
+a statement wrote to, compared before and after): no GET and no refusal may write anything.
 Every page answered 200 (and every CSV) is scanned for the markers of texts the role may not read.
 
 A row per URL name (``name[variant]`` for a second set of ids); a URL name without a row fails
@@ -43,13 +44,7 @@ from django.utils import timezone
 from accounts.models import User
 from matching.score import PARTS
 from meetings.models import CalendarFeed
-from tests.proof.conftest import (
-    World,
-    app_routes,
-    build_world,
-    changed_tables,
-    snapshot,
-)
+from tests.proof.conftest import World, app_routes, build_world, watched_tables
 from tests.proof.matrix import (
     DONE,
     KEPT,
@@ -61,8 +56,11 @@ from tests.proof.matrix import (
     UNAUTHORISED,
     Bug,
 )
+from tests.writes import watch_writes
 
 pytestmark = pytest.mark.django_db
+
+WATCHED = watched_tables()
 
 
 # ---------------------------------------------------------------------------
@@ -570,15 +568,14 @@ def request_as(client: Client, world: World, key: str, role: str, method: str) -
     user = found.cast[role]
     if user is not None:
         client.force_login(user)
-    before = snapshot() if method == "post" else None
-    if method == "post":
-        response = client.post(found.url, data=found.payload)
-    else:
-        response = client.get(found.url)
+    with watch_writes(WATCHED) as writes:
+        if method == "post":
+            response = client.post(found.url, data=found.payload)
+        else:
+            response = client.get(found.url)
     outcome = status_of(response)
-    changed: list[str] = []
-    if before is not None:
-        changed = changed_tables(before, snapshot())
+    changed = list(writes.changed())
+    if method == "post":
         if changed:
             outcome = DONE if outcome in (OK, MOVED) else f"{outcome}+changed"
         elif outcome == MOVED:
@@ -654,7 +651,7 @@ def test_access(
 ) -> None:
     seen = request_as(client, world, key, role, method)
     assert seen.outcome == expected, f"{method.upper()} {key} as {role}: {seen}"
-    if expected in UNAUTHORISED or expected in (OK, KEPT) and method == "post":
+    if expected in UNAUTHORISED or expected in (OK, KEPT) or method == "get":
         assert seen.changed == [], f"{method.upper()} {key} as {role} changed {seen.changed}"
     assert seen.leaks == [], f"{method.upper()} {key} as {role} shows {seen.leaks}"
 
