@@ -12,7 +12,7 @@ from django.urls import path
 
 from accounts.models import User
 from programs.models import Organization
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 from tests.writes import tables, watch_writes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
