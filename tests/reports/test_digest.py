@@ -18,8 +18,12 @@ from notifications.models import Delivery, Notification, Reminder
 from notifications.reminders import deliveries_send_due
 from programs.models import Participant, Program, Role
 from reports.digest import admin_digests_scan
-from tests.goals.factories import MentorshipFactory
-from tests.matching.factories import MentorshipRequestFactory, mentee_in, mentor_in
+from tests.matching.factories import (
+    MentorshipFactory,
+    MentorshipRequestFactory,
+    mentee_in,
+    mentor_in,
+)
 from tests.programs.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
