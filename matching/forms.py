@@ -22,7 +22,7 @@ from matching.models import (
 )
 from matching.rounds.scoring import WEIGHT_RANGE
 from matching.score import PARTS
-from matching.services import MENTEE_FIELDS, MENTOR_FIELDS, paused_by_admins_words
+from matching.services.profiles import MENTEE_FIELDS, MENTOR_FIELDS, paused_by_admins_words
 from mentorship.validators import validate_single_line
 from mentorship.widgets import QuickSelect
 from programs.models import Participant, Program, Topic

@@ -43,9 +43,9 @@ from django.db.models import F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.mentorships import mentorships_close_many
 from matching.models import ClosingReason, Mentorship, StateChange
 from matching.selectors import away_mentor_user_ids
+from matching.services.mentorships import mentorships_close_many
 from meetings.models import (
     ActionItem,
     Advice,

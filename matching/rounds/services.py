@@ -23,7 +23,6 @@ from matching.models import (
     RoundPreference,
     RoundRule,
 )
-from matching.requests import record_change
 from matching.rounds.scoring import (
     RoundFacts,
     clean_min_score,
@@ -43,7 +42,8 @@ from matching.rounds.solve import (
     solve_optimal,
     solve_stable,
 )
-from matching.services import mentorship_start
+from matching.services.requests import record_change
+from matching.services.start import mentorship_start
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notify, notify_many

@@ -28,14 +28,14 @@ from matching.forms import (
     ReportStatusForm,
     ReportWarnForm,
 )
-from matching.mentorships import (
+from matching.models import ClosingReason, Mentorship, Report
+from matching.services.mentorships import (
     mentorship_end_for_people,
     mentorship_pause_for_people,
     mentorship_reassign,
     mentorship_resume_for_people,
 )
-from matching.models import ClosingReason, Mentorship, Report
-from matching.problem_reports import (
+from matching.services.problem_reports import (
     report_end_mentorship,
     report_note_add,
     report_pause_mentor_requests,

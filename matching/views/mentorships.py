@@ -14,14 +14,14 @@ from django.views.decorators.http import require_POST
 from matching import selectors
 from matching.access import get_mentorship_for_user
 from matching.forms import CloseForm, ReflectionForm, ReportForm
-from matching.mentorships import (
+from matching.models import Mentorship
+from matching.services.mentorships import (
     mentorship_close,
     mentorship_pause,
     mentorship_resume,
     reflection_add,
     report_file,
 )
-from matching.models import Mentorship
 from mentorship.http import AuthedHttpRequest, run_action
 from programs.access import get_program_for_user
 from programs.models import Participant, Role

@@ -18,7 +18,7 @@ from matching.forms import (
 )
 from matching.models import Availability
 from matching.selectors import person_in_program, responsiveness_of
-from matching.services import participant_profile_save
+from matching.services.profiles import participant_profile_save
 from matching.windows import Window
 from mentorship.errors import DomainError
 from mentorship.http import AuthedHttpRequest

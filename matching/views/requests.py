@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from goals.models import Goal
-from matching import requests as request_services
 from matching import selectors
 from matching.access import get_request_for_user, get_request_rw_for_user
 from matching.forms import (
@@ -24,8 +23,9 @@ from matching.forms import (
     ReportForm,
     RequestForm,
 )
-from matching.mentorships import report_file
 from matching.models import MentorshipRequest
+from matching.services import requests as request_services
+from matching.services.mentorships import report_file
 from mentorship.errors import DomainError
 from mentorship.http import AuthedHttpRequest, run_action, run_form
 from programs.access import get_program_for_user

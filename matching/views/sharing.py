@@ -9,7 +9,7 @@ from accounts.models import User
 from goals.access import get_goal_rw_for_user
 from matching.forms import GoalSharingForm
 from matching.selectors import mentor_users_of
-from matching.services import goal_share_with_mentors
+from matching.services.profiles import goal_share_with_mentors
 from mentorship.http import AuthedHttpRequest, run_form
 
 

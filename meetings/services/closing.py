@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from matching.mentorships import mentorships_close_many
 from matching.models import ClosingReason, Mentorship, MentorshipRequest
-from matching.requests import requests_expire_for_program
+from matching.services.mentorships import mentorships_close_many
+from matching.services.requests import requests_expire_for_program
 from meetings.services.checkins import checkins_open_final
 from mentorship.errors import DomainError
 from notifications.models import Notification

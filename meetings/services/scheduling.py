@@ -14,9 +14,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
-from matching.mentorships import mentorship_close
 from matching.models import Availability, ClosingReason, MentorProfile, Mentorship
-from matching.requests import record_change
+from matching.services.mentorships import mentorship_close
+from matching.services.requests import record_change
 from matching.windows import UTC, Interval, Window, zone_label
 from meetings.models import Agreement, Meeting
 from meetings.slots import format_slot, free_slots, slot_refusal, start_refusal

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from goals.models import Goal, GoalShare
-from matching.mentorships import mentorship_set_end_date
 from matching.models import Frequency, MeetingFormat, Mentorship
+from matching.services.mentorships import mentorship_set_end_date
 from meetings.models import (
     ActionItem,
     Advice,

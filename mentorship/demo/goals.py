@@ -9,7 +9,8 @@ from accounts.models import User
 from goals.models import Goal
 from goals.services import goal_create, goal_progress_add, goal_step_add, goal_step_toggle
 from matching.models import AdvisorRole, HelpKind, MeetingFormat, Mentorship
-from matching.services import goal_share_with_mentors, mentee_profile_update, mentorship_start
+from matching.services.profiles import goal_share_with_mentors, mentee_profile_update
+from matching.services.start import mentorship_start
 from mentorship.demo.programs import participants_by_person
 from programs.models import Program, Role, Topic
 

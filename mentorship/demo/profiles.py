@@ -15,7 +15,7 @@ from matching.models import (
     MentorProfile,
     Seniority,
 )
-from matching.services import availability_set, mentor_profile_update
+from matching.services.profiles import availability_set, mentor_profile_update
 from matching.windows import Window
 from mentorship.demo.people import MENTORS
 from mentorship.demo.programs import participants_by_person

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from matching.models import Frequency, Mentorship, MentorshipRequest
-from matching.requests import requests_expire_due
+from matching.services.requests import requests_expire_due
 from meetings.models import Advice, Meeting
 from meetings.services.checkins import checkins_open_due
 from meetings.services.together import agreement_confirm, agreement_propose

@@ -5,7 +5,7 @@ from __future__ import annotations
 from accounts.models import User
 from goals.models import Goal
 from matching.models import AdvisorRole, MentorshipRequest
-from matching.requests import (
+from matching.services.requests import (
     request_accept,
     request_ask_info,
     request_create,

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from goals.models import Goal, GoalShare
-from matching.services import mentorship_start
+from matching.services.start import mentorship_start
 from programs.models import Participant, Role
 from tests.accounts.factories import TEST_PASSWORD
 from tests.e2e.conftest import log_in

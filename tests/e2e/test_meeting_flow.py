@@ -14,7 +14,7 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from matching.services import mentorship_start
+from matching.services.start import mentorship_start
 from meetings.models import Advice, Appreciation, Meeting
 from programs.models import Role
 from tests.accounts.factories import TEST_PASSWORD

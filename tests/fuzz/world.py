@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from goals.models import Goal, GoalStep
-from matching.mentorships import report_file
 from matching.models import (
     Availability,
     ContactWindow,
@@ -20,10 +19,11 @@ from matching.models import (
     Proposal,
     Report,
 )
-from matching.requests import request_accept, request_create
 from matching.rounds.selectors import round_facts
 from matching.rounds.services import mentee_preferences_save, round_create, round_run
-from matching.services import goal_share_with_mentors
+from matching.services.mentorships import report_file
+from matching.services.profiles import goal_share_with_mentors
+from matching.services.requests import request_accept, request_create
 from meetings.models import (
     ActionItem,
     Advice,

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from goals.models import Goal, GoalShare
 from matching.models import Mentorship
-from matching.services import goal_share_with_mentors
+from matching.services.profiles import goal_share_with_mentors
 from mentorship.errors import DomainError
 from programs.models import Participant, Role
 from programs.services import participant_withdraw

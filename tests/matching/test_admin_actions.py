@@ -14,13 +14,6 @@ from django.utils import timezone
 
 from goals.models import GoalShare
 from matching.forms import CloseForm, MentorProfileForm
-from matching.mentorships import (
-    mentorship_close,
-    mentorship_end_for_people,
-    mentorship_pause_for_people,
-    mentorship_reassign,
-    mentorship_resume_for_people,
-)
 from matching.models import (
     AdvisorRole,
     ClosingReason,
@@ -30,7 +23,14 @@ from matching.models import (
     ReportNote,
     StateChange,
 )
-from matching.problem_reports import (
+from matching.services.mentorships import (
+    mentorship_close,
+    mentorship_end_for_people,
+    mentorship_pause_for_people,
+    mentorship_reassign,
+    mentorship_resume_for_people,
+)
+from matching.services.problem_reports import (
     report_end_mentorship,
     report_note_add,
     report_pause_mentor_requests,
@@ -40,7 +40,7 @@ from matching.problem_reports import (
     report_warn,
     reported_person,
 )
-from matching.services import mentor_profile_update
+from matching.services.profiles import mentor_profile_update
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from programs.models import AuditEntry, Participant, Role
@@ -285,7 +285,7 @@ def test_a_failure_half_way_through_a_reassignment_leaves_nothing(
     def crash(**kwargs: object) -> None:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("matching.mentorships.audit_record", crash)
+    monkeypatch.setattr("matching.services.mentorships.audit_record", crash)
     with pytest.raises(RuntimeError):
         mentorship_reassign(
             mentorship=mentorship, actor=admin_user, mentor=new_mentor, reason="A better fit"
@@ -913,7 +913,7 @@ def test_a_failure_half_way_through_pausing_a_mentors_requests_leaves_nothing(
     def crash(**kwargs: object) -> None:
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr("matching.problem_reports.audit_record", crash)
+    monkeypatch.setattr("matching.services.problem_reports.audit_record", crash)
     with pytest.raises(RuntimeError):
         report_pause_mentor_requests(report=report, actor=admin_user)
     assert MentorProfile.objects.get(participant=mentor_p).accepting_requests is True

@@ -12,9 +12,9 @@ from django.test import override_settings
 
 from matching import score
 from matching.directory import selectors as directory
-from matching.mentorships import mentorships_close_many
 from matching.models import ClosingReason, MentorProfile, Mentorship, MentorshipRequest
-from matching.requests import request_decline
+from matching.services.mentorships import mentorships_close_many
+from matching.services.requests import request_decline
 from mentorship.cache import DIRECTORY_VERSION
 from programs.models import Participant, Program, Role
 from tests.goals.factories import GoalFactory

@@ -10,9 +10,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from matching import requests as requests_module
 from matching.models import MentorshipRequest, StateChange
-from matching.requests import request_create, request_expire_one_due, requests_expire_due
+from matching.services import requests as requests_module
+from matching.services.requests import request_create, request_expire_one_due, requests_expire_due
 from matching.tasks import expire_requests
 from notifications.models import Delivery, Notification, Reminder
 from notifications.reminders import deliveries_send_due

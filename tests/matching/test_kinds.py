@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from matching.models import Mentorship
-from matching.services import mentorship_start
+from matching.services.start import mentorship_start
 from mentorship.errors import DomainError
 from programs.models import Program, Role
 from tests.matching.factories import MentorProfileFactory

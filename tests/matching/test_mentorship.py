@@ -7,7 +7,7 @@ import time_machine
 from django.utils import timezone
 
 from matching.models import Mentorship
-from matching.services import mentorship_start
+from matching.services.start import mentorship_start
 from mentorship.errors import DomainError
 from programs.models import Participant, Role
 from tests.helpers import race

@@ -7,13 +7,13 @@ from django.test import Client
 from django.urls import reverse
 
 from goals.models import GoalShare
-from matching.mentorships import (
+from matching.models import AdvisorRole, ClosingReason, Mentorship, Reflection, StateChange
+from matching.services.mentorships import (
     mentorship_close,
     mentorship_pause,
     mentorship_resume,
     reflection_add,
 )
-from matching.models import AdvisorRole, ClosingReason, Mentorship, Reflection, StateChange
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from programs.models import Participant, Role

@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from matching.models import Availability, ContactWindow, MentorProfile
-from matching.services import availability_set
+from matching.services.profiles import availability_set
 from matching.windows import Window
 from mentorship.errors import DomainError
 from programs.models import Participant, Role

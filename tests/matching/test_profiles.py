@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matching.models import HelpKind, MenteeProfile, MentorProfile
-from matching.services import mentee_profile_update, mentor_profile_update
+from matching.services.profiles import mentee_profile_update, mentor_profile_update
 from mentorship.errors import DomainError
 from mentorship.fields import choice_set_lookup
 from tests.matching.factories import MentorProfileFactory

@@ -18,7 +18,7 @@ from matching.models import (
     RequestMessage,
     StateChange,
 )
-from matching.requests import (
+from matching.services.requests import (
     request_accept,
     request_answer,
     request_ask_info,

@@ -22,7 +22,7 @@ from matching.rounds.services import (
     round_run,
 )
 from matching.score import PARTS
-from matching.services import mentorship_start
+from matching.services.start import mentorship_start
 from notifications.models import Notification
 from programs.models import AuditEntry, Participant, Program, Role, Topic
 from tests.goals.factories import GoalFactory

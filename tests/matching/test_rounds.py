@@ -34,7 +34,7 @@ from matching.rounds.services import (
     round_run,
 )
 from matching.score import MenteeFacts, MentorFacts
-from matching.services import mentorship_start
+from matching.services.start import mentorship_start
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from programs.models import AuditEntry, Participant, Program

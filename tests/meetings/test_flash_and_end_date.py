@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from matching.models import Mentorship
-from matching.services import mentorship_start
+from matching.services.start import mentorship_start
 from meetings.models import Meeting
 from meetings.services.scheduling import meeting_mark_held
 from meetings.services.together import agreement_confirm, agreement_propose

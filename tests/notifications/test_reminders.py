@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from matching.services import mentorship_start
+from matching.services.start import mentorship_start
 from meetings.models import Meeting
 from meetings.reminders import follow_ups_scan, meeting_reminders_scan
 from notifications.models import Delivery, Notification, Reminder

@@ -17,7 +17,7 @@ from django.utils import timezone
 from matching import reminders as matching_reminders
 from matching.models import Frequency, Mentorship, MentorshipRequest
 from matching.reminders import relationship_ending_scan, request_pending_scan
-from matching.requests import requests_expire_due
+from matching.services.requests import requests_expire_due
 from meetings import reminders as meetings_reminders
 from meetings.models import ActionItem, Advice, Agreement, Meeting
 from meetings.reminders import action_items_due_scan, cadence_scan, report_back_scan

@@ -14,7 +14,7 @@ import pytest
 from django.core import mail
 
 from accounts.models import User
-from matching.services import mentorship_start
+from matching.services.start import mentorship_start
 from meetings.models import Meeting
 from meetings.reminders import meeting_reminders_scan
 from notifications.models import Delivery, Reminder

@@ -23,20 +23,20 @@ from django.utils import timezone
 
 from accounts.models import User
 from goals.services import goal_create, goal_progress_add, goal_step_add
-from matching.mentorships import report_file
 from matching.models import MatchingRound, Mentorship, MentorshipRequest
-from matching.requests import request_create
 from matching.rounds.scoring import clean_weights as round_weights
 from matching.rounds.scoring import swap_candidates
 from matching.rounds.selectors import round_facts
 from matching.rounds.services import mentee_preferences_save, round_create, round_run
-from matching.services import (
+from matching.services.mentorships import report_file
+from matching.services.profiles import (
     availability_set,
     goal_share_with_mentors,
     mentee_profile_update,
     mentor_profile_update,
-    mentorship_start,
 )
+from matching.services.requests import request_create
+from matching.services.start import mentorship_start
 from matching.windows import Window
 from meetings.calendar import calendar_feed_regenerate
 from meetings.models import CheckIn, Meeting

@@ -39,7 +39,6 @@ from django.utils import timezone
 from accounts.models import User
 from goals.models import Goal, GoalStep, ProgressUpdate
 from goals.services import goal_create
-from matching.mentorships import report_file
 from matching.models import (
     MatchingRound,
     MentorProfile,
@@ -51,6 +50,7 @@ from matching.models import (
 )
 from matching.rounds.selectors import latest_run, unmatched_mentees
 from matching.rounds.services import round_create
+from matching.services.mentorships import report_file
 from meetings.calendar import calendar_feed_regenerate
 from meetings.models import (
     ActionItem,

@@ -20,8 +20,8 @@ from matching.models import (
     Report,
     StateChange,
 )
-from matching.requests import record_change
-from matching.services import mentorship_start
+from matching.services.requests import record_change
+from matching.services.start import mentorship_start
 from mentorship.cache import DIRECTORY_VERSION
 from mentorship.errors import DomainError
 from notifications.models import Notification

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from matching.mentorships import mentorship_end_for_people
 from matching.models import MentorProfile, Report, ReportNote
+from matching.services.mentorships import mentorship_end_for_people
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notify

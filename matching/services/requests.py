@@ -24,7 +24,7 @@ from matching.models import (
     StateChange,
 )
 from matching.reminders import request_expired_schedule
-from matching.services import mentorship_start
+from matching.services.start import mentorship_start
 from mentorship.cache import DIRECTORY_VERSION
 from mentorship.errors import DomainError
 from notifications.models import Notification

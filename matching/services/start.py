@@ -1,0 +1,68 @@
+"""The one way a relationship starts: accepted requests, published rounds and admins' reassignments
+all call ``mentorship_start``, which holds the mentor's capacity under a row lock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from matching.models import MentorProfile, Mentorship, MentorshipGroup
+from mentorship.errors import DomainError
+from programs.models import Participant, Program, Role
+
+
+@transaction.atomic
+def mentorship_start(
+    *, mentor: Participant, mentee: Participant, advisor_role: str = ""
+) -> Mentorship:
+    """Start a relationship, within the mentor's capacity (their profile row is locked)."""
+    if mentor.program_id != mentee.program_id:
+        raise DomainError("Mentor and mentee must be in the same program.")
+    if mentor.role != Role.MENTOR or mentee.role != Role.MENTEE:
+        raise DomainError("A mentorship pairs a mentor with a mentee.")
+    if mentor.user_id == mentee.user_id:
+        raise DomainError("Nobody can mentor themselves.")
+    # Lock both rows: two starts at once cannot exceed the mentor's capacity or the mentee's board.
+    locked = Participant.objects.select_for_update().filter(pk__in=[mentor.pk, mentee.pk])
+    if any(p.status != Participant.Status.ACTIVE for p in locked):
+        raise DomainError("Both people must be active participants of the program.")
+    profile, _ = MentorProfile.objects.select_for_update().get_or_create(participant=mentor)
+    live = Mentorship.objects.filter(mentor=mentor, status__in=Mentorship.LIVE_STATUSES)
+    if live.filter(mentee=mentee).exists():
+        raise DomainError("These two are already working together.")
+    if live.count() >= profile.capacity:
+        raise DomainError(f"{mentor.user} is at capacity ({profile.capacity} mentees).")
+    program = mentor.program
+    board = Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.LIVE_STATUSES).count()
+    if board >= program.max_mentors_per_mentee:
+        raise DomainError(
+            f"{mentee.user} already has {board} mentor{'s' if board != 1 else ''}, "
+            f"the most {program.name} allows."
+        )
+    # One reading of the clock: the end date counts from the very instant the pair starts, so a
+    # start a second before midnight does not end a day early.
+    started_at = timezone.now()
+    today = timezone.localdate(started_at)
+    ends_on = None
+    if program.relationship_length_months:
+        ends_on = today + timedelta(days=30 * program.relationship_length_months)
+    group = None
+    if program.kind == Program.Kind.GROUP:
+        group, _ = MentorshipGroup.objects.get_or_create(
+            mentor=mentor, defaults={"program": program}
+        )
+    single_session = program.kind == Program.Kind.FLASH
+    if single_session:
+        ends_on = today + timedelta(days=30)  # one focused session, soon
+    return Mentorship.objects.create(
+        program=program,
+        started_at=started_at,
+        mentor=mentor,
+        mentee=mentee,
+        advisor_role=advisor_role,
+        ends_on=ends_on,
+        group=group,
+        single_session=single_session,
+    )
