@@ -65,7 +65,7 @@ def port_open(url: str, default_port: int) -> bool:
 
 def redis_database(url: str, number: int) -> str:
     """The same Redis server, another database number: our queue and cache stay apart from the
-    test suites (database 15) and anybody's development data (0)."""
+    test suites (databases 10 to 12 in CI) and anybody's development data (0)."""
     parsed = urlparse(url)
     return urlunparse(parsed._replace(path=f"/{number}"))
 

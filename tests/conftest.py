@@ -6,12 +6,13 @@ import os
 import shutil
 import socket
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 
 from accounts.models import User
 from matching.models import Mentorship
@@ -74,6 +75,26 @@ def chromium_path() -> str:
         f"{CHROMIUM} is not installed",
     )
     return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """A transaction around the whole module: data built once, rolled back at the end; each
+    test's own `db` savepoint undoes what the test changed."""
+    with django_db_blocker.unblock():
+        # pytest-django sets up the test database only when a collected test asks for one:
+        # never build into the development database (the module must be marked django_db).
+        name = str(connection.settings_dict["NAME"])
+        assert "memorydb" in name or name.rsplit("/", 1)[-1].startswith("test_"), (
+            f"not a test database: {name}"
+        )
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

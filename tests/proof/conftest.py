@@ -12,13 +12,10 @@ people allowed to read it, so a page can be scanned for what it must not show.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from typing import Any
 
-import pytest
-from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -108,26 +105,6 @@ def app_routes() -> list[Route]:
 def watched_tables() -> dict[str, Any]:
     """Every table of our apps and allauth's, for ``tests.writes.watch_writes``."""
     return tables(app_labels=WATCHED_APPS)
-
-
-@pytest.fixture(scope="module")
-def module_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    """A transaction around the whole module: data built once, rolled back at the end; each
-    test's own `db` savepoint undoes what the test changed."""
-    with django_db_blocker.unblock():
-        # pytest-django sets up the test database only when a collected test asks for one:
-        # never build into the development database (the module must be marked django_db).
-        name = str(connection.settings_dict["NAME"])
-        assert "memorydb" in name or name.rsplit("/", 1)[-1].startswith("test_"), (
-            f"not a test database: {name}"
-        )
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 # ---------------------------------------------------------------------------
