@@ -9,6 +9,7 @@ from __future__ import annotations
 import time as clock
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -47,7 +48,9 @@ from matching.services.start import mentorship_start
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notify, notify_many
-from programs.models import AuditEntry, Participant, Program, Role
+from programs.access import is_program_admin
+from programs.models import Participant, Program, Role
+from programs.services import audit_record
 
 MAX_CHOICES = 5  # a mentee's choices in a stable round
 Status = MatchingRound.Status
@@ -59,19 +62,13 @@ class PublishReport:
     refused: list[tuple[Proposal, str]] = field(default_factory=list)
 
 
-def _is_admin(user: User, program: Program) -> bool:
-    return Participant.objects.filter(
-        program=program, user=user, role=Role.ADMIN, status=Participant.Status.ACTIVE
-    ).exists()
-
-
-def _audit(matching_round: MatchingRound, actor: User, action: str, **detail: object) -> None:
-    AuditEntry.objects.create(
+def _audit(matching_round: MatchingRound, actor: User, action: str, **detail: Any) -> None:
+    audit_record(
         program=matching_round.program,
         actor=actor,
         action=action,
         subject=matching_round.name[:200],
-        detail=detail,
+        **detail,
     )
 
 
@@ -81,7 +78,7 @@ def _lock(matching_round: MatchingRound, actor: User) -> MatchingRound:
         .select_related("program")
         .get(pk=matching_round.pk)
     )
-    if not _is_admin(actor, locked.program):
+    if not is_program_admin(actor, locked.program):
         raise DomainError("Only this program's admins can change its matching rounds.")
     return locked
 
@@ -107,7 +104,7 @@ def round_create(
 ) -> MatchingRound:
     """A draft round for the program's unmatched mentees, or the chosen ones among them.
     A stable round asks its mentees and the program's mentors for their preferences."""
-    if not _is_admin(actor, program):
+    if not is_program_admin(actor, program):
         raise DomainError("Only this program's admins can start a matching round.")
     if not Program.MatchingMode(program.matching_mode).admins_match:
         raise DomainError(

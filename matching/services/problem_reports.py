@@ -15,8 +15,9 @@ from matching.services.mentorships import mentorship_end_for_people
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notify
+from programs.access import require_program_admin
 from programs.models import Participant
-from programs.services import audit_record, require_program_admin
+from programs.services import audit_record
 
 Status = Report.Status
 

@@ -45,8 +45,7 @@ from matching.services.problem_reports import (
     report_warn,
     reported_person,
 )
-from mentorship.errors import DomainError, form_add_domain_error
-from mentorship.http import AuthedHttpRequest, run_action
+from mentorship.http import AuthedHttpRequest, run_action, run_form
 from programs.access import get_program_for_admin
 
 # ---------------------------------------------------------------------------
@@ -100,41 +99,26 @@ def mentorship_admin(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResp
     if request.method == "POST" and action in shown:
         form = _mentorship_forms(mentorship, request.POST)[action]
         shown[action] = form
-        if form.is_valid():
-            done: dict[str, tuple[Callable[[], Mentorship], str]] = {
-                "pause": (
-                    lambda: mentorship_pause_for_people(
-                        mentorship=mentorship, actor=request.user, **form.cleaned_data
-                    ),
-                    "Paused; both people are told why.",
-                ),
-                "resume": (
-                    lambda: mentorship_resume_for_people(
-                        mentorship=mentorship, actor=request.user, **form.cleaned_data
-                    ),
-                    "Resumed; both people are told.",
-                ),
-                "end": (
-                    lambda: mentorship_end_for_people(
-                        mentorship=mentorship, actor=request.user, **form.cleaned_data
-                    ),
-                    "Ended; both people are told why.",
-                ),
-                "reassign": (
-                    lambda: mentorship_reassign(
-                        mentorship=mentorship, actor=request.user, **form.cleaned_data
-                    ),
-                    "Reassigned: the mentee works with their new mentor now.",
-                ),
-            }
-            service, message = done[action]
-            try:
-                changed = service()
-            except DomainError as exc:
-                form_add_domain_error(form, exc)
-            else:
-                messages.success(request, message)
-                return redirect("matching:admin_mentorship", slug=program.slug, pk=changed.pk)
+        services: dict[str, tuple[Callable[..., Mentorship], str]] = {
+            "pause": (mentorship_pause_for_people, "Paused; both people are told why."),
+            "resume": (mentorship_resume_for_people, "Resumed; both people are told."),
+            "end": (mentorship_end_for_people, "Ended; both people are told why."),
+            "reassign": (
+                mentorship_reassign,
+                "Reassigned: the mentee works with their new mentor now.",
+            ),
+        }
+        service, message = services[action]
+        if response := run_form(
+            request,
+            form,
+            lambda data: service(mentorship=mentorship, actor=request.user, **data),
+            done=message,
+            then=lambda changed: reverse(
+                "matching:admin_mentorship", kwargs={"slug": program.slug, "pk": changed.pk}
+            ),
+        ):
+            return response
     elif request.method == "POST":
         messages.error(request, "That cannot be done to this mentorship now.")
         return redirect("matching:admin_mentorship", slug=program.slug, pk=mentorship.pk)
@@ -266,15 +250,15 @@ def report_action(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRespons
             return redirect(here)
         shown[action] = form
         service, done = REPORT_FORM_ACTIONS[action]
-        if form.is_valid():
-            try:
-                service(report=report, actor=request.user, **form.cleaned_data)
-            except DomainError as exc:
-                form_add_domain_error(form, exc)
-            else:
-                messages.success(request, done)
-                queue = reverse("matching:reports", kwargs={"slug": program.slug})
-                return redirect(queue if action == "end" else here)
+        queue = reverse("matching:reports", kwargs={"slug": program.slug})
+        if answer := run_form(
+            request,
+            form,
+            lambda data: service(report=report, actor=request.user, **data),
+            done=done,
+            then=queue if action == "end" else here,
+        ):
+            return answer
     return render(
         request,
         "matching/report_detail.html",

@@ -53,7 +53,7 @@ from matching.rounds.services import (
 )
 from matching.score import PARTS
 from mentorship.errors import DomainError, form_add_domain_error
-from mentorship.http import AuthedHttpRequest, run_action
+from mentorship.http import AuthedHttpRequest, run_action, run_form
 from programs.access import get_program_for_admin, get_program_for_user
 from programs.models import Program, Role
 
@@ -83,29 +83,28 @@ def round_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "mentees": list(waiting.values_list("pk", flat=True)),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            matching_round = round_create(
-                program=program,
-                actor=request.user,
-                name=form.cleaned_data["name"],
-                mentee_ids=[p.pk for p in form.cleaned_data["mentees"]],
-                weights=form.weights(),
-                min_score=form.cleaned_data["min_score"],
-                objective=form.cleaned_data["objective"],
-                method=form.cleaned_data["method"],
-            )
-        except DomainError as error:
-            form_add_domain_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"Round “{matching_round.name}” created: mentees and mentors are asked for "
-                "their preferences; run it when they have given them."
-                if matching_round.method == MatchingRound.Method.STABLE
-                else f"Round “{matching_round.name}” created: run it when ready.",
-            )
-            return redirect(_round_url(matching_round))
+    if response := run_form(
+        request,
+        form,
+        lambda data: round_create(
+            program=program,
+            actor=request.user,
+            name=data["name"],
+            mentee_ids=[p.pk for p in data["mentees"]],
+            weights=form.weights(),
+            min_score=data["min_score"],
+            objective=data["objective"],
+            method=data["method"],
+        ),
+        done=lambda matching_round: (
+            f"Round “{matching_round.name}” created: mentees and mentors are asked for "
+            "their preferences; run it when they have given them."
+            if matching_round.method == MatchingRound.Method.STABLE
+            else f"Round “{matching_round.name}” created: run it when ready."
+        ),
+        then=_round_url,
+    ):
+        return response
     # Hundreds of checkboxes: written out plainly (a form renderer per box is slow).
     chosen = {str(pk) for pk in (form["mentees"].value() or [])}
     choices = [(p.pk, p.user.get_full_name() or p.user.email, str(p.pk) in chosen) for p in waiting]
@@ -222,24 +221,23 @@ def proposal_swap_view(
         else []
     )
     form = SwapForm(request.POST or None, candidates=candidates)
-    if request.method == "POST" and form.is_valid():
-        try:
-            moved = proposal_swap(
-                matching_round=matching_round,
-                proposal_id=proposal.pk,
-                mentor_id=form.cleaned_data["mentor"],
-                actor=request.user,
-                facts=facts,
-            )
-        except DomainError as error:
-            form_add_domain_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"Moved {facts.names[moved.mentee_id]} to {facts.names[form.cleaned_data['mentor']]} "
-                f"(score {moved.score:g}); the pair is pinned for the next run.",
-            )
-            return redirect(_round_url(matching_round))
+    if response := run_form(
+        request,
+        form,
+        lambda data: proposal_swap(
+            matching_round=matching_round,
+            proposal_id=proposal.pk,
+            mentor_id=data["mentor"],
+            actor=request.user,
+            facts=facts,
+        ),
+        done=lambda moved: (
+            f"Moved {facts.names[moved.mentee_id]} to {facts.names[form.cleaned_data['mentor']]} "
+            f"(score {moved.score:g}); the pair is pinned for the next run."
+        ),
+        then=lambda moved: _round_url(matching_round),
+    ):
+        return response
     return render(
         request,
         "matching/rounds/swap.html",
