@@ -1,7 +1,6 @@
 """Who must sign in with two-factor authentication: the one rule, asked by the middleware.
 
-It lives in programs because the roles that need it are programs' (a program's admin, and an
-organization admin); site staff need it too. Off unless ``MFA_REQUIRED_FOR_ADMINS``
+Those who need it: a program's admin, an organization admin and site staff. Off unless ``MFA_REQUIRED_FOR_ADMINS``
 (on by default in production).
 """
 

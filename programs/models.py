@@ -399,11 +399,8 @@ class Announcement(TimeStampedModel):
 
 
 class Topic(TimeStampedModel):
-    """A skill or subject on an organization's list, such as "public speaking".
-
-    It lives here, beside Organization, because both goals and mentor profiles tag topics
-    and goals sits below matching in the dependency order.
-    """
+    """A skill or subject on an organization's list, such as "public speaking": goals and mentor
+    profiles are tagged with them."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="topics")
     name = models.CharField(max_length=80, validators=[validate_single_line])
