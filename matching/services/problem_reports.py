@@ -73,6 +73,20 @@ def _set_status(report: Report, status: str) -> None:
     report.save(update_fields=["status", "resolved_at", "updated_at"])
 
 
+def _set_status_audited(report: Report, actor: User, status: str) -> None:
+    """An admin's move of the report along the queue, with its before and after in the log."""
+    before = report.get_status_display()
+    _set_status(report, status)
+    audit_record(
+        program=report.program,
+        actor=actor,
+        action="report.status",
+        subject=_label(report),
+        before={"status": before},
+        after={"status": report.get_status_display()},
+    )
+
+
 def _into_review(report: Report) -> None:
     """Acting on an open report puts it in review."""
     if report.status == Status.OPEN:
@@ -87,16 +101,7 @@ def report_status_set(*, report: Report, actor: User, status: str) -> Report:
         raise DomainError("Pick a status from the list.", field="status")
     if report.status == status:
         raise DomainError(f"This report is {report.get_status_display().lower()} already.")
-    before = report.get_status_display()
-    _set_status(report, status)
-    audit_record(
-        program=report.program,
-        actor=actor,
-        action="report.status",
-        subject=_label(report),
-        before={"status": before},
-        after={"status": report.get_status_display()},
-    )
+    _set_status_audited(report, actor, status)
     return report
 
 
@@ -289,14 +294,5 @@ def report_end_mentorship(
     )
     _note(report, actor, f"Ended the mentorship: {reason.strip()}")
     if report.status != Status.RESOLVED:
-        before = report.get_status_display()
-        _set_status(report, Status.RESOLVED)
-        audit_record(
-            program=report.program,
-            actor=actor,
-            action="report.status",
-            subject=_label(report),
-            before={"status": before},
-            after={"status": report.get_status_display()},
-        )
+        _set_status_audited(report, actor, Status.RESOLVED)
     return report
