@@ -94,7 +94,8 @@ from dashboard import _grow  # noqa: E402
 
 sys.path[:] = _path
 
-pytestmark = pytest.mark.django_db
+# Its world takes long to build: under `make test` (--dist loadgroup) one process runs the module.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("query_budget")]
 
 GROWTH = 10
 
