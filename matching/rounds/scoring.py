@@ -165,8 +165,8 @@ def swap_candidates(
     load = mentor_load(p for p in proposals if p.mentee_id != mentee_id)
     found = []
     for mentor_id, mentor in facts.mentors.items():
-        if mentor_id == facts.users.get(mentee_id):
-            continue
+        if facts.users.get(mentor_id) == facts.users.get(mentee_id):
+            continue  # the same person (a participant id is not a user id)
         found.append(
             Candidate(
                 mentor_id=mentor_id,
