@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from mentorship.errors import DomainError
+from programs.emails import invitation_email_send
 from programs.models import Invitation, Participant, Role
 from programs.services import invitation_accept, invitation_create, invitation_revoke
 from programs.tokens import invitation_token
@@ -286,3 +287,24 @@ def test_logging_in_with_another_account_does_not_use_the_invitation(
     assert not Participant.objects.filter(user=outsider, program=program).exists()
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.PENDING
+
+
+def test_the_invitation_email_says_who_invites_you_in_plain_words(program, admin_user):
+    # Was: "Ada Admin invites you to join" read right, but without an inviter the sentence read
+    # "You are invited you to join".
+    invitation = invitation_create(
+        program=program, invited_by=admin_user, email="new.person@example.org", role=Role.MENTEE
+    )
+    assert invitation_email_send(invitation_id=invitation.pk)
+    message = mail.outbox[-1]
+    html = message.alternatives[0][0]
+    inviter = admin_user.get_full_name()
+    assert f"{inviter} invites you to join" in message.body
+    assert " ".join(html.split()).count(f"{inviter} invites you to join") == 1
+
+    invitation.invited_by = None
+    invitation.save(update_fields=["invited_by"])
+    assert invitation_email_send(invitation_id=invitation.pk)
+    body = mail.outbox[-1].body
+    assert "You are invited to join" in body
+    assert "invited you to join" not in body
