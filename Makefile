@@ -44,11 +44,10 @@ run: demo ## Serve web + Celery worker + beat on http://127.0.0.1:8000 (SQLite, 
 # Test processes for `make test` (pytest-xdist); TEST_PROCESSES=0 runs in this one process. Process
 # N has its own database (test_<name>_gwN) and, with REDIS_URL, its own Redis database: REDIS_URL's
 # number plus N, so with Redis's 16 databases that number plus TEST_PROCESSES is at most 16.
-# A module marked xdist_group (a world built once per module) runs whole on one process.
 TEST_PROCESSES ?= 3
 
 test: $(STAMP) ## Run the whole test suite in parallel (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
-	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)
 
 lint: $(STAMP) ## ruff (lint and format check), mypy, and Django's system checks
 	$(BIN)/ruff check .

@@ -16,8 +16,7 @@ from accounts.models import User
 from notifications.models import Delivery, Notification, Reminder
 from programs.models import AuditEntry, Invitation, Participant, Program
 
-# Seeded once per module: under `make test` (--dist loadgroup) one process runs the module.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
+pytestmark = pytest.mark.django_db
 
 DEMO_ACCOUNTS = ["mentee1@example.com", "mentor1@example.com", "admin@example.com"]
 PUBLIC_PREFIXES = ("/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/healthz")

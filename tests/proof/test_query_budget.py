@@ -94,8 +94,7 @@ from dashboard import _grow  # noqa: E402
 
 sys.path[:] = _path
 
-# Its world takes long to build: under `make test` (--dist loadgroup) one process runs the module.
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("query_budget")]
+pytestmark = pytest.mark.django_db
 
 GROWTH = 10
 
