@@ -8,24 +8,17 @@ import re
 import pytest
 from allauth.mfa.totp.internal.auth import (
     TOTP,
-    format_hotp_value,
     generate_totp_secret,
-    hotp_value,
-    yield_hotp_counters_from_time,
 )
 from django.test import override_settings
 
 from programs.models import Role
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
+from tests.accounts.helpers import current_code
 from tests.e2e.conftest import log_in
 from tests.programs.factories import ParticipantFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def current_code(secret: str) -> str:
-    counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
 
 
 def test_staff_with_totp_signs_in_to_the_admin_through_allauth(page):

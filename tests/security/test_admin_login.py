@@ -9,16 +9,14 @@ from __future__ import annotations
 import pytest
 from allauth.mfa.totp.internal.auth import (
     TOTP,
-    format_hotp_value,
     generate_totp_secret,
-    hotp_value,
-    yield_hotp_counters_from_time,
 )
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
+from tests.accounts.helpers import current_code
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +28,6 @@ def superuser_with_totp() -> tuple[User, str]:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return user, secret
-
-
-def current_code(secret: str) -> str:
-    counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
 
 
 def test_the_admin_login_form_gives_no_session_even_for_the_right_password(client: Client):
