@@ -7,6 +7,11 @@ STAMP := $(VENV)/.installed-stamp
 UV_VERSION = $(shell $(PYTHON) -c "import tomllib; print(next(p['version'] for p in tomllib.load(open('uv.lock', 'rb'))['package'] if p['name'] == 'uv'))")
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Installed packages are compiled once at install, and Python keeps the project's own compiled
+# modules as it normally does (an environment that sets PYTHONDONTWRITEBYTECODE would make every
+# process, test processes and the workers they start, compile everything from source again).
+export UV_COMPILE_BYTECODE := 1
+unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
 .PHONY: help run test lint fmt bench proof load faults migrate demo install lock clean

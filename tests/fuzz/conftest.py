@@ -1,7 +1,8 @@
-"""Bad input: the world every fuzz test posts into, built once per test.
+"""Bad input: the world every fuzz test posts into, built once per module.
 
-How the examples are isolated. The ``world`` fixture is built once per test inside
-pytest-django's ``db`` transaction. Hypothesis then runs many examples in that same test;
+How the examples are isolated. The ``world`` fixture is built once per module, in a transaction
+rolled back after the module; each test runs in pytest-django's ``db`` savepoint inside it, so
+what a test writes is gone before the next one. Hypothesis runs many examples in one test;
 each example runs inside its own ``transaction.atomic()`` (a savepoint) that is always rolled
 back, so every example starts from the same world and a successful post in one example is
 gone before the next. ``on_commit`` callbacks (e-mails, Celery tasks) registered inside a
@@ -19,6 +20,7 @@ import pytest
 from tests.fuzz.world import World, build_world
 
 
-@pytest.fixture
-def world(db: None) -> World:
+@pytest.fixture(scope="module")
+def world(module_db: None) -> World:
+    """Built once per module (``module_db``); each test's ``db`` savepoint undoes its writes."""
     return build_world()
