@@ -53,8 +53,9 @@ def organization_topics(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                     return redirect("organizations:topics", slug=organization.slug)
             else:
                 raw = request.POST.get("topic", "")
-                # Not a number, or beyond any id: no such topic (404), never a crash.
-                topic_pk = int(raw) if raw.isdigit() and len(raw) < 19 else 0
+                # Not a number in ASCII digits ("١٢" is digits to Python), or beyond any id:
+                # no such topic (404), never a crash.
+                topic_pk = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else 0
                 topic = get_topic_for_organization_admin(organization, topic_pk)
                 if action == "rename":
                     services.topic_rename(

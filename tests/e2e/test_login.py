@@ -1,15 +1,13 @@
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 
 from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_demo_mentee_logs_in_and_sees_home(page):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_demo_mentee_logs_in_and_sees_home(demo, page):
     log_in(page, "mentee1@example.com", "twoway-demo")
     page.wait_for_url("**/home/")
     assert page.get_by_role("heading", name="Welcome, Noah").is_visible()

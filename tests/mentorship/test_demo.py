@@ -23,15 +23,8 @@ PUBLIC_PREFIXES = ("/accounts/login/", "/accounts/signup/", "/accounts/password/
 HREF = re.compile(r'href="([^"]+)"')
 
 
-@pytest.fixture(scope="module")
-def _seeded(module_db: None) -> None:
-    """Seeded once for the module (a minute on a busy machine); each test's own savepoint
-    undoes what the test changes."""
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-
-
 @pytest.fixture
-def demo(_seeded: None, db: None) -> None:
+def demo(demo_module: None, db: None) -> None:
     pass
 
 

@@ -7,14 +7,12 @@ with the production environment in tests/mentorship/test_settings.py
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -158,8 +156,7 @@ ADMIN_TAB = re.compile(r'<a class="nav-link[^"]*"(?: aria-current="page")? href=
 @pytest.mark.parametrize(
     "email", ["", "mentee1@example.com", SEEKER, "mentor1@example.com", "admin@example.com"]
 )
-def test_main_pages_have_no_inline_scripts_handlers_or_styles(client, email):
-    call_command("seed_demo", stdout=io.StringIO())
+def test_main_pages_have_no_inline_scripts_handlers_or_styles(demo_module, client, email):
     if email:
         client.force_login(User.objects.get(email=email))
     pages = pages_for(email)
