@@ -49,7 +49,7 @@ run: demo ## Serve web + Celery worker + beat on http://127.0.0.1:8000 (SQLite, 
 # Test processes for `make test` (pytest-xdist); TEST_PROCESSES=0 runs in this one process. Process
 # N has its own database (test_<name>_gwN) and, with REDIS_URL, its own Redis database: REDIS_URL's
 # number plus N, so with Redis's 16 databases that number plus TEST_PROCESSES is at most 16.
-TEST_PROCESSES ?= 3
+TEST_PROCESSES ?= 2
 
 test: $(STAMP) ## Run the whole test suite in parallel (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
 	$(BIN)/pytest -n $(TEST_PROCESSES) $(PYTEST_ARGS)

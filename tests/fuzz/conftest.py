@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.fuzz.submission import SESSIONS
 from tests.fuzz.world import World, build_world
 
 
@@ -24,3 +25,9 @@ from tests.fuzz.world import World, build_world
 def world(module_db: None) -> World:
     """Built once per module (``module_db``); each test's ``db`` savepoint undoes its writes."""
     return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_sessions() -> None:
+    """The sessions ``submit`` keeps are the running test's: its end rolls their rows back."""
+    SESSIONS.clear()

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.core.cache import cache
@@ -116,6 +117,26 @@ def _crash_site(exc_info: Any) -> str:
     return f"{kind.__name__} at {site}"
 
 
+# Each person's session for the running test (the ``_fresh_sessions`` fixture empties this before
+# every test): logged in once, before the first example, so that every example starts from the
+# same signed-in session instead of paying for a login (the example's savepoint undoes whatever
+# the request does to the session's row).
+SESSIONS: dict[int, str] = {}
+
+
+def client_for(user: User | None) -> Client:
+    """A client with no cookie but ``user``'s session (anonymous when None)."""
+    client = Client(raise_request_exception=False)
+    if user is not None:
+        key = SESSIONS.get(user.pk)
+        if key is None:
+            client.force_login(user)
+            SESSIONS[user.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        else:
+            client.cookies[settings.SESSION_COOKIE_NAME] = key
+    return client
+
+
 def submit(
     url: str,
     data: Any,
@@ -127,11 +148,9 @@ def submit(
     """POST ``data`` to ``url`` as ``user`` (anonymous when None) and undo whatever it wrote."""
     submission = Submission(url=url, data=data)
     cache.clear()  # allauth's rate limits: each example starts with none used
-    client = Client(raise_request_exception=False)
+    client = client_for(user)
     headers = {"HX-Request": "true"} if htmx else {}
     with transaction.atomic():
-        if user is not None:
-            client.force_login(user)
         try:
             with watch_writes(_watched()) as writes:
                 if content_type:

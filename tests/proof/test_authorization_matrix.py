@@ -35,6 +35,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse, StreamingHttpResponse
 from django.test import Client
@@ -563,11 +564,13 @@ class Observed:
     seen: list[str]
 
 
-def request_as(client: Client, world: World, key: str, role: str, method: str) -> Observed:
+def request_as(
+    client: Client, world: World, key: str, role: str, method: str, sessions: dict[int, str]
+) -> Observed:
     found = resolve(world, key)
     user = found.cast[role]
     if user is not None:
-        client.force_login(user)
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[user.pk]
     with watch_writes(WATCHED) as writes:
         if method == "post":
             response = client.post(found.url, data=found.payload)
@@ -624,6 +627,19 @@ def world(module_db: None) -> World:
     return build_world()
 
 
+@pytest.fixture(scope="module")
+def sessions(world: World) -> dict[int, str]:
+    """Every person's signed-in session, made once in the module's transaction: each test's
+    savepoint undoes whatever its request does to the session (a logout, a new key)."""
+    found = {}
+    for built in (world.alpha, world.beta, world.gamma):
+        for person in built.people.values():
+            client = Client()
+            client.force_login(person)
+            found[person.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return found
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _quiet_refusals() -> Any:
     """Every 403 and 404 is logged with its traceback: thousands here, and slow."""
@@ -647,9 +663,16 @@ def test_every_url_pattern_has_a_row() -> None:
 
 @pytest.mark.parametrize(("key", "method", "role", "expected"), _cases())
 def test_access(
-    world: World, db: None, client: Client, key: str, method: str, role: str, expected: str
+    world: World,
+    sessions: dict[int, str],
+    db: None,
+    client: Client,
+    key: str,
+    method: str,
+    role: str,
+    expected: str,
 ) -> None:
-    seen = request_as(client, world, key, role, method)
+    seen = request_as(client, world, key, role, method, sessions)
     assert seen.outcome == expected, f"{method.upper()} {key} as {role}: {seen}"
     if expected in UNAUTHORISED or expected in (OK, KEPT) or method == "get":
         assert seen.changed == [], f"{method.upper()} {key} as {role} changed {seen.changed}"
