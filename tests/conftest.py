@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import socket
@@ -13,7 +12,6 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection, transaction
 
 from accounts.models import User
@@ -21,6 +19,7 @@ from matching.models import Mentorship
 from programs.models import Participant, Program, Role
 from programs.services import organization_admin_grant
 from tests.accounts.factories import UserFactory
+from tests.helpers import demo_seed
 from tests.matching.factories import MentorProfileFactory, MentorshipFactory
 from tests.programs.factories import ParticipantFactory, ProgramFactory
 
@@ -128,7 +127,7 @@ def module_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
 def demo_module(module_db: None) -> None:
     """The seed_demo organization, seeded once for the module (``module_db``); each test's own
     savepoint undoes what the test changes."""
-    call_command("seed_demo", stdout=io.StringIO())
+    demo_seed()
 
 
 @pytest.fixture(autouse=True)

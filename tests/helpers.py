@@ -1,8 +1,10 @@
 """Helpers several test modules share: query-count pinning, thread races, waiting on another
-process, the project's URL patterns, manage.py in a clean environment and a real Celery broker."""
+process, the project's URL patterns, manage.py in a clean environment, a real Celery broker and
+the demo data."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -13,7 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.db import connection
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -164,3 +170,63 @@ class CacheDown:
             raise ConnectionError("cache down")
 
         return fail
+
+
+# ---------------------------------------------------------------------------
+# The demo data
+# ---------------------------------------------------------------------------
+# The rows seed_demo wrote, per table, as PostgreSQL's COPY text: taken the first time a test
+# process seeds the demo, written back the next times (a tenth of seeding's time).
+_DEMO_ROWS: dict[str, bytes] = {}
+
+
+def demo_seed() -> None:
+    """The seed_demo organization (admin@example.com, mentor1..20, mentee1..40) in the test
+    database, which must hold no demo yet. On PostgreSQL the first call of a test process seeds
+    it and keeps its rows; later calls copy those rows back. What seeding itself does is tested
+    by tests/mentorship/test_demo.py."""
+    if connection.vendor != "postgresql":
+        call_command("seed_demo", stdout=io.StringIO())
+    elif _DEMO_ROWS:
+        _demo_rows_restore(_DEMO_ROWS)
+    else:
+        call_command("seed_demo", stdout=io.StringIO())
+        _DEMO_ROWS.update(_demo_rows_copy())
+
+
+def _demo_models() -> list[type[Model]]:
+    """The models whose rows seeding writes: all but those migrating fills (content types and
+    permissions), which emptying the database after a browser test fills again with new ids."""
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if not model._meta.proxy and model._meta.app_label not in ("contenttypes", "auth")
+    ]
+
+
+def _demo_rows_copy() -> dict[str, bytes]:
+    """Every non-empty table's rows, as COPY text."""
+    found = {}
+    with connection.cursor() as cursor:
+        for model in _demo_models():
+            table = connection.ops.quote_name(model._meta.db_table)
+            buffer = io.BytesIO()
+            cursor.cursor.copy_expert(f"COPY {table} TO STDOUT", buffer)
+            if buffer.getvalue():
+                found[model._meta.db_table] = buffer.getvalue()
+    return found
+
+
+def _demo_rows_restore(rows: dict[str, bytes]) -> None:
+    """Write the copied rows back, in any order (foreign keys are checked once all are in:
+    deferred, then made immediate, which checks them), then move each id sequence past the ids
+    written."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for table, text in rows.items():
+            cursor.cursor.copy_expert(
+                f"COPY {connection.ops.quote_name(table)} FROM STDIN", io.BytesIO(text)
+            )
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for sql in connection.ops.sequence_reset_sql(no_style(), _demo_models()):
+            cursor.execute(sql)

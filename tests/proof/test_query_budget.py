@@ -17,7 +17,6 @@ around the request would not see them (the matrix covers who may download them, 
 
 from __future__ import annotations
 
-import io
 import secrets
 import sys
 from collections.abc import Callable, Iterator
@@ -28,7 +27,6 @@ from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.management import call_command
 from django.db import connection
 from django.db.models import F
 from django.test import Client
@@ -83,6 +81,7 @@ from programs.services import (
     program_enrollment_set,
 )
 from programs.tokens import invitation_token
+from tests.helpers import demo_seed
 from tests.proof.conftest import app_routes
 from tests.proof.matrix import OK, ROLES, TABLE
 
@@ -138,7 +137,7 @@ def _user(email: str) -> User:
 def build_demo() -> Demo:
     """The demo as seeded, plus what it lacks for some pages: a report, a stable round, a
     calendar feed, and admins of a second program of the organization and of another one."""
-    call_command("seed_demo", stdout=io.StringIO())
+    demo_seed()
     program = Program.objects.get(slug="demo")
     people = {
         "owner": _user("mentee1@example.com"),
