@@ -19,7 +19,7 @@ from matching.models import Mentorship
 from programs.models import Participant, Program, Role
 from programs.services import organization_admin_grant
 from tests.accounts.factories import UserFactory
-from tests.helpers import demo_seed
+from tests.helpers import ModulesTogether, demo_seed
 from tests.matching.factories import MentorProfileFactory, MentorshipFactory
 from tests.programs.factories import ParticipantFactory, ProgramFactory
 
@@ -45,21 +45,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             )
 
 
-# Modules whose tests share one costly module fixture: under pytest-xdist, all of such a module's
-# tests go to one process, so the fixture is built once (the query budget measures every page on
-# the demo and on ten times the demo, about a minute of work). Every other test is scheduled alone.
-ONE_PROCESS_MODULES = ("tests/proof/test_query_budget.py",)
-
-
 @pytest.hookimpl(optionalhook=True)  # without xdist (-p no:xdist) there is no such hook
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    from xdist.scheduler import LoadScopeScheduling
-
-    class ModulesTogether(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            module = nodeid.split("::", 1)[0]
-            return module if module in ONE_PROCESS_MODULES else nodeid
-
     return ModulesTogether(config, log)
 
 

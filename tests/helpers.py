@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
+from xdist.scheduler import LoadScopeScheduling
 
 from mentorship.celery import app as celery_app
 from mentorship.errors import DomainError
@@ -230,3 +231,21 @@ def _demo_rows_restore(rows: dict[str, bytes]) -> None:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for sql in connection.ops.sequence_reset_sql(no_style(), _demo_models()):
             cursor.execute(sql)
+
+
+# ---------------------------------------------------------------------------
+# Parallel runs
+# ---------------------------------------------------------------------------
+# Modules whose tests share one costly module fixture: under pytest-xdist, all of such a module's
+# tests go to one process, so the fixture is built once (the query budget measures every page on
+# the demo and on ten times the demo, about a minute of work). Every other test is scheduled alone.
+ONE_PROCESS_MODULES = ("tests/proof/test_query_budget.py",)
+
+
+class ModulesTogether(LoadScopeScheduling):
+    """xdist's scheduling by work units (tests/conftest.py's pytest_xdist_make_scheduler): a
+    test of ``ONE_PROCESS_MODULES`` is in its module's unit, any other test is a unit alone."""
+
+    def _split_scope(self, nodeid: str) -> str:
+        module = nodeid.split("::", 1)[0]
+        return module if module in ONE_PROCESS_MODULES else nodeid
