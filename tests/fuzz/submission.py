@@ -31,6 +31,7 @@ from hypothesis import event
 
 from accounts.models import User
 from tests.fuzz.known_bugs import known_bug
+from tests.helpers import session_key_for
 from tests.writes import Change, tables, watch_writes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,12 +129,9 @@ def client_for(user: User | None) -> Client:
     """A client with no cookie but ``user``'s session (anonymous when None)."""
     client = Client(raise_request_exception=False)
     if user is not None:
-        key = SESSIONS.get(user.pk)
-        if key is None:
-            client.force_login(user)
-            SESSIONS[user.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
-        else:
-            client.cookies[settings.SESSION_COOKIE_NAME] = key
+        if user.pk not in SESSIONS:
+            SESSIONS[user.pk] = session_key_for(user)
+        client.cookies[settings.SESSION_COOKIE_NAME] = SESSIONS[user.pk]
     return client
 
 

@@ -45,6 +45,7 @@ from django.utils import timezone
 from accounts.models import User
 from matching.score import PARTS
 from meetings.models import CalendarFeed
+from tests.helpers import session_key_for
 from tests.proof.conftest import World, app_routes, build_world, watched_tables
 from tests.proof.matrix import (
     DONE,
@@ -631,13 +632,11 @@ def world(module_db: None) -> World:
 def sessions(world: World) -> dict[int, str]:
     """Every person's signed-in session, made once in the module's transaction: each test's
     savepoint undoes whatever its request does to the session (a logout, a new key)."""
-    found = {}
-    for built in (world.alpha, world.beta, world.gamma):
-        for person in built.people.values():
-            client = Client()
-            client.force_login(person)
-            found[person.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
-    return found
+    return {
+        person.pk: session_key_for(person)
+        for built in (world.alpha, world.beta, world.gamma)
+        for person in built.people.values()
+    }
 
 
 @pytest.fixture(autouse=True, scope="module")
