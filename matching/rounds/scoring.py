@@ -54,6 +54,11 @@ def mentor_load(proposals: Iterable[Proposal]) -> Counter[int]:
     return Counter(p.mentor_id for p in proposals if p.mentor_id is not None)
 
 
+def found_a_mentor_since_the_run(mentee_name: str) -> str:
+    """Publishing's words for a mentee who started a mentorship after the round ran."""
+    return f"{mentee_name} found a mentor since the run."
+
+
 def pair_refusal(
     facts: RoundFacts, mentee_id: int, mentor_id: int, blocked: frozenset[tuple[int, int]]
 ) -> str:

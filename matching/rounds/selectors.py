@@ -30,8 +30,9 @@ from matching.models import (
     Proposal,
     RoundRule,
 )
-from matching.rounds.scoring import RoundFacts, mentor_load
+from matching.rounds.scoring import RoundFacts, found_a_mentor_since_the_run, mentor_load
 from matching.score import Interval, MenteeFacts, MentorFacts
+from matching.services.start import StartFacts, start_refusal
 from matching.windows import monday_of, utc_week_intervals, working_hours_windows
 from programs.models import Participant, Program, Role, Topic
 
@@ -196,6 +197,67 @@ def mentor_loads(mentor_ids: set[int]) -> dict[int, tuple[int, int]]:
     return {pid: (live, capacity) for pid, live, capacity in rows}
 
 
+def publish_refusals(proposals: list[Proposal], program: Program) -> dict[int, str]:
+    """Why each proposal would not start if the round were published now (proposal id → the
+    words publishing would use), in publish order, each start counting against the mentor's
+    room for the next. The same rules as ``mentorship_start``, read in bulk: four queries."""
+    paired = [p for p in proposals if p.mentor is not None and not p.mentorship_id]
+    mentor_ids = {p.mentor_id for p in paired}
+    loads = mentor_loads(mentor_ids)
+    default_capacity = MentorProfile._meta.get_field("capacity").get_default()
+    live = Mentorship.objects.filter(
+        mentee_id__in=[p.mentee_id for p in paired], status__in=Mentorship.LIVE_STATUSES
+    ).values_list("mentee_id", "mentor_id")
+    boards: dict[int, int] = {}
+    together: set[tuple[int, int]] = set()
+    for mentee_id, mentor_id in live:
+        boards[mentee_id] = boards.get(mentee_id, 0) + 1
+        together.add((mentee_id, mentor_id))
+    started: dict[int, int] = {}
+    refusals: dict[int, str] = {}
+    for proposal in paired:
+        assert proposal.mentor is not None
+        mentor_live, capacity = loads.get(proposal.mentor_id, (0, default_capacity))
+        if boards.get(proposal.mentee_id):
+            refusals[proposal.pk] = found_a_mentor_since_the_run(
+                proposal.mentee.user.get_full_name()
+            )
+            continue
+        refusal = start_refusal(
+            StartFacts(
+                mentor_name=str(proposal.mentor.user),
+                mentee_name=str(proposal.mentee.user),
+                both_active=proposal.mentor.status == Participant.Status.ACTIVE
+                and proposal.mentee.status == Participant.Status.ACTIVE,
+                together=(proposal.mentee_id, proposal.mentor_id) in together,
+                mentor_live=mentor_live + started.get(proposal.mentor_id, 0),
+                capacity=capacity,
+                mentee_board=0,
+                max_board=program.max_mentors_per_mentee,
+                program_name=program.name,
+            )
+        )
+        if refusal:
+            refusals[proposal.pk] = refusal
+        else:
+            started[proposal.mentor_id] = started.get(proposal.mentor_id, 0) + 1
+    return refusals
+
+
+def publish_preview(run: MatchingRun, program: Program) -> dict[str, Any]:
+    """What publishing this run now would do: the pairs that start, those that no longer fit
+    (each with why), and how many people will be told they are matched."""
+    everyone = current_proposals(run)
+    refusals = publish_refusals(everyone, program)
+    starting = [p for p in everyone if p.mentor_id and p.pk not in refusals]
+    return {
+        "starting": starting,
+        "not_fitting": [(p, refusals[p.pk]) for p in everyone if p.pk in refusals],
+        "mentees_told": len({p.mentee_id for p in starting}),
+        "mentors_told": len({p.mentor_id for p in starting}),
+    }
+
+
 def round_answers(matching_round: MatchingRound) -> dict[str, int]:
     """How many of a stable round's mentees chose mentors, and how many mentors ranked them."""
     return {
@@ -215,14 +277,27 @@ def round_pins(matching_round: MatchingRound) -> dict[int, int]:
 
 
 def run_overview(
-    run: MatchingRun, *, pins: dict[int, int], sort: str, show: str, query: str
+    run: MatchingRun,
+    *,
+    program: Program,
+    publishable: bool,
+    pins: dict[int, int],
+    sort: str,
+    show: str,
+    query: str,
 ) -> dict[str, Any]:
     """A run for the round page: its proposals sorted and filtered as asked (each with whether
     it is pinned and the mentor's load after the round against their capacity), the unmatched,
-    the total, and what publishing started or refused."""
+    the total, and what publishing started or refused. Before publishing (``publishable``), the
+    proposals that would not start now, each with why; after, the load is the mentor's now, as
+    the started mentorships are among their live ones."""
     everyone = current_proposals(run)
-    load = mentor_load(everyone)
-    loads = mentor_loads(set(load))
+    refusals = publish_refusals(everyone, program) if publishable else {}
+    # Only proposals still to start add to a mentor's load: a started one is already live.
+    load = mentor_load(
+        p for p in everyone if not p.mentorship_id and not p.publish_note and p.pk not in refusals
+    )
+    loads = mentor_loads({p.mentor_id for p in everyone if p.mentor_id})
     rows = run.proposals.select_related("mentee__user", "mentor__user").order_by(*SORTS[sort])
     if show == "matched":
         rows = rows.filter(mentor__isnull=False)
@@ -250,6 +325,7 @@ def run_overview(
                 else proposal.unmatched_reason,
                 "load_after": live + load[proposal.mentor_id] if proposal.mentor_id else None,
                 "capacity": capacity,
+                "will_not_start": refusals.get(proposal.pk, ""),
             }
         )
     matched = [p for p in everyone if p.mentor_id]
@@ -258,6 +334,8 @@ def run_overview(
         "unmatched": [p for p in everyone if p.mentor_id is None],
         "current_total": round(sum(p.score or 0 for p in matched), 2),
         "matched_count": len(matched),
+        "will_start_count": len(matched) - len(refusals),
+        "will_not_start": [(p, refusals[p.pk]) for p in matched if p.pk in refusals],
         "published": [p for p in everyone if p.mentorship_id],
         "refused": [p for p in everyone if p.publish_note],
     }

@@ -28,6 +28,7 @@ from matching.rounds.scoring import (
     RoundFacts,
     clean_min_score,
     clean_weights,
+    found_a_mentor_since_the_run,
     pair_refusal,
     pair_score,
     round_score_matrix,
@@ -520,7 +521,7 @@ def round_publish(*, matching_round: MatchingRound, actor: User) -> PublishRepor
                     mentee=proposal.mentee, status__in=Mentorship.LIVE_STATUSES
                 ).exists():
                     raise DomainError(
-                        f"{proposal.mentee.user.get_full_name()} found a mentor since the run."
+                        found_a_mentor_since_the_run(proposal.mentee.user.get_full_name())
                     )
                 mentorship = mentorship_start(mentor=proposal.mentor, mentee=proposal.mentee)
         except DomainError as exc:
@@ -539,6 +540,20 @@ def round_publish(*, matching_round: MatchingRound, actor: User) -> PublishRepor
         proposal.save(update_fields=["mentorship"])
         report.created.append(mentorship)
         _tell_matched(proposal, mentorship)
+    if report.refused and not report.created:
+        # Nothing would start: publishing would close the round for nothing. The savepoint's
+        # notes are undone with it; the round page says why each proposal no longer fits.
+        count = len(report.refused)
+        raise DomainError(
+            "Not published: "
+            + (
+                "the proposed mentorship cannot start any more (the round shows why)."
+                if count == 1
+                else f"none of the {count} proposed mentorships can start any more (the round "
+                "shows why for each)."
+            )
+            + " Run the round again to propose mentors who have room, or discard it."
+        )
     matching_round.status = Status.PUBLISHED
     matching_round.published_at = timezone.now()
     matching_round.closed_by = actor

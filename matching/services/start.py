@@ -3,6 +3,7 @@ all call ``mentorship_start``, which holds the mentor's capacity under a row loc
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
@@ -11,6 +12,39 @@ from django.utils import timezone
 from matching.models import MentorProfile, Mentorship, MentorshipGroup
 from mentorship.errors import DomainError
 from programs.models import Participant, Program, Role
+
+
+@dataclass(frozen=True)
+class StartFacts:
+    """What decides whether a pair may start: read under locks by ``mentorship_start``, in bulk
+    by a round's publish preview, so both give the same answer in the same words."""
+
+    mentor_name: str
+    mentee_name: str
+    both_active: bool
+    together: bool  # already in a live mentorship with each other
+    mentor_live: int
+    capacity: int
+    mentee_board: int  # the mentee's live mentorships
+    max_board: int
+    program_name: str
+
+
+def start_refusal(facts: StartFacts) -> str:
+    """Why this pair cannot start now, or "" when it can. Pure."""
+    if not facts.both_active:
+        return "Both people must be active participants of the program."
+    if facts.together:
+        return "These two are already working together."
+    if facts.mentor_live >= facts.capacity:
+        return f"{facts.mentor_name} is at capacity ({facts.capacity} mentees)."
+    if facts.mentee_board >= facts.max_board:
+        board = facts.mentee_board
+        return (
+            f"{facts.mentee_name} already has {board} mentor{'s' if board != 1 else ''}, "
+            f"the most {facts.program_name} allows."
+        )
+    return ""
 
 
 @transaction.atomic
@@ -25,22 +59,27 @@ def mentorship_start(
     if mentor.user_id == mentee.user_id:
         raise DomainError("Nobody can mentor themselves.")
     # Lock both rows: two starts at once cannot exceed the mentor's capacity or the mentee's board.
-    locked = Participant.objects.select_for_update().filter(pk__in=[mentor.pk, mentee.pk])
-    if any(p.status != Participant.Status.ACTIVE for p in locked):
-        raise DomainError("Both people must be active participants of the program.")
+    locked = list(Participant.objects.select_for_update().filter(pk__in=[mentor.pk, mentee.pk]))
     profile, _ = MentorProfile.objects.select_for_update().get_or_create(participant=mentor)
     live = Mentorship.objects.filter(mentor=mentor, status__in=Mentorship.LIVE_STATUSES)
-    if live.filter(mentee=mentee).exists():
-        raise DomainError("These two are already working together.")
-    if live.count() >= profile.capacity:
-        raise DomainError(f"{mentor.user} is at capacity ({profile.capacity} mentees).")
     program = mentor.program
-    board = Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.LIVE_STATUSES).count()
-    if board >= program.max_mentors_per_mentee:
-        raise DomainError(
-            f"{mentee.user} already has {board} mentor{'s' if board != 1 else ''}, "
-            f"the most {program.name} allows."
+    refusal = start_refusal(
+        StartFacts(
+            mentor_name=str(mentor.user),
+            mentee_name=str(mentee.user),
+            both_active=all(p.status == Participant.Status.ACTIVE for p in locked),
+            together=live.filter(mentee=mentee).exists(),
+            mentor_live=live.count(),
+            capacity=profile.capacity,
+            mentee_board=Mentorship.objects.filter(
+                mentee=mentee, status__in=Mentorship.LIVE_STATUSES
+            ).count(),
+            max_board=program.max_mentors_per_mentee,
+            program_name=program.name,
         )
+    )
+    if refusal:
+        raise DomainError(refusal)
     # One reading of the clock: the end date counts from the very instant the pair starts, so a
     # start a second before midnight does not end a day early.
     started_at = timezone.now()

@@ -9,8 +9,9 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from matching.access import get_round_ballot_for_user, get_round_for_admin
 from matching.forms import (
@@ -30,6 +31,7 @@ from matching.rounds.selectors import (
     latest_run,
     preferences_of,
     proposal_of_run,
+    publish_preview,
     round_answers,
     round_blocks,
     round_facts,
@@ -154,7 +156,15 @@ def round_detail(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse
         context.update(round_answers(matching_round))
     if run is not None:
         context.update(
-            run_overview(run, pins=pins, sort=context["sort"], show=context["show"], query=query)
+            run_overview(
+                run,
+                program=program,
+                publishable=matching_round.status == MatchingRound.Status.PROPOSED,
+                pins=pins,
+                sort=context["sort"],
+                show=context["show"],
+                query=query,
+            )
         )
     return render(request, "matching/rounds/detail.html", context)
 
@@ -287,19 +297,32 @@ def proposal_rule_view(
     return response
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def round_publish_view(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    """GET: what publishing will do, and to how many people, with a button to do it. POST:
+    publish, and say what really happened."""
     program = get_program_for_admin(request.user, slug)
     matching_round = get_round_for_admin(program, pk)
+    if request.method == "GET":
+        run = latest_run(matching_round)
+        if matching_round.status != MatchingRound.Status.PROPOSED or run is None:
+            return redirect(_round_url(matching_round))
+        return render(
+            request,
+            "matching/rounds/publish.html",
+            {"program": program, "section": "Matching", "round": matching_round}
+            | publish_preview(run, program),
+        )
     try:
         report = round_publish(matching_round=matching_round, actor=request.user)
     except DomainError as error:
         messages.error(request, error.message)
         return redirect(_round_url(matching_round))
+    started = len(report.created)
     messages.success(
         request,
-        f"Published: {len(report.created)} mentorship{'s' if len(report.created) != 1 else ''} "
-        "started, and both people in each were told why they were matched.",
+        f"Published: {started} mentorship{pluralize(started)} started, and both people in "
+        f"{'each were' if started != 1 else 'it were'} told why they were matched.",
     )
     for proposal, reason in report.refused:
         messages.warning(request, f"Not started: {proposal.mentee.user.get_full_name()} – {reason}")

@@ -126,11 +126,19 @@ def test_admin_runs_moves_and_publishes_a_round_and_the_mentee_sees_why(demo, pa
     expect(row.locator(".badge", has_text="moved by hand")).to_be_visible()
     expect(row.locator(".badge", has_text="pinned")).to_be_visible()
 
-    # Publish starts every proposed pair.
-    matched = run.proposals.filter(mentor__isnull=False).count()
-    page.get_by_role("button", name=re.compile(r"^Publish \d+ mentorships?$")).click()
+    # Publish starts every proposed pair, after saying how many people will be told.
+    paired = run.proposals.filter(mentor__isnull=False)
+    matched = paired.count()
+    people = matched + paired.values("mentor_id").distinct().count()
+    page.get_by_role("link", name=re.compile(r"^Publish \d+ mentorships?…$")).click()
+    expect(page.locator("#publish-summary")).to_contain_text(f"tells {people} people")
+    page.get_by_role("button", name=f"Publish and tell {people} people").click()
     expect(page.get_by_text(f"Published: {matched} mentorships started")).to_be_visible()
     expect(page.locator("#round-status")).to_have_text("Published")
+    # Each started pair links to what the admin may see of it.
+    page.locator(f"#proposal-{moved.pk}").get_by_role("link", name="Mentorship started").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(mentee_name)
+    page.go_back()
     mentorship = Mentorship.objects.get(mentee=moved.mentee, status=Mentorship.Status.ACTIVE)
     assert mentorship.mentor_id == moved.mentor_id
     assert Proposal.objects.get(pk=moved.pk).mentorship_id == mentorship.pk

@@ -77,7 +77,9 @@ def test_preferences_are_given_and_the_stable_round_is_published(page, new_page)
     page.get_by_role("button", name="Run").click()
     expect(page.locator("#round-summary")).to_contain_text("2 matched, 0 unmatched")
     expect(page.locator("#proposals")).to_contain_text("Dana Designer")
-    page.get_by_role("button", name=re.compile("^Publish 2 mentorships")).click()
+    page.get_by_role("link", name="Publish 2 mentorships…").click()
+    expect(page.locator("#publish-summary")).to_contain_text("tells 4 people")
+    page.get_by_role("button", name="Publish and tell 4 people").click()
     expect(page.locator("#round-status")).to_have_text("Published")
 
     # Dana preferred Noor; Mia got her second choice, and nobody would rather swap.

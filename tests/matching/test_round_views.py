@@ -176,6 +176,7 @@ ENDPOINTS = [
     ("rounds", "get"),
     ("round", "get"),
     ("round_run", "post"),
+    ("round_publish", "get"),
     ("round_publish", "post"),
     ("round_discard", "post"),
     ("proposal_swap", "get"),
@@ -614,7 +615,7 @@ def test_publish_reports_a_mentor_who_filled_up_since_the_run(
     response = as_admin.post(_url("round_publish", proposed), follow=True)
 
     assert _messages(response) == [
-        "Published: 1 mentorship started, and both people in each were told why they were matched.",
+        "Published: 1 mentorship started, and both people in it were told why they were matched.",
         f"Not started: Ann Able – {dana.user} is at capacity (3 mentees).",
         f"Not started: Cleo Chen – {dana.user} is at capacity (3 mentees).",
     ]
@@ -628,6 +629,111 @@ def test_publish_reports_a_mentor_who_filled_up_since_the_run(
     assert not Notification.objects.filter(recipient=cast["ann"].user).exists()
     page = as_admin.get(_url("round", proposed)).content.decode()
     assert f"Not started: {dana.user} is at capacity (3 mentees)." in page
+
+
+def test_before_publishing_the_round_shows_which_proposals_no_longer_fit(
+    as_admin, rounds_program, proposed, cast
+):
+    dana = cast["dana"]
+    for number in range(2):
+        mentorship_start(
+            mentor=dana, mentee=_mentee(rounds_program, f"Late Comer {number}", topics=[])
+        )
+    before = _state(proposed)
+
+    response = as_admin.get(_url("round", proposed))
+
+    rows = {row["proposal"].mentee.user.full_name: row for row in response.context["table"]}
+    # Publishing goes by mentee name: Ann takes Dana's last place, so Cleo no longer fits.
+    assert rows["Ann Able"]["will_not_start"] == ""
+    assert rows["Cleo Chen"]["will_not_start"] == f"{dana.user} is at capacity (3 mentees)."
+    assert (rows["Ann Able"]["load_after"], rows["Ann Able"]["capacity"]) == (3, 3)
+    assert response.context["will_start_count"] == 2
+    page = " ".join(response.content.decode().split())
+    assert f"Will not start: {dana.user} is at capacity (3 mentees)." in page
+    assert "1 of the 3 proposed mentorships" in page
+    assert "no longer fits" in page
+    assert "Publish 2 mentorships…" in page
+    assert _state(proposed) == before
+
+
+def test_the_publish_confirmation_counts_the_people_who_will_be_told(as_admin, proposed):
+    before = _state(proposed)
+
+    response = as_admin.get(_url("round_publish", proposed))
+
+    assert response.status_code == 200
+    summary = " ".join(response.content.decode().split())
+    # Ann and Cleo with Dana, Ben with Sam: three mentees and two mentors.
+    assert (
+        "This starts <strong>3 mentorships</strong> and tells <strong>5 people</strong>" in summary
+    )
+    assert "(3 mentees and 2 mentors)" in summary
+    assert "Publish and tell 5 people" in summary
+    assert _state(proposed) == before
+
+
+def test_the_publish_confirmation_of_a_round_never_run_goes_back_to_the_round(as_admin, draft):
+    response = as_admin.get(_url("round_publish", draft))
+    assert response.status_code == 302
+    assert response.url == _url("round", draft)
+
+
+def test_after_publishing_the_started_mentorships_link_to_the_admins_view_of_them(
+    as_admin, proposed, cast
+):
+    as_admin.post(_url("round_publish", proposed))
+
+    response = as_admin.get(_url("round", proposed))
+
+    started = Mentorship.objects.filter(mentee__in=proposed.mentees.all()).order_by("pk")
+    assert started.count() == 3
+    page = " ".join(response.content.decode().split())
+    assert "Mentor's load now" in page
+    for mentorship in started:
+        link = reverse(
+            "matching:admin_mentorship",
+            kwargs={"slug": proposed.program.slug, "pk": mentorship.pk},
+        )
+        assert f'href="{link}">Mentorship started' in page
+        assert as_admin.get(link).status_code == 200
+    # The started mentorships are among the mentors' live ones, counted once: Dana has Ann
+    # and Cleo (2 of 3), Sam has Ben (1 of 1).
+    loads = {
+        row["proposal"].mentor.user.full_name: (row["load_after"], row["capacity"])
+        for row in response.context["table"]
+        if row["proposal"].mentor
+    }
+    assert loads == {"Dana Designer": (2, 3), "Sam Speaker": (1, 1)}
+
+
+def test_an_older_round_whose_mentors_a_newer_round_filled_cannot_be_published(
+    as_admin, admin_user, rounds_program, proposed, cast
+):
+    newer = round_create(
+        program=rounds_program,
+        actor=admin_user,
+        name="Summer round",
+        mentee_ids=[cast[name].pk for name in ("ann", "ben", "cleo")],
+    )
+    _run(newer, admin_user)
+    as_admin.post(_url("round_publish", newer))
+    before = _state(proposed)
+
+    page = " ".join(as_admin.get(_url("round", proposed)).content.decode().split())
+    confirm = " ".join(as_admin.get(_url("round_publish", proposed)).content.decode().split())
+    response = as_admin.post(_url("round_publish", proposed), follow=True)
+
+    assert "Will not start: Ann Able found a mentor since the run." in page
+    assert "Publish 0" not in page and 'id="publish-link"' not in page
+    assert "None of this round's proposed mentorships can" in confirm
+    assert 'id="publish-form"' not in confirm
+    assert _messages(response) == [
+        "Not published: none of the 3 proposed mentorships can start any more (the round shows "
+        "why for each). Run the round again to propose mentors who have room, or discard it."
+    ]
+    assert _state(proposed) == before
+    assert proposed.status == Status.PROPOSED
 
 
 # ---------------------------------------------------------------------------

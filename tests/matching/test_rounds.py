@@ -21,7 +21,15 @@ from matching.models import (
     RoundRule,
 )
 from matching.rounds.scoring import RoundFacts, clean_weights, pair_refusal, round_score_matrix
-from matching.rounds.selectors import chosen_by, preferences_of, round_facts, unmatched_mentees
+from matching.rounds.selectors import (
+    chosen_by,
+    current_proposals,
+    latest_run,
+    preferences_of,
+    publish_refusals,
+    round_facts,
+    unmatched_mentees,
+)
 from matching.rounds.services import (
     mentee_preferences_save,
     mentor_preferences_save,
@@ -327,11 +335,23 @@ def test_publishing_starts_the_mentorships_and_tells_both_why(scene):
 def test_a_mentor_who_filled_up_since_the_run_is_reported_not_overfilled(scene):
     _run(scene["round"], scene["admin"])
     mentorship_start(mentor=scene["mentor"], mentee=mentee_in(scene["round"].program))
-    report = round_publish(matching_round=scene["round"], actor=scene["admin"])
-    assert report.created == []
-    [(proposal, reason)] = report.refused
-    assert proposal.mentee == scene["ana"] and "capacity" in reason
+    _assert_nothing_can_start(scene, "capacity")
     assert Mentorship.objects.filter(mentor=scene["mentor"]).count() == 1
+
+
+def _assert_nothing_can_start(scene: dict[str, Any], why: str) -> None:
+    """The round's one proposal no longer fits: the preview says why, and publishing is
+    refused without closing the round or noting anything."""
+    run = latest_run(scene["round"])
+    assert run is not None
+    [proposal] = [p for p in current_proposals(run) if p.mentor_id]
+    assert proposal.mentee == scene["ana"]
+    assert why in publish_refusals(current_proposals(run), scene["round"].program)[proposal.pk]
+    with pytest.raises(DomainError, match="the proposed mentorship cannot start any more"):
+        round_publish(matching_round=scene["round"], actor=scene["admin"])
+    scene["round"].refresh_from_db()
+    assert scene["round"].status == MatchingRound.Status.PROPOSED
+    assert not run.proposals.exclude(publish_note="").exists()
 
 
 def test_a_failure_half_way_through_publishing_writes_nothing(scene, monkeypatch):
@@ -393,10 +413,7 @@ def test_the_facts_take_the_same_queries_for_few_and_many_people(rounds_program)
 def test_a_mentee_who_found_a_mentor_since_the_run_is_reported_not_doubled(scene):
     _run(scene["round"], scene["admin"])
     mentorship_start(mentor=mentor_in(scene["round"].program), mentee=scene["ana"])
-    report = round_publish(matching_round=scene["round"], actor=scene["admin"])
-    assert report.created == []
-    [(proposal, reason)] = report.refused
-    assert proposal.mentee == scene["ana"] and "found a mentor since the run" in reason
+    _assert_nothing_can_start(scene, "found a mentor since the run")
     assert Mentorship.objects.filter(mentee=scene["ana"]).count() == 1
 
 

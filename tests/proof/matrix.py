@@ -261,7 +261,7 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
         (LOGIN, DONE, DONE, _, DONE, _, _, _),
     ),
     "matching:round_preferences[beta id]": (SIGNED_IN_HIDDEN, SIGNED_IN_HIDDEN),
-    "matching:round_publish": (POST_ONLY, ADMIN_DOES),
+    "matching:round_publish": (ADMIN_PAGE, ADMIN_DOES),  # GET: what publishing will do
     "matching:round_discard": (POST_ONLY, ADMIN_DOES),
     "matching:proposal_swap": (ADMIN_PAGE, ADMIN_DOES),
     "matching:proposal_swap[beta payload]": (ADMIN_PAGE, ADMIN_PAGE),  # not a candidate
