@@ -190,10 +190,23 @@ class RequestForm(forms.Form):
         label="The seat on your board of advisors you hope they take (optional)",
     )
 
-    def __init__(self, *args: Any, goals: Any, topics: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        goals: Any,
+        topics: Any,
+        cannot_help: list[str] | None = None,
+        mentor_name: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["goals"].queryset = goals  # type: ignore[attr-defined]
         self.fields["topic"].queryset = topics  # type: ignore[attr-defined]
+        if cannot_help:
+            # Said before the ask, not only when it is refused.
+            self.fields[
+                "topic"
+            ].help_text = f"{mentor_name} cannot help with {', '.join(cannot_help)}."
 
 
 class AskInfoForm(forms.Form):

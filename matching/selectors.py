@@ -424,3 +424,12 @@ def person_in_program(*, program: Program, user_id: int) -> PersonInProgram:
     person.availability = related_or_none(person.mentor, "availability")
     person.mentee_profile = related_or_none(person.mentee, "mentee_profile")
     return person
+
+
+def cannot_help_topic_names(mentor: Participant) -> list[str]:
+    """The topics a mentor lists under "Cannot help with", by name."""
+    return list(
+        MentorProfile.cannot_help_topics.through.objects.filter(mentorprofile__participant=mentor)
+        .order_by("topic__name")
+        .values_list("topic__name", flat=True)
+    )

@@ -161,6 +161,9 @@ def request_create(
         raise DomainError("Name the specific topic you want help with.", field="topic")
     if topic.organization_id != mentee.program.organization_id:
         raise DomainError("Pick a topic from this program's list.", field="topic")
+    refusal = cannot_help_refusal(mentor, topic)
+    if refusal:
+        raise DomainError(refusal, field="topic")
     why_this_mentor = why_this_mentor.strip()
     if len(why_this_mentor) < 10:
         raise DomainError(
@@ -190,6 +193,20 @@ def request_create(
         body=f"First step they propose: {request.first_step}.",
     )
     return request
+
+
+def cannot_help_refusal(mentor: Participant, topic: Topic) -> str:
+    """The mentor's own boundary: a topic they list under "Cannot help with" is refused, in
+    their words where they wrote some; "" when they can be asked about it."""
+    profile = MentorProfile.objects.filter(participant=mentor, cannot_help_topics=topic).first()
+    if profile is None:
+        return ""
+    words = profile.cannot_help_with.strip()
+    said = f" In their words: “{words}”" if words else ""
+    return (
+        f"{mentor.user.get_full_name()} cannot help with {topic.name}: they list it under "
+        f"“Cannot help with”.{said} Pick another topic, or ask a mentor who offers it."
+    )
 
 
 def _lock(request: MentorshipRequest) -> MentorshipRequest:

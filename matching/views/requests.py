@@ -63,6 +63,8 @@ def request_new(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
         request.POST or None,
         goals=goals,
         topics=Topic.objects.filter(organization_id=program.organization_id).order_by("name"),
+        cannot_help=selectors.cannot_help_topic_names(mentor),
+        mentor_name=mentor.user.get_full_name(),
     )
     if response := run_form(
         request,

@@ -92,6 +92,29 @@ def test_new_request_sends_a_mentee_without_active_goals_to_the_guided_start(
     assert response.url == "/goals/start/"
 
 
+def test_a_topic_the_mentor_cannot_help_with_is_refused_next_to_the_topic_field(
+    as_mentee, program, mentor_p, goal, topic
+):
+    profile = MentorProfile.objects.get(participant=mentor_p)
+    profile.cannot_help_topics.set([topic])
+    profile.cannot_help_with = "Conference talks."
+    profile.save()
+    name = mentor_p.user.get_full_name()
+
+    page = as_mentee.get(_new_url(program, mentor_p))
+    assert page.context["form"].fields["topic"].help_text == (
+        f"{name} cannot help with Public speaking."
+    )
+    response = as_mentee.post(_new_url(program, mentor_p), _form(goal, topic))
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert list(errors) == ["topic"]
+    assert errors["topic"][0].startswith(f"{name} cannot help with Public speaking")
+    assert "In their words: “Conference talks.”" in errors["topic"][0]
+    assert not MentorshipRequest.objects.exists()
+
+
 def test_new_request_page_shows_the_refusal_when_a_limit_applies(
     as_mentee, program, mentor_p, goal
 ):

@@ -267,6 +267,34 @@ def test_create_refuses_a_topic_of_another_organization(refused):
     assert refused(topic=TopicFactory()) == "Pick a topic from this program's list."
 
 
+def test_create_refuses_a_topic_the_mentor_cannot_help_with_in_their_words(
+    refused, mentor_p, topic
+):
+    profile = MentorProfile.objects.get(participant=mentor_p)
+    profile.cannot_help_topics.set([topic])
+    profile.cannot_help_with = "Conference talks: I have never given one."
+    profile.save()
+    name = mentor_p.user.get_full_name()
+    assert refused() == (
+        f"{name} cannot help with Public speaking: they list it under “Cannot help with”. "
+        "In their words: “Conference talks: I have never given one.” Pick another topic, or "
+        "ask a mentor who offers it."
+    )
+
+
+def test_a_topic_the_mentor_cannot_help_with_is_refused_without_words_too(refused, mentor_p, topic):
+    MentorProfile.objects.get(participant=mentor_p).cannot_help_topics.set([topic])
+    assert "In their words" not in refused()
+    assert refused().startswith(f"{mentor_p.user.get_full_name()} cannot help with Public")
+
+
+def test_another_topic_of_a_mentor_with_limits_is_sent(send, mentor_p, program):
+    MentorProfile.objects.get(participant=mentor_p).cannot_help_topics.set(
+        [TopicFactory(organization=program.organization, name="Hiring")]
+    )
+    assert send().status == Status.PENDING
+
+
 def test_create_refuses_an_empty_why(refused):
     assert refused(why_this_mentor="   ") == "Say in a sentence why you are asking this mentor."
 
