@@ -14,8 +14,11 @@ from accounts.models import User
 from goals.models import Goal, GoalShare, GoalStep, ProgressUpdate
 from mentorship.errors import DomainError
 from mentorship.validators import single_line
+from notifications.services import notifications_resolve
 from programs.models import Participant, Role, Topic
 
+# The key of a notification that asks someone to write down a goal (``notify(resolved_by=...)``).
+GOAL_PROMPT = "goals:first"
 GOAL_FIELDS = ("title", "why", "horizon", "target_date", "timeframe", "status")
 
 # The guided start's prompts: (key, label, example, horizon).
@@ -95,6 +98,8 @@ def goal_create(*, owner: Participant, topics: Iterable[Topic] = (), **values: A
     last = Goal.objects.filter(owner=owner).aggregate(last=Max("position"))["last"]
     goal = Goal.objects.create(owner=owner, position=0 if last is None else last + 1, **values)
     goal.topics.set(checked)
+    # "Write down a goal" is done: such a prompt no longer waits in their notifications.
+    notifications_resolve(recipient_id=owner.user_id, key=GOAL_PROMPT)
     return goal
 
 

@@ -2,23 +2,40 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, IntegerField, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 
+def _count(queryset: QuerySet[Any]) -> Coalesce:
+    """``queryset``'s row count as an expression, so that several counts take one query."""
+    counted = queryset.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n")[:1]), 0, output_field=IntegerField())
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """What the navigation shows: the unread count and the programs this person runs."""
+    """What the navigation shows: unread notifications and due check-ins (one query for both),
+    and the programs this person runs."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
 
     def build() -> dict[str, Any]:
-        from notifications.selectors import notification_unread_count
+        from accounts.models import User
+        from meetings.services.checkins import checkins_due
+        from notifications.selectors import unread_notifications
         from programs.access import programs_administered_by
 
         admin_programs = list(programs_administered_by(user).only("name", "slug").order_by("name"))
+        unread, due = (
+            User.objects.filter(pk=user.pk)
+            .values_list(_count(unread_notifications(user=user)), _count(checkins_due(user=user)))
+            .get()
+        )
         return {
-            "unread_count": notification_unread_count(user=user),
+            "unread_count": unread,
+            "checkins_due": due,
             "admin_programs": admin_programs,
             "can_create_program": bool(admin_programs) or user.is_superuser,
         }

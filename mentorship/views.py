@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from matching.selectors import requests_waiting_for
+from meetings.selectors import next_steps_for
 from meetings.services.scheduling import upcoming_meetings_for
 from meetings.timeline import open_action_items_for, wins_for_mentee
 from mentorship.health import health_report
@@ -35,6 +36,7 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
     context["wins"] = wins_for_mentee(user=user)
     context["waiting"] = requests_waiting_for(user=user)
     context["next_meetings"] = upcoming_meetings_for(user=user, limit=3)
+    context["next_steps"] = next_steps_for(user=user)
     return render(request, "pages/home.html", context)
 
 

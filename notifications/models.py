@@ -28,6 +28,10 @@ class Notification(TimeStampedModel):
     body = models.TextField(blank=True)
     link = models.CharField(max_length=500, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # What would make this notification moot, as a key the sending app chooses ("goals:first",
+    # "request:12:answer"): once that is done the app resolves the key and the notification is
+    # marked read, so nobody is asked to do what they did already.
+    resolved_by = models.CharField(max_length=80, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

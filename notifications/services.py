@@ -26,13 +26,27 @@ def notify(
     title: str,
     body: str = "",
     link: str = "",
+    resolved_by: str = "",
 ) -> Notification:
-    """Leave an in-app notification for one person."""
+    """Leave an in-app notification for one person. ``resolved_by``: the key whose
+    ``notifications_resolve`` marks it read, when it asks for something that can get done."""
     if kind not in Notification.Kind.values:
         raise ValueError(f"Unknown notification kind {kind!r}")
     return Notification.objects.create(
-        recipient=recipient, kind=kind, title=title[:200], body=body, link=link
+        recipient=recipient,
+        kind=kind,
+        title=title[:200],
+        body=body,
+        link=link,
+        resolved_by=resolved_by,
     )
+
+
+def notifications_resolve(*, recipient_id: int, key: str) -> int:
+    """What the notifications with this key asked for is done: they are marked read."""
+    return Notification.objects.filter(
+        recipient_id=recipient_id, resolved_by=key, read_at__isnull=True
+    ).update(read_at=timezone.now(), updated_at=timezone.now())
 
 
 def notify_many(

@@ -28,7 +28,7 @@ from matching.services.start import mentorship_start
 from mentorship.cache import DIRECTORY_VERSION
 from mentorship.errors import DomainError
 from notifications.models import Notification
-from notifications.services import notify
+from notifications.services import notifications_resolve, notify
 from programs.models import Participant, Program, Role, Topic
 
 Status = MentorshipRequest.Status
@@ -44,7 +44,10 @@ def record_change(
     mentorship: Mentorship | None = None,
     note: str = "",
 ) -> StateChange:
-    """Write who moved what from which state to which."""
+    """Write who moved what from which state to which. A request that leaves "pending" no
+    longer asks its mentor for an answer: that notification is resolved."""
+    if request is not None and from_status == Status.PENDING and to_status != Status.PENDING:
+        notifications_resolve(recipient_id=request.mentor.user_id, key=_answer_key(request))
     return StateChange.objects.create(
         request=request,
         mentorship=mentorship,
@@ -59,9 +62,20 @@ def _link(request: MentorshipRequest) -> str:
     return reverse("matching:request", kwargs={"pk": request.pk})
 
 
-def _tell(user: User, title: str, request: MentorshipRequest, body: str = "") -> None:
+def _answer_key(request: MentorshipRequest) -> str:
+    return f"request:{request.pk}:answer"
+
+
+def _tell(
+    user: User, title: str, request: MentorshipRequest, body: str = "", *, asks_answer: bool = False
+) -> None:
     notify(
-        recipient=user, kind=Notification.Kind.REQUEST, title=title, body=body, link=_link(request)
+        recipient=user,
+        kind=Notification.Kind.REQUEST,
+        title=title,
+        body=body,
+        link=_link(request),
+        resolved_by=_answer_key(request) if asks_answer else "",
     )
 
 
@@ -191,6 +205,7 @@ def request_create(
         f"{mentee.user.get_full_name()} asks for your help with {topic.name}",
         request,
         body=f"First step they propose: {request.first_step}.",
+        asks_answer=True,
     )
     return request
 

@@ -112,12 +112,17 @@ def shared_comment_for(*, checkin: CheckIn) -> CheckIn | None:
     )
 
 
+def checkins_due(*, user: User) -> QuerySet[CheckIn]:
+    """The person's check-ins waiting for an answer this period."""
+    return checkins_of(user).filter(status=CheckIn.Status.DUE)
+
+
 def checkin_list_for_user(*, user: User, recent: int = 10) -> tuple[list[CheckIn], list[CheckIn]]:
     """My due check-ins, and my most recent answered or skipped ones."""
     base = checkins_of(user).select_related(
         "mentorship__mentor__user", "mentorship__mentee__user", "mentorship__program"
     )
-    due = list(base.filter(status=CheckIn.Status.DUE).order_by("due_on", "id"))
+    due = list(base.filter(pk__in=checkins_due(user=user)).order_by("due_on", "id"))
     done = list(base.exclude(status=CheckIn.Status.DUE).order_by("-due_on", "-id")[:recent])
     return due, done
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.utils import timezone
 
 from accounts.models import User
+from goals.services import GOAL_PROMPT
 from mentorship.demo.people import MENTEES, MENTORS, demo_user
 from notifications.models import Notification
 from notifications.services import notify
@@ -134,4 +135,5 @@ def circle_seed(
             title="Welcome to Twoway: start by writing down one goal",
             body="Goals come before mentors: what do you want to get out of mentoring this year?",
             link=program.get_absolute_url(),
+            resolved_by=GOAL_PROMPT,
         )

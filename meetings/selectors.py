@@ -1,0 +1,150 @@
+"""Reads that gather a person's path through their programs: the next step on Home."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from accounts.models import User
+from goals.models import Goal
+from matching.models import Mentorship, MentorshipRequest
+from meetings.models import Agreement, Meeting
+from programs.models import Participant, Program, Role
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """One step of the path, in one program: what to do, why, and where."""
+
+    program: Program
+    title: str
+    text: str
+    link: str = ""
+    link_label: str = ""
+
+
+def _directory_words(program: Program) -> str:
+    return "Find a peer" if program.kind == Program.Kind.PEER else "Find a mentor"
+
+
+def next_steps_for(*, user: User) -> list[NextStep]:
+    """The next step of the path in each program the person is active in: set a goal → find a
+    mentor (or wait for the program's round when admins match) → agree norms → first meeting.
+    A program where the path is walked adds nothing. Six queries whatever the numbers."""
+    participations = list(
+        Participant.objects.filter(user=user, status=Participant.Status.ACTIVE)
+        .select_related("program")
+        .annotate(
+            active_goals=Count("goals", filter=Q(goals__status=Goal.Status.ACTIVE), distinct=True)
+        )
+        .order_by("program__name", "role")
+    )
+    ids = [p.pk for p in participations]
+    live = list(
+        Mentorship.objects.filter(
+            Q(mentee_id__in=ids) | Q(mentor_id__in=ids), status__in=Mentorship.LIVE_STATUSES
+        )
+        .select_related("mentee__user", "mentor__user")
+        .order_by("started_at", "pk")
+    )
+    live_ids = [m.pk for m in live]
+    agreed = set(
+        Agreement.objects.filter(mentorship_id__in=live_ids, confirmed_at__isnull=False)
+        .values_list("mentorship_id", flat=True)
+        .distinct()
+    )
+    met = set(
+        Meeting.objects.filter(mentorship_id__in=live_ids)
+        .exclude(status=Meeting.Status.CANCELLED)
+        .values_list("mentorship_id", flat=True)
+        .distinct()
+    )
+    pending = {
+        r.mentee_id: r
+        for r in MentorshipRequest.objects.filter(
+            mentee_id__in=ids, status=MentorshipRequest.Status.PENDING
+        )
+        .select_related("mentor__user")
+        .order_by("-created_at")
+    }
+    steps: list[NextStep] = []
+    for participant in participations:
+        mine = [m for m in live if participant.pk in (m.mentee_id, m.mentor_id)]
+        if participant.role == Role.MENTEE and not mine:
+            steps.append(_before_a_mentor(participant, pending.get(participant.pk)))
+            continue
+        for mentorship in mine:
+            step = _with_a_partner(participant, mentorship, agreed=agreed, met=met)
+            if step is not None:
+                steps.append(step)
+                break
+    return steps
+
+
+def _before_a_mentor(participant: Participant, request: MentorshipRequest | None) -> NextStep:
+    program = participant.program
+    if not participant.active_goals:  # type: ignore[attr-defined]
+        return NextStep(
+            program,
+            "Set a goal",
+            "Write down what you want from this program: mentors see it when you ask them.",
+            reverse("goals:start"),
+            "Set a goal",
+        )
+    if request is not None:
+        mentor = request.mentor.user.get_full_name()
+        return NextStep(
+            program,
+            f"Waiting for {mentor}",
+            f"Your request is with {mentor}; they are asked to answer by "
+            f"{date_format(timezone.localtime(request.expires_at), 'j F')}. Nothing to do "
+            "until then.",
+            reverse("matching:request", kwargs={"pk": request.pk}),
+            "Your request",
+        )
+    if program.matching_mode == Program.MatchingMode.ADMIN_ASSIGNS:
+        return NextStep(
+            program,
+            "Wait for the program's matching round",
+            f"{program.name}'s admins match people in rounds; you will be told who and why. "
+            "Meanwhile, keep your goals up to date: the match is made from them.",
+            reverse("goals:list"),
+            "Your goals",
+        )
+    words = _directory_words(program)
+    return NextStep(
+        program,
+        words,
+        "Your goals are set. Look through who has room and ask one person for a small first step.",
+        reverse("matching:directory", kwargs={"slug": program.slug}),
+        words,
+    )
+
+
+def _with_a_partner(
+    participant: Participant, mentorship: Mentorship, *, agreed: set[int], met: set[int]
+) -> NextStep | None:
+    program = participant.program
+    other = mentorship.mentor if participant.pk == mentorship.mentee_id else mentorship.mentee
+    name = other.user.get_full_name()
+    if not mentorship.single_session and mentorship.pk not in agreed:
+        return NextStep(
+            program,
+            f"Agree how you will work with {name}",
+            "How often you meet, where, and how quickly you answer: settled once, together.",
+            reverse("meetings:agreement", kwargs={"pk": mentorship.pk}),
+            "Agree norms",
+        )
+    if mentorship.pk not in met:
+        return NextStep(
+            program,
+            f"Plan your first meeting with {name}",
+            "Pick a time inside the mentor's contact windows; both of you get it in your calendar.",
+            reverse("meetings:meeting_propose", kwargs={"pk": mentorship.pk}),
+            "Propose a time",
+        )
+    return None
