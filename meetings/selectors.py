@@ -27,10 +27,6 @@ class NextStep:
     link_label: str = ""
 
 
-def _directory_words(program: Program) -> str:
-    return "Find a peer" if program.kind == Program.Kind.PEER else "Find a mentor"
-
-
 def next_steps_for(*, user: User) -> list[NextStep]:
     """The next step of the path in each program the person is active in: set a goal → find a
     mentor (or wait for the program's round when admins match) → agree norms → first meeting.
@@ -115,7 +111,7 @@ def _before_a_mentor(participant: Participant, request: MentorshipRequest | None
             reverse("goals:list"),
             "Your goals",
         )
-    words = _directory_words(program)
+    words = program.find_words
     return NextStep(
         program,
         words,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, IntegerField, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
@@ -25,9 +25,21 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         from accounts.models import User
         from meetings.services.checkins import checkins_due
         from notifications.selectors import unread_notifications
-        from programs.access import programs_administered_by
+        from programs.access import program_admin_participations
+        from programs.models import Participant, Program, Role
 
-        admin_programs = list(programs_administered_by(user).only("name", "slug").order_by("name"))
+        # The programs this person runs and those they are an active mentee of, in one query.
+        runs = program_admin_participations().filter(program=OuterRef("pk"), user=user)
+        mentee = Participant.objects.filter(
+            program=OuterRef("pk"), user=user, role=Role.MENTEE, status=Participant.Status.ACTIVE
+        )
+        programs = list(
+            Program.objects.annotate(runs=Exists(runs), mentee=Exists(mentee))
+            .filter(Q(runs=True) | Q(mentee=True))
+            .only("name", "slug", "kind", "matching_mode", "max_mentors_per_mentee")
+            .order_by("name")
+        )
+        admin_programs = [p for p in programs if p.runs]
         unread, due = (
             User.objects.filter(pk=user.pk)
             .values_list(_count(unread_notifications(user=user)), _count(checkins_due(user=user)))
@@ -37,6 +49,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "unread_count": unread,
             "checkins_due": due,
             "admin_programs": admin_programs,
+            # Where a mentee finds a mentor (or a peer) and sees their board of advisors.
+            "mentee_programs": [p for p in programs if p.mentee],
             "can_create_program": bool(admin_programs) or user.is_superuser,
         }
 

@@ -200,6 +200,16 @@ class Program(TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("programs:detail", kwargs={"slug": self.slug})
 
+    @property
+    def mentees_request(self) -> bool:
+        """Mentees find and ask mentors themselves (not only through admins' rounds)."""
+        return Program.MatchingMode(self.matching_mode).mentees_request
+
+    @property
+    def find_words(self) -> str:
+        """What finding someone is called in this kind of program."""
+        return "Find a peer" if self.kind == Program.Kind.PEER else "Find a mentor"
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", "Program admin"

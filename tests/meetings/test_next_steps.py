@@ -205,3 +205,34 @@ def test_an_answered_request_no_longer_asks_the_mentor_for_an_answer(
     assert ask.read_at is not None
     # The mentee's "cannot take your request" is news, not a prompt: it stays unread.
     assert Notification.objects.get(recipient=mentee_p.user).read_at is None
+
+
+# ---------------------------------------------------------------------------
+# Finding a mentor from the navigation
+# ---------------------------------------------------------------------------
+def test_a_mentee_finds_a_mentor_from_the_navigation(program, mentee, mentee_p):
+    Program.objects.filter(pk=program.pk).update(max_mentors_per_mentee=1)  # no board
+    page = _client(mentee).get(reverse("home")).content.decode()
+    directory = reverse("matching:directory", kwargs={"slug": program.slug})
+    assert f'href="{directory}">Find a mentor' in page
+    assert reverse("matching:board", kwargs={"slug": program.slug}) not in page
+
+
+def test_a_peer_program_says_find_a_peer_and_a_board_shows_when_allowed(program, mentee, mentee_p):
+    Program.objects.filter(pk=program.pk).update(kind=Program.Kind.PEER, max_mentors_per_mentee=3)
+    page = _client(mentee).get(reverse("home")).content.decode()
+    assert "Find a peer" in page and "Find a mentor" not in page
+    assert (
+        f'href="{reverse("matching:board", kwargs={"slug": program.slug})}">Board of advisors'
+        in page
+    )
+
+
+def test_mentors_and_admins_get_no_find_a_mentor_link(mentor, mentor_p, admin_user):
+    for user in (mentor, admin_user):
+        assert "Find a mentor" not in _client(user).get(reverse("home")).content.decode()
+
+
+def test_where_admins_match_there_is_no_directory_link(program, mentee, mentee_p):
+    Program.objects.filter(pk=program.pk).update(matching_mode=Program.MatchingMode.ADMIN_ASSIGNS)
+    assert "Find a mentor" not in _client(mentee).get(reverse("home")).content.decode()
