@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from accounts.models import User
 from goals.models import Goal
-from matching.models import AdvisorRole, MentorshipRequest
+from matching.models import AdvisorRole, MentorProfile, MentorshipRequest
 from matching.services.requests import (
     request_accept,
     request_ask_info,
@@ -12,7 +12,7 @@ from matching.services.requests import (
     request_decline,
     request_redirect,
 )
-from programs.models import Participant, Program, Role
+from programs.models import Participant, Program, Role, Topic
 
 
 def requests_seed(*, program: Program, mentors: list[User], mentees: list[User]) -> None:
@@ -23,19 +23,33 @@ def requests_seed(*, program: Program, mentors: list[User], mentees: list[User])
         for p in Participant.objects.filter(program=program).select_related("user", "program")
     }
 
-    def ask(mentee_no: int, mentor_no: int, role: str = "") -> MentorshipRequest:
+    def ask(mentee_no: int, mentor_no: int, role: str = "", *, then: int = 0) -> MentorshipRequest:
+        """mentee_no asks mentor_no (and, if ``then``, the request can go on to that mentor)
+        about a topic of their first goal that neither mentor lists under "cannot help with"."""
         mentee = people[(mentees[mentee_no - 1].pk, Role.MENTEE)]
+        mentor = people[(mentors[mentor_no - 1].pk, Role.MENTOR)]
         goal = (
             Goal.objects.filter(owner=mentee, status=Goal.Status.ACTIVE)
             .order_by("position")
             .first()
         )
         assert goal is not None
+        asked = [mentor.pk] + ([people[(mentors[then - 1].pk, Role.MENTOR)].pk] if then else [])
+        cannot = MentorProfile.cannot_help_topics.through.objects.filter(
+            mentorprofile__participant_id__in=asked
+        ).values("topic_id")
+        topics = Topic.objects.filter(organization_id=program.organization_id).exclude(
+            pk__in=cannot
+        )
+        topic = (
+            topics.filter(pk__in=goal.topics.values("pk")).order_by("name").first()
+            or topics.order_by("name").first()
+        )
         return request_create(
             mentee=mentee,
-            mentor=people[(mentors[mentor_no - 1].pk, Role.MENTOR)],
+            mentor=mentor,
             goals=[goal],
-            topic=goal.topics.order_by("name").first(),
+            topic=topic,
             why_this_mentor="Your profile says you have done exactly what I am trying to do, and you offer coaching.",
             advisor_role=role,
         )
@@ -52,6 +66,6 @@ def requests_seed(*, program: Program, mentors: list[User], mentees: list[User])
         note="Mentor 3 knows this far better than I do.",
     )
     request_redirect(
-        request=ask(20, 2), actor=mentors[1], suggested=people[(mentors[2].pk, Role.MENTOR)]
+        request=ask(20, 2, then=3), actor=mentors[1], suggested=people[(mentors[2].pk, Role.MENTOR)]
     )
     request_accept(request=ask(21, 5), actor=mentors[4])

@@ -347,6 +347,7 @@ PAGES: dict[str, K] = {
     "matching:admin_mentorship": _in_program("mentorship"),
     "matching:person": lambda d: {"slug": d.program.slug, "pk": d.people["owner"].pk},
     "matching:round": _in_program("round"),
+    "matching:round_publish": _in_program("round"),
     "matching:round_preferences": _in_program("round_stable"),
     "matching:proposal_swap": lambda d: {
         "slug": d.program.slug,
