@@ -47,31 +47,46 @@ def _organization_topics(program: Program) -> Any:
     return Topic.objects.filter(organization_id=program.organization_id)
 
 
-class MentorProfileForm(forms.ModelForm):
+# The mentor's profile page saves in sections: what they offer (and cannot help with), and their
+# boundaries. Both forms post under the "mentor" prefix; their fields do not overlap.
+OFFER_FIELDS = (
+    "headline",
+    "bio",
+    "seniority",
+    "years_experience",
+    "topics",
+    "help_offered",
+    "advisor_roles",
+    "formats",
+    "preferred_frequency",
+    "communication",
+    "cannot_help_topics",
+    "cannot_help_with",
+)
+BOUNDARY_FIELDS = ("capacity", "accepting_requests", "away_until")
+assert set(OFFER_FIELDS) | set(BOUNDARY_FIELDS) == {*MENTOR_FIELDS, "topics", "cannot_help_topics"}
+
+
+class MentorOfferForm(forms.ModelForm):
     prefix = "mentor"
-    accepting_locked = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = MentorProfile
-        fields = [
-            *MENTOR_FIELDS[:4],
-            "topics",
-            *MENTOR_FIELDS[4:7],
-            "cannot_help_topics",
-            *MENTOR_FIELDS[7:],
-        ]
+        fields = list(OFFER_FIELDS)
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 4}),
             "cannot_help_with": forms.Textarea(attrs={"rows": 2}),
             "topics": forms.CheckboxSelectMultiple,
             "cannot_help_topics": forms.CheckboxSelectMultiple,
-            "away_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         labels = {
             "topics": "Topics you can help with",
             "cannot_help_topics": "Topics you cannot help with",
-            "cannot_help_with": "What you cannot help with",
-            "accepting_requests": "Accepting new requests",
+            "cannot_help_with": "What you cannot help with, in your words",
+        }
+        help_texts = {
+            "cannot_help_topics": "Mentees cannot ask you about these: they are told so, with "
+            "your words below.",
         }
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
@@ -81,6 +96,20 @@ class MentorProfileForm(forms.ModelForm):
             assert isinstance(field, forms.ModelMultipleChoiceField)
             field.queryset = _organization_topics(program)
             field.required = False
+
+
+class MentorBoundariesForm(forms.ModelForm):
+    prefix = "mentor"
+    accepting_locked = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = MentorProfile
+        fields = list(BOUNDARY_FIELDS)
+        widgets = {"away_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        labels = {"accepting_requests": "Accepting new requests"}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         accepting = self.fields["accepting_requests"]
         if self.instance.pk and self.instance.paused_by_admins_at is not None:
             # Shown, not sent: a disabled field keeps the saved value whatever is posted.

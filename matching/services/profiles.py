@@ -97,6 +97,13 @@ def mentor_profile_update(
     profile, _ = MentorProfile.objects.select_for_update().get_or_create(participant=participant)
     if profile.paused_by_admins_at is not None and values.get("accepting_requests"):
         raise DomainError(paused_by_admins_words(profile), field="accepting_requests")
+    away = values.get("away_until")
+    if away and away != profile.away_until and away < timezone.localdate():
+        raise DomainError(
+            "“Away until” is in the past: leave it empty if you are back, or pick a date from "
+            "today on.",
+            field="away_until",
+        )
     for key, value in values.items():
         setattr(profile, key, value)
     _clean(profile, exclude=["participant"])
@@ -184,38 +191,16 @@ def availability_set(
     return availability
 
 
-@transaction.atomic
-def participant_profile_save(
-    *,
-    user: User,
-    details: dict[str, Any],
-    mentor: tuple[Participant, dict[str, Any]] | None = None,
-    availability: tuple[Participant, dict[str, Any], Sequence[Window]] | None = None,
-    mentee: tuple[Participant, dict[str, Any]] | None = None,
-) -> None:
-    """Save a person's profile for a program in one go: any refusal leaves everything as it was."""
-    user_update_profile(
+def participant_details_save(*, user: User, department: str, job_title: str) -> User:
+    """The work details a person's profile shows in every program (their name and zone are
+    their account's)."""
+    return user_update_profile(
         user=user,
         full_name=user.full_name,
         time_zone=user.time_zone,
-        department=details.get("department", ""),
-        job_title=details.get("job_title", ""),
+        department=department,
+        job_title=job_title,
     )
-    if mentor is not None:
-        participant, values = mentor
-        values = dict(values)
-        mentor_profile_update(
-            participant=participant,
-            topics=values.pop("topics", None),
-            cannot_help_topics=values.pop("cannot_help_topics", None),
-            **values,
-        )
-    if availability is not None:
-        participant, values, windows = availability
-        availability_set(participant=participant, windows=windows, **values)
-    if mentee is not None:
-        participant, values = mentee
-        mentee_profile_update(participant=participant, **values)
 
 
 @transaction.atomic

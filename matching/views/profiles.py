@@ -3,94 +3,212 @@ contact windows, a mentee's wishes), and what another participant may see of a p
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from matching.forms import (
     AvailabilityForm,
     ContactWindowFormSet,
     DetailsForm,
     MenteeProfileForm,
-    MentorProfileForm,
+    MentorBoundariesForm,
+    MentorOfferForm,
 )
 from matching.models import Availability
-from matching.selectors import person_in_program, responsiveness_of
-from matching.services.profiles import participant_profile_save
+from matching.selectors import PersonInProgram, person_in_program, responsiveness_of
+from matching.services.profiles import (
+    availability_set,
+    mentee_profile_update,
+    mentor_profile_update,
+    participant_details_save,
+)
 from matching.windows import Window
 from mentorship.errors import DomainError
 from mentorship.http import AuthedHttpRequest
 from programs.access import get_program_for_user
-from programs.models import Participant, Role
+from programs.models import Participant, Program, Role
 
 
-def _error_target(forms: dict[str, Any], error: DomainError) -> None:
+@dataclass(frozen=True)
+class Section:
+    """One part of the profile page, saved on its own: its heading, the forms it shows, and
+    the service call that saves their cleaned data."""
+
+    title: str
+    forms: tuple[str, ...]
+    save: Callable[[PersonInProgram, dict[str, Any]], object]
+
+
+def _windows(formset: Any) -> list[Window]:
+    return [
+        Window(f.cleaned_data["weekday"], f.cleaned_data["start_time"], f.cleaned_data["end_time"])
+        for f in formset.forms
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+
+
+SECTIONS: dict[str, Section] = {
+    "details": Section(
+        "About you",
+        ("details",),
+        lambda person, forms: participant_details_save(
+            user=person.user, **forms["details"].cleaned_data
+        ),
+    ),
+    "offer": Section(
+        "What you offer, and what you cannot help with",
+        ("offer",),
+        lambda person, forms: mentor_profile_update(
+            participant=person.mentor, **forms["offer"].cleaned_data
+        ),
+    ),
+    "boundaries": Section(
+        "Your limits",
+        ("boundaries",),
+        lambda person, forms: mentor_profile_update(
+            participant=person.mentor, **forms["boundaries"].cleaned_data
+        ),
+    ),
+    "windows": Section(
+        "When you can be reached",
+        ("availability", "windows"),
+        lambda person, forms: availability_set(
+            participant=person.mentor,
+            windows=_windows(forms["windows"]),
+            **forms["availability"].cleaned_data,
+        ),
+    ),
+    "mentee": Section(
+        "What you look for as a mentee",
+        ("mentee",),
+        lambda person, forms: mentee_profile_update(
+            participant=person.mentee, **forms["mentee"].cleaned_data
+        ),
+    ),
+}
+
+
+def _profile_forms(
+    request: AuthedHttpRequest, program: Program, person: PersonInProgram, bound: str
+) -> dict[str, Any]:
+    """Every form of the page; only those of the section being saved (``bound``) take the POST."""
+
+    def data(section: str) -> Any:
+        return request.POST if section == bound else None
+
+    forms: dict[str, Any] = {"details": DetailsForm(data("details"), instance=request.user)}
+    mentor = person.mentor
+    if mentor is not None:
+        availability = person.availability or Availability(
+            participant=mentor, time_zone=request.user.time_zone
+        )
+        forms["offer"] = MentorOfferForm(
+            data("offer"), instance=person.mentor_profile, program=program
+        )
+        forms["boundaries"] = MentorBoundariesForm(
+            data("boundaries"), instance=person.mentor_profile
+        )
+        forms["availability"] = AvailabilityForm(data("windows"), instance=availability)
+        forms["windows"] = ContactWindowFormSet(
+            data("windows"), instance=availability, prefix="windows"
+        )
+    if person.mentee is not None:
+        forms["mentee"] = MenteeProfileForm(data("mentee"), instance=person.mentee_profile)
+    return forms
+
+
+def _error_target(forms: list[Any], error: DomainError) -> None:
     """Put a service's refusal next to the field it names, in whichever form has that field."""
-    for form in forms.values():
-        if form is not None and hasattr(form, "fields") and error.field in form.fields:
+    for form in forms:
+        if hasattr(form, "fields") and error.field in form.fields:
             form.add_error(error.field, error.message)
             return
-    windows = forms.get("windows")
-    if error.field == "windows" and windows is not None:
-        windows._non_form_errors = windows.error_class([error.message])
-        return
-    next(f for f in forms.values() if f is not None and hasattr(f, "fields")).add_error(
-        None, error.message
-    )
+    for form in forms:
+        if error.field == "windows" and not hasattr(form, "fields"):
+            form._non_form_errors = form.error_class([error.message])
+            return
+    next(f for f in forms if hasattr(f, "fields")).add_error(None, error.message)
+
+
+def _error_summary(forms: list[Any]) -> list[tuple[str, str]]:
+    """Each error of the section just posted, with the id of the field it belongs to (the
+    summary at the top of the page links there)."""
+    found: list[tuple[str, str]] = []
+    for form in forms:
+        if hasattr(form, "fields"):
+            for name, errors in form.errors.items():
+                target = f"id_{form.add_prefix(name)}" if name in form.fields else ""
+                label = form.fields[name].label if name in form.fields else ""
+                found += [(target, f"{label}: {e}" if label else str(e)) for e in errors]
+        else:  # the contact windows' formset
+            found += [("contact-windows", str(e)) for e in form.non_form_errors()]
+            for row in form.forms:
+                for name, errors in row.errors.items():
+                    target = f"id_{row.add_prefix(name)}" if name in row.fields else ""
+                    found += [(target, f"Contact window: {e}") for e in errors]
+    return found
+
+
+def _window_row(request: AuthedHttpRequest, person: PersonInProgram) -> HttpResponse:
+    """ "Add a window" (htmx): one more empty contact-window row, and the formset's count one
+    higher, without saving anything."""
+    try:
+        index = int(request.GET.get("windows-TOTAL_FORMS", ""))
+    except ValueError:
+        return HttpResponseBadRequest("Say how many rows the table has.")
+    formset = ContactWindowFormSet(instance=person.availability, prefix="windows")
+    if not 0 <= index < (formset.max_num or 0):
+        return HttpResponseBadRequest("That is as many contact windows as there can be.")
+    form = formset.empty_form
+    form.prefix = formset.add_prefix(index)
+    return render(request, "matching/_window_row_added.html", {"form": form, "total": index + 1})
 
 
 def profile_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
-    """Edit one's own profile for a program: details, mentor offer and limits, mentee wishes."""
+    """One's own profile for a program, in sections that each save on their own (details; a
+    mentor's offer, limits and contact windows; a mentee's wishes). An invalid save shows a
+    summary at the top linking to each field, and changes nothing."""
     program = get_program_for_user(request.user, slug)
     person = person_in_program(program=program, user_id=request.user.pk)
-    data = request.POST or None
-    mentor, mentee = person.mentor, person.mentee
-    availability = person.availability or (
-        Availability(participant=mentor, time_zone=request.user.time_zone) if mentor else None
-    )
-    forms: dict[str, Any] = {
-        "details": DetailsForm(data, instance=request.user),
-        "mentor": MentorProfileForm(data, instance=person.mentor_profile, program=program)
-        if mentor
-        else None,
-        "availability": AvailabilityForm(data, instance=availability) if mentor else None,
-        "windows": ContactWindowFormSet(data, instance=availability, prefix="windows")
-        if mentor
-        else None,
-        "mentee": MenteeProfileForm(data, instance=person.mentee_profile) if mentee else None,
-    }
-    if request.method == "POST" and all(f.is_valid() for f in forms.values() if f is not None):
-        try:
-            participant_profile_save(
-                user=request.user,
-                details=forms["details"].cleaned_data,
-                mentor=(mentor, forms["mentor"].cleaned_data) if mentor else None,
-                availability=(
-                    mentor,
-                    forms["availability"].cleaned_data,
-                    [
-                        Window(
-                            f.cleaned_data["weekday"],
-                            f.cleaned_data["start_time"],
-                            f.cleaned_data["end_time"],
-                        )
-                        for f in forms["windows"].forms
-                        if f.cleaned_data and not f.cleaned_data.get("DELETE")
-                    ],
-                )
-                if mentor
-                else None,
-                mentee=(mentee, forms["mentee"].cleaned_data) if mentee else None,
-            )
-        except DomainError as exc:
-            _error_target(forms, exc)
-        else:
-            messages.success(request, "Your profile for this program is saved.")
-            return redirect("matching:person", slug=program.slug, pk=request.user.pk)
+    if request.htmx and request.method == "GET" and person.mentor is not None:
+        return _window_row(request, person)
+    bound = request.POST.get("section", "") if request.method == "POST" else ""
+    forms = _profile_forms(request, program, person, bound)
+    section = SECTIONS.get(bound)
+    if request.method == "POST" and (section is None or section.forms[0] not in forms):
+        return HttpResponseBadRequest("No such section of your profile.")
+    errors: list[tuple[str, str]] = []
+    if section is not None:
+        posted = [forms[name] for name in section.forms]
+        if all(form.is_valid() for form in posted):
+            try:
+                with transaction.atomic():
+                    section.save(person, forms)
+            except DomainError as exc:
+                _error_target(posted, exc)
+            else:
+                messages.success(request, f"Saved: {section.title.lower()}.")
+                url = reverse("matching:profile", kwargs={"slug": program.slug})
+                return redirect(f"{url}#section-{bound}")
+        errors = _error_summary(posted)
     return render(
-        request, "matching/profile_edit.html", {"program": program, "person": person, **forms}
+        request,
+        "matching/profile_edit.html",
+        {
+            "program": program,
+            "person": person,
+            "sections": SECTIONS,
+            "posted_title": section.title if section else "",
+            "error_summary": errors,
+            **forms,
+        },
     )
 
 

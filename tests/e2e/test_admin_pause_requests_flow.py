@@ -48,9 +48,13 @@ def test_an_admin_pauses_a_mentors_requests_and_only_the_admins_lift_it(page, ne
     expect(accepting).to_be_disabled()
     expect(accepting).not_to_be_checked()
     expect(mentor_page.get_by_text("only they can let requests in again")).to_be_visible()
+    mentor_page.get_by_role("button", name="Save your limits").click()
+    expect(mentor_page.get_by_text("Saved: your limits.")).to_be_visible()
     mentor_page.get_by_label("Headline").fill("Platform and reliability")
-    mentor_page.get_by_role("button", name="Save profile").click()
-    expect(mentor_page.get_by_text("Your profile for this program is saved.")).to_be_visible()
+    mentor_page.get_by_role("button", name="Save what you offer").click()
+    expect(
+        mentor_page.get_by_text("Saved: what you offer, and what you cannot help with.")
+    ).to_be_visible()
     profile = MentorProfile.objects.get(participant=mentor)
     assert profile.headline == "Platform and reliability"
     assert profile.accepting_requests is False

@@ -33,7 +33,8 @@ from matching.forms import (
     DetailsForm,
     GoalSharingForm,
     MenteeProfileForm,
-    MentorProfileForm,
+    MentorBoundariesForm,
+    MentorOfferForm,
     ReassignForm,
     RedirectForm,
     ReflectionForm,
@@ -188,7 +189,8 @@ def _profile_forms(side: Side, user: str) -> list[Any]:
     if user == "mentor":
         availability = Availability.objects.get(participant=person)
         found += [
-            MentorProfileForm(instance=person.mentor_profile, program=side.program),
+            MentorOfferForm(instance=person.mentor_profile, program=side.program),
+            MentorBoundariesForm(instance=person.mentor_profile),
             AvailabilityForm(instance=availability),
             ContactWindowFormSet(instance=availability, prefix="windows"),
         ]
@@ -197,10 +199,17 @@ def _profile_forms(side: Side, user: str) -> list[Any]:
     return found
 
 
+def _mentee_profile_keys(world: World) -> dict[str, RawKey]:
+    """Which section of the profile page is saved."""
+    return {"section": raw("details", "mentee", hostile=("offer", "windows", "nonsense"))}
+
+
 def _windows_keys(world: World) -> dict[str, RawKey]:
-    """The formset's management form: new rows only (plausible), or counts that lie."""
+    """The section saved, and the formset's management form: new rows only (plausible), or
+    counts that lie."""
     lies = ["5", "7", "43", "1001", "-1", "9" * 30, ""]
     return {
+        "section": raw("details", "offer", "boundaries", "windows", hostile=("mentee", "")),
         "windows-TOTAL_FORMS": raw("0", "1", "2", "3", hostile=lies),
         "windows-INITIAL_FORMS": raw("0", hostile=lies),
         "windows-MIN_NUM_FORMS": raw("0", hostile=lies),
@@ -438,7 +447,11 @@ ENDPOINTS: list[Endpoint] = [
         raw_keys=_windows_keys,
     ),
     Endpoint(
-        "matching:profile", "mentee", kwargs=slug, forms=lambda s: _profile_forms(s, "mentee")
+        "matching:profile",
+        "mentee",
+        kwargs=slug,
+        forms=lambda s: _profile_forms(s, "mentee"),
+        raw_keys=_mentee_profile_keys,
     ),
     # meetings: working together ---------------------------------------------------------------
     Endpoint(

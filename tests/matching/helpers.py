@@ -27,10 +27,13 @@ def directory_names(client: Client, url: str) -> list[str]:
 def profile_form_data(
     windows: Sequence[tuple[str, str, str]] = (("0", "09:00", "11:00"),),
     topics: Iterable[Topic] = (),
+    section: str = "",
     **overrides: object,
 ) -> dict:
-    """A full POST of a mentor's profile page: details, profile, availability and windows."""
+    """Every field of a mentor's profile page (details, offer, limits, availability and
+    windows), posted as its ``section`` (the page saves one section at a time)."""
     data: dict[str, object] = {
+        "section": section,
         "details-department": "Research",
         "details-job_title": "Staff engineer",
         "mentor-headline": "Ask me about databases",

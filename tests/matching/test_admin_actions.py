@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goals.models import GoalShare
-from matching.forms import CloseForm, MentorProfileForm
+from matching.forms import CloseForm, MentorBoundariesForm
 from matching.models import (
     AdvisorRole,
     ClosingReason,
@@ -695,7 +695,7 @@ def test_the_report_page_lifts_the_pause_and_the_profile_page_shows_it(
     profile_url = reverse("matching:profile", args=[program.slug])
     page = client.get(profile_url).content.decode()
     assert "only they can let requests in again" in page
-    form = client.get(profile_url).context["mentor"]
+    form = client.get(profile_url).context["boundaries"]
     assert form.fields["accepting_requests"].disabled
 
     client.force_login(admin_user)
@@ -979,23 +979,19 @@ def test_a_profile_shown_locked_and_saved_after_the_lift_keeps_what_the_lift_gav
     program, report, admin_user, mentor_p
 ):
     report_pause_mentor_requests(report=report, actor=admin_user)
-    shown = MentorProfileForm(
-        instance=MentorProfile.objects.get(participant=mentor_p), program=program
-    )
+    shown = MentorBoundariesForm(instance=MentorProfile.objects.get(participant=mentor_p))
     assert shown["accepting_locked"].value() is True  # the page remembers it showed it locked
     report_resume_mentor_requests(report=report, actor=admin_user)
 
     # The browser sends no disabled checkbox, and the marker.
     sent = {k: v for k, v in profile_form_data().items() if k != "mentor-accepting_requests"}
     profile = MentorProfile.objects.get(participant=mentor_p)
-    form = MentorProfileForm(
-        {**sent, "mentor-accepting_locked": "True"}, instance=profile, program=program
-    )
+    form = MentorBoundariesForm({**sent, "mentor-accepting_locked": "True"}, instance=profile)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["accepting_requests"] is True
     assert "accepting_locked" not in form.cleaned_data
 
     # Without the marker an unticked box is the mentor's "off", as always.
-    form = MentorProfileForm(sent, instance=profile, program=program)
+    form = MentorBoundariesForm(sent, instance=profile)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["accepting_requests"] is False

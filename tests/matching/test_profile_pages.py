@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from matching.models import Availability, ContactWindow, MentorProfile
 from matching.services.profiles import availability_set
@@ -158,45 +160,81 @@ def test_profile_page_shows_a_mentor_every_section(client, program, mentor):
     response = client.get(_profile_url(program))
     assert response.status_code == 200
     content = response.content.decode()
-    for name in ("details-department", "mentor-capacity", "availability-time_zone"):
+    for name in ("details-department", "mentor-headline", "mentor-capacity"):
+        assert f'name="{name}"' in content
+    for name in ("availability-time_zone", "mentor-away_until", "mentor-cannot_help_with"):
         assert f'name="{name}"' in content
     assert 'name="windows-TOTAL_FORMS"' in content
     assert 'name="mentee-hours_per_month"' not in content
+    # Four forms, each saving its own section.
+    for section in ("details", "offer", "boundaries", "windows"):
+        assert f'<input type="hidden" name="section" value="{section}">' in content
+    assert 'value="mentee"' not in content
 
 
-def test_profile_post_saves_details_mentor_profile_and_windows(
-    client, program, mentor, mentor_participant
-):
+def _saved(response, program, section: str) -> None:
+    assert response.status_code == 302, response.context and _summary(response)
+    assert response["Location"] == f"{_profile_url(program)}#section-{section}"
+
+
+def _summary(response) -> list[tuple[str, str]]:
+    return response.context["error_summary"]
+
+
+def test_each_section_saves_on_its_own(client, program, mentor, mentor_participant):
     topic = TopicFactory(organization=program.organization, name="Databases")
     client.force_login(mentor)
-    response = client.post(
-        _profile_url(program),
-        _profile_post(
-            windows=(("0", "09:00", "11:00"), ("3", "16:30", "17:30"), ("", "", "")),
-            topics=[topic],
-        ),
+    post = functools.partial(
+        _profile_post,
+        windows=(("0", "09:00", "11:00"), ("3", "16:30", "17:30"), ("", "", "")),
+        topics=[topic],
     )
-    assert response.status_code == 302
-    assert response["Location"] == reverse("matching:person", args=[program.slug, mentor.pk])
+
+    _saved(client.post(_profile_url(program), post(section="details")), program, "details")
     mentor.refresh_from_db()
     assert (mentor.department, mentor.job_title) == ("Research", "Staff engineer")
+    assert not MentorProfile.objects.exists()  # the other sections are untouched
+    assert not Availability.objects.exists()
+
+    response = client.post(_profile_url(program), post(section="offer"), follow=True)
+    assert [str(m) for m in response.context["messages"]][-1] == (
+        "Saved: what you offer, and what you cannot help with."
+    )
     profile = MentorProfile.objects.get(participant=mentor_participant)
     assert profile.headline == "Ask me about databases"
-    assert profile.capacity == 3
     assert profile.help_offered == ["coach", "connector"]
     assert profile.formats == ["coffee", "video"]
     assert list(profile.topics.all()) == [topic]
+    assert profile.capacity == 2  # the limits are their own section
+
+    _saved(client.post(_profile_url(program), post(section="boundaries")), program, "boundaries")
+    assert MentorProfile.objects.get(participant=mentor_participant).capacity == 3
+    assert not Availability.objects.exists()
+
+    _saved(client.post(_profile_url(program), post(section="windows")), program, "windows")
     availability = Availability.objects.get(participant=mentor_participant)
     assert availability.time_zone == "America/New_York"
     assert (availability.minimum_notice_hours, availability.cancellation_notice_hours) == (48, 12)
     assert _stored(mentor_participant) == [(0, time(9), time(11)), (3, time(16, 30), time(17, 30))]
 
 
+def test_a_section_a_person_does_not_have_or_none_is_refused(client, program, mentee):
+    client.force_login(mentee)
+    for section in ("offer", "windows", "", "everything"):
+        response = client.post(_profile_url(program), _profile_post(section=section))
+        assert response.status_code == 400
+    assert not MentorProfile.objects.exists()
+    mentee.refresh_from_db()
+    assert mentee.department != "Research"
+
+
 def test_profile_post_removes_a_window_ticked_for_deletion(
     client, program, mentor, mentor_participant, old_windows
 ):
     monday, wednesday = old_windows.windows.order_by("weekday")
-    data = _profile_post(windows=(("0", "09:00", "11:00"), ("2", "14:00", "15:00")))
+    data = _profile_post(
+        windows=(("0", "09:00", "11:00"), ("2", "14:00", "15:00")), section="windows"
+    )
     data.update(
         {
             "windows-INITIAL_FORMS": "2",
@@ -213,19 +251,20 @@ def test_profile_post_removes_a_window_ticked_for_deletion(
 def test_profile_post_with_overlapping_windows_shows_the_error_and_saves_nothing(
     client, program, mentor, mentor_participant, old_windows
 ):
-    department = mentor.department
     client.force_login(mentor)
     response = client.post(
         _profile_url(program),
-        _profile_post(windows=(("1", "09:00", "11:00"), ("1", "10:30", "12:00"))),
+        _profile_post(
+            windows=(("1", "09:00", "11:00"), ("1", "10:30", "12:00")), section="windows"
+        ),
     )
     assert response.status_code == 200
     content = response.content.decode()
     assert 'id="windows-errors"' in content
     assert "Tuesday 09:00–11:00 and 10:30–12:00 overlap" in content
-    mentor.refresh_from_db()
-    assert mentor.department == department
-    assert mentor.job_title == ""
+    assert _summary(response) == [
+        ("contact-windows", "Tuesday 09:00–11:00 and 10:30–12:00 overlap; merge them or move one.")
+    ]
     assert not MentorProfile.objects.exists()
     assert _stored(mentor_participant) == [(0, time(9), time(11)), (2, time(14), time(15))]
     assert Availability.objects.get().minimum_notice_hours == 24
@@ -235,33 +274,101 @@ def test_profile_post_with_a_window_ending_before_it_starts_saves_nothing(
     client, program, mentor, mentor_participant
 ):
     client.force_login(mentor)
-    response = client.post(_profile_url(program), _profile_post(windows=(("4", "15:00", "14:00"),)))
+    response = client.post(
+        _profile_url(program), _profile_post(windows=(("4", "15:00", "14:00"),), section="windows")
+    )
     assert response.status_code == 200
     assert "The window must end after it starts." in response.content.decode()
-    mentor.refresh_from_db()
-    assert mentor.department != "Research"
     assert not Availability.objects.exists()
     assert not MentorProfile.objects.exists()
 
 
-def test_profile_post_refuses_capacity_21_next_to_the_capacity_field(
+def test_an_invalid_save_lists_each_error_at_the_top_linking_to_its_field(
     client, program, mentor, mentor_participant
 ):
     MentorProfileFactory(participant=mentor_participant, capacity=2)
     client.force_login(mentor)
-    response = client.post(_profile_url(program), _profile_post(**{"mentor-capacity": "21"}))
+    response = client.post(
+        _profile_url(program),
+        _profile_post(section="boundaries", **{"mentor-capacity": "21"}),
+    )
     assert response.status_code == 200
-    assert response.context["mentor"].errors["capacity"] == [
+    assert response.context["boundaries"].errors["capacity"] == [
         "Ensure this value is less than or equal to 20."
     ]
+    assert _summary(response) == [
+        ("id_mentor-capacity", "Capacity: Ensure this value is less than or equal to 20.")
+    ]
     content = response.content.decode()
-    # crispy-forms renders a field's errors right after its input, with an id naming the field.
+    summary_at = content.index('id="error-summary"')
     field_start = content.index('id="id_mentor-capacity"')
-    error_at = content.index("Ensure this value is less than or equal to 20.")
+    assert summary_at < content.index('<form method="post" novalidate>')  # above every section
+    assert 'href="#id_mentor-capacity">Capacity: Ensure this value' in content
+    assert "Not saved: 1 thing to fix in “Your limits”" in " ".join(content.split())
+    # crispy-forms renders a field's errors right after its input, with an id naming the field.
+    error_at = content.index("Ensure this value is less than or equal to 20.", field_start)
     assert 0 < error_at - field_start < 500
     assert 'id="error_1_id_mentor-capacity"' in content
     assert MentorProfile.objects.get().capacity == 2
-    assert not Availability.objects.exists()
+
+
+def test_an_away_until_date_in_the_past_is_refused_next_to_the_field(
+    client, program, mentor, mentor_participant
+):
+    MentorProfileFactory(participant=mentor_participant, capacity=2)
+    yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
+    client.force_login(mentor)
+    response = client.post(
+        _profile_url(program),
+        _profile_post(section="boundaries", **{"mentor-away_until": yesterday}),
+    )
+    assert response.status_code == 200
+    [(target, text)] = _summary(response)
+    assert target == "id_mentor-away_until"
+    assert "“Away until” is in the past" in text
+    profile = MentorProfile.objects.get()
+    assert (profile.away_until, profile.capacity) == (None, 2)
+
+
+def test_an_away_until_date_that_has_passed_since_it_was_set_does_not_block_a_save(
+    client, program, mentor, mentor_participant
+):
+    last_week = timezone.localdate() - timedelta(days=7)
+    MentorProfileFactory(participant=mentor_participant, capacity=2, away_until=last_week)
+    client.force_login(mentor)
+    response = client.post(
+        _profile_url(program),
+        _profile_post(section="boundaries", **{"mentor-away_until": last_week.isoformat()}),
+    )
+    _saved(response, program, "boundaries")
+    assert MentorProfile.objects.get().capacity == 3
+
+
+def test_add_a_window_returns_one_more_row_and_a_higher_count(client, program, mentor, mentor_p):
+    client.force_login(mentor)
+    response = client.get(
+        _profile_url(program), {"windows-TOTAL_FORMS": "2"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'name="windows-2-weekday"' in content and 'name="windows-2-end_time"' in content
+    assert "__prefix__" not in content
+    assert (
+        '<input type="hidden" name="windows-TOTAL_FORMS" value="3" id="id_windows-TOTAL_FORMS" '
+        'hx-swap-oob="true">'
+    ) in content
+    assert not Availability.objects.exists()  # nothing saved
+
+
+def test_add_a_window_refuses_a_count_past_the_limit_or_not_a_number(
+    client, program, mentor, mentor_p
+):
+    client.force_login(mentor)
+    for count in ("42", "-1", "two", ""):
+        response = client.get(
+            _profile_url(program), {"windows-TOTAL_FORMS": count}, headers={"HX-Request": "true"}
+        )
+        assert response.status_code == 400
 
 
 def test_profile_post_saves_a_mentees_wishes(client, program, mentee):
@@ -269,8 +376,7 @@ def test_profile_post_saves_a_mentees_wishes(client, program, mentee):
     response = client.post(
         _profile_url(program),
         {
-            "details-department": "Sales",
-            "details-job_title": "",
+            "section": "mentee",
             "mentee-help_wanted": ["sponsor"],
             "mentee-formats": ["phone"],
             "mentee-working_hours_start": "08:30",
@@ -279,7 +385,7 @@ def test_profile_post_saves_a_mentees_wishes(client, program, mentee):
             "mentee-note_to_mentors": "Mornings suit me.",
         },
     )
-    assert response.status_code == 302
+    _saved(response, program, "mentee")
     profile = Participant.objects.get(user=mentee, program=program).mentee_profile
     assert (profile.help_wanted, profile.hours_per_month) == (["sponsor"], 4)
 

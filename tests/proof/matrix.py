@@ -219,7 +219,7 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "matching:admin_mentorship[beta id]": (ADMIN_OTHER_ID, ADMIN_OTHER_ID),
     "matching:admin_mentorship[beta payload]": (ADMIN_PAGE, ADMIN_PAGE),  # refused in the form
     # Profiles and the directory.
-    "matching:profile": (PEOPLE_PAGE, (LOGIN, OK, OK, OK, OK, DONE, _, _)),  # forms need more
+    "matching:profile": (PEOPLE_PAGE, (LOGIN, DONE, DONE, DONE, DONE, DONE, _, _)),
     "matching:person": (PEOPLE_PAGE, PEOPLE_PAGE),
     "matching:person[beta id]": (SIGNED_IN_HIDDEN, SIGNED_IN_HIDDEN),
     "matching:directory": (MENTEES_PAGE, MENTEES_PAGE),

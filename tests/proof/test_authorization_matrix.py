@@ -363,7 +363,11 @@ target(
 )
 
 # matching's profiles and directory; meetings (together, scheduling, calendar, check-ins); rounds
-target("matching:profile", slug, lambda w: {"department": "Proof", "job_title": "Prover"})
+target(
+    "matching:profile",
+    slug,
+    lambda w: {"section": "details", "details-department": "Proof", "details-job_title": "Prover"},
+)
 target("matching:person", lambda w: {**slug(w), "pk": w.alpha.people["owner"].pk})
 target("matching:person[beta id]", lambda w: {**slug(w), "pk": w.beta.people["owner"].pk})
 target("matching:directory", slug)
