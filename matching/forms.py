@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -281,15 +282,27 @@ class RedirectForm(forms.Form):
         max_length=2000,
     )
 
-    def __init__(self, *args: Any, mentors: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        mentors: Any,
+        labels: Callable[[], list[tuple[int, str]]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["suggested"]
         field.queryset = mentors  # type: ignore[attr-defined]
+        field.help_text = (
+            "Only mentors with room who are not away, each with the places they have left and "
+            "the topics they share with this request."
+        )
 
         # Thousands of mentors in a large program: their names as rows, not as models, and only
         # when the form is shown (the queryset still checks what is sent).
         @functools.cache
         def names() -> list[tuple[Any, str]]:
+            if labels is not None:
+                return [("", "Pick a mentor"), *labels()]
             return [
                 ("", "Pick a mentor"),
                 *(
@@ -325,7 +338,13 @@ class ReflectionForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    kind = forms.ChoiceField(choices=Report.Kind.choices, label="What kind of problem")
+    # Nothing chosen for the person: a complaint about missed meetings must not reach the admins
+    # as "misconduct" because that happened to be first.
+    kind = forms.ChoiceField(
+        choices=[("", "Choose one"), *Report.Kind.choices],
+        label="What kind of problem",
+        error_messages={"required": "Say what kind of problem this is."},
+    )
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), label="What happened", max_length=5000
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import median
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -433,3 +433,71 @@ def cannot_help_topic_names(mentor: Participant) -> list[str]:
         .order_by("topic__name")
         .values_list("topic__name", flat=True)
     )
+
+
+@dataclass(frozen=True)
+class RedirectCandidate:
+    participant_id: int
+    name: str
+    room: int
+    matching_topics: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        room = f"{self.room} place{'s' if self.room != 1 else ''} left"
+        topics = ", ".join(self.matching_topics) if self.matching_topics else "no shared topic"
+        return f"{self.name} · {room} · {topics}"
+
+
+def redirect_candidates(request: MentorshipRequest) -> QuerySet[MentorProfile]:
+    """Mentors a request could be passed on to: active in its program, taking requests, not away,
+    with room, and able to help with its topic (never the asked mentor or the mentee)."""
+    from matching.directory.selectors import active_mentor_profiles, live_mentorship_count
+
+    today = timezone.localdate()
+    found = (
+        active_mentor_profiles(request.program)
+        .annotate(live=live_mentorship_count())
+        .filter(accepting_requests=True, capacity__gt=F("live"))
+        .exclude(away_until__gt=today)
+        .exclude(participant_id=request.mentor_id)
+        .exclude(participant__user_id=request.mentee.user_id)
+    )
+    if request.topic_id:
+        found = found.exclude(cannot_help_topics=request.topic_id)
+    return found
+
+
+def redirect_candidate_rows(request: MentorshipRequest) -> list[RedirectCandidate]:
+    """``redirect_candidates`` with their room left and the topics they share with the request
+    (its topic and its goals' topics), best fit first: two queries."""
+    wanted = set(
+        Goal.topics.through.objects.filter(goal__in=request.goals.all()).values_list(
+            "topic_id", flat=True
+        )
+    )
+    if request.topic_id:
+        wanted.add(request.topic_id)
+    rows = list(
+        redirect_candidates(request).values_list(
+            "participant_id",
+            "participant__user__full_name",
+            "participant__user__email",
+            "capacity",
+            "live",
+        )
+    )
+    shared: dict[int, list[str]] = {}
+    for participant_id, name in (
+        MentorProfile.topics.through.objects.filter(
+            mentorprofile__participant_id__in=[r[0] for r in rows], topic_id__in=wanted
+        )
+        .order_by("topic__name")
+        .values_list("mentorprofile__participant_id", "topic__name")
+    ):
+        shared.setdefault(participant_id, []).append(name)
+    found = [
+        RedirectCandidate(pk, name or email, capacity - live, tuple(shared.get(pk, ())))
+        for pk, name, email, capacity, live in rows
+    ]
+    return sorted(found, key=lambda c: (-len(c.matching_topics), c.name.casefold()))

@@ -99,7 +99,12 @@ def request_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         context.update(
             ask_form=AskInfoForm(),
             decline_form=DeclineForm(),
-            redirect_form=RedirectForm(mentors=_other_mentors(detail)),
+            redirect_form=RedirectForm(
+                mentors=_other_mentors(detail),
+                labels=lambda: [
+                    (c.participant_id, c.label) for c in selectors.redirect_candidate_rows(detail)
+                ],
+            ),
         )
     if detail.is_open and not is_mentor and detail.waiting_on == MentorshipRequest.WaitingOn.MENTEE:
         context["answer_form"] = AnswerForm()
@@ -107,14 +112,8 @@ def request_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _other_mentors(req: MentorshipRequest) -> Any:
-    return (
-        Participant.objects.filter(
-            program=req.program, role=Role.MENTOR, status=Participant.Status.ACTIVE
-        )
-        .exclude(pk=req.mentor_id)
-        .exclude(user_id=req.mentee.user_id)
-        .select_related("user")
-        .order_by("user__full_name")
+    return Participant.objects.filter(
+        pk__in=selectors.redirect_candidates(req).values("participant_id")
     )
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from goals.models import Goal
 from matching.models import MentorProfile, Mentorship, MentorshipRequest, Report
@@ -18,7 +21,7 @@ from tests.matching.factories import (
     mentee_in,
     mentor_in,
 )
-from tests.programs.factories import ParticipantFactory
+from tests.programs.factories import ParticipantFactory, TopicFactory
 
 Status = MentorshipRequest.Status
 
@@ -299,6 +302,20 @@ def test_a_report_from_a_request_page_reaches_the_admins_reports_page(
     assert Notification.objects.filter(recipient=admin_user, kind=Notification.Kind.REPORT).exists()
 
 
+def test_a_report_starts_with_no_kind_chosen_and_is_refused_without_one(
+    as_mentee, program, pending
+):
+    page = as_mentee.get(_url("request", pending.pk)).content.decode()
+    assert '<option value="" selected>Choose one</option>' in page
+    response = as_mentee.post(
+        _url("request_report", pending.pk), {"kind": "", "text": "They missed three meetings."}
+    )
+    assert response.status_code == 302
+    messages = [str(m) for m in as_mentee.get(response.url).context["messages"]]
+    assert any("Say what kind of problem this is." in m for m in messages), messages
+    assert not Report.objects.exists()
+
+
 def test_the_admin_can_end_a_reported_mentorship_and_resolve_the_report(
     as_mentee, as_admin, program, mentor_p, mentee_p
 ):
@@ -415,3 +432,44 @@ def test_mentorships_page_queries_do_not_grow_with_mentors(
             )
 
     assert_flat_queries(as_mentee, django_assert_num_queries, reverse("matching:mentorships"), grow)
+
+
+# ---------------------------------------------------------------------------
+# Suggesting another mentor
+# ---------------------------------------------------------------------------
+def test_suggest_another_mentor_lists_only_mentors_with_room_with_places_and_topics(
+    as_mentor, program, pending, topic, goal
+):
+    def mentor_named(name: str, **profile: object) -> Participant:
+        participant = mentor_in(program, **profile)
+        participant.user.full_name = name
+        participant.user.save()
+        return participant
+
+    hiring = TopicFactory(organization=program.organization, name="Hiring")
+    goal.topics.add(hiring)
+    fits = mentor_named("Fay Fits", capacity=3)
+    MentorProfile.objects.get(participant=fits).topics.set([topic, hiring])
+    other = mentor_named("Olu Other", capacity=1)
+    full = mentor_named("Frank Full", capacity=1)
+    MentorshipFactory(mentor=full, mentee=mentee_in(program))
+    away = mentor_named("Ava Away", away_until=timezone.localdate() + timedelta(days=5))
+    closed = mentor_named("Cal Closed", accepting_requests=False)
+    unable = mentor_named("Una Unable", capacity=2)
+    MentorProfile.objects.get(participant=unable).cannot_help_topics.set([topic])
+
+    form = as_mentor.get(_url("request", pending.pk)).context["redirect_form"]
+    choices = list(form.fields["suggested"].choices)
+
+    assert choices == [
+        ("", "Pick a mentor"),
+        (fits.pk, "Fay Fits · 3 places left · Hiring, Public speaking"),
+        (other.pk, "Olu Other · 1 place left · no shared topic"),
+    ]
+    for left_out in (full, away, closed, unable):
+        response = as_mentor.post(
+            _url("request_redirect", pending.pk), {"suggested": left_out.pk, "note": ""}
+        )
+        assert response.status_code == 302
+        pending.refresh_from_db()
+        assert pending.status == Status.PENDING
