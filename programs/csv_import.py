@@ -29,7 +29,6 @@ class CsvImportError(DomainError):
         super().__init__(f"Nothing was imported. {first}{more}", field="file")
 
 
-_HEADER = ("name", "email", "role")
 _DELIMITERS = (",", ";", "\t")  # the first is the default
 _ROLE_WORDS = {
     "admin": Role.ADMIN,
@@ -102,61 +101,136 @@ def _delimiter(text: str) -> str:
     return max(_DELIMITERS, key=lambda delimiter: len(cells[delimiter]))
 
 
+# A header's column names, as people write them: compared without case, spaces, "-", "_" or ".".
+_ALIASES = {
+    "name": {"name", "fullname", "displayname", "person"},
+    "first": {"firstname", "givenname", "forename"},
+    "last": {"lastname", "surname", "familyname"},
+    "email": {"email", "emailaddress", "mail", "workemail"},
+    "role": {"role", "as", "type", "programrole"},
+}
+_POSITIONAL = {"name": 0, "email": 1, "role": 2}
+
+
+def _column_key(cell: str) -> str:
+    return "".join(ch for ch in cell.strip().lower() if ch not in " -_.")
+
+
+def _header(cells: list[str]) -> dict[str, int] | None:
+    """The columns a header line names (by name, in any order, other columns ignored); None
+    when the line is a person rather than a header."""
+    if any("@" in cell for cell in cells):
+        return None
+    found: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        key = _column_key(cell)
+        for column, words in _ALIASES.items():
+            if key in words and column not in found:
+                found[column] = index
+    return found if "email" in found else None
+
+
+def _header_problem(columns: dict[str, int]) -> str:
+    missing = [
+        what
+        for what, present in (
+            ("a name (or first and last name)", "name" in columns or "first" in columns),
+            ("a role", "role" in columns),
+        )
+        if not present
+    ]
+    if missing:
+        return f"the header has no column for {' or '.join(missing)}."
+    return ""
+
+
 def _parse_rows(text: str) -> tuple[list[CsvRow], list[tuple[int, str]]]:
-    """Rows as (line, name, email, role) and the errors, without touching the database."""
+    """Rows as (line, name, email, role) and the errors, without touching the database. A
+    header line, if there is one, says which column is which; without one the columns are
+    name, email, role."""
     rows: list[CsvRow] = []
     errors: list[tuple[int, str]] = []
     reader = _csv_reader(text, _delimiter(text))
     seen: dict[tuple[str, str], int] = {}
+    columns: dict[str, int] | None = None
+    positional = True  # no header: name, email, role
+    width, named_header = 3, ""
     try:
         for record in reader:
             line = reader.line_num
             cells = [cell.strip() for cell in record]
             if not any(cells):
                 continue
-            if not rows and not errors and tuple(c.lower() for c in cells[:3]) == _HEADER:
-                continue  # the header line
+            if columns is None:
+                columns = _header(cells)
+                if columns is not None:
+                    positional = False
+                    width, named_header = len(cells), ", ".join(cells)
+                    problem = _header_problem(columns)
+                    if problem:
+                        errors.append((line, problem))
+                        break
+                    continue  # the header line
+                columns = dict(_POSITIONAL)
             if len(rows) + len(errors) >= settings.CSV_IMPORT_MAX_ROWS:
                 errors.append(
                     (line, f"a file may hold at most {settings.CSV_IMPORT_MAX_ROWS} people.")
                 )
                 break
-            if len(cells) != 3:
+            if positional and len(cells) != 3:
                 hint = "; separate them with commas, semicolons or tabs" if len(cells) == 1 else ""
                 errors.append(
                     (line, f"expected 3 columns (name, email, role), found {len(cells)}{hint}.")
                 )
                 continue
-            name, email, role_word = cells
-            problems = []
-            if not name:
-                problems.append("the name is empty")
-            if len(name) > 150:
-                problems.append("the name is longer than 150 characters")
-            email = email.lower()
-            try:
-                validate_email_address(email)
-            except ValidationError as exc:
-                if exc.code == "max_length":
-                    problems.append(
-                        f"the email address is longer than {EMAIL_MAX_LENGTH} characters"
+            if not positional and len(cells) != width:
+                errors.append(
+                    (
+                        line,
+                        f"expected {width} columns as in the header ({named_header}), "
+                        f"found {len(cells)}.",
                     )
-                else:
-                    problems.append(f"{email or 'the email'} is not an email address")
-            role = _ROLE_WORDS.get(role_word.lower())
-            if role is None:
-                problems.append(
-                    f"{role_word or 'the role'} is not a role (use mentor, mentee or admin)"
                 )
-            if problems:
-                errors.append((line, "; ".join(problems) + "."))
                 continue
-            assert role is not None
-            if (email, role) in seen:
-                errors.append((line, f"{email} as {role} repeats line {seen[(email, role)]}."))
-                continue
-            seen[(email, role)] = line
-            rows.append((line, name, email, str(role)))
+            named = {column: cells[index] for column, index in columns.items()}
+            name = named.get("name") or " ".join(
+                part for part in (named.get("first", ""), named.get("last", "")) if part
+            )
+            problem, row = _person(line, name, named["email"], named.get("role", ""), seen)
+            if problem:
+                errors.append((line, problem))
+            else:
+                assert row is not None
+                rows.append(row)
     except csv.Error as exc:
         errors.append((reader.line_num, f"the file is not valid CSV ({exc})."))
     return rows, errors
+
+
+def _person(
+    line: int, name: str, email: str, role_word: str, seen: dict[tuple[str, str], int]
+) -> tuple[str, CsvRow | None]:
+    """One person's cells checked: the problem in words, or the row (``seen`` remembers it)."""
+    problems = []
+    if not name:
+        problems.append("the name is empty")
+    if len(name) > 150:
+        problems.append("the name is longer than 150 characters")
+    email = email.lower()
+    try:
+        validate_email_address(email)
+    except ValidationError as exc:
+        if exc.code == "max_length":
+            problems.append(f"the email address is longer than {EMAIL_MAX_LENGTH} characters")
+        else:
+            problems.append(f"{email or 'the email'} is not an email address")
+    role = _ROLE_WORDS.get(role_word.lower())
+    if role is None:
+        problems.append(f"{role_word or 'the role'} is not a role (use mentor, mentee or admin)")
+    if problems:
+        return "; ".join(problems) + ".", None
+    assert role is not None
+    if (email, role) in seen:
+        return f"{email} as {role} repeats line {seen[(email, role)]}.", None
+    seen[(email, role)] = line
+    return "", (line, name, email, str(role))

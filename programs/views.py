@@ -243,7 +243,8 @@ def program_import(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         except CsvImportError as exc:
             csv_errors = exc.errors
             form.add_error(
-                "file", "Nothing was imported: fix the lines below and upload the file again."
+                "file",
+                "Nothing was imported: fix the lines listed above and upload the file again.",
             )
         else:
             messages.success(request, f"{len(result.invited)} invitations sent.")

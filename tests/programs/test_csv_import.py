@@ -259,3 +259,49 @@ def test_an_email_longer_than_its_column_is_named_by_line(client, program, admin
     # The longest address the column holds is fine.
     assert _upload(client, program, f"Ana,{longest},mentee\n".encode()).status_code == 302
     assert Invitation.objects.get().email == longest
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "email,full_name,role",
+        "Role;E-mail;Name",
+        "role\temail address\tfirst name\tlast name",
+        "E-Mail,Name,Department,Role",
+    ],
+)
+def test_columns_are_taken_by_their_header_names_in_any_order(client, program, admin_user, header):
+    delimiter = ";" if ";" in header else "\t" if "\t" in header else ","
+    columns = [c.strip().lower() for c in header.split(delimiter)]
+    people = [("Ann Able", "ann@example.org", "mentee"), ("Ben Baker", "ben@example.org", "Mentor")]
+    lines = [header]
+    for name, email, role in people:
+        first, last = name.split()
+        values = {
+            "email": email,
+            "e-mail": email,
+            "email address": email,
+            "full_name": name,
+            "name": name,
+            "first name": first,
+            "last name": last,
+            "role": role,
+            "department": "Research",
+        }
+        lines.append(delimiter.join(values[c] for c in columns))
+    client.force_login(admin_user)
+
+    response = _upload(client, program, "\n".join(lines).encode())
+
+    assert response.status_code == 302, response.context and response.context["csv_errors"]
+    invited = set(Invitation.objects.values_list("email", "role"))
+    assert invited == {("ann@example.org", "mentee"), ("ben@example.org", "mentor")}
+
+
+def test_a_header_without_a_role_column_is_named(client, program, admin_user):
+    client.force_login(admin_user)
+    response = _upload(client, program, b"email,name\nann@example.org,Ann\n")
+    assert response.status_code == 200
+    assert response.context["csv_errors"] == [(1, "the header has no column for a role.")]
+    assert "fix the lines listed above" in response.content.decode()
+    assert not Invitation.objects.exists()
