@@ -32,6 +32,9 @@ class SignupForm(AllauthSignupForm):
         # Name first: it reads as an introduction, not a login form.
         order = ["full_name", "email", "time_zone", "password1", "password2"]
         self.order_fields(order)
+        if not self.is_bound:
+            # Proposed, not chosen: the page's script puts the browser's own zone here.
+            self.fields["time_zone"].widget.proposed = "UTC"  # type: ignore[attr-defined]
 
     def try_save(self, request: HttpRequest) -> tuple[Any, Any]:
         # No account enumeration by time: making an account hashes the password (most of a

@@ -52,10 +52,16 @@ class TimeZoneSelect(forms.Select):
     """A select of ~430 zones, rendered in Python: Django's per-option templates made the
     profile page take 200 ms on this one field."""
 
+    # A zone the form only proposes (a new account's "UTC"): written as data-browser-zone, so
+    # the page's script (static/js/twoway.js) may put the browser's own zone in its place.
+    proposed = ""
+
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         final = self.build_attrs(self.attrs, attrs)
+        if self.proposed:
+            final["data-browser-zone"] = self.proposed
         options = format_html_join(
             "",
             '<option value="{}"{}>{}</option>',

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.account.views import SignupView
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -29,3 +32,18 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
 def mfa_required(request: AuthedHttpRequest) -> HttpResponse:
     """Why this account needs two-factor sign-in, and the way to set it up."""
     return render(request, "accounts/mfa_required.html", {"has_mfa": user_has_mfa(request.user)})
+
+
+class InvitedSignupView(SignupView):
+    """allauth's sign-up, which takes the address from an invitation's link (``?email=``), and
+    here also the name it was sent to (``?name=``), so an invited person does not type either."""
+
+    def get_initial(self) -> dict[str, Any]:
+        initial = super().get_initial()
+        name = " ".join(self.request.GET.get("name", "").split())[:150]
+        if name:
+            initial["full_name"] = name
+        return initial
+
+
+signup = InvitedSignupView.as_view()

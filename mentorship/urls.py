@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts import views as account_views
 from mentorship import views
 
 # Django's admin has its own login form, which checks a password and opens a session by itself:
@@ -16,6 +17,8 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("home/", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # allauth's sign-up, with the invited name filled in (accounts/views.py).
+    path("accounts/signup/", account_views.signup, name="account_signup"),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("programs/", include("programs.urls")),

@@ -119,7 +119,8 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             messages.info(request, f"Log in to accept your invitation to {found.program.name}.")
             return redirect(reverse("account_login") + "?" + urlencode({"next": request.path}))
         messages.info(request, f"Create your account to join {found.program.name}.")
-        return redirect(reverse("account_signup") + "?" + urlencode({"email": found.email}))
+        invited = {"email": found.email} | ({"name": found.full_name} if found.full_name else {})
+        return redirect(reverse("account_signup") + "?" + urlencode(invited))
     if found.status == found.Status.ACCEPTED and found.accepted_by_id == request.user.pk:
         return redirect(found.program)  # accepted at login or sign-up, on the way here
     if request.method == "POST":

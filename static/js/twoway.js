@@ -8,4 +8,16 @@ document.addEventListener("DOMContentLoaded", function () {
       event.stopImmediatePropagation();
     }
   });
+
+  // A time zone the page only proposes (a new account's): the browser's own, when it is listed.
+  document.querySelectorAll("select[data-browser-zone]").forEach(function (select) {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!zone || select.value !== select.getAttribute("data-browser-zone")) return;
+    for (var i = 0; i < select.options.length; i++) {
+      if (select.options[i].value === zone) {
+        select.value = zone;
+        return;
+      }
+    }
+  });
 });

@@ -65,7 +65,7 @@ ONE_LINE = {
 # line by notifications.services.email_subject, whatever they hold.
 NOT_TYPED = {
     "accounts.User": {"password", "time_zone"},
-    "notifications.Notification": {"title", "link"},
+    "notifications.Notification": {"title", "link", "resolved_by"},
     "notifications.Delivery": {"subject_key", "period_key", "title", "link", "channels"},
     "programs.Organization": {"slug"},
     "programs.Program": {"slug"},

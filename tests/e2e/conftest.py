@@ -79,8 +79,9 @@ def new_page(browser, live_server):
     """Open a page in a fresh browser context (its own cookies: another person, or logged out)."""
     contexts = []
 
-    def make():
-        context = browser.new_context(base_url=live_server.url)
+    def make(**options: object):
+        """``options``: Playwright's context options (a ``timezone_id``, say)."""
+        context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(15_000)
         contexts.append(context)
         return context.new_page()

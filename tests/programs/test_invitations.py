@@ -47,13 +47,18 @@ def test_invite_sign_up_and_become_participant(
     link = _link_from_email()
     client.logout()
 
-    # The link sends a newcomer to sign-up with the address filled in.
+    # The link sends a newcomer to sign-up with the address and the invited name filled in, and
+    # a time zone the browser may replace with its own (static/js/twoway.js).
     response = client.get(link)
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_signup"))
     assert "email=new.person%40example.org" in response.url
+    assert "name=Nia+New" in response.url
     response = client.get(response.url)
-    assert 'value="new.person@example.org"' in response.content.decode()
+    page = response.content.decode()
+    assert 'value="new.person@example.org"' in page
+    assert response.context["form"]["full_name"].value() == "Nia New"
+    assert 'data-browser-zone="UTC"' in page
 
     response = client.post(
         reverse("account_signup"),
