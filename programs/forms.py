@@ -121,6 +121,8 @@ class AnnouncementForm(forms.Form):
         max_length=10000,
         help_text="Everyone you choose gets it in the app and by email.",
     )
+    # Set by the confirmation step, which says how many people it reaches before it goes.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class EnrollmentForm(forms.Form):

@@ -35,11 +35,10 @@ from programs.forms import (
     EnrollmentForm,
     InvitationForm,
     ParticipantFilterForm,
-    ProgramCloseForm,
     ProgramCreateForm,
     ProgramForm,
 )
-from programs.models import Participant, Program
+from programs.models import Announcement, Participant, Program
 from programs.receivers import SESSION_KEY
 from programs.tokens import invitation_from_token
 
@@ -361,10 +360,31 @@ def program_announcements(request: AuthedHttpRequest, slug: str) -> HttpResponse
     """Write to everyone in the program, or to its mentors or mentees; past announcements below."""
     program = get_program_for_admin(request.user, slug)
     form = AnnouncementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and not form.cleaned_data["confirmed"]:
+        # First say how many people it reaches; nobody at all is refused by the service below.
+        reach = selectors.announcement_recipients(
+            program=program, audience=form.cleaned_data["audience"], author_id=request.user.pk
+        ).count()
+        if reach:
+            return render(
+                request,
+                "programs/announcements.html",
+                {
+                    "program": program,
+                    "form": form,
+                    "page": _announcements_page(request, program),
+                    "reach": reach,
+                    "audience": Announcement.Audience(form.cleaned_data["audience"]).label,
+                },
+            )
     if response := run_form(
         request,
         form,
-        lambda data: services.announcement_send(program=program, actor=request.user, **data),
+        lambda data: services.announcement_send(
+            program=program,
+            actor=request.user,
+            **{key: value for key, value in data.items() if key != "confirmed"},
+        ),
         done=lambda announcement: (
             f"“{announcement.title}” is on its way to {announcement.recipient_count} "
             f"{'person' if announcement.recipient_count == 1 else 'people'}."
@@ -372,25 +392,27 @@ def program_announcements(request: AuthedHttpRequest, slug: str) -> HttpResponse
         then=reverse("programs:announcements", kwargs={"slug": program.slug}),
     ):
         return response
-    page = Paginator(selectors.announcement_list_for_admin(program=program), 20).get_page(
-        request.GET.get("page")
-    )
     return render(
         request,
         "programs/announcements.html",
-        {"program": program, "form": form, "page": page},
+        {"program": program, "form": form, "page": _announcements_page(request, program)},
     )
 
 
-def enrollment_context(program: Program, **forms: object) -> dict[str, object]:
-    """What the enrollment page shows; the program-closing view renders it too, with its errors."""
+def _announcements_page(request: AuthedHttpRequest, program: Program) -> Any:
+    return Paginator(selectors.announcement_list_for_admin(program=program), 20).get_page(
+        request.GET.get("page")
+    )
+
+
+def _enrollment_context(program: Program, form: EnrollmentForm | None) -> dict[str, object]:
+    """What the enrollment page shows."""
     return {
         "program": program,
-        "form": forms.get("form")
+        "form": form
         or EnrollmentForm(
             initial={"enrollment_open": program.enrollment_open, "ends_on": program.ends_on}
         ),
-        "close_form": forms.get("close_form") or ProgramCloseForm(),
         "today": timezone.localdate(),
     }
 
@@ -410,5 +432,5 @@ def program_enrollment(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "programs/enrollment.html",
-        enrollment_context(program, form=form if request.method == "POST" else None),
+        _enrollment_context(program, form if request.method == "POST" else None),
     )

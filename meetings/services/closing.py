@@ -33,6 +33,26 @@ class ProgramClosed:
     requests_expired: int
 
 
+def program_close_reach(*, program: Program) -> dict[str, int]:
+    """What closing the program now would touch: its live mentorships, the requests still
+    waiting for an answer, and how many people are told (both people of each mentorship, asked
+    for a final check-in, and each waiting request's mentee)."""
+    live = Mentorship.objects.filter(program=program, status__in=Mentorship.LIVE_STATUSES)
+    pending = MentorshipRequest.objects.filter(
+        program=program, status=MentorshipRequest.Status.PENDING
+    )
+    people = (
+        set(live.values_list("mentor__user_id", flat=True))
+        | set(live.values_list("mentee__user_id", flat=True))
+        | set(pending.values_list("mentee__user_id", flat=True))
+    )
+    return {
+        "live_mentorships": live.count(),
+        "people_told": len(people),
+        "pending_requests": pending.count(),
+    }
+
+
 @transaction.atomic
 def program_close(*, program: Program, actor: User, now: datetime | None = None) -> ProgramClosed:
     """Close a program for good: its live mentorships end ("the program closed") with a final

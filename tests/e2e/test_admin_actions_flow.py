@@ -37,6 +37,11 @@ def test_an_admin_announces_to_mentees_and_pauses_a_mentorship_for_its_people(pa
     page.get_by_label("Title").fill("Kick-off on Monday")
     page.get_by_label("Message").fill("Bring one question you would like help with.")
     page.get_by_role("button", name="Send announcement").click()
+    expect(page.locator("#announcement-confirm")).to_contain_text(
+        "Send “Kick-off on Monday” to 1 person?"
+    )
+    assert not mail.outbox
+    page.get_by_role("button", name="Send to 1 person").click()
     expect(page.get_by_text("is on its way to 1 person")).to_be_visible()
     expect(page.locator("#announcements")).to_contain_text("Kick-off on Monday")
     assert [m.to for m in mail.outbox] == [[mentee.user.email]]

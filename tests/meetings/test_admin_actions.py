@@ -225,12 +225,27 @@ def test_a_failure_half_way_through_closing_leaves_nothing(
     assert not StateChange.objects.exists()
 
 
+def test_the_close_page_says_what_ends_and_how_many_people_are_told(program, admin_user, cohort):
+    response = _client(admin_user).get(reverse("meetings:program_close", args=[program.slug]))
+    assert response.status_code == 200
+    assert (
+        response.context["live_mentorships"],
+        response.context["pending_requests"],
+        response.context["people_told"],
+    ) == (2, 1, 4)  # the mentor and two mentees of the live pairs, and the waiting mentee
+    page = " ".join(response.content.decode().split())
+    assert "Closing ends <strong>2 mentorships</strong>" in page
+    assert "<strong>4 people are told</strong>" in page
+    assert "Close it and tell 4 people" in page
+    _unchanged(program, cohort)
+
+
 def test_the_close_button_needs_the_box_ticked_next_to_it(program, admin_user, cohort):
     client = _client(admin_user)
     url = reverse("meetings:program_close", args=[program.slug])
     response = client.post(url, {})
     assert response.status_code == 200
-    assert response.context["close_form"].errors["confirm"]
+    assert response.context["form"].errors["confirm"]
     _unchanged(program, cohort)
     response = client.post(url, {"confirm": "on"})
     assert response.url == reverse("programs:enrollment", args=[program.slug])
@@ -248,7 +263,7 @@ def test_the_close_button_shows_a_refusal_next_to_the_form(program, admin_user, 
         response = client.post(
             reverse("meetings:program_close", args=[program.slug]), {"confirm": "on"}
         )
-    assert "cannot close before it starts" in str(response.context["close_form"].errors)
+    assert "cannot close before it starts" in str(response.context["form"].errors)
 
 
 def test_the_close_button_is_for_this_programs_admins_only(
@@ -259,7 +274,8 @@ def test_the_close_button_is_for_this_programs_admins_only(
     assert _client(mentor).post(url, {"confirm": "on"}).status_code == 403
     assert _client(mentee).post(url, {"confirm": "on"}).status_code == 403
     assert _client(outsider).post(url, {"confirm": "on"}).status_code == 404
-    assert _client(outsider).get(url).status_code in (404, 405)
+    assert _client(outsider).get(url).status_code == 404
+    assert _client(mentor).get(url).status_code == 403
     _unchanged(program, cohort)
 
 

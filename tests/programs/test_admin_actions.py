@@ -178,13 +178,27 @@ def test_only_the_programs_admins_can_announce(request, program, who):
     assert not Notification.objects.exists()
 
 
-def test_the_announcements_page_sends_and_lists(program, admin_user, mentee):
+def test_the_announcements_page_says_how_many_it_reaches_then_sends_and_lists(
+    program, admin_user, mentee, mentor
+):
     client = _client(admin_user)
     url = reverse("programs:announcements", args=[program.slug])
-    response = client.post(
-        url, {"audience": "mentees", "title": "Kick-off", "body": "Monday, 10:00."}
-    )
+    data = {"audience": "mentees", "title": "Kick-off", "body": "Monday, 10:00.\nBring a question."}
+
+    asked = client.post(url, data)
+
+    assert asked.status_code == 200
+    assert asked.context["reach"] == 1
+    page = " ".join(asked.content.decode().split())
+    assert "Send “Kick-off” to 1 person?" in page
+    assert "Send to 1 person" in page
+    assert not Announcement.objects.exists() and not Notification.objects.exists()
+    everyone = client.post(url, {**data, "audience": "everyone"})
+    assert everyone.context["reach"] == 2  # the mentee and the mentor; the author is left out
+
+    response = client.post(url, {**data, "confirmed": "True"})
     assert response.url == url
+    assert Announcement.objects.get().body == "Monday, 10:00.\nBring a question."
     page = client.get(url)
     assert [a.title for a in page.context["page"]] == ["Kick-off"]
     assert "Monday, 10:00." in page.content.decode()

@@ -170,7 +170,7 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "programs:revoke": (POST_ONLY, ADMIN_DOES),
     "programs:revoke[beta id]": (POST_ONLY, ADMIN_OTHER_ID),
     "programs:resend": (POST_ONLY, ADMIN_DOES),
-    "meetings:program_close": (POST_ONLY, ADMIN_DOES),
+    "meetings:program_close": (ADMIN_PAGE, ADMIN_DOES),  # GET: what closing will do
     # Goals: the owner's; a mentor reads what is shared; admins see figures, never content.
     "goals:start": (MENTEE_PAGE, MENTEE_DOES),
     "goals:create": (MENTEE_PAGE, MENTEE_DOES),

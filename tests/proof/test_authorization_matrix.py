@@ -211,7 +211,12 @@ target(
 target(
     "programs:announcements",
     slug,
-    lambda w: {"audience": "everyone", "title": "Proof", "body": "Proof announcement"},
+    lambda w: {
+        "audience": "everyone",
+        "title": "Proof",
+        "body": "Proof announcement",
+        "confirmed": "True",
+    },
 )
 target(
     "programs:enrollment",

@@ -310,6 +310,7 @@ PAGES: dict[str, K] = {
             "programs:topics",
             "programs:announcements",
             "programs:enrollment",
+            "meetings:program_close",
             "goals:figures",
             "matching:board",
             "matching:reports",
