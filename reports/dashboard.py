@@ -18,6 +18,7 @@ from django.db.models import (
     Avg,
     BooleanField,
     Case,
+    CharField,
     Count,
     DateTimeField,
     DurationField,
@@ -32,7 +33,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncWeek
+from django.db.models.functions import Cast, Coalesce, Concat, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
 
@@ -49,7 +50,7 @@ from meetings.checkin_privacy import answers_by_period, answers_overall, comment
 from meetings.models import Agreement, CheckIn, Meeting
 from meetings.reminders import CYCLE
 from mentorship.paging import ShownOnly
-from notifications.models import Reminder
+from notifications.models import Delivery, Reminder
 from notifications.reminders import reminder_schedule
 from programs.models import Invitation, Participant, Program, Role
 
@@ -279,7 +280,20 @@ class HealthTable(ShownOnly[int, Mentorship]):
         self._program, self._now = program, now
 
     def _load(self, keys: list[int]) -> list[Mentorship]:
-        rows = _with_health(self._program, self._now).select_related("mentor__user", "mentee__user")
+        # When an admin last nudged the pair, shown before the next click (the same query).
+        nudged = (
+            Delivery.objects.filter(
+                kind=Reminder.ADMIN_NUDGE,
+                subject_key=Concat(Value("mentorship:"), Cast(OuterRef("pk"), CharField())),
+            )
+            .order_by("-due_at")
+            .values("due_at")[:1]
+        )
+        rows = (
+            _with_health(self._program, self._now)
+            .select_related("mentor__user", "mentee__user")
+            .annotate(last_nudged=Subquery(nudged))
+        )
         found = {row.pk: row for row in rows.filter(pk__in=keys)}
         return [found[pk] for pk in keys if pk in found]
 

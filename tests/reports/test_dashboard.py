@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from goals.models import Goal
 from matching.models import MenteeProfile, Mentorship, MentorshipRequest
@@ -298,6 +299,11 @@ def test_the_nudge_button_nudges_and_comes_back_to_the_same_filter(client, progr
     assert "nudged this week already" in response.content.decode()
     assert response.redirect_chain[-1][0].endswith("/dashboard/")
     assert Delivery.objects.filter(kind=Reminder.ADMIN_NUDGE).count() == 2
+    # Before the next click the row says when the pair was nudged.
+    row = next(r for r, _state in response.context["rows"] if r.pk == pair.pk)
+    assert row.last_nudged is not None
+    day = timezone.localtime(row.last_nudged).strftime("%-d %b")
+    assert f"nudged {day}" in " ".join(response.content.decode().split())
 
 
 def test_nobody_but_the_program_s_admins_reaches_the_dashboard_or_nudges(
