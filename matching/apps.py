@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -10,5 +13,15 @@ class MatchingConfig(AppConfig):
 
     def ready(self) -> None:
         from matching.directory.cache import connect_directory_signals
+        from notifications.models import Reminder
+        from notifications.reminders import reminder_audience
+        from programs.models import Participant, Role
 
         connect_directory_signals()
+
+        def takes_part_as(role: str) -> Callable[[Any], bool]:
+            return lambda user: Participant.objects.filter(user=user, role=role).exists()
+
+        # Requests wait for mentors and expire for mentees.
+        reminder_audience(Reminder.REQUEST_PENDING, takes_part_as(Role.MENTOR))
+        reminder_audience(Reminder.REQUEST_EXPIRED, takes_part_as(Role.MENTEE))

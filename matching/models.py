@@ -477,6 +477,19 @@ class StateChange(models.Model):
     def __str__(self) -> str:
         return f"{self.from_status or '—'} → {self.to_status}"
 
+    @property
+    def sentence(self) -> str:
+        """The change in words: "Sent", "Accepted (was pending)", "Still pending"."""
+        states = MentorshipRequest.Status if self.request_id else Mentorship.Status
+        labels = dict(states.choices)
+        to = labels.get(self.to_status, self.to_status)
+        if not self.from_status:
+            return "Sent" if self.request_id else f"Started ({str(to).lower()})"
+        if self.from_status == self.to_status:
+            return f"Still {str(to).lower()}"
+        was = labels.get(self.from_status, self.from_status)
+        return f"{to} (was {str(was).lower()})"
+
 
 class Reflection(TimeStampedModel):
     """A closing reflection, one per person and mentorship."""

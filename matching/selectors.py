@@ -50,6 +50,9 @@ def _request_rows(qs: QuerySet[MentorshipRequest]) -> QuerySet[MentorshipRequest
 class Inbox:
     received: list[MentorshipRequest] = field(default_factory=list)
     sent: list[MentorshipRequest] = field(default_factory=list)
+    # Which sides the person takes part on: a side they never had shows no empty section.
+    as_mentor: bool = False
+    as_mentee: bool = False
 
 
 def inbox_for_user(*, user: User, limit: int = 100) -> Inbox:
@@ -60,7 +63,11 @@ def inbox_for_user(*, user: User, limit: int = 100) -> Inbox:
     visible = requests_visible_to(user)
     received = _request_rows(visible.filter(mentor__user=user)).order_by(open_first, "-created_at")
     sent = _request_rows(visible.filter(mentee__user=user)).order_by(open_first, "-created_at")
-    return Inbox(received=list(received[:limit]), sent=list(sent[:limit]))
+    roles = set(Participant.objects.filter(user=user).values_list("role", flat=True).distinct())
+    inbox = Inbox(received=list(received[:limit]), sent=list(sent[:limit]))
+    inbox.as_mentor = Role.MENTOR in roles or bool(inbox.received)
+    inbox.as_mentee = Role.MENTEE in roles or bool(inbox.sent)
+    return inbox
 
 
 def request_detail(*, request_id: int) -> MentorshipRequest:

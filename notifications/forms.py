@@ -19,11 +19,18 @@ class PreferencesForm(forms.Form):
         label="until", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
 
-    def __init__(self, *args: Any, preferences: Preferences, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        preferences: Preferences,
+        kinds: tuple[str, ...] | list[str] = CHOOSABLE,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.kinds = list(kinds)
         self.fields["quiet_start"].initial = preferences.quiet_start
         self.fields["quiet_end"].initial = preferences.quiet_end
-        for kind in CHOOSABLE:
+        for kind in self.kinds:
             label = Reminder(kind).label
             chosen = preferences.for_kind(kind)
             for channel in CHANNELS:
@@ -36,12 +43,12 @@ class PreferencesForm(forms.Form):
     def kind_rows(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [
             (Reminder(kind).label, [self[f"{kind}__{channel}"] for channel in CHANNELS])
-            for kind in CHOOSABLE
+            for kind in self.kinds
         ]
 
     def to_service(self) -> dict[str, Any]:
         data = self.cleaned_data
-        channels = {kind: {c: data[f"{kind}__{c}"] for c in CHANNELS} for kind in CHOOSABLE}
+        channels = {kind: {c: data[f"{kind}__{c}"] for c in CHANNELS} for kind in self.kinds}
         start: time = data["quiet_start"]
         end: time = data["quiet_end"]
         return {"channels": channels, "quiet_start": start, "quiet_end": end}

@@ -10,7 +10,7 @@ hours, and delivers in-app and/or by email; a failure is retried with backoff an
 from __future__ import annotations
 
 import zoneinfo
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any, TypeVar
@@ -35,6 +35,21 @@ MAX_ATTEMPTS = 5
 # The kinds a person chooses channels for; the weekly digest is itself the "digest" channel.
 CHOOSABLE: tuple[str, ...] = tuple(k.value for k in Reminder if k != Reminder.WEEKLY_DIGEST)
 DIGEST_ONLY = {"in_app": False, "email": True, "digest": False}
+
+# Who a kind can reach, registered by the app that sends it (this app knows none of them): the
+# settings page shows a person only the kinds that apply to them. A kind not registered applies
+# to everyone.
+_AUDIENCES: dict[str, Callable[[Any], bool]] = {}
+
+
+def reminder_audience(kind: str, applies: Callable[[Any], bool]) -> None:
+    """Say who ``kind`` can reach: ``applies(user)`` is true for them."""
+    _AUDIENCES[kind] = applies
+
+
+def kinds_for(user: Any) -> list[str]:
+    """The choosable kinds that can reach this person."""
+    return [kind for kind in CHOOSABLE if kind not in _AUDIENCES or _AUDIENCES[kind](user)]
 
 
 def lease() -> timedelta:
@@ -86,9 +101,11 @@ def preferences_save(
         for kind, values in channels.items()
         if kind in CHOOSABLE
     }
+    stored = user.notification_preferences or {}
     user.notification_preferences = {
-        **(user.notification_preferences or {}),
-        "channels": clean,
+        **stored,
+        # Kinds not shown to the person (not theirs) keep what they had.
+        "channels": {**stored.get("channels", {}), **clean},
         "quiet_hours": {"start": quiet_start.strftime("%H:%M"), "end": quiet_end.strftime("%H:%M")},
     }
     user.save(update_fields=["notification_preferences"])

@@ -13,6 +13,7 @@ from mentorship.http import AuthedHttpRequest
 from notifications.forms import PreferencesForm
 from notifications.models import Reminder
 from notifications.reminders import (
+    kinds_for,
     preferences_of,
     preferences_save,
     unsubscribe,
@@ -80,7 +81,7 @@ def unsubscribe_view(request: HttpRequest, token: str) -> HttpResponse:
 def preferences(request: AuthedHttpRequest) -> HttpResponse:
     """Per kind: in-app, email, weekly digest; and quiet hours in the person's own zone."""
     current = preferences_of(request.user)
-    form = PreferencesForm(request.POST or None, preferences=current)
+    form = PreferencesForm(request.POST or None, preferences=current, kinds=kinds_for(request.user))
     if request.method == "POST" and form.is_valid():
         preferences_save(user=request.user, **form.to_service())
         messages.success(request, "Your notification settings are saved.")

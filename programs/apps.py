@@ -9,4 +9,12 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Programs"
 
     def ready(self) -> None:
+        from notifications.models import Reminder
+        from notifications.reminders import reminder_audience
         from programs import receivers  # noqa: F401
+        from programs.access import programs_administered_by
+
+        # The admins' weekly digest reaches only people who run a program.
+        reminder_audience(
+            Reminder.ADMIN_DIGEST, lambda user: programs_administered_by(user).exists()
+        )

@@ -310,6 +310,41 @@ class Invitation(TimeStampedModel):
         return self.status == self.Status.PENDING and not self.is_expired
 
 
+# What each audited action did, as the audit log says it (an unknown code is read out as words).
+AUDIT_WORDS = {
+    "announcement.send": "Sent an announcement",
+    "invitation.create": "Invited someone",
+    "invitation.import": "Invited people from a CSV file",
+    "invitation.resend": "Sent an invitation again",
+    "invitation.revoke": "Withdrew an invitation",
+    "matching_round_created": "Started a matching round",
+    "matching_round_discarded": "Discarded a matching round",
+    "matching_round_published": "Published a matching round",
+    "matching_swap": "Moved a mentee to another mentor in a round",
+    "mentor.requests_pause": "Paused a mentor's new requests",
+    "mentor.requests_resume": "Let a mentor's requests in again",
+    "mentorship.end": "Ended a mentorship",
+    "mentorship.pause": "Paused a mentorship",
+    "mentorship.reassign": "Gave a mentee a new mentor",
+    "mentorship.resume": "Resumed a mentorship",
+    "organization_admin.grant": "Made someone an organization admin",
+    "organization_admin.revoke": "Removed an organization admin",
+    "participant.add": "Added someone to the program",
+    "participant.approve": "Approved an application",
+    "participant.decline": "Declined an application",
+    "participant.withdraw": "Took someone out of the program",
+    "program.close": "Closed the program",
+    "program.create": "Created the program",
+    "program.enrollment": "Changed enrollment or the end date",
+    "program.update": "Changed the program's settings",
+    "report.status": "Changed a report's status",
+    "report.warn": "Warned someone after a report",
+    "topic.create": "Added a topic",
+    "topic.delete": "Removed a topic",
+    "topic.rename": "Renamed a topic",
+}
+
+
 class AuditEntry(models.Model):
     """An admin action that changed someone else's data.
 
@@ -357,6 +392,15 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.subject}"
+
+    @property
+    def sentence(self) -> str:
+        """The action in words ("Published a matching round"), never its code."""
+        words = AUDIT_WORDS.get(self.action)
+        if words is None:
+            spaced = self.action.replace(".", " ").replace("_", " ").strip()
+            words = spaced[:1].upper() + spaced[1:]
+        return words
 
     @property
     def is_organization_wide(self) -> bool:

@@ -45,7 +45,7 @@ def test_csv_import_rejects_bad_file_then_invites_everyone(demo, page, tmp_path)
     expect(errors.get_by_role("listitem")).to_have_text(
         ["Line 4: not-an-email is not an email address."]
     )
-    expect(page.get_by_text("Nothing was imported: fix the lines below")).to_be_visible()
+    expect(page.get_by_text("Nothing was imported: fix the lines listed above")).to_be_visible()
     assert not Invitation.objects.filter(email__in=EMAILS).exists()
 
     # The fixed file goes through: back on the manage page with every address pending.

@@ -124,17 +124,17 @@ def test_a_rename_is_in_the_audit_log_of_every_program_of_the_organization(
         response = client.get(reverse("programs:audit", args=[each.slug]))
         assert entry in response.context["page"].object_list, each
         page = response.content.decode()
-        assert "topic.rename" in page and "Speaking in public" in page
+        assert "Renamed a topic" in page and "Speaking in public" in page
         assert '<span class="badge text-bg-secondary">organization</span>' in page
     client.force_login(far_admin)
     response = client.get(reverse("programs:audit", args=[far.slug]))
     assert list(response.context["page"].object_list) == []
-    assert "topic.rename" not in response.content.decode()
+    assert "Renamed a topic" not in response.content.decode()
 
     client.force_login(org_admin)
     for name in ("organizations:detail", "organizations:audit"):
         page = client.get(reverse(name, args=[program.organization.slug])).content.decode()
-        assert "topic.rename" in page and "Speaking in public" in page, name
+        assert "Renamed a topic" in page and "Speaking in public" in page, name
 
 
 def test_a_programs_own_entries_stay_out_of_the_organization_log(
