@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
 
 from accounts import views as account_views
@@ -17,6 +20,13 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("home/", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico by themselves (on a page without its <link rel="icon">, a
+    # download, an error page): the same icon, not a 404 in their console.
+    path(
+        "favicon.ico",
+        require_safe(login_not_required(RedirectView.as_view(url=static("favicon.svg")))),
+        name="favicon",
+    ),
     # allauth's sign-up, with the invited name filled in (accounts/views.py).
     path("accounts/signup/", account_views.signup, name="account_signup"),
     path("accounts/", include("allauth.urls")),

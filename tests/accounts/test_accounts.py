@@ -124,3 +124,15 @@ def test_instants_are_stored_in_utc():
     note.refresh_from_db()
     assert note.created_at.utcoffset().total_seconds() == 0
     assert note.created_at == datetime(2026, 3, 29, 0, 59, tzinfo=UTC)
+
+
+def test_the_password_reset_email_signs_off_with_the_sites_name(client, mentee, settings):
+    settings.SITE_URL = "https://mentoring.example.org"
+    response = client.post(
+        reverse("account_reset_password"), {"email": mentee.email}, HTTP_HOST="127.0.0.1:8100"
+    )
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert "Thank you for using Twoway!" in message.body
+    assert "mentoring.example.org" in message.body
+    assert "127.0.0.1:8100" not in message.body.split("Thank you")[1]

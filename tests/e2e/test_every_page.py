@@ -8,6 +8,7 @@ browser) to find the ones that lead nowhere.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -35,6 +36,8 @@ OVERFLOW = """() => {
 }"""
 
 LINKS = """() => [...document.querySelectorAll("a[href]")].map((a) => a.getAttribute("href"))"""
+
+DETAIL = re.compile(r"^/(meetings|mentorships|requests|goals|checkins)/\d+/$")
 
 NAVIGATION = """() => [...document.querySelectorAll("header nav a[href]")]
   .map((a) => a.getAttribute("href")).filter((h) => h.startsWith("/"))"""
@@ -80,6 +83,14 @@ def test_every_page_of_the_navigation_fits_works_and_links_somewhere(demo, new_p
         ),
     )
     page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+    page.on(
+        "response",
+        lambda answer: (
+            errors.append(f"{page.url}: {answer.url} answered {answer.status}")
+            if answer.status >= 400
+            else None
+        ),
+    )
     log_in(page, email, DEMO_PASSWORD)
     page.wait_for_url("**/home/")
     pages = list(dict.fromkeys(["/home/", *page.evaluate(NAVIGATION)]))
@@ -88,7 +99,9 @@ def test_every_page_of_the_navigation_fits_works_and_links_somewhere(demo, new_p
 
     problems: list[str] = []
     links: dict[str, str] = {}
-    for path in pages:
+    queue = list(pages)
+    seen_kinds: set[str] = set()
+    for path in queue:
         page.set_viewport_size({"width": WIDTHS[0], "height": 900})
         response = page.goto(path)
         assert response is not None
@@ -106,6 +119,12 @@ def test_every_page_of_the_navigation_fits_works_and_links_somewhere(demo, new_p
             target = _same_site(href)
             if target and target not in SKIP:
                 links.setdefault(target, path)
+                # One page of each kind a list leads to (a meeting, a mentorship, a request…),
+                # checked as closely as the navigation's own.
+                kind = DETAIL.match(target)
+                if kind and kind.group(1) not in seen_kinds:
+                    seen_kinds.add(kind.group(1))
+                    queue.append(target)
 
     for target, found_on in links.items():
         answer = page.request.get(target, max_redirects=5)

@@ -111,6 +111,7 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "landing": (GUEST_PAGE, GUEST_FORM),
     "home": (SIGNED_IN, SIGNED_IN),
     "healthz": (ANYONE, NO_METHOD_ALL),
+    "favicon": ((MOVED,) * 8, NO_METHOD_ALL),  # to the static icon, for anyone
     "accounts:profile": (SIGNED_IN, SIGNED_IN_DOES),
     "accounts:mfa_required": (SIGNED_IN, (LOGIN, *(NO_METHOD,) * 7)),
     "settings/notifications/": (SIGNED_IN_MOVED, SIGNED_IN_KEPT),

@@ -170,6 +170,7 @@ target("account_reset_password_from_key", lambda w: {"uidb36": "1z", "key": "set
 target("landing")
 target("home")
 target("healthz")
+target("favicon")
 target(
     "accounts:profile",
     payload=lambda w: {"full_name": "Proof Person", "time_zone": "Europe/Berlin"},
