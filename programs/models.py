@@ -206,9 +206,14 @@ class Program(TimeStampedModel):
         return Program.MatchingMode(self.matching_mode).mentees_request
 
     @property
+    def partner_word(self) -> str:
+        """Who one finds in this kind of program: a "peer", or a "mentor"."""
+        return "peer" if self.kind == Program.Kind.PEER else "mentor"
+
+    @property
     def find_words(self) -> str:
         """What finding someone is called in this kind of program."""
-        return "Find a peer" if self.kind == Program.Kind.PEER else "Find a mentor"
+        return f"Find a {self.partner_word}"
 
 
 class Role(models.TextChoices):

@@ -40,6 +40,7 @@ def directory(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "found": found,
             "query_string": form.query_string(),
+            "filtered": bool(form.query_string()),
             "viewer": viewer,
         },
     )

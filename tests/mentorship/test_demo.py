@@ -68,6 +68,22 @@ def test_seed_demo_creates_the_documented_accounts(demo):
     assert Client().login(email="mentee20@example.com", password="twoway-demo")
 
 
+def test_the_demo_shows_every_kind_of_program_with_people_in_it(demo):
+    from matching.models import Mentorship, MentorshipGroup
+
+    programs = {p.kind: p for p in Program.objects.all()}
+    assert set(programs) == set(Program.Kind.values)
+    for kind, program in programs.items():
+        people = Participant.objects.filter(program=program, status="active")
+        assert people.filter(role="mentor").exists() and people.filter(role="mentee").exists(), kind
+        if kind != Program.Kind.PEER:  # the peer program is open for applications
+            live = Mentorship.objects.filter(program=program, status__in=Mentorship.LIVE_STATUSES)
+            assert live.exists(), kind
+    circle = MentorshipGroup.objects.get(program=programs[Program.Kind.GROUP])
+    assert Mentorship.objects.filter(group=circle).count() == 3
+    assert Mentorship.objects.get(program=programs[Program.Kind.FLASH]).single_session
+
+
 def test_the_demo_has_one_occurrence_of_every_kind_of_reminder(demo):
     kinds = set(Delivery.objects.values_list("kind", flat=True))
     assert kinds == set(Reminder.values)

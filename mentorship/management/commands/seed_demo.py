@@ -16,6 +16,7 @@ from mentorship.cache import DIRECTORY_VERSION
 from mentorship.demo.admins import matching_round_seed, nudge_seed
 from mentorship.demo.goals import mentees_seed
 from mentorship.demo.history import history_seed
+from mentorship.demo.kinds import kinds_seed
 from mentorship.demo.meetings import meetings_seed
 from mentorship.demo.people import ADMIN, DEMO_PASSWORD, demo_user
 from mentorship.demo.profiles import mentor_profiles_seed, topics_seed
@@ -62,6 +63,9 @@ def _seed(password_hash: str) -> int:
     rng = random.Random(2026)  # noqa: S311 (demo data, not security)
     mentor_profiles_seed(program=program, mentors=mentors, topics=topics, rng=rng)
     mentees_seed(program=program, mentors=mentors, mentees=mentees, topics=topics, rng=rng)
+    kinds_seed(
+        organization=organization, admin=admin, mentors=mentors, mentees=mentees, topics=topics
+    )
     requests_seed(program=program, mentors=mentors, mentees=mentees)
     meetings_seed(program=program)
     history_seed(program=program, mentees=mentees)
