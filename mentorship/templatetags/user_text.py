@@ -40,3 +40,12 @@ def user_text(value: object) -> SafeString:
     out.append(escape(text[position:]))
     joined = "".join(out).replace("\r\n", "\n").replace("\r", "\n")
     return mark_safe(joined.replace("\n", "<br>"))  # noqa: S308 (every part is escaped above)
+
+
+@register.filter(is_safe=True)
+def sentence(value: object) -> SafeString:
+    """``user_text`` ending with one full stop: "Helped a lot." stays as it is, never ".."."""
+    text = "" if value is None else str(value).strip()
+    if text and not text.endswith((".", "!", "?", "…")):
+        text += "."
+    return user_text(text)

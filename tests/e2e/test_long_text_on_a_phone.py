@@ -1,5 +1,5 @@
 """A pasted link on a meeting's agenda, on a 390 px phone: it wraps, it is a safe link, and the
-Remove button next to it stays on the screen."""
+Remove button next to it stays on the screen; the action item's date field is wide enough."""
 
 from __future__ import annotations
 
@@ -50,3 +50,8 @@ def test_a_long_pasted_link_wraps_on_a_phone_and_is_a_safe_link(new_page):
     remove = page.locator("#meeting-agenda").get_by_role("button", name=re.compile("^Remove"))
     box = remove.bounding_box()
     assert box is not None and box["x"] + box["width"] <= 390, box
+    # An action item's due date is wide enough to read, on the phone and on a wide screen.
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 844})
+        due = page.locator("#action-due input[type=date]").bounding_box()
+        assert due is not None and due["width"] >= 160, (width, due)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mentorship.templatetags.user_text import user_text
+from mentorship.templatetags.user_text import sentence, user_text
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,16 @@ from mentorship.templatetags.user_text import user_text
 )
 def test_user_text_escapes_keeps_lines_and_links_only_web_addresses(typed, shown):
     assert user_text(typed) == shown
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("Helped a lot.", "Helped a lot."),
+        ("helped a lot", "helped a lot."),
+        ("Why?", "Why?"),
+        ("", ""),
+    ],
+)
+def test_sentence_ends_with_one_full_stop(typed, shown):
+    assert sentence(typed) == shown
