@@ -55,3 +55,12 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["full_name", "time_zone", "department", "job_title"]
         labels = {"full_name": "Full name", "job_title": "Job title"}
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label="Photo",
+        help_text="A JPEG, PNG or WebP of at most 5 MB. It is cropped to a square from its middle "
+        "and made small; what the camera wrote into it (place, time) is left out.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )

@@ -59,6 +59,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     department = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
     job_title = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
+    # A square JPEG made on the server from what they uploaded (accounts/photos.py), kept in the
+    # default storage (the filesystem, or an S3-compatible bucket); empty: their initials show.
+    photo = models.FileField(upload_to="photos/", blank=True, max_length=200)
     # Channel and quiet-hours choices per notification kind; the reminders work fills it.
     notification_preferences = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True)
@@ -92,6 +95,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return (self.full_name.split() or [self.email])[0]
+
+    @property
+    def initials(self) -> str:
+        """Up to two letters for where a photo would be: "AO" for Amara Okafor."""
+        words = self.full_name.split() or [self.email]
+        letters = [w[0] for w in (words[0], words[-1]) if w] if len(words) > 1 else [words[0][0]]
+        return "".join(letters).upper()
 
     @property
     def zoneinfo(self) -> zoneinfo.ZoneInfo:

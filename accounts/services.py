@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from accounts.models import User
+from accounts.photos import photo_square
 
 
 @transaction.atomic
@@ -52,4 +56,30 @@ def user_create(
     user.full_clean()
     user.save()
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=email_verified)
+    return user
+
+
+@transaction.atomic
+def user_photo_set(*, user: User, data: bytes) -> User:
+    """Check, crop and store a new profile photo; the old one's file is removed once the new one
+    is saved (after the transaction: a rollback keeps the old photo whole)."""
+    square = photo_square(data)
+    old = user.photo.name
+    user.photo.save(f"{user.pk}-{secrets.token_hex(12)}.jpg", ContentFile(square), save=False)
+    user.save(update_fields=["photo"])
+    if old:
+        storage = user.photo.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    return user
+
+
+@transaction.atomic
+def user_photo_remove(*, user: User) -> User:
+    """Back to initials; the file goes once that is saved."""
+    old = user.photo.name
+    if old:
+        storage = user.photo.storage
+        user.photo = ""
+        user.save(update_fields=["photo"])
+        transaction.on_commit(lambda: storage.delete(old))
     return user

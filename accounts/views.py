@@ -7,11 +7,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from accounts.forms import ProfileForm
+from accounts.forms import PhotoForm, ProfileForm
 from accounts.mfa import user_has_mfa
-from accounts.services import user_update_profile
+from accounts.services import user_photo_remove, user_photo_set, user_update_profile
+from mentorship.errors import DomainError, form_add_domain_error
 from mentorship.http import AuthedHttpRequest
 
 
@@ -25,7 +26,30 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Your profile is saved.")
             return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(request, "accounts/profile.html", {"form": form, "photo_form": PhotoForm()})
+
+
+@require_POST
+def photo(request: AuthedHttpRequest) -> HttpResponse:
+    """Upload a new profile photo (or, with ``remove``, go back to initials)."""
+    if request.POST.get("remove"):
+        user_photo_remove(user=request.user)
+        messages.success(request, "Your photo is removed: your initials show instead.")
+        return redirect("accounts:profile")
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            user_photo_set(user=request.user, data=form.cleaned_data["photo"].read())
+        except DomainError as error:
+            form_add_domain_error(form, error)
+        else:
+            messages.success(request, "Your photo is saved.")
+            return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": ProfileForm(instance=request.user), "photo_form": form},
+    )
 
 
 @require_safe

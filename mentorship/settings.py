@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import environ
@@ -314,8 +315,30 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))
+# Uploaded files (profile photos): a folder here, or any S3-compatible bucket when
+# STORAGE_S3_BUCKET is set (AWS, MinIO, Ceph, Garage…; see the README). Never served as static
+# files: a view checks who may see each one.
+MEDIA_ROOT = Path(
+    env.str("MEDIA_ROOT", default=str(VAR_DIR / ("test-media" if TESTING else "media")))
+)
+STORAGE_S3_BUCKET = env.str("STORAGE_S3_BUCKET", default="")
+DEFAULT_STORAGE: dict[str, Any] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if STORAGE_S3_BUCKET:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            "endpoint_url": env.str("STORAGE_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("STORAGE_S3_REGION", default="") or None,
+            "access_key": env.str("STORAGE_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("STORAGE_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("STORAGE_S3_PREFIX", default=""),
+            "default_acl": None,  # private objects: the bucket is never public
+            "file_overwrite": False,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

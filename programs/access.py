@@ -200,3 +200,18 @@ def require_operator(actor: User | None, permission: str) -> None:
         raise DomainError(
             "Only the site's operators grant or take back the organization admin role."
         )
+
+
+def may_see_person(viewer: User, person_id: int) -> bool:
+    """Whether ``viewer`` may see this person's face: themselves, or someone active in a program
+    the person takes part in (as anything but an applicant), or site staff."""
+    if viewer.pk == person_id or viewer.is_staff:
+        return True
+    shown = Participant.objects.filter(user_id=person_id).exclude(
+        status__in=[Participant.Status.APPLIED, Participant.Status.DECLINED]
+    )
+    return Participant.objects.filter(
+        user=viewer,
+        status=Participant.Status.ACTIVE,
+        program_id__in=shown.values("program_id"),
+    ).exists()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.program_list, name="list"),
     path("new/", views.program_create, name="create"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
+    path("people/<int:pk>/photo/", views.person_photo, name="person_photo"),
     path("<slug:slug>/", views.program_detail, name="detail"),
     path("<slug:slug>/apply/", views.program_apply, name="apply"),
     path("<slug:slug>/manage/", views.program_manage, name="manage"),

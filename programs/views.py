@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
 from mentorship.errors import DomainError
@@ -23,6 +24,7 @@ from programs.access import (
     get_program_for_admin,
     get_program_for_user,
     is_organization_admin,
+    may_see_person,
     organizations_user_can_create_programs_in,
     user_can_accept_invitation,
 )
@@ -434,3 +436,16 @@ def program_enrollment(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         "programs/enrollment.html",
         _enrollment_context(program, form if request.method == "POST" else None),
     )
+
+
+@require_safe
+def person_photo(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """A person's photo, to those who may see them (404 to anyone else, and when there is none).
+    Private to the browser's cache: the address changes with the photo (``?v=``)."""
+    person = User.objects.filter(pk=pk).exclude(photo="").first()
+    if person is None or not may_see_person(request.user, pk):
+        raise Http404("No such photo.")
+    response = FileResponse(person.photo.open("rb"), content_type="image/jpeg")
+    patch_cache_control(response, private=True, max_age=86400)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

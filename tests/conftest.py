@@ -117,6 +117,14 @@ def demo_module(module_db: None) -> None:
     demo_seed()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _media_root(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploaded files (photos) of this test process go to a folder of its own, gone after."""
+    from django.conf import settings
+
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
     """allauth's rate limits live in the cache; every test starts with none used."""

@@ -84,6 +84,12 @@ class DirectoryEntry:
     availability: str
     can_request: bool
     is_my_mentor: bool = False
+    photo: str = ""  # the stored name of their photo, "" for none
+
+    @property
+    def initials(self) -> str:
+        words = self.name.split()
+        return "".join(w[0] for w in (words[:1] + words[1:][-1:])).upper()
 
 
 @dataclass(frozen=True)
@@ -94,6 +100,7 @@ class _Card:
     job_title: str
     headline: str
     is_my_mentor: bool
+    photo: str = ""
 
 
 # A mentor's place in one mentee's ranking, as the cache keeps it: participant id, total score,
@@ -148,6 +155,7 @@ class Directory(ShownOnly[Place, DirectoryEntry]):
             availability=availability_words(mentor),
             can_request=can_take_request(mentor),
             is_my_mentor=card.is_my_mentor,
+            photo=card.photo,
         )
 
 
@@ -323,6 +331,7 @@ def mentors_as_facts(
         "participant__user__email",
         "participant__user__job_title",
         "participant__user__department",
+        "participant__user__photo",
         "headline",
         "seniority",
         "help_offered",
@@ -404,6 +413,7 @@ def mentor_directory(
                     row["participant__user__job_title"],
                     row["headline"],
                     row["is_my_mentor"],
+                    row["participant__user__photo"] or "",
                 ),
             )
             for mentor, row in found

@@ -82,6 +82,8 @@ READ_PAGES = [
     Page("matching:mentorships", "mentee"),
     Page("matching:mentorship", "mentee", on("mentorship")),
     Page("matching:person", "mentee", lambda s: {"slug": s.program.slug, "pk": s.mentor.pk}),
+    Page("programs:person_photo", "mentee", lambda s: {"pk": s.mentor.pk}),
+    Page("favicon", None),
     Page("matching:directory", "mentee", slug),
     Page("meetings:meeting", "mentee", on("meeting")),
     Page("meetings:timeline", "mentee", on("mentorship")),
@@ -114,6 +116,7 @@ READ_PAGES = [
 # Covered elsewhere, or not at all, and why.
 ELSEWHERE = {
     "programs:import": "test_csv_import.py: the file upload, with malformed files",
+    "accounts:photo": "tests/accounts/test_photos.py: uploads that are not photos, bombs, fakes",
 }
 ADMIN = "admin"  # every admin:* URL: test_admin_survives_junk below
 

@@ -19,6 +19,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import user_photo_set
 from goals.services import goal_create, goal_progress_add, goal_step_add
 from matching.models import MatchingRound, Mentorship, MentorshipRequest
 from matching.rounds.scoring import clean_weights as round_weights
@@ -471,4 +472,16 @@ def build_world() -> World:
     assert alpha.obj["mentorship"].status == Mentorship.Status.ACTIVE
     assert alpha.obj["proposal"] is not None
     assert Invitation.objects.filter(program=alpha.program, status="pending").count() == 1
+    # alpha's owner has a profile photo (shown to alpha's people only).
+    user_photo_set(user=alpha.people["owner"], data=_tiny_photo())
     return World(alpha=alpha, beta=beta, gamma=gamma, markers=markers)
+
+
+def _tiny_photo() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (64, 64), (30, 120, 200)).save(out, "PNG")
+    return out.getvalue()

@@ -113,6 +113,9 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "healthz": (ANYONE, NO_METHOD_ALL),
     "favicon": ((MOVED,) * 8, NO_METHOD_ALL),  # to the static icon, for anyone
     "accounts:profile": (SIGNED_IN, SIGNED_IN_DOES),
+    # Each person's own photo ("remove": the owner has one, the others have none to remove).
+    "accounts:photo": (POST_ONLY, (LOGIN, DONE, *(KEPT,) * 6)),
+    "programs:person_photo": (PEOPLE_PAGE, POST_ONLY),  # alpha's owner's face, to alpha's people
     "accounts:mfa_required": (SIGNED_IN, (LOGIN, *(NO_METHOD,) * 7)),
     "settings/notifications/": (SIGNED_IN_MOVED, SIGNED_IN_KEPT),
     "notifications:list": (SIGNED_IN, SIGNED_IN),

@@ -375,6 +375,8 @@ target(
     lambda w: {"section": "details", "details-department": "Proof", "details-job_title": "Prover"},
 )
 target("matching:person", lambda w: {**slug(w), "pk": w.alpha.people["owner"].pk})
+target("programs:person_photo", lambda w: {"pk": w.alpha.people["owner"].pk})
+target("accounts:photo", payload=lambda w: {"remove": "1"})
 target("matching:person[beta id]", lambda w: {**slug(w), "pk": w.beta.people["owner"].pk})
 target("matching:directory", slug)
 target("meetings:meeting", obj("meeting"))

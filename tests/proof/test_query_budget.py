@@ -106,6 +106,7 @@ EXCLUDED = {
     "reports:export_mentorships": "a streaming CSV download",
     "reports:export_requests": "a streaming CSV download",
     "reports:export_checkins": "a streaming CSV download",
+    "programs:person_photo": "a file, streamed: two queries (the person, who may see them)",
 }
 
 
