@@ -29,7 +29,7 @@ COPY . .
 # Compiled once here (PYTHONDONTWRITEBYTECODE keeps processes from writing them at run time), so
 # each gunicorn and celery process starts without compiling the project again.
 RUN python -m compileall -q -x '/\.venv/' /app \
- && mkdir -p /app/var \
+ && mkdir -p /app/var/media \
  && DJANGO_ENV=production SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput \
  && chown -R twoway:twoway /app/var

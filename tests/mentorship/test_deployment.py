@@ -33,7 +33,14 @@ def test_data_lives_in_named_volumes():
     services = compose["services"]
     assert "pgdata:/var/lib/postgresql/data" in services["db"]["volumes"]
     assert "redisdata:/data" in services["redis"]["volumes"]
-    assert {"pgdata", "redisdata"} <= set(compose["volumes"])
+    assert {"pgdata", "redisdata", "media"} <= set(compose["volumes"])
+    # Uploaded photos: one volume every app container shares, where MEDIA_ROOT points, made by
+    # the image (so it belongs to the unprivileged user).
+    for name in ("web", "worker", "beat", "migrate"):
+        service = services[name]
+        assert "media:/app/var/media" in service["volumes"], name
+        assert service["environment"]["MEDIA_ROOT"] == "/app/var/media", name
+    assert "mkdir -p /app/var/media" in (ROOT / "Dockerfile").read_text()
 
 
 def test_app_services_share_one_image_and_point_at_db_and_redis():
