@@ -12,6 +12,7 @@ class MatchingConfig(AppConfig):
     verbose_name = "Matching"
 
     def ready(self) -> None:
+        from matching import receivers  # noqa: F401
         from matching.directory.cache import connect_directory_signals
         from notifications.models import Reminder
         from notifications.reminders import reminder_audience

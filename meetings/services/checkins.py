@@ -315,9 +315,10 @@ def checkins_open_final(*, mentorships: list[Mentorship], now: datetime | None =
 def _open(now: datetime) -> int:
     """One due check-in per person in every active mentorship, for the period ``now`` is in."""
     today = timezone.localdate(now)
-    active = Mentorship.objects.filter(status=Mentorship.Status.ACTIVE).select_related(
-        "program", "mentor", "mentee"
-    )
+    # A flash session is one conversation: no periodic check-ins.
+    active = Mentorship.objects.filter(
+        status=Mentorship.Status.ACTIVE, single_session=False
+    ).select_related("program", "mentor", "mentee")
     opened = 0
     for batch in keyset_batches(active, BATCH):
         rows = []

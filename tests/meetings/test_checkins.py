@@ -85,6 +85,12 @@ def test_opening_twice_creates_one_checkin_per_person(mentorship, mentor, mentee
     )
 
 
+def test_a_flash_session_gets_no_periodic_checkins(mentorship):
+    Mentorship.objects.filter(pk=mentorship.pk).update(single_session=True)
+    checkins_open_due(now=Q4_START)
+    assert not CheckIn.objects.filter(mentorship=mentorship).exists()
+
+
 def test_both_people_get_one_first_nudge_linking_to_their_checkin(mentorship, mentor, mentee):
     checkins_open_due(now=Q4_START)
     checkins_open_due(now=Q4_START + timedelta(hours=1))

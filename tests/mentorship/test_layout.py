@@ -132,3 +132,10 @@ def test_axe_core_is_a_test_file_and_not_a_static_one():
     assert (ROOT / "tests/e2e/vendor/axe-core/axe.min.js").is_file()
     assert finders.find("vendor/axe-core/axe.min.js") is None
     assert not [path for path in (ROOT / "static").rglob("*") if "axe" in path.name.lower()]
+
+
+def test_no_template_is_suspiciously_large():
+    """A template is a page's outline (the largest is about 10 KB): one grown to hundreds of KB
+    was an edit gone wrong (a text inserted between every character), and pages served it."""
+    large = [f"{name}: {len(text)} characters" for name, text in _templates() if len(text) > 30_000]
+    assert large == [], "\n".join(large)
