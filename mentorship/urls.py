@@ -2,10 +2,7 @@ from __future__ import annotations
 
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.decorators.http import require_safe
 from django.views.generic import RedirectView
 
 from accounts import views as account_views
@@ -24,7 +21,7 @@ urlpatterns = [
     # download, an error page): the same icon, not a 404 in their console.
     path(
         "favicon.ico",
-        require_safe(login_not_required(RedirectView.as_view(url=static("favicon.svg")))),
+        views.favicon,
         name="favicon",
     ),
     # allauth's sign-up, with the invited name filled in (accounts/views.py).

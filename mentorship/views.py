@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from matching.selectors import requests_waiting_for
 from meetings.selectors import next_steps_for
@@ -46,3 +47,11 @@ def home(request: AuthedHttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     report = health_report()
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
+
+
+@login_not_required
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico by themselves: the site's icon (its static address is read
+    at request time, from the manifest collectstatic wrote in production)."""
+    return redirect(static("favicon.svg"))

@@ -71,7 +71,7 @@ def test_an_admin_announces_to_mentees_and_pauses_a_mentorship_for_its_people(pa
 
     # It is in the audit log with its before and after, and the mentee is told.
     page.get_by_role("link", name="Audit log").click()
-    expect(page.locator("#audit")).to_contain_text("mentorship.pause")
+    expect(page.locator("#audit")).to_contain_text("Paused a mentorship")
     expect(page.locator("#audit del", has_text="Active")).to_be_visible()
     expect(page.locator("#audit ins", has_text="Paused")).to_be_visible()
     mentee_page.reload()

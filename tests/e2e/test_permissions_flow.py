@@ -33,7 +33,15 @@ def test_participant_cannot_manage_and_sees_no_manage_menu(demo, page, new_page)
     menu = admin_navigation.locator(".dropdown-menu").first
     # The demo admin is also the demo organization's organization admin (seed_demo).
     expect(menu.get_by_role("link")).to_have_text(
-        ["Demo Org", "Demo Mentoring Program", "Leadership Circle", "New program…"]
+        [
+            "Demo Org",
+            "Demo Mentoring Program",
+            "Flash Mentoring",
+            "Leadership Circle",
+            "New Managers Circles",
+            "Reverse Mentoring",
+            "New program…",
+        ]
     )
     response = admin.goto("/programs/demo/manage/")
     assert response.status == 200
