@@ -35,7 +35,8 @@ def next_steps_for(*, user: User) -> list[NextStep]:
         Participant.objects.filter(user=user, status=Participant.Status.ACTIVE)
         .select_related("program")
         .annotate(
-            active_goals=Count("goals", filter=Q(goals__status=Goal.Status.ACTIVE), distinct=True)
+            active_goals=Count("goals", filter=Q(goals__status=Goal.Status.ACTIVE), distinct=True),
+            draft_goals=Count("goals", filter=Q(goals__status=Goal.Status.DRAFT), distinct=True),
         )
         .order_by("program__name", "role")
     )
@@ -83,6 +84,16 @@ def next_steps_for(*, user: User) -> list[NextStep]:
 
 def _before_a_mentor(participant: Participant, request: MentorshipRequest | None) -> NextStep:
     program = participant.program
+    drafts = participant.draft_goals  # type: ignore[attr-defined]
+    if not participant.active_goals and drafts:  # type: ignore[attr-defined]
+        return NextStep(
+            program,
+            "Make a goal active",
+            f"You have {drafts} draft goal{'s' if drafts != 1 else ''}: open the one that "
+            "matters most and make it active. Mentors see active goals, and requests cite them.",
+            reverse("goals:list"),
+            "Your goals",
+        )
     if not participant.active_goals:  # type: ignore[attr-defined]
         return NextStep(
             program,

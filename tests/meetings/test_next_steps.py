@@ -41,9 +41,11 @@ def test_a_new_mentee_is_asked_for_a_goal_first(mentee, mentee_p):
     assert _steps(mentee) == [("Set a goal", reverse("goals:start"))]
 
 
-def test_a_draft_goal_is_not_yet_a_goal(mentee, mentee_p):
+def test_a_draft_goal_asks_to_be_made_active(mentee, mentee_p):
     GoalFactory(owner=mentee_p, status=Goal.Status.DRAFT)
-    assert _steps(mentee)[0][0] == "Set a goal"
+    [step] = next_steps_for(user=mentee)
+    assert (step.title, step.link) == ("Make a goal active", reverse("goals:list"))
+    assert "You have 1 draft goal:" in step.text
 
 
 def test_with_a_goal_the_mentee_is_sent_to_the_directory(program, mentee, mentee_p):
