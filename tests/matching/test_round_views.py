@@ -603,14 +603,17 @@ def test_publish_of_a_discarded_round_is_refused(as_admin, admin_user, proposed)
     assert not Mentorship.objects.filter(mentee__in=proposed.mentees.all()).exists()
 
 
+def _late_comers(mentor: Participant, program: Program, count: int) -> Participant:
+    """``count`` mentees who started with ``mentor`` after the round ran."""
+    for number in range(count):
+        mentorship_start(mentor=mentor, mentee=_mentee(program, f"Late Comer {number}", topics=[]))
+    return mentor
+
+
 def test_publish_reports_a_mentor_who_filled_up_since_the_run(
     as_admin, rounds_program, proposed, cast
 ):
-    dana = cast["dana"]
-    for number in range(3):
-        mentorship_start(
-            mentor=dana, mentee=_mentee(rounds_program, f"Late Comer {number}", topics=[])
-        )
+    dana = _late_comers(cast["dana"], rounds_program, 3)
 
     response = as_admin.post(_url("round_publish", proposed), follow=True)
 
@@ -634,11 +637,7 @@ def test_publish_reports_a_mentor_who_filled_up_since_the_run(
 def test_before_publishing_the_round_shows_which_proposals_no_longer_fit(
     as_admin, rounds_program, proposed, cast
 ):
-    dana = cast["dana"]
-    for number in range(2):
-        mentorship_start(
-            mentor=dana, mentee=_mentee(rounds_program, f"Late Comer {number}", topics=[])
-        )
+    dana = _late_comers(cast["dana"], rounds_program, 2)
     before = _state(proposed)
 
     response = as_admin.get(_url("round", proposed))
