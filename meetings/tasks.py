@@ -5,10 +5,11 @@ from celery import shared_task
 
 @shared_task(name="meetings.mark_missed", acks_late=True)
 def mark_missed() -> int:
-    """Mark confirmed meetings nobody marked held missed a day after; safe to run twice."""
-    from meetings.services.scheduling import meetings_mark_missed_due
+    """Mark confirmed meetings nobody marked held missed a day after, and complete flash
+    sessions a week after they were due; safe to run twice."""
+    from meetings.services.scheduling import flash_sessions_complete_due, meetings_mark_missed_due
 
-    return meetings_mark_missed_due()
+    return meetings_mark_missed_due() + flash_sessions_complete_due()
 
 
 @shared_task(name="meetings.scan_reminders", acks_late=True)

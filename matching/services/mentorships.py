@@ -465,16 +465,22 @@ def mentorship_reassign(
 
 
 def mentorships_close_many(
-    *, mentorships: list[Mentorship], actor: User | None, reason: str, note: str
+    *,
+    mentorships: list[Mentorship],
+    actor: User | None,
+    reason: str,
+    note: str,
+    status: str = Status.ENDED,
 ) -> list[Mentorship]:
-    """End many locked live mentorships at once (program closing, the inactivity rule): a fixed
-    number of queries whatever their number. The callers tell the people."""
+    """End (or, with ``status``, complete) many locked live mentorships at once (program
+    closing, the inactivity rule, flash sessions past due): a fixed number of queries whatever
+    their number. The callers tell the people."""
     live = [m for m in mentorships if m.status in Mentorship.LIVE_STATUSES]
     if not live:
         return []
     now = timezone.now()
     Mentorship.objects.filter(pk__in=[m.pk for m in live]).update(
-        status=Status.ENDED,
+        status=status,
         closing_reason=reason,
         closed_at=now,
         stalled_since=None,
@@ -482,9 +488,7 @@ def mentorships_close_many(
     )
     DIRECTORY_VERSION.change()  # an update sends no signal: the mentors have room again
     StateChange.objects.bulk_create(
-        StateChange(
-            mentorship=m, actor=actor, from_status=m.status, to_status=Status.ENDED, note=note
-        )
+        StateChange(mentorship=m, actor=actor, from_status=m.status, to_status=status, note=note)
         for m in live
     )
     # Privacy: former mentors no longer see the mentees' goals.
@@ -493,5 +497,5 @@ def mentorships_close_many(
         shares |= Q(goal__owner_id=m.mentee_id, mentor_id=m.mentor.user_id)
     GoalShare.objects.filter(shares).delete()
     for m in live:
-        m.status, m.closing_reason, m.closed_at, m.stalled_since = Status.ENDED, reason, now, None
+        m.status, m.closing_reason, m.closed_at, m.stalled_since = status, reason, now, None
     return live

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from matching.models import Availability, ClosingReason, MentorProfile, Mentorship
-from matching.services.mentorships import mentorship_close
+from matching.services.mentorships import mentorship_close, mentorships_close_many
 from matching.services.requests import record_change
 from matching.windows import UTC, Interval, Window, zone_label
 from meetings.models import Agreement, Meeting
@@ -557,3 +558,44 @@ def meetings_mark_missed_due(*, now: datetime | None = None, limit: int = 1000) 
     while done < limit and meeting_mark_missed_one_due(now=now):
         done += 1
     return done
+
+
+# ---------------------------------------------------------------------------
+# Flash sessions nobody marked held
+# ---------------------------------------------------------------------------
+FLASH_GRACE = timedelta(days=7)
+
+
+@transaction.atomic
+def flash_sessions_complete_due(*, now: datetime | None = None) -> int:
+    """A flash mentorship whose session was due more than a week ago, and nobody marked held,
+    is complete all the same ("ran its course"); both people are told. Safe to run twice."""
+    now = now or timezone.now()
+    overdue = Meeting.objects.filter(
+        mentorship=OuterRef("pk"), ends_at__lte=now - FLASH_GRACE
+    ).exclude(status=Status.CANCELLED)
+    due = list(
+        Mentorship.objects.select_for_update(of=("self",))
+        .filter(single_session=True, status__in=Mentorship.LIVE_STATUSES)
+        .filter(Exists(overdue))
+        .select_related("mentor__user", "mentee__user")
+        .order_by("pk")
+    )
+    closed = mentorships_close_many(
+        mentorships=due,
+        actor=None,
+        reason=ClosingReason.RAN_ITS_COURSE,
+        note="A flash session is complete a week after it was due.",
+        status=Mentorship.Status.COMPLETED,
+    )
+    for mentorship in closed:
+        for person, other in mentorship.each_with_other():
+            notify(
+                recipient=person,
+                kind=Notification.Kind.MENTORSHIP,
+                title=f"Your flash session with {other.get_full_name()} is complete",
+                body="A week has passed since it was due. A closing reflection or a thank-you "
+                "note is always welcome.",
+                link=reverse("matching:mentorship", kwargs={"pk": mentorship.pk}),
+            )
+    return len(closed)

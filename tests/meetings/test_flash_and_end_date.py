@@ -10,8 +10,9 @@ from django.utils import timezone
 from matching.models import Mentorship
 from matching.services.start import mentorship_start
 from meetings.models import Meeting
-from meetings.services.scheduling import meeting_mark_held
+from meetings.services.scheduling import flash_sessions_complete_due, meeting_mark_held
 from meetings.services.together import agreement_confirm, agreement_propose
+from notifications.models import Notification
 from programs.models import Program, Role
 from tests.matching.factories import MentorProfileFactory
 from tests.programs.factories import ParticipantFactory
@@ -42,6 +43,42 @@ def test_a_flash_mentorship_completes_when_its_session_is_held(program):
     mentorship.refresh_from_db()
     assert mentorship.status == Mentorship.Status.COMPLETED
     assert mentorship.closing_reason == "ran_course"
+
+
+def test_a_flash_session_nobody_marked_held_is_complete_a_week_after_it_was_due(program):
+    program.kind = Program.Kind.FLASH
+    program.save()
+    mentorship = _mentorship(program)
+    due = timezone.now() - timedelta(days=3)
+    Meeting.objects.create(
+        mentorship=mentorship,
+        starts_at=due,
+        ends_at=due + timedelta(minutes=30),
+        status=Meeting.Status.MISSED,
+    )
+    # Four days after it was due: not yet.
+    assert flash_sessions_complete_due() == 0
+    mentorship.refresh_from_db()
+    assert mentorship.status == Mentorship.Status.ACTIVE
+
+    assert flash_sessions_complete_due(now=due + timedelta(days=8)) == 1
+    mentorship.refresh_from_db()
+    assert (mentorship.status, mentorship.closing_reason) == (
+        Mentorship.Status.COMPLETED,
+        "ran_course",
+    )
+    told = Notification.objects.filter(title__startswith="Your flash session with")
+    assert {n.recipient_id for n in told} == {mentorship.mentor.user_id, mentorship.mentee.user_id}
+    assert flash_sessions_complete_due(now=due + timedelta(days=9)) == 0  # once
+
+
+def test_a_one_on_one_mentorship_is_not_completed_by_the_flash_scan(program):
+    mentorship = _mentorship(program)
+    due = timezone.now() - timedelta(days=30)
+    Meeting.objects.create(mentorship=mentorship, starts_at=due, ends_at=due + timedelta(hours=1))
+    assert flash_sessions_complete_due() == 0
+    mentorship.refresh_from_db()
+    assert mentorship.status == Mentorship.Status.ACTIVE
 
 
 def test_a_one_on_one_mentorship_stays_active_after_a_held_meeting(program):
