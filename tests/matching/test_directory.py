@@ -600,3 +600,29 @@ def test_directory_query_count_is_pinned(client, django_assert_num_queries, prog
     client.force_login(rich_mentee.user)
     with django_assert_num_queries(14):
         assert client.get(_url(program)).status_code == 200
+
+
+def test_a_reverse_program_says_its_mentors_are_the_juniors(client, program, mentee, mentee_p):
+    from programs.models import Program
+
+    client.force_login(mentee)
+    url = reverse("matching:directory", args=[program.slug])
+    assert "reverse mentoring" not in client.get(url).content.decode()
+    Program.objects.filter(pk=program.pk).update(kind=Program.Kind.REVERSE)
+    assert "In reverse mentoring your mentor is earlier" in client.get(url).content.decode()
+
+
+def test_an_empty_directory_says_nobody_takes_requests_not_that_filters_left_them_out(
+    client, program, mentee, mentee_p
+):
+    from programs.models import Program
+
+    Program.objects.filter(pk=program.pk).update(kind=Program.Kind.PEER)
+    client.force_login(mentee)
+    url = reverse("matching:directory", args=[program.slug])
+    page = " ".join(client.get(url).content.decode().split())
+    assert '<h1 class="h2">Find a peer</h1>' in page
+    assert f"Nobody in {program.name} takes requests as a peer yet." in page
+    assert "No peer matches these filters" not in page
+    filtered = " ".join(client.get(url, {"q": "nobody-by-this-name"}).content.decode().split())
+    assert "No peer matches these filters." in filtered
