@@ -32,6 +32,20 @@ def _nice_max(value: float) -> float:
     return 10 * power  # pragma: no cover
 
 
+def _label_positions(count: int, most: int = 8) -> list[int]:
+    """Which x labels to write: at most ``most``, evenly spaced, the last one always; a spaced
+    label too close to the last (less than a step before it) gives way, so none overlap."""
+    if count <= 0:
+        return []
+    every = max(1, math.ceil(count / most))
+    shown = [i for i in range(0, count, every)]
+    if shown[-1] != count - 1:
+        if count - 1 - shown[-1] < every and len(shown) > 1:
+            shown.pop()
+        shown.append(count - 1)
+    return shown
+
+
 def line_chart(series: Series, *, chart_id: str, top: float | None = None) -> SafeString:
     """One SVG line chart of ``series``: each line in its colour, the y axis from 0 to a round
     number (``top`` fixes it, e.g. 5 for check-in scores), x labels spaced to stay legible."""
@@ -72,18 +86,18 @@ def line_chart(series: Series, *, chart_id: str, top: float | None = None) -> Sa
                 f"{level:g}",
             )
         )
-    every = max(1, math.ceil(count / 8))
-    for index, label in enumerate(series.labels):
-        if index % every == 0 or index == count - 1:
-            parts.append(
-                format_html(
-                    '<text x="{}" y="{}" font-size="11" text-anchor="middle" '
-                    'fill="#6c757d">{}</text>',
-                    _n(x(index)),
-                    HEIGHT - BOTTOM + 16,
-                    label,
-                )
+    for index in _label_positions(count):
+        # The first and last labels lean inwards, so that neither is cut off at an edge.
+        anchor = "start" if index == 0 and count > 1 else "end" if index == count - 1 else "middle"
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" font-size="11" text-anchor="{}" fill="#6c757d">{}</text>',
+                _n(x(index)),
+                HEIGHT - BOTTOM + 16,
+                anchor,
+                series.labels[index],
             )
+        )
     for colour, (name, line) in zip(PALETTE, series.lines.items(), strict=False):
         points = [(x(i), y(v)) for i, v in enumerate(line) if v is not None]
         if len(points) > 1:
