@@ -61,7 +61,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     job_title = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
     # A square JPEG made on the server from what they uploaded (accounts/photos.py), kept in the
     # default storage (the filesystem, or an S3-compatible bucket); empty: their initials show.
-    photo = models.FileField(upload_to="photos/", blank=True, max_length=200)
+    # db_default: rows written by code that predates the column (older migrations' states) get
+    # none too.
+    photo = models.FileField(upload_to="photos/", blank=True, max_length=200, db_default="")
     # Channel and quiet-hours choices per notification kind; the reminders work fills it.
     notification_preferences = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True)

@@ -110,6 +110,8 @@ class MentorshipRequestFactory(factory.django.DjangoModelFactory):
 def mentor_in(program: Program, **profile: object) -> Participant:
     """A new active mentor of ``program`` with a profile (capacity 2, accepting, unless given)."""
     participant = ParticipantFactory(program=program, role=Role.MENTOR)
+    # A peer program gave the new peer a default profile on joining: this one stands instead.
+    MentorProfile.objects.filter(participant=participant).delete()
     MentorProfileFactory(participant=participant, **profile)
     return participant
 
