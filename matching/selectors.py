@@ -486,7 +486,7 @@ def redirect_candidate_rows(request: MentorshipRequest) -> list[RedirectCandidat
     if request.topic_id:
         wanted.add(request.topic_id)
     rows = list(
-        redirect_candidates(request).values_list(
+        redirect_candidates(request).values_list(  # type: ignore[misc]  # "live" is annotated
             "participant_id",
             "participant__user__full_name",
             "participant__user__email",

@@ -439,7 +439,7 @@ def program_enrollment(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-def person_photo(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+def person_photo(request: AuthedHttpRequest, pk: int) -> FileResponse:
     """A person's photo, to those who may see them (404 to anyone else, and when there is none).
     Private to the browser's cache: the address changes with the photo (``?v=``)."""
     person = User.objects.filter(pk=pk).exclude(photo="").first()

@@ -202,7 +202,7 @@ def publish_refusals(proposals: list[Proposal], program: Program) -> dict[int, s
     words publishing would use), in publish order, each start counting against the mentor's
     room for the next. The same rules as ``mentorship_start``, read in bulk: four queries."""
     paired = [p for p in proposals if p.mentor is not None and not p.mentorship_id]
-    mentor_ids = {p.mentor_id for p in paired}
+    mentor_ids = {p.mentor_id for p in paired if p.mentor_id is not None}
     loads = mentor_loads(mentor_ids)
     default_capacity = MentorProfile._meta.get_field("capacity").get_default()
     live = Mentorship.objects.filter(
@@ -210,14 +210,15 @@ def publish_refusals(proposals: list[Proposal], program: Program) -> dict[int, s
     ).values_list("mentee_id", "mentor_id")
     boards: dict[int, int] = {}
     together: set[tuple[int, int]] = set()
-    for mentee_id, mentor_id in live:
+    for mentee_id, partner_id in live:
         boards[mentee_id] = boards.get(mentee_id, 0) + 1
-        together.add((mentee_id, mentor_id))
+        together.add((mentee_id, partner_id))
     started: dict[int, int] = {}
     refusals: dict[int, str] = {}
     for proposal in paired:
-        assert proposal.mentor is not None
-        mentor_live, capacity = loads.get(proposal.mentor_id, (0, default_capacity))
+        assert proposal.mentor is not None and proposal.mentor_id is not None
+        mentor_id = proposal.mentor_id
+        mentor_live, capacity = loads.get(mentor_id, (0, default_capacity))
         if boards.get(proposal.mentee_id):
             refusals[proposal.pk] = found_a_mentor_since_the_run(
                 proposal.mentee.user.get_full_name()
@@ -229,8 +230,8 @@ def publish_refusals(proposals: list[Proposal], program: Program) -> dict[int, s
                 mentee_name=str(proposal.mentee.user),
                 both_active=proposal.mentor.status == Participant.Status.ACTIVE
                 and proposal.mentee.status == Participant.Status.ACTIVE,
-                together=(proposal.mentee_id, proposal.mentor_id) in together,
-                mentor_live=mentor_live + started.get(proposal.mentor_id, 0),
+                together=(proposal.mentee_id, mentor_id) in together,
+                mentor_live=mentor_live + started.get(mentor_id, 0),
                 capacity=capacity,
                 mentee_board=0,
                 max_board=program.max_mentors_per_mentee,
@@ -240,7 +241,7 @@ def publish_refusals(proposals: list[Proposal], program: Program) -> dict[int, s
         if refusal:
             refusals[proposal.pk] = refusal
         else:
-            started[proposal.mentor_id] = started.get(proposal.mentor_id, 0) + 1
+            started[mentor_id] = started.get(mentor_id, 0) + 1
     return refusals
 
 
@@ -297,7 +298,7 @@ def run_overview(
     load = mentor_load(
         p for p in everyone if not p.mentorship_id and not p.publish_note and p.pk not in refusals
     )
-    loads = mentor_loads({p.mentor_id for p in everyone if p.mentor_id})
+    loads = mentor_loads({p.mentor_id for p in everyone if p.mentor_id is not None})
     rows = run.proposals.select_related("mentee__user", "mentor__user").order_by(*SORTS[sort])
     if show == "matched":
         rows = rows.filter(mentor__isnull=False)

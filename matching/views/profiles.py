@@ -54,6 +54,13 @@ def _windows(formset: Any) -> list[Window]:
     ]
 
 
+def _as(participant: Participant | None) -> Participant:
+    """The person's participation in the role the section is for (the page offers a section
+    only to those who have that role)."""
+    assert participant is not None
+    return participant
+
+
 SECTIONS: dict[str, Section] = {
     "details": Section(
         "About you",
@@ -66,21 +73,21 @@ SECTIONS: dict[str, Section] = {
         "What you offer, and what you cannot help with",
         ("offer",),
         lambda person, forms: mentor_profile_update(
-            participant=person.mentor, **forms["offer"].cleaned_data
+            participant=_as(person.mentor), **forms["offer"].cleaned_data
         ),
     ),
     "boundaries": Section(
         "Your limits",
         ("boundaries",),
         lambda person, forms: mentor_profile_update(
-            participant=person.mentor, **forms["boundaries"].cleaned_data
+            participant=_as(person.mentor), **forms["boundaries"].cleaned_data
         ),
     ),
     "windows": Section(
         "When you can be reached",
         ("availability", "windows"),
         lambda person, forms: availability_set(
-            participant=person.mentor,
+            participant=_as(person.mentor),
             windows=_windows(forms["windows"]),
             **forms["availability"].cleaned_data,
         ),
@@ -89,7 +96,7 @@ SECTIONS: dict[str, Section] = {
         "What you look for as a mentee",
         ("mentee",),
         lambda person, forms: mentee_profile_update(
-            participant=person.mentee, **forms["mentee"].cleaned_data
+            participant=_as(person.mentee), **forms["mentee"].cleaned_data
         ),
     ),
 }

@@ -4,6 +4,7 @@ peer program, circle_seed)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from django.utils import timezone
@@ -48,7 +49,9 @@ KIND_PROGRAMS = (
 )
 
 
-def _people(numbers: dict[str, tuple[int, ...]], mentors: list[User], mentees: list[User]):
+def _people(
+    numbers: Mapping[str, tuple[int, ...]], mentors: list[User], mentees: list[User]
+) -> list[User]:
     ((pool, picked),) = numbers.items()
     everyone = mentors if pool == "mentors" else mentees
     return [everyone[n - 1] for n in picked]
