@@ -45,7 +45,7 @@ from django.utils import timezone
 
 from matching.models import ClosingReason, Mentorship, StateChange
 from matching.selectors import away_mentor_user_ids
-from matching.services.mentorships import mentorships_close_many
+from matching.services.mentorships import mentorships_close_many, tell_both_closed
 from meetings.models import (
     ActionItem,
     Advice,
@@ -56,9 +56,8 @@ from meetings.models import (
     Meeting,
     MeetingFeedback,
 )
-from notifications.models import Notification, Reminder
+from notifications.models import Reminder
 from notifications.reminders import Due, keyset_batches, reminders_schedule_many
-from notifications.services import notify
 
 BATCH = 500
 
@@ -191,19 +190,17 @@ def _close(candidates: list[int], now: datetime) -> int:
             reason=ClosingReason.INACTIVE,
             note="Closed as inactive: no activity after the nudge.",
         )
-        for mentorship in closed:
-            for person, other in mentorship.each_with_other():
-                notify(
-                    recipient=person,
-                    kind=Notification.Kind.MENTORSHIP,
-                    title=f"Your mentorship with {other.get_full_name()} was closed as inactive",
-                    body=(
-                        f"Nothing happened in it for {_days(now - last[mentorship.pk])}. To work "
-                        "together again, send a new request or ask the program's admins. A "
-                        "closing reflection is still welcome."
-                    ),
-                    link=reverse("matching:mentorship", kwargs={"pk": mentorship.pk}),
-                )
+        tell_both_closed(
+            closed,
+            title=lambda other: (
+                f"Your mentorship with {other.get_full_name()} was closed as inactive"
+            ),
+            body=lambda mentorship: (
+                f"Nothing happened in it for {_days(now - last[mentorship.pk])}. To work "
+                "together again, send a new request or ask the program's admins. A "
+                "closing reflection is still welcome."
+            ),
+        )
     return len(closed)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.db import transaction
@@ -499,3 +500,23 @@ def mentorships_close_many(
     for m in live:
         m.status, m.closing_reason, m.closed_at, m.stalled_since = status, reason, now, None
     return live
+
+
+def tell_both_closed(
+    mentorships: list[Mentorship],
+    *,
+    title: Callable[[User], str],
+    body: Callable[[Mentorship], str],
+) -> None:
+    """Tell both people of each mentorship that a scan closed (``title`` of the other person,
+    ``body`` of the mentorship), in a notification that links to it."""
+    for mentorship in mentorships:
+        link = reverse("matching:mentorship", kwargs={"pk": mentorship.pk})
+        for person, other in mentorship.each_with_other():
+            notify(
+                recipient=person,
+                kind=Notification.Kind.MENTORSHIP,
+                title=title(other),
+                body=body(mentorship),
+                link=link,
+            )

@@ -11,12 +11,15 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from matching.models import Availability, ClosingReason, MentorProfile, Mentorship
-from matching.services.mentorships import mentorship_close, mentorships_close_many
+from matching.services.mentorships import (
+    mentorship_close,
+    mentorships_close_many,
+    tell_both_closed,
+)
 from matching.services.requests import record_change
 from matching.windows import UTC, Interval, Window, zone_label
 from meetings.models import Agreement, Meeting
@@ -588,14 +591,12 @@ def flash_sessions_complete_due(*, now: datetime | None = None) -> int:
         note="A flash session is complete a week after it was due.",
         status=Mentorship.Status.COMPLETED,
     )
-    for mentorship in closed:
-        for person, other in mentorship.each_with_other():
-            notify(
-                recipient=person,
-                kind=Notification.Kind.MENTORSHIP,
-                title=f"Your flash session with {other.get_full_name()} is complete",
-                body="A week has passed since it was due. A closing reflection or a thank-you "
-                "note is always welcome.",
-                link=reverse("matching:mentorship", kwargs={"pk": mentorship.pk}),
-            )
+    tell_both_closed(
+        closed,
+        title=lambda other: f"Your flash session with {other.get_full_name()} is complete",
+        body=lambda _: (
+            "A week has passed since it was due. A closing reflection or a thank-you "
+            "note is always welcome."
+        ),
+    )
     return len(closed)
