@@ -129,7 +129,10 @@ class MentorProfile(TimeStampedModel):
 
     @property
     def formats_display(self) -> str:
-        return ", ".join(self.choice_labels("formats")).lower()
+        """How they meet, in words: "by video call, over coffee or in person"."""
+        from matching.score import FORMAT_WORDS, join_words
+
+        return join_words([FORMAT_WORDS.get(code, code) for code in self.formats], "or")
 
     @property
     def advisor_roles_display(self) -> str:

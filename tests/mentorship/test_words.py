@@ -83,3 +83,21 @@ def test_saving_settings_keeps_the_kinds_the_page_did_not_show(admin_user, mente
     mentee.refresh_from_db()
     kept = preferences_of(mentee).for_kind("admin_digest")
     assert kept == {"in_app": False, "email": False, "digest": False}
+
+
+def test_how_a_mentor_meets_reads_as_words(mentor_p):
+    from matching.models import MentorProfile
+
+    profile = MentorProfile.objects.get(participant=mentor_p)
+    profile.formats = ["video", "in_person"]
+    assert profile.formats_display == "by video call or in person"
+    profile.formats = ["in_person"]
+    assert profile.formats_display == "in person"  # never "by in person"
+
+
+def test_a_request_without_a_topic_is_named_without_one(mentee, mentee_p, mentor_p):
+    request = MentorshipRequestFactory(mentee=mentee_p, mentor=mentor_p, topic=None)
+    page = " ".join(_client(mentee).get(reverse("matching:requests")).content.decode().split())
+    assert f"To {mentor_p.user.get_full_name()}</a>" in page
+    assert "a topic" not in page
+    assert request.topic is None
