@@ -12,6 +12,12 @@ from accounts.timezones import validate_timezone
 from mentorship.validators import validate_single_line
 
 
+def initials_of(name: str) -> str:
+    """Up to two letters for where a photo would be: "AO" for Amara Okafor."""
+    words = name.split()
+    return "".join(w[0] for w in words[:1] + words[1:][-1:]).upper()
+
+
 class TimeStampedModel(models.Model):
     """Every Twoway table records when a row was made and last changed."""
 
@@ -100,10 +106,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def initials(self) -> str:
-        """Up to two letters for where a photo would be: "AO" for Amara Okafor."""
-        words = self.full_name.split() or [self.email]
-        letters = [w[0] for w in (words[0], words[-1]) if w] if len(words) > 1 else [words[0][0]]
-        return "".join(letters).upper()
+        return initials_of(self.full_name or self.email)
 
     @property
     def zoneinfo(self) -> zoneinfo.ZoneInfo:

@@ -13,7 +13,7 @@ from mentorship.errors import DomainError
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; a "decompression bomb" is refused before decoding
 SIDE = 256
-FORMATS = {"JPEG": "JPEG", "PNG": "PNG", "WEBP": "WebP", "GIF": "GIF"}
+FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 
 def _refuse(message: str) -> DomainError:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import median
 
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -459,14 +459,17 @@ class RedirectCandidate:
 def redirect_candidates(request: MentorshipRequest) -> QuerySet[MentorProfile]:
     """Mentors a request could be passed on to: active in its program, taking requests, not away,
     with room, and able to help with its topic (never the asked mentor or the mentee)."""
-    from matching.directory.selectors import active_mentor_profiles, live_mentorship_count
+    from matching.directory.selectors import (
+        active_mentor_profiles,
+        live_mentorship_count,
+        with_room,
+    )
 
-    today = timezone.localdate()
     found = (
-        active_mentor_profiles(request.program)
-        .annotate(live=live_mentorship_count())
-        .filter(accepting_requests=True, capacity__gt=F("live"))
-        .exclude(away_until__gt=today)
+        with_room(
+            active_mentor_profiles(request.program).annotate(live=live_mentorship_count()),
+            timezone.localdate(),
+        )
         .exclude(participant_id=request.mentor_id)
         .exclude(participant__user_id=request.mentee.user_id)
     )

@@ -17,6 +17,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.models import initials_of
 from goals.models import Goal
 from matching.access import DirectoryViewer
 from matching.models import ContactWindow, MenteeProfile, MentorProfile, Mentorship, Seniority
@@ -88,8 +89,7 @@ class DirectoryEntry:
 
     @property
     def initials(self) -> str:
-        words = self.name.split()
-        return "".join(w[0] for w in (words[:1] + words[1:][-1:])).upper()
+        return initials_of(self.name)
 
 
 @dataclass(frozen=True)
@@ -170,6 +170,16 @@ def active_mentor_profiles(program: Program) -> QuerySet[MentorProfile]:
         participant__program=program,
         participant__role=Role.MENTOR,
         participant__status=Participant.Status.ACTIVE,
+    )
+
+
+def with_room(profiles: QuerySet[MentorProfile], today: date) -> QuerySet[MentorProfile]:
+    """Profiles (annotated with ``live``) that can take a request now: taking requests, not
+    away, with a place left."""
+    return profiles.filter(
+        Q(away_until__isnull=True) | Q(away_until__lte=today),
+        accepting_requests=True,
+        capacity__gt=F("live"),
     )
 
 
@@ -272,11 +282,7 @@ def _filtered_mentors(
     if filters.outside_department and department:
         mentors = mentors.exclude(participant__user__department__iexact=department)
     if filters.has_room:
-        mentors = mentors.filter(
-            Q(away_until__isnull=True) | Q(away_until__lte=today),
-            accepting_requests=True,
-            capacity__gt=F("live"),
-        )
+        mentors = with_room(mentors, today)
     if filters.query:
         mentors = _search(mentors, filters.query)
     return mentors

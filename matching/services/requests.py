@@ -105,7 +105,7 @@ def request_refusal(
         return "You cannot ask yourself."
     if not _program_is_running(program, timezone.localdate(now)):
         return f"{program.name} is not running now ({program.starts_on:%d %b %Y}–{program.ends_on or 'open end'}), so it takes no requests."
-    if not Program.MatchingMode(program.matching_mode).mentees_request:
+    if not program.mentees_request:
         return f"In {program.name} the admins match people; ask them rather than a mentor."
     profile = MentorProfile.objects.filter(participant=mentor).first()
     if profile is None or not profile.accepting_requests:
