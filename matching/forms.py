@@ -109,8 +109,15 @@ class MentorBoundariesForm(forms.ModelForm):
         widgets = {"away_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         labels = {"accepting_requests": "Accepting new requests"}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if program.in_circles:
+            capacity = self.fields["capacity"]
+            capacity.label = "Circles you lead"
+            capacity.help_text = (
+                f"How many circles at once (0 to 20); each holds up to {program.circle_size} "
+                "mentees who meet together."
+            )
         accepting = self.fields["accepting_requests"]
         if self.instance.pk and self.instance.paused_by_admins_at is not None:
             # Shown, not sent: a disabled field keeps the saved value whatever is posted.
@@ -575,13 +582,12 @@ def _mentor_load(participant: Participant) -> str:
     """ "Mo Mentor (1 of 2 mentees)": the live count comes annotated by the selector."""
     name = participant.user.get_full_name() or participant.user.email
     try:
-        capacity: int | None = participant.mentor_profile.capacity
+        capacity = participant.mentor_profile.capacity
     except MentorProfile.DoesNotExist:
-        capacity = None
+        return f"{name} (no profile)"
+    program = participant.program
     live = getattr(participant, "live_count", 0)
-    return (
-        f"{name} ({live} of {capacity} mentees)" if capacity is not None else f"{name} (no profile)"
-    )
+    return f"{name} ({live} of {program.seats(capacity)} mentees)"
 
 
 class ReportFilterForm(forms.Form):

@@ -7,7 +7,8 @@ from typing import ClassVar
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import TimeStampedModel, User
@@ -54,6 +55,19 @@ class Seniority(models.TextChoices):
     SENIOR = "senior", "Senior"
     LEAD = "lead", "Lead / principal"
     EXECUTIVE = "executive", "Executive"
+
+
+def seats_of(program: str = "participant__program", capacity: str = "capacity") -> Case:
+    """A mentor profile's places for mentees, for ``annotate(seats=...)``: its capacity, which
+    in a group program counts circles of the program's ``circle_size`` (``Program.seats``)."""
+    return Case(
+        When(
+            **{f"{program}__kind": Program.Kind.GROUP},
+            then=F(capacity) * F(f"{program}__circle_size"),
+        ),
+        default=F(capacity),
+        output_field=models.IntegerField(),
+    )
 
 
 class MentorProfile(TimeStampedModel):
@@ -255,15 +269,39 @@ PEOPLE_CLOSING_REASONS = (
 
 
 class MentorshipGroup(TimeStampedModel):
-    """In a group program, one mentor's circle: each member's Mentorship points here."""
+    """In a group program, a circle: one mentor and several mentees who meet together. Each
+    member's Mentorship points here; the circle's meetings and norms hang off it. A mentor's
+    capacity counts circles, each holding the program's ``circle_size`` mentees."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="mentorship_groups")
-    mentor = models.OneToOneField(
-        Participant, on_delete=models.CASCADE, related_name="mentorship_group"
-    )
+    mentor = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="circles")
+    number = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["mentor", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["mentor", "number"], name="circle_number_per_mentor"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.mentor.user}'s group"
+        return f"{self.mentor.user.get_full_name()}'s circle" + (
+            f" {self.number}" if self.number > 1 else ""
+        )
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:circle", kwargs={"pk": self.pk})
+
+    def live_members(self) -> models.QuerySet[Mentorship]:
+        """The members now: live memberships, with their mentees, in name order."""
+        return (
+            Mentorship.objects.filter(group=self, status__in=Mentorship.LIVE_STATUSES)
+            .select_related("mentee__user")
+            .order_by("mentee__user__full_name", "pk")
+        )
+
+    def people(self) -> list[User]:
+        """Everyone the circle is for: its mentor first, then its members (one query)."""
+        return [self.mentor.user, *(m.mentee.user for m in self.live_members())]
 
 
 class Mentorship(TimeStampedModel):

@@ -25,6 +25,7 @@ from matching.models import (
     Report,
     ReportNote,
     StateChange,
+    seats_of,
 )
 from matching.windows import Occurrence, Window, occurrences, weekly_hours
 from programs.models import Participant, Program, Role
@@ -87,14 +88,16 @@ def request_detail(*, request_id: int) -> MentorshipRequest:
 def mentorship_list_for_user(*, user: User) -> QuerySet[Mentorship]:
     return (
         mentorships_visible_to(user)
-        .select_related("mentee__user", "mentor__user", "program")
+        .select_related("mentee__user", "mentor__user", "program", "group")
         .order_by("status", "-started_at")
     )
 
 
 def mentorship_detail(*, mentorship_id: int) -> Mentorship:
     return (
-        Mentorship.objects.select_related("mentee__user", "mentor__user", "program")
+        Mentorship.objects.select_related(
+            "mentee__user", "mentor__user", "program", "group__mentor__user"
+        )
         .prefetch_related(
             Prefetch("changes", queryset=StateChange.objects.select_related("actor")),
             "reflections__author",
@@ -193,13 +196,14 @@ def board_for(*, mentee: Participant, suggestions_per_seat: int = 3) -> list[Boa
             live=Count(
                 "participant__mentorships_as_mentor",
                 filter=Q(participant__mentorships_as_mentor__status__in=Mentorship.LIVE_STATUSES),
-            )
+            ),
+            seats=seats_of(),
         )
         .select_related("participant__user")
         .order_by("participant__user__full_name")
     )
     for profile in candidates:
-        if profile.live >= profile.capacity:
+        if profile.live >= profile.seats:
             continue
         for code in profile.advisor_roles:
             seat = seats.get(code)
@@ -315,7 +319,7 @@ def reassign_mentors_for(*, mentorship: Mentorship) -> QuerySet[Participant]:
         )
         .exclude(pk=mentorship.mentor_id)
         .exclude(user_id=mentorship.mentee.user_id)
-        .select_related("user", "mentor_profile")
+        .select_related("user", "mentor_profile", "program")
         .annotate(
             live_count=Count(
                 "mentorships_as_mentor",
@@ -461,13 +465,13 @@ def redirect_candidates(request: MentorshipRequest) -> QuerySet[MentorProfile]:
     with room, and able to help with its topic (never the asked mentor or the mentee)."""
     from matching.directory.selectors import (
         active_mentor_profiles,
-        live_mentorship_count,
+        with_load,
         with_room,
     )
 
     found = (
         with_room(
-            active_mentor_profiles(request.program).annotate(live=live_mentorship_count()),
+            with_load(active_mentor_profiles(request.program)),
             timezone.localdate(),
         )
         .exclude(participant_id=request.mentor_id)
@@ -493,7 +497,7 @@ def redirect_candidate_rows(request: MentorshipRequest) -> list[RedirectCandidat
             "participant_id",
             "participant__user__full_name",
             "participant__user__email",
-            "capacity",
+            "seats",
             "live",
         )
     )
@@ -507,7 +511,7 @@ def redirect_candidate_rows(request: MentorshipRequest) -> list[RedirectCandidat
     ):
         shared.setdefault(participant_id, []).append(name)
     found = [
-        RedirectCandidate(pk, name or email, capacity - live, tuple(shared.get(pk, ())))
-        for pk, name, email, capacity, live in rows
+        RedirectCandidate(pk, name or email, seats - live, tuple(shared.get(pk, ())))
+        for pk, name, email, seats, live in rows
     ]
     return sorted(found, key=lambda c: (-len(c.matching_topics), c.name.casefold()))

@@ -1,22 +1,64 @@
-"""Who may see which meeting: the two people in its mentorship. Nobody else, admins included,
-gets past 404: meetings carry agendas and notes that belong to the pair."""
+"""Who may see which meeting: the two people in its mentorship, or a circle's mentor and its
+members now. Nobody else, admins included, gets past 404: meetings carry agendas and notes that
+belong to the people in them."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
 from matching.access import mentorships_visible_to
-from matching.models import Mentorship
+from matching.models import Mentorship, MentorshipGroup
 from meetings.models import ActionItem, Advice, AgendaItem, Meeting
 
 
-def meetings_visible_to(user: User) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(
-        Q(mentorship__mentor__user=user) | Q(mentorship__mentee__user=user)
+def meetings_of(user_ids: list[int]) -> Q:
+    """Meetings these people take part in: their pairs' meetings, and the meetings of the circles
+    they lead or belong to now (one row each: the membership is an ``Exists``)."""
+    member = Mentorship.objects.filter(
+        group=OuterRef("group"), mentee__user_id__in=user_ids, status__in=Mentorship.LIVE_STATUSES
     )
+    return (
+        Q(mentorship__mentor__user_id__in=user_ids)
+        | Q(mentorship__mentee__user_id__in=user_ids)
+        | Q(group__mentor__user_id__in=user_ids)
+        | Q(Exists(member))
+    )
+
+
+def people_of(meeting: Meeting) -> list[User]:
+    """Everyone the meeting is for: the pair (mentee first), or the circle (mentor first)."""
+    if meeting.mentorship is not None:
+        return [meeting.mentorship.mentee.user, meeting.mentorship.mentor.user]
+    assert meeting.group is not None
+    return meeting.group.people()
+
+
+def meetings_visible_to(user: User) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(meetings_of([user.pk]))
+
+
+def circles_visible_to(user: User) -> QuerySet[MentorshipGroup]:
+    """The circles the person leads or belongs to now."""
+    member = Mentorship.objects.filter(
+        group=OuterRef("pk"), mentee__user=user, status__in=Mentorship.LIVE_STATUSES
+    )
+    return MentorshipGroup.objects.filter(Q(mentor__user=user) | Q(Exists(member)))
+
+
+def get_circle_for_user(user: User, pk: int) -> MentorshipGroup:
+    """A circle the person leads or belongs to now; 404 for anybody else (admins included)."""
+    circle = (
+        circles_visible_to(user)
+        .select_related("mentor__user", "program", "mentor__availability", "mentor__mentor_profile")
+        .filter(pk=pk)
+        .first()
+    )
+    if circle is None:
+        raise Http404("No such circle.")
+    return circle
 
 
 def get_meeting_for_user(user: User, pk: int) -> Meeting:
@@ -27,6 +69,8 @@ def get_meeting_for_user(user: User, pk: int) -> Meeting:
             "mentorship__mentor__user",
             "mentorship__mentee__user",
             "mentorship__program",
+            "group__mentor__user",
+            "group__program",
             "proposed_by",
         )
         .filter(pk=pk)

@@ -35,13 +35,6 @@ def meeting_uid(meeting: Meeting) -> str:
     return f"meeting-{meeting.pk}@{host}"
 
 
-def _other_person(meeting: Meeting, viewer: User) -> User:
-    mentorship = meeting.mentorship
-    if mentorship.mentor.user_id == viewer.pk:
-        return mentorship.mentee.user
-    return mentorship.mentor.user
-
-
 def _event(meeting: Meeting, viewer: User) -> icalendar.Event:
     zone = ZoneInfo(viewer.time_zone)
     event = icalendar.Event()
@@ -50,7 +43,7 @@ def _event(meeting: Meeting, viewer: User) -> icalendar.Event:
     event.add("last-modified", meeting.updated_at.astimezone(ZoneInfo("UTC")))
     event.add("dtstart", meeting.starts_at.astimezone(zone))
     event.add("dtend", meeting.ends_at.astimezone(zone))
-    event.add("summary", f"Mentoring: {_other_person(meeting, viewer).get_full_name()}")
+    event.add("summary", f"Mentoring: {meeting.with_whom(viewer.pk)}")
     event.add("status", ICS_STATUS[Meeting.Status(meeting.status)])
     url = f"{settings.SITE_URL}{meeting.get_absolute_url()}"
     event.add("url", url)
@@ -89,7 +82,9 @@ def feed_ics(user: User) -> bytes:
     """Every meeting of the person, as a calendar they can subscribe to."""
     meetings = (
         meetings_visible_to(user)
-        .select_related("mentorship__mentor__user", "mentorship__mentee__user")
+        .select_related(
+            "mentorship__mentor__user", "mentorship__mentee__user", "group__mentor__user"
+        )
         .order_by("starts_at", "id")
     )
     return _calendar(meetings, user, "Twoway meetings")

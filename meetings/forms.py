@@ -44,6 +44,17 @@ class AgreementForm(forms.ModelForm):
         widgets = {"ends_on": DATE, "other": forms.Textarea(attrs={"rows": 3})}
 
 
+class CircleNormsForm(forms.ModelForm):
+    """A circle's norms, set by its mentor: a pair's, without an end date (each member's
+    mentorship keeps its own)."""
+
+    class Meta:
+        model = Agreement
+        fields = ["frequency", "format", "channel", "between_meetings", "meeting_minutes", "other"]
+        widgets = {"other": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"channel": "Where the circle meets: a video link, a room, a phone number."}
+
+
 class AgendaForm(_OwnIds, forms.Form):
     id_prefix = "agenda"
 

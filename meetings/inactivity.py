@@ -130,6 +130,22 @@ def last_activity_of(mentorships: list[Mentorship]) -> dict[int, datetime]:
             "answered_at",
         ),
     ]
+    # A circle's meetings are every member's activity: scheduled, moved, noted or held.
+    members: dict[int, list[int]] = {}
+    for mentorship in mentorships:
+        if mentorship.group_id is not None:
+            members.setdefault(mentorship.group_id, []).append(mentorship.pk)
+    if members:
+        circle_rows = _latest(
+            Meeting.objects.filter(group_id__in=list(members)).exclude(
+                status=Meeting.Status.CANCELLED
+            ),
+            "group_id",
+            "updated_at",
+        )
+        sources.append(
+            [(member, moment) for group_id, moment in circle_rows for member in members[group_id]]
+        )
     for rows in sources:
         for mentorship_id, moment in rows:
             if moment is not None and moment > last[mentorship_id]:

@@ -3,20 +3,44 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import TimeStampedModel
 from goals.models import Goal
-from matching.models import Frequency, MeetingFormat, Mentorship
+from matching.models import Frequency, MeetingFormat, Mentorship, MentorshipGroup
 from mentorship.validators import validate_single_line
+
+# A pair's meeting or norms belong to its mentorship; a circle's to the circle: exactly one.
+ONE_OWNER = Q(mentorship__isnull=False, group__isnull=True) | Q(
+    mentorship__isnull=True, group__isnull=False
+)
+
+
+def of_mentorship_outer() -> Q:
+    """In a subquery on mentorships: the meetings of the outer mentorship, and those of its
+    circle since the member joined (a circle's meetings count for each of its members)."""
+    return Q(mentorship=OuterRef("pk")) | Q(
+        group=OuterRef("group_id"), starts_at__gte=OuterRef("started_at")
+    )
+
+
+def in_program(program: object) -> Q:
+    """The program's meetings: its pairs' and its circles' (each circle meeting once)."""
+    return Q(mentorship__program=program) | Q(group__program=program)
 
 
 class Agreement(TimeStampedModel):
-    """The pair's norms, in versions: one side proposes, the other confirms or proposes a change."""
+    """The pair's norms, in versions: one side proposes, the other confirms or proposes a change.
+    A circle's norms are its mentor's to set, and every member sees them."""
 
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="agreements")
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="agreements", null=True, blank=True
+    )
+    group = models.ForeignKey(
+        MentorshipGroup, on_delete=models.CASCADE, related_name="agreements", null=True, blank=True
+    )
     version = models.PositiveSmallIntegerField()
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -52,11 +76,15 @@ class Agreement(TimeStampedModel):
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["mentorship", "-version"]
+        ordering = ["-version"]
         constraints = [
             models.UniqueConstraint(
                 fields=["mentorship", "version"], name="agreement_version_unique"
             ),
+            models.UniqueConstraint(
+                fields=["group", "version"], name="circle_agreement_version_unique"
+            ),
+            models.CheckConstraint(condition=ONE_OWNER, name="agreement_one_owner"),
         ]
 
     def __str__(self) -> str:
@@ -64,7 +92,10 @@ class Agreement(TimeStampedModel):
 
 
 class Meeting(TimeStampedModel):
-    """proposed → confirmed → held | cancelled (late if inside the notice) | missed."""
+    """proposed → confirmed → held | cancelled (late if inside the notice) | missed.
+
+    A pair's meeting belongs to its mentorship; a circle's meeting to the circle (its mentor
+    schedules it, confirmed at once, and every live member takes part)."""
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
@@ -73,7 +104,12 @@ class Meeting(TimeStampedModel):
         CANCELLED = "cancelled", "Cancelled"
         MISSED = "missed", "Missed"
 
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="meetings")
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="meetings", null=True, blank=True
+    )
+    group = models.ForeignKey(
+        MentorshipGroup, on_delete=models.CASCADE, related_name="meetings", null=True, blank=True
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
@@ -99,9 +135,11 @@ class Meeting(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(starts_at__lt=F("ends_at")), name="meeting_starts_before_end"
             ),
+            models.CheckConstraint(condition=ONE_OWNER, name="meeting_one_owner"),
         ]
         indexes = [
             models.Index(fields=["mentorship", "starts_at"], name="meeting_mentorship_start"),
+            models.Index(fields=["group", "starts_at"], name="meeting_circle_start"),
             # The missed-meeting scan: confirmed meetings by end.
             models.Index(
                 fields=["ends_at"], condition=Q(status="confirmed"), name="meeting_confirmed_end"
@@ -113,6 +151,28 @@ class Meeting(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:meeting", kwargs={"pk": self.pk})
+
+    @property
+    def owner(self) -> Mentorship | MentorshipGroup:
+        """The mentorship or the circle the meeting belongs to."""
+        owner = self.mentorship or self.group
+        assert owner is not None
+        return owner
+
+    @property
+    def pair(self) -> Mentorship:
+        """The mentorship of a pair's meeting, for code that has left circles' meetings out."""
+        if self.mentorship is None:
+            raise ValueError("A circle's meeting belongs to no one mentorship.")
+        return self.mentorship
+
+    def with_whom(self, user_id: int) -> str:
+        """Who the meeting is with, as ``user_id`` sees it: the other of the pair, or the circle."""
+        if self.mentorship is not None:
+            other = self.mentorship.other_person(user_id)
+            return other.get_full_name() if other is not None else ""
+        circle = self.owner
+        return "your circle" if circle.mentor.user_id == user_id else str(circle)
 
 
 class AgendaItem(models.Model):

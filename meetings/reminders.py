@@ -47,26 +47,49 @@ def meeting_reminders_scan(*, now: datetime | None = None) -> int:
         mentorship__status=Mentorship.Status.ACTIVE,
     ).select_related("mentorship__mentor__user", "mentorship__mentee__user")
 
-    def due_for(meeting: Meeting, person: User, other: User) -> Due:
+    def due_for(meeting: Meeting, person: User, other: User | None = None) -> Due:
+        whom = other.get_full_name() if other is not None else meeting.with_whom(person.pk)
         return Due(
             recipient_id=person.pk,
             kind=Reminder.MEETING,
             subject_key=f"meeting:{meeting.pk}",
             period_key=meeting.starts_at.isoformat(),
-            title=f"Meeting with {other.get_full_name()} on {_local(meeting.starts_at, person.time_zone)}",
+            title=f"Meeting with {whom} on {_local(meeting.starts_at, person.time_zone)}",
             body="Add your questions to the agenda, so the time goes to what matters.",
             link=reverse("meetings:meeting", kwargs={"pk": meeting.pk}),
             due_at=max(now, meeting.starts_at - before),
         )
 
-    return remind_both(
+    found = remind_both(
         upcoming,
         today=timezone.localdate(now),
-        mentorship_of=lambda meeting: meeting.mentorship,
+        mentorship_of=lambda meeting: meeting.pair,
         due_for=due_for,
         batch_size=BATCH,
         away_mentees_too=True,
     )
+    # A circle's meetings: its mentor and every active member, a day before.
+    circle_meetings = Meeting.objects.filter(
+        status=Meeting.Status.CONFIRMED,
+        starts_at__gt=now,
+        starts_at__lte=now + before,
+        group__isnull=False,
+    ).select_related("group__mentor__user")
+    for batch in keyset_batches(circle_meetings, BATCH):
+        members: dict[int, list[User]] = {}
+        for member in Mentorship.objects.filter(
+            group_id__in={meeting.group_id for meeting in batch},
+            status=Mentorship.Status.ACTIVE,
+        ).select_related("mentee__user"):
+            members.setdefault(member.group_id or 0, []).append(member.mentee.user)
+        items = []
+        for meeting in batch:
+            circle = meeting.owner
+            for person in [circle.mentor.user, *members.get(circle.pk, [])]:
+                items.append(due_for(meeting, person))
+        reminders_schedule_many(items)
+        found += len(items)
+    return found
 
 
 def follow_ups_scan(*, now: datetime | None = None) -> int:
@@ -81,14 +104,14 @@ def follow_ups_scan(*, now: datetime | None = None) -> int:
     ).select_related("mentorship__mentor__user", "mentorship__mentee__user")
     found = 0
     for batch in keyset_batches(ended, BATCH):
-        users = {m.mentorship.mentor.user_id for m in batch}
+        users = {m.pair.mentor.user_id for m in batch}
         away = away_mentor_user_ids(user_ids=users, today=timezone.localdate(now))
         items = []
         for meeting in batch:
             link = reverse("meetings:meeting", kwargs={"pk": meeting.pk})
             for side, person, other in (
-                ("mentee", meeting.mentorship.mentee.user, meeting.mentorship.mentor.user),
-                ("mentor", meeting.mentorship.mentor.user, meeting.mentorship.mentee.user),
+                ("mentee", meeting.pair.mentee.user, meeting.pair.mentor.user),
+                ("mentor", meeting.pair.mentor.user, meeting.pair.mentee.user),
             ):
                 if person.pk in away or meeting.ends_at + after[side] > now:
                     continue

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -49,17 +50,11 @@ def next_steps_for(*, user: User) -> list[NextStep]:
         .order_by("started_at", "pk")
     )
     live_ids = [m.pk for m in live]
-    agreed = set(
-        Agreement.objects.filter(mentorship_id__in=live_ids, confirmed_at__isnull=False)
-        .values_list("mentorship_id", flat=True)
-        .distinct()
-    )
-    met = set(
-        Meeting.objects.filter(mentorship_id__in=live_ids)
-        .exclude(status=Meeting.Status.CANCELLED)
-        .values_list("mentorship_id", flat=True)
-        .distinct()
-    )
+    circle_ids = {m.group_id for m in live if m.group_id is not None}
+    # Norms and meetings belong to a pair's mentorship or to a circle: "circle-7" keys the latter.
+    owners = Q(mentorship_id__in=live_ids) | Q(group_id__in=circle_ids)
+    agreed = _owner_keys(Agreement.objects.filter(owners, confirmed_at__isnull=False))
+    met = _owner_keys(Meeting.objects.filter(owners).exclude(status=Meeting.Status.CANCELLED))
     pending = {
         r.mentee_id: r
         for r in MentorshipRequest.objects.filter(
@@ -80,6 +75,13 @@ def next_steps_for(*, user: User) -> list[NextStep]:
                 steps.append(step)
                 break
     return steps
+
+
+def _owner_keys(rows: QuerySet[Any]) -> set[int | str]:
+    return {
+        mentorship_id or f"circle-{group_id}"
+        for mentorship_id, group_id in rows.values_list("mentorship_id", "group_id").distinct()
+    }
 
 
 def _before_a_mentor(participant: Participant, request: MentorshipRequest | None) -> NextStep:
@@ -133,9 +135,15 @@ def _before_a_mentor(participant: Participant, request: MentorshipRequest | None
 
 
 def _with_a_partner(
-    participant: Participant, mentorship: Mentorship, *, agreed: set[int], met: set[int]
+    participant: Participant,
+    mentorship: Mentorship,
+    *,
+    agreed: set[int | str],
+    met: set[int | str],
 ) -> NextStep | None:
     program = participant.program
+    if mentorship.group_id is not None:
+        return _in_a_circle(participant, mentorship, agreed=agreed, met=met)
     other = mentorship.mentor if participant.pk == mentorship.mentee_id else mentorship.mentee
     name = other.user.get_full_name()
     if not mentorship.single_session and mentorship.pk not in agreed:
@@ -153,5 +161,54 @@ def _with_a_partner(
             "Pick a time inside the mentor's contact windows; both of you get it in your calendar.",
             reverse("meetings:meeting_propose", kwargs={"pk": mentorship.pk}),
             "Propose a time",
+        )
+    return None
+
+
+def _in_a_circle(
+    participant: Participant,
+    mentorship: Mentorship,
+    *,
+    agreed: set[int | str],
+    met: set[int | str],
+) -> NextStep | None:
+    """A circle's next step: its mentor sets the norms, then the first meeting; a member waits
+    for them, with the circle a click away."""
+    program, key = participant.program, f"circle-{mentorship.group_id}"
+    circle_url = reverse("meetings:circle", kwargs={"pk": mentorship.group_id})
+    leads = participant.pk == mentorship.mentor_id
+    mentor = mentorship.mentor.user.get_full_name()
+    if key not in agreed:
+        if leads:
+            return NextStep(
+                program,
+                "Set your circle's norms",
+                "How often the circle meets, where and for how long: every member sees them.",
+                circle_url,
+                "Set the norms",
+            )
+        return NextStep(
+            program,
+            "Meet your circle",
+            f"{mentor} sets the circle's norms and its first meeting; you are told when they do.",
+            circle_url,
+            "Your circle",
+        )
+    if key not in met:
+        if leads:
+            return NextStep(
+                program,
+                "Set your circle's first meeting",
+                "Pick a time in your contact windows: every member is told and gets it in their "
+                "calendar.",
+                reverse("meetings:circle_meeting_new", kwargs={"pk": mentorship.group_id}),
+                "Set a meeting",
+            )
+        return NextStep(
+            program,
+            "Wait for the circle's first meeting",
+            f"{mentor} sets it; meanwhile read the circle's norms.",
+            circle_url,
+            "Your circle",
         )
     return None

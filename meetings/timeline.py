@@ -17,7 +17,7 @@ from django.db.models import F, Prefetch, QuerySet, Value, prefetch_related_obje
 
 from accounts.models import User
 from goals.models import ProgressUpdate
-from matching.models import Mentorship
+from matching.models import Mentorship, MentorshipGroup
 from meetings.models import (
     ActionItem,
     Advice,
@@ -60,11 +60,14 @@ class Norms:
         return latest if latest is not None and latest.confirmed_at is None else None
 
 
-def norms_of(*, mentorship: Mentorship) -> Norms:
-    """Every version in one query: a pair has a handful."""
+def norms_of(
+    *, mentorship: Mentorship | None = None, circle: MentorshipGroup | None = None
+) -> Norms:
+    """Every version of a pair's (or a circle's) norms in one query: there are a handful."""
+    whose = {"mentorship": mentorship} if mentorship is not None else {"group": circle}
     return Norms(
         versions=list(
-            Agreement.objects.filter(mentorship=mentorship)
+            Agreement.objects.filter(**whose)
             .select_related("proposed_by", "confirmed_by")
             .order_by("-version")
         )

@@ -28,6 +28,15 @@ class ProgramForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Only group programs use it: left empty, it keeps what the program has (6 at first).
+        self.fields["circle_size"].required = False
+
+    def clean_circle_size(self) -> int:
+        size = self.cleaned_data.get("circle_size")
+        return size if size is not None else self.instance.circle_size
+
 
 class ProgramCreateForm(ProgramForm):
     organization = forms.ModelChoiceField(queryset=Organization.objects.none(), empty_label=None)

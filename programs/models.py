@@ -75,6 +75,7 @@ PROGRAM_SETTINGS_FIELDS = (
     "request_expiry_days",
     "max_pending_requests_per_mentee",
     "max_mentors_per_mentee",
+    "circle_size",
     "relationship_length_months",
     "stalled_after_days",
     "auto_close_after_days",
@@ -145,6 +146,13 @@ class Program(TimeStampedModel):
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
+    circle_size = models.PositiveSmallIntegerField(
+        "mentees per circle (group programs)",
+        default=6,
+        db_default=6,  # rows written by code that predates the field (older migrations) get it
+        validators=[MinValueValidator(2), MaxValueValidator(20)],
+        help_text="In a group program a mentor's capacity counts circles; each holds this many mentees.",
+    )
     relationship_length_months = models.PositiveSmallIntegerField(
         "relationship length (months)",
         default=6,
@@ -214,6 +222,21 @@ class Program(TimeStampedModel):
     def find_words(self) -> str:
         """What finding someone is called in this kind of program."""
         return f"Find a {self.partner_word}"
+
+    @property
+    def in_circles(self) -> bool:
+        """Group programs: one mentor leads circles of several mentees who meet together."""
+        return self.kind == Program.Kind.GROUP
+
+    def seats(self, capacity: int) -> int:
+        """How many mentees a mentor's capacity holds: in a group program it counts circles."""
+        return capacity * self.circle_size if self.in_circles else capacity
+
+    def capacity_words(self, capacity: int) -> str:
+        """A capacity in this program's unit: "3 mentees", or "1 circle of 6"."""
+        if self.in_circles:
+            return f"{capacity} circle{'s' if capacity != 1 else ''} of {self.circle_size}"
+        return f"{capacity} mentee{'s' if capacity != 1 else ''}"
 
 
 class Role(models.TextChoices):

@@ -45,9 +45,10 @@ from matching.models import (
     Mentorship,
     MentorshipRequest,
     Proposal,
+    seats_of,
 )
 from meetings.checkin_privacy import answers_by_period, answers_overall, comments_for_admins
-from meetings.models import Agreement, CheckIn, Meeting
+from meetings.models import Agreement, CheckIn, Meeting, in_program, of_mentorship_outer
 from meetings.reminders import CYCLE
 from mentorship.paging import ShownOnly
 from notifications.models import Delivery, Reminder
@@ -106,7 +107,16 @@ def funnel(*, program: Program) -> list[Step]:
         having(MentorshipRequest.objects.all(), "mentee") | having(Proposal.objects.all(), "mentee")
     )
     matched = asked & having(Mentorship.objects.filter(status__in=every_status), "mentee")
-    met = matched & having(Meeting.objects.filter(status=Meeting.Status.HELD), "mentorship__mentee")
+    met = matched & (
+        having(Meeting.objects.filter(status=Meeting.Status.HELD), "mentorship__mentee")
+        | having(
+            Mentorship.objects.filter(
+                group__meetings__status=Meeting.Status.HELD,
+                group__meetings__starts_at__gte=F("started_at"),
+            ),
+            "mentee",
+        )
+    )
     checked = met & having(
         CheckIn.objects.filter(
             status=CheckIn.Status.ANSWERED, person=F("mentorship__mentee__user")
@@ -188,7 +198,7 @@ def _with_health(program: Program, now: datetime) -> QuerySet[Any]:
         ),
         # A subquery, not an aggregate: the counts below aggregate over these rows.
         last_held=Subquery(
-            Meeting.objects.filter(mentorship=OuterRef("pk"), status=Meeting.Status.HELD)
+            Meeting.objects.filter(of_mentorship_outer(), status=Meeting.Status.HELD)
             .order_by("-starts_at")
             .values("starts_at")[:1]
         ),
@@ -383,7 +393,7 @@ def activity(*, program: Program, now: datetime | None = None) -> list[Series]:
     since = datetime.combine(weeks[0], datetime.min.time(), tzinfo=timezone.get_current_timezone())
     labels = [f"{week:%d %b}" for week in weeks]
     held = Meeting.objects.filter(
-        mentorship__program=program, status=Meeting.Status.HELD, starts_at__gte=since
+        in_program(program), status=Meeting.Status.HELD, starts_at__gte=since
     ).order_by()
     requests = MentorshipRequest.objects.filter(program=program).order_by()
     accepted = requests.filter(status=MentorshipRequest.Status.ACCEPTED, answered_at__gte=since)
@@ -457,6 +467,7 @@ def mentor_load(*, program: Program) -> QuerySet[MentorProfile]:
         )
         .annotate(
             live=Count("participant__mentorships_as_mentor", filter=live),
+            seats=seats_of(),
             waiting=Coalesce(Subquery(waiting), Value(0)),
             response=Subquery(response, output_field=DurationField()),
         )
@@ -602,7 +613,7 @@ def cohort_totals(*, program: Program) -> Totals:
         accepted=Count("pk", filter=Q(status=MentorshipRequest.Status.ACCEPTED)),
     )
     checkins = answers_overall(checkins=CheckIn.objects.filter(mentorship__program=program))
-    held = Meeting.objects.filter(mentorship__program=program, status=Meeting.Status.HELD)
+    held = Meeting.objects.filter(in_program(program), status=Meeting.Status.HELD)
     achieved = Goal.objects.filter(owner__program=program, status=Goal.Status.ACHIEVED)
     # Two counts in one query: the meetings held and the goals achieved.
     counts = (

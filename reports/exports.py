@@ -46,7 +46,7 @@ from matching.models import (
     MentorshipRequest,
 )
 from meetings.checkin_privacy import answers_by_period, comments_for_admins, withheld_because
-from meetings.models import CheckIn, Meeting
+from meetings.models import CheckIn, Meeting, of_mentorship_outer
 from programs.models import Participant, Program, Role
 
 # Rows fetched from the database at a time (a server-side cursor on PostgreSQL).
@@ -260,7 +260,7 @@ def participants_export(*, program: Program, tz: tzinfo) -> Table:
 def mentorships_export(*, program: Program, tz: tzinfo) -> Table:
     """One row per mentorship: state, dates, meetings held and check-in averages (withheld
     when fewer people answered than the privacy threshold, always so at its default)."""
-    held = Meeting.objects.filter(mentorship=OuterRef("pk"), status=Meeting.Status.HELD)
+    held = Meeting.objects.filter(of_mentorship_outer(), status=Meeting.Status.HELD)
     answered = CheckIn.objects.filter(mentorship=OuterRef("pk"), status=CheckIn.Status.ANSWERED)
     rows = (
         Mentorship.objects.filter(program=program)

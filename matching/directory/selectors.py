@@ -20,7 +20,14 @@ from django.utils import timezone
 from accounts.models import initials_of
 from goals.models import Goal
 from matching.access import DirectoryViewer
-from matching.models import ContactWindow, MenteeProfile, MentorProfile, Mentorship, Seniority
+from matching.models import (
+    ContactWindow,
+    MenteeProfile,
+    MentorProfile,
+    Mentorship,
+    Seniority,
+    seats_of,
+)
 from matching.score import (
     Interval,
     MenteeFacts,
@@ -174,13 +181,19 @@ def active_mentor_profiles(program: Program) -> QuerySet[MentorProfile]:
 
 
 def with_room(profiles: QuerySet[MentorProfile], today: date) -> QuerySet[MentorProfile]:
-    """Profiles (annotated with ``live``) that can take a request now: taking requests, not
+    """Profiles (annotated by ``with_load``) that can take a request now: taking requests, not
     away, with a place left."""
     return profiles.filter(
         Q(away_until__isnull=True) | Q(away_until__lte=today),
         accepting_requests=True,
-        capacity__gt=F("live"),
+        seats__gt=F("live"),  # type: ignore[misc]  # annotated by with_load
     )
+
+
+def with_load(profiles: QuerySet[MentorProfile]) -> QuerySet[MentorProfile]:
+    """Profiles annotated with ``live`` (their live mentorships) and ``seats`` (the places their
+    capacity holds: circles times the circle size in a group program)."""
+    return profiles.annotate(live=live_mentorship_count(), seats=seats_of())
 
 
 def live_mentorship_count() -> Coalesce:
@@ -255,16 +268,14 @@ def _search(mentors: QuerySet[Any], query: str) -> QuerySet[Any]:
 def _filtered_mentors(
     *, program: Program, viewer: DirectoryViewer, filters: DirectoryFilters, today: date
 ) -> QuerySet[Any]:
-    """Mentor profiles with ``live`` (mentorships) and ``is_my_mentor`` annotated."""
+    """Mentor profiles with ``live``, ``seats`` and ``is_my_mentor`` annotated."""
     mentee, department = viewer.mentee, viewer.user.department.strip()
     mine = Mentorship.objects.filter(
         mentor=OuterRef("participant_id"), mentee=mentee, status__in=Mentorship.LIVE_STATUSES
     )
-    mentors: QuerySet[Any] = (
-        active_mentor_profiles(program)
-        .exclude(participant__user_id=viewer.user.pk)  # peer programs: never yourself
-        .annotate(live=live_mentorship_count(), is_my_mentor=Exists(mine))
-    )
+    mentors: QuerySet[Any] = with_load(
+        active_mentor_profiles(program).exclude(participant__user_id=viewer.user.pk)
+    ).annotate(is_my_mentor=Exists(mine))  # peer programs: never yourself
     if filters.topic_id is not None:
         mentors = mentors.filter(
             Exists(
@@ -327,7 +338,7 @@ def _window_intervals(participant_ids: Any, today: date) -> dict[int, tuple[Inte
 def mentors_as_facts(
     mentors: QuerySet[Any], *, today: date, names: dict[int, str], extra: Sequence[str] = ()
 ) -> list[tuple[MentorFacts, dict[str, Any]]]:
-    """Mentor profiles (annotated with ``live``) as the score sees them, each with its row
+    """Mentor profiles (annotated by ``with_load``) as the score sees them, each with its row
     (four queries: the mentors, their topics, their cannot-help topics, their windows)."""
     fields = (
         "pk",
@@ -342,7 +353,7 @@ def mentors_as_facts(
         "seniority",
         "help_offered",
         "formats",
-        "capacity",
+        "seats",
         "accepting_requests",
         "away_until",
         "live",
@@ -380,7 +391,7 @@ def mentors_as_facts(
             department=row["participant__user__department"],
             seniority_rank=SENIORITY_RANKS.get(row["seniority"]),
             window_intervals=windows.get(row["participant_id"], ()),
-            room=row["capacity"] - row["live"],
+            room=row["seats"] - row["live"],
             accepting=row["accepting_requests"],
             away=bool(away_until and away_until > today),
             name=row["participant__user__full_name"] or row["participant__user__email"],

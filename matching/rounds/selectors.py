@@ -18,8 +18,8 @@ from matching.directory.selectors import (
     GoalTopic,
     active_mentor_profiles,
     grouped_pairs,
-    live_mentorship_count,
     mentors_as_facts,
+    with_load,
 )
 from matching.models import (
     MatchingRound,
@@ -29,6 +29,7 @@ from matching.models import (
     Mentorship,
     Proposal,
     RoundRule,
+    seats_of,
 )
 from matching.rounds.scoring import RoundFacts, found_a_mentor_since_the_run, mentor_load
 from matching.score import Interval, MenteeFacts, MentorFacts
@@ -133,7 +134,7 @@ def round_facts(
         )
         names[mentee.pk] = mentee.user.get_full_name() or mentee.user.email
         users[mentee.pk] = mentee.user_id
-    mentors = active_mentor_profiles(program).annotate(live=live_mentorship_count())
+    mentors = with_load(active_mentor_profiles(program))
     topic_names = dict(
         Topic.objects.filter(organization=program.organization).values_list("pk", "name")
     )
@@ -183,7 +184,7 @@ SHOW = {
 
 
 def mentor_loads(mentor_ids: set[int]) -> dict[int, tuple[int, int]]:
-    """Each mentor's live mentorships and capacity, in one query."""
+    """Each mentor's live mentorships and seats (``seats_of``), in one query."""
     rows = (
         MentorProfile.objects.filter(participant_id__in=mentor_ids)
         .annotate(
@@ -192,9 +193,10 @@ def mentor_loads(mentor_ids: set[int]) -> dict[int, tuple[int, int]]:
                 filter=Q(participant__mentorships_as_mentor__status__in=Mentorship.LIVE_STATUSES),
             )
         )
-        .values_list("participant_id", "live", "capacity")
+        .annotate(seats=seats_of())
+        .values_list("participant_id", "live", "seats")
     )
-    return {pid: (live, capacity) for pid, live, capacity in rows}
+    return {pid: (live, seats) for pid, live, seats in rows}
 
 
 def publish_refusals(proposals: list[Proposal], program: Program) -> dict[int, str]:
@@ -204,7 +206,7 @@ def publish_refusals(proposals: list[Proposal], program: Program) -> dict[int, s
     paired = [p for p in proposals if p.mentor is not None and not p.mentorship_id]
     mentor_ids = {p.mentor_id for p in paired if p.mentor_id is not None}
     loads = mentor_loads(mentor_ids)
-    default_capacity = MentorProfile._meta.get_field("capacity").get_default()
+    default_seats = program.seats(MentorProfile._meta.get_field("capacity").get_default())
     live = Mentorship.objects.filter(
         mentee_id__in=[p.mentee_id for p in paired], status__in=Mentorship.LIVE_STATUSES
     ).values_list("mentee_id", "mentor_id")
@@ -218,7 +220,7 @@ def publish_refusals(proposals: list[Proposal], program: Program) -> dict[int, s
     for proposal in paired:
         assert proposal.mentor is not None and proposal.mentor_id is not None
         mentor_id = proposal.mentor_id
-        mentor_live, capacity = loads.get(mentor_id, (0, default_capacity))
+        mentor_live, seats = loads.get(mentor_id, (0, default_seats))
         if boards.get(proposal.mentee_id):
             refusals[proposal.pk] = found_a_mentor_since_the_run(
                 proposal.mentee.user.get_full_name()
@@ -232,7 +234,8 @@ def publish_refusals(proposals: list[Proposal], program: Program) -> dict[int, s
                 and proposal.mentee.status == Participant.Status.ACTIVE,
                 together=(proposal.mentee_id, mentor_id) in together,
                 mentor_live=mentor_live + started.get(mentor_id, 0),
-                capacity=capacity,
+                seats=seats,
+                capacity_words=program.capacity_words(seats // program.seats(1)),
                 mentee_board=0,
                 max_board=program.max_mentors_per_mentee,
                 program_name=program.name,
@@ -315,7 +318,7 @@ def run_overview(
         )
     table = []
     for proposal in rows:
-        live, capacity = loads.get(proposal.mentor_id or 0, (0, 0))
+        live, seats = loads.get(proposal.mentor_id or 0, (0, 0))
         table.append(
             {
                 "proposal": proposal,
@@ -325,7 +328,7 @@ def run_overview(
                 if proposal.mentor_id
                 else proposal.unmatched_reason,
                 "load_after": live + load[proposal.mentor_id] if proposal.mentor_id else None,
-                "capacity": capacity,
+                "capacity": seats,
                 "will_not_start": refusals.get(proposal.pk, ""),
             }
         )

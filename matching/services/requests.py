@@ -115,8 +115,8 @@ def request_refusal(
     live = Mentorship.objects.filter(mentor=mentor, status__in=Mentorship.LIVE_STATUSES)
     if live.filter(mentee=mentee).exists():
         return f"{name} is already your mentor."
-    if live.count() >= profile.capacity:
-        return f"{name} is full ({profile.capacity} mentee{'s' if profile.capacity != 1 else ''}). Try another mentor from the directory."
+    if live.count() >= program.seats(profile.capacity):
+        return f"{name} is full ({program.capacity_words(profile.capacity)}). Try another mentor from the directory."
     board = Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.LIVE_STATUSES).count()
     if board >= program.max_mentors_per_mentee:
         return f"You already have {board} mentor{'s' if board != 1 else ''}, the most {program.name} allows."

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from matching.models import MentorProfile, Mentorship, MentorshipGroup
@@ -24,7 +25,8 @@ class StartFacts:
     both_active: bool
     together: bool  # already in a live mentorship with each other
     mentor_live: int
-    capacity: int
+    seats: int  # the places the mentor's capacity holds (``Program.seats``)
+    capacity_words: str  # that capacity in the program's unit: "3 mentees", "1 circle of 6"
     mentee_board: int  # the mentee's live mentorships
     max_board: int
     program_name: str
@@ -36,8 +38,8 @@ def start_refusal(facts: StartFacts) -> str:
         return "Both people must be active participants of the program."
     if facts.together:
         return "These two are already working together."
-    if facts.mentor_live >= facts.capacity:
-        return f"{facts.mentor_name} is at capacity ({facts.capacity} mentees)."
+    if facts.mentor_live >= facts.seats:
+        return f"{facts.mentor_name} is at capacity ({facts.capacity_words})."
     if facts.mentee_board >= facts.max_board:
         board = facts.mentee_board
         return (
@@ -45,6 +47,24 @@ def start_refusal(facts: StartFacts) -> str:
             f"the most {facts.program_name} allows."
         )
     return ""
+
+
+def _circle_with_room(mentor: Participant, program: Program) -> MentorshipGroup:
+    """The mentor's first circle with a place left, or a new one. The caller holds the mentor's
+    profile lock and has checked their seats, so while there are fewer circles than the
+    capacity a new one may open, and otherwise one of them has a place."""
+    circles = list(
+        MentorshipGroup.objects.filter(mentor=mentor)
+        .annotate(
+            members=Count("memberships", filter=Q(memberships__status__in=Mentorship.LIVE_STATUSES))
+        )
+        .order_by("number")
+    )
+    for circle in circles:
+        if circle.members < program.circle_size:
+            return circle
+    number = max((circle.number for circle in circles), default=0) + 1
+    return MentorshipGroup.objects.create(program=program, mentor=mentor, number=number)
 
 
 @transaction.atomic
@@ -70,7 +90,8 @@ def mentorship_start(
             both_active=all(p.status == Participant.Status.ACTIVE for p in locked),
             together=live.filter(mentee=mentee).exists(),
             mentor_live=live.count(),
-            capacity=profile.capacity,
+            seats=program.seats(profile.capacity),
+            capacity_words=program.capacity_words(profile.capacity),
             mentee_board=Mentorship.objects.filter(
                 mentee=mentee, status__in=Mentorship.LIVE_STATUSES
             ).count(),
@@ -87,11 +108,7 @@ def mentorship_start(
     ends_on = None
     if program.relationship_length_months:
         ends_on = today + timedelta(days=30 * program.relationship_length_months)
-    group = None
-    if program.kind == Program.Kind.GROUP:
-        group, _ = MentorshipGroup.objects.get_or_create(
-            mentor=mentor, defaults={"program": program}
-        )
+    group = _circle_with_room(mentor, program) if program.in_circles else None
     single_session = program.kind == Program.Kind.FLASH
     if single_session:
         ends_on = today + timedelta(days=30)  # one focused session, soon

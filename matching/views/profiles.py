@@ -120,7 +120,7 @@ def _profile_forms(
             data("offer"), instance=person.mentor_profile, program=program
         )
         forms["boundaries"] = MentorBoundariesForm(
-            data("boundaries"), instance=person.mentor_profile
+            data("boundaries"), instance=person.mentor_profile, program=program
         )
         forms["availability"] = AvailabilityForm(data("windows"), instance=availability)
         forms["windows"] = ContactWindowFormSet(
@@ -240,5 +240,8 @@ def person_detail(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRespons
             "viewer_zone": request.user.time_zone,
             "responsiveness": responsiveness_of(mentor=person.mentor) if person.mentor else None,
             "can_request": viewer_is_mentee and person.mentor is not None and request.user.pk != pk,
+            "capacity_words": program.capacity_words(person.mentor_profile.capacity)
+            if person.mentor_profile
+            else "",
         },
     )

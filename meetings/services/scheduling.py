@@ -1,11 +1,16 @@
 """Scheduling meetings: propose, confirm, reschedule, cancel, mark held, and the missed scan.
 
+A pair's meeting is proposed by one and confirmed by the other. A circle's meeting is scheduled
+by its mentor, on at once for every member; only the mentor moves or cancels it, and anyone in
+the circle may mark it held.
+
 The mentor's boundaries (contact windows, notice, a pause) are enforced here, never left to
 goodwill: a time that breaks one is refused with the rule and the next times that would fit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -14,7 +19,13 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
-from matching.models import Availability, ClosingReason, MentorProfile, Mentorship
+from matching.models import (
+    Availability,
+    ClosingReason,
+    MentorProfile,
+    Mentorship,
+    MentorshipGroup,
+)
 from matching.services.mentorships import (
     mentorship_close,
     mentorships_close_many,
@@ -22,11 +33,13 @@ from matching.services.mentorships import (
 )
 from matching.services.requests import record_change
 from matching.windows import UTC, Interval, Window, zone_label
+from meetings.access import meetings_of, people_of
 from meetings.models import Agreement, Meeting
 from meetings.slots import format_slot, free_slots, slot_refusal, start_refusal
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notify
+from programs.models import Participant
 
 Status = Meeting.Status
 OPEN = (Status.PROPOSED, Status.CONFIRMED)
@@ -58,9 +71,8 @@ class Boundaries:
         return self.away_until is not None and self.away_until > today
 
 
-def boundaries_of(mentorship: Mentorship) -> Boundaries:
+def boundaries_of(mentor: Participant) -> Boundaries:
     """The mentor's windows, notice and pause; a mentor who set none has no windows."""
-    mentor = mentorship.mentor
     try:
         availability: Availability | None = mentor.availability
     except Availability.DoesNotExist:
@@ -90,16 +102,13 @@ def boundaries_of(mentorship: Mentorship) -> Boundaries:
     )
 
 
-def _meetings_of(users: list[int]) -> Q:
-    return Q(mentorship__mentor__user_id__in=users) | Q(mentorship__mentee__user_id__in=users)
+def pair_of(mentorship: Mentorship) -> list[int]:
+    return [mentorship.mentor.user_id, mentorship.mentee.user_id]
 
 
-def busy_for(
-    mentorship: Mentorship, *, now: datetime, exclude: int | None = None
-) -> list[Interval]:
-    """Open meetings of either person, in any of their mentorships, that have not ended."""
-    people = [mentorship.mentor.user_id, mentorship.mentee.user_id]
-    meetings = Meeting.objects.filter(_meetings_of(people), status__in=OPEN, ends_at__gt=now)
+def busy_for(people: list[int], *, now: datetime, exclude: int | None = None) -> list[Interval]:
+    """Open meetings of these people, in any of their mentorships and circles, not yet ended."""
+    meetings = Meeting.objects.filter(meetings_of(people), status__in=OPEN, ends_at__gt=now)
     if exclude is not None:
         meetings = meetings.exclude(pk=exclude)
     return list(meetings.values_list("starts_at", "ends_at"))
@@ -108,10 +117,11 @@ def busy_for(
 # ---------------------------------------------------------------------------
 # Reads
 # ---------------------------------------------------------------------------
-def default_minutes(mentorship: Mentorship) -> int:
-    """The meeting length the pair agreed on, or half an hour."""
+def default_minutes(owner: Mentorship | MentorshipGroup) -> int:
+    """The meeting length the pair (or the circle) agreed on, or half an hour."""
+    whose = {"group": owner} if isinstance(owner, MentorshipGroup) else {"mentorship": owner}
     minutes = (
-        Agreement.objects.filter(mentorship=mentorship, confirmed_at__isnull=False)
+        Agreement.objects.filter(**whose, confirmed_at__isnull=False)
         .order_by("-version")
         .values_list("meeting_minutes", flat=True)
         .first()
@@ -128,16 +138,51 @@ def slots_for(
     days: int = SLOT_DAYS,
 ) -> list[datetime]:
     """Free starts (UTC) for a meeting of this mentorship; none while it is not active."""
-    now = now or timezone.now()
     if mentorship.status != Mentorship.Status.ACTIVE:
         return []
-    rules = boundaries_of(mentorship)
+    return _free(
+        mentorship.mentor, pair_of(mentorship), minutes, now=now, exclude=exclude, days=days
+    )
+
+
+def circle_slots_for(
+    *,
+    circle: MentorshipGroup,
+    minutes: int,
+    now: datetime | None = None,
+    exclude: int | None = None,
+) -> list[datetime]:
+    """Free starts (UTC) for a circle meeting: inside its mentor's windows, clear of the
+    mentor's other meetings (the mentor chooses, so no notice applies)."""
+    return _free(
+        circle.mentor,
+        [circle.mentor.user_id],
+        minutes,
+        now=now,
+        exclude=exclude,
+        days=SLOT_DAYS,
+        notice=False,
+    )
+
+
+def _free(
+    mentor: Participant,
+    people: list[int],
+    minutes: int,
+    *,
+    now: datetime | None,
+    exclude: int | None,
+    days: int,
+    notice: bool = True,
+) -> list[datetime]:
+    now = now or timezone.now()
+    rules = boundaries_of(mentor)
     return free_slots(
         rules.windows,
         window_zone=rules.zone,
         duration=timedelta(minutes=minutes),
-        minimum_notice=rules.minimum_notice,
-        busy=busy_for(mentorship, now=now, exclude=exclude),
+        minimum_notice=rules.minimum_notice if notice else timedelta(0),
+        busy=busy_for(people, now=now, exclude=exclude),
         now=now,
         days=days,
         away_until=rules.away_until,
@@ -155,8 +200,10 @@ def upcoming_meetings_for(
     """The person's next few proposed or confirmed meetings, soonest first."""
     now = now or timezone.now()
     return list(
-        Meeting.objects.filter(_meetings_of([user.pk]), status__in=OPEN, ends_at__gt=now)
-        .select_related("mentorship__mentor__user", "mentorship__mentee__user")
+        Meeting.objects.filter(meetings_of([user.pk]), status__in=OPEN, ends_at__gt=now)
+        .select_related(
+            "mentorship__mentor__user", "mentorship__mentee__user", "group__mentor__user"
+        )
         .order_by("starts_at", "id")[:limit]
     )
 
@@ -166,8 +213,12 @@ def meeting_list_for_user(
 ) -> tuple[list[Meeting], list[Meeting]]:
     """The person's upcoming meetings (soonest first) and past ones (latest first)."""
     now = now or timezone.now()
-    meetings = Meeting.objects.filter(_meetings_of([user.pk])).select_related(
-        "mentorship__mentor__user", "mentorship__mentee__user", "mentorship__program"
+    meetings = Meeting.objects.filter(meetings_of([user.pk])).select_related(
+        "mentorship__mentor__user",
+        "mentorship__mentee__user",
+        "mentorship__program",
+        "group__mentor__user",
+        "group__program",
     )
     upcoming_filter = Q(status__in=OPEN, ends_at__gt=now)
     upcoming = list(meetings.filter(upcoming_filter).order_by("starts_at", "id"))
@@ -189,15 +240,19 @@ def _lock_mentorship(mentorship: Mentorship) -> Mentorship:
 def _lock_meeting(meeting: Meeting) -> Meeting:
     return (
         Meeting.objects.select_for_update(of=("self",))
-        .select_related("mentorship__mentor__user", "mentorship__mentee__user")
+        .select_related(
+            "mentorship__mentor__user",
+            "mentorship__mentee__user",
+            "group__mentor__user",
+            "group__program",
+        )
         .get(pk=meeting.pk)
     )
 
 
-def _lock_people(mentorship: Mentorship) -> None:
-    """Lock both people's rows, in id order: busy times span all of a person's mentorships,
-    so two proposals sharing a person (in any mentorship) must not both take the same slot."""
-    people = sorted([mentorship.mentor.user_id, mentorship.mentee.user_id])
+def _lock_people(people: list[int]) -> None:
+    """Lock the people's rows, in id order: busy times span all of a person's mentorships and
+    circles, so two proposals sharing a person must not both take the same slot."""
     list(User.objects.select_for_update().filter(pk__in=people).order_by("pk").values("pk"))
 
 
@@ -206,6 +261,24 @@ def _other(mentorship: Mentorship, actor: User, doing: str) -> User:
     if other is not None:
         return other
     raise DomainError(f"Only the two people in a mentorship can {doing} its meetings.")
+
+
+def _others(meeting: Meeting, actor: User, doing: str, *, leader_only: bool = False) -> list[User]:
+    """Everyone else the meeting is for: the other of the pair, or the rest of the circle.
+    Refused for anybody outside it, and with ``leader_only`` for a circle member."""
+    if meeting.mentorship is not None:
+        return [_other(meeting.mentorship, actor, doing)]
+    circle = meeting.group
+    assert circle is not None
+    people = circle.people()
+    if actor.pk == circle.mentor.user_id:
+        return people[1:]
+    if leader_only or actor.pk not in {person.pk for person in people}:
+        raise DomainError(
+            f"Only {circle.mentor.user.get_full_name()}, who leads the circle, can {doing} "
+            "its meetings."
+        )
+    return [person for person in people if person.pk != actor.pk]
 
 
 def _require_active(mentorship: Mentorship) -> None:
@@ -245,7 +318,8 @@ def _ends_at(starts_at: datetime, minutes: int, *, actor: User, now: datetime) -
 
 
 def _check_slot(
-    mentorship: Mentorship,
+    mentor: Participant,
+    people: list[int],
     *,
     actor: User,
     starts_at: datetime,
@@ -255,8 +329,8 @@ def _check_slot(
     with_notice: bool = True,
 ) -> None:
     """Refuse a time that breaks a boundary, naming the rule and the next times that fit."""
-    rules = boundaries_of(mentorship)
-    busy = busy_for(mentorship, now=now, exclude=exclude)
+    rules = boundaries_of(mentor)
+    busy = busy_for(people, now=now, exclude=exclude)
     refusal = slot_refusal(
         starts_at,
         ends_at,
@@ -274,7 +348,7 @@ def _check_slot(
         rules.windows,
         window_zone=rules.zone,
         duration=ends_at - starts_at,
-        minimum_notice=rules.minimum_notice,
+        minimum_notice=rules.minimum_notice if with_notice else timedelta(0),
         busy=busy,
         now=now,
         days=SUGGESTION_DAYS,
@@ -288,11 +362,11 @@ def _check_slot(
     raise DomainError(refusal, field="starts_at")
 
 
-def _is_late(meeting: Meeting, mentorship: Mentorship, now: datetime) -> bool:
+def _is_late(meeting: Meeting, now: datetime) -> bool:
     """Only a confirmed meeting can be dropped late: an unconfirmed proposal promised nothing."""
     if meeting.status != Status.CONFIRMED:
         return False
-    return meeting.starts_at - now < boundaries_of(mentorship).cancellation_notice
+    return meeting.starts_at - now < boundaries_of(meeting.owner.mentor).cancellation_notice
 
 
 def _when(meeting: Meeting, user: User) -> str:
@@ -309,7 +383,18 @@ def _tell(recipient: User, title: str, meeting: Meeting, body: str = "") -> None
     )
 
 
+def _tell_each(
+    people: list[User], title: Callable[[User], str], meeting: Meeting, body: str = ""
+) -> None:
+    for person in people:
+        _tell(person, title(person), meeting, body)
+
+
 def _record(meeting: Meeting, *, actor: User | None, from_status: str, note: str) -> None:
+    """A pair's meeting enters its mentorship's history; a circle's meeting keeps its own times
+    (confirmed, cancelled, held), as it belongs to no one mentorship."""
+    if meeting.mentorship is None:
+        return
     record_change(
         mentorship=meeting.mentorship,
         actor=actor,
@@ -329,8 +414,15 @@ def meeting_propose(
     _require_active(mentorship)
     now = timezone.now()
     ends_at = _ends_at(starts_at, minutes, actor=actor, now=now)
-    _lock_people(mentorship)
-    _check_slot(mentorship, actor=actor, starts_at=starts_at, ends_at=ends_at, now=now)
+    _lock_people(pair_of(mentorship))
+    _check_slot(
+        mentorship.mentor,
+        pair_of(mentorship),
+        actor=actor,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        now=now,
+    )
     meeting = Meeting.objects.create(
         mentorship=mentorship,
         starts_at=starts_at.astimezone(UTC),
@@ -353,6 +445,8 @@ def meeting_confirm(*, meeting: Meeting, actor: User) -> Meeting:
     """The person who did not propose the time confirms it; the slot is checked again."""
     meeting = _lock_meeting(meeting)
     mentorship = meeting.mentorship
+    if mentorship is None:
+        raise DomainError("A circle's meeting is on once its mentor schedules it.")
     other = _other(mentorship, actor, "confirm")
     if meeting.status != Status.PROPOSED:
         raise DomainError(
@@ -363,12 +457,13 @@ def meeting_confirm(*, meeting: Meeting, actor: User) -> Meeting:
             f"You proposed this time, so {other.get_full_name()} confirms it (or proposes another)."
         )
     _require_active(mentorship)
-    _lock_people(mentorship)
+    _lock_people(pair_of(mentorship))
     now = timezone.now()
     # The notice protects against surprise; the person confirming is not surprised, so it is
     # not checked again. Windows, clashes and the past are.
     _check_slot(
-        mentorship,
+        mentorship.mentor,
+        pair_of(mentorship),
         actor=actor,
         starts_at=meeting.starts_at,
         ends_at=meeting.ends_at,
@@ -387,33 +482,90 @@ def meeting_confirm(*, meeting: Meeting, actor: User) -> Meeting:
 
 
 @transaction.atomic
+def circle_meeting_schedule(
+    *, circle: MentorshipGroup, actor: User, starts_at: datetime, minutes: int
+) -> Meeting:
+    """The circle's mentor sets a time inside their own windows; it is on at once for every
+    member, who are told. Nobody else schedules for the circle."""
+    circle = (
+        MentorshipGroup.objects.select_for_update(of=("self",))
+        .select_related("mentor__user", "program")
+        .get(pk=circle.pk)
+    )
+    people = circle.people()
+    if actor.pk != circle.mentor.user_id:
+        raise DomainError(
+            f"Only {circle.mentor.user.get_full_name()}, who leads the circle, schedules its "
+            "meetings."
+        )
+    if len(people) < 2:
+        raise DomainError("This circle has no members yet, so there is nobody to meet.")
+    now = timezone.now()
+    ends_at = _ends_at(starts_at, minutes, actor=actor, now=now)
+    _lock_people([actor.pk])
+    # The mentor chooses the time, so their notice does not hold them back; windows, clashes
+    # with their other meetings and the past do.
+    _check_slot(
+        circle.mentor,
+        [actor.pk],
+        actor=actor,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        now=now,
+        with_notice=False,
+    )
+    meeting = Meeting.objects.create(
+        group=circle,
+        starts_at=starts_at.astimezone(UTC),
+        ends_at=ends_at.astimezone(UTC),
+        status=Status.CONFIRMED,
+        confirmed_at=now,
+        proposed_by=actor,
+    )
+    _tell_each(
+        people[1:],
+        lambda member: f"{actor.get_full_name()} set a circle meeting for {_when(meeting, member)}",
+        meeting,
+        "Add your questions to its agenda.",
+    )
+    return meeting
+
+
+@transaction.atomic
 def meeting_reschedule(
     *, meeting: Meeting, actor: User, starts_at: datetime, minutes: int
 ) -> Meeting:
-    """Move a meeting to a new time, proposed by the mover; late if inside the cancel notice."""
+    """Move a meeting to a new time, proposed by the mover; late if inside the cancel notice.
+    A circle's meeting is moved by its mentor only, and stays on."""
     meeting = _lock_meeting(meeting)
     mentorship = meeting.mentorship
-    other = _other(mentorship, actor, "reschedule")
+    others = _others(meeting, actor, "reschedule", leader_only=True)
     now = timezone.now()
     _require_open_and_ahead(meeting, now, "rescheduled")
-    _require_active(mentorship)
+    if mentorship is not None:
+        _require_active(mentorship)
     ends_at = _ends_at(starts_at, minutes, actor=actor, now=now)
-    _lock_people(mentorship)
+    people = pair_of(mentorship) if mentorship is not None else [actor.pk]
+    _lock_people(people)
     _check_slot(
-        mentorship,
+        meeting.owner.mentor,
+        people,
         actor=actor,
         starts_at=starts_at,
         ends_at=ends_at,
         now=now,
         exclude=meeting.pk,
+        with_notice=mentorship is not None,
     )
-    late = _is_late(meeting, mentorship, now)
-    from_status, old_when = meeting.status, _when(meeting, other)
+    late = _is_late(meeting, now)
+    from_status = meeting.status
+    old_when = {person.pk: _when(meeting, person) for person in others}
     meeting.starts_at = starts_at.astimezone(UTC)
     meeting.ends_at = ends_at.astimezone(UTC)
-    meeting.status = Status.PROPOSED
     meeting.proposed_by = actor
-    meeting.confirmed_at = None
+    if mentorship is not None:
+        meeting.status = Status.PROPOSED
+        meeting.confirmed_at = None
     # Once late, always late: moving it again does not undo the short notice.
     meeting.cancelled_late = meeting.cancelled_late or late
     meeting.save(
@@ -433,24 +585,27 @@ def meeting_reschedule(
         from_status=from_status,
         note="rescheduled late" if late else "rescheduled",
     )
-    _tell(
-        other,
-        f"{actor.get_full_name()} moved your meeting from {old_when} to {_when(meeting, other)}",
+    _tell_each(
+        others,
+        lambda other: (
+            f"{actor.get_full_name()} moved your meeting from {old_when[other.pk]} to "
+            f"{_when(meeting, other)}"
+        ),
         meeting,
-        "Confirm the new time, or propose another.",
+        "Confirm the new time, or propose another." if mentorship is not None else "",
     )
     return meeting
 
 
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
-    """Either person cancels before the start; inside the mentor's cancel notice it is late."""
+    """Either person cancels before the start; inside the mentor's cancel notice it is late.
+    A circle's meeting is cancelled by its mentor only."""
     meeting = _lock_meeting(meeting)
-    mentorship = meeting.mentorship
-    other = _other(mentorship, actor, "cancel")
+    others = _others(meeting, actor, "cancel", leader_only=True)
     now = timezone.now()
     _require_open_and_ahead(meeting, now, "cancelled")
-    late = _is_late(meeting, mentorship, now)
+    late = _is_late(meeting, now)
     from_status = meeting.status
     meeting.status = Status.CANCELLED
     meeting.cancelled_by = actor
@@ -465,10 +620,12 @@ def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
         from_status=from_status,
         note="cancelled late" if late else "cancelled",
     )
-    _tell(
-        other,
-        f"{actor.get_full_name()} cancelled your meeting on {_when(meeting, other)}"
-        + (" at short notice" if late else ""),
+    _tell_each(
+        others,
+        lambda other: (
+            f"{actor.get_full_name()} cancelled your meeting on "
+            f"{_when(meeting, other)}" + (" at short notice" if late else "")
+        ),
         meeting,
     )
     return meeting
@@ -476,9 +633,9 @@ def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
 
 @transaction.atomic
 def meeting_mark_held(*, meeting: Meeting, actor: User) -> Meeting:
-    """Either person says the meeting took place, once it has started (a missed one too)."""
+    """Anyone in it says the meeting took place, once it has started (a missed one too)."""
     meeting = _lock_meeting(meeting)
-    other = _other(meeting.mentorship, actor, "mark held")
+    others = _others(meeting, actor, "mark held")
     now = timezone.now()
     if meeting.status not in (Status.CONFIRMED, Status.MISSED):
         raise DomainError(
@@ -491,13 +648,19 @@ def meeting_mark_held(*, meeting: Meeting, actor: User) -> Meeting:
     meeting.held_at = now
     meeting.save(update_fields=["status", "held_at", "updated_at"])
     _record(meeting, actor=actor, from_status=from_status, note="held")
-    _tell(
-        other,
-        f"{actor.get_full_name()} marked your meeting on {_when(meeting, other)} held",
+    _tell_each(
+        others,
+        lambda other: (
+            f"{actor.get_full_name()} marked your meeting on {_when(meeting, other)} held"
+        ),
         meeting,
     )
     mentorship = meeting.mentorship
-    if mentorship.single_session and mentorship.status in Mentorship.LIVE_STATUSES:
+    if (
+        mentorship is not None
+        and mentorship.single_session
+        and mentorship.status in Mentorship.LIVE_STATUSES
+    ):
         # Flash mentoring: one focused session, and the relationship is complete.
         mentorship_close(
             mentorship=mentorship,
@@ -543,16 +706,15 @@ def _mark_missed(due: int, now: datetime) -> None:
         if claimed != 1:
             return
         meeting = Meeting.objects.select_related(
-            "mentorship__mentor__user", "mentorship__mentee__user"
+            "mentorship__mentor__user", "mentorship__mentee__user", "group__mentor__user"
         ).get(pk=due)
         _record(meeting, actor=None, from_status=Status.CONFIRMED, note="missed")
-        for person in (meeting.mentorship.mentee.user, meeting.mentorship.mentor.user):
-            _tell(
-                person,
-                f"Your meeting on {_when(meeting, person)} was marked missed",
-                meeting,
-                "Nobody marked it held. If it took place, mark it held.",
-            )
+        _tell_each(
+            people_of(meeting),
+            lambda person: f"Your meeting on {_when(meeting, person)} was marked missed",
+            meeting,
+            "Nobody marked it held. If it took place, mark it held.",
+        )
 
 
 def meetings_mark_missed_due(*, now: datetime | None = None, limit: int = 1000) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -11,8 +12,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from goals.models import Goal, GoalShare
-from matching.models import Frequency, MeetingFormat, Mentorship
+from matching.models import Frequency, MeetingFormat, Mentorship, MentorshipGroup
 from matching.services.mentorships import mentorship_set_end_date
+from meetings.access import people_of
 from meetings.models import (
     ActionItem,
     Advice,
@@ -36,6 +38,17 @@ def _other(mentorship: Mentorship, actor: User) -> User:
     if other is not None:
         return other
     raise DomainError("Only the two people in a mentorship can do that.")
+
+
+def _in_meeting(meeting: Meeting, actor: User) -> list[User]:
+    """Whom the actor's addition concerns: the other of the pair; in a circle, its mentor when a
+    member adds (members hear of the meeting itself). Refused for anyone outside the meeting."""
+    if meeting.mentorship is not None:
+        return [_other(meeting.mentorship, actor)]
+    people = people_of(meeting)
+    if actor.pk not in {person.pk for person in people}:
+        raise DomainError("Only the circle's mentor and its members can do that.")
+    return [] if actor.pk == people[0].pk else [people[0]]
 
 
 def _require_live(mentorship: Mentorship) -> None:
@@ -86,6 +99,80 @@ def agreement_propose(
     # The lock serialises version numbers: two proposals at once cannot both be version n.
     mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
     _require_live(mentorship)
+    norms = _checked_norms(
+        frequency=frequency,
+        format=format,
+        channel=channel,
+        between_meetings=between_meetings,
+        meeting_minutes=meeting_minutes,
+        ends_on=ends_on,
+        other=other,
+    )
+    latest = Agreement.objects.filter(mentorship=mentorship).order_by("-version").first()
+    agreement = Agreement.objects.create(
+        mentorship=mentorship,
+        version=(latest.version + 1) if latest else 1,
+        proposed_by=actor,
+        **norms,
+    )
+    _tell(
+        other_person,
+        f"{actor.get_full_name()} proposed your norms (version {agreement.version}): please confirm",
+        reverse("meetings:agreement", kwargs={"pk": mentorship.pk}),
+    )
+    return agreement
+
+
+@transaction.atomic
+def circle_norms_set(*, circle: MentorshipGroup, actor: User, **norms: Any) -> Agreement:
+    """The circle's mentor sets its norms (a new version, in force at once); every member is
+    told and sees them. Members speak to the mentor about a change."""
+    # The lock serialises version numbers, as for a pair.
+    circle = (
+        MentorshipGroup.objects.select_for_update(of=("self",))
+        .select_related("mentor__user")
+        .get(pk=circle.pk)
+    )
+    if actor.pk != circle.mentor.user_id:
+        raise DomainError(
+            f"Only {circle.mentor.user.get_full_name()}, who leads the circle, sets its norms."
+        )
+    checked = _checked_norms(**{**NORMS_DEFAULTS, **norms, "ends_on": None})
+    latest = Agreement.objects.filter(group=circle).order_by("-version").first()
+    now = timezone.now()
+    agreement = Agreement.objects.create(
+        group=circle,
+        version=(latest.version + 1) if latest else 1,
+        proposed_by=actor,
+        confirmed_by=actor,
+        confirmed_at=now,
+        **checked,
+    )
+    for member in circle.people()[1:]:
+        _tell(
+            member,
+            f"{actor.get_full_name()} set your circle's norms"
+            + (f" (version {agreement.version})" if agreement.version > 1 else ""),
+            circle.get_absolute_url(),
+        )
+    return agreement
+
+
+# What a circle's mentor may leave out (a pair's norms take the same, and an end date).
+NORMS_DEFAULTS: dict[str, Any] = {"between_meetings": "", "meeting_minutes": 30, "other": ""}
+
+
+def _checked_norms(
+    *,
+    frequency: str,
+    format: str,  # noqa: A002 - the model's field name
+    channel: str,
+    between_meetings: str,
+    meeting_minutes: int,
+    ends_on: date | None,
+    other: str,
+) -> dict[str, Any]:
+    """Norms as the model stores them, or a refusal next to the field that breaks a rule."""
     if frequency not in Frequency.values:
         raise DomainError("Pick how often you meet from the list.", field="frequency")
     if format not in MeetingFormat.values:
@@ -95,25 +182,15 @@ def agreement_propose(
         raise DomainError("A meeting lasts between 10 and 240 minutes.", field="meeting_minutes")
     if ends_on is not None and ends_on <= timezone.localdate():
         raise DomainError("The end date has to be in the future.", field="ends_on")
-    latest = Agreement.objects.filter(mentorship=mentorship).order_by("-version").first()
-    agreement = Agreement.objects.create(
-        mentorship=mentorship,
-        version=(latest.version + 1) if latest else 1,
-        proposed_by=actor,
-        frequency=frequency,
-        format=format,
-        channel=channel,
-        between_meetings=between_meetings.strip(),
-        meeting_minutes=meeting_minutes,
-        ends_on=ends_on,
-        other=other.strip(),
-    )
-    _tell(
-        other_person,
-        f"{actor.get_full_name()} proposed your norms (version {agreement.version}): please confirm",
-        reverse("meetings:agreement", kwargs={"pk": mentorship.pk}),
-    )
-    return agreement
+    return {
+        "frequency": frequency,
+        "format": format,
+        "channel": channel,
+        "between_meetings": between_meetings.strip(),
+        "meeting_minutes": meeting_minutes,
+        "ends_on": ends_on,
+        "other": other.strip(),
+    }
 
 
 @transaction.atomic
@@ -153,7 +230,7 @@ def agreement_confirm(*, mentorship: Mentorship, actor: User, version: int) -> A
 @transaction.atomic
 def agenda_item_add(*, meeting: Meeting, author: User, text: str) -> AgendaItem:
     """A question or topic for the meeting, added before or during it."""
-    other_person = _other(meeting.mentorship, author)
+    concerned = _in_meeting(meeting, author)
     if meeting.status not in BEFORE_OR_DURING:
         raise DomainError(
             f"The meeting is {meeting.get_status_display().lower()}: the agenda is closed."
@@ -162,18 +239,19 @@ def agenda_item_add(*, meeting: Meeting, author: User, text: str) -> AgendaItem:
     if len(text) > 300:
         raise DomainError("Keep it under 300 characters.", field="text")
     item = AgendaItem.objects.create(meeting=meeting, author=author, text=text)
-    _tell(
-        other_person,
-        f"{author.get_full_name()} added to the agenda: {text[:80]}",
-        meeting.get_absolute_url(),
-    )
+    for person in concerned:
+        _tell(
+            person,
+            f"{author.get_full_name()} added to the agenda: {text[:80]}",
+            meeting.get_absolute_url(),
+        )
     return item
 
 
 @transaction.atomic
 def agenda_item_delete(*, item: AgendaItem, actor: User) -> None:
     """Its author removes an item while the meeting is still ahead."""
-    _other(item.meeting.mentorship, actor)
+    _in_meeting(item.meeting, actor)
     if item.author_id != actor.pk:
         raise DomainError("Only whoever added an agenda item can remove it.")
     if item.meeting.status not in BEFORE_OR_DURING:
@@ -185,8 +263,9 @@ def agenda_item_delete(*, item: AgendaItem, actor: User) -> None:
 def shared_notes_save(
     *, meeting: Meeting, author: User, text: str, base_digest: str | None = None
 ) -> Meeting:
-    """Save the one text both people edit; refuse if the other saved since ``base_digest``."""
-    _other(meeting.mentorship, author)
+    """Save the one text everyone in the meeting edits; refuse if another saved since
+    ``base_digest``."""
+    _in_meeting(meeting, author)
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if locked.status == Meeting.Status.CANCELLED:
         raise DomainError("The meeting was cancelled: there is nothing to take notes on.")
@@ -210,7 +289,7 @@ def shared_notes_save(
 @transaction.atomic
 def private_note_save(*, meeting: Meeting, author: User, text: str) -> PrivateNote | None:
     """The author's own note on a meeting; an empty text deletes it. Nobody else ever reads it."""
-    _other(meeting.mentorship, author)
+    _in_meeting(meeting, author)
     text = text.strip()
     if not text:
         PrivateNote.objects.filter(meeting=meeting, author=author).delete()
@@ -364,6 +443,8 @@ def feedback_leave(
     *, meeting: Meeting, author: User, helped: str = "", change: str = ""
 ) -> MeetingFeedback:
     """After a held meeting, what helped and what to change, for the other person; editable."""
+    if meeting.mentorship is None:
+        raise DomainError("Feedback is for a pair's meetings: in a circle, say it to the circle.")
     other_person = _other(meeting.mentorship, author)
     if meeting.status != Meeting.Status.HELD:
         raise DomainError("Feedback comes after the meeting has been held.")

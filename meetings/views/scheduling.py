@@ -10,16 +10,21 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from matching.models import Mentorship
+from matching.models import Mentorship, MentorshipGroup
 from matching.windows import windows_label, zone_label
 from meetings import calendar
-from meetings.access import get_meeting_for_user, get_mentorship_for_scheduling
+from meetings.access import (
+    get_circle_for_user,
+    get_meeting_for_user,
+    get_mentorship_for_scheduling,
+)
 from meetings.forms import SlotForm
 from meetings.models import Meeting
 from meetings.services import scheduling
@@ -41,20 +46,26 @@ def _picker(
     request: AuthedHttpRequest,
     form: SlotForm,
     *,
-    mentorship: Mentorship,
+    owner: Mentorship | MentorshipGroup,
     minutes: int,
     meeting: Meeting | None = None,
 ) -> HttpResponse:
-    rules = scheduling.boundaries_of(mentorship)
+    """The slot picker for a pair's meeting, or for a circle's (its mentor's free times)."""
+    rules = scheduling.boundaries_of(owner.mentor)
     zone = request.user.time_zone
-    starts = scheduling.slots_for(
-        mentorship=mentorship, minutes=minutes, exclude=meeting.pk if meeting else None
-    )
+    exclude = meeting.pk if meeting else None
+    if isinstance(owner, MentorshipGroup):
+        starts = scheduling.circle_slots_for(circle=owner, minutes=minutes, exclude=exclude)
+        is_active = True
+    else:
+        starts = scheduling.slots_for(mentorship=owner, minutes=minutes, exclude=exclude)
+        is_active = owner.status == Mentorship.Status.ACTIVE
     return render(
         request,
         "meetings/propose.html",
         {
-            "mentorship": mentorship,
+            "mentorship": owner if isinstance(owner, Mentorship) else None,
+            "circle": owner if isinstance(owner, MentorshipGroup) else None,
             "meeting": meeting,
             "form": form,
             "days": _slot_days(starts, zone),
@@ -63,7 +74,7 @@ def _picker(
             "windows": windows_label(rules.windows, rules.zone) if rules.windows else "",
             "notice_hours": int(rules.minimum_notice.total_seconds() // 3600),
             "viewer_zone": zone_label(zone),
-            "is_active": mentorship.status == Mentorship.Status.ACTIVE,
+            "is_active": is_active,
             "is_away": rules.is_away(timezone.localdate()),
         },
     )
@@ -78,34 +89,65 @@ def _minutes_from(form: SlotForm, default: int) -> int:
     return minutes if scheduling.MIN_MINUTES <= minutes <= scheduling.MAX_MINUTES else default
 
 
-def meeting_propose(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """Pick a free slot (or type a time) and propose it to the other person."""
-    mentorship = get_mentorship_for_scheduling(request.user, pk)
-    default = scheduling.default_minutes(mentorship)
+def _new_meeting(
+    request: AuthedHttpRequest,
+    owner: Mentorship | MentorshipGroup,
+    schedule: Callable[..., Meeting],
+    done: str,
+) -> HttpResponse:
+    """Pick a free slot (or type a time) for a meeting of ``owner``, and ``schedule`` it."""
+    default = scheduling.default_minutes(owner)
     form = SlotForm(request.POST or None, zone=request.user.time_zone, initial={"minutes": default})
     if response := run_form(
         request,
         form,
-        lambda data: scheduling.meeting_propose(
-            mentorship=mentorship,
-            actor=request.user,
-            starts_at=data["starts_at"],
-            minutes=data["minutes"],
+        lambda data: schedule(
+            owner, actor=request.user, starts_at=data["starts_at"], minutes=data["minutes"]
         ),
-        done=lambda meeting: (
-            f"Proposed {format_slot(meeting.starts_at, request.user.time_zone)}: "
-            "it is on once the other person confirms."
+        done=lambda meeting: done.format(
+            when=format_slot(meeting.starts_at, request.user.time_zone)
         ),
         then=lambda meeting: meeting.get_absolute_url(),
     ):
         return response
-    return _picker(request, form, mentorship=mentorship, minutes=_minutes_from(form, default))
+    return _picker(request, form, owner=owner, minutes=_minutes_from(form, default))
+
+
+def meeting_propose(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """Propose a time to the other person, who confirms it."""
+    return _new_meeting(
+        request,
+        get_mentorship_for_scheduling(request.user, pk),
+        lambda owner, **when: scheduling.meeting_propose(mentorship=owner, **when),
+        "Proposed {when}: it is on once the other person confirms.",
+    )
+
+
+def circle_meeting_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """The circle's mentor picks a time in their windows; it is on for every member at once."""
+    circle = get_circle_for_user(request.user, pk)
+    if circle.mentor.user_id != request.user.pk:
+        raise PermissionDenied("Only the circle's mentor schedules its meetings.")
+    return _new_meeting(
+        request,
+        circle,
+        lambda owner, **when: scheduling.circle_meeting_schedule(circle=owner, **when),
+        "Set for {when}: every member of the circle is told.",
+    )
 
 
 def meeting_reschedule(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """Move a meeting to another free slot; the other person confirms the new time."""
+    """Move a meeting to another free slot; the other person confirms the new time (a circle's
+    mentor moves the circle's meeting, and it stays on)."""
     meeting = get_meeting_for_user(request.user, pk)
-    mentorship = get_mentorship_for_scheduling(request.user, meeting.mentorship_id)
+    owner: Mentorship | MentorshipGroup
+    if meeting.group_id is not None:
+        owner = get_circle_for_user(request.user, meeting.group_id)
+        if owner.mentor.user_id != request.user.pk:
+            raise PermissionDenied("Only the circle's mentor moves its meetings.")
+    else:
+        assert meeting.mentorship_id is not None
+        owner = get_mentorship_for_scheduling(request.user, meeting.mentorship_id)
     default = round((meeting.ends_at - meeting.starts_at).total_seconds() / 60)
     form = SlotForm(request.POST or None, zone=request.user.time_zone, initial={"minutes": default})
     if response := run_form(
@@ -129,7 +171,7 @@ def meeting_reschedule(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     ):
         return response
     return _picker(
-        request, form, mentorship=mentorship, minutes=_minutes_from(form, default), meeting=meeting
+        request, form, owner=owner, minutes=_minutes_from(form, default), meeting=meeting
     )
 
 
@@ -153,7 +195,7 @@ def meeting_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def meeting_cancel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, scheduling.meeting_cancel, "Cancelled; the other person is told.")
+    return _act(request, pk, scheduling.meeting_cancel, "Cancelled; the others are told.")
 
 
 @require_POST
@@ -230,6 +272,7 @@ def calendar_feed(request: AuthedHttpRequest, secret: str) -> HttpResponse:
 urlpatterns = [
     path("meetings/", meeting_list, name="meetings"),
     path("mentorships/<int:pk>/meetings/new/", meeting_propose, name="meeting_propose"),
+    path("circles/<int:pk>/meetings/new/", circle_meeting_new, name="circle_meeting_new"),
     path("meetings/<int:pk>/confirm/", meeting_confirm, name="meeting_confirm"),
     path("meetings/<int:pk>/reschedule/", meeting_reschedule, name="meeting_reschedule"),
     path("meetings/<int:pk>/cancel/", meeting_cancel, name="meeting_cancel"),

@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -46,18 +46,11 @@ from mentorship.http import AuthedHttpRequest, run_form
 
 def _meeting_context(request: AuthedHttpRequest, meeting: Meeting, **forms_: Any) -> dict[str, Any]:
     page = meeting_page_for(meeting=meeting, viewer=request.user)
-    mentorship = meeting.mentorship
-    mine = next((f for f in page.feedback if f.author_id == request.user.pk), None)
     open_ = meeting.status in together.BEFORE_OR_DURING
-    return {
+    shared = {
         "meeting": meeting,
-        "mentorship": mentorship,
         "page": page,
         "started": meeting.starts_at <= timezone.now(),
-        "is_mentee": mentorship.mentee.user_id == request.user.pk,
-        "other": mentorship.mentor.user
-        if mentorship.mentee.user_id == request.user.pk
-        else mentorship.mentee.user,
         "agenda_form": forms_.get("agenda_form", AgendaForm()) if open_ else None,
         "notes_form": forms_.get(
             "notes_form",
@@ -72,6 +65,33 @@ def _meeting_context(request: AuthedHttpRequest, meeting: Meeting, **forms_: Any
             "private_form",
             PrivateNoteForm(initial={"text": page.private_note.text if page.private_note else ""}),
         ),
+    }
+    circle = meeting.group
+    if circle is not None:
+        leads = circle.mentor.user_id == request.user.pk
+        return {
+            **shared,
+            "circle": circle,
+            "leads": leads,
+            "members": [member.mentee.user for member in circle.live_members()],
+            "is_mentee": not leads,
+            "other": circle.mentor.user,
+            "others_word": "the rest of the circle",
+        }
+    mentorship = meeting.mentorship
+    assert mentorship is not None
+    mine = next((f for f in page.feedback if f.author_id == request.user.pk), None)
+    other = (
+        mentorship.mentor.user
+        if mentorship.mentee.user_id == request.user.pk
+        else mentorship.mentee.user
+    )
+    return {
+        **shared,
+        "mentorship": mentorship,
+        "is_mentee": mentorship.mentee.user_id == request.user.pk,
+        "other": other,
+        "others_word": other.get_short_name(),
         "action_form": forms_.get("action_form", ActionItemForm(mentorship=mentorship)),
         "advice_form": forms_.get("advice_form", AdviceForm(initial={"meeting": meeting.pk})),
         "feedback_form": forms_.get("feedback_form", FeedbackForm(instance=mine))
@@ -82,7 +102,10 @@ def _meeting_context(request: AuthedHttpRequest, meeting: Meeting, **forms_: Any
 
 def meeting_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk)
-    return render(request, "meetings/meeting_detail.html", _meeting_context(request, meeting))
+    template = (
+        "meetings/circle_meeting.html" if meeting.group_id else "meetings/meeting_detail.html"
+    )
+    return render(request, template, _meeting_context(request, meeting))
 
 
 def _meeting_edit(
@@ -174,6 +197,8 @@ def private_note_save(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def action_item_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk)
     mentorship = meeting.mentorship
+    if mentorship is None:
+        raise Http404("A circle's meeting has no action items.")
     people = {u.pk: u for u in (mentorship.mentor.user, mentorship.mentee.user)}
     return _meeting_edit(
         request,
@@ -182,7 +207,7 @@ def action_item_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         form_name="action_form",
         partial="_together_actions.html",
         action=lambda m, data: together.action_item_add(
-            mentorship=m.mentorship,
+            mentorship=mentorship,
             actor=request.user,
             owner=people[data["owner"]],
             text=data["text"],

@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from goals.services import goal_create
-from matching.models import Mentorship, Seniority
+from matching.models import Frequency, MeetingFormat, Mentorship, MentorshipGroup, Seniority
 from matching.services.profiles import mentor_profile_update
 from matching.services.start import mentorship_start
+from meetings.models import AgendaItem, Meeting
+from meetings.services.together import circle_norms_set
 from mentorship.demo.programs import member, participants_by_person
 from programs.models import Organization, Program, Role, Topic
 from programs.services import program_create
@@ -93,7 +95,7 @@ def kinds_seed(
                 topics=topics[number : number + 3],
                 headline=f"{user.job_title} · {name}",
                 seniority=Seniority.EARLY if kind == Program.Kind.REVERSE else Seniority.LEAD,
-                capacity=3,
+                capacity=1 if kind == Program.Kind.GROUP else 3,  # one circle of six
             )
         for number, user in enumerate(learners):
             goal_create(
@@ -110,3 +112,45 @@ def kinds_seed(
             mentee = people[(user.pk, Role.MENTEE)]
             if not Mentorship.objects.filter(mentee=mentee).exists():
                 mentorship_start(mentor=mentor, mentee=mentee)
+        if kind == Program.Kind.GROUP:
+            _circle_seed(MentorshipGroup.objects.get(mentor=mentor), learners)
+
+
+def _circle_seed(circle: MentorshipGroup, learners: list[User]) -> None:
+    """The circle's norms, a meeting held last week with notes, and the next one set."""
+    leader = circle.mentor.user
+    circle_norms_set(
+        circle=circle,
+        actor=leader,
+        frequency=Frequency.BIWEEKLY,
+        format=MeetingFormat.VIDEO,
+        channel="https://meet.example.com/circle",
+        between_meetings="Questions in the program's chat channel",
+        meeting_minutes=60,
+        other="Each meeting, one of us brings a real situation to work through.",
+    )
+    # History is written directly: scheduling refuses times in the past, and the demo's
+    # mentor has no contact windows in this program.
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    held_at = now - timedelta(days=7)
+    Meeting.objects.create(
+        group=circle,
+        starts_at=held_at,
+        ends_at=held_at + timedelta(hours=1),
+        status=Meeting.Status.HELD,
+        proposed_by=leader,
+        confirmed_at=held_at - timedelta(days=5),
+        held_at=held_at + timedelta(hours=1),
+        shared_notes="We each named one situation to bring next time.",
+    )
+    upcoming = Meeting.objects.create(
+        group=circle,
+        starts_at=now + timedelta(days=7),
+        ends_at=now + timedelta(days=7, hours=1),
+        status=Meeting.Status.CONFIRMED,
+        proposed_by=leader,
+        confirmed_at=now,
+    )
+    AgendaItem.objects.create(
+        meeting=upcoming, author=learners[0], text="How do you say no to a senior colleague?"
+    )

@@ -19,6 +19,7 @@ from meetings.models import Advice, Appreciation, Meeting
 from programs.models import Role
 from tests.accounts.factories import TEST_PASSWORD
 from tests.e2e.conftest import log_in
+from tests.e2e.helpers import nav_link
 from tests.matching.factories import AvailabilityFactory, ContactWindowFactory, MentorProfileFactory
 from tests.programs.factories import ParticipantFactory, ProgramFactory
 
@@ -26,10 +27,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NEW_YORK = ZoneInfo("America/New_York")
 ADVICE = "Write a one-page design doc before you write any code."
-
-
-def nav_link(page, name: str):
-    return page.get_by_role("navigation", name="Main navigation").get_by_role("link", name=name)
 
 
 @pytest.fixture

@@ -58,6 +58,7 @@ from meetings.forms import (
     AgreementForm,
     AppreciationForm,
     CheckInForm,
+    CircleNormsForm,
     FeedbackForm,
     PrivateNoteForm,
     ReportBackForm,
@@ -65,7 +66,7 @@ from meetings.forms import (
     SlotForm,
 )
 from meetings.services.checkins import checkin_goals
-from meetings.services.scheduling import slots_for
+from meetings.services.scheduling import circle_slots_for, slots_for
 from meetings.services.together import notes_digest
 from notifications.forms import PreferencesForm
 from notifications.reminders import preferences_of, unsubscribe_token
@@ -164,6 +165,12 @@ def _slot_keys(world: World) -> dict[str, RawKey]:
     return {"slot": raw(*(start.isoformat() for start in free[:5]), hostile=STRANGE_SLOTS)}
 
 
+def _circle_slot_keys(world: World) -> dict[str, RawKey]:
+    """A start the circle's mentor is offered (their free times), or not."""
+    free = circle_slots_for(circle=world.home.circle, minutes=60)
+    return {"slot": raw(*(start.isoformat() for start in free[:5]), hostile=STRANGE_SLOTS)}
+
+
 def _report_forms(side: Side) -> list[Any]:
     return [
         ReportStatusForm(prefix="status"),
@@ -190,7 +197,7 @@ def _profile_forms(side: Side, user: str) -> list[Any]:
         availability = Availability.objects.get(participant=person)
         found += [
             MentorOfferForm(instance=person.mentor_profile, program=side.program),
-            MentorBoundariesForm(instance=person.mentor_profile),
+            MentorBoundariesForm(instance=person.mentor_profile, program=side.program),
             AvailabilityForm(instance=availability),
             ContactWindowFormSet(instance=availability, prefix="windows"),
         ]
@@ -552,6 +559,60 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("meetings:meeting_cancel", "mentee", kwargs=on("meeting")),
     Endpoint("meetings:meeting_held", "mentor", kwargs=on("begun_meeting")),
     Endpoint("meetings:calendar_regenerate", "mentee"),
+    # meetings: circles (the side's group program) -------------------------------------------
+    Endpoint(
+        "meetings:circle",
+        "mentor",
+        kwargs=on("circle"),
+        forms=lambda s: [CircleNormsForm()],
+        label="its mentor",
+    ),
+    # A member may not set the norms: every POST is refused, whatever it carries.
+    Endpoint(
+        "meetings:circle",
+        "mentee",
+        kwargs=on("circle"),
+        forms=lambda s: [CircleNormsForm()],
+        label="a member",
+    ),
+    Endpoint(
+        "meetings:circle_meeting_new",
+        "mentor",
+        kwargs=on("circle"),
+        forms=lambda s: [SlotForm(zone=s.mentor.time_zone)],
+        raw_keys=_circle_slot_keys,
+        label="its mentor",
+    ),
+    Endpoint(
+        "meetings:circle_meeting_new",
+        "mentee",
+        kwargs=on("circle"),
+        forms=lambda s: [SlotForm(zone=s.mentee.time_zone)],
+        raw_keys=_circle_slot_keys,
+        label="a member",
+    ),
+    Endpoint(
+        "meetings:meeting_reschedule",
+        "mentor",
+        kwargs=on("circle_meeting"),
+        forms=lambda s: [SlotForm(zone=s.mentor.time_zone)],
+        raw_keys=_circle_slot_keys,
+        label="a circle's, by its mentor",
+    ),
+    Endpoint(
+        "meetings:meeting_cancel",
+        "mentee",
+        kwargs=on("circle_meeting"),
+        label="a circle's, by a member",
+    ),
+    Endpoint(
+        "meetings:agenda_add",
+        "mentee",
+        kwargs=on("circle_meeting"),
+        forms=lambda s: [AgendaForm()],
+        htmx=True,
+        label="a circle's, by a member",
+    ),
     # meetings: check-ins ----------------------------------------------------------------------
     Endpoint(
         "meetings:checkin",

@@ -15,6 +15,7 @@ from matching.models import (
     MatchingRound,
     MenteeProfile,
     Mentorship,
+    MentorshipGroup,
     MentorshipRequest,
     Proposal,
     Report,
@@ -24,6 +25,7 @@ from matching.rounds.services import mentee_preferences_save, round_create, roun
 from matching.services.mentorships import report_file
 from matching.services.profiles import goal_share_with_mentors
 from matching.services.requests import request_accept, request_create
+from matching.services.start import mentorship_start
 from meetings.models import (
     ActionItem,
     Advice,
@@ -31,10 +33,15 @@ from meetings.models import (
     CheckIn,
     Meeting,
 )
-from meetings.services.scheduling import slots_for
-from meetings.services.together import agreement_confirm, agreement_propose
+from meetings.services.scheduling import circle_meeting_schedule, circle_slots_for, slots_for
+from meetings.services.together import (
+    agenda_item_add,
+    agreement_confirm,
+    agreement_propose,
+    circle_norms_set,
+)
 from notifications.models import Notification
-from programs.models import Invitation, Participant, Program, Role, Topic
+from programs.models import Invitation, Organization, Participant, Program, Role, Topic
 from programs.services import organization_admin_grant
 from tests.goals.factories import GoalFactory, GoalStepFactory
 from tests.matching.factories import MentorProfileFactory
@@ -85,6 +92,8 @@ class Side:
     proposal: Proposal
     stable_round: MatchingRound
     notification: Notification  # the mentee's
+    circle: MentorshipGroup  # in the side's group program: the mentor leads, the mentees are in it
+    circle_meeting: Meeting  # the circle's, upcoming, with the mentee's agenda item
 
 
 @dataclass
@@ -118,9 +127,47 @@ def _meeting(mentorship: Mentorship, *, at: datetime, status: str, by: User) -> 
     )
 
 
+def _circle(
+    label: str, organization: Organization, mentor_p: Participant, mentees: list[Participant]
+) -> tuple[MentorshipGroup, Meeting]:
+    """A group program of the side's organization where the side's mentor leads a circle of
+    ``mentees`` (the same people), with norms and an upcoming meeting with an agenda item."""
+    program = ProgramFactory(
+        organization=organization,
+        name=f"{label} Circles",
+        slug=f"{label.lower()}-circles",
+        kind=Program.Kind.GROUP,
+        circle_size=4,
+    )
+    leader = ParticipantFactory(program=program, role=Role.MENTOR, user=mentor_p.user)
+    MentorProfileFactory(participant=leader, capacity=1)
+    _windows(leader)
+    for mentee in mentees:
+        member = ParticipantFactory(program=program, role=Role.MENTEE, user=mentee.user)
+        MenteeProfile.objects.create(participant=member)
+        mentorship_start(mentor=leader, mentee=member)
+    circle = MentorshipGroup.objects.get(mentor=leader)
+    circle_norms_set(
+        circle=circle,
+        actor=leader.user,
+        frequency="monthly",
+        format="video",
+        channel="meet.example.org/circle",
+        meeting_minutes=60,
+    )
+    # Clear of the pair's meetings (the mentor's busy times), in the middle of the free times.
+    free = circle_slots_for(circle=circle, minutes=60)
+    meeting = circle_meeting_schedule(
+        circle=circle, actor=leader.user, starts_at=free[len(free) // 2], minutes=60
+    )
+    agenda_item_add(meeting=meeting, author=mentees[0].user, text="How do I say no?")
+    return circle, meeting
+
+
 def build_side(label: str) -> Side:
     """A running program: admin, mentors, mentees, a request, a mentorship with norms,
-    meetings, goals, a check-in, a report, an invitation, an application and two rounds."""
+    meetings, goals, a check-in, a report, an invitation, an application and two rounds; and
+    a group program next to it, where the mentor leads a circle of the two first mentees."""
     organization = OrganizationFactory(name=f"{label} Org", slug=f"{label.lower()}-org")
     program = ProgramFactory(
         organization=organization,
@@ -237,6 +284,7 @@ def build_side(label: str) -> Side:
         matching_round=stable_round, mentee=mentee3_p, mentor_ids=[mentor_p.pk, mentor2_p.pk]
     )
     notification = NotificationFactory(recipient=mentee_p.user, title=f"{label}: hello")
+    circle, circle_meeting = _circle(label, organization, mentor_p, [mentee_p, mentee2_p])
     return Side(
         program=program,
         admin=admin,
@@ -272,6 +320,8 @@ def build_side(label: str) -> Side:
         proposal=Proposal.objects.filter(run__round=matching_round).first(),  # type: ignore[arg-type]
         stable_round=stable_round,
         notification=notification,
+        circle=circle,
+        circle_meeting=circle_meeting,
     )
 
 

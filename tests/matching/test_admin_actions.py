@@ -979,19 +979,25 @@ def test_a_profile_shown_locked_and_saved_after_the_lift_keeps_what_the_lift_gav
     program, report, admin_user, mentor_p
 ):
     report_pause_mentor_requests(report=report, actor=admin_user)
-    shown = MentorBoundariesForm(instance=MentorProfile.objects.get(participant=mentor_p))
+    shown = MentorBoundariesForm(
+        instance=MentorProfile.objects.get(participant=mentor_p), program=mentor_p.program
+    )
     assert shown["accepting_locked"].value() is True  # the page remembers it showed it locked
     report_resume_mentor_requests(report=report, actor=admin_user)
 
     # The browser sends no disabled checkbox, and the marker.
     sent = {k: v for k, v in profile_form_data().items() if k != "mentor-accepting_requests"}
     profile = MentorProfile.objects.get(participant=mentor_p)
-    form = MentorBoundariesForm({**sent, "mentor-accepting_locked": "True"}, instance=profile)
+    form = MentorBoundariesForm(
+        {**sent, "mentor-accepting_locked": "True"},
+        instance=profile,
+        program=profile.participant.program,
+    )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["accepting_requests"] is True
     assert "accepting_locked" not in form.cleaned_data
 
     # Without the marker an unticked box is the mentor's "off", as always.
-    form = MentorBoundariesForm(sent, instance=profile)
+    form = MentorBoundariesForm(sent, instance=profile, program=profile.participant.program)
     assert form.is_valid(), form.errors
     assert form.cleaned_data["accepting_requests"] is False

@@ -32,16 +32,34 @@ def test_group_program_puts_every_mentee_in_the_mentors_one_group(program):
     assert a.group_id == b.group_id
 
 
-def test_group_is_limited_by_the_mentors_capacity(program):
+def test_group_capacity_counts_circles_of_the_programs_size(program):
     program.kind = Program.Kind.GROUP
+    program.circle_size = 2
     program.save()
-    mentor = _pair(program, capacity=2)
+    mentor = _pair(program, capacity=1)  # one circle of two
     mentees = ParticipantFactory.create_batch(3, program=program, role=Role.MENTEE)
     mentorship_start(mentor=mentor, mentee=mentees[0])
     mentorship_start(mentor=mentor, mentee=mentees[1])
-    with pytest.raises(DomainError, match="capacity"):
+    with pytest.raises(DomainError, match=r"at capacity \(1 circle of 2\)"):
         mentorship_start(mentor=mentor, mentee=mentees[2])
     assert Mentorship.objects.filter(mentor=mentor).count() == 2
+
+
+def test_a_second_circle_opens_when_the_first_is_full_and_a_leaver_frees_a_place(program):
+    program.kind = Program.Kind.GROUP
+    program.circle_size = 2
+    program.save()
+    mentor = _pair(program, capacity=2)  # two circles of two
+    mentees = ParticipantFactory.create_batch(5, program=program, role=Role.MENTEE)
+    started = [mentorship_start(mentor=mentor, mentee=m) for m in mentees[:4]]
+    circles = [m.group for m in started]
+    assert [c.number for c in circles] == [1, 1, 2, 2]
+    with pytest.raises(DomainError, match="2 circles of 2"):
+        mentorship_start(mentor=mentor, mentee=mentees[4])
+    started[0].status = Mentorship.Status.ENDED
+    started[0].save()
+    joined = mentorship_start(mentor=mentor, mentee=mentees[4])
+    assert joined.group == circles[0]
 
 
 def test_group_members_see_each_other_on_the_mentorship_page(client, program):
@@ -54,7 +72,8 @@ def test_group_members_see_each_other_on_the_mentorship_page(client, program):
     mentorship_start(mentor=mentor, mentee=second)
     client.force_login(first.user)
     page = client.get(reverse("matching:mentorship", args=[mine.pk])).content.decode()
-    assert "A group mentorship, with Bo Second" in page
+    assert "with Bo Second: the circle's meetings and norms are shared" in page
+    assert reverse("meetings:circle", args=[mine.group_id]) in page
 
 
 def test_one_on_one_program_has_no_groups(program):

@@ -8,12 +8,19 @@ and mentees, a mentorship with a confirmed agreement, meetings with agenda and n
 check-ins, a report, requests, two matching rounds, an announcement, a calendar feed and
 invitations. Texts nobody else may read carry a marker (``mk-<program>-<what>-x``) with the
 people allowed to read it, so a page can be scanned for what it must not show.
+
+Circles: next to ``alpha`` runs ``alpha-circles``, a group program of the same organization with
+the same admin (``build_circle``). In it alpha's mentor leads a circle whose members are alpha's
+owner and a third person who is no role of the matrix; so for a circle the matrix's ``owner`` is
+a member, ``party`` its mentor, and ``admin`` an admin of the circle's own program. The circle
+has norms, an upcoming meeting (scheduled by its mentor, with the owner's agenda item), a held
+one with notes and one begun but not yet marked held.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -21,7 +28,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import user_photo_set
 from goals.services import goal_create, goal_progress_add, goal_step_add
-from matching.models import MatchingRound, Mentorship, MentorshipRequest
+from matching.models import MatchingRound, Mentorship, MentorshipGroup, MentorshipRequest
 from matching.rounds.scoring import clean_weights as round_weights
 from matching.rounds.scoring import swap_candidates
 from matching.rounds.selectors import round_facts
@@ -39,7 +46,13 @@ from matching.windows import Window
 from meetings.calendar import calendar_feed_regenerate
 from meetings.models import CheckIn, Meeting
 from meetings.services.checkins import checkin_answer
-from meetings.services.scheduling import meeting_confirm, meeting_propose, slots_for
+from meetings.services.scheduling import (
+    circle_meeting_schedule,
+    circle_slots_for,
+    meeting_confirm,
+    meeting_propose,
+    slots_for,
+)
 from meetings.services.together import (
     action_item_add,
     advice_add,
@@ -47,6 +60,7 @@ from meetings.services.together import (
     agreement_confirm,
     agreement_propose,
     appreciation_send,
+    circle_norms_set,
     feedback_leave,
     private_note_save,
     shared_notes_save,
@@ -457,12 +471,133 @@ def build_program(tag: str, organization: Organization, *, topics_by: User | Non
     return built
 
 
+def _clear_of(start: datetime, minutes: int, taken: list[tuple[datetime, datetime]]) -> bool:
+    end = start + timedelta(minutes=minutes)
+    return all(end <= begins or start >= ends for begins, ends in taken)
+
+
+def build_circle(built: Built, organization: Organization) -> None:
+    """``<tag>-circles``: a group program run by ``built``'s admin, where its mentor leads a
+    circle of its owner and one more mentee (no role of the matrix), with the circle's norms,
+    an upcoming meeting with the owner's agenda item, a held one with notes, and one begun but
+    not marked held. The circle's times stay clear of the pair's free times the matrix posts."""
+    now = timezone.now()
+    today = timezone.localdate()
+    people = built.people
+    admin, mentor, owner = people["admin"], people["mentor"], people["owner"]
+    member = UserFactory(
+        email=f"member.{built.tag}-circles@example.org",
+        full_name=f"Member {built.tag.capitalize()}circleson",
+        time_zone="Europe/Berlin",
+    )
+    program = program_create(
+        organization=organization,
+        created_by=admin,
+        slug=f"{built.tag}-circles",
+        name=f"Program {built.tag.capitalize()} Circles",
+        description="The proof program's circles.",
+        kind=Program.Kind.GROUP,
+        starts_on=today - timedelta(days=30),
+        circle_size=4,
+    )
+    leader = participant_add(program=program, user=mentor, role=Role.MENTOR, actor=admin)
+    mentor_profile_update(
+        participant=leader,
+        topics=built.obj["topics"][:1],
+        headline=f"Circle mentor in {built.tag}",
+        bio="Circles welcome.",
+        capacity=1,  # one circle
+        accepting_requests=True,
+    )
+    availability_set(
+        participant=leader,
+        time_zone="Europe/Berlin",
+        minimum_notice_hours=1,
+        cancellation_notice_hours=1,
+        windows=_windows(),
+    )
+    for person in (owner, member):
+        mentee = participant_add(program=program, user=person, role=Role.MENTEE, actor=admin)
+        mentee_profile_update(participant=mentee, hours_per_month=4)
+        mentorship_start(mentor=leader, mentee=mentee)
+    circle = MentorshipGroup.objects.get(mentor=leader)
+    assert {person.pk for person in circle.people()} == {mentor.pk, owner.pk, member.pk}
+    circle_norms_set(
+        circle=circle,
+        actor=mentor,
+        frequency="biweekly",
+        format="video",
+        channel="https://meet.example.org/circle",
+        meeting_minutes=60,
+        other=built.mark("circle-norms", "owner", "mentor"),
+    )
+
+    # Free hours of the circle's mentor, clear of the pair's free times the matrix posts.
+    taken = [
+        (start, start + timedelta(minutes=30))
+        for start in map(datetime.fromisoformat, built.obj["free_slots"])
+    ]
+    free: list[datetime] = []
+    for start in circle_slots_for(circle=circle, minutes=60, now=now)[10:]:
+        if _clear_of(start, 60, taken):
+            free.append(start)
+            taken.append((start, start + timedelta(minutes=60)))
+        if len(free) == 3:
+            break
+    upcoming = circle_meeting_schedule(circle=circle, actor=mentor, starts_at=free[0], minutes=60)
+    built.obj["circle_agenda_item"] = agenda_item_add(
+        meeting=upcoming, author=owner, text=built.mark("circle-agenda", "owner", "mentor")
+    )
+    # For the scheduling and rescheduling forms.
+    built.obj["circle_free_slots"] = [free[1].isoformat(), free[2].isoformat()]
+
+    # History is written directly: scheduling refuses times in the past.
+    start = (now - timedelta(days=14)).replace(hour=11, minute=0, second=0, microsecond=0)
+    held = Meeting.objects.create(
+        group=circle,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=60),
+        status=Meeting.Status.HELD,
+        proposed_by=mentor,
+        confirmed_at=start - timedelta(days=3),
+        held_at=start + timedelta(minutes=60),
+    )
+    shared_notes_save(
+        meeting=held, author=mentor, text=built.mark("circle-shared-notes", "owner", "mentor")
+    )
+    private_note_save(
+        meeting=held, author=owner, text=built.mark("circle-private-note-owner", "owner")
+    )
+    private_note_save(
+        meeting=held, author=mentor, text=built.mark("circle-private-note-mentor", "mentor")
+    )
+    begun = (now - timedelta(days=1)).replace(minute=0, second=0, microsecond=0)
+    built.obj["circle_meeting_begun"] = Meeting.objects.create(
+        group=circle,
+        starts_at=begun,
+        ends_at=begun + timedelta(minutes=60),
+        status=Meeting.Status.CONFIRMED,
+        proposed_by=mentor,
+        confirmed_at=begun - timedelta(days=3),
+    )
+    # The third member's name: for the circle's people only.
+    built.markers[member.full_name] = {owner.pk, mentor.pk, member.pk}
+    built.obj.update(
+        circles_program=program,
+        circle=circle,
+        circle_member=member,
+        circle_meeting=upcoming,
+        circle_meeting_held=held,
+    )
+
+
 def build_world() -> World:
     home = Organization.objects.create(name="Proof Org", slug="proof-org")
     far = Organization.objects.create(name="Far Org", slug="far-org")
     # beta first: its admin is the organization admin who adds alpha's topics too.
     beta = build_program("beta", home)
     alpha = build_program("alpha", home, topics_by=beta.people["admin"])
+    build_circle(alpha, home)
     gamma = build_program("gamma", far)
     markers: dict[str, set[int]] = {}
     for built in (alpha, beta, gamma):
@@ -471,6 +606,7 @@ def build_world() -> World:
     assert alpha.obj["request"].status == MentorshipRequest.Status.PENDING
     assert alpha.obj["mentorship"].status == Mentorship.Status.ACTIVE
     assert alpha.obj["proposal"] is not None
+    assert alpha.obj["circle"].live_members().count() == 2
     assert Invitation.objects.filter(program=alpha.program, status="pending").count() == 1
     # alpha's owner has a profile photo (shown to alpha's people only).
     user_photo_set(user=alpha.people["owner"], data=_tiny_photo())

@@ -66,6 +66,7 @@ OWNER_ONLY_DOES: Cells = (LOGIN, DONE, _, _, _, _, _, _)
 OWNER_EDITS: Cells = (LOGIN, OK, DENIED, _, _, _, _, _)  # the party reads, only the owner writes
 OWNER_DOES: Cells = (LOGIN, DONE, DENIED, _, _, _, _, _)
 PARTY_DOES: Cells = (LOGIN, DENIED, DONE, _, _, _, _, _)  # the asked mentor answers
+PARTY_PAGE: Cells = (LOGIN, DENIED, OK, _, _, _, _, _)  # a circle's mentor; its members 403
 MENTEE_PAGE: Cells = (LOGIN, OK, _, OK, _, _, _, _)  # each mentee's own
 MENTEE_DOES: Cells = (LOGIN, DONE, _, DONE, _, _, _, _)
 MENTEES_PAGE: Cells = (LOGIN, OK, DENIED, OK, DENIED, DENIED, DENIED, _)  # the program's mentees
@@ -251,6 +252,26 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "meetings:meeting_cancel": (POST_ONLY, PAIR_DOES),
     "meetings:meeting_held": (POST_ONLY, PAIR_KEPT),  # it has not started
     "meetings:meeting_ics": (PAIR_PAGE, PAIR_PAGE),
+    # Circles (group programs): the owner is a member of the circle the party leads, in alpha's
+    # group program, whose admin is alpha's admin (conftest.build_circle). The circle's mentor
+    # and its members see it and its meetings; only its mentor sets its norms and schedules,
+    # moves or cancels its meetings (a member: 403 on those pages, refused with a message on
+    # cancelling); anyone else, the program's admin included, gets 404.
+    "meetings:circle": (PAIR_PAGE, PARTY_DOES),  # POST: the norms
+    "meetings:circle_meeting_new": (PARTY_PAGE, PARTY_DOES),
+    "meetings:meeting[circle]": (PAIR_PAGE, PAIR_PAGE),
+    "meetings:meeting[circle held]": (PAIR_PAGE, PAIR_PAGE),
+    "meetings:meeting_ics[circle]": (PAIR_PAGE, PAIR_PAGE),
+    "meetings:meeting_reschedule[circle]": (PARTY_PAGE, PARTY_DOES),
+    "meetings:meeting_cancel[circle]": (POST_ONLY, (LOGIN, KEPT, DONE, _, _, _, _, _)),
+    "meetings:meeting_confirm[circle]": (POST_ONLY, PAIR_KEPT),  # on once scheduled
+    "meetings:meeting_held[circle]": (POST_ONLY, PAIR_DOES),  # anyone in it, once begun
+    "meetings:agenda_add[circle]": (POST_ONLY, PAIR_DOES),
+    "meetings:agenda_delete[circle]": (POST_ONLY, (LOGIN, DONE, KEPT, _, _, _, _, _)),  # its author
+    "meetings:shared_notes_save[circle]": (POST_ONLY, PAIR_DOES),
+    "meetings:private_note_save[circle]": (POST_ONLY, PAIR_DOES),  # each writes their own
+    "meetings:feedback_add[circle]": (POST_ONLY, PAIR_KEPT),  # feedback is for a pair's meetings
+    "meetings:action_item_add[circle]": (POST_ONLY, SIGNED_IN_HIDDEN),  # a circle has none
     # Check-ins: one's own only; the other person and admins get 404.
     "meetings:checkin": (OWNER_PAGE, OWNER_ONLY_DOES),
     "meetings:checkin_skip": (POST_ONLY, OWNER_ONLY_DOES),

@@ -259,7 +259,9 @@ target(
 
 # goals
 target("goals:list")
-target("goals:start", payload=lambda w: {"skill": "Speak up in meetings"})
+# The owner is a mentee of alpha-circles too, so the form asks for which program (mentee2, of
+# alpha only, is not asked and the field is ignored).
+target("goals:start", payload=lambda w: {"skill": "Speak up in meetings", "program": "alpha"})
 target(
     "goals:create",
     payload=lambda w: {
@@ -435,6 +437,45 @@ target(
 target("meetings:meeting_cancel", obj("meeting"))
 target("meetings:meeting_held", obj("meeting"))
 target("meetings:meeting_ics", obj("meeting"))
+
+# Circles: alpha's owner is a member of the circle alpha's mentor leads (conftest.build_circle).
+CIRCLE_NORMS = {
+    "frequency": "monthly",
+    "format": "in_person",
+    "channel": "Room 4, second floor",
+    "between_meetings": "Questions by e-mail",
+    "meeting_minutes": 90,
+    "other": "",
+}
+target("meetings:circle", obj("circle"), lambda w: CIRCLE_NORMS)
+target(
+    "meetings:circle_meeting_new",
+    obj("circle"),
+    lambda w: {"slot": w.alpha.obj["circle_free_slots"][0], "minutes": 60},
+)
+target("meetings:meeting[circle]", obj("circle_meeting"))
+target("meetings:meeting[circle held]", obj("circle_meeting_held"))
+target("meetings:meeting_ics[circle]", obj("circle_meeting"))
+target(
+    "meetings:meeting_reschedule[circle]",
+    obj("circle_meeting"),
+    lambda w: {"slot": w.alpha.obj["circle_free_slots"][1], "minutes": 60},
+)
+target("meetings:meeting_cancel[circle]", obj("circle_meeting"))
+target("meetings:meeting_confirm[circle]", obj("circle_meeting"))
+target("meetings:meeting_held[circle]", obj("circle_meeting_begun"))
+target("meetings:agenda_add[circle]", obj("circle_meeting"), lambda w: {"text": "My question"})
+target("meetings:agenda_delete[circle]", obj("circle_agenda_item"))
+target(
+    "meetings:shared_notes_save[circle]", obj("circle_meeting_held"), lambda w: {"text": "Notes"}
+)
+target("meetings:private_note_save[circle]", obj("circle_meeting_held"), lambda w: {"text": "Mine"})
+target("meetings:feedback_add[circle]", obj("circle_meeting_held"), lambda w: {"helped": "All."})
+target(
+    "meetings:action_item_add[circle]",
+    obj("circle_meeting_held"),
+    lambda w: {"text": "Do the thing", "owner": w.alpha.people["owner"].pk},
+)
 target("meetings:calendar")
 target("meetings:calendar_regenerate")
 target("meetings:calendar_feed", lambda w: {"secret": w.alpha.obj["feed"]})
@@ -706,6 +747,27 @@ def test_the_scan_finds_what_the_allowed_may_read(world: World, db: None, client
         "matching:report_action", kwargs={"slug": "alpha", "pk": alpha.obj["report"].pk}
     )
     assert "mk-alpha-report-x" in client.get(report).content.decode()
+
+
+def test_the_scan_finds_what_a_circle_may_read(world: World, db: None, client: Client) -> None:
+    """Not vacuous for a circle either: its norms, its third member's name, its agenda and
+    shared notes are on its pages for its member and its mentor; each private note for its
+    author only."""
+    alpha = world.alpha
+    circle = reverse("meetings:circle", kwargs={"pk": alpha.obj["circle"].pk})
+    upcoming = reverse("meetings:meeting", kwargs={"pk": alpha.obj["circle_meeting"].pk})
+    held = reverse("meetings:meeting", kwargs={"pk": alpha.obj["circle_meeting_held"].pk})
+    third = alpha.obj["circle_member"].full_name
+    for who in ("owner", "mentor"):
+        client.force_login(alpha.people[who])
+        page = client.get(circle).content.decode()
+        assert "mk-alpha-circle-norms-x" in page and third in page, who
+        assert "mk-alpha-circle-agenda-x" in client.get(upcoming).content.decode(), who
+        page = client.get(held).content.decode()
+        assert "mk-alpha-circle-shared-notes-x" in page, who
+        mine, theirs = ("owner", "mentor") if who == "owner" else ("mentor", "owner")
+        assert f"mk-alpha-circle-private-note-{mine}-x" in page, who
+        assert f"mk-alpha-circle-private-note-{theirs}-x" not in page, who
 
 
 def test_django_admin_is_staff_only(world: World, db: None, client: Client) -> None:

@@ -7,7 +7,9 @@ roles that the matrix says get 200. The data is then grown tenfold: the demo pro
 participants, mentorships, meetings, check-ins and requests in bulk (``benchmarks/dashboard.py``'s
 ``_grow``), and each role's own lists: meetings, agenda, notes, action items, advice, thanks,
 check-ins, goals, steps, notifications, requests, mentorships, reports, audit entries,
-announcements, invitations, topics, rounds and proposals.
+announcements, invitations, topics, rounds and proposals; and the demo's circle (its group
+program's): members, their agenda items, its meetings before and ahead, its norms' versions.
+A key ``name[variant]`` measures the matrix's row of that name: another set of ids.
 
 Not measured: the POST-only addresses (their GET answers 405), and the streaming CSV exports:
 their rows are read while the response streams, after the view has returned, so a count
@@ -21,7 +23,7 @@ import secrets
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,7 @@ from matching.models import (
     MatchingRound,
     MentorProfile,
     Mentorship,
+    MentorshipGroup,
     MentorshipRequest,
     Proposal,
     Report,
@@ -49,11 +52,14 @@ from matching.models import (
 from matching.rounds.selectors import latest_run, unmatched_mentees
 from matching.rounds.services import round_create
 from matching.services.mentorships import report_file
+from matching.services.profiles import availability_set
+from matching.windows import Window
 from meetings.calendar import calendar_feed_regenerate
 from meetings.models import (
     ActionItem,
     Advice,
     AgendaItem,
+    Agreement,
     Appreciation,
     CheckIn,
     Meeting,
@@ -124,10 +130,17 @@ class Demo:
 
 
 # Whose the objects are, as in the matrix: the request waits on `asked`; the stable round's
-# ballot is a waiting mentee's.
+# ballot is a waiting mentee's; a circle (the demo's group program's) is its members' and its
+# mentor's, as the matrix's owner and party.
+CIRCLE_CAST = {"owner": "circle_member", "party": "circle_mentor"}
 CAST = {
     "matching:request": {"party": "asked"},
     "matching:round_preferences": {"owner": "waiting"},
+    "meetings:circle": CIRCLE_CAST,
+    "meetings:circle_meeting_new": CIRCLE_CAST,
+    "meetings:meeting[circle]": CIRCLE_CAST,
+    "meetings:meeting_ics[circle]": CIRCLE_CAST,
+    "meetings:meeting_reschedule[circle]": CIRCLE_CAST,
 }
 
 
@@ -214,6 +227,20 @@ def build_demo() -> Demo:
     people["waiting"] = waiting[0].user
     invitation = Invitation.objects.filter(email=people["owner"].email, status="pending").first()
     assert invitation is not None
+    # The demo's circle (its group program's one): its mentor and a member, in the matrix's
+    # roles; the mentor gets contact windows there, so the scheduling page offers times.
+    circle = MentorshipGroup.objects.select_related("mentor__user").get(
+        program__slug="new-managers-circles"
+    )
+    people["circle_mentor"] = circle.mentor.user
+    people["circle_member"] = circle.live_members()[0].mentee.user
+    availability_set(
+        participant=circle.mentor,
+        time_zone="Europe/Berlin",
+        minimum_notice_hours=1,
+        cancellation_notice_hours=1,
+        windows=[Window(day, time(9, 0), time(18, 0)) for day in range(5)],
+    )
     return Demo(
         program=program,
         people=people,
@@ -234,6 +261,10 @@ def build_demo() -> Demo:
             "feed": calendar_feed_regenerate(user=people["owner"]).secret,
             "invitation_token": invitation_token(invitation),
             "unsubscribe": unsubscribe_token(people["owner"], Reminder.MEETING),
+            "circle": circle,
+            "circle_meeting": Meeting.objects.filter(
+                group=circle, status=Meeting.Status.CONFIRMED
+            ).first(),
         },
     )
 
@@ -341,6 +372,16 @@ PAGES: dict[str, K] = {
         key: _pk("meeting")
         for key in ("meetings:meeting", "meetings:meeting_reschedule", "meetings:meeting_ics")
     },
+    **{key: _pk("circle") for key in ("meetings:circle", "meetings:circle_meeting_new")},
+    # A circle's meeting: the matrix's row of the same name (``name[variant]``).
+    **{
+        key: _pk("circle_meeting")
+        for key in (
+            "meetings:meeting[circle]",
+            "meetings:meeting_ics[circle]",
+            "meetings:meeting_reschedule[circle]",
+        )
+    },
     "matching:request": _pk("request"),
     "meetings:advice_report": _pk("advice"),
     "meetings:checkin": _pk("checkin"),
@@ -391,7 +432,8 @@ def measure(demo: Demo) -> dict[tuple[str, str], tuple[int, int]]:
             client.logout()
             if user is not None:
                 client.force_login(user)
-            url = "/" + key if key.endswith("/") else reverse(key, kwargs=PAGES[key](demo))
+            name = key.split("[")[0]
+            url = "/" + key if key.endswith("/") else reverse(name, kwargs=PAGES[key](demo))
             client.get(url)
             with CaptureQueriesContext(connection) as ctx:
                 response = client.get(url)
@@ -617,6 +659,46 @@ def grow(demo: Demo) -> None:
     RoundPreference.objects.bulk_create(
         RoundPreference(round=stable, chooser=mentee, chosen=party, rank=1) for mentee in fresh
     )
+    # The circle: ten more members (in a bigger circle), each with an item on the agenda of its
+    # next meeting; its meetings before (more than its page lists) and ahead; its norms'
+    # versions.
+    circle: MentorshipGroup = demo.obj["circle"]
+    Program.objects.filter(pk=circle.program_id).update(circle_size=20)
+    joined = Participant.objects.bulk_create(
+        Participant(program_id=circle.program_id, user=mentee.user, role=Role.MENTEE, joined_at=now)
+        for mentee in bench_mentees[:GROWTH]
+    )
+    Mentorship.objects.bulk_create(
+        Mentorship(
+            program_id=circle.program_id,
+            mentor=circle.mentor,
+            mentee=member,
+            group=circle,
+            started_at=now,
+        )
+        for member in joined
+    )
+    AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=demo.obj["circle_meeting"], author=member.user, text=f"Question {i}")
+        for i, member in enumerate(joined)
+    )
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    Meeting.objects.bulk_create(
+        Meeting(
+            group=circle,
+            starts_at=hour + timedelta(days=days),
+            ends_at=hour + timedelta(days=days, hours=1),
+            status=Meeting.Status.HELD if days < 0 else Meeting.Status.CONFIRMED,
+            proposed_by=circle.mentor.user,
+            confirmed_at=hour + timedelta(days=days - 3),
+            held_at=hour + timedelta(days=days, hours=1) if days < 0 else None,
+        )
+        for days in [*(-14 * i for i in range(1, n + 2)), *(14 * i for i in range(1, GROWTH))]
+    )
+    norms = Agreement.objects.filter(group=circle).order_by("-version").first()
+    assert norms is not None
+    for version in range(norms.version + 1, norms.version + GROWTH + 1):
+        _clone(Agreement, [norms], lambda row, version=version: {"version": version})
 
 
 @pytest.fixture(scope="module")
@@ -632,8 +714,10 @@ def test_every_get_page_is_measured() -> None:
     """Each pattern of the matrix that some role may GET is measured here, or excluded with
     its reason."""
     pages = {route.key for route in app_routes() if any(cell == OK for cell in TABLE[route.key][0])}
-    assert pages - set(PAGES) - set(EXCLUDED) == set()
-    assert set(PAGES) - pages == set()
+    measured = {key.split("[")[0] for key in PAGES}  # name[variant]: another set of ids
+    assert pages - measured - set(EXCLUDED) == set()
+    assert measured - pages == set()
+    assert set(PAGES) <= set(TABLE), "a variant measured here has no row in the matrix"
 
 
 @pytest.mark.parametrize(("key", "role"), _cases())
