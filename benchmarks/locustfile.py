@@ -134,7 +134,40 @@ class _Person(FastHttpUser):
                 response.failure(f"{response.status_code} for POST {url}")
 
 
-class MenteeJourney(_Person):
+class _Writes(_Person):
+    """Someone in a mentorship who writes now and then and has the conversation open, which
+    polls for news every few seconds (204 when there is none)."""
+
+    abstract = True
+
+    @task(1)
+    def write_a_message(self) -> None:
+        if not self.me.get("mentorship"):
+            return
+        url = f"/mentorships/{self.me['mentorship']}/messages/"
+        page = self.page(url, "messages")
+        token = CSRF.search(page.text or "")
+        if token:
+            # 302: posted; 200: the form again with the reason (a limit, say).
+            self.send(
+                url,
+                "message send",
+                token.group(1),
+                {"text": f"A note from the load test, {_rng.randint(1, 10**6)}."},
+                expect=(200, 302),
+            )
+
+    @task(4)
+    def poll_messages(self) -> None:
+        if self.me.get("mentorship"):
+            self.page(
+                f"/mentorships/{self.me['mentorship']}/messages/poll/?after={10**12}",
+                "message poll",
+                expect=(204,),
+            )
+
+
+class MenteeJourney(_Writes):
     weight = 6
     kind = "mentees"
 
@@ -232,7 +265,7 @@ class MenteeJourney(_Person):
         )
 
 
-class MentorJourney(_Person):
+class MentorJourney(_Writes):
     weight = 2
     kind = "mentors"
 

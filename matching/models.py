@@ -785,3 +785,28 @@ class RoundPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chooser_id} ranks {self.chosen_id} #{self.rank}"
+
+
+class Block(TimeStampedModel):
+    """One person muting or blocking another. Muted: their messages arrive without a notice.
+    Blocked: they can send this person neither messages nor requests (and the program's admins
+    were told when it was set)."""
+
+    class Kind(models.TextChoices):
+        MUTE = "mute", "Muted"
+        BLOCK = "block", "Blocked"
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks"
+    )
+    other = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "other"], name="block_once_per_pair"),
+            models.CheckConstraint(condition=~Q(person=F("other")), name="block_not_oneself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.kind} {self.other_id}"

@@ -37,6 +37,7 @@ class AgreementForm(forms.ModelForm):
             "format",
             "channel",
             "between_meetings",
+            "reply_within",
             "meeting_minutes",
             "ends_on",
             "other",
@@ -50,7 +51,7 @@ class CircleNormsForm(forms.ModelForm):
 
     class Meta:
         model = Agreement
-        fields = ["frequency", "format", "channel", "between_meetings", "meeting_minutes", "other"]
+        fields = [field for field in AgreementForm.Meta.fields if field != "ends_on"]
         widgets = {"other": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"channel": "Where the circle meets: a video link, a room, a phone number."}
 

@@ -33,7 +33,7 @@ mentorships close.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -94,6 +94,18 @@ def _latest(rows: QuerySet, key: str, moment: str) -> Iterable[tuple[int, dateti
     )
 
 
+# Activity recorded by apps above this one (conversations: messages), registered at start:
+# each gives (mentorship id, moment) rows for the mentorships asked about.
+ActivitySource = Callable[[list[Mentorship]], Iterable[tuple[int, datetime]]]
+_SOURCES: list[ActivitySource] = []
+
+
+def activity_source(source: ActivitySource) -> None:
+    """Count ``source``'s rows as activity for the inactivity rule."""
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+
+
 def last_activity_of(mentorships: list[Mentorship]) -> dict[int, datetime]:
     """Each mentorship's last activity (see the module's docstring): one query per kind of
     activity, whatever the number of mentorships."""
@@ -146,6 +158,7 @@ def last_activity_of(mentorships: list[Mentorship]) -> dict[int, datetime]:
         sources.append(
             [(member, moment) for group_id, moment in circle_rows for member in members[group_id]]
         )
+    sources.extend(source(mentorships) for source in _SOURCES)
     for rows in sources:
         for mentorship_id, moment in rows:
             if moment is not None and moment > last[mentorship_id]:

@@ -56,6 +56,19 @@ class Agreement(TimeStampedModel):
         help_text="Where you meet: a video link, a room, a phone number.",
         validators=[validate_single_line],
     )
+
+    class ReplyWithin(models.TextChoices):
+        SAME_DAY = "same_day", "the same working day"
+        TWO_DAYS = "two_days", "within two working days"
+        WEEK = "week", "within a week"
+
+    reply_within = models.CharField(
+        "messages are answered",
+        max_length=10,
+        choices=ReplyWithin.choices,
+        blank=True,
+        help_text="What you expect of each other in writing; the conversation shows it to both.",
+    )
     between_meetings = models.CharField(
         "between meetings",
         max_length=200,

@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "goals",
     "matching",
     "meetings",
+    "conversations",
     "reports",
     # the project itself: management commands that span every app (seed_demo)
     "mentorship",
@@ -291,6 +292,12 @@ ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env.str("TRUSTED_CLIENT_IP_HEADER", default="
 # Email
 # ---------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Twoway <twoway@localhost>")
+# Replies by email: mail to <handler>+<token>@INBOUND_EMAIL_DOMAIN reaches Twoway through
+# `manage.py receive_email` (an MTA's pipe) or POST /inbound/email/ with this secret as a Bearer
+# token (a provider's inbound webhook). An empty domain: emails carry no reply address.
+INBOUND_EMAIL_DOMAIN = env.str("INBOUND_EMAIL_DOMAIN", default="")
+INBOUND_EMAIL_SECRET = env.str("INBOUND_EMAIL_SECRET", default="")
+INBOUND_EMAIL_MAX_BYTES = env.int("INBOUND_EMAIL_MAX_BYTES", default=1_000_000)
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 if env.str("EMAIL_URL", default=""):

@@ -71,6 +71,21 @@ class Reminder(models.TextChoices):
     ADMIN_NUDGE = "admin_nudge", "Your mentorship has gone quiet"
     # The person's own weekly email of what they set to "weekly digest" (notifications.digest).
     WEEKLY_DIGEST = "weekly_digest", "Your weekly digest"
+    # Unread messages of one conversation, told once per stretch of unread (conversations/).
+    MESSAGE = "message", "New messages"
+
+
+class InboundMail(TimeStampedModel):
+    """Every email that reached Twoway's inbound address, once per Message-ID: a second
+    delivery of the same mail finds its row and changes nothing."""
+
+    message_id = models.CharField(max_length=255, unique=True)
+    sender = models.CharField(max_length=255, blank=True)
+    # "posted", or why it was refused ("unknown address", "auto-reply", "too large", ...).
+    outcome = models.CharField(max_length=120)
+
+    def __str__(self) -> str:
+        return f"{self.message_id}: {self.outcome}"
 
 
 class Delivery(TimeStampedModel):

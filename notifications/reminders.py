@@ -42,6 +42,26 @@ DIGEST_ONLY = {"in_app": False, "email": True, "digest": False}
 _AUDIENCES: dict[str, Callable[[Any], bool]] = {}
 
 
+# Kinds whose reminder can become moot before it is due ("still unread?"), registered by the app
+# that schedules them: a moot one is suppressed at delivery, never sent.
+_STILL_DUE: dict[str, Callable[[Delivery], bool]] = {}
+
+
+def reminder_still_due(kind: str, check: Callable[[Delivery], bool]) -> None:
+    """Say how to tell, at delivery, whether a reminder of ``kind`` still matters."""
+    _STILL_DUE[kind] = check
+
+
+# Kinds whose email can be answered by email, registered by the app that schedules them: the
+# address (notifications.inbound.reply_address) a reply to that delivery should go to.
+_REPLY_TO: dict[str, Callable[[Delivery], str]] = {}
+
+
+def reminder_reply_to(kind: str, address: Callable[[Delivery], str]) -> None:
+    """Say where replies to the emails of ``kind`` go."""
+    _REPLY_TO[kind] = address
+
+
 def reminder_audience(kind: str, applies: Callable[[Any], bool]) -> None:
     """Say who ``kind`` can reach: ``applies(user)`` is true for them."""
     _AUDIENCES[kind] = applies
@@ -281,6 +301,7 @@ def _deliver(delivery: Delivery, now: datetime) -> str:
                 "List-Unsubscribe": f"<{unsubscribe_url}>",
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             },
+            reply_to=_REPLY_TO[delivery.kind](delivery) if delivery.kind in _REPLY_TO else "",
         )
         done.append("email")
         Delivery.objects.filter(pk=delivery.pk).update(channels=",".join(done))
@@ -297,7 +318,8 @@ def delivery_send_one_due(*, now: datetime | None = None) -> bool:
         if delivery is None:
             return False
         user = delivery.recipient
-        if not user.is_active:
+        moot = delivery.kind in _STILL_DUE and not _STILL_DUE[delivery.kind](delivery)
+        if not user.is_active or moot:
             delivery.state = Delivery.State.SUPPRESSED
             delivery.save(update_fields=["state", "updated_at"])
             return True

@@ -98,6 +98,7 @@ def email_send(
     template: str,
     context: Mapping[str, Any],
     headers: Mapping[str, str] | None = None,
+    reply_to: str = "",
 ) -> None:
     """Send one email with plain-text and HTML parts rendered from ``<template>.txt``/``.html``."""
     full_context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
@@ -109,6 +110,7 @@ def email_send(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=to,
         headers=dict(headers or {}),
+        reply_to=[reply_to] if reply_to else None,
     )
     message.attach_alternative(html, "text/html")
     message.send()

@@ -11,4 +11,6 @@ urlpatterns = [
     path("read-all/", views.notification_read_all, name="read_all"),
     path("settings/", views.preferences, name="preferences"),
     path("unsubscribe/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
+    # Mail from a provider's inbound webhook (/notifications/inbound/email/).
+    path("inbound/email/", views.inbound_email, name="inbound_email"),
 ]

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import hmac
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -10,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from mentorship.http import AuthedHttpRequest
+from notifications import inbound
 from notifications.forms import PreferencesForm
 from notifications.models import Reminder
 from notifications.reminders import (
@@ -89,3 +93,20 @@ def preferences(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request, "notifications/preferences.html", {"form": form, "kinds": form.kind_rows()}
     )
+
+
+@csrf_exempt
+@login_not_required
+@require_POST
+def inbound_email(request: HttpRequest) -> HttpResponse:
+    """A mail provider's inbound webhook: the raw message as the body (``message/rfc822``) or as
+    the form field ``email`` (as SendGrid's raw mode posts it), with the shared secret as a
+    Bearer token. 403 without the right token; 204 once handled (refusals are logged, not
+    answered with an error, so the provider does not retry them)."""
+    secret = settings.INBOUND_EMAIL_SECRET
+    given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+        return HttpResponse(status=403)
+    raw = request.POST.get("email", "").encode() if request.POST else request.body
+    inbound.receive(raw)
+    return HttpResponse(status=204)

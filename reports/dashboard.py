@@ -37,6 +37,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
 
+from conversations.models import Message
 from goals.models import Goal
 from matching.models import (
     Frequency,
@@ -386,8 +387,8 @@ def _weekly(rows: QuerySet[Any], field: str, weeks: list[date]) -> list[float | 
 
 
 def activity(*, program: Program, now: datetime | None = None) -> list[Series]:
-    """Meetings held, requests sent and accepted, and goals achieved per week, and check-in
-    satisfaction and energy per period (five queries)."""
+    """Meetings held, requests sent and accepted, goals achieved and messages written per week,
+    and check-in satisfaction and energy per period (six queries)."""
     now = now or timezone.now()
     weeks = _weeks(now)
     since = datetime.combine(weeks[0], datetime.min.time(), tzinfo=timezone.get_current_timezone())
@@ -397,6 +398,10 @@ def activity(*, program: Program, now: datetime | None = None) -> list[Series]:
     ).order_by()
     requests = MentorshipRequest.objects.filter(program=program).order_by()
     accepted = requests.filter(status=MentorshipRequest.Status.ACCEPTED, answered_at__gte=since)
+    written = Message.objects.filter(
+        Q(conversation__mentorship__program=program) | Q(conversation__group__program=program),
+        created_at__gte=since,
+    ).order_by()
     achieved = Goal.objects.filter(
         owner__program=program, status=Goal.Status.ACHIEVED, achieved_at__gte=since
     ).order_by()
@@ -418,6 +423,8 @@ def activity(*, program: Program, now: datetime | None = None) -> list[Series]:
         Series(
             "Goals achieved per week", labels, {"Goals": _weekly(achieved, "achieved_at", weeks)}
         ),
+        # How much people write, as counts only: admins never read messages.
+        Series("Messages per week", labels, {"Messages": _weekly(written, "created_at", weeks)}),
         Series(
             "Check-ins per period (average of 5)",
             [group.group for group in periods],

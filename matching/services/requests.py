@@ -17,6 +17,7 @@ from accounts.models import User
 from goals.models import Goal
 from matching.models import (
     AdvisorRole,
+    Block,
     MentorProfile,
     Mentorship,
     MentorshipRequest,
@@ -103,6 +104,10 @@ def request_refusal(
         return f"{name} is not an active mentor in {program.name}."
     if mentor.user_id == mentee.user_id:
         return "You cannot ask yourself."
+    if Block.objects.filter(
+        person_id=mentor.user_id, other_id=mentee.user_id, kind=Block.Kind.BLOCK
+    ).exists():
+        return f"{name} does not take requests from you."
     if not _program_is_running(program, timezone.localdate(now)):
         return f"{program.name} is not running now ({program.starts_on:%d %b %Y}–{program.ends_on or 'open end'}), so it takes no requests."
     if not program.mentees_request:

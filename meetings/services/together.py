@@ -90,6 +90,7 @@ def agreement_propose(
     format: str,  # noqa: A002 - the model's field name
     channel: str,
     between_meetings: str = "",
+    reply_within: str = "",
     meeting_minutes: int = 30,
     ends_on: date | None = None,
     other: str = "",
@@ -104,6 +105,7 @@ def agreement_propose(
         format=format,
         channel=channel,
         between_meetings=between_meetings,
+        reply_within=reply_within,
         meeting_minutes=meeting_minutes,
         ends_on=ends_on,
         other=other,
@@ -159,7 +161,12 @@ def circle_norms_set(*, circle: MentorshipGroup, actor: User, **norms: Any) -> A
 
 
 # What a circle's mentor may leave out (a pair's norms take the same, and an end date).
-NORMS_DEFAULTS: dict[str, Any] = {"between_meetings": "", "meeting_minutes": 30, "other": ""}
+NORMS_DEFAULTS: dict[str, Any] = {
+    "between_meetings": "",
+    "reply_within": "",
+    "meeting_minutes": 30,
+    "other": "",
+}
 
 
 def _checked_norms(
@@ -168,6 +175,7 @@ def _checked_norms(
     format: str,  # noqa: A002 - the model's field name
     channel: str,
     between_meetings: str,
+    reply_within: str,
     meeting_minutes: int,
     ends_on: date | None,
     other: str,
@@ -182,7 +190,12 @@ def _checked_norms(
         raise DomainError("A meeting lasts between 10 and 240 minutes.", field="meeting_minutes")
     if ends_on is not None and ends_on <= timezone.localdate():
         raise DomainError("The end date has to be in the future.", field="ends_on")
+    if reply_within and reply_within not in Agreement.ReplyWithin.values:
+        raise DomainError(
+            "Pick how quickly messages are answered from the list.", field="reply_within"
+        )
     return {
+        "reply_within": reply_within,
         "frequency": frequency,
         "format": format,
         "channel": channel,

@@ -47,6 +47,7 @@ def circle_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     elif request.method == "POST":
         raise PermissionDenied("Only the circle's mentor sets its norms.")
     now = timezone.now()
+    members = list(circle.live_members())
     meetings = Meeting.objects.filter(group=circle)
     return render(
         request,
@@ -54,7 +55,13 @@ def circle_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         {
             "circle": circle,
             "leads": leads,
-            "members": list(circle.live_members()),
+            "members": members,
+            # The circle's conversation opens through the viewer's own membership (any, for
+            # its mentor).
+            "through": next(
+                (m for m in members if m.mentee.user_id == request.user.pk),
+                members[0] if members else None,
+            ),
             "norms": norms,
             "form": form,
             "upcoming": list(

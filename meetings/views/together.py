@@ -352,6 +352,7 @@ def agreement(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             format=latest.format,
             channel=latest.channel,
             between_meetings=latest.between_meetings,
+            reply_within=latest.reply_within,
             meeting_minutes=latest.meeting_minutes,
             ends_on=latest.ends_on,
             other=latest.other,

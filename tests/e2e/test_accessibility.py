@@ -16,7 +16,7 @@ import pytest
 from django.db.models import Q
 
 from accounts.models import User
-from matching.models import MatchingRound, Mentorship, MentorshipRequest
+from matching.models import MatchingRound, Mentorship, MentorshipGroup, MentorshipRequest
 from meetings.models import Meeting
 from tests.e2e.conftest import DEMO_PASSWORD, log_in
 
@@ -53,6 +53,7 @@ PARTICIPANT_PAGES = [
     "/notifications/settings/",
     "/accounts/profile/",
     "/calendar/",
+    "/messages/",
 ]
 # The account pages of the person menu, drawn by allauth's templates (audited once).
 ACCOUNT_PAGES = ["/accounts/email/", "/accounts/password/change/", "/accounts/2fa/"]
@@ -108,9 +109,29 @@ def party_pages(email: str) -> list[str]:
     assert request is not None, f"{email} has no request in the demo"
     return [
         f"/mentorships/{mentorship.pk}/",
+        f"/mentorships/{mentorship.pk}/messages/",
         f"/meetings/{meeting.pk}/",
         f"/requests/{request.pk}/",
     ]
+
+
+def test_circle_pages_have_no_serious_axe_violations(demo, page):
+    """The demo's circle as its mentor sees it: the circle, a circle meeting, its messages,
+    and the page that sets a circle meeting."""
+    circle = MentorshipGroup.objects.select_related("mentor__user").get()
+    membership = Mentorship.objects.filter(group=circle).order_by("pk").first()
+    meeting = Meeting.objects.filter(group=circle).order_by("pk").first()
+    assert membership is not None and meeting is not None
+    log_in(page, circle.mentor.user.email, DEMO_PASSWORD)
+    audit_all(
+        page,
+        [
+            f"/circles/{circle.pk}/",
+            f"/circles/{circle.pk}/meetings/new/",
+            f"/meetings/{meeting.pk}/",
+            f"/mentorships/{membership.pk}/messages/",
+        ],
+    )
 
 
 def test_anonymous_pages_have_no_serious_axe_violations(demo, page):

@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from accounts.forms import ProfileForm
+from conversations.forms import BlockForm, MessageForm, MessageReportForm
+from conversations.models import Message
 from goals.forms import GoalForm, GuidedStartForm, ProgressForm, StepForm
 from matching.forms import (
     AdminEndForm,
@@ -169,6 +171,38 @@ def _circle_slot_keys(world: World) -> dict[str, RawKey]:
     """A start the circle's mentor is offered (their free times), or not."""
     free = circle_slots_for(circle=world.home.circle, minutes=60)
     return {"slot": raw(*(start.isoformat() for start in free[:5]), hostile=STRANGE_SLOTS)}
+
+
+def _seen_keys(world: World) -> dict[str, RawKey]:
+    """How far the page says its reader has read: a message of the conversation, or not."""
+    mine = Message.objects.filter(conversation=world.home.message.conversation_id)
+    return {
+        "up_to": raw(
+            *ids(*mine.values_list("pk", flat=True)),
+            hostile=[*ids(world.away.message.pk, world.home.circle_message.pk), "0", "-1", "1e3"],
+        )
+    }
+
+
+def _block_keys(world: World) -> dict[str, RawKey]:
+    """What the mute-or-block form's buttons send, or not."""
+    return {"action": raw("mute", "block", "unblock", hostile=["", "MUTE", "delete", "report"])}
+
+
+# A reply as a mail provider posts it (SendGrid's raw mode: the whole mail in ``email``).
+INBOUND_MAIL = (
+    "From: someone@example.org\r\nTo: reply+abc@in.example.org\r\nSubject: Re: hi\r\n"
+    "Message-ID: <fuzz@example.org>\r\n\r\nSee you Tuesday.\r\n"
+)
+
+
+def _inbound_keys(world: World) -> dict[str, RawKey]:
+    return {
+        "email": raw(
+            INBOUND_MAIL,
+            hostile=["", "From: \r\n\r\n", INBOUND_MAIL.replace("\r\n", "\n"), "x" * 5000],
+        )
+    }
 
 
 def _report_forms(side: Side) -> list[Any]:
@@ -613,6 +647,93 @@ ENDPOINTS: list[Endpoint] = [
         htmx=True,
         label="a circle's, by a member",
     ),
+    # conversations: the pair's, and the circle's through the mentee's membership ------------
+    Endpoint(
+        "conversations:conversation",
+        "mentee",
+        kwargs=on("mentorship"),
+        forms=lambda s: [MessageForm()],
+        htmx=True,
+    ),
+    Endpoint(
+        "conversations:conversation",
+        "mentor",
+        kwargs=on("circle_membership"),
+        forms=lambda s: [MessageForm()],
+        htmx=True,
+        label="a circle's, by its mentor",
+    ),
+    Endpoint("conversations:seen", "mentee", kwargs=on("mentorship"), raw_keys=_seen_keys),
+    Endpoint(
+        "conversations:message_edit",
+        "mentee",
+        kwargs=on("message"),
+        forms=lambda s: [MessageForm()],
+    ),
+    # Not its author: 403 to every POST, whatever it carries.
+    Endpoint(
+        "conversations:message_edit",
+        "mentor",
+        kwargs=on("message"),
+        forms=lambda s: [MessageForm()],
+        label="not its author",
+    ),
+    Endpoint(
+        "conversations:message_edit",
+        "mentee",
+        kwargs=on("circle_message"),
+        forms=lambda s: [MessageForm()],
+        label="a circle's, by its author",
+    ),
+    Endpoint("conversations:message_delete", "mentee", kwargs=on("message")),
+    Endpoint(
+        "conversations:message_delete", "mentor", kwargs=on("message"), label="not its author"
+    ),
+    Endpoint(
+        "conversations:message_delete",
+        "mentee",
+        kwargs=on("circle_message"),
+        label="a circle's, by its author",
+    ),
+    # Reporting the mentee's message: by the mentor (filed), by its author (refused on the
+    # page), and in the circle by its mentor.
+    Endpoint(
+        "conversations:message_report",
+        "mentor",
+        kwargs=on("message"),
+        forms=lambda s: [MessageReportForm()],
+        label="not its author",
+    ),
+    Endpoint(
+        "conversations:message_report",
+        "mentee",
+        kwargs=on("message"),
+        forms=lambda s: [MessageReportForm()],
+        label="its author",
+    ),
+    Endpoint(
+        "conversations:message_report",
+        "mentor",
+        kwargs=on("circle_message"),
+        forms=lambda s: [MessageReportForm()],
+        label="a circle's, by its mentor",
+    ),
+    # Muting, blocking (with a reason) and lifting the other of the pair; in a circle, refused.
+    Endpoint(
+        "conversations:block",
+        "mentee",
+        kwargs=on("mentorship"),
+        forms=lambda s: [BlockForm()],
+        raw_keys=_block_keys,
+    ),
+    Endpoint(
+        "conversations:block",
+        "mentor",
+        kwargs=on("circle_membership"),
+        forms=lambda s: [BlockForm()],
+        raw_keys=_block_keys,
+        label="a circle's, by its mentor",
+    ),
     # meetings: check-ins ----------------------------------------------------------------------
     Endpoint(
         "meetings:checkin",
@@ -713,6 +834,8 @@ ENDPOINTS: list[Endpoint] = [
         None,
         kwargs=lambda s: {"token": unsubscribe_token(s.mentee, "check_in")},
     ),
+    # The mail webhook, without its secret (unset here): 403, whatever the mail.
+    Endpoint("notifications:inbound_email", None, raw_keys=_inbound_keys),
     # accounts ---------------------------------------------------------------------------------
     Endpoint(
         "accounts:profile",

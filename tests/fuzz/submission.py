@@ -142,12 +142,14 @@ def submit(
     user: User | None,
     htmx: bool = False,
     content_type: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Submission:
-    """POST ``data`` to ``url`` as ``user`` (anonymous when None) and undo whatever it wrote."""
+    """POST ``data`` to ``url`` as ``user`` (anonymous when None), with ``headers`` besides,
+    and undo whatever it wrote."""
     submission = Submission(url=url, data=data)
     cache.clear()  # allauth's rate limits: each example starts with none used
     client = client_for(user)
-    headers = {"HX-Request": "true"} if htmx else {}
+    headers = {**(headers or {}), **({"HX-Request": "true"} if htmx else {})}
     with transaction.atomic():
         try:
             with watch_writes(_watched()) as writes:
@@ -155,6 +157,10 @@ def submit(
                     response = client.post(url, data, content_type=content_type, headers=headers)
                 else:
                     response = client.post(url, data, headers=headers)
+                if response.streaming:
+                    # Read to its end, as a client would, and inside the watch: a download
+                    # streams after the view returned (and the test client closes its file then).
+                    b"".join(response.streaming_content)
         except Exception as exc:  # noqa: BLE001 - anything escaping the client is a finding
             exc_info = (type(exc), exc, exc.__traceback__)
             submission.error = _summary(exc_info)

@@ -102,6 +102,11 @@ READ_PAGES = [
     Page("reports:export_requests", "admin", slug),
     Page("reports:export_checkins", "admin", slug),
     Page("notifications:list", "mentee"),
+    Page("conversations:list", "mentee"),
+    # The poll only reads (``?after=`` in the address), whatever is posted to it.
+    Page("conversations:poll", "mentee", on("mentorship")),
+    # A file's download (the mentee's, by the mentor) answers any method, and only reads.
+    Page("conversations:attachment", "mentor", on("attachment")),
     Page("settings/notifications/", "mentee"),
     Page("account_inactive", None),
     Page("account_email_verification_sent", None),
@@ -167,6 +172,42 @@ def test_a_page_that_reads_writes_nothing_whatever_is_posted(
     user = getattr(world.home, page.user) if page.user else None
     submission = submit(_read_url(page, kwargs), body, user=user, htmx=htmx)
     assert_no_server_error(submission)
+    assert not submission.writes, submission.describe()
+
+
+# ---------------------------------------------------------------------------
+# The mail webhook: without the provider's secret, 403 and nothing written
+# ---------------------------------------------------------------------------
+def _authorization() -> st.SearchStrategy[dict[str, str]]:
+    """No Authorization header, or one carrying anything but the secret (unset here, so no
+    token is right; an empty one least of all)."""
+    token = st.one_of(st.sampled_from(["", " ", "None", "null"]), nasty_text())
+    value = st.one_of(
+        token.map(lambda t: f"Bearer {t}"),
+        token.map(lambda t: f"Basic {t}"),
+        st.sampled_from(["Bearer", "bearer x", "Bearer  ", "Token secret"]),
+    )
+    return st.one_of(st.just({}), value.map(lambda v: {"Authorization": v}))
+
+
+@FUZZ
+@given(data=st.data())
+def test_inbound_email_without_its_secret_refuses_anything(world: World, data: st.DataObject):
+    """Whoever posts (signed in or not), whatever the body (a form, or a raw RFC 822 mail as
+    the body) and whatever the Authorization header: 403, and nothing written."""
+    url = reverse("notifications:inbound_email")
+    user = data.draw(st.sampled_from([None, world.home.mentee]), label="user")
+    headers = {
+        k: v.encode("latin-1", "replace").decode("latin-1")  # what a header can carry
+        for k, v in data.draw(_authorization(), label="headers").items()
+    }
+    if data.draw(st.booleans(), label="raw mail"):
+        body: Any = data.draw(nasty_text(), label="mail").encode("utf-8", "surrogatepass")
+        submission = submit(url, body, user=user, headers=headers, content_type="message/rfc822")
+    else:
+        submission = submit(url, data.draw(_junk(), label="body"), user=user, headers=headers)
+    assert_no_server_error(submission)
+    assert submission.status == 403, submission.describe()
     assert not submission.writes, submission.describe()
 
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
+from conversations.access import get_thread_for_user
+from conversations.models import Attachment, Message
+from conversations.services import message_send
 from goals.models import Goal, GoalStep
 from matching.models import (
     Availability,
@@ -94,6 +98,10 @@ class Side:
     notification: Notification  # the mentee's
     circle: MentorshipGroup  # in the side's group program: the mentor leads, the mentees are in it
     circle_meeting: Meeting  # the circle's, upcoming, with the mentee's agenda item
+    circle_membership: Mentorship  # the mentee's, in the circle: its conversation's address
+    message: Message  # the mentee's, in the pair's conversation (the mentor answered it)
+    circle_message: Message  # the mentee's, in the circle's conversation
+    attachment: Attachment  # a PDF the mentee sent in the pair's conversation
 
 
 @dataclass
@@ -125,6 +133,22 @@ def _meeting(mentorship: Mentorship, *, at: datetime, status: str, by: User) -> 
         status=status,
         proposed_by=by,
     )
+
+
+def _say(author: User, mentorship: Mentorship, text: str) -> Message:
+    """A message in the conversation of ``mentorship`` (its circle's, for a membership)."""
+    return message_send(thread=get_thread_for_user(author, mentorship.pk), author=author, text=text)
+
+
+def _send_file(author: User, mentorship: Mentorship) -> Attachment:
+    """A message with a small PDF (told by its content) in the conversation of ``mentorship``."""
+    message = message_send(
+        thread=get_thread_for_user(author, mentorship.pk),
+        author=author,
+        text="The notes, attached.",
+        files=[SimpleUploadedFile("notes.pdf", b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF\n")],
+    )
+    return message.attachments.get()
 
 
 def _circle(
@@ -167,7 +191,8 @@ def _circle(
 def build_side(label: str) -> Side:
     """A running program: admin, mentors, mentees, a request, a mentorship with norms,
     meetings, goals, a check-in, a report, an invitation, an application and two rounds; and
-    a group program next to it, where the mentor leads a circle of the two first mentees."""
+    a group program next to it, where the mentor leads a circle of the two first mentees; the
+    pair and the circle each with a conversation (the pair's with a file of the mentee's)."""
     organization = OrganizationFactory(name=f"{label} Org", slug=f"{label.lower()}-org")
     program = ProgramFactory(
         organization=organization,
@@ -285,6 +310,17 @@ def build_side(label: str) -> Side:
     )
     notification = NotificationFactory(recipient=mentee_p.user, title=f"{label}: hello")
     circle, circle_meeting = _circle(label, organization, mentor_p, [mentee_p, mentee2_p])
+    # The conversations: the pair's (the mentee writes, the mentor answers) and the circle's.
+    message = _say(mentee_p.user, mentorship, "Could we move Tuesday to ten?")
+    attachment = _send_file(mentee_p.user, mentorship)
+    _say(mentor_p.user, mentorship, "Ten works.")
+    circle_membership = Mentorship.objects.get(group=circle, mentee__user=mentee_p.user)
+    circle_message = _say(mentee_p.user, circle_membership, "Hello, everyone!")
+    _say(
+        mentee2_p.user,
+        Mentorship.objects.get(group=circle, mentee__user=mentee2_p.user),
+        "Hi! See you on Thursday.",
+    )
     return Side(
         program=program,
         admin=admin,
@@ -322,6 +358,10 @@ def build_side(label: str) -> Side:
         notification=notification,
         circle=circle,
         circle_meeting=circle_meeting,
+        circle_membership=circle_membership,
+        message=message,
+        circle_message=circle_message,
+        attachment=attachment,
     )
 
 

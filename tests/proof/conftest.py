@@ -4,17 +4,20 @@ built once per module through the services, with the people each role of the mat
 Programs: ``alpha`` (the one every URL points into) and ``beta`` in the same organization, and
 ``gamma`` in another. The admins of ``beta`` and ``gamma`` are also their organizations'
 organization admins (alpha's admin is not: a program admin only). Each has an admin, mentors
-and mentees, a mentorship with a confirmed agreement, meetings with agenda and notes, goals,
-check-ins, a report, requests, two matching rounds, an announcement, a calendar feed and
-invitations. Texts nobody else may read carry a marker (``mk-<program>-<what>-x``) with the
-people allowed to read it, so a page can be scanned for what it must not show.
+and mentees, a mentorship with a confirmed agreement and a conversation (the owner's message,
+the owner's file, the mentor's answer; the mentor has muted the owner), meetings with agenda and
+notes, goals, check-ins, a report, requests, two matching rounds, an announcement, a calendar
+feed and invitations. Texts nobody else may read carry a marker (``mk-<program>-<what>-x``) with
+the people allowed to read it, so a page (or a file's download) can be scanned for what it must
+not show.
 
 Circles: next to ``alpha`` runs ``alpha-circles``, a group program of the same organization with
 the same admin (``build_circle``). In it alpha's mentor leads a circle whose members are alpha's
 owner and a third person who is no role of the matrix; so for a circle the matrix's ``owner`` is
 a member, ``party`` its mentor, and ``admin`` an admin of the circle's own program. The circle
 has norms, an upcoming meeting (scheduled by its mentor, with the owner's agenda item), a held
-one with notes and one begun but not yet marked held.
+one with notes and one begun but not yet marked held, and a conversation where the owner (a
+message and a file), the mentor and then the third member wrote.
 """
 
 from __future__ import annotations
@@ -23,10 +26,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import user_photo_set
+from conversations.access import get_thread_for_user
+from conversations.models import Attachment, Message
+from conversations.services import message_send, person_mute
 from goals.services import goal_create, goal_progress_add, goal_step_add
 from matching.models import MatchingRound, Mentorship, MentorshipGroup, MentorshipRequest
 from matching.rounds.scoring import clean_weights as round_weights
@@ -95,6 +102,7 @@ WATCHED_APPS = {
     "goals",
     "matching",
     "meetings",
+    "conversations",
     "notifications",
     "reports",
     "account",
@@ -166,6 +174,27 @@ class World:
     def forbidden_for(self, user: User | None) -> list[str]:
         pk = user.pk if user is not None else None
         return [text for text, allowed in self.markers.items() if pk not in allowed]
+
+
+def _say(author: User, mentorship: Mentorship, text: str) -> Message:
+    """A message in the conversation of ``mentorship`` (its circle's, for a membership),
+    written by ``author`` through the page's service."""
+    thread = get_thread_for_user(author, mentorship.pk)
+    return message_send(thread=thread, author=author, text=text)
+
+
+def _send_file(author: User, mentorship: Mentorship, marker: str) -> Attachment:
+    """A message of ``author``'s with a PDF whose content carries ``marker``: its download is
+    scanned like a page."""
+    pdf = f"%PDF-1.7\n% {marker}\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".encode()
+    thread = get_thread_for_user(author, mentorship.pk)
+    message = message_send(
+        thread=thread,
+        author=author,
+        text="The notes, attached.",
+        files=[SimpleUploadedFile("notes.pdf", pdf, content_type="application/pdf")],
+    )
+    return message.attachments.get()
 
 
 def _windows() -> list[Window]:
@@ -338,6 +367,19 @@ def build_program(tag: str, organization: Organization, *, topics_by: User | Non
     built.obj["meeting_proposed"] = meeting_propose(
         mentorship=mentorship, actor=people["owner"], starts_at=slots[40], minutes=30
     )
+    # Their conversation: the owner writes, then sends a file, the mentor answers last (so the
+    # owner has a reply to mark read, and the mentor has read all of it); and the mentor has
+    # muted the owner.
+    built.obj["message"] = _say(
+        people["owner"], mentorship, built.mark("message-owner", "owner", "mentor")
+    )
+    built.obj["attachment"] = _send_file(
+        people["owner"], mentorship, built.mark("attachment", "owner", "mentor")
+    )
+    built.obj["message_reply"] = _say(
+        people["mentor"], mentorship, built.mark("message-mentor", "owner", "mentor")
+    )
+    person_mute(thread=get_thread_for_user(people["mentor"], mentorship.pk), actor=people["mentor"])
     # Free times for the proposing and rescheduling forms.
     built.obj["free_slots"] = [slots[12].isoformat(), slots[25].isoformat()]
 
@@ -580,12 +622,28 @@ def build_circle(built: Built, organization: Organization) -> None:
         proposed_by=mentor,
         confirmed_at=begun - timedelta(days=3),
     )
+    # The circle's conversation, opened from the owner's membership: the owner, the mentor,
+    # and the third member last (so the owner and the mentor each have a message to mark read).
+    membership = Mentorship.objects.get(group=circle, mentee__user=owner)
+    built.obj["circle_message"] = _say(
+        owner, membership, built.mark("circle-message-owner", "owner", "mentor")
+    )
+    built.obj["circle_attachment"] = _send_file(
+        owner, membership, built.mark("circle-attachment", "owner", "mentor")
+    )
+    _say(mentor, membership, built.mark("circle-message-mentor", "owner", "mentor"))
+    built.obj["circle_message_last"] = _say(
+        member,
+        Mentorship.objects.get(group=circle, mentee__user=member),
+        built.mark("circle-message-member", "owner", "mentor"),
+    )
     # The third member's name: for the circle's people only.
     built.markers[member.full_name] = {owner.pk, mentor.pk, member.pk}
     built.obj.update(
         circles_program=program,
         circle=circle,
         circle_member=member,
+        circle_membership=membership,
         circle_meeting=upcoming,
         circle_meeting_held=held,
     )

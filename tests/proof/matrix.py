@@ -19,6 +19,7 @@ DENIED = "403"
 HIDDEN = "404"
 NO_METHOD = "405"
 EXPIRED = "410"
+NO_CONTENT = "204"  # a success with nothing to say (a POST that wrote is DONE all the same)
 DONE = "done"
 KEPT = "kept"
 
@@ -126,6 +127,10 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     # The signed token is the credential (one-click unsubscribe, RFC 8058).
     "notifications:unsubscribe": (ANYONE, (DONE,) * 8),
     "notifications:unsubscribe[forged]": (NOBODY, NOBODY),
+    # A mail provider's webhook: no session, no CSRF, POST only; its credential is the shared
+    # secret as a Bearer token (tests/conversations/test_replies_by_email.py), which nobody
+    # here sends (and which is unset by default): 403 for everyone, nothing written.
+    "notifications:inbound_email": (NO_METHOD_ALL, (DENIED,) * 8),
     "matching:requests": (SIGNED_IN, SIGNED_IN),
     "matching:mentorships": (SIGNED_IN, SIGNED_IN),
     "meetings:meetings": (SIGNED_IN, SIGNED_IN),
@@ -272,6 +277,42 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "meetings:private_note_save[circle]": (POST_ONLY, PAIR_DOES),  # each writes their own
     "meetings:feedback_add[circle]": (POST_ONLY, PAIR_KEPT),  # feedback is for a pair's meetings
     "meetings:action_item_add[circle]": (POST_ONLY, SIGNED_IN_HIDDEN),  # a circle has none
+    # Conversations (conversations/): a pair's is its two people's, closed or not; a circle's is
+    # its mentor's and its live members', opened through one's own membership (the owner's, in
+    # the circle the party leads). Anyone else, admins included, gets 404. Each person reads
+    # their own list. Only a message's author edits it (within 15 minutes; the other person
+    # gets 403) or deletes it (the other person is sent back with the refusal).
+    "conversations:list": (SIGNED_IN, SIGNED_IN),  # POST: the same page, nothing written
+    "conversations:conversation": (PAIR_PAGE, PAIR_DOES),  # POST: a message
+    "conversations:conversation[circle]": (PAIR_PAGE, PAIR_DOES),
+    # The poll never writes, whatever the method: what is newer than ?after=, or 204.
+    "conversations:poll": (PAIR_PAGE, PAIR_PAGE),
+    "conversations:poll[nothing new]": (
+        (LOGIN, NO_CONTENT, NO_CONTENT, _, _, _, _, _),
+        (LOGIN, NO_CONTENT, NO_CONTENT, _, _, _, _, _),
+    ),
+    "conversations:poll[circle]": (PAIR_PAGE, PAIR_PAGE),
+    # The read mark, up to the pair's last message: the mentor wrote it, so has read it all.
+    "conversations:seen": (POST_ONLY, (LOGIN, DONE, NO_CONTENT, _, _, _, _, _)),
+    "conversations:seen[circle]": (POST_ONLY, PAIR_DOES),  # the third member wrote last
+    "conversations:message_edit": (OWNER_EDITS, OWNER_DOES),  # the owner's message
+    "conversations:message_edit[circle]": (OWNER_EDITS, OWNER_DOES),
+    "conversations:message_delete": (POST_ONLY, (LOGIN, DONE, KEPT, _, _, _, _, _)),
+    "conversations:message_delete[circle]": (POST_ONLY, (LOGIN, DONE, KEPT, _, _, _, _, _)),
+    # Reporting a message (the owner's) to the admins: the other person files it; its author
+    # is refused (403: one deletes one's own message instead).
+    "conversations:message_report": (PARTY_PAGE, PARTY_DOES),
+    "conversations:message_report[circle]": (PARTY_PAGE, PARTY_DOES),
+    # A file of a message (the owner's), downloaded by the conversation's people (GET only).
+    "conversations:attachment": (PAIR_PAGE, (LOGIN, *(NO_METHOD,) * 7)),
+    "conversations:attachment[circle]": (PAIR_PAGE, (LOGIN, *(NO_METHOD,) * 7)),
+    # Muting and blocking the other of a pair (the party muted the owner already, so has
+    # nothing new to mute, and the owner nothing to lift); a block also files a report. In a
+    # circle there is no one "other": refused with a message.
+    "conversations:block": (POST_ONLY, (LOGIN, DONE, KEPT, _, _, _, _, _)),  # mute
+    "conversations:block[block]": (POST_ONLY, PAIR_DOES),
+    "conversations:block[unblock]": (POST_ONLY, (LOGIN, KEPT, DONE, _, _, _, _, _)),
+    "conversations:block[circle]": (POST_ONLY, PAIR_KEPT),
     # Check-ins: one's own only; the other person and admins get 404.
     "meetings:checkin": (OWNER_PAGE, OWNER_ONLY_DOES),
     "meetings:checkin_skip": (POST_ONLY, OWNER_ONLY_DOES),

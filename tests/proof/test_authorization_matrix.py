@@ -18,6 +18,10 @@ watched for writes to our apps' and allauth's tables (``tests/writes.py``: the r
 a statement wrote to, compared before and after): no GET and no refusal may write anything.
 Every page answered 200 (and every CSV) is scanned for the markers of texts the role may not read.
 
+A 204 (No Content) is told apart from a 200; a POST answered 204 that wrote is ``DONE``, as a
+200 or a redirect that wrote. A target may carry a query string (``query=``), such as the
+poll's ``?after=``.
+
 A row per URL name (``name[variant]`` for a second set of ids); a URL name without a row fails
 ``test_every_url_pattern_has_a_row``. A cell wrapped in ``bug(expected, reason)`` is the correct
 outcome the application does not give yet: an xfail(strict) until it is fixed.
@@ -41,6 +45,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from accounts.models import User
 from matching.score import PARTS
@@ -52,6 +57,7 @@ from tests.proof.matrix import (
     KEPT,
     LOGIN,
     MOVED,
+    NO_CONTENT,
     OK,
     ROLES,
     TABLE,
@@ -110,11 +116,22 @@ def _csv() -> SimpleUploadedFile:
 # Per URL key: (kwargs from the world, POST payload from the world, role overrides).
 W = Callable[[World], Any]
 TARGETS: dict[str, tuple[W, W, dict[str, str]]] = {}
+# Per URL key that has one: its query string's parameters, from the world.
+QUERIES: dict[str, W] = {}
 REQUEST_CAST = {"party": "asked"}  # the owner's pending request waits on `asked`
 
 
-def target(key: str, kwargs: W = lambda w: {}, payload: W = lambda w: {}, **cast: str) -> None:
+def target(
+    key: str,
+    kwargs: W = lambda w: {},
+    payload: W = lambda w: {},
+    *,
+    query: W | None = None,
+    **cast: str,
+) -> None:
     TARGETS[key] = (kwargs, payload, cast)
+    if query is not None:
+        QUERIES[key] = query
 
 
 def slug(w: World) -> dict[str, Any]:
@@ -476,6 +493,57 @@ target(
     obj("circle_meeting_held"),
     lambda w: {"text": "Do the thing", "owner": w.alpha.people["owner"].pk},
 )
+
+
+# Conversations: the pair's (the owner wrote, the mentor answered last) and the circle's, opened
+# through the owner's membership (the owner, the mentor, then the third member wrote).
+def after(name: str) -> W:
+    return lambda w: {"after": w.alpha.obj[name].pk}
+
+
+def up_to(name: str) -> W:
+    return lambda w: {"up_to": w.alpha.obj[name].pk}
+
+
+target("conversations:list")
+target("conversations:conversation", obj("mentorship"), lambda w: {"text": "See you Tuesday."})
+target(
+    "conversations:conversation[circle]",
+    obj("circle_membership"),
+    lambda w: {"text": "See you all Tuesday."},
+)
+# What a page that shows the owner's message asks next (the answer is newer); and what a page
+# that shows them all asks (nothing is newer).
+target("conversations:poll", obj("mentorship"), query=after("message"))
+target("conversations:poll[nothing new]", obj("mentorship"), query=after("message_reply"))
+target("conversations:poll[circle]", obj("circle_membership"), query=after("circle_message"))
+target("conversations:seen", obj("mentorship"), up_to("message_reply"))
+target("conversations:seen[circle]", obj("circle_membership"), up_to("circle_message_last"))
+# The owner's messages, written while the world was built: within the 15 minutes an author may
+# edit one (the whole module runs in a few minutes).
+target("conversations:message_edit", obj("message"), lambda w: {"text": "Corrected."})
+target("conversations:message_edit[circle]", obj("circle_message"), lambda w: {"text": "Fixed."})
+target("conversations:message_delete", obj("message"))
+target("conversations:message_delete[circle]", obj("circle_message"))
+
+
+def report_of_message(w: World) -> dict[str, Any]:
+    return {"kind": "misconduct", "text": "This crossed a line.", "consent": "on"}
+
+
+target("conversations:message_report", obj("message"), report_of_message)
+target("conversations:message_report[circle]", obj("circle_message"), report_of_message)
+target("conversations:attachment", obj("attachment"))
+target("conversations:attachment[circle]", obj("circle_attachment"))
+target("conversations:block", obj("mentorship"), lambda w: {"action": "mute"})
+target(
+    "conversations:block[block]",
+    obj("mentorship"),
+    lambda w: {"action": "block", "reason": "Messages at night, after I asked not to."},
+)
+target("conversations:block[unblock]", obj("mentorship"), lambda w: {"action": "unblock"})
+target("conversations:block[circle]", obj("circle_membership"), lambda w: {"action": "mute"})
+
 target("meetings:calendar")
 target("meetings:calendar_regenerate")
 target("meetings:calendar_feed", lambda w: {"secret": w.alpha.obj["feed"]})
@@ -564,6 +632,14 @@ target("notifications:read_all")
 target("notifications:preferences")
 target("notifications:unsubscribe", lambda w: {"token": w.alpha.obj["unsubscribe"]})
 target("notifications:unsubscribe[forged]", lambda w: {"token": "forged:token"})
+# A mail as a provider posts it, without the provider's secret.
+target(
+    "notifications:inbound_email",
+    payload=lambda w: {
+        "email": "From: owner.alpha@example.org\r\nTo: reply+x@in.example\r\n"
+        "Subject: Re: hello\r\n\r\nSee you Tuesday.\r\n"
+    },
+)
 
 
 def resolve(world: World, key: str) -> Target:
@@ -587,6 +663,8 @@ def resolve(world: World, key: str) -> Target:
     }
     for role, person in overrides.items():
         cast[role] = people[person]
+    if key in QUERIES:
+        url += "?" + urlencode(QUERIES[key](world))
     # Browsers send the CSRF token with every form, so no POST arrives empty.
     return Target(url=url, cast=cast, payload={"csrfmiddlewaretoken": "x", **payload(world)})
 
@@ -634,7 +712,7 @@ def request_as(
     changed = list(writes.changed())
     if method == "post":
         if changed:
-            outcome = DONE if outcome in (OK, MOVED) else f"{outcome}+changed"
+            outcome = DONE if outcome in (OK, MOVED, NO_CONTENT) else f"{outcome}+changed"
         elif outcome == MOVED:
             outcome = KEPT
     leaks: list[str] = []
@@ -726,7 +804,7 @@ def test_access(
 ) -> None:
     seen = request_as(client, world, key, role, method, sessions)
     assert seen.outcome == expected, f"{method.upper()} {key} as {role}: {seen}"
-    if expected in UNAUTHORISED or expected in (OK, KEPT) or method == "get":
+    if expected in UNAUTHORISED or expected in (OK, KEPT, NO_CONTENT) or method == "get":
         assert seen.changed == [], f"{method.upper()} {key} as {role} changed {seen.changed}"
     assert seen.leaks == [], f"{method.upper()} {key} as {role} shows {seen.leaks}"
 
@@ -768,6 +846,38 @@ def test_the_scan_finds_what_a_circle_may_read(world: World, db: None, client: C
         mine, theirs = ("owner", "mentor") if who == "owner" else ("mentor", "owner")
         assert f"mk-alpha-circle-private-note-{mine}-x" in page, who
         assert f"mk-alpha-circle-private-note-{theirs}-x" not in page, who
+
+
+def test_the_scan_finds_what_a_conversation_shows(world: World, db: None, client: Client) -> None:
+    """Not vacuous for conversations: the pair's and the circle's messages are on the pages and
+    in the poll's rows of their people, the reported message on the other person's report form,
+    each file's
+    marker in its download; and the owner's list shows the latest of each."""
+    alpha = world.alpha
+    pair = reverse("conversations:conversation", kwargs={"pk": alpha.obj["mentorship"].pk})
+    circle = reverse("conversations:conversation", kwargs={"pk": alpha.obj["circle_membership"].pk})
+    poll = reverse("conversations:poll", kwargs={"pk": alpha.obj["mentorship"].pk})
+    report = reverse("conversations:message_report", kwargs={"pk": alpha.obj["message"].pk})
+    for who in ("owner", "mentor"):
+        client.force_login(alpha.people[who])
+        page = client.get(pair).content.decode()
+        assert "mk-alpha-message-owner-x" in page and "mk-alpha-message-mentor-x" in page, who
+        page = client.get(circle).content.decode()
+        assert "mk-alpha-circle-message-owner-x" in page, who
+        assert "mk-alpha-circle-message-member-x" in page, who
+        rows = client.get(poll, {"after": alpha.obj["message"].pk}).content.decode()
+        assert "mk-alpha-message-mentor-x" in rows and "mk-alpha-message-owner-x" not in rows, who
+        if who == "mentor":  # the owner wrote it: only the other person reports it
+            assert "mk-alpha-message-owner-x" in client.get(report).content.decode(), who
+        for name in ("attachment", "circle_attachment"):
+            url = reverse("conversations:attachment", kwargs={"pk": alpha.obj[name].pk})
+            response = client.get(url)
+            assert response["Content-Disposition"].startswith("attachment;"), (who, name)
+            marker = f"mk-alpha-{name.replace('_', '-')}-x"
+            assert marker in body_of(response), (who, name)
+    client.force_login(alpha.people["owner"])
+    page = client.get(reverse("conversations:list")).content.decode()
+    assert "mk-alpha-message-mentor-x" in page and "mk-alpha-circle-message-member-x" in page
 
 
 def test_django_admin_is_staff_only(world: World, db: None, client: Client) -> None:

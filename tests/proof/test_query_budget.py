@@ -3,13 +3,20 @@ of queries on the demo data and on ten times the demo data.
 
 The pages are the authorization matrix's URL patterns (a new GET page without ids here fails
 ``test_every_get_page_is_measured``), with real ids from the demo (``seed_demo``) and the
-roles that the matrix says get 200. The data is then grown tenfold: the demo program's
+roles that the matrix says get 200 (or 204). The data is then grown tenfold: the demo program's
 participants, mentorships, meetings, check-ins and requests in bulk (``benchmarks/dashboard.py``'s
 ``_grow``), and each role's own lists: meetings, agenda, notes, action items, advice, thanks,
 check-ins, goals, steps, notifications, requests, mentorships, reports, audit entries,
-announcements, invitations, topics, rounds and proposals; and the demo's circle (its group
-program's): members, their agenda items, its meetings before and ahead, its norms' versions.
-A key ``name[variant]`` measures the matrix's row of that name: another set of ids.
+announcements, invitations, topics, rounds and proposals; the demo's circle (its group
+program's): members, their agenda items, its meetings before and ahead, its norms' versions;
+and conversations: the pair's pages long, one per mentorship of the owner and of the party
+(each role's list), the circle's with a message of each new member, and files on many of their
+messages (the downloaded files' messages among them).
+A key ``name[variant]`` measures the matrix's row of that name: another set of ids (or another
+query string, ``QUERIES``). A page answers as the matrix's cell says: 200, or 204 for the
+conversation poll when nothing is new.
+
+A file's download (a conversation's attachment) is read to its end inside the count.
 
 Not measured: the POST-only addresses (their GET answers 405), and the streaming CSV exports:
 their rows are read while the response streams, after the view has returned, so a count
@@ -29,14 +36,19 @@ from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models import F
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from accounts.models import User
+from conversations.access import get_thread_for_user
+from conversations.models import Attachment, Conversation, Message, Seen
+from conversations.services import message_send
 from goals.models import Goal, GoalStep, ProgressUpdate
 from goals.services import goal_create
 from matching.models import (
@@ -89,7 +101,7 @@ from programs.services import (
 from programs.tokens import invitation_token
 from tests.helpers import demo_seed
 from tests.proof.conftest import app_routes
-from tests.proof.matrix import OK, ROLES, TABLE
+from tests.proof.matrix import NO_CONTENT, OK, ROLES, TABLE
 
 # benchmarks/ is not a package: on the path just for this import (its files, such as
 # matching.py, must not shadow the apps afterwards).
@@ -102,6 +114,10 @@ sys.path[:] = _path
 pytestmark = pytest.mark.django_db
 
 GROWTH = 10
+
+# What a role may GET, measured: a page (200), or an answer with nothing to say (204, such as
+# the conversation poll's when nothing is new). Each is expected to answer as the matrix says.
+MEASURED = (OK, NO_CONTENT)
 
 # Known growth: (URL key, role) -> what grows. An xfail(strict) until it is fixed.
 GROWS: dict[tuple[str, str], str] = {}
@@ -141,7 +157,30 @@ CAST = {
     "meetings:meeting[circle]": CIRCLE_CAST,
     "meetings:meeting_ics[circle]": CIRCLE_CAST,
     "meetings:meeting_reschedule[circle]": CIRCLE_CAST,
+    "conversations:conversation[circle]": CIRCLE_CAST,
+    "conversations:poll[circle]": CIRCLE_CAST,
+    "conversations:message_report[circle]": CIRCLE_CAST,
+    "conversations:attachment[circle]": CIRCLE_CAST,
 }
+
+
+def _say(author: User, mentorship: Mentorship, text: str) -> Message:
+    """A message in the conversation of ``mentorship`` (its circle's, for a membership)."""
+    thread = get_thread_for_user(author, mentorship.pk)
+    return message_send(thread=thread, author=author, text=text)
+
+
+def _send_file(author: User, mentorship: Mentorship) -> Attachment:
+    """A message of ``author``'s with a small PDF; its file."""
+    pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    thread = get_thread_for_user(author, mentorship.pk)
+    message = message_send(
+        thread=thread,
+        author=author,
+        text="The notes, attached.",
+        files=[SimpleUploadedFile("notes.pdf", pdf, content_type="application/pdf")],
+    )
+    return message.attachments.get()
 
 
 def _user(email: str) -> User:
@@ -241,6 +280,16 @@ def build_demo() -> Demo:
         cancellation_notice_hours=1,
         windows=[Window(day, time(9, 0), time(18, 0)) for day in range(5)],
     )
+    # Conversations: the pair's and the circle's (opened through the member's membership), each
+    # with a message of both sides and a file of the owner's (the member's), whatever the demo
+    # wrote in them already.
+    membership = Mentorship.objects.get(group=circle, mentee__user=people["circle_member"])
+    message = _say(people["owner"], mentorship, "Shall we meet on Tuesday?")
+    attachment = _send_file(people["owner"], mentorship)
+    _say(people["party"], mentorship, "Tuesday works: ten o'clock?")
+    circle_message = _say(people["circle_member"], membership, "Hello, circle!")
+    circle_attachment = _send_file(people["circle_member"], membership)
+    _say(people["circle_mentor"], membership, "Welcome, everyone.")
     return Demo(
         program=program,
         people=people,
@@ -265,6 +314,11 @@ def build_demo() -> Demo:
             "circle_meeting": Meeting.objects.filter(
                 group=circle, status=Meeting.Status.CONFIRMED
             ).first(),
+            "circle_membership": membership,
+            "message": message,
+            "circle_message": circle_message,
+            "attachment": attachment,
+            "circle_attachment": circle_attachment,
         },
     )
 
@@ -319,6 +373,7 @@ PAGES: dict[str, K] = {
             "goals:create",
             "programs:list",
             "programs:create",
+            "conversations:list",
         )
     },
     "account_confirm_email": lambda d: {"key": "not-a-real-key"},
@@ -382,6 +437,27 @@ PAGES: dict[str, K] = {
             "meetings:meeting_reschedule[circle]",
         )
     },
+    # Conversations: the pair's and the circle's (through the member's membership); the poll
+    # for what followed the first message of the demo's own (many rows, once grown), and for
+    # what followed the last one (nothing: 204).
+    **{
+        key: _pk("mentorship")
+        for key in (
+            "conversations:conversation",
+            "conversations:poll",
+            "conversations:poll[nothing new]",
+        )
+    },
+    **{
+        key: _pk("circle_membership")
+        for key in ("conversations:conversation[circle]", "conversations:poll[circle]")
+    },
+    "conversations:message_edit": _pk("message"),
+    # The report's form, by the message's author and by the other; a file's download.
+    "conversations:message_report": _pk("message"),
+    "conversations:message_report[circle]": _pk("circle_message"),
+    "conversations:attachment": _pk("attachment"),
+    "conversations:attachment[circle]": _pk("circle_attachment"),
     "matching:request": _pk("request"),
     "meetings:advice_report": _pk("advice"),
     "meetings:checkin": _pk("checkin"),
@@ -400,12 +476,26 @@ PAGES: dict[str, K] = {
 }
 
 
+def _last_message(mentorship: Mentorship) -> dict[str, Any]:
+    last = Message.objects.filter(conversation__mentorship=mentorship).order_by("-pk").first()
+    assert last is not None
+    return {"after": last.pk}
+
+
+# URL key -> its query string's parameters in the demo, read when the page is requested.
+QUERIES: dict[str, K] = {
+    "conversations:poll": lambda d: {"after": d.obj["message"].pk},
+    "conversations:poll[nothing new]": lambda d: _last_message(d.obj["mentorship"]),
+    "conversations:poll[circle]": lambda d: {"after": d.obj["circle_message"].pk},
+}
+
+
 def _cases() -> list[Any]:
     cases = []
     for key in sorted(PAGES):
         get_row = TABLE[key][0]
         for role, cell in zip(ROLES, get_row, strict=True):
-            if cell != OK:
+            if cell not in MEASURED:
                 continue
             marks = ()
             if (key, role) in GROWS:
@@ -419,6 +509,14 @@ def _cases() -> list[Any]:
 # ---------------------------------------------------------------------------
 
 
+def _read(response: Any) -> Any:
+    """A streamed answer (a file's download) read to its end, as a browser would: what it
+    queries while streaming counts, and the test client then closes its file."""
+    if response.streaming:
+        b"".join(response.streaming_content)
+    return response
+
+
 def measure(demo: Demo) -> dict[tuple[str, str], tuple[int, int]]:
     """(status, queries) of one GET of every page as every role the matrix lets see it, after
     one warm-up GET (caches of the process, such as content types, fill on first use)."""
@@ -426,7 +524,7 @@ def measure(demo: Demo) -> dict[tuple[str, str], tuple[int, int]]:
     for role in ROLES:
         client = Client()
         for key in sorted(PAGES):
-            if TABLE[key][0][ROLES.index(role)] != OK:
+            if TABLE[key][0][ROLES.index(role)] not in MEASURED:
                 continue
             user = demo.user(role, key)
             client.logout()
@@ -434,9 +532,11 @@ def measure(demo: Demo) -> dict[tuple[str, str], tuple[int, int]]:
                 client.force_login(user)
             name = key.split("[")[0]
             url = "/" + key if key.endswith("/") else reverse(name, kwargs=PAGES[key](demo))
-            client.get(url)
+            if key in QUERIES:
+                url += "?" + urlencode(QUERIES[key](demo))
+            _read(client.get(url))
             with CaptureQueriesContext(connection) as ctx:
-                response = client.get(url)
+                response = _read(client.get(url))
             found[(key, role)] = (response.status_code, len(ctx.captured_queries))
     return found
 
@@ -541,12 +641,12 @@ def grow(demo: Demo) -> None:
     for goal in goals[:GROWTH]:
         goal.shares.create(mentor=people["party"])
     MentorProfile.objects.filter(participant__user=people["party"]).update(capacity=20)
-    Mentorship.objects.bulk_create(
+    partys = Mentorship.objects.bulk_create(
         Mentorship(program=program, mentor=mentorship.mentor, mentee=mentee, started_at=now)
         for mentee in bench_mentees[:GROWTH]
     )
     # The owner's past mentorships (live ones would pass the program's board limit).
-    Mentorship.objects.bulk_create(
+    owners = Mentorship.objects.bulk_create(
         Mentorship(
             program=program,
             mentor=mentor,
@@ -699,6 +799,59 @@ def grow(demo: Demo) -> None:
     assert norms is not None
     for version in range(norms.version + 1, norms.version + GROWTH + 1):
         _clone(Agreement, [norms], lambda row, version=version: {"version": version})
+    # Conversations: the pair's, pages long (edited and deleted messages among them, most of
+    # them unread by each side); one for each of the owner's past mentorships and of the
+    # party's new ones, read or not; the circle's, with messages of each of its new members.
+    pair = Conversation.objects.get(mentorship=mentorship)
+    pair_messages = Message.objects.bulk_create(
+        Message(
+            conversation=pair,
+            author=people["owner"] if i % 2 else people["party"],
+            text=f"Budget message {i}",
+            edited_at=now if i % 7 == 0 else None,
+            deleted_at=now if i % 11 == 0 else None,
+        )
+        for i in range(n * 10)
+    )
+    more = Conversation.objects.bulk_create(
+        Conversation(mentorship=m, last_message_at=now - timedelta(hours=i))
+        for i, m in enumerate([*owners, *partys])
+    )
+    Message.objects.bulk_create(
+        Message(conversation=c, author=author, text=f"Budget {i}")
+        for c, m in zip(more, [*owners, *partys], strict=True)
+        for i, author in enumerate((m.mentor.user, m.mentee.user, m.mentor.user))
+    )
+    readers = [people["owner"]] * len(owners) + [people["party"]] * len(partys)
+    Seen.objects.bulk_create(
+        Seen(conversation=c, user=reader, last_seen=c.messages.order_by("pk").first().pk)
+        for c, reader in list(zip(more, readers, strict=True))[::2]
+    )
+    circle_talk = Conversation.objects.get(group=circle)
+    circle_messages = Message.objects.bulk_create(
+        Message(conversation=circle_talk, author=member.user, text=f"Hello from {i}")
+        for i, member in enumerate(joined)
+    )
+    # Files: two on every third live message of the pair's and the circle's, and more on the
+    # messages whose files are downloaded (rows only: the pages list them, nobody opens them).
+    with_files = [
+        *(m for m in pair_messages[::3] if m.deleted_at is None),
+        *circle_messages[::3],
+        *[demo.obj["attachment"].message] * GROWTH,
+        *[demo.obj["circle_attachment"].message] * GROWTH,
+    ]
+    Attachment.objects.bulk_create(
+        Attachment(
+            message=message,
+            file=f"attachments/budget/{i}-{copy}.pdf",
+            name=f"Budget {i}-{copy}.pdf",
+            content_type="application/pdf",
+            size=1024,
+        )
+        for i, message in enumerate(with_files)
+        for copy in range(2)
+    )
+    Conversation.objects.filter(pk__in=[pair.pk, circle_talk.pk]).update(last_message_at=now)
 
 
 @pytest.fixture(scope="module")
@@ -713,11 +866,14 @@ def budget(module_db: None) -> Iterator[tuple[dict[Any, Any], dict[Any, Any]]]:
 def test_every_get_page_is_measured() -> None:
     """Each pattern of the matrix that some role may GET is measured here, or excluded with
     its reason."""
-    pages = {route.key for route in app_routes() if any(cell == OK for cell in TABLE[route.key][0])}
+    pages = {
+        route.key for route in app_routes() if any(cell in MEASURED for cell in TABLE[route.key][0])
+    }
     measured = {key.split("[")[0] for key in PAGES}  # name[variant]: another set of ids
     assert pages - measured - set(EXCLUDED) == set()
     assert measured - pages == set()
     assert set(PAGES) <= set(TABLE), "a variant measured here has no row in the matrix"
+    assert set(QUERIES) <= set(PAGES)
 
 
 @pytest.mark.parametrize(("key", "role"), _cases())
@@ -725,8 +881,9 @@ def test_queries_do_not_grow_with_data(
     budget: tuple[dict[Any, Any], dict[Any, Any]], key: str, role: str
 ) -> None:
     small, large = budget
+    expected = int(TABLE[key][0][ROLES.index(role)])  # 200, or 204 where the matrix says so
     status, before = small[(key, role)]
-    assert status == 200, f"{key} as {role} answered {status} on the demo"
+    assert status == expected, f"{key} as {role} answered {status} on the demo"
     status, after = large[(key, role)]
-    assert status == 200, f"{key} as {role} answered {status} on ten times the demo"
+    assert status == expected, f"{key} as {role} answered {status} on ten times the demo"
     assert after == before, f"{key} as {role}: {before} queries on the demo, {after} on ten times"

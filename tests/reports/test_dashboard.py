@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conversations.models import Conversation, Message
 from goals.models import Goal
 from matching.models import MenteeProfile, Mentorship, MentorshipRequest
 from meetings.models import Agreement, CheckIn, Meeting, PrivateNote
@@ -193,7 +194,13 @@ def test_activity_counts_per_week_and_averages_per_period(program, settings):
     _checkin(pair, pair.mentee.user, score=4, period="2026-10")
     _checkin(pair, pair.mentor.user, score=2, period="2026-10")
     _checkin(pair, pair.mentee.user, score=5, period="2026-11")
-    meetings, requests, goals, checkins = activity(program=program)
+    Message.objects.create(
+        conversation=Conversation.objects.create(mentorship=pair),
+        author=pair.mentee.user,
+        text="Private words the admins never see",
+    )
+    meetings, requests, goals, written, checkins = activity(program=program)
+    assert written.lines["Messages"][-1] == 1.0  # a count, never the text
     assert meetings.lines["Meetings"][-2:] == [1.0, 2.0]
     assert sum(meetings.lines["Meetings"]) == 3
     assert requests.lines["Sent"][-1] == 1.0 and requests.lines["Accepted"][-1] == 1.0
@@ -399,7 +406,7 @@ def test_the_summary_page_is_for_admins_and_prints_the_figures(client, program, 
     client.force_login(admin_user)
     page = client.get(url).content.decode()
     assert 'id="totals"' in page and "meetings held" in page and "<svg" in page
-    assert page.count('class="chart"') == 4
+    assert page.count('class="chart"') == 5
 
 
 def test_a_pair_flagged_by_the_inactivity_rule_is_stalled(program):

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from mentorship.cache import DIRECTORY_VERSION
 from mentorship.demo.admins import matching_round_seed, nudge_seed
+from mentorship.demo.conversations import conversations_seed
 from mentorship.demo.goals import mentees_seed
 from mentorship.demo.history import history_seed
 from mentorship.demo.kinds import kinds_seed
@@ -68,6 +69,7 @@ def _seed(password_hash: str) -> int:
     )
     requests_seed(program=program, mentors=mentors, mentees=mentees)
     meetings_seed(program=program)
+    conversations_seed(program=program)
     history_seed(program=program, mentees=mentees)
     reminder_history_seed(program=program, mentees=mentees)
     reminders_scan_once()

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from conversations.files import MAX_PER_MESSAGE, MAX_SIZE, size_words
+from conversations.models import Message
+from matching.models import Report
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (Django's own recipe): a list, possibly empty."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class MessageForm(forms.Form):
+    # The length is the service's to refuse, with the count: a browser's maxlength would cut
+    # a pasted text short without a word.
+    text = forms.CharField(
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        strip=False,
+        required=False,
+        max_length=Message.MAX_LENGTH * 2,
+    )
+    attachments = MultipleFileField(
+        label="Attach files",
+        required=False,
+        help_text=f"PDF, images or office documents; up to {MAX_PER_MESSAGE} files of "
+        f"{size_words(MAX_SIZE)} each.",
+    )
+
+
+class BlockForm(forms.Form):
+    reason = forms.CharField(
+        label="Why (the program's admins read this)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": "Say briefly why: the program's admins read it."},
+    )
+
+
+class MessageReportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What kind of problem",
+        choices=[("", "Pick one"), *Report.Kind.choices],
+        error_messages={"required": "Pick what kind of problem it is."},
+    )
+    text = forms.CharField(
+        label="What happened",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "Describe what happened."},
+    )
+    consent = forms.BooleanField(
+        label="I agree that the program's admins read this message, quoted in my report.",
+        error_messages={
+            "required": "The admins can only read the message if you agree to show it to them."
+        },
+    )
