@@ -851,8 +851,7 @@ def test_the_scan_finds_what_a_circle_may_read(world: World, db: None, client: C
 def test_the_scan_finds_what_a_conversation_shows(world: World, db: None, client: Client) -> None:
     """Not vacuous for conversations: the pair's and the circle's messages are on the pages and
     in the poll's rows of their people, the reported message on the other person's report form,
-    each file's
-    marker in its download; and the owner's list shows the latest of each."""
+    each file's marker in its download; and the owner's list shows the latest of each."""
     alpha = world.alpha
     pair = reverse("conversations:conversation", kwargs={"pk": alpha.obj["mentorship"].pk})
     circle = reverse("conversations:conversation", kwargs={"pk": alpha.obj["circle_membership"].pk})
