@@ -76,8 +76,21 @@ NOT_TYPED = {
     "matching.Availability": {"time_zone"},
     "meetings.CalendarFeed": {"secret"},
     "meetings.CheckIn": {"period_key"},
+    # Written from a mail's headers by notifications.inbound, for the log.
+    "notifications.InboundMail": {"message_id", "sender", "outcome"},
+    # A file's name made printable and given its kind's extension (conversations.files).
+    "conversations.Attachment": {"name", "content_type"},
 }
-PROJECT_APPS = {"accounts", "notifications", "programs", "goals", "matching", "meetings", "reports"}
+PROJECT_APPS = {
+    "accounts",
+    "notifications",
+    "programs",
+    "goals",
+    "matching",
+    "meetings",
+    "conversations",
+    "reports",
+}
 
 
 def test_every_one_line_field_people_type_into_refuses_control_characters():

@@ -511,7 +511,15 @@ def test_every_audited_action_in_the_code_has_its_words():
 
     root = Path(__file__).resolve().parents[2]
     found: set[str] = set()
-    for app in ("accounts", "programs", "goals", "matching", "meetings", "reports"):
+    for app in (
+        "accounts",
+        "programs",
+        "goals",
+        "matching",
+        "meetings",
+        "conversations",
+        "reports",
+    ):
         for path in (root / app).rglob("*.py"):
             text = path.read_text()
             found |= set(re.findall(r'action="([a-z_]+\.[a-z_]+)"', text))
