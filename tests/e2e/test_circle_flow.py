@@ -95,7 +95,7 @@ def test_a_mentor_sets_up_the_circle_and_a_member_joins_in(page, new_page):
     expect(member_page.get_by_role("heading", name="Dana Lead's circle", level=1)).to_be_visible()
     expect(member_page.locator("#circle-norms")).to_contain_text("Every two weeks")
     expect(member_page.get_by_role("link", name="Set a circle meeting")).to_have_count(0)
-    member_page.locator("#circle-meetings").get_by_role("link").first.click()
+    member_page.locator("#circle-meetings .list-group").get_by_role("link").first.click()
     expect(member_page.get_by_role("heading", name="Circle meeting")).to_be_visible()
     expect(member_page.get_by_role("button", name="Cancel")).to_have_count(0)
     member_page.get_by_label("Question or topic").fill("How do I say no to a senior colleague?")

@@ -27,7 +27,7 @@ def test_admin_reads_the_dashboard_nudges_a_stalled_pair_and_exports(demo, page)
     # The funnel and the charts carry the demo's half year of history.
     expect(page.locator("#funnel")).to_contain_text("Met at least once")
     charts = page.locator("svg.chart")
-    expect(charts).to_have_count(4)
+    expect(charts).to_have_count(5)  # meetings, requests, goals, messages (counts), check-ins
     expect(page.locator("#chart-0 polyline")).to_have_count(1)
     page.locator("#chart-0-figure summary").click()
     cells = page.locator("#chart-0-table tbody td")
