@@ -79,8 +79,10 @@ JOURNEYS = ("MenteeJourney", "MentorJourney", "AdminJourney")
 def _plan(*, think: tuple[float, float], people: int = 30) -> dict[str, Any]:
     """Who the simulated people are (real accounts of the seeded program, with sessions) and
     what they can open: their mentorship, their requests, topics and words to search for."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.db.models import Count, Exists, F, OuterRef, Q
 
+    from accounts.mfa import user_has_mfa
     from goals.models import Goal
     from matching.models import MentorProfile, Mentorship, MentorshipRequest
     from programs.access import program_admin_participations
@@ -125,13 +127,14 @@ def _plan(*, think: tuple[float, float], people: int = 30) -> dict[str, Any]:
                 "mentorship": mine,
             }
         )
-    admins = [
-        {"email": p.user.email}
-        for p in program_admin_participations()
-        .filter(program=program)
-        .select_related("user")
-        .order_by("pk")
-    ]
+    admin_participations = list(
+        program_admin_participations().filter(program=program).select_related("user").order_by("pk")
+    )
+    # Production settings require admins to sign in with two factors: they have set it up.
+    for participation in admin_participations:
+        if not user_has_mfa(participation.user):
+            TOTP.activate(participation.user, generate_totp_secret())
+    admins = [{"email": p.user.email} for p in admin_participations]
 
     with_room = (
         MentorProfile.objects.filter(

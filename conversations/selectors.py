@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
@@ -18,20 +19,25 @@ from conversations.notices import Telling, telling
 from matching.models import Availability, Block, MentorProfile, Mentorship
 from matching.windows import Window
 from meetings.models import Agreement, Meeting
+from mentorship.cache import Version, kept
+from programs.models import Participant
 
 PAGE = 50
 
 
 def conversations_of(user: User) -> QuerySet[Conversation]:
-    """The conversations the person reads: their pairs' (closed ones too) and their circles'."""
-    member = Mentorship.objects.filter(
-        group=OuterRef("group"), mentee__user=user, status__in=Mentorship.LIVE_STATUSES
+    """The conversations the person reads: their pairs' (closed ones too) and their circles'.
+    Built from the person's participant ids, so each part is an indexed lookup (the navigation
+    counts unread messages with it on every page)."""
+    mine = Participant.objects.filter(user=user).values("pk")
+    pairs = Mentorship.objects.filter(Q(mentor_id__in=mine) | Q(mentee_id__in=mine))
+    member_of = Mentorship.objects.filter(
+        mentee_id__in=mine, status__in=Mentorship.LIVE_STATUSES, group__isnull=False
     )
     return Conversation.objects.filter(
-        Q(mentorship__mentor__user=user)
-        | Q(mentorship__mentee__user=user)
-        | Q(group__mentor__user=user)
-        | Q(Exists(member))
+        Q(mentorship_id__in=pairs.values("pk"))
+        | Q(group__mentor_id__in=mine)
+        | Q(group_id__in=member_of.values("group_id"))
     )
 
 
@@ -268,3 +274,20 @@ def reply_norm(thread: Thread) -> str:
 def block_of(person: User, other: User) -> Block | None:
     """Whether ``person`` muted or blocked ``other``."""
     return Block.objects.filter(person=person, other=other).first()
+
+
+def unread_version(user_id: int) -> Version:
+    """Changed whenever a person's unread count may change (conversations.services)."""
+    return Version(f"unread-messages:{user_id}")
+
+
+def unread_message_count(*, user: User) -> int:
+    """The navigation's count of unread messages, kept per person (``UNREAD_MESSAGES_SECONDS``):
+    working it out asks PostgreSQL to plan a query over the person's conversations, which
+    costs more than every other part of the navigation together."""
+    return kept(
+        unread_version(user.pk),
+        "count",
+        lambda: unread_messages(user=user).count(),
+        timeout=settings.UNREAD_MESSAGES_SECONDS,
+    )

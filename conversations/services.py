@@ -27,7 +27,7 @@ from conversations.files import (
 )
 from conversations.models import Attachment, Conversation, Message, Seen
 from conversations.notices import STILL_UNREAD_AFTER
-from conversations.selectors import last_seen_of, telling_for
+from conversations.selectors import last_seen_of, telling_for, unread_version
 from matching.models import Block, Mentorship, MentorshipGroup, Report
 from matching.services.mentorships import report_file
 from mentorship.errors import DomainError
@@ -83,6 +83,12 @@ def _attach(message: Message, checked: list[tuple[UploadedFile, Kind]]) -> None:
     except BaseException:
         _remove(stored)
         raise
+
+
+def _unread_changes(thread: Thread) -> None:
+    """Everyone's kept unread count in this conversation is forgotten."""
+    for person in thread.people:
+        unread_version(person.pk).change()
 
 
 def _conversation_locked(thread: Thread) -> Conversation:
@@ -160,6 +166,7 @@ def message_send(
             field="text",
         )
     conversation = _conversation_locked(thread)
+    _unread_changes(thread)
     message = Message.objects.create(conversation=conversation, author=author, text=text)
     _attach(message, checked)
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now, updated_at=now)
@@ -241,6 +248,7 @@ def message_delete(
     _require_in(thread, actor)
     message = Message.objects.select_for_update().get(pk=message.pk)
     _require_own_live(message, actor, "delete")
+    _unread_changes(thread)
     message.text = ""
     message.deleted_at = now or timezone.now()
     message.save(update_fields=["text", "deleted_at", "updated_at"])
@@ -267,6 +275,7 @@ def conversation_mark_seen(*, thread: Thread, user: User, up_to: int) -> int:
     up_to = min(up_to, last or 0)
     if up_to > 0:
         _mark(thread.conversation, user, up_to)
+        unread_version(user.pk).change()
     return up_to
 
 

@@ -15,8 +15,8 @@ def _count(queryset: QuerySet[Any]) -> Coalesce:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """What the navigation shows: unread notifications, due check-ins and unread messages (one
-    query for the three),
+    """What the navigation shows: unread notifications and due check-ins (one query for both),
+    unread messages (kept in the cache between the writes that change it),
     and the programs this person runs."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -24,7 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
     def build() -> dict[str, Any]:
         from accounts.models import User
-        from conversations.selectors import unread_messages
+        from conversations.selectors import unread_message_count
         from meetings.services.checkins import checkins_due
         from notifications.selectors import unread_notifications
         from programs.access import program_admin_participations
@@ -42,19 +42,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             .order_by("name")
         )
         admin_programs = [p for p in programs if p.runs]
-        unread, due, messages = (
+        unread, due = (
             User.objects.filter(pk=user.pk)
-            .values_list(
-                _count(unread_notifications(user=user)),
-                _count(checkins_due(user=user)),
-                _count(unread_messages(user=user)),
-            )
+            .values_list(_count(unread_notifications(user=user)), _count(checkins_due(user=user)))
             .get()
         )
         return {
             "unread_count": unread,
             "checkins_due": due,
-            "unread_messages": messages,
+            "unread_messages": unread_message_count(user=user),
             "admin_programs": admin_programs,
             # Where a mentee finds a mentor (or a peer) and sees their board of advisors.
             "mentee_programs": [p for p in programs if p.mentee],

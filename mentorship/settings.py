@@ -407,6 +407,9 @@ REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=600)
 # it at once), and how long the admins' dashboard keeps its program-wide figures.
 DIRECTORY_RANKING_SECONDS = env.int("DIRECTORY_RANKING_SECONDS", default=300)
 DASHBOARD_FIGURES_SECONDS = env.int("DASHBOARD_FIGURES_SECONDS", default=60)
+# The navigation's unread-message count, kept per person until a message to them is sent or
+# they read (and at most this long; 0 works it out on every page).
+UNREAD_MESSAGES_SECONDS = env.int("UNREAD_MESSAGES_SECONDS", default=300)
 # When each reminder fires, in hours. Each can be set with an environment variable
 # REMINDER_<NAME>_HOURS, e.g. REMINDER_MEETING_BEFORE_HOURS=48. What is per program (check-in
 # period, request expiry) or per pair (the agreed meeting frequency) is set there instead.
@@ -452,5 +455,6 @@ if TESTING:
     CELERY_TASK_EAGER_PROPAGATES = True
     # Tests see every write at once (the tests of keeping the figures turn it on).
     DASHBOARD_FIGURES_SECONDS = env.int("DASHBOARD_FIGURES_SECONDS", default=0)
+    UNREAD_MESSAGES_SECONDS = env.int("UNREAD_MESSAGES_SECONDS", default=0)
     if not REDIS_URL:
         CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -325,3 +325,18 @@ def test_only_the_author_opens_the_edit_form(client, any_time, mentor, mentee):
     assert client.get(reverse("conversations:message_edit", args=[message.pk])).status_code == 403
     client.force_login(mentee)
     assert client.get(reverse("conversations:message_edit", args=[message.pk])).status_code == 200
+
+
+def test_the_kept_unread_count_is_forgotten_when_a_message_comes_or_is_read(
+    client, any_time, mentor, mentee, settings
+):
+    settings.UNREAD_MESSAGES_SECONDS = 300
+    client.force_login(mentor)
+    home = reverse("home")
+    assert 'id="waiting-messages"' not in client.get(home).content.decode()  # 0, kept
+    message = _send(any_time, mentee, "New")
+    assert "1 unread\n          message" in client.get(home).content.decode()
+    conversation_mark_seen(
+        thread=get_thread_for_user(mentor, any_time.pk), user=mentor, up_to=message.pk
+    )
+    assert 'id="waiting-messages"' not in client.get(home).content.decode()
