@@ -72,14 +72,19 @@ def get_message_for_user(user: User, pk: int) -> tuple[Message, Thread]:
     )
     if message is None:
         raise Http404("No such message.")
-    conversation = message.conversation
-    if conversation.mentorship is not None:
-        return message, get_thread_for_user(user, conversation.mentorship.pk)
+    return message, get_conversation_thread_for_user(user, message.conversation)
+
+
+def get_conversation_thread_for_user(user: User, conversation: Conversation) -> Thread:
+    """The thread through which the person reads ``conversation``: the pair's mentorship, or
+    their live membership of the circle (any membership, for its mentor); 404 otherwise."""
+    if conversation.mentorship_id is not None:
+        return get_thread_for_user(user, conversation.mentorship_id)
     mine = (
-        Mentorship.objects.filter(group=conversation.group, mentee__user=user)
+        Mentorship.objects.filter(group_id=conversation.group_id, mentee__user=user)
         .filter(status__in=Mentorship.LIVE_STATUSES)
         .first()
-    ) or Mentorship.objects.filter(group=conversation.group, mentor__user=user).first()
+    ) or Mentorship.objects.filter(group_id=conversation.group_id, mentor__user=user).first()
     if mine is None:
-        raise Http404("No such message.")
-    return message, get_thread_for_user(user, mine.pk)
+        raise Http404("No such conversation.")
+    return get_thread_for_user(user, mine.pk)

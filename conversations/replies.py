@@ -9,10 +9,9 @@ from django.core import signing
 from django.http import Http404
 
 from accounts.models import User
-from conversations.access import get_thread_for_user
+from conversations.access import get_conversation_thread_for_user
 from conversations.models import Conversation
 from conversations.services import message_send
-from matching.models import Mentorship
 from mentorship.errors import DomainError
 from notifications.inbound import Inbound, Refused
 
@@ -41,19 +40,8 @@ def reply_received(mail: Inbound, token: str) -> None:
         raise Refused("unknown address")
     if mail.sender != user.email.lower():
         raise Refused("sent from another address than the one the notice went to")
-    mine = (
-        Mentorship.objects.filter(pk=conversation.mentorship_id)
-        if conversation.mentorship_id
-        else (Mentorship.objects.filter(group_id=conversation.group_id))
-    )
-    mentorship = (
-        mine.filter(mentee__user=user).order_by("-pk").first()
-        or mine.filter(mentor__user=user).order_by("-pk").first()
-    )
-    if mentorship is None:
-        raise Refused("not in this conversation")
     try:
-        thread = get_thread_for_user(user, mentorship.pk)
+        thread = get_conversation_thread_for_user(user, conversation)
         message_send(thread=thread, author=user, text=mail.text)
     except Http404 as exc:
         raise Refused("not in this conversation") from exc

@@ -117,15 +117,10 @@ def shared_goals_of(*, mentorship: Mentorship) -> list[Goal]:
 
 
 def group_members_of(*, mentorship: Mentorship) -> list[Mentorship]:
-    """In a group program, the other live memberships of the mentor's group."""
-    if mentorship.group_id is None:
+    """In a group program, the other live memberships of the mentor's circle."""
+    if mentorship.group is None:
         return []
-    return list(
-        Mentorship.objects.filter(group_id=mentorship.group_id, status__in=Mentorship.LIVE_STATUSES)
-        .exclude(pk=mentorship.pk)
-        .select_related("mentee__user")
-        .order_by("mentee__user__full_name")
-    )
+    return list(mentorship.group.live_members().exclude(pk=mentorship.pk))
 
 
 @dataclass
