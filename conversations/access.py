@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Max, Q
 from django.http import Http404
 
 from accounts.models import User
 from conversations.models import Attachment, Conversation, Message
-from matching.access import get_mentorship_for_user
+from matching.access import get_mentorship_for_user, mentorships_visible_to
 from matching.models import Mentorship, MentorshipGroup
-from meetings.access import get_circle_for_user
+from meetings.access import circles_visible_to, get_circle_for_user
 
 
 @dataclass
@@ -52,6 +53,20 @@ def get_thread_for_user(user: User, mentorship_pk: int) -> Thread:
         people=[mentorship.mentor.user, mentorship.mentee.user],
         open=mentorship.status in Mentorship.LIVE_STATUSES,
     )
+
+
+def newest_message_id_for_user(user: User, mentorship_pk: int) -> int | None:
+    """The newest message's id in the conversation the person reads through their mentorship
+    ``mentorship_pk``, in one query: the poll's answer when nothing is new. None when there is no
+    such message the person may read; the caller then goes the long way through
+    ``get_thread_for_user``, which tells a stranger (404) from a conversation not yet begun."""
+    mine = mentorships_visible_to(user).filter(pk=mentorship_pk)
+    pair = Q(mentorship__in=mine.filter(group__isnull=True).values("pk"))
+    circle = Q(group__in=circles_visible_to(user).filter(pk__in=mine.values("group_id")))
+    conversation = Conversation.objects.filter(pair | circle).values("pk")
+    return Message.objects.filter(conversation__in=conversation).aggregate(newest=Max("pk"))[
+        "newest"
+    ]
 
 
 def get_attachment_for_user(user: User, pk: int) -> Attachment:

@@ -20,6 +20,7 @@ from conversations.access import (
     get_attachment_for_user,
     get_message_for_user,
     get_thread_for_user,
+    newest_message_id_for_user,
 )
 from conversations.forms import BlockForm, MessageForm, MessageReportForm
 from mentorship.errors import DomainError, form_add_domain_error
@@ -80,9 +81,14 @@ def conversation(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def poll(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    """What is newer than ``after``: 204 No Content when nothing is, so the page stays as it is."""
-    thread = get_thread_for_user(request.user, pk)
+    """What is newer than ``after``: 204 No Content when nothing is, so the page stays as it is.
+    Every open page asks every few seconds, so "nothing new" costs one query (besides the
+    session and the user): the newest message id the person may read."""
     after = _int(request.GET.get("after")) or 0
+    newest = newest_message_id_for_user(request.user, pk)
+    if newest is not None and newest <= after:
+        return HttpResponse(status=204)
+    thread = get_thread_for_user(request.user, pk)
     rows = selectors.messages_after(thread, after=after)
     if not rows:
         return HttpResponse(status=204)

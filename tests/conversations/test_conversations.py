@@ -178,14 +178,27 @@ def test_the_poll_answers_204_when_nothing_is_new_and_the_rows_when_something_is
 
 
 def test_the_poll_costs_one_query_when_nothing_is_new(
-    client, any_time, mentor, mentee, django_assert_max_num_queries
+    client, any_time, mentor, mentee, django_assert_num_queries
 ):
     last = _send(any_time, mentee, "Hello")
     client.force_login(mentor)
     poll = reverse("conversations:poll", args=[any_time.pk])
     client.get(f"{poll}?after={last.pk}")  # the session and user, once
-    with django_assert_max_num_queries(5):
+    with django_assert_num_queries(3) as captured:
         assert client.get(f"{poll}?after={last.pk}").status_code == 204
+    session, user, newest = (q["sql"] for q in captured.captured_queries)
+    assert "django_session" in session and "accounts_user" in user
+    assert 'MAX("conversations_message"."id")' in newest
+
+
+def test_the_poll_of_someone_elses_conversation_is_404_however_far_it_asks(
+    client, any_time, mentee, outsider
+):
+    last = _send(any_time, mentee, "Hello")
+    client.force_login(outsider)
+    poll = reverse("conversations:poll", args=[any_time.pk])
+    for after in (0, last.pk, 10**12):
+        assert client.get(f"{poll}?after={after}").status_code == 404
 
 
 def test_seen_is_a_post_and_the_list_shows_unread_newest_first(client, any_time, mentor, mentee):
@@ -264,10 +277,15 @@ def test_a_circle_has_one_conversation_for_its_mentor_and_live_members(client, p
         client.force_login(person)
         page = client.get(reverse("conversations:conversation", args=[through.pk]))
         assert "Hello circle" in page.content.decode()
+        poll = reverse("conversations:poll", args=[through.pk])
+        assert client.get(f"{poll}?after={message.pk}").status_code == 204
+        assert "Hello circle" in client.get(f"{poll}?after=0").content.decode()
     c.status = Mentorship.Status.ENDED
     c.save()
     client.force_login(c.mentee.user)  # a former member no longer reads the circle's messages
     assert client.get(reverse("conversations:conversation", args=[c.pk])).status_code == 404
+    poll = reverse("conversations:poll", args=[c.pk])
+    assert client.get(f"{poll}?after={message.pk}").status_code == 404
 
 
 def test_search_finds_ones_own_messages_only(client, any_time, mentee, mentor, outsider):
