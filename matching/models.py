@@ -256,6 +256,7 @@ class ClosingReason(models.TextChoices):
     REASSIGNED = "reassigned", "The mentee moved to another mentor"
     INACTIVE = "inactive", "Inactive"
     PROGRAM_CLOSED = "program_closed", "The program closed"
+    LEFT_ORGANIZATION = "left_org", "Left the organization"
 
 
 # The reasons the two people (and admins ending a mentorship by hand) choose from.

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "matching",
     "meetings",
     "conversations",
+    "identity",
     "reports",
     # the project itself: management commands that span every app (seed_demo)
     "mentorship",
@@ -410,6 +411,8 @@ DASHBOARD_FIGURES_SECONDS = env.int("DASHBOARD_FIGURES_SECONDS", default=60)
 # The navigation's unread-message count, kept per person until a message to them is sent or
 # they read (and at most this long; 0 works it out on every page).
 UNREAD_MESSAGES_SECONDS = env.int("UNREAD_MESSAGES_SECONDS", default=300)
+# SCIM calls a minute per token (identity providers sync in bursts; they honour 429 and retry).
+SCIM_RATE_PER_MINUTE = env.int("SCIM_RATE_PER_MINUTE", default=600)
 # When each reminder fires, in hours. Each can be set with an environment variable
 # REMINDER_<NAME>_HOURS, e.g. REMINDER_MEETING_BEFORE_HOURS=48. What is per program (check-in
 # period, request expiry) or per pair (the agreed meeting frequency) is set there instead.

@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("matching.urls")),
     path("", include("meetings.urls")),
     path("", include("conversations.urls")),
+    path("", include("identity.urls")),
     path("", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
     path("settings/notifications/", RedirectView.as_view(pattern_name="notifications:preferences")),

@@ -422,6 +422,33 @@ def participant_add(*, program: Program, user: User, role: str, actor: User) -> 
     return participant
 
 
+@transaction.atomic
+def participant_ensure(
+    *, program: Program, user: User, role: str, actor: User | None, why: str
+) -> Participant:
+    """Make the person take part in the program in ``role`` unless they already do (the
+    organization's identity provider put them in a group mapped to it); logged when it changes
+    anything, with ``why``."""
+    participant, was_active = _participant_get_or_activate(program=program, user=user, role=role)
+    if not was_active:
+        audit_record(
+            program=program,
+            actor=actor,
+            action="participant.add",
+            subject=user.email,
+            role=role,
+            reason=why,
+        )
+    return participant
+
+
+def participants_reactivate(*, participants: list[Participant]) -> None:
+    """Give back participations a departure withdrew (the person came back)."""
+    for participant in participants:
+        if participant.status == Participant.Status.WITHDRAWN:
+            _participant_activate(participant)
+
+
 def _participant_activate(participant: Participant) -> None:
     """Make a (locked) participant row active as of now."""
     participant.status = Participant.Status.ACTIVE

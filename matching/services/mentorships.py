@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.db import transaction
@@ -507,12 +507,14 @@ def tell_both_closed(
     *,
     title: Callable[[User], str],
     body: Callable[[Mentorship], str],
+    skip: Iterable[int] = (),
 ) -> None:
     """Tell both people of each mentorship that a scan closed (``title`` of the other person,
-    ``body`` of the mentorship), in a notification that links to it."""
+    ``body`` of the mentorship), in a notification that links to it; not those in ``skip``
+    (user ids: a leaver is not told of their own leaving)."""
     for mentorship in mentorships:
         link = reverse("matching:mentorship", kwargs={"pk": mentorship.pk})
-        for person, other in mentorship.each_with_other():
+        for person, other in mentorship.each_with_other(skip=skip):
             notify(
                 recipient=person,
                 kind=Notification.Kind.MENTORSHIP,

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -531,6 +532,42 @@ def requests_expire_due(*, now: datetime | None = None, limit: int = 1000) -> in
     while done < limit and request_expire_one_due(now=now):
         done += 1
     return done
+
+
+def requests_withdraw_for_leavers(
+    *, participant_ids: list[int], actor: User | None
+) -> list[MentorshipRequest]:
+    """Withdraw every pending request to or from these participants, who left the organization;
+    the other side hears why (a mentee: that it was nothing they did)."""
+    pending = (
+        MentorshipRequest.objects.select_for_update(of=("self",))
+        .filter(Q(mentee_id__in=participant_ids) | Q(mentor_id__in=participant_ids))
+        .filter(status=Status.PENDING)
+        .select_related("mentor__user", "mentee__user", "program")
+        .order_by("pk")
+    )
+    withdrawn = []
+    for request in pending:
+        _finish(request, actor=actor, to_status=Status.WITHDRAWN, note="Left the organization.")
+        notifications_resolve(recipient_id=request.mentor.user_id, key=_answer_key(request))
+        if request.mentor_id in participant_ids and request.mentee_id not in participant_ids:
+            _tell(
+                request.mentee.user,
+                f"{request.mentor.user.get_full_name()} has left the organization: your request "
+                "was withdrawn",
+                request,
+                "Nothing you did: they can no longer mentor here. The directory shows the mentors "
+                "with room now.",
+            )
+        elif request.mentor_id not in participant_ids:
+            _tell(
+                request.mentor.user,
+                f"{request.mentee.user.get_full_name()} has left the organization: their request "
+                "was withdrawn",
+                request,
+            )
+        withdrawn.append(request)
+    return withdrawn
 
 
 def requests_expire_for_program(*, program: Program, now: datetime | None = None) -> int:

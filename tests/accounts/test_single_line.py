@@ -58,6 +58,8 @@ ONE_LINE = {
     "meetings.Agreement": {"channel", "between_meetings"},
     "meetings.AgendaItem": {"text"},
     "meetings.ActionItem": {"text"},
+    "identity.ScimToken": {"name"},
+    "identity.GroupMapping": {"group_name"},
 }
 # Free-text columns nobody types into: the app writes them (keys, tokens, states, its own
 # words), has its own rule (time zones), or a person's text reaches them through the fields
@@ -80,6 +82,13 @@ NOT_TYPED = {
     "notifications.InboundMail": {"message_id", "sender", "outcome"},
     # A file's name made printable and given its kind's extension (conversations.files).
     "conversations.Attachment": {"name", "content_type"},
+    # A token's digest and hint are the app's; the identity provider's ids and names are kept
+    # as it sent them (it reads them back), and only shown in the organization admins' page.
+    "identity.ScimToken": {"digest", "hint"},
+    "identity.ScimUser": {"user_name", "external_id"},
+    "identity.ScimGroup": {"display_name", "external_id"},
+    "identity.GroupMapping": {"role"},
+    "identity.Departure": {"via"},
 }
 PROJECT_APPS = {
     "accounts",
@@ -89,6 +98,7 @@ PROJECT_APPS = {
     "matching",
     "meetings",
     "conversations",
+    "identity",
     "reports",
 }
 

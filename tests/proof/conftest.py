@@ -103,6 +103,7 @@ WATCHED_APPS = {
     "matching",
     "meetings",
     "conversations",
+    "identity",
     "notifications",
     "reports",
     "account",

@@ -1,0 +1,170 @@
+"""An organization's identity: the SCIM tokens its identity provider provisions with, the people
+and groups it provisioned, and the record of who left and when (the leaver path)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from accounts.models import TimeStampedModel
+from mentorship.validators import validate_single_line
+from programs.models import Organization, Participant, Program, Role
+
+TOKEN_PREFIX = "twscim_"  # noqa: S105 (a prefix that tells our tokens apart, not a secret)
+
+
+def token_digest(token: str) -> str:
+    """What is stored of a token: its SHA-256 (a token is 256 random bits, so no slow hash)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+class ScimToken(TimeStampedModel):
+    """A bearer token an organization's identity provider sends to ``/scim/v2/``: shown once,
+    stored as its digest, revocable; several may live at once so that one can be rotated."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="scim_tokens"
+    )
+    name = models.CharField(max_length=80, validators=[validate_single_line])
+    digest = models.CharField(max_length=64, unique=True)
+    # The first characters after the prefix, to tell tokens apart in the list.
+    hint = models.CharField(max_length=8)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+
+class ScimUser(TimeStampedModel):
+    """A person as the organization's identity provider knows them: its ids for them and
+    whether they are active there. The account is ours (``user``); one link per organization."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="scim_users"
+    )
+    # None until the provider sends an email address to make the account with.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="scim_links",
+        null=True,
+        blank=True,
+    )
+    scim_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user_name = models.CharField(max_length=254)
+    external_id = models.CharField(max_length=254, blank=True)
+    active = models.BooleanField(default=True)
+    # The provider's whole representation, as it last wrote it (it reads back what it wrote).
+    payload = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["user_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="scim_user_one_link"),
+            models.UniqueConstraint(
+                fields=["organization", "user_name"], name="scim_user_unique_user_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.user_name
+
+
+class ScimGroup(TimeStampedModel):
+    """A group of the identity provider (a team, a cohort). Mapped to a program and a role, its
+    members take part in that program in that role: HR's group feeds the cohort."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="scim_groups"
+    )
+    scim_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    display_name = models.CharField(max_length=200)
+    external_id = models.CharField(max_length=254, blank=True)
+    members = models.ManyToManyField(ScimUser, related_name="groups", blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["display_name"]
+        indexes = [
+            models.Index(fields=["organization", "display_name"], name="scim_group_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class GroupMapping(TimeStampedModel):
+    """The organization admins' rule: members of the group called ``group_name`` take part in
+    ``program`` as ``role`` (the group may be provisioned before or after the rule is set)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="group_mappings"
+    )
+    group_name = models.CharField(max_length=200, validators=[validate_single_line])
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    role = models.CharField(
+        max_length=10, choices=[(Role.MENTEE, "Mentee"), (Role.MENTOR, "Mentor")]
+    )
+
+    class Meta:
+        ordering = ["group_name", "program__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "group_name", "program", "role"],
+                name="group_mapping_unique",
+            ),
+        ]
+
+
+class Departure(TimeStampedModel):
+    """Someone left the organization: when, who said so and how, what it closed; and, if they
+    came back, when. Their participations that the departure withdrew are listed, so that a
+    return gives back exactly those."""
+
+    class Via(models.TextChoices):
+        SCIM = "scim", "The identity provider (SCIM)"
+        ADMIN = "admin", "An organization admin"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="departures"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="departures"
+    )
+    via = models.CharField(max_length=10, choices=Via.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    participations = models.ManyToManyField(Participant, related_name="+", blank=True)
+    ended_mentorships = models.PositiveIntegerField(default=0)
+    withdrawn_requests = models.PositiveIntegerField(default=0)
+    returned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # At most one departure in force per person and organization.
+            models.UniqueConstraint(
+                fields=["organization", "user"],
+                condition=Q(returned_at__isnull=True),
+                name="departure_one_in_force",
+            ),
+        ]

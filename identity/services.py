@@ -1,0 +1,440 @@
+"""Writes of an organization's identity: SCIM tokens, the people and groups its identity
+provider provisions, group mappings, and the leaver path (someone leaves the organization, or
+comes back), which SCIM and the organization admins' page share."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from identity.models import (
+    Departure,
+    GroupMapping,
+    ScimGroup,
+    ScimToken,
+    ScimUser,
+    new_token,
+    token_digest,
+)
+from matching.services.leavers import close_for_leaver
+from mentorship.errors import DomainError
+from notifications.models import Notification
+from notifications.services import notify_many
+from programs.access import program_admin_participations, require_organization_admin
+from programs.models import Invitation, Organization, OrganizationAdmin, Participant, Program, Role
+from programs.services import audit_record, participant_ensure, participants_reactivate
+
+
+class AlreadyProvisioned(DomainError):
+    """The provider sent, as new, someone it has provisioned already."""
+
+
+# How often a token's "last used" is written (each SCIM call would otherwise write a row).
+LAST_USED_EVERY = 60
+
+
+# ---------------------------------------------------------------------------
+# Tokens
+# ---------------------------------------------------------------------------
+@transaction.atomic
+def scim_token_create(
+    *, organization: Organization, actor: User, name: str
+) -> tuple[ScimToken, str]:
+    """A new token for the organization's identity provider; the token itself is returned once
+    and only its digest is kept."""
+    require_organization_admin(organization=organization, actor=actor, doing="make a SCIM token")
+    name = name.strip()
+    if not name:
+        raise DomainError("Name the token after where it goes (say, “Entra ID”).", field="name")
+    raw = new_token()
+    token = ScimToken.objects.create(
+        organization=organization,
+        name=name,
+        digest=token_digest(raw),
+        hint=raw.removeprefix("twscim_")[:6],
+        created_by=actor,
+    )
+    audit_record(organization=organization, actor=actor, action="scim_token.create", subject=name)
+    return token, raw
+
+
+@transaction.atomic
+def scim_token_revoke(*, organization: Organization, token: ScimToken, actor: User) -> ScimToken:
+    require_organization_admin(organization=organization, actor=actor, doing="revoke a token")
+    token = ScimToken.objects.select_for_update().get(pk=token.pk, organization=organization)
+    if token.revoked_at is not None:
+        raise DomainError(f"“{token.name}” was revoked already.")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at", "updated_at"])
+    audit_record(
+        organization=organization, actor=actor, action="scim_token.revoke", subject=token.name
+    )
+    return token
+
+
+def scim_token_authenticate(raw: str) -> ScimToken | None:
+    """The live token this is, or None."""
+    if not raw.startswith("twscim_") or len(raw) > 100:
+        return None
+    token = (
+        ScimToken.objects.select_related("organization")
+        .filter(digest=token_digest(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > LAST_USED_EVERY:
+        ScimToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+# ---------------------------------------------------------------------------
+# People and groups, as the identity provider sends them
+# ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PersonFacts:
+    """What Twoway takes from the identity provider's record of a person."""
+
+    email: str
+    full_name: str
+    department: str
+    job_title: str
+    time_zone: str
+    external_id: str
+    active: bool
+
+
+def _account_for(facts: PersonFacts) -> User | None:
+    """The person's account: the one with this email, or a new one (verified: the provider
+    vouches for its own people's addresses; they sign in through it or set a password)."""
+    if not facts.email:
+        return None
+    user = User.objects.filter(email__iexact=facts.email).first()
+    if user is None:
+        user = User.objects.create_user(email=facts.email, password=None)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def _apply(user: User | None, facts: PersonFacts) -> None:
+    if user is None:
+        return
+    changed = {
+        "full_name": facts.full_name[:150],
+        "department": facts.department[:100],
+        "job_title": facts.job_title[:100],
+    }
+    if facts.time_zone:
+        changed["time_zone"] = facts.time_zone
+    changed = {k: v for k, v in changed.items() if v and getattr(user, k) != v}
+    for field, value in changed.items():
+        setattr(user, field, value)
+    if changed:
+        user.save(update_fields=list(changed))
+
+
+@transaction.atomic
+def scim_user_create(*, organization: Organization, user_name: str, facts: PersonFacts) -> ScimUser:
+    user = _account_for(facts)
+    if user is not None and ScimUser.objects.filter(organization=organization, user=user).exists():
+        raise AlreadyProvisioned(f"{facts.email} is provisioned already.")
+    row = ScimUser.objects.create(
+        organization=organization,
+        user=user,
+        user_name=user_name,
+        external_id=facts.external_id,
+        active=True,
+    )
+    _apply(user, facts)
+    if not facts.active:
+        _scim_set_active(row, active=False)
+    return row
+
+
+@transaction.atomic
+def scim_user_update(*, row: ScimUser, user_name: str, facts: PersonFacts) -> ScimUser:
+    if row.user is None:
+        row.user = _account_for(facts)
+    elif (
+        facts.email
+        and facts.email.lower() != row.user.email.lower()
+        and not User.objects.filter(email__iexact=facts.email).exclude(pk=row.user.pk).exists()
+    ):
+        row.user.email = facts.email
+        row.user.save(update_fields=["email"])
+        EmailAddress.objects.filter(user=row.user, primary=True).update(email=facts.email)
+    row.user_name = user_name
+    row.external_id = facts.external_id
+    row.save(update_fields=["user", "user_name", "external_id", "updated_at"])
+    _apply(row.user, facts)
+    if facts.active != row.active:
+        _scim_set_active(row, active=facts.active)
+    return row
+
+
+@transaction.atomic
+def scim_user_delete(*, row: ScimUser) -> None:
+    """The provider forgets the person: they leave the organization; their account and its
+    history stay (inactive), and a later provisioning links it again."""
+    if row.active:
+        _scim_set_active(row, active=False)
+    row.delete()
+
+
+def _scim_set_active(row: ScimUser, *, active: bool) -> None:
+    row.active = active
+    row.save(update_fields=["active", "updated_at"])
+    if row.user is None:
+        return
+    if active and _departure_in_force(row.organization, row.user) is not None:
+        person_return(
+            organization=row.organization, user=row.user, actor=None, via=Departure.Via.SCIM
+        )
+    elif not active and _departure_in_force(row.organization, row.user) is None:
+        person_leave(
+            organization=row.organization, user=row.user, actor=None, via=Departure.Via.SCIM
+        )
+
+
+@transaction.atomic
+def scim_group_create(
+    *, organization: Organization, display_name: str, external_id: str, member_ids: list[str]
+) -> ScimGroup:
+    group = ScimGroup.objects.create(
+        organization=organization, display_name=display_name, external_id=external_id
+    )
+    _set_members(group, member_ids)
+    return group
+
+
+@transaction.atomic
+def scim_group_update(
+    *, row: ScimGroup, display_name: str, external_id: str, member_ids: list[str]
+) -> ScimGroup:
+    row.display_name = display_name
+    row.external_id = external_id
+    row.save(update_fields=["display_name", "external_id", "updated_at"])
+    _set_members(row, member_ids)
+    return row
+
+
+def _set_members(group: ScimGroup, member_ids: list[str]) -> None:
+    ids = []
+    for value in member_ids:
+        try:
+            ids.append(uuid.UUID(value))
+        except ValueError:
+            continue  # not one of our ids: no such member
+    group.members.set(ScimUser.objects.filter(organization=group.organization_id, scim_id__in=ids))
+    group_mappings_apply(group=group)
+
+
+def group_mappings_apply(*, group: ScimGroup) -> int:
+    """Every active, linked member of the group takes part in the programs its name is mapped
+    to; the number of participations this added."""
+    mappings = list(
+        GroupMapping.objects.filter(
+            organization_id=group.organization_id, group_name=group.display_name
+        ).select_related("program")
+    )
+    added = 0
+    for member in group.members.filter(active=True, user__isnull=False).select_related("user"):
+        assert member.user is not None
+        for mapping in mappings:
+            before = Participant.objects.filter(
+                user=member.user,
+                program=mapping.program,
+                role=mapping.role,
+                status=Participant.Status.ACTIVE,
+            ).exists()
+            participant_ensure(
+                program=mapping.program,
+                user=member.user,
+                role=mapping.role,
+                actor=None,
+                why=f"In the group “{group.display_name}” of the identity provider.",
+            )
+            added += not before
+    return added
+
+
+@transaction.atomic
+def group_mapping_create(
+    *, organization: Organization, actor: User, group_name: str, program: Program, role: str
+) -> GroupMapping:
+    require_organization_admin(organization=organization, actor=actor, doing="map a group")
+    group_name = group_name.strip()
+    if not group_name:
+        raise DomainError(
+            "Give the group's name as the identity provider sends it.", field="group_name"
+        )
+    if program.organization_id != organization.pk:
+        raise DomainError("Pick one of this organization's programs.", field="program")
+    if role not in (Role.MENTEE, Role.MENTOR):
+        raise DomainError("Members join as mentees or as mentors.", field="role")
+    mapping, created = GroupMapping.objects.get_or_create(
+        organization=organization, group_name=group_name, program=program, role=role
+    )
+    if not created:
+        raise DomainError("This group already feeds that program in that role.", field="group_name")
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="group_mapping.create",
+        subject=group_name,
+        feeds=program.name,
+        role=role,
+    )
+    for group in ScimGroup.objects.filter(organization=organization, display_name=group_name):
+        group_mappings_apply(group=group)
+    return mapping
+
+
+@transaction.atomic
+def group_mapping_delete(*, organization: Organization, mapping: GroupMapping, actor: User) -> None:
+    """New members no longer join; those who joined stay (an admin withdraws them by hand)."""
+    require_organization_admin(organization=organization, actor=actor, doing="remove a mapping")
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="group_mapping.delete",
+        subject=mapping.group_name,
+        feeds=mapping.program.name,
+        role=mapping.role,
+    )
+    mapping.delete()
+
+
+# ---------------------------------------------------------------------------
+# The leaver path
+# ---------------------------------------------------------------------------
+def _departure_in_force(organization: Organization, user: User) -> Departure | None:
+    return Departure.objects.filter(
+        organization=organization, user=user, returned_at__isnull=True
+    ).first()
+
+
+def _name(user: User) -> str:
+    return user.get_full_name() or user.email
+
+
+@transaction.atomic
+def person_leave(
+    *, organization: Organization, user: User, actor: User | None, via: str
+) -> Departure:
+    """Someone left the organization, all in one transaction: their open requests withdrawn,
+    their live mentorships ended ("left the organization", each partner told why), their
+    participations and organization roles in it ended, its pending invitations to them revoked,
+    the program admins told; and, unless they take part in another organization's programs,
+    their account can no longer sign in, which ends every session at its next request."""
+    if actor is not None:
+        require_organization_admin(
+            organization=organization, actor=actor, doing="record that someone left"
+        )
+        if actor.pk == user.pk:
+            raise DomainError("You cannot record your own leaving; ask another admin.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if _departure_in_force(organization, user) is not None:
+        raise DomainError(f"{_name(user)} has left the organization already.")
+    participants = list(
+        Participant.objects.select_for_update(of=("self",))
+        .filter(user=user, program__organization=organization)
+        .exclude(status__in=[Participant.Status.WITHDRAWN, Participant.Status.DECLINED])
+        .select_related("program")
+    )
+    closed = close_for_leaver(participants=participants, actor=actor)
+    now = timezone.now()
+    Participant.objects.filter(pk__in=[p.pk for p in participants]).update(
+        status=Participant.Status.WITHDRAWN, withdrawn_at=now, updated_at=now
+    )
+    Invitation.objects.filter(
+        program__organization=organization,
+        email__iexact=user.email,
+        status=Invitation.Status.PENDING,
+    ).update(status=Invitation.Status.REVOKED, updated_at=now)
+    OrganizationAdmin.objects.filter(organization=organization, user=user).delete()
+    elsewhere = (
+        Participant.objects.filter(user=user, status=Participant.Status.ACTIVE)
+        .exclude(program__organization=organization)
+        .exists()
+        or OrganizationAdmin.objects.filter(user=user).exists()
+    )
+    # Operators' accounts (staff) are the operators' to close, in /admin/.
+    if not elsewhere and not user.is_staff and user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    departure = Departure.objects.create(
+        organization=organization,
+        user=user,
+        via=via,
+        actor=actor,
+        ended_mentorships=len(closed.mentorships),
+        withdrawn_requests=len(closed.requests),
+    )
+    departure.participations.set(participants)
+    ScimUser.objects.filter(organization=organization, user=user).update(active=False)
+    programs = {p.program for p in participants}
+    admins = User.objects.filter(
+        pk__in=program_admin_participations().filter(program__in=programs).values("user_id")
+    ).exclude(pk=user.pk)
+    notify_many(
+        recipients=admins,
+        kind=Notification.Kind.PARTICIPATION,
+        title=f"{_name(user)} has left {organization.name}",
+        body=(
+            f"{len(closed.mentorships)} mentorship(s) ended and {len(closed.requests)} "
+            "request(s) were withdrawn; the people in them were told."
+        ),
+        link=reverse("programs:list"),
+    )
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="person.leave",
+        subject=user.email,
+        via=Departure.Via(via).label,
+        mentorships=len(closed.mentorships),
+        requests=len(closed.requests),
+        programs=sorted(p.name for p in programs),
+    )
+    return departure
+
+
+@transaction.atomic
+def person_return(
+    *, organization: Organization, user: User, actor: User | None, via: str
+) -> Departure:
+    """Someone who left is back: they can sign in again and take part in the programs their
+    leaving took them out of; the mentorships that ended stay ended."""
+    if actor is not None:
+        require_organization_admin(
+            organization=organization, actor=actor, doing="record that someone is back"
+        )
+    user = User.objects.select_for_update().get(pk=user.pk)
+    departure = _departure_in_force(organization, user)
+    if departure is None:
+        raise DomainError(f"{_name(user)} has not left the organization.")
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    participants_reactivate(
+        participants=list(departure.participations.select_for_update().select_related("program"))
+    )
+    departure.returned_at = timezone.now()
+    departure.save(update_fields=["returned_at", "updated_at"])
+    ScimUser.objects.filter(organization=organization, user=user).update(active=True)
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="person.return",
+        subject=user.email,
+        via=Departure.Via(via).label,
+    )
+    return departure

@@ -1,0 +1,180 @@
+"""The SCIM endpoint (``/scim/v2/``, its bearer token names the organization), and the
+organization admins' identity page: SCIM tokens, group mappings, and people who left."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+
+from accounts.models import User
+from identity import scim, selectors, services
+from identity.forms import GroupMappingForm, PersonSearchForm, ScimTokenForm
+from identity.models import Departure, GroupMapping, ScimToken, token_digest
+from mentorship.errors import DomainError, form_add_domain_error
+from mentorship.http import AuthedHttpRequest
+from programs.access import get_organization_for_admin
+from programs.models import Organization
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    """At most ``SCIM_RATE_PER_MINUTE`` calls a minute per token (or per address without one)."""
+    given = request.headers.get("Authorization", "").partition(" ")[2].strip()
+    who = token_digest(given) if given else request.META.get("REMOTE_ADDR", "")
+    key = f"scim-rate:{who}"
+    cache.add(key, 0, timeout=60)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        return False
+    return count > settings.SCIM_RATE_PER_MINUTE
+
+
+@csrf_exempt  # a bearer token authenticates, never a cookie
+@login_not_required
+def scim_endpoint(request: HttpRequest, path: str = "") -> HttpResponse:
+    if _rate_limited(request):
+        response = JsonResponse(
+            {
+                "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+                "status": "429",
+                "detail": "Too many requests; try again in a minute.",
+            },
+            status=429,
+            content_type="application/scim+json",
+        )
+        response["Retry-After"] = "60"
+        return response
+    base_url = request.build_absolute_uri(reverse("identity:scim_root")).rstrip("/")
+    return scim.serve(request, path, base_url)
+
+
+def identity_page(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    """One page for what the organization's identity provider does here."""
+    organization = get_organization_for_admin(request.user, slug)
+    token_form = ScimTokenForm(prefix="token")
+    mapping_form = GroupMappingForm(prefix="mapping", organization=organization)
+    search = PersonSearchForm(request.GET or None)
+    new_token = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "token":
+                token_form = ScimTokenForm(request.POST, prefix="token")
+                if token_form.is_valid():
+                    _, new_token = services.scim_token_create(
+                        organization=organization,
+                        actor=request.user,
+                        name=token_form.cleaned_data["name"],
+                    )
+                    token_form = ScimTokenForm(prefix="token")
+            elif action == "mapping":
+                mapping_form = GroupMappingForm(
+                    request.POST, prefix="mapping", organization=organization
+                )
+                if mapping_form.is_valid():
+                    services.group_mapping_create(
+                        organization=organization, actor=request.user, **mapping_form.cleaned_data
+                    )
+                    messages.success(request, "Members of that group now join the program.")
+                    return redirect("identity:page", slug=slug)
+            elif action == "revoke":
+                token = _token(organization, request.POST.get("token"))
+                services.scim_token_revoke(
+                    organization=organization, token=token, actor=request.user
+                )
+                messages.success(request, f"“{token.name}” no longer works.")
+                return redirect("identity:page", slug=slug)
+            elif action == "unmap":
+                mapping = _mapping(organization, request.POST.get("mapping"))
+                services.group_mapping_delete(
+                    organization=organization, mapping=mapping, actor=request.user
+                )
+                messages.success(request, "The group no longer feeds that program.")
+                return redirect("identity:page", slug=slug)
+            elif action in ("leave", "return"):
+                person = _person(organization, request.POST.get("person"))
+                if action == "leave":
+                    departure = services.person_leave(
+                        organization=organization,
+                        user=person,
+                        actor=request.user,
+                        via=Departure.Via.ADMIN,
+                    )
+                    messages.success(
+                        request,
+                        f"{person.get_full_name() or person.email} has left: "
+                        f"{departure.ended_mentorships} mentorship(s) ended, "
+                        f"{departure.withdrawn_requests} request(s) withdrawn.",
+                    )
+                else:
+                    services.person_return(
+                        organization=organization,
+                        user=person,
+                        actor=request.user,
+                        via=Departure.Via.ADMIN,
+                    )
+                    messages.success(request, f"{person.get_full_name() or person.email} is back.")
+                return redirect("identity:page", slug=slug)
+            else:
+                raise Http404("No such action.")
+        except DomainError as exc:
+            form = {"token": token_form, "mapping": mapping_form}.get(action)
+            if form is not None:
+                form_add_domain_error(form, exc)
+            else:
+                messages.error(request, exc.message)
+                return redirect("identity:page", slug=slug)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    return render(
+        request,
+        "organizations/identity.html",
+        {
+            "organization": organization,
+            "scim_url": request.build_absolute_uri(reverse("identity:scim_root")),
+            "tokens": selectors.tokens_of(organization=organization),
+            "new_token": new_token,
+            "token_form": token_form,
+            "mappings": selectors.mappings_of(organization=organization),
+            "mapping_form": mapping_form,
+            "search": search,
+            "query": query,
+            "people": selectors.people_of_organization(organization=organization, query=query),
+            "departures": selectors.departures_of(organization=organization),
+        },
+    )
+
+
+def _pk(raw: str | None) -> int:
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 19 else 0
+
+
+def _token(organization: Organization, raw: str | None) -> ScimToken:
+    token = ScimToken.objects.filter(organization=organization, pk=_pk(raw)).first()
+    if token is None:
+        raise Http404("No such token here.")
+    return token
+
+
+def _mapping(organization: Organization, raw: str | None) -> GroupMapping:
+    mapping = GroupMapping.objects.filter(organization=organization, pk=_pk(raw)).first()
+    if mapping is None:
+        raise Http404("No such mapping here.")
+    return mapping
+
+
+def _person(organization: Organization, raw: str | None) -> User:
+    """Someone who takes part in (or left) this organization's programs; 404 for anyone else."""
+    pk = _pk(raw)
+    person = (
+        User.objects.filter(pk=pk, participations__program__organization=organization).first()
+        or User.objects.filter(pk=pk, departures__organization=organization).first()
+    )
+    if person is None:
+        raise Http404("No such person here.")
+    return person
