@@ -21,6 +21,8 @@ from mentorship.http import AuthedHttpRequest
 from programs.access import get_organization_for_admin
 from programs.models import Organization
 
+NEW_TOKEN = "identity:new-scim-token"  # noqa: S105 (a session key, not a secret)
+
 
 def _rate_limited(request: HttpRequest) -> bool:
     """At most ``SCIM_RATE_PER_MINUTE`` calls a minute per token (or per address without one)."""
@@ -60,19 +62,21 @@ def identity_page(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     token_form = ScimTokenForm(prefix="token")
     mapping_form = GroupMappingForm(prefix="mapping", organization=organization)
     search = PersonSearchForm(request.GET or None)
-    new_token = ""
+    new_token = request.session.pop(NEW_TOKEN, "") if request.method == "GET" else ""
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
             if action == "token":
                 token_form = ScimTokenForm(request.POST, prefix="token")
                 if token_form.is_valid():
-                    _, new_token = services.scim_token_create(
+                    _, raw = services.scim_token_create(
                         organization=organization,
                         actor=request.user,
                         name=token_form.cleaned_data["name"],
                     )
-                    token_form = ScimTokenForm(prefix="token")
+                    # Shown on the next page only (a reload then makes no second token).
+                    request.session[NEW_TOKEN] = raw
+                    return redirect("identity:page", slug=slug)
             elif action == "mapping":
                 mapping_form = GroupMappingForm(
                     request.POST, prefix="mapping", organization=organization
