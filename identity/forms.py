@@ -1,13 +1,116 @@
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from django import forms
 
+from accounts.models import User
 from programs.models import Organization, Program, Role
+
+
+def _sso_required_for(email: str) -> str:
+    """The name of the single sign-on that ``email`` must use, or ""."""
+    from identity.services import sso_provider_for_email
+
+    provider = sso_provider_for_email(email)
+    return provider.name if provider is not None and provider.required else ""
+
+
+class LoginForm(AllauthLoginForm):
+    """A password sign-in, refused for addresses whose organization requires single sign-on;
+    except a superuser's (the operators' way in when the provider is down) and the one sign-in
+    that proves an existing account is the person's before it is linked (identity.adapter)."""
+
+    def clean(self) -> dict[str, Any]:
+        email = str(self.data.get("login", "")).strip()
+        required = _sso_required_for(email)
+        session = getattr(self.request, "session", None) or {}
+        linking = session.get("identity:linking-email") == email.lower()
+        superuser = User.objects.filter(email__iexact=email, is_superuser=True).exists()
+        if required and not linking and not superuser:
+            raise forms.ValidationError(
+                f"Your organization signs you in through {required}: give this address under "
+                "“Use your organization's account” below."
+            )
+        return super().clean()  # type: ignore[no-any-return]
+
+
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """No password reset for addresses whose organization requires single sign-on."""
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        required = _sso_required_for(email)
+        if required:
+            raise forms.ValidationError(
+                f"Your organization signs you in through {required}: there is no password "
+                "to reset. On the sign-in page, use “Use your organization's account”."
+            )
+        return str(email)
+
+
+class SsoStartForm(forms.Form):
+    email = forms.EmailField(label="Work email", max_length=254)
+
+
+class SsoProviderForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Protocol",
+        choices=[("oidc", "OpenID Connect"), ("saml", "SAML 2.0")],
+        initial="oidc",
+    )
+    name = forms.CharField(
+        label="Sign-in name",
+        max_length=80,
+        help_text="What the sign-in says, like “Acme Entra ID”.",
+    )
+    server_url = forms.URLField(
+        label="Issuer URL",
+        assume_scheme="https",
+        max_length=300,
+        required=False,
+        help_text="OpenID Connect: the issuer; Twoway reads its /.well-known/openid-configuration.",
+    )
+    client_id = forms.CharField(label="Client ID", max_length=200, required=False)
+    secret = forms.CharField(
+        label="Client secret",
+        required=False,
+        max_length=500,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Stored encrypted. Leave empty to keep the one stored.",
+    )
+    saml_entity_id = forms.CharField(label="IdP entity ID", max_length=300, required=False)
+    saml_sso_url = forms.URLField(
+        label="IdP sign-on URL", max_length=300, required=False, assume_scheme="https"
+    )
+    saml_certificate = forms.CharField(
+        label="IdP signing certificate",
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="SAML: the certificate its assertions are signed with (PEM or base64).",
+    )
+    domains = forms.CharField(
+        max_length=500, help_text="Email domains that sign in here, separated by commas."
+    )
+    required = forms.BooleanField(
+        required=False,
+        label="Require single sign-on",
+        help_text="People of these domains can no longer sign in or reset with a password.",
+    )
+    department_claim = forms.CharField(max_length=60, required=False, initial="department")
+    job_title_claim = forms.CharField(max_length=60, required=False, initial="job_title")
+    time_zone_claim = forms.CharField(max_length=60, required=False, initial="zoneinfo")
+    groups_claim = forms.CharField(max_length=60, required=False, initial="groups")
 
 
 class ScimTokenForm(forms.Form):
     name = forms.CharField(
-        max_length=80, help_text="Where it goes, say “Entra ID” or “Okta”: to tell tokens apart."
+        label="Token name",
+        max_length=80,
+        help_text="Where it goes, say “Entra ID” or “Okta”: to tell tokens apart.",
     )
 
 

@@ -168,3 +168,57 @@ class Departure(TimeStampedModel):
                 name="departure_one_in_force",
             ),
         ]
+
+
+class SsoProvider(TimeStampedModel):
+    """An organization's single sign-on: its identity provider (OpenID Connect), the email
+    domains that sign in through it, and whether they must. The client secret is kept
+    encrypted (identity.crypto); allauth gets the configuration from here through
+    identity.adapter, never from its own table, which would keep the secret in plain text."""
+
+    class Kind(models.TextChoices):
+        OIDC = "oidc", "OpenID Connect"
+        SAML = "saml", "SAML 2.0"
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="sso_provider"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OIDC)
+    name = models.CharField(
+        max_length=80, validators=[validate_single_line], help_text="What the sign-in button says."
+    )
+    # OpenID Connect: the issuer's address (its /.well-known/openid-configuration describes the
+    # rest), the client id and secret.
+    server_url = models.URLField(max_length=300, blank=True)
+    client_id = models.CharField(max_length=200, blank=True)
+    secret_encrypted = models.TextField(blank=True)
+    # SAML 2.0: the identity provider's entity id, its single sign-on URL (HTTP-Redirect) and the
+    # certificate its assertions are signed with (PEM or base64).
+    saml_entity_id = models.CharField(max_length=300, blank=True)
+    saml_sso_url = models.URLField(max_length=300, blank=True)
+    saml_certificate = models.TextField(blank=True)
+    domains = models.CharField(
+        max_length=500, help_text="Email domains that sign in here, separated by commas."
+    )
+    required = models.BooleanField(
+        default=False, help_text="People of these domains may not sign in with a password."
+    )
+    # The provider's claim names for what Twoway keeps (empty: not taken).
+    department_claim = models.CharField(max_length=60, blank=True, default="department")
+    job_title_claim = models.CharField(max_length=60, blank=True, default="job_title")
+    time_zone_claim = models.CharField(max_length=60, blank=True, default="zoneinfo")
+    groups_claim = models.CharField(max_length=60, blank=True, default="groups")
+
+    class Meta:
+        ordering = ["organization__name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organization})"
+
+    @property
+    def provider_id(self) -> str:
+        """The id allauth knows it by (in its URLs): the organization's slug."""
+        return self.organization.slug
+
+    def domain_list(self) -> list[str]:
+        return [d.strip().lower() for d in self.domains.split(",") if d.strip()]

@@ -4,21 +4,27 @@ comes back), which SCIM and the organization admins' page share."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import uuid
+import zoneinfo
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from cryptography import x509
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from identity import crypto
 from identity.models import (
     Departure,
     GroupMapping,
     ScimGroup,
     ScimToken,
     ScimUser,
+    SsoProvider,
     new_token,
     token_digest,
 )
@@ -438,3 +444,175 @@ def person_return(
         via=Departure.Via(via).label,
     )
     return departure
+
+
+# ---------------------------------------------------------------------------
+# Single sign-on
+# ---------------------------------------------------------------------------
+def sso_sign_in_apply(*, provider: SsoProvider, user: User, claims: dict[str, object]) -> None:
+    """What a sign-in through the organization's provider tells Twoway: the person's
+    department, job title and time zone (where the claims carry them) and the groups that feed
+    programs."""
+
+    def claim(name: str) -> str:
+        value = claims.get(name) if name else None
+        return value.strip() if isinstance(value, str) else ""
+
+    zone = claim(provider.time_zone_claim)
+    try:
+        zoneinfo.ZoneInfo(zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = ""
+    _apply(
+        user,
+        PersonFacts(
+            email=user.email,
+            full_name=claim("name"),
+            department=claim(provider.department_claim),
+            job_title=claim(provider.job_title_claim),
+            time_zone=zone,
+            external_id="",
+            active=True,
+        ),
+    )
+    groups = claims.get(provider.groups_claim) if provider.groups_claim else None
+    if isinstance(groups, str):
+        groups = [groups]
+    names = [g for g in groups if isinstance(g, str)] if isinstance(groups, list) else []
+    for mapping in GroupMapping.objects.filter(
+        organization_id=provider.organization_id, group_name__in=names
+    ).select_related("program"):
+        participant_ensure(
+            program=mapping.program,
+            user=user,
+            role=mapping.role,
+            actor=None,
+            why=f"Signed in through {provider.name} as a member of “{mapping.group_name}”.",
+        )
+
+
+def sso_provider_for_email(email: str) -> SsoProvider | None:
+    """The single sign-on that the email's domain goes through, if any."""
+    domain = email.strip().lower().rpartition("@")[2]
+    if not domain:
+        return None
+    for provider in SsoProvider.objects.select_related("organization").filter(
+        domains__icontains=domain
+    ):
+        if domain in provider.domain_list():
+            return provider
+    return None
+
+
+@transaction.atomic
+def sso_provider_save(
+    *,
+    organization: Organization,
+    actor: User,
+    name: str,
+    domains: str,
+    required: bool,
+    kind: str = SsoProvider.Kind.OIDC,
+    server_url: str = "",
+    client_id: str = "",
+    secret: str = "",
+    saml_entity_id: str = "",
+    saml_sso_url: str = "",
+    saml_certificate: str = "",
+    department_claim: str = "department",
+    job_title_claim: str = "job_title",
+    time_zone_claim: str = "zoneinfo",
+    groups_claim: str = "groups",
+) -> SsoProvider:
+    """Set the organization's single sign-on; an empty ``secret`` keeps the one stored."""
+    require_organization_admin(organization=organization, actor=actor, doing="set up sign-on")
+    wanted = [d.strip().lower() for d in domains.split(",") if d.strip()]
+    if not wanted or any("." not in d or "@" in d or " " in d for d in wanted):
+        raise DomainError("List the email domains, like “acme.com, acme.co.uk”.", field="domains")
+    for other in SsoProvider.objects.exclude(organization=organization):
+        taken = set(wanted) & set(other.domain_list())
+        if taken:
+            raise DomainError(
+                f"{', '.join(sorted(taken))} signs in through another organization already.",
+                field="domains",
+            )
+    provider = SsoProvider.objects.filter(organization=organization).first()
+    before = None if provider is None else _sso_summary(provider)
+    provider = provider or SsoProvider(organization=organization)
+    if kind == SsoProvider.Kind.SAML:
+        for value, field, what in (
+            (saml_entity_id, "saml_entity_id", "the provider's entity ID"),
+            (saml_sso_url, "saml_sso_url", "its sign-on URL"),
+        ):
+            if not value.strip():
+                raise DomainError(f"Paste {what} from its SAML metadata.", field=field)
+        provider.saml_certificate = _certificate(saml_certificate)
+        provider.saml_entity_id = saml_entity_id.strip()
+        provider.saml_sso_url = saml_sso_url.strip()
+    elif kind == SsoProvider.Kind.OIDC:
+        if not server_url.strip():
+            raise DomainError("Paste the provider's issuer URL.", field="server_url")
+        if not client_id.strip():
+            raise DomainError("Paste the client ID the provider gave you.", field="client_id")
+        if not secret and not provider.secret_encrypted:
+            raise DomainError("Paste the client secret the provider gave you.", field="secret")
+        provider.server_url = server_url.strip().rstrip("/")
+        provider.client_id = client_id.strip()
+        if secret:
+            provider.secret_encrypted = crypto.encrypt(secret.strip())
+    else:
+        raise DomainError("Pick OpenID Connect or SAML 2.0.", field="kind")
+    provider.kind = kind
+    provider.name = name.strip()
+    provider.domains = ", ".join(wanted)
+    provider.required = required
+    provider.department_claim = department_claim.strip()
+    provider.job_title_claim = job_title_claim.strip()
+    provider.time_zone_claim = time_zone_claim.strip()
+    provider.groups_claim = groups_claim.strip()
+    provider.save()
+    audit_record(
+        organization=organization,
+        actor=actor,
+        action="sso.save",
+        subject=provider.name,
+        before=before,
+        after=_sso_summary(provider) | ({"client secret": "changed"} if secret else {}),
+    )
+    return provider
+
+
+def _certificate(text: str) -> str:
+    """The IdP's certificate as python3-saml takes it (base64 DER, one line), or a refusal."""
+    body = "".join(
+        line.strip() for line in text.strip().splitlines() if line.strip() and "-----" not in line
+    )
+    try:
+        x509.load_der_x509_certificate(base64.b64decode(body, validate=True))
+    except (ValueError, binascii.Error):
+        raise DomainError(
+            "That is not a certificate: paste the provider's signing certificate (PEM).",
+            field="saml_certificate",
+        ) from None
+    return body
+
+
+def _sso_summary(provider: SsoProvider) -> dict[str, object]:
+    """What the audit log shows of a configuration (never the secret)."""
+    return {
+        "protocol": provider.get_kind_display(),
+        "issuer": provider.server_url or provider.saml_entity_id,
+        "client id": provider.client_id,
+        "domains": provider.domains,
+        "required": provider.required,
+        "claims": ", ".join(
+            c
+            for c in (
+                provider.department_claim,
+                provider.job_title_claim,
+                provider.time_zone_claim,
+                provider.groups_claim,
+            )
+            if c
+        ),
+    }

@@ -3,6 +3,10 @@ organization admins' identity page: SCIM tokens, group mappings, and people who 
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from allauth.socialaccount.providers.openid_connect import views as openid_connect_views
+from allauth.socialaccount.providers.saml import views as saml_views
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -10,12 +14,20 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from accounts.models import User
 from identity import scim, selectors, services
-from identity.forms import GroupMappingForm, PersonSearchForm, ScimTokenForm
-from identity.models import Departure, GroupMapping, ScimToken, token_digest
+from identity.forms import (
+    GroupMappingForm,
+    PersonSearchForm,
+    ScimTokenForm,
+    SsoProviderForm,
+    SsoStartForm,
+)
+from identity.models import Departure, GroupMapping, ScimToken, SsoProvider, token_digest
 from mentorship.errors import DomainError, form_add_domain_error
 from mentorship.http import AuthedHttpRequest
 from programs.access import get_organization_for_admin
@@ -56,11 +68,68 @@ def scim_endpoint(request: HttpRequest, path: str = "") -> HttpResponse:
     return scim.serve(request, path, base_url)
 
 
+@login_not_required
+@require_safe
+def sso_start(request: HttpRequest) -> HttpResponse:
+    """Email first: an address whose domain signs in through its organization's provider goes
+    there (allauth's OpenID Connect login for that provider); any other back to the password."""
+    form = SsoStartForm(request.GET)
+    provider = (
+        services.sso_provider_for_email(form.data.get("email", "")) if form.is_valid() else None
+    )
+    if provider is None:
+        messages.info(request, "That address has no organization sign-in here: use your password.")
+        return redirect("account_login")
+    next_url = request.GET.get("next", "")
+    query = {"process": "login"}
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        query["next"] = next_url
+    if provider.kind == SsoProvider.Kind.SAML:
+        url = reverse("identity:saml_login", kwargs={"organization_slug": provider.provider_id})
+        return redirect(f"{url}?{urlencode(query)}")
+    url = reverse("identity:oidc_login", kwargs={"provider_id": provider.provider_id})
+    return redirect(f"{url}?{urlencode(query)}")
+
+
+def _forms_may_go_to(response: HttpResponse, provider_url: str) -> HttpResponse:
+    """allauth's "sign in via …" page posts to allauth, which answers with a redirect to the
+    provider: the page's Content-Security-Policy lets forms go to that provider's origin (and
+    to no other)."""
+    parts = urlsplit(provider_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", f"form-action 'self' {origin}"
+    )
+    return response
+
+
+@login_not_required
+def oidc_login(request: HttpRequest, provider_id: str) -> HttpResponse:
+    """allauth's OpenID Connect sign-in for one organization's provider."""
+    response: HttpResponse = openid_connect_views.login(request, provider_id=provider_id)
+    provider = SsoProvider.objects.filter(
+        organization__slug=provider_id, kind=SsoProvider.Kind.OIDC
+    ).first()
+    return _forms_may_go_to(response, provider.server_url) if provider else response
+
+
+@login_not_required
+def saml_login(request: HttpRequest, organization_slug: str) -> HttpResponse:
+    """allauth's SAML sign-in for one organization's provider."""
+    response: HttpResponse = saml_views.login(request, organization_slug=organization_slug)
+    provider = SsoProvider.objects.filter(
+        organization__slug=organization_slug, kind=SsoProvider.Kind.SAML
+    ).first()
+    return _forms_may_go_to(response, provider.saml_sso_url) if provider else response
+
+
 def identity_page(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     """One page for what the organization's identity provider does here."""
     organization = get_organization_for_admin(request.user, slug)
     token_form = ScimTokenForm(prefix="token")
     mapping_form = GroupMappingForm(prefix="mapping", organization=organization)
+    sso = SsoProvider.objects.filter(organization=organization).first()
+    sso_form = SsoProviderForm(prefix="sso", initial=_sso_initial(sso))
     search = PersonSearchForm(request.GET or None)
     new_token = request.session.pop(NEW_TOKEN, "") if request.method == "GET" else ""
     if request.method == "POST":
@@ -76,6 +145,14 @@ def identity_page(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                     )
                     # Shown on the next page only (a reload then makes no second token).
                     request.session[NEW_TOKEN] = raw
+                    return redirect("identity:page", slug=slug)
+            elif action == "sso":
+                sso_form = SsoProviderForm(request.POST, prefix="sso")
+                if sso_form.is_valid():
+                    services.sso_provider_save(
+                        organization=organization, actor=request.user, **sso_form.cleaned_data
+                    )
+                    messages.success(request, "Single sign-on is saved.")
                     return redirect("identity:page", slug=slug)
             elif action == "mapping":
                 mapping_form = GroupMappingForm(
@@ -128,7 +205,7 @@ def identity_page(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             else:
                 raise Http404("No such action.")
         except DomainError as exc:
-            form = {"token": token_form, "mapping": mapping_form}.get(action)
+            form = {"token": token_form, "mapping": mapping_form, "sso": sso_form}.get(action)
             if form is not None:
                 form_add_domain_error(form, exc)
             else:
@@ -141,6 +218,17 @@ def identity_page(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         {
             "organization": organization,
             "scim_url": request.build_absolute_uri(reverse("identity:scim_root")),
+            "sso": sso,
+            "sso_form": sso_form,
+            "redirect_uri": request.build_absolute_uri(
+                reverse("openid_connect_callback", kwargs={"provider_id": organization.slug})
+            ),
+            "saml_acs_url": request.build_absolute_uri(
+                reverse("saml_acs", kwargs={"organization_slug": organization.slug})
+            ),
+            "saml_sp_entity_id": request.build_absolute_uri(
+                reverse("saml_metadata", kwargs={"organization_slug": organization.slug})
+            ),
             "tokens": selectors.tokens_of(organization=organization),
             "new_token": new_token,
             "token_form": token_form,
@@ -152,6 +240,15 @@ def identity_page(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             "departures": selectors.departures_of(organization=organization),
         },
     )
+
+
+def _sso_initial(sso: SsoProvider | None) -> dict[str, object]:
+    if sso is None:
+        return {}
+    fields = ["kind", "name", "server_url", "client_id", "domains", "required"]
+    fields += ["saml_entity_id", "saml_sso_url", "saml_certificate"]
+    claims = ("department_claim", "job_title_claim", "time_zone_claim", "groups_claim")
+    return {name: getattr(sso, name) for name in (*fields, *claims)}
 
 
 def _pk(raw: str | None) -> int:

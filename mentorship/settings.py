@@ -86,6 +86,11 @@ else:
     SECRET_KEY = SECRET_KEY or "django-insecure-twoway-development-key-not-for-production-use"  # noqa: S105
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]", "testserver"]
 
+# Encrypts the secrets organizations paste in (their identity provider's client secret): a
+# Fernet key (`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key())"`).
+# Unset, a key derived from SECRET_KEY is used; either way, lose it and those secrets are lost.
+IDENTITY_SECRET_KEY = _secret("IDENTITY_SECRET_KEY")
+
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = "Twoway"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -106,6 +111,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
@@ -250,7 +258,18 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",
+    "login": "identity.forms.LoginForm",
+    "reset_password": "identity.forms.ResetPasswordForm",
+}
+# Single sign-on: the organizations' providers come from identity.SsoProvider (identity.adapter);
+# a first sign-in makes the account at once, with the address the provider vouches for.
+SOCIALACCOUNT_ADAPTER = "identity.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

@@ -26,6 +26,8 @@ urlpatterns = [
     ),
     # allauth's sign-up, with the invited name filled in (accounts/views.py).
     path("accounts/signup/", account_views.signup, name="account_signup"),
+    # Single sign-on's own steps (identity/urls.py) come before allauth's, which they wrap.
+    path("", include("identity.urls")),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("programs/", include("programs.urls")),
@@ -34,7 +36,6 @@ urlpatterns = [
     path("", include("matching.urls")),
     path("", include("meetings.urls")),
     path("", include("conversations.urls")),
-    path("", include("identity.urls")),
     path("", include("reports.urls")),
     path("notifications/", include("notifications.urls")),
     path("settings/notifications/", RedirectView.as_view(pattern_name="notifications:preferences")),

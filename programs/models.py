@@ -372,6 +372,7 @@ AUDIT_WORDS = {
     "report.status": "Changed a report's status",
     "report.warn": "Warned someone after a report",
     "scim_token.create": "Made a SCIM token for the identity provider",
+    "sso.save": "Changed the organization's single sign-on",
     "scim_token.revoke": "Revoked a SCIM token",
     "topic.create": "Added a topic",
     "topic.delete": "Removed a topic",

@@ -60,6 +60,7 @@ ONE_LINE = {
     "meetings.ActionItem": {"text"},
     "identity.ScimToken": {"name"},
     "identity.GroupMapping": {"group_name"},
+    "identity.SsoProvider": {"name"},
 }
 # Free-text columns nobody types into: the app writes them (keys, tokens, states, its own
 # words), has its own rule (time zones), or a person's text reaches them through the fields
@@ -89,6 +90,22 @@ NOT_TYPED = {
     "identity.ScimGroup": {"display_name", "external_id"},
     "identity.GroupMapping": {"role"},
     "identity.Departure": {"via"},
+    # Pasted from the identity provider's console and handed to allauth, never shown as a
+    # name: the domains are split and checked by identity.services.sso_provider_save.
+    "identity.SsoProvider": {
+        "kind",
+        "client_id",
+        "secret_encrypted",
+        "server_url",
+        "saml_entity_id",
+        "saml_sso_url",
+        "saml_certificate",
+        "domains",
+        "department_claim",
+        "job_title_claim",
+        "time_zone_claim",
+        "groups_claim",
+    },
 }
 PROJECT_APPS = {
     "accounts",

@@ -50,7 +50,7 @@ def test_an_organization_admin_makes_a_scim_token_and_records_a_leaver_who_comes
     expect(page.locator("#tokens")).to_contain_text("No tokens yet.")
 
     # They make a token for Entra ID: it is shown once, and listed by its name.
-    page.get_by_role("textbox", name="Name*", exact=True).fill("Entra ID")
+    page.get_by_role("textbox", name="Token name*", exact=True).fill("Entra ID")
     page.get_by_role("button", name="Make a token").click()
     expect(page.locator("#new-token")).to_contain_text("shown only once")
     token = page.locator("#new-token code").inner_text().strip()

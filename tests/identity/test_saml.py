@@ -1,0 +1,203 @@
+"""SAML 2.0 single sign-on through allauth's SAML provider (python3-saml, xmlsec), with real
+signed assertions: a key and certificate are made for the test's identity provider, its
+responses are built and signed with xmlsec as an IdP signs them, and posted to the assertion
+consumer. Accepted when all is right; refused when the signature is wrong, the assertion has
+expired, the audience or the recipient differ, or the same response comes twice."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+import zlib
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from django.contrib.auth import get_user
+from lxml import etree
+from onelogin.saml2.utils import OneLogin_Saml2_Utils
+
+from accounts.models import User
+from identity.models import GroupMapping, SsoProvider
+from programs.models import Participant, Role
+
+pytestmark = pytest.mark.django_db
+
+IDP = "https://idp.acme.test/saml"
+SSO_URL = "https://idp.acme.test/sso"
+ACS = "http://testserver/accounts/saml/acme/acs/"
+SP = "http://testserver/accounts/saml/acme/metadata/"
+
+
+def _key_and_certificate() -> tuple[str, str]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "idp.acme.test")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    pem_key = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    return pem_key, certificate.public_bytes(serialization.Encoding.PEM).decode()
+
+
+IDP_KEY, IDP_CERT = _key_and_certificate()
+OTHER_KEY, OTHER_CERT = _key_and_certificate()
+
+
+def _when(delta: timedelta = timedelta()) -> str:
+    return (datetime.now(UTC) + delta).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _response(
+    request_id: str,
+    *,
+    email: str = "sam.saml@acme.test",
+    key: str = IDP_KEY,
+    cert: str = IDP_CERT,
+    audience: str = SP,
+    recipient: str = ACS,
+    lifetime: timedelta = timedelta(minutes=5),
+) -> str:
+    """A SAML Response as an identity provider sends it, its assertion signed (base64)."""
+    later, before = _when(lifetime), _when(-timedelta(minutes=10))
+    assertion = f"""<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"
+ ID="_a{uuid.uuid4().hex}" Version="2.0" IssueInstant="{_when()}">
+<saml:Issuer>{IDP}</saml:Issuer>
+<saml:Subject>
+<saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">{email}</saml:NameID>
+<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">
+<saml:SubjectConfirmationData NotOnOrAfter="{later}" Recipient="{recipient}"
+ InResponseTo="{request_id}"/>
+</saml:SubjectConfirmation>
+</saml:Subject>
+<saml:Conditions NotBefore="{before}" NotOnOrAfter="{later}">
+<saml:AudienceRestriction><saml:Audience>{audience}</saml:Audience></saml:AudienceRestriction>
+</saml:Conditions>
+<saml:AuthnStatement AuthnInstant="{_when()}" SessionIndex="_s{uuid.uuid4().hex}">
+<saml:AuthnContext><saml:AuthnContextClassRef
+>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef>
+</saml:AuthnContext></saml:AuthnStatement>
+<saml:AttributeStatement>
+<saml:Attribute Name="email"><saml:AttributeValue>{email}</saml:AttributeValue></saml:Attribute>
+<saml:Attribute Name="givenName"><saml:AttributeValue>Sam</saml:AttributeValue></saml:Attribute>
+<saml:Attribute Name="sn"><saml:AttributeValue>Saml</saml:AttributeValue></saml:Attribute>
+<saml:Attribute Name="groups"><saml:AttributeValue>Graduates</saml:AttributeValue></saml:Attribute>
+<saml:Attribute Name="department"><saml:AttributeValue>Finance</saml:AttributeValue
+></saml:Attribute>
+</saml:AttributeStatement>
+</saml:Assertion>"""
+    signed = OneLogin_Saml2_Utils.add_sign(assertion, key, cert)
+    signed = signed.decode() if isinstance(signed, bytes) else signed
+    signed = signed.replace('<?xml version="1.0"?>', "").strip()
+    response = f"""<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"
+ xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r{uuid.uuid4().hex}" Version="2.0"
+ IssueInstant="{_when()}" Destination="{recipient}" InResponseTo="{request_id}">
+<saml:Issuer>{IDP}</saml:Issuer>
+<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>
+{signed}
+</samlp:Response>"""
+    return base64.b64encode(response.encode()).decode()
+
+
+@pytest.fixture
+def saml(program, client):
+    client.defaults["HTTP_HOST"] = "testserver"  # as every browser sends it
+    program.organization.slug = "acme"
+    program.organization.save()
+    GroupMapping.objects.create(
+        organization=program.organization, group_name="Graduates", program=program, role=Role.MENTEE
+    )
+    body = "".join(line for line in IDP_CERT.splitlines() if "-----" not in line)
+    return SsoProvider.objects.create(
+        organization=program.organization,
+        kind=SsoProvider.Kind.SAML,
+        name="Acme SAML",
+        saml_entity_id=IDP,
+        saml_sso_url=SSO_URL,
+        saml_certificate=body,
+        domains="acme.test",
+    )
+
+
+def _start(client) -> tuple[str, str]:
+    """The service provider's sign-in: the AuthnRequest's ID and the RelayState."""
+    answer = client.post("/accounts/saml/acme/login/", {"process": "login"})
+    assert answer.status_code == 302 and answer["Location"].startswith(SSO_URL)
+    query = parse_qs(urlsplit(answer["Location"]).query)
+    xml = zlib.decompress(base64.b64decode(query["SAMLRequest"][0]), -15)
+    request = etree.fromstring(xml)  # noqa: S320 (our own AuthnRequest)
+    assert request.get("AssertionConsumerServiceURL") == ACS
+    return request.get("ID"), query.get("RelayState", [""])[0]
+
+
+def _post(client, response: str, relay: str):
+    """What the browser does with the IdP's page: POST to the ACS, then follow to the end."""
+    answer = client.post(ACS, {"SAMLResponse": response, "RelayState": relay})
+    if answer.status_code == 302:
+        answer = client.get(answer["Location"])
+    return answer
+
+
+def test_a_signed_assertion_signs_a_new_person_in_and_puts_them_in_their_program(
+    client, saml, program
+):
+    request_id, relay = _start(client)
+    answer = _post(client, _response(request_id), relay)
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    sam = User.objects.get(email="sam.saml@acme.test")
+    assert get_user(client).pk == sam.pk
+    assert sam.full_name == "Sam Saml" and sam.department == "Finance"
+    joined = Participant.objects.get(user=sam, program=program)
+    assert joined.role == Role.MENTEE and joined.status == Participant.Status.ACTIVE
+
+
+@pytest.mark.parametrize(
+    ("wrong", "because"),
+    [
+        ({"key": OTHER_KEY, "cert": OTHER_CERT}, "Signature validation failed"),
+        # Past its NotOnOrAfter: python3-saml finds no subject confirmation still valid.
+        ({"lifetime": timedelta(minutes=-1)}, "A valid SubjectConfirmation was not found"),
+        ({"audience": "https://someone-else.test/metadata/"}, "is not a valid audience"),
+        ({"recipient": "http://testserver/accounts/saml/other/acs/"}, "instead of"),
+    ],
+    ids=["signature", "expired", "audience", "recipient"],
+)
+def test_a_wrong_assertion_signs_nobody_in(client, saml, wrong, because, caplog):
+    request_id, relay = _start(client)
+    answer = _post(client, _response(request_id, **wrong), relay)
+    assert answer.status_code == 401
+    assert not get_user(client).is_authenticated
+    assert not User.objects.filter(email="sam.saml@acme.test").exists()
+    assert because in caplog.text, caplog.text
+
+
+def test_the_same_response_twice_is_refused(client, saml):
+    request_id, relay = _start(client)
+    response = _response(request_id)
+    _post(client, response, relay)
+    assert get_user(client).is_authenticated
+    client.logout()
+    _post(client, response, relay)
+    assert not get_user(client).is_authenticated
+
+
+def test_an_address_outside_the_domains_is_refused(client, saml):
+    request_id, relay = _start(client)
+    _post(client, _response(request_id, email="mallory@elsewhere.test"), relay)
+    assert not get_user(client).is_authenticated
+    assert not User.objects.filter(email="mallory@elsewhere.test").exists()
