@@ -100,12 +100,25 @@ def _claims(sociallogin: SocialLogin) -> dict[str, Any]:
     return {**(data.get("id_token") or {}), **(data.get("userinfo") or {})}
 
 
+APPS_KEPT = "_identity_sso_apps"  # on the request: the apps it was given, by provider and client
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def list_apps(
         self, request: HttpRequest | None, provider: str | None = None, client_id: str | None = None
     ) -> list[SocialApp]:
         """``provider`` is allauth's provider ("openid_connect", "saml") or, from allauth's
-        OpenID Connect views, the organization's slug."""
+        OpenID Connect views, the organization's slug. Kept for the request: allauth asks
+        again for every linked account a page lists."""
+        kept: dict[tuple[str | None, str | None], list[SocialApp]] = (
+            request.__dict__.setdefault(APPS_KEPT, {}) if request is not None else {}
+        )
+        if (provider, client_id) not in kept:
+            kept[provider, client_id] = self._apps(provider, client_id)
+        return kept[provider, client_id]
+
+    @staticmethod
+    def _apps(provider: str | None, client_id: str | None) -> list[SocialApp]:
         rows = SsoProvider.objects.select_related("organization")
         if provider == OIDC:
             rows = rows.filter(kind=SsoProvider.Kind.OIDC)

@@ -4,6 +4,8 @@ from typing import Any
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
+from allauth.socialaccount.forms import DisconnectForm as AllauthDisconnectForm
+from allauth.socialaccount.models import SocialAccount
 from django import forms
 
 from accounts.models import User
@@ -49,6 +51,16 @@ class ResetPasswordForm(AllauthResetPasswordForm):
                 "to reset. On the sign-in page, use “Use your organization's account”."
             )
         return str(email)
+
+
+class DisconnectForm(AllauthDisconnectForm):
+    """allauth's list of one's linked accounts, each with its person in the one query (the page
+    reads every account's person)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.accounts = SocialAccount.objects.filter(user=self.request.user).select_related("user")
+        self.fields["account"].queryset = self.accounts  # type: ignore[attr-defined]
 
 
 class SsoStartForm(forms.Form):

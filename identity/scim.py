@@ -16,6 +16,7 @@ from datetime import UTC
 from http import HTTPStatus
 from typing import Any, Union, cast
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -161,7 +162,9 @@ class OrganizationStorage(ScimStorage):
         rows = self._users() if resource_type.name == "User" else self._groups()
         try:
             return rows.get(scim_id=resource_id)
-        except (ScimUser.DoesNotExist, ScimGroup.DoesNotExist, ValueError):
+        except (ScimUser.DoesNotExist, ScimGroup.DoesNotExist, ValueError, ValidationError):
+            # An id that is no UUID names no resource either (Django's UUIDField says so with
+            # ValidationError).
             raise NotFoundException from None
 
     def get(

@@ -13,4 +13,9 @@ urlpatterns = [
     # Before allauth's own (mentorship/urls.py includes these first): see views.oidc_login.
     path("accounts/oidc/<str:provider_id>/login/", views.oidc_login, name="oidc_login"),
     path("accounts/saml/<str:organization_slug>/login/", views.saml_login, name="saml_login"),
+    path(
+        "accounts/saml/<str:organization_slug>/acs/finish/",
+        views.saml_finish_acs,
+        name="saml_finish_acs",
+    ),
 ]

@@ -3,10 +3,14 @@ organization admins' identity page: SCIM tokens, group mappings, and people who 
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
+import requests
+from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.providers.openid_connect import views as openid_connect_views
 from allauth.socialaccount.providers.saml import views as saml_views
+from allauth.socialaccount.providers.saml.utils import get_app_or_404 as get_saml_app
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -17,6 +21,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
+from lxml import etree
 
 from accounts.models import User
 from identity import scim, selectors, services
@@ -34,6 +39,7 @@ from programs.access import get_organization_for_admin
 from programs.models import Organization
 
 NEW_TOKEN = "identity:new-scim-token"  # noqa: S105 (a session key, not a secret)
+logger = logging.getLogger(__name__)
 
 
 def _rate_limited(request: HttpRequest) -> bool:
@@ -106,7 +112,17 @@ def _forms_may_go_to(response: HttpResponse, provider_url: str) -> HttpResponse:
 @login_not_required
 def oidc_login(request: HttpRequest, provider_id: str) -> HttpResponse:
     """allauth's OpenID Connect sign-in for one organization's provider."""
-    response: HttpResponse = openid_connect_views.login(request, provider_id=provider_id)
+    try:
+        response: HttpResponse = openid_connect_views.login(request, provider_id=provider_id)
+    except requests.RequestException:
+        # Its discovery document (/.well-known/openid-configuration) could not be read.
+        logger.warning("OpenID provider of %s unreachable", provider_id, exc_info=True)
+        messages.error(
+            request,
+            "Your organization's sign-in service could not be reached. Try again in a few "
+            "minutes; if it keeps happening, tell your IT team.",
+        )
+        return redirect("account_login")
     provider = SsoProvider.objects.filter(
         organization__slug=provider_id, kind=SsoProvider.Kind.OIDC
     ).first()
@@ -121,6 +137,20 @@ def saml_login(request: HttpRequest, organization_slug: str) -> HttpResponse:
         organization__slug=organization_slug, kind=SsoProvider.Kind.SAML
     ).first()
     return _forms_may_go_to(response, provider.saml_sso_url) if provider else response
+
+
+@login_not_required
+def saml_finish_acs(request: HttpRequest, organization_slug: str) -> HttpResponse:
+    """allauth's end of a SAML sign-in, where the identity provider's response is read. A
+    response that python3-saml refuses to parse (a DTD, entities: an XML attack) or that is no
+    XML at all is a failed sign-in, as allauth answers other bad responses, not a server error."""
+    try:
+        response: HttpResponse = saml_views.finish_acs(request, organization_slug=organization_slug)
+    except (ValueError, etree.XMLSyntaxError):  # DTDForbidden, EntitiesForbidden are ValueErrors
+        logger.warning("Unreadable SAML response for %s", organization_slug, exc_info=True)
+        provider = get_saml_app(request, organization_slug).get_provider(request)
+        return render_authentication_error(request, provider)
+    return response
 
 
 def identity_page(request: AuthedHttpRequest, slug: str) -> HttpResponse:

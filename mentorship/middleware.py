@@ -18,3 +18,19 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
+
+
+def host_header_middleware(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """A request without a Host header (HTTP/1.0 allows it) gets the host Django settled on
+    (``get_host`` checks it against ALLOWED_HOSTS), for libraries that read
+    ``request.META["HTTP_HOST"]`` directly: python3-saml, under allauth's SAML views, would
+    fail with a server error."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if "HTTP_HOST" not in request.META:
+            request.META["HTTP_HOST"] = request.get_host()
+        return get_response(request)
+
+    return middleware

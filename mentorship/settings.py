@@ -134,6 +134,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "mentorship.middleware.host_header_middleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mentorship.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -266,6 +267,7 @@ ACCOUNT_FORMS = {
 # Single sign-on: the organizations' providers come from identity.SsoProvider (identity.adapter);
 # a first sign-in makes the account at once, with the address the provider vouches for.
 SOCIALACCOUNT_ADAPTER = "identity.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"disconnect": "identity.forms.DisconnectForm"}
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_REQUIRED = True
 SOCIALACCOUNT_EMAIL_VERIFICATION = "none"

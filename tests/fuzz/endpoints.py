@@ -23,6 +23,7 @@ from accounts.forms import ProfileForm
 from conversations.forms import BlockForm, MessageForm, MessageReportForm
 from conversations.models import Message
 from goals.forms import GoalForm, GuidedStartForm, ProgressForm, StepForm
+from identity.forms import GroupMappingForm, ScimTokenForm
 from matching.forms import (
     AdminEndForm,
     AdminPauseForm,
@@ -264,6 +265,45 @@ def _preferences_form(side: Side) -> list[Any]:
 
 # Views that dispatch on a posted "action": one row per action, so that each gets its share.
 TOPIC_ACTIONS = ["create", "rename", "delete"]
+IDENTITY_ACTIONS = ["token", "mapping", "revoke", "unmap", "leave", "return"]
+
+
+def _identity_forms(side: Side) -> list[Any]:
+    return [
+        ScimTokenForm(prefix="token"),
+        GroupMappingForm(prefix="mapping", organization=side.program.organization),
+    ]
+
+
+def _identity_keys(action: str) -> RawKeys:
+    """The identity page's hidden fields: the action, and the token, mapping or person it acts
+    on (the other organization's, the admin themself, who left already or never did)."""
+
+    def keys(world: World) -> dict[str, RawKey]:
+        home, away = world.home, world.away
+        people = (
+            ids(home.leaver.pk) if action == "return" else ids(home.mentee3.pk, home.mentor2.pk)
+        )
+        return {
+            "action": raw(action, hostile=[*IDENTITY_ACTIONS, "", "TOKEN", "delete", "left"]),
+            "token": raw(str(home.scim_token.pk), hostile=ids(away.scim_token.pk)),
+            "mapping": raw(str(home.mapping.pk), hostile=ids(away.mapping.pk)),
+            "person": raw(
+                *people,
+                hostile=ids(
+                    home.admin.pk,
+                    home.leaver.pk,
+                    home.mentee.pk,
+                    home.scim_user.user_id,
+                    away.mentee.pk,
+                    away.leaver.pk,
+                ),
+            ),
+        }
+
+    return keys
+
+
 MENTORSHIP_ACTIONS = ["pause", "resume", "end", "reassign"]
 REPORT_ACTIONS = ["status", "note", "warn", "end", "resolve", "pause_requests", "resume_requests"]
 
@@ -334,6 +374,18 @@ ENDPOINTS: list[Endpoint] = [
             label=action,
         )
         for action in TOPIC_ACTIONS
+    ),
+    # identity: the organization admins' page (the SCIM endpoint: test_urls.py) -------------
+    *(
+        Endpoint(
+            "identity:page",
+            "admin",  # the home program's admin is also its organization's admin
+            kwargs=organization_slug,
+            forms=_identity_forms,
+            raw_keys=_identity_keys(action),
+            label=action,
+        )
+        for action in IDENTITY_ACTIONS
     ),
     # goals ------------------------------------------------------------------------------------
     Endpoint("goals:start", "mentee", forms=lambda s: [GuidedStartForm(programs=[s.program])]),

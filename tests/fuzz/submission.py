@@ -13,8 +13,10 @@ for each: a success is a redirect or a page with a success message and no form e
 
 from __future__ import annotations
 
+import logging
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,6 +120,36 @@ def _crash_site(exc_info: Any) -> str:
     return f"{kind.__name__} at {site}"
 
 
+class _Swallowed(logging.Handler):
+    """The exceptions a library caught and logged with their traceback before it answered 500
+    itself (python-scim's SCIM server does): a server error all the same, with its site."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.exc_info: Any = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and self.exc_info is None:
+            self.exc_info = record.exc_info
+
+
+# Loggers of libraries that turn an exception of our code into an error answer of their own.
+SWALLOWING = ("scim2_server",)
+
+
+@contextmanager
+def _swallowed() -> Iterator[_Swallowed]:
+    handler = _Swallowed()
+    loggers = [logging.getLogger(name) for name in SWALLOWING]
+    for logger in loggers:
+        logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+
+
 # Each person's session for the running test (the ``_fresh_sessions`` fixture empties this before
 # every test): logged in once, before the first example, so that every example starts from the
 # same signed-in session instead of paying for a login (the example's savepoint undoes whatever
@@ -143,17 +175,26 @@ def submit(
     htmx: bool = False,
     content_type: str | None = None,
     headers: dict[str, str] | None = None,
+    method: str = "POST",
 ) -> Submission:
     """POST ``data`` to ``url`` as ``user`` (anonymous when None), with ``headers`` besides,
-    and undo whatever it wrote."""
+    and undo whatever it wrote. Another ``method`` sends ``data`` (bytes) as the body."""
     submission = Submission(url=url, data=data)
     cache.clear()  # allauth's rate limits: each example starts with none used
     client = client_for(user)
     headers = {**(headers or {}), **({"HX-Request": "true"} if htmx else {})}
-    with transaction.atomic():
+    with transaction.atomic(), _swallowed() as swallowed:
         try:
             with watch_writes(_watched()) as writes:
-                if content_type:
+                if method != "POST" or (isinstance(data, bytes) and not content_type):
+                    response = client.generic(
+                        method,
+                        url,
+                        data,
+                        content_type=content_type or "application/octet-stream",
+                        headers=headers,
+                    )
+                elif content_type:
                     response = client.post(url, data, content_type=content_type, headers=headers)
                 else:
                     response = client.post(url, data, headers=headers)
@@ -169,7 +210,7 @@ def submit(
             submission.response = response
             submission.status = response.status_code
             submission.location = response.get("Location", "")
-            exc_info = getattr(response, "exc_info", None)
+            exc_info = getattr(response, "exc_info", None) or swallowed.exc_info
             if exc_info:
                 submission.error = _summary(exc_info)
                 submission.crash_site = _crash_site(exc_info)

@@ -8,11 +8,15 @@ A fixed bug's example stays here without a mark, so that it stays fixed.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from identity.models import ScimToken
 from tests.accounts.factories import UserFactory
 from tests.fuzz.submission import Submission, submit
 from tests.fuzz.world import World
@@ -251,3 +255,44 @@ def test_semicolon_csv_names_only_its_short_line(world: World):
     submission = _import(world, body)
     refused_cleanly(submission)
     assert [line for line, _ in _csv_errors(submission)] == [2]
+
+
+# ---------------------------------------------------------------------------
+# Fixed in the session after it was found: a SCIM id that is no UUID
+# ---------------------------------------------------------------------------
+SCIM_USER = {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "x@example.org"}
+SCIM_PATCH = {
+    "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+    "Operations": [{"op": "replace", "value": {"active": False}}],
+}
+GROUP_RENAME = {"op": "replace", "value": {"displayName": "Renamed"}}
+NOT_UUIDS = {
+    # id: (method, path, body)
+    "get-user": ("GET", "Users/not-a-uuid", None),
+    "get-user-search": ("GET", "Users/.search", None),  # POST is the search; GET an id
+    "put-user": ("PUT", "Users/not-a-uuid", SCIM_USER),
+    "patch-user": ("PATCH", "Users/abc", SCIM_PATCH),
+    "patch-group": ("PATCH", "Groups/abc", {**SCIM_PATCH, "Operations": [GROUP_RENAME]}),
+    "delete-user": ("DELETE", "Users/1", None),
+}
+
+
+@pytest.mark.parametrize("case", NOT_UUIDS)
+def test_scim_resource_id_that_is_no_uuid_is_not_found(world: World, case: str):
+    """With the organization's own token: /scim/v2/Users/<id> (or Groups/<id>) whose id is not
+    a UUID must be 404 (no such resource), as an unknown UUID is, and write nothing."""
+    method, path, body = NOT_UUIDS[case]
+    # The token's "last used" is written at most once a minute: now, so that a refusal writes
+    # nothing.
+    ScimToken.objects.update(last_used_at=timezone.now())
+    submission = submit(
+        "/scim/v2/" + path,
+        json.dumps(body).encode() if body is not None else b"",
+        user=None,
+        headers={"Authorization": f"Bearer {world.home.scim_raw}"},
+        content_type="application/scim+json",
+        method=method,
+    )
+    assert not submission.server_error, submission.describe()
+    assert submission.status == 404, submission.describe()
+    assert not submission.writes, submission.describe()

@@ -13,6 +13,19 @@ from conversations.access import get_thread_for_user
 from conversations.models import Attachment, Message
 from conversations.services import message_send
 from goals.models import Goal, GoalStep
+from identity.models import (
+    Departure,
+    GroupMapping,
+    ScimGroup,
+    ScimToken,
+    ScimUser,
+    SsoProvider,
+)
+from identity.services import (
+    group_mapping_create,
+    person_leave,
+    scim_token_create,
+)
 from matching.models import (
     Availability,
     ContactWindow,
@@ -48,6 +61,8 @@ from notifications.models import Notification
 from programs.models import Invitation, Organization, Participant, Program, Role, Topic
 from programs.services import organization_admin_grant
 from tests.goals.factories import GoalFactory, GoalStepFactory
+from tests.identity.provisioned import provision
+from tests.identity.saml_idp import saml_certificate
 from tests.matching.factories import MentorProfileFactory
 from tests.notifications.factories import NotificationFactory
 from tests.programs.factories import (
@@ -102,6 +117,13 @@ class Side:
     message: Message  # the mentee's, in the pair's conversation (the mentor answered it)
     circle_message: Message  # the mentee's, in the circle's conversation
     attachment: Attachment  # a PDF the mentee sent in the pair's conversation
+    # The organization's identity (its organization admin is the side's admin):
+    scim_token: ScimToken  # live; the token itself is ``scim_raw``
+    scim_raw: str
+    scim_user: ScimUser  # a person its identity provider provisioned (no program's)
+    scim_group: ScimGroup  # their group, mapped to nothing
+    mapping: GroupMapping  # another group, feeding the program with mentees
+    leaver: User  # a mentee of the program who left the organization
 
 
 @dataclass
@@ -186,6 +208,52 @@ def _circle(
     )
     agenda_item_add(meeting=meeting, author=mentees[0].user, text="How do I say no?")
     return circle, meeting
+
+
+def _identity(
+    label: str, organization: Organization, program: Program, admin: User
+) -> tuple[ScimToken, str, ScimUser, ScimGroup, GroupMapping, User]:
+    """The organization's identity, as its admin set it up: a SCIM token, a person and a group
+    the identity provider provisioned (as it wrote them: it reads them back), a group mapped
+    into the program, and a mentee who left."""
+    token, raw_token = scim_token_create(organization=organization, actor=admin, name="Entra ID")
+    person, group = provision(
+        organization,
+        email=f"{label.lower()}.provisioned@example.org",
+        full_name=f"{label} Provisioned",
+        external_id=f"{label}-1",
+        group_name=f"{label} Engineering",
+    )
+    mapping = group_mapping_create(
+        organization=organization,
+        actor=admin,
+        group_name=f"{label} mentees",
+        program=program,
+        role=Role.MENTEE,
+    )
+    # Single sign-on: Home's organization through OpenID Connect (at an address where nothing
+    # listens, so a sign-in fails at once, as with a provider that is down), Away's through SAML.
+    if label == "Home":
+        SsoProvider.objects.create(
+            organization=organization,
+            name="Home OP",
+            server_url="http://127.0.0.1:9",
+            client_id="twoway",
+            domains="home-sso.example",
+        )
+    else:
+        SsoProvider.objects.create(
+            organization=organization,
+            kind=SsoProvider.Kind.SAML,
+            name="Away IdP",
+            saml_entity_id="https://idp.away.example/metadata",
+            saml_sso_url="https://idp.away.example/sso",
+            saml_certificate=saml_certificate("idp.away.example"),
+            domains="away-sso.example",
+        )
+    leaver = _person(program, Role.MENTEE, f"{label} Leaver").user
+    person_leave(organization=organization, user=leaver, actor=admin, via=Departure.Via.ADMIN)
+    return token, raw_token, person, group, mapping, leaver
 
 
 def build_side(label: str) -> Side:
@@ -321,6 +389,9 @@ def build_side(label: str) -> Side:
         Mentorship.objects.get(group=circle, mentee__user=mentee2_p.user),
         "Hi! See you on Thursday.",
     )
+    scim_token, scim_raw, scim_user, scim_group, mapping, leaver = _identity(
+        label, organization, program, admin
+    )
     return Side(
         program=program,
         admin=admin,
@@ -362,6 +433,12 @@ def build_side(label: str) -> Side:
         message=message,
         circle_message=circle_message,
         attachment=attachment,
+        scim_token=scim_token,
+        scim_raw=scim_raw,
+        scim_user=scim_user,
+        scim_group=scim_group,
+        mapping=mapping,
+        leaver=leaver,
     )
 
 

@@ -13,10 +13,6 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 from django.contrib.auth import get_user
 from lxml import etree
 from onelogin.saml2.utils import OneLogin_Saml2_Utils
@@ -24,6 +20,7 @@ from onelogin.saml2.utils import OneLogin_Saml2_Utils
 from accounts.models import User
 from identity.models import GroupMapping, SsoProvider
 from programs.models import Participant, Role
+from tests.identity.saml_idp import key_and_certificate
 
 pytestmark = pytest.mark.django_db
 
@@ -33,30 +30,8 @@ ACS = "http://testserver/accounts/saml/acme/acs/"
 SP = "http://testserver/accounts/saml/acme/metadata/"
 
 
-def _key_and_certificate() -> tuple[str, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "idp.acme.test")])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
-    pem_key = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    return pem_key, certificate.public_bytes(serialization.Encoding.PEM).decode()
-
-
-IDP_KEY, IDP_CERT = _key_and_certificate()
-OTHER_KEY, OTHER_CERT = _key_and_certificate()
+IDP_KEY, IDP_CERT = key_and_certificate()
+OTHER_KEY, OTHER_CERT = key_and_certificate()
 
 
 def _when(delta: timedelta = timedelta()) -> str:
@@ -201,3 +176,22 @@ def test_an_address_outside_the_domains_is_refused(client, saml):
     _post(client, _response(request_id, email="mallory@elsewhere.test"), relay)
     assert not get_user(client).is_authenticated
     assert not User.objects.filter(email="mallory@elsewhere.test").exists()
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>',
+        '<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><l>&b;</l>',
+        "<not xml",
+    ],
+    ids=["external entity", "entity expansion", "not xml"],
+)
+def test_a_response_that_is_an_xml_attack_or_no_xml_is_a_failed_sign_in(client, saml, xml):
+    """python3-saml refuses a DTD and entities before it reads anything; that (and a response
+    that is no XML) is allauth's failed sign-in page, not a server error."""
+    _, relay = _start(client)
+    answer = _post(client, base64.b64encode(xml.encode()).decode(), relay)
+    assert answer.status_code == 401
+    assert b"root:" not in answer.content
+    assert not get_user(client).is_authenticated

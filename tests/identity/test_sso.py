@@ -154,3 +154,16 @@ def test_operators_set_it_up_in_the_admin_with_the_secret_encrypted(client, prog
     assert AuditEntry.objects.filter(action="sso.save", actor=operator).exists()
     page = client.get(f"/admin/identity/ssoprovider/{provider.pk}/change/").content.decode()
     assert SECRET not in page and provider.secret_encrypted not in page
+
+
+def test_a_provider_that_cannot_be_reached_sends_back_to_the_sign_in_page(
+    client, program, org_admin
+):
+    """Its discovery document cannot be read (nothing listens at its address): the sign-in
+    page says so, rather than a server error."""
+    _save(program.organization, org_admin, server_url="http://127.0.0.1:9", required=False)
+    url = reverse("identity:oidc_login", kwargs={"provider_id": program.organization.slug})
+    answer = client.post(url, {"process": "login"}, follow=True)
+    assert answer.redirect_chain[0] == (reverse("account_login"), 302)
+    assert "sign-in service could not be reached" in answer.content.decode()
+    assert "_auth_user_id" not in client.session

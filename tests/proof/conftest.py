@@ -11,6 +11,11 @@ feed and invitations. Texts nobody else may read carry a marker (``mk-<program>-
 the people allowed to read it, so a page (or a file's download) can be scanned for what it must
 not show.
 
+Identity (``build_identity``): alpha's organization has a SCIM token of beta's admin (its
+organization admin) and a revoked one, a person and a group its identity provider provisioned,
+a group mapping into alpha, and a mentee of alpha who left the organization; gamma's has a token
+and a mapping of its own.
+
 Circles: next to ``alpha`` runs ``alpha-circles``, a group program of the same organization with
 the same admin (``build_circle``). In it alpha's mentor leads a circle whose members are alpha's
 owner and a third person who is no role of the matrix; so for a circle the matrix's ``owner`` is
@@ -35,6 +40,14 @@ from conversations.access import get_thread_for_user
 from conversations.models import Attachment, Message
 from conversations.services import message_send, person_mute
 from goals.services import goal_create, goal_progress_add, goal_step_add
+from identity.crypto import encrypt
+from identity.models import Departure, SsoProvider
+from identity.services import (
+    group_mapping_create,
+    person_leave,
+    scim_token_create,
+    scim_token_revoke,
+)
 from matching.models import MatchingRound, Mentorship, MentorshipGroup, MentorshipRequest
 from matching.rounds.scoring import clean_weights as round_weights
 from matching.rounds.scoring import swap_candidates
@@ -89,6 +102,8 @@ from programs.services import (
 from programs.tokens import invitation_token
 from tests.accounts.factories import UserFactory
 from tests.helpers import Route, all_routes
+from tests.identity.provisioned import provision
+from tests.identity.saml_idp import saml_certificate
 from tests.writes import tables
 
 # ---------------------------------------------------------------------------
@@ -108,6 +123,7 @@ WATCHED_APPS = {
     "reports",
     "account",
     "mfa",
+    "socialaccount",
 }
 
 
@@ -650,6 +666,78 @@ def build_circle(built: Built, organization: Organization) -> None:
     )
 
 
+def build_identity(built: Built, organization: Organization, admin: User) -> None:
+    """``organization``'s identity, set up by its organization admin ``admin``: a live SCIM
+    token (``scim_token``, the token itself in ``scim_raw``) and a revoked one, a person and a
+    group its identity provider provisioned (the group is mapped to nothing, so provisioning
+    changed no program), a mapping of another group into ``built``'s program, and a mentee of
+    it who left the organization (``leaver``)."""
+    built.obj["scim_token"], built.obj["scim_raw"] = scim_token_create(
+        organization=organization, actor=admin, name=f"Entra ID {built.tag}"
+    )
+    revoked, built.obj["scim_raw_revoked"] = scim_token_create(
+        organization=organization, actor=admin, name=f"Old Okta {built.tag}"
+    )
+    built.obj["scim_token_revoked"] = scim_token_revoke(
+        organization=organization, token=revoked, actor=admin
+    )
+    built.obj["scim_user"], built.obj["scim_group"] = provision(
+        organization,
+        email=f"provisioned.{built.tag}@example.org",
+        full_name=f"Provisioned {built.tag.capitalize()}son",
+        external_id=f"ext-{built.tag}",
+        group_name=f"Engineering {built.tag}",
+        department="Engineering",
+        job_title="Engineer",
+        time_zone="Europe/Berlin",
+    )
+    built.obj["mapping"] = group_mapping_create(
+        organization=organization,
+        actor=admin,
+        group_name=f"Mentees of {built.tag}",
+        program=built.program,
+        role=Role.MENTEE,
+    )
+    leaver = UserFactory(
+        email=f"leaver.{built.tag}@example.org",
+        full_name=f"Leaver {built.tag.capitalize()}son",
+        time_zone="Europe/Berlin",
+    )
+    participant_add(
+        program=built.program, user=leaver, role=Role.MENTEE, actor=built.people["admin"]
+    )
+    built.obj["departure"] = person_leave(
+        organization=organization, user=leaver, actor=admin, via=Departure.Via.ADMIN
+    )
+    built.obj["leaver"] = leaver
+
+
+SSO_DOMAIN = "proof-sso.example"
+
+
+def build_sso(home: Organization, far: Organization) -> None:
+    """Single sign-on: ``home`` (alpha's and beta's organization) signs in through an OpenID
+    Connect provider for the addresses of ``SSO_DOMAIN``, ``far`` (gamma's) through SAML 2.0."""
+    SsoProvider.objects.create(
+        organization=home,
+        kind=SsoProvider.Kind.OIDC,
+        name="Proof OP",
+        server_url="https://op.proof.example",
+        client_id="twoway",
+        secret_encrypted=encrypt("not-a-real-secret"),
+        domains=SSO_DOMAIN,
+    )
+    SsoProvider.objects.create(
+        organization=far,
+        kind=SsoProvider.Kind.SAML,
+        name="Far IdP",
+        saml_entity_id="https://idp.far.example/metadata",
+        saml_sso_url="https://idp.far.example/sso",
+        saml_certificate=saml_certificate(),
+        domains="far-sso.example",
+    )
+
+
 def build_world() -> World:
     home = Organization.objects.create(name="Proof Org", slug="proof-org")
     far = Organization.objects.create(name="Far Org", slug="far-org")
@@ -658,6 +746,10 @@ def build_world() -> World:
     alpha = build_program("alpha", home, topics_by=beta.people["admin"])
     build_circle(alpha, home)
     gamma = build_program("gamma", far)
+    # Last, so that the leavers change nothing the other objects were built from.
+    build_identity(alpha, home, beta.people["admin"])
+    build_identity(gamma, far, gamma.people["admin"])
+    build_sso(home, far)
     markers: dict[str, set[int]] = {}
     for built in (alpha, beta, gamma):
         markers.update(built.markers)

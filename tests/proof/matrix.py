@@ -14,11 +14,13 @@ ROLES = ("anon", "owner", "party", "mentee2", "mentor2", "admin", "other_admin",
 # (redirect) or OK (200) when it did not; any other answer must leave the database as it was.
 OK = "200"
 MOVED = "302"
+UNAUTHENTICATED = "401"  # a credential other than a session is needed (SCIM's bearer token)
 LOGIN = "login"
 DENIED = "403"
 HIDDEN = "404"
 NO_METHOD = "405"
 EXPIRED = "410"
+BAD_REQUEST = "400"
 NO_CONTENT = "204"  # a success with nothing to say (a POST that wrote is DONE all the same)
 DONE = "done"
 KEPT = "kept"
@@ -79,6 +81,12 @@ ADMIN_OTHER_ID: Cells = (LOGIN, DENIED, DENIED, DENIED, DENIED, _, DENIED, _)
 # else, alpha's program admin and another organization's admin included, gets 404.
 ORG_PAGE: Cells = (LOGIN, _, _, _, _, _, OK, _)
 ORG_DOES: Cells = (LOGIN, _, _, _, _, _, DONE, _)
+ORG_KEPT: Cells = (LOGIN, _, _, _, _, _, KEPT, _)  # the organization admin may, the state refuses
+ORG_OK: Cells = (LOGIN, _, _, _, _, _, OK, _)  # the organization admin's form, shown again
+# The SCIM endpoint: its bearer token is the only credential; a session grants nothing.
+NO_TOKEN: Cells = (UNAUTHENTICATED,) * 8
+# A single sign-on callback without the provider's answer: allauth's error page, 401.
+NO_ANSWER: Cells = (UNAUTHENTICATED,) * 8
 
 # GET and POST per URL key.
 TABLE: dict[str, tuple[Cells, Cells]] = {
@@ -170,6 +178,67 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "organizations:topics": (ORG_PAGE, ORG_DOES),
     "organizations:topics[rename]": (ORG_PAGE, ORG_DOES),
     "organizations:topics[gamma id]": (ORG_PAGE, (LOGIN, *(_,) * 7)),
+    # The organization's identity page (identity/): its organization admins only, as its other
+    # pages; each action of its forms a row (make a token, map a group, revoke the token, remove
+    # the mapping, record that alpha's owner left, that alpha's leaver is back). Another
+    # organization's token or person under alpha's organization: 404 even to its admin.
+    "identity:page": (ORG_PAGE, ORG_DOES),  # POST: a SCIM token
+    "identity:page[mapping]": (ORG_PAGE, ORG_DOES),
+    "identity:page[revoke]": (ORG_PAGE, ORG_DOES),
+    "identity:page[unmap]": (ORG_PAGE, ORG_DOES),
+    "identity:page[leave]": (ORG_PAGE, ORG_DOES),
+    "identity:page[return]": (ORG_PAGE, ORG_DOES),
+    "identity:page[leave self]": (ORG_PAGE, ORG_KEPT),  # one's own leaving: refused
+    "identity:page[revoked]": (ORG_PAGE, ORG_KEPT),  # the revoked token: revoked already
+    "identity:page[gamma program]": (ORG_PAGE, ORG_OK),  # the form refuses gamma's program
+    "identity:page[gamma id]": (ORG_PAGE, (LOGIN, *(_,) * 7)),  # gamma's token
+    "identity:page[gamma mapping]": (ORG_PAGE, (LOGIN, *(_,) * 7)),
+    "identity:page[gamma person]": (ORG_PAGE, (LOGIN, *(_,) * 7)),  # gamma's owner leaves
+    "identity:page[search]": (ORG_PAGE, (LOGIN, *(_,) * 7)),  # POST: no action, 404
+    "identity:page[sso]": (ORG_PAGE, ORG_DOES),  # the organization's single sign-on, renamed
+    "identity:page[sso taken]": (ORG_PAGE, ORG_OK),  # another organization's domain: refused
+    # SCIM 2.0 (RFC 7644): csrf-exempt and open to the anonymous, since a bearer token is its
+    # credential, never a cookie: every role's session gets 401 and writes nothing (the POSTs
+    # carry a resource that the token would create). Only the discovery document is public.
+    # The library answers 405 to a method a path never takes before it asks for the token.
+    "identity:scim_root": (NO_TOKEN, NO_METHOD_ALL),  # GET: every resource
+    "identity:scim": (NO_TOKEN, NO_TOKEN),  # /Users: the list, a new user
+    "identity:scim[Groups]": (NO_TOKEN, NO_TOKEN),
+    "identity:scim[user]": (NO_TOKEN, NO_METHOD_ALL),  # /Users/<id> of alpha's organization
+    "identity:scim[group]": (NO_TOKEN, NO_METHOD_ALL),
+    "identity:scim[.search]": (NO_METHOD_ALL, NO_TOKEN),
+    "identity:scim[Me]": (NO_TOKEN, NO_TOKEN),
+    "identity:scim[ResourceTypes]": (NO_TOKEN, NO_METHOD_ALL),
+    "identity:scim[Schemas]": (NO_TOKEN, NO_METHOD_ALL),
+    "identity:scim[ServiceProviderConfig]": (ANYONE, NO_METHOD_ALL),
+    # Single sign-on: anyone may start it; allauth answers a callback without the provider's
+    # answer (no state, no SAML response) with its error page, 401, and writes nothing.
+    "identity:sso_start": ((MOVED,) * 8, NO_METHOD_ALL),  # to alpha's organization's provider
+    "identity:sso_start[no provider]": ((LOGIN,) * 8, NO_METHOD_ALL),  # back to the password
+    # POST: off to the provider, which cannot be reached from here (op.proof.example): back to
+    # the sign-in page with a message (test_sso.py follows the way to a real provider).
+    "identity:oidc_login": (ANYONE, (LOGIN,) * 8),
+    "openid_connect_login": (ANYONE, (LOGIN,) * 8),  # allauth's name for the same address
+    "openid_connect_callback": (NO_ANSWER, NO_ANSWER),
+    "identity:saml_login": (ANYONE, (KEPT,) * 8),
+    "saml_login": (ANYONE, (KEPT,) * 8),
+    "saml_acs": ((MOVED,) * 8, (KEPT,) * 8),  # no SAMLResponse: on to the finish, which refuses
+    "saml_finish_acs": (NO_ANSWER, NO_ANSWER),
+    "identity:saml_finish_acs": (NO_ANSWER, NO_ANSWER),  # the same address: ours, around it
+    "saml_sls": ((BAD_REQUEST,) * 8, (BAD_REQUEST,) * 8),  # no logout request in it
+    "saml_metadata": (ANYONE, ANYONE),  # the service provider's public metadata
+    "saml_metadata[no provider]": (NOBODY, NOBODY),  # alpha's organization has no SAML
+    "socialaccount_connections": (SIGNED_IN, SIGNED_IN),  # one's own linked accounts
+    "socialaccount_login_cancelled": (ANYONE, NO_METHOD_ALL),
+    # allauth renders its error page itself where a sign-in fails; this address of it is not
+    # marked public by allauth (so the anonymous are sent to sign in), and says 401.
+    "socialaccount_login_error": ((LOGIN, *(NO_ANSWER[0],) * 7), (LOGIN, *(NO_METHOD,) * 7)),
+    "socialaccount_signup": ((LOGIN,) * 8, (LOGIN,) * 8),  # nobody's sign-up is pending
+    # allauth's old addresses, redirects to the new ones (/accounts/3rdparty/...).
+    "accounts/social/login/cancelled/": (SIGNED_IN_MOVED, SIGNED_IN_KEPT),
+    "accounts/social/login/error/": (SIGNED_IN_MOVED, SIGNED_IN_KEPT),
+    "accounts/social/signup/": (SIGNED_IN_MOVED, SIGNED_IN_KEPT),
+    "accounts/social/connections/": (SIGNED_IN_MOVED, SIGNED_IN_KEPT),
     "programs:announcements": (ADMIN_PAGE, ADMIN_DOES),
     "programs:enrollment": (ADMIN_PAGE, ADMIN_DOES),
     "programs:approve": (POST_ONLY, ADMIN_DOES),
@@ -348,4 +417,4 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "reports:export_checkins": (ADMIN_PAGE, (LOGIN, *(NO_METHOD,) * 7)),
 }
 
-UNAUTHORISED = {LOGIN, DENIED, HIDDEN, NO_METHOD, EXPIRED}
+UNAUTHORISED = {LOGIN, BAD_REQUEST, UNAUTHENTICATED, DENIED, HIDDEN, NO_METHOD, EXPIRED}

@@ -9,6 +9,8 @@ participants, mentorships, meetings, check-ins and requests in bulk (``benchmark
 check-ins, goals, steps, notifications, requests, mentorships, reports, audit entries,
 announcements, invitations, topics, rounds and proposals; the demo's circle (its group
 program's): members, their agenda items, its meetings before and ahead, its norms' versions;
+the organization's identity: SCIM tokens (of several makers), group mappings into its programs,
+departures (recorded by several admins, some come back) and the people they list;
 and conversations: the pair's pages long, one per mentorship of the owner and of the party
 (each role's list), the circle's with a message of each new member, and files on many of their
 messages (the downloaded files' messages among them).
@@ -36,6 +38,7 @@ from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models import F
@@ -51,6 +54,9 @@ from conversations.models import Attachment, Conversation, Message, Seen
 from conversations.services import message_send
 from goals.models import Goal, GoalStep, ProgressUpdate
 from goals.services import goal_create
+from identity.models import Departure, GroupMapping, ScimToken, SsoProvider, token_digest
+from identity.selectors import PEOPLE_SHOWN
+from identity.services import group_mapping_create, person_leave, scim_token_create
 from matching.models import (
     MatchingRound,
     MentorProfile,
@@ -95,6 +101,7 @@ from programs.models import (
 from programs.services import (
     announcement_send,
     organization_admin_grant,
+    participant_add,
     program_create,
     program_enrollment_set,
 )
@@ -124,6 +131,10 @@ GROWS: dict[tuple[str, str], str] = {}
 
 # GET addresses not measured, and why.
 EXCLUDED = {
+    "openid_connect_login": "allauth's name of identity:oidc_login's address, measured",
+    "identity:saml_login": "the SAML sign-in button of one provider: no list on it",
+    "saml_login": "allauth's name of identity:saml_login's address",
+    "saml_metadata": "an XML document of the service provider's own settings: no list",
     "reports:export_participants": "a streaming CSV download",
     "reports:export_mentorships": "a streaming CSV download",
     "reports:export_requests": "a streaming CSV download",
@@ -290,6 +301,32 @@ def build_demo() -> Demo:
     circle_message = _say(people["circle_member"], membership, "Hello, circle!")
     circle_attachment = _send_file(people["circle_member"], membership)
     _say(people["circle_mentor"], membership, "Welcome, everyone.")
+    # The organization's identity page, as its organization admin (other_admin) set it up: a
+    # token, a group feeding the demo program, and someone who left.
+    organization = program.organization
+    scim_token_create(organization=organization, actor=people["other_admin"], name="Entra ID")
+    group_mapping_create(
+        organization=organization,
+        actor=people["other_admin"],
+        group_name="New managers",
+        program=program,
+        role=Role.MENTEE,
+    )
+    leaver = User.objects.create_user(
+        email="leaver@example.org", password=secrets.token_hex(8), full_name="Lee Leaver"
+    )
+    participant_add(program=program, user=leaver, role=Role.MENTEE, actor=people["admin"])
+    person_leave(organization=organization, user=leaver, actor=people["other_admin"], via="admin")
+    # Single sign-on through the organization's OpenID provider, which the owner's account is
+    # linked to (their connections page lists it).
+    SsoProvider.objects.create(
+        organization=organization,
+        name="Demo OP",
+        server_url="https://op.demo.example",
+        client_id="twoway",
+        domains="demo-sso.example",
+    )
+    SocialAccount.objects.create(user=people["owner"], provider=organization.slug, uid="owner-1")
     return Demo(
         program=program,
         people=people,
@@ -374,8 +411,11 @@ PAGES: dict[str, K] = {
             "programs:list",
             "programs:create",
             "conversations:list",
+            "socialaccount_connections",
+            "socialaccount_login_cancelled",
         )
     },
+    "identity:oidc_login": lambda d: {"provider_id": d.program.organization.slug},
     "account_confirm_email": lambda d: {"key": "not-a-real-key"},
     "account_reset_password_from_key": lambda d: {"uidb36": "1z", "key": "set-password"},
     "notifications:unsubscribe": lambda d: {"token": d.obj["unsubscribe"]},
@@ -383,7 +423,13 @@ PAGES: dict[str, K] = {
     "programs:invitation": lambda d: {"token": d.obj["invitation_token"]},
     **{
         key: lambda d: {"slug": d.program.organization.slug}
-        for key in ("organizations:detail", "organizations:topics", "organizations:audit")
+        for key in (
+            "organizations:detail",
+            "organizations:topics",
+            "organizations:audit",
+            "identity:page",
+            "identity:page[search]",
+        )
     },
     **{
         key: _slug
@@ -487,6 +533,8 @@ QUERIES: dict[str, K] = {
     "conversations:poll": lambda d: {"after": d.obj["message"].pk},
     "conversations:poll[nothing new]": lambda d: _last_message(d.obj["mentorship"]),
     "conversations:poll[circle]": lambda d: {"after": d.obj["circle_message"].pk},
+    # The identity page's search for people, by a part of their address many share.
+    "identity:page[search]": lambda d: {"q": "example"},
 }
 
 
@@ -564,6 +612,11 @@ def grow(demo: Demo) -> None:
     """Ten times the demo: the program's people and history, and every role's own lists."""
     now = timezone.now()
     program = demo.program
+    # The owner's account linked to the provider more times over (one per former address).
+    SocialAccount.objects.bulk_create(
+        SocialAccount(user=demo.people["owner"], provider=program.organization.slug, uid=f"o{i}")
+        for i in range(GROWTH)
+    )
     _grow(Participant.objects.filter(program=program).count() * GROWTH)
     people = demo.people
     mentorship: Mentorship = demo.obj["mentorship"]
@@ -738,6 +791,44 @@ def grow(demo: Demo) -> None:
     OrganizationAdmin.objects.bulk_create(
         OrganizationAdmin(organization=program.organization, user=mentee.user)
         for mentee in bench_mentees[:GROWTH]
+    )
+    # The organization's identity: tokens (made by several people, some revoked, some used),
+    # mappings of groups into its programs, departures recorded by several admins or by SCIM
+    # (some of them back), more than the page lists.
+    makers = [people["other_admin"], *(mentee.user for mentee in bench_mentees[:GROWTH])]
+    ScimToken.objects.bulk_create(
+        ScimToken(
+            organization=program.organization,
+            name=f"Budget token {i}",
+            digest=token_digest(f"twscim_budget{i}"),
+            hint=f"bud{i}"[:8],
+            created_by=makers[i % len(makers)] if i % 4 else None,
+            last_used_at=now - timedelta(hours=i) if i % 2 else None,
+            revoked_at=now if i % 3 == 0 else None,
+        )
+        for i in range(n)
+    )
+    programs = list(Program.objects.filter(organization=program.organization))
+    GroupMapping.objects.bulk_create(
+        GroupMapping(
+            organization=program.organization,
+            group_name=f"Budget group {i}",
+            program=programs[i % len(programs)],
+            role=Role.MENTOR if i % 2 else Role.MENTEE,
+        )
+        for i in range(n)
+    )
+    Departure.objects.bulk_create(
+        Departure(
+            organization=program.organization,
+            user=mentee.user,
+            via=Departure.Via.ADMIN if i % 2 else Departure.Via.SCIM,
+            actor=makers[i % len(makers)] if i % 2 else None,
+            ended_mentorships=i % 3,
+            withdrawn_requests=i % 2,
+            returned_at=now if i % 3 == 0 else None,
+        )
+        for i, mentee in enumerate(bench_mentees[GROWTH * 3 : GROWTH * 3 + PEOPLE_SHOWN * 2])
     )
     # Rounds: more of them, more mentees and proposals in the run, more ballots.
     for i in range(GROWTH):
