@@ -7,6 +7,7 @@ from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.socialaccount.forms import DisconnectForm as AllauthDisconnectForm
 from allauth.socialaccount.models import SocialAccount
 from django import forms
+from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 
 from accounts.models import User
 from programs.models import Organization, Program, Role
@@ -93,6 +94,14 @@ class SsoProviderForm(forms.Form):
         widget=forms.PasswordInput(render_value=False),
         help_text="Stored encrypted. Leave empty to keep the one stored.",
     )
+    saml_metadata = forms.CharField(
+        label="IdP metadata (XML)",
+        required=False,
+        max_length=200_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="SAML: paste the identity provider's metadata document, and the three fields "
+        "below are read from it. Or fill them in yourself.",
+    )
     saml_entity_id = forms.CharField(label="IdP entity ID", max_length=300, required=False)
     saml_sso_url = forms.URLField(
         label="IdP sign-on URL", max_length=300, required=False, assume_scheme="https"
@@ -116,6 +125,31 @@ class SsoProviderForm(forms.Form):
     job_title_claim = forms.CharField(max_length=60, required=False, initial="job_title")
     time_zone_claim = forms.CharField(max_length=60, required=False, initial="zoneinfo")
     groups_claim = forms.CharField(max_length=60, required=False, initial="groups")
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        metadata = data.pop("saml_metadata", "").strip()
+        if not metadata or data.get("kind") != "saml":
+            return data
+        try:
+            idp = OneLogin_Saml2_IdPMetadataParser.parse(metadata).get("idp", {})
+        except Exception:  # noqa: BLE001 (any XML the parser refuses: a DTD, no XML at all)
+            idp = {}
+        certificates = idp.get("x509certMulti", {}).get("signing") or [idp.get("x509cert", "")]
+        found = {
+            "saml_entity_id": idp.get("entityId", ""),
+            "saml_sso_url": idp.get("singleSignOnService", {}).get("url", ""),
+            "saml_certificate": certificates[0],
+        }
+        if not all(found.values()):
+            self.add_error(
+                "saml_metadata",
+                "This is not an identity provider's SAML metadata with an entity ID, a sign-on "
+                "URL (HTTP-Redirect) and a signing certificate.",
+            )
+            return data
+        return {**data, **found}
 
 
 class ScimTokenForm(forms.Form):

@@ -23,7 +23,7 @@ from accounts.forms import ProfileForm
 from conversations.forms import BlockForm, MessageForm, MessageReportForm
 from conversations.models import Message
 from goals.forms import GoalForm, GuidedStartForm, ProgressForm, StepForm
-from identity.forms import GroupMappingForm, ScimTokenForm
+from identity.forms import GroupMappingForm, ScimTokenForm, SsoProviderForm
 from matching.forms import (
     AdminEndForm,
     AdminPauseForm,
@@ -265,13 +265,14 @@ def _preferences_form(side: Side) -> list[Any]:
 
 # Views that dispatch on a posted "action": one row per action, so that each gets its share.
 TOPIC_ACTIONS = ["create", "rename", "delete"]
-IDENTITY_ACTIONS = ["token", "mapping", "revoke", "unmap", "leave", "return"]
+IDENTITY_ACTIONS = ["token", "mapping", "revoke", "unmap", "leave", "return", "sso"]
 
 
 def _identity_forms(side: Side) -> list[Any]:
     return [
         ScimTokenForm(prefix="token"),
         GroupMappingForm(prefix="mapping", organization=side.program.organization),
+        SsoProviderForm(prefix="sso"),
     ]
 
 

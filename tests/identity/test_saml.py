@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth import get_user
+from django.urls import reverse
 from lxml import etree
 from onelogin.saml2.utils import OneLogin_Saml2_Utils
 
@@ -195,3 +196,45 @@ def test_a_response_that_is_an_xml_attack_or_no_xml_is_a_failed_sign_in(client, 
     assert answer.status_code == 401
     assert b"root:" not in answer.content
     assert not get_user(client).is_authenticated
+
+
+def _metadata(cert_body: str) -> str:
+    """An identity provider's metadata document, as Entra ID, Okta and Keycloak serve it."""
+    return f"""<?xml version="1.0"?>
+<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"
+    xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="{IDP}">
+  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data>
+      <ds:X509Certificate>{cert_body}</ds:X509Certificate>
+    </ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+        Location="{SSO_URL}"/>
+  </md:IDPSSODescriptor>
+</md:EntityDescriptor>"""
+
+
+def test_pasted_metadata_fills_in_the_provider(client, program, org_admin):
+    url = reverse("identity:page", args=[program.organization.slug])
+    client.force_login(org_admin)
+    body = "".join(line for line in IDP_CERT.splitlines() if "-----" not in line)
+    form = {"action": "sso", "sso-kind": "saml", "sso-name": "Acme", "sso-domains": "acme.test"}
+    answer = client.post(url, {**form, "sso-saml_metadata": _metadata(body)}, follow=True)
+    assert "Single sign-on is saved." in answer.content.decode()
+    provider = SsoProvider.objects.get(organization=program.organization)
+    assert (provider.saml_entity_id, provider.saml_sso_url) == (IDP, SSO_URL)
+    assert provider.saml_certificate.replace("\n", "") == body
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    ["<html>not metadata</html>", "<!DOCTYPE x [<!ENTITY a 'b'>]><x>&a;</x>", "{}"],
+    ids=["other xml", "dtd", "not xml"],
+)
+def test_metadata_that_is_not_metadata_is_refused_next_to_it(client, program, org_admin, metadata):
+    url = reverse("identity:page", args=[program.organization.slug])
+    client.force_login(org_admin)
+    form = {"action": "sso", "sso-kind": "saml", "sso-name": "Acme", "sso-domains": "acme.test"}
+    answer = client.post(url, {**form, "sso-saml_metadata": metadata})
+    assert answer.status_code == 200
+    assert "is not an identity provider&#x27;s SAML metadata" in answer.content.decode()
+    assert not SsoProvider.objects.exists()
