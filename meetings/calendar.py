@@ -19,6 +19,7 @@ from django.db import transaction
 from accounts.models import User
 from meetings.access import meetings_visible_to
 from meetings.models import CalendarFeed, Meeting
+from meetings.places import is_link
 
 ICS_STATUS = {
     Meeting.Status.PROPOSED: "TENTATIVE",
@@ -47,7 +48,21 @@ def _event(meeting: Meeting, viewer: User) -> icalendar.Event:
     event.add("status", ICS_STATUS[Meeting.Status(meeting.status)])
     url = f"{settings.SITE_URL}{meeting.get_absolute_url()}"
     event.add("url", url)
-    event.add("description", f"{meeting.get_status_display()} meeting. Agenda and notes: {url}")
+    where = ""
+    if meeting.format:
+        where = f"{meeting.get_format_display()}: {meeting.place}" if meeting.place else ""
+        event.add("location", meeting.place or meeting.get_format_display())
+    if is_link(meeting.place):
+        where = f"Join: {meeting.place}"
+        event.add("conference", meeting.place, parameters={"value": "URI", "feature": "VIDEO"})
+    event.add(
+        "description",
+        "\n".join(
+            line
+            for line in (f"{meeting.get_status_display()} meeting.", where, f"Agenda, notes: {url}")
+            if line
+        ),
+    )
     return event
 
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from goals.models import Goal, GoalShare
-from matching.models import Mentorship
+from matching.models import MeetingFormat, Mentorship
 from matching.windows import wall_clock_instant, zone_label
 from meetings.models import Advice, Agreement, Appreciation, CheckIn, MeetingFeedback
 from meetings.services import scheduling
@@ -61,6 +61,27 @@ class AgendaForm(_OwnIds, forms.Form):
 
     text = forms.CharField(
         label="Question or topic", max_length=300, validators=[validate_single_line]
+    )
+
+
+class PlaceForm(_OwnIds, forms.Form):
+    """Where a meeting happens (meetings.places checks the place in the service)."""
+
+    id_prefix = "place"
+
+    format = forms.ChoiceField(label="How", choices=MeetingFormat.choices)
+    place = forms.CharField(
+        label="Where",
+        required=False,
+        max_length=300,
+        validators=[validate_single_line],
+        help_text="A video link (Zoom, Teams, Meet, Whereby, Jitsi), a phone number, an address "
+        "or a room.",
+    )
+    jitsi = forms.BooleanField(
+        label="Make a Jitsi Meet room for us instead",
+        required=False,
+        help_text="A new video room with a name nobody can guess; nothing to install.",
     )
 
 

@@ -136,6 +136,15 @@ class Meeting(TimeStampedModel):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_late = models.BooleanField(default=False)
     held_at = models.DateTimeField(null=True, blank=True)
+    # Where it happens (meetings.places): the norms' format and place by default, each meeting
+    # its own to change. Empty: not said.
+    format = models.CharField(max_length=10, choices=MeetingFormat.choices, blank=True)
+    place = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="A video link, a phone number, or an address or room.",
+        validators=[validate_single_line],
+    )
     # Shared notes: one text both people see and edit.
     shared_notes = models.TextField(blank=True)
     shared_notes_edited_by = models.ForeignKey(

@@ -94,6 +94,10 @@ IDENTITY_SECRET_KEY = _secret("IDENTITY_SECRET_KEY")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = "Twoway"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Where a meeting happens: the Jitsi Meet server Twoway makes rooms on, and the hosts of video
+# links people may paste besides Zoom, Teams, Meet, Whereby and that server (comma-separated).
+JITSI_URL = env.str("JITSI_URL", default="https://meet.jit.si").rstrip("/")
+MEETING_VIDEO_HOSTS = env.list("MEETING_VIDEO_HOSTS", default=[])
 
 # ---------------------------------------------------------------------------
 # Applications

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -22,6 +23,7 @@ from accounts.models import User
 from matching.models import (
     Availability,
     ClosingReason,
+    MeetingFormat,
     MentorProfile,
     Mentorship,
     MentorshipGroup,
@@ -35,6 +37,7 @@ from matching.services.requests import record_change
 from matching.windows import UTC, Interval, Window, zone_label
 from meetings.access import meetings_of, people_of
 from meetings.models import Agreement, Meeting
+from meetings.places import jitsi_room, place_check, place_from_norms
 from meetings.slots import format_slot, free_slots, slot_refusal, start_refusal
 from mentorship.errors import DomainError
 from notifications.models import Notification
@@ -127,6 +130,19 @@ def default_minutes(owner: Mentorship | MentorshipGroup) -> int:
         .first()
     )
     return minutes or DEFAULT_MINUTES
+
+
+def default_place(owner: Mentorship | MentorshipGroup) -> tuple[str, str]:
+    """Where the pair (or the circle) agreed to meet: the format and the channel of their
+    norms, as a new meeting's format and place (meetings.places.place_from_norms)."""
+    whose = {"group": owner} if isinstance(owner, MentorshipGroup) else {"mentorship": owner}
+    agreed = (
+        Agreement.objects.filter(**whose, confirmed_at__isnull=False)
+        .order_by("-version")
+        .values_list("format", "channel")
+        .first()
+    )
+    return place_from_norms(*agreed) if agreed else ("", "")
 
 
 def slots_for(
@@ -423,12 +439,15 @@ def meeting_propose(
         ends_at=ends_at,
         now=now,
     )
+    format, place = default_place(mentorship)
     meeting = Meeting.objects.create(
         mentorship=mentorship,
         starts_at=starts_at.astimezone(UTC),
         ends_at=ends_at.astimezone(UTC),
         status=Status.PROPOSED,
         proposed_by=actor,
+        format=format,
+        place=place,
     )
     _record(meeting, actor=actor, from_status="", note="proposed")
     _tell(
@@ -436,6 +455,41 @@ def meeting_propose(
         f"{actor.get_full_name()} proposed a meeting on {_when(meeting, other)}",
         meeting,
         "Confirm it, or propose another time.",
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_place_set(
+    *, meeting: Meeting, actor: User, format: str, place: str = "", jitsi: bool = False
+) -> Meeting:
+    """Either of the pair (a circle's mentor, for a circle) says where a meeting that has not
+    ended happens: a video link (or a new Jitsi Meet room), a phone number, a place. The
+    others are told."""
+    meeting = _lock_meeting(meeting)
+    others = _others(meeting, actor, "say where", leader_only=True)
+    now = timezone.now()
+    if meeting.status not in OPEN or meeting.ends_at <= now:
+        raise DomainError(
+            "Only a meeting that is proposed or confirmed, and not over, can change where it "
+            "happens."
+        )
+    if jitsi and format != MeetingFormat.VIDEO:
+        raise DomainError("A Jitsi room is for a video call.", field="format")
+    try:
+        place = jitsi_room() if jitsi else place_check(format, place)
+    except ValidationError as exc:
+        raise DomainError(exc.messages[0], field="place") from None
+    if (meeting.format, meeting.place) == (format, place):
+        return meeting
+    meeting.format, meeting.place = format, place
+    meeting.save(update_fields=["format", "place", "updated_at"])
+    where = place or MeetingFormat(format).label.lower()
+    _tell_each(
+        others,
+        lambda person: f"{actor.get_full_name()} set where you meet on {_when(meeting, person)}",
+        meeting,
+        f"{MeetingFormat(format).label}: {where}",
     )
     return meeting
 
@@ -514,6 +568,7 @@ def circle_meeting_schedule(
         now=now,
         with_notice=False,
     )
+    format, place = default_place(circle)
     meeting = Meeting.objects.create(
         group=circle,
         starts_at=starts_at.astimezone(UTC),
@@ -521,6 +576,8 @@ def circle_meeting_schedule(
         status=Status.CONFIRMED,
         confirmed_at=now,
         proposed_by=actor,
+        format=format,
+        place=place,
     )
     _tell_each(
         people[1:],

@@ -30,12 +30,14 @@ from meetings.forms import (
     AgreementForm,
     AppreciationForm,
     FeedbackForm,
+    PlaceForm,
     PrivateNoteForm,
     ReportBackForm,
     SharedNotesForm,
 )
 from meetings.models import Agreement, Meeting
-from meetings.services import together
+from meetings.places import can_join, is_link
+from meetings.services import scheduling, together
 from meetings.services.scheduling import late_cancellations
 from meetings.timeline import meeting_page_for, norms_of, timeline_for
 from mentorship.errors import DomainError, form_add_domain_error
@@ -47,10 +49,28 @@ from mentorship.http import AuthedHttpRequest, run_form
 def _meeting_context(request: AuthedHttpRequest, meeting: Meeting, **forms_: Any) -> dict[str, Any]:
     page = meeting_page_for(meeting=meeting, viewer=request.user)
     open_ = meeting.status in together.BEFORE_OR_DURING
+    now = timezone.now()
+    leads = meeting.group is None or meeting.group.mentor.user_id == request.user.pk
+    may_place = leads and meeting.status in scheduling.OPEN and meeting.ends_at > now
     shared = {
         "meeting": meeting,
         "page": page,
-        "started": meeting.starts_at <= timezone.now(),
+        "started": meeting.starts_at <= now,
+        "can_join": can_join(
+            format=meeting.format,
+            place=meeting.place,
+            status=meeting.status,
+            starts_at=meeting.starts_at,
+            ends_at=meeting.ends_at,
+            now=now,
+        ),
+        "place_is_link": is_link(meeting.place),
+        "place_form": forms_.get(
+            "place_form",
+            PlaceForm(initial={"format": meeting.format or "video", "place": meeting.place}),
+        )
+        if may_place
+        else None,
         "agenda_form": forms_.get("agenda_form", AgendaForm()) if open_ else None,
         "notes_form": forms_.get(
             "notes_form",
@@ -136,6 +156,19 @@ def _meeting_edit(
     else:
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("meetings:meeting", pk=meeting.pk)
+
+
+@require_POST
+def meeting_place(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _meeting_edit(
+        request,
+        pk,
+        form=PlaceForm(request.POST),
+        form_name="place_form",
+        partial="_meeting_place.html",
+        action=lambda m, data: scheduling.meeting_place_set(meeting=m, actor=request.user, **data),
+        done="Saved where you meet.",
+    )
 
 
 @require_POST
@@ -409,6 +442,7 @@ def timeline(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns = [
     path("meetings/<int:pk>/", meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/place/", meeting_place, name="meeting_place"),
     path("meetings/<int:pk>/agenda/", agenda_add, name="agenda_add"),
     path("meetings/agenda/<int:pk>/delete/", agenda_delete, name="agenda_delete"),
     path("meetings/<int:pk>/notes/", shared_notes_save, name="shared_notes_save"),

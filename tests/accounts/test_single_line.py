@@ -24,7 +24,7 @@ from goals.models import Goal
 from goals.services import GUIDED_PROMPTS, goals_from_guided_start
 from matching.forms import RequestForm, RoundCreateForm
 from matching.models import MentorProfile
-from meetings.forms import ActionItemForm, AgendaForm
+from meetings.forms import ActionItemForm, AgendaForm, PlaceForm
 from meetings.models import ActionItem, Agreement
 from mentorship.validators import SINGLE_LINE_MESSAGE, single_line, validate_single_line
 from programs.forms import AnnouncementForm, InvitationForm, ProgramForm, TopicForm
@@ -57,6 +57,7 @@ ONE_LINE = {
     "matching.MatchingRound": {"name"},
     "meetings.Agreement": {"channel", "between_meetings"},
     "meetings.AgendaItem": {"text"},
+    "meetings.Meeting": {"place"},
     "meetings.ActionItem": {"text"},
     "identity.ScimToken": {"name"},
     "identity.GroupMapping": {"group_name"},
@@ -154,6 +155,7 @@ def test_every_one_line_field_people_type_into_refuses_control_characters():
         (RoundCreateForm, "name"),
         (AgendaForm, "text"),
         (ActionItemForm, "text"),
+        (PlaceForm, "place"),
     ],
 )
 def test_plain_form_fields_refuse_a_line_break(form_class, name):

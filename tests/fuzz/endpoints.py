@@ -63,6 +63,7 @@ from meetings.forms import (
     CheckInForm,
     CircleNormsForm,
     FeedbackForm,
+    PlaceForm,
     PrivateNoteForm,
     ReportBackForm,
     SharedNotesForm,
@@ -557,6 +558,13 @@ ENDPOINTS: list[Endpoint] = [
     ),
     Endpoint("meetings:agenda_delete", "mentee", kwargs=on("agenda_item"), htmx=True),
     Endpoint(
+        "meetings:meeting_place",
+        "mentee",
+        kwargs=on("meeting"),
+        forms=lambda s: [PlaceForm()],
+        htmx=True,
+    ),
+    Endpoint(
         "meetings:shared_notes_save",
         "mentee",
         kwargs=on("meeting"),
@@ -690,6 +698,14 @@ ENDPOINTS: list[Endpoint] = [
         "meetings:meeting_cancel",
         "mentee",
         kwargs=on("circle_meeting"),
+        label="a circle's, by a member",
+    ),
+    Endpoint(
+        "meetings:meeting_place",
+        "mentee",
+        kwargs=on("circle_meeting"),
+        forms=lambda s: [PlaceForm()],
+        htmx=True,
         label="a circle's, by a member",
     ),
     Endpoint(

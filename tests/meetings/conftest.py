@@ -1,5 +1,5 @@
-"""Fixtures the meetings tests share: a frozen clock and a pair whose mentor keeps contact
-windows, for scheduling."""
+"""Fixtures the meetings tests share: a frozen clock, a pair whose mentor keeps contact
+windows, for scheduling, and a circle."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pytest
 import time_machine
 
 from accounts.models import User
-from matching.models import Mentorship
-from programs.models import Participant
+from matching.models import Mentorship, MentorshipGroup
+from matching.services.start import mentorship_start
+from programs.models import Participant, Program, Role
 from tests.matching.factories import (
     AvailabilityFactory,
     ContactWindowFactory,
@@ -19,6 +20,7 @@ from tests.matching.factories import (
     MentorshipFactory,
 )
 from tests.meetings.helpers import NOW
+from tests.programs.factories import ParticipantFactory
 
 
 @pytest.fixture
@@ -51,3 +53,28 @@ def mentorship_with_windows(
         availability=availability, weekday=0, start_time=time(9), end_time=time(11)
     )
     return MentorshipFactory(mentor=mentor_participant, mentee=mentee_p)
+
+
+@pytest.fixture
+def circle(clock: time_machine.Traveller, program: Program) -> MentorshipGroup:
+    """Dana leads one circle of (up to) three in a group program; Ana and Bo are in it."""
+    program.kind = Program.Kind.GROUP
+    program.circle_size = 3
+    program.save()
+    mentor = ParticipantFactory(
+        program=program,
+        role=Role.MENTOR,
+        user__full_name="Dana Mentor",
+        user__time_zone="America/New_York",
+    )
+    MentorProfileFactory(participant=mentor, capacity=1)
+    availability = AvailabilityFactory(
+        participant=mentor, time_zone="America/New_York", minimum_notice_hours=24
+    )
+    ContactWindowFactory(
+        availability=availability, weekday=0, start_time=time(9), end_time=time(11)
+    )
+    for name in ("Ana Member", "Bo Member"):
+        mentee = ParticipantFactory(program=program, role=Role.MENTEE, user__full_name=name)
+        mentorship_start(mentor=mentor, mentee=mentee)
+    return MentorshipGroup.objects.get(mentor=mentor)

@@ -3,16 +3,14 @@ meetings (scheduled by its mentor, on at once for every member), with the refusa
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from accounts.models import User
 from goals.models import Goal
 from matching.models import MenteeProfile, Mentorship, MentorshipGroup
-from matching.services.start import mentorship_start
 from meetings.calendar import feed_ics
 from meetings.inactivity import last_activity_of
 from meetings.models import Agreement, Meeting
@@ -32,13 +30,9 @@ from notifications.models import Delivery, Notification, Reminder
 from programs.models import Participant, Program, Role
 from reports.dashboard import funnel
 from tests.matching.factories import (
-    AvailabilityFactory,
-    ContactWindowFactory,
-    MentorProfileFactory,
     MentorshipRequestFactory,
 )
 from tests.meetings.helpers import NOW
-from tests.programs.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -52,31 +46,6 @@ NORMS = {
     "meeting_minutes": 60,
     "other": "",
 }
-
-
-@pytest.fixture
-def circle(clock: time_machine.Traveller, program: Program) -> MentorshipGroup:
-    """Dana leads one circle of (up to) three in a group program; Ana and Bo are in it."""
-    program.kind = Program.Kind.GROUP
-    program.circle_size = 3
-    program.save()
-    mentor = ParticipantFactory(
-        program=program,
-        role=Role.MENTOR,
-        user__full_name="Dana Mentor",
-        user__time_zone="America/New_York",
-    )
-    MentorProfileFactory(participant=mentor, capacity=1)
-    availability = AvailabilityFactory(
-        participant=mentor, time_zone="America/New_York", minimum_notice_hours=24
-    )
-    ContactWindowFactory(
-        availability=availability, weekday=0, start_time=time(9), end_time=time(11)
-    )
-    for name in ("Ana Member", "Bo Member"):
-        mentee = ParticipantFactory(program=program, role=Role.MENTEE, user__full_name=name)
-        mentorship_start(mentor=mentor, mentee=mentee)
-    return MentorshipGroup.objects.get(mentor=mentor)
 
 
 def _people(circle: MentorshipGroup) -> tuple[User, User, User]:

@@ -307,6 +307,8 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "meetings:meeting": (PAIR_PAGE, PAIR_PAGE),
     "meetings:meeting[held]": (PAIR_PAGE, PAIR_PAGE),
     "meetings:agenda_add": (POST_ONLY, PAIR_DOES),
+    "meetings:meeting_place": (POST_ONLY, PAIR_DOES),  # where: a new Jitsi room each time
+    "meetings:meeting_place[held]": (POST_ONLY, PAIR_KEPT),  # over: its place stays
     "meetings:agenda_delete": (POST_ONLY, (LOGIN, DONE, KEPT, _, _, _, _, _)),  # its author
     "meetings:shared_notes_save": (POST_ONLY, PAIR_DOES),
     "meetings:private_note_save": (POST_ONLY, PAIR_DOES),  # each writes their own
@@ -341,6 +343,7 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "meetings:meeting_confirm[circle]": (POST_ONLY, PAIR_KEPT),  # on once scheduled
     "meetings:meeting_held[circle]": (POST_ONLY, PAIR_DOES),  # anyone in it, once begun
     "meetings:agenda_add[circle]": (POST_ONLY, PAIR_DOES),
+    "meetings:meeting_place[circle]": (POST_ONLY, (LOGIN, KEPT, DONE, _, _, _, _, _)),  # its mentor
     "meetings:agenda_delete[circle]": (POST_ONLY, (LOGIN, DONE, KEPT, _, _, _, _, _)),  # its author
     "meetings:shared_notes_save[circle]": (POST_ONLY, PAIR_DOES),
     "meetings:private_note_save[circle]": (POST_ONLY, PAIR_DOES),  # each writes their own

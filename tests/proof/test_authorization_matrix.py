@@ -580,6 +580,12 @@ target("matching:directory", slug)
 target("meetings:meeting", obj("meeting"))
 target("meetings:meeting[held]", obj("meeting_held"))
 target("meetings:agenda_add", obj("meeting"), lambda w: {"text": "One more question"})
+target("meetings:meeting_place", obj("meeting"), lambda w: {"format": "video", "jitsi": "on"})
+target(
+    "meetings:meeting_place[held]",
+    obj("meeting_held"),
+    lambda w: {"format": "video", "jitsi": "on"},
+)
 target("meetings:agenda_delete", obj("agenda_item"))
 target("meetings:shared_notes_save", obj("meeting_held"), lambda w: {"text": "New notes"})
 target("meetings:private_note_save", obj("meeting_held"), lambda w: {"text": "Mine alone"})
@@ -661,6 +667,11 @@ target("meetings:meeting_cancel[circle]", obj("circle_meeting"))
 target("meetings:meeting_confirm[circle]", obj("circle_meeting"))
 target("meetings:meeting_held[circle]", obj("circle_meeting_begun"))
 target("meetings:agenda_add[circle]", obj("circle_meeting"), lambda w: {"text": "My question"})
+target(
+    "meetings:meeting_place[circle]",
+    obj("circle_meeting"),
+    lambda w: {"format": "in_person", "place": "Room 4"},
+)
 target("meetings:agenda_delete[circle]", obj("circle_agenda_item"))
 target(
     "meetings:shared_notes_save[circle]", obj("circle_meeting_held"), lambda w: {"text": "Notes"}
