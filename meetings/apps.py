@@ -7,3 +7,8 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "meetings"
     verbose_name = "Meetings"
+
+    def ready(self) -> None:
+        from meetings import invitations
+
+        invitations.register()  # calendars' answers to invitations come back by email

@@ -67,6 +67,11 @@ def _event(meeting: Meeting, viewer: User) -> icalendar.Event:
 
 
 def _calendar(meetings: Iterable[Meeting], viewer: User, name: str) -> bytes:
+    return calendar_of(meetings, viewer, name).to_ical()
+
+
+def calendar_of(meetings: Iterable[Meeting], viewer: User, name: str) -> icalendar.Calendar:
+    """The meetings as one calendar in ``viewer``'s zone, with the time zones they need."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Twoway//Meetings//EN")
     calendar.add("version", "2.0")
@@ -85,7 +90,7 @@ def _calendar(meetings: Iterable[Meeting], viewer: User, name: str) -> bytes:
         calendar.add_missing_timezones(
             first_date=first - timedelta(days=366), last_date=last + timedelta(days=366)
         )
-    return calendar.to_ical()
+    return calendar
 
 
 def meeting_ics(meeting: Meeting, viewer: User) -> bytes:

@@ -145,6 +145,9 @@ class Meeting(TimeStampedModel):
         help_text="A video link, a phone number, or an address or room.",
         validators=[validate_single_line],
     )
+    # The calendar invitations' SEQUENCE (RFC 5546): raised at every change people's calendars
+    # must take (time, place, confirmation, cancellation), so they keep one entry up to date.
+    sequence = models.PositiveIntegerField(default=0)
     # Shared notes: one text both people see and edit.
     shared_notes = models.TextField(blank=True)
     shared_notes_edited_by = models.ForeignKey(
@@ -419,3 +422,25 @@ class CheckIn(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:checkin", kwargs={"pk": self.pk})
+
+
+class MeetingAnswer(TimeStampedModel):
+    """A person's answer to a meeting's calendar invitation (iTIP REPLY), from their calendar."""
+
+    class Answer(models.TextChoices):
+        ACCEPTED = "accepted", "accepted"
+        TENTATIVE = "tentative", "said maybe to"
+        DECLINED = "declined", "declined"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="answers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    answer = models.CharField(max_length=10, choices=Answer.choices)
+    sequence = models.PositiveIntegerField(help_text="The invitation's SEQUENCE it answers.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="meeting_answer_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.answer} meeting {self.meeting_id}"

@@ -49,3 +49,11 @@ def close_inactive() -> int:
 
     result = inactivity_scan()
     return result.flagged + result.cleared + result.closed
+
+
+@shared_task(name="meetings.send_invitations", acks_late=True)
+def send_invitations(meeting_id: int, method: str) -> int:
+    """Email each person the meeting's calendar invitation (or its cancellation), as it is now."""
+    from meetings.invitations import invitations_send
+
+    return invitations_send(meeting_id, method)

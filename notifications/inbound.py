@@ -40,6 +40,7 @@ class Inbound:
     sender: str
     subject: str
     text: str  # the new text of the reply, without quoted history or signature
+    calendar: bytes | None = None  # its text/calendar part (a calendar's answer), if any
 
 
 Handler = Callable[[Inbound, str], None]
@@ -80,8 +81,15 @@ def receive(raw: bytes) -> str:
             raise Refused("auto-reply")
         name, token = _route(mail)
         with transaction.atomic():
+            calendar = _calendar_part(mail)
             _HANDLERS[name](
-                Inbound(sender=sender, subject=str(mail.get("Subject", "")), text=_new_text(mail)),
+                Inbound(
+                    sender=sender,
+                    subject=str(mail.get("Subject", "")),
+                    # A calendar's answer may come with no words at all.
+                    text=_new_text(mail) if calendar is None else _text_if_any(mail),
+                    calendar=calendar,
+                ),
                 token,
             )
         outcome = "posted"
@@ -136,6 +144,25 @@ def _new_text(mail: EmailMessage) -> str:
     if not text.strip():
         raise Refused("no new text")
     return text.strip()
+
+
+def _text_if_any(mail: EmailMessage) -> str:
+    try:
+        return _new_text(mail)
+    except Refused:
+        return ""
+
+
+def _calendar_part(mail: EmailMessage) -> bytes | None:
+    """The first text/calendar part (or .ics attachment), as bytes: what a calendar sends back."""
+    for part in mail.walk():
+        kind = part.get_content_type()
+        name = (part.get_filename() or "").lower()
+        if kind == "text/calendar" or (kind == "application/ics" or name.endswith(".ics")):
+            payload = part.get_payload(decode=True)
+            if isinstance(payload, bytes) and payload.strip():
+                return payload
+    return None
 
 
 def _bounce(sender: str, why: str) -> None:

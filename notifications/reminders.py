@@ -62,6 +62,16 @@ def reminder_reply_to(kind: str, address: Callable[[Delivery], str]) -> None:
     _REPLY_TO[kind] = address
 
 
+# Kinds whose email carries a calendar file, registered by the app that schedules them: the
+# .ics for that delivery (a meeting reminder: the meeting's invitation, with its one UID).
+_CALENDAR: dict[str, Callable[[Delivery, Any], bytes | None]] = {}
+
+
+def reminder_calendar(kind: str, calendar: Callable[[Delivery, Any], bytes | None]) -> None:
+    """Say which calendar file the emails of ``kind`` attach (``calendar(delivery, user)``)."""
+    _CALENDAR[kind] = calendar
+
+
 def reminder_audience(kind: str, applies: Callable[[Any], bool]) -> None:
     """Say who ``kind`` can reach: ``applies(user)`` is true for them."""
     _AUDIENCES[kind] = applies
@@ -302,6 +312,9 @@ def _deliver(delivery: Delivery, now: datetime) -> str:
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
             },
             reply_to=_REPLY_TO[delivery.kind](delivery) if delivery.kind in _REPLY_TO else "",
+            calendar=_CALENDAR[delivery.kind](delivery, user)
+            if delivery.kind in _CALENDAR
+            else None,
         )
         done.append("email")
         Delivery.objects.filter(pk=delivery.pk).update(channels=",".join(done))

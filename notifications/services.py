@@ -99,8 +99,12 @@ def email_send(
     context: Mapping[str, Any],
     headers: Mapping[str, str] | None = None,
     reply_to: str = "",
+    calendar: bytes | None = None,
+    calendar_method: str = "",
 ) -> None:
-    """Send one email with plain-text and HTML parts rendered from ``<template>.txt``/``.html``."""
+    """Send one email with plain-text and HTML parts rendered from ``<template>.txt``/``.html``,
+    and a ``calendar`` file (iCalendar) as ``invite.ics`` if given; with its iTIP
+    ``calendar_method`` it is also the message's calendar part, which calendars act on."""
     full_context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
     text = render_to_string(f"{template}.txt", full_context)
     html = render_to_string(f"{template}.html", full_context)
@@ -113,4 +117,10 @@ def email_send(
         reply_to=[reply_to] if reply_to else None,
     )
     message.attach_alternative(html, "text/html")
+    if calendar is not None:
+        if calendar_method:
+            message.attach_alternative(
+                calendar.decode(), f"text/calendar; method={calendar_method}"
+            )
+        message.attach("invite.ics", calendar.decode(), "application/ics")
     message.send()

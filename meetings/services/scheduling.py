@@ -36,7 +36,8 @@ from matching.services.mentorships import (
 from matching.services.requests import record_change
 from matching.windows import UTC, Interval, Window, zone_label
 from meetings.access import meetings_of, people_of
-from meetings.models import Agreement, Meeting
+from meetings.invitations import CANCEL, invitations_after_commit
+from meetings.models import Agreement, Meeting, MeetingAnswer
 from meetings.places import jitsi_room, place_check, place_from_norms
 from meetings.slots import format_slot, free_slots, slot_refusal, start_refusal
 from mentorship.errors import DomainError
@@ -450,6 +451,7 @@ def meeting_propose(
         place=place,
     )
     _record(meeting, actor=actor, from_status="", note="proposed")
+    invitations_after_commit(meeting)
     _tell(
         other,
         f"{actor.get_full_name()} proposed a meeting on {_when(meeting, other)}",
@@ -483,7 +485,9 @@ def meeting_place_set(
     if (meeting.format, meeting.place) == (format, place):
         return meeting
     meeting.format, meeting.place = format, place
-    meeting.save(update_fields=["format", "place", "updated_at"])
+    meeting.sequence += 1
+    meeting.save(update_fields=["format", "place", "sequence", "updated_at"])
+    invitations_after_commit(meeting)
     where = place or MeetingFormat(format).label.lower()
     _tell_each(
         others,
@@ -527,7 +531,9 @@ def meeting_confirm(*, meeting: Meeting, actor: User) -> Meeting:
     )
     meeting.status = Status.CONFIRMED
     meeting.confirmed_at = now
-    meeting.save(update_fields=["status", "confirmed_at", "updated_at"])
+    meeting.sequence += 1
+    meeting.save(update_fields=["status", "confirmed_at", "sequence", "updated_at"])
+    invitations_after_commit(meeting)
     _record(meeting, actor=actor, from_status=Status.PROPOSED, note="confirmed")
     _tell(
         other, f"{actor.get_full_name()} confirmed your meeting on {_when(meeting, other)}", meeting
@@ -579,6 +585,7 @@ def circle_meeting_schedule(
         format=format,
         place=place,
     )
+    invitations_after_commit(meeting)
     _tell_each(
         people[1:],
         lambda member: f"{actor.get_full_name()} set a circle meeting for {_when(meeting, member)}",
@@ -625,6 +632,7 @@ def meeting_reschedule(
         meeting.confirmed_at = None
     # Once late, always late: moving it again does not undo the short notice.
     meeting.cancelled_late = meeting.cancelled_late or late
+    meeting.sequence += 1
     meeting.save(
         update_fields=[
             "starts_at",
@@ -633,9 +641,11 @@ def meeting_reschedule(
             "proposed_by",
             "confirmed_at",
             "cancelled_late",
+            "sequence",
             "updated_at",
         ]
     )
+    invitations_after_commit(meeting)
     _record(
         meeting,
         actor=actor,
@@ -668,9 +678,18 @@ def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
     meeting.cancelled_by = actor
     meeting.cancelled_at = now
     meeting.cancelled_late = meeting.cancelled_late or late
+    meeting.sequence += 1
     meeting.save(
-        update_fields=["status", "cancelled_by", "cancelled_at", "cancelled_late", "updated_at"]
+        update_fields=[
+            "status",
+            "cancelled_by",
+            "cancelled_at",
+            "cancelled_late",
+            "sequence",
+            "updated_at",
+        ]
     )
+    invitations_after_commit(meeting, CANCEL)
     _record(
         meeting,
         actor=actor,
@@ -685,6 +704,39 @@ def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
         ),
         meeting,
     )
+    return meeting
+
+
+@transaction.atomic
+def meeting_answer_record(*, meeting: Meeting, user: User, answer: str, sequence: int) -> Meeting:
+    """A person's answer from their calendar to the meeting's invitation. Accepting a time the
+    other proposed confirms it; declining a proposed time declines it (the cancel's rules
+    apply); declining a confirmed meeting is told to the others, who may move or cancel it.
+    An answer to an older version of the invitation is ignored."""
+    meeting = _lock_meeting(meeting)
+    others = _others(meeting, user, "answer")
+    if meeting.status not in OPEN:
+        raise DomainError(f"This meeting is {meeting.get_status_display().lower()}.")
+    if sequence < meeting.sequence:
+        raise DomainError("That answers an older version of the invitation.")
+    MeetingAnswer.objects.update_or_create(
+        meeting=meeting, user=user, defaults={"answer": answer, "sequence": sequence}
+    )
+    if meeting.status == Status.PROPOSED and meeting.proposed_by_id != user.pk:
+        if answer == MeetingAnswer.Answer.ACCEPTED and meeting.mentorship is not None:
+            return meeting_confirm(meeting=meeting, actor=user)
+        if answer == MeetingAnswer.Answer.DECLINED:
+            return meeting_cancel(meeting=meeting, actor=user)
+    if answer == MeetingAnswer.Answer.DECLINED:
+        _tell_each(
+            others if meeting.group is None else [meeting.group.mentor.user],
+            lambda other: (
+                f"{user.get_full_name()} declined the meeting on {_when(meeting, other)} "
+                "in their calendar"
+            ),
+            meeting,
+            "Move it, or cancel it, from the meeting's page.",
+        )
     return meeting
 
 

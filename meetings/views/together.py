@@ -65,6 +65,7 @@ def _meeting_context(request: AuthedHttpRequest, meeting: Meeting, **forms_: Any
             now=now,
         ),
         "place_is_link": is_link(meeting.place),
+        "answers": list(meeting.answers.select_related("user").order_by("pk")),
         "place_form": forms_.get(
             "place_form",
             PlaceForm(initial={"format": meeting.format or "video", "place": meeting.place}),
