@@ -43,7 +43,7 @@ REQUIRED = {
 
 
 @pytest.fixture
-def mentorship(mentorship_with_windows: Mentorship, settings) -> Mentorship:
+def pair(mentorship_with_windows: Mentorship, settings) -> Mentorship:
     settings.INBOUND_EMAIL_DOMAIN = "in.twoway.example"
     return mentorship_with_windows
 
@@ -82,10 +82,10 @@ def _check_rfc5546(calendar: icalendar.Calendar) -> icalendar.Event:
 
 
 def test_a_proposal_invites_both_in_their_zones_with_one_uid(
-    mentorship, mailoutbox, django_capture_on_commit_callbacks
+    pair, mailoutbox, django_capture_on_commit_callbacks
 ):
-    meeting = _propose(mentorship, django_capture_on_commit_callbacks)
-    mentee, mentor = mentorship.mentee.user, mentorship.mentor.user
+    meeting = _propose(pair, django_capture_on_commit_callbacks)
+    mentee, mentor = pair.mentee.user, pair.mentor.user
     calendars = _invitations(mailoutbox)
     assert set(calendars) == {mentee.email, mentor.email}
     for person in (mentee, mentor):
@@ -106,10 +106,10 @@ def test_a_proposal_invites_both_in_their_zones_with_one_uid(
 
 
 def test_each_change_raises_the_sequence_and_a_cancel_says_so(
-    mentorship, mailoutbox, django_capture_on_commit_callbacks
+    pair, mailoutbox, django_capture_on_commit_callbacks
 ):
-    meeting = _propose(mentorship, django_capture_on_commit_callbacks)
-    mentee, mentor = mentorship.mentee.user, mentorship.mentor.user
+    meeting = _propose(pair, django_capture_on_commit_callbacks)
+    mentee, mentor = pair.mentee.user, pair.mentor.user
     steps = [
         lambda: meeting_confirm(meeting=meeting, actor=mentor),
         lambda: meeting_place_set(meeting=meeting, actor=mentee, format="video", jitsi=True),
@@ -131,9 +131,9 @@ def test_each_change_raises_the_sequence_and_a_cancel_says_so(
 
 
 def test_nothing_is_sent_when_the_change_is_refused(
-    mentorship, mailoutbox, django_capture_on_commit_callbacks, outsider
+    pair, mailoutbox, django_capture_on_commit_callbacks, outsider
 ):
-    meeting = _propose(mentorship, django_capture_on_commit_callbacks)
+    meeting = _propose(pair, django_capture_on_commit_callbacks)
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(Exception):  # noqa: B017, PT011
         meeting_cancel(meeting=meeting, actor=outsider)
@@ -166,10 +166,10 @@ def _reply(name: str, meeting: Meeting, person, *, sequence: int | None = None) 
 
 
 def test_outlook_accepting_the_proposal_confirms_it(
-    mentorship, mailoutbox, django_capture_on_commit_callbacks
+    pair, mailoutbox, django_capture_on_commit_callbacks
 ):
-    meeting = _propose(mentorship, django_capture_on_commit_callbacks)
-    mentor = mentorship.mentor.user
+    meeting = _propose(pair, django_capture_on_commit_callbacks)
+    mentor = pair.mentor.user
     assert receive(_reply("outlook_accept", meeting, mentor)) == "posted"
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CONFIRMED
@@ -181,10 +181,10 @@ def test_outlook_accepting_the_proposal_confirms_it(
 
 
 def test_gmail_declining_a_confirmed_meeting_tells_the_other(
-    mentorship, django_capture_on_commit_callbacks
+    pair, django_capture_on_commit_callbacks
 ):
-    meeting = _propose(mentorship, django_capture_on_commit_callbacks)
-    mentee, mentor = mentorship.mentee.user, mentorship.mentor.user
+    meeting = _propose(pair, django_capture_on_commit_callbacks)
+    mentee, mentor = pair.mentee.user, pair.mentor.user
     meeting = meeting_confirm(meeting=meeting, actor=mentor)
     assert receive(_reply("gmail_decline", meeting, mentor)) == "posted"
     meeting.refresh_from_db()
@@ -195,12 +195,12 @@ def test_gmail_declining_a_confirmed_meeting_tells_the_other(
     ).exists()
 
 
-def test_declining_a_proposed_time_declines_it(mentorship, django_capture_on_commit_callbacks):
-    meeting = _propose(mentorship, django_capture_on_commit_callbacks)
-    assert receive(_reply("gmail_decline", meeting, mentorship.mentor.user)) == "posted"
+def test_declining_a_proposed_time_declines_it(pair, django_capture_on_commit_callbacks):
+    meeting = _propose(pair, django_capture_on_commit_callbacks)
+    assert receive(_reply("gmail_decline", meeting, pair.mentor.user)) == "posted"
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CANCELLED
-    assert meeting.cancelled_by == mentorship.mentor.user
+    assert meeting.cancelled_by == pair.mentor.user
 
 
 @pytest.mark.parametrize(
@@ -213,10 +213,10 @@ def test_declining_a_proposed_time_declines_it(mentorship, django_capture_on_com
     ],
 )
 def test_answers_that_do_not_fit_change_nothing(
-    mentorship, django_capture_on_commit_callbacks, change, refused, outsider
+    pair, django_capture_on_commit_callbacks, change, refused, outsider
 ):
-    meeting = _propose(mentorship, django_capture_on_commit_callbacks)
-    mentor = mentorship.mentor.user
+    meeting = _propose(pair, django_capture_on_commit_callbacks)
+    mentor = pair.mentor.user
     meeting = meeting_confirm(meeting=meeting, actor=mentor)  # sequence 1
     raw = _reply("outlook_accept", meeting, mentor)
     if change == "older":
@@ -243,21 +243,21 @@ def test_answers_that_do_not_fit_change_nothing(
     assert InboundMail.objects.get().outcome == outcome[:120]
 
 
-def test_the_meeting_page_shows_the_answers(client, mentorship, django_capture_on_commit_callbacks):
-    meeting = _propose(mentorship, django_capture_on_commit_callbacks)
-    mentor = mentorship.mentor.user
+def test_the_meeting_page_shows_the_answers(client, pair, django_capture_on_commit_callbacks):
+    meeting = _propose(pair, django_capture_on_commit_callbacks)
+    mentor = pair.mentor.user
     receive(_reply("outlook_accept", meeting, mentor))
-    client.force_login(mentorship.mentee.user)
+    client.force_login(pair.mentee.user)
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert "Dana Mentor accepted" in " ".join(page.split())
 
 
 def test_the_meeting_reminder_carries_the_same_uid(
-    mentorship, mailoutbox, clock, django_capture_on_commit_callbacks
+    pair, mailoutbox, clock, django_capture_on_commit_callbacks
 ):
-    meeting = _propose(mentorship, django_capture_on_commit_callbacks)
-    meeting = meeting_confirm(meeting=meeting, actor=mentorship.mentor.user)
-    mentee = mentorship.mentee.user
+    meeting = _propose(pair, django_capture_on_commit_callbacks)
+    meeting = meeting_confirm(meeting=meeting, actor=pair.mentor.user)
+    mentee = pair.mentee.user
     mailoutbox.clear()
     clock.move_to(meeting.starts_at - timedelta(hours=20))
     meeting_reminders_scan()
