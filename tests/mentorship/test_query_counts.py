@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from programs.models import Participant, Role
@@ -78,3 +80,21 @@ def test_audit_page_stays_flat(client, django_assert_num_queries, program, admin
         reverse("programs:audit", args=[program.slug]),
         lambda: AuditEntryFactory.create_batch(90, program=program, actor=admin_user),
     )
+
+
+@pytest.mark.parametrize(("url", "status"), [("/no/such/page/", 404), ("manage", 403)])
+def test_a_refusal_shows_the_plain_navigation_and_asks_nothing_of_it(
+    client, program, mentee, url, status
+):
+    """A 404 or 403 costs the session and the person only: its navigation has no counts and
+    no Manage menu (what scanners and guessed addresses cost), and still leads home."""
+    client.force_login(mentee)
+    url = reverse("programs:manage", kwargs={"slug": program.slug}) if url == "manage" else url
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == status
+    asked = [query["sql"] for query in queries.captured_queries]
+    assert not any("notifications_notification" in sql for sql in asked), asked
+    assert not any("conversations_" in sql for sql in asked), asked
+    html = response.content.decode()
+    assert 'href="/home/"' in html and 'id="nav-manage"' not in html
