@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from accounts.models import User
-from identity import crypto, services
+from identity import services
 from identity.models import SsoProvider
+from mentorship import crypto
 
 OIDC = "openid_connect"
 SAML = "saml"

@@ -9,8 +9,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from identity import crypto
 from identity.models import Departure, ScimToken, SsoProvider
+from mentorship import crypto
 from programs.services import audit_record
 
 

@@ -173,7 +173,7 @@ class Departure(TimeStampedModel):
 class SsoProvider(TimeStampedModel):
     """An organization's single sign-on: its identity provider (OpenID Connect), the email
     domains that sign in through it, and whether they must. The client secret is kept
-    encrypted (identity.crypto); allauth gets the configuration from here through
+    encrypted (mentorship.crypto); allauth gets the configuration from here through
     identity.adapter, never from its own table, which would keep the secret in plain text."""
 
     class Kind(models.TextChoices):

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from identity import crypto
 from identity.models import (
     Departure,
     GroupMapping,
@@ -29,6 +28,7 @@ from identity.models import (
     token_digest,
 )
 from matching.services.leavers import close_for_leaver
+from mentorship import crypto
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notify_many

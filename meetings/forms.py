@@ -85,6 +85,31 @@ class PlaceForm(_OwnIds, forms.Form):
     )
 
 
+class CalendarConnectForm(forms.Form):
+    server_url = forms.URLField(
+        label="CalDAV server address",
+        assume_scheme="https",
+        max_length=300,
+        help_text="iCloud: https://caldav.icloud.com/ · Fastmail: https://caldav.fastmail.com/ · "
+        "Nextcloud: https://<your cloud>/remote.php/dav/",
+    )
+    username = forms.CharField(label="User name", max_length=200, validators=[validate_single_line])
+    password = forms.CharField(
+        label="App password",
+        max_length=500,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Make one for Twoway in your account's security settings; it is stored "
+        "encrypted, and only used to read when you are busy and to add your meetings.",
+    )
+    calendar_name = forms.CharField(
+        label="Calendar",
+        required=False,
+        max_length=200,
+        validators=[validate_single_line],
+        help_text="Its name, if not your first calendar.",
+    )
+
+
 class SharedNotesForm(_OwnIds, forms.Form):
     id_prefix = "notes"
 

@@ -351,6 +351,28 @@ class CalendarFeed(TimeStampedModel):
         return f"Calendar feed of {self.user}"
 
 
+class CalendarConnection(TimeStampedModel):
+    """A person's own calendar over CalDAV (meetings.caldav_sync): its busy times are kept here
+    (start and end only, never titles or details) so the slot picker leaves them out, and their
+    confirmed meetings are written there. The app password is kept encrypted."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_connection"
+    )
+    server_url = models.URLField(max_length=300)
+    username = models.CharField(max_length=200, validators=[validate_single_line])
+    password_encrypted = models.TextField()
+    calendar_url = models.URLField(max_length=500)
+    calendar_name = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
+    # [[start, end], ...] in UTC ISO 8601, over the slot picker's weeks ahead.
+    busy = models.JSONField(default=list, blank=True)
+    synced_at = models.DateTimeField(null=True, blank=True)
+    sync_error = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return f"Calendar of {self.user}"
+
+
 class CheckIn(TimeStampedModel):
     """One person's pulse on one mentorship for one program period (quarterly by default)."""
 

@@ -57,3 +57,11 @@ def send_invitations(meeting_id: int, method: str) -> int:
     from meetings.invitations import invitations_send
 
     return invitations_send(meeting_id, method)
+
+
+@shared_task(name="meetings.sync_calendars", acks_late=True)
+def sync_calendars() -> int:
+    """Read every connected calendar's busy times (CalDAV); safe to run twice."""
+    from meetings.services.calendars import calendars_sync_all
+
+    return calendars_sync_all()

@@ -9,6 +9,8 @@ SCHEDULES: dict[str, tuple[str, int]] = {
     "Deliver due reminders": ("notifications.deliver_due", 60),
     "Expire unanswered requests": ("matching.expire_requests", 15 * 60),
     "Mark missed meetings": ("meetings.mark_missed", 30 * 60),
+    # People's own calendars (CalDAV): their busy times, for the slot picker.
+    "Read connected calendars' busy times": ("meetings.sync_calendars", 15 * 60),
     "Scan request and relationship-ending reminders": ("matching.scan_reminders", 15 * 60),
     # Hourly, but once a week per admin: the ledger's period key is the ISO week
     # (reports.tasks.admin_digest; the task's name predates its move out of mentorship/).

@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
+import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -19,7 +23,7 @@ from matching.models import Mentorship
 from programs.models import Participant, Program, Role
 from programs.services import organization_admin_grant
 from tests.accounts.factories import UserFactory
-from tests.helpers import ModulesTogether, demo_seed
+from tests.helpers import ModulesTogether, demo_seed, wait_until
 from tests.matching.factories import MentorProfileFactory, MentorshipFactory
 from tests.programs.factories import ParticipantFactory, ProgramFactory
 
@@ -199,3 +203,52 @@ def mentee_p(program: Program, mentee: User) -> Participant:
 def mentorship(mentor_p: Participant, mentee_p: Participant) -> Mentorship:
     """An active mentorship of `mentor_p` and `mentee_p`."""
     return MentorshipFactory(mentor=mentor_p, mentee=mentee_p)
+
+
+# A real CalDAV server -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CalDavServer:
+    url: str
+    username: str
+    password: str
+
+
+@pytest.fixture
+def radicale(tmp_path: Path) -> Iterator[CalDavServer]:
+    """A real CalDAV server (Radicale) on the loopback, with one user and an app password."""
+    users = tmp_path / "users"
+    users.write_text("dana:app-password-1\n")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            "-m",
+            "radicale",
+            f"--storage-filesystem-folder={tmp_path / 'collections'}",
+            f"--server-hosts=127.0.0.1:{port}",
+            "--auth-type=htpasswd",
+            f"--auth-htpasswd-filename={users}",
+            "--auth-htpasswd-encryption=plain",
+            "--auth-delay=0",  # no pause after a 401 (clients ask without credentials first)
+            "--logging-level=warning",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        assert wait_until(lambda: _answers(url), timeout=20), "Radicale did not start"
+        yield CalDavServer(url=url, username="dana", password="app-password-1")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _answers(url: str) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1].strip("/"))), 1):
+            return True
+    except OSError:
+        return False

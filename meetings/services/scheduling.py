@@ -39,6 +39,7 @@ from meetings.access import meetings_of, people_of
 from meetings.invitations import CANCEL, invitations_after_commit
 from meetings.models import Agreement, Meeting, MeetingAnswer
 from meetings.places import jitsi_room, place_check, place_from_norms
+from meetings.services.calendars import calendar_busy_of
 from meetings.slots import format_slot, free_slots, slot_refusal, start_refusal
 from mentorship.errors import DomainError
 from notifications.models import Notification
@@ -111,11 +112,12 @@ def pair_of(mentorship: Mentorship) -> list[int]:
 
 
 def busy_for(people: list[int], *, now: datetime, exclude: int | None = None) -> list[Interval]:
-    """Open meetings of these people, in any of their mentorships and circles, not yet ended."""
+    """Open meetings of these people, in any of their mentorships and circles, not yet ended,
+    and the busy times of the calendars they connected (meetings.services.calendars)."""
     meetings = Meeting.objects.filter(meetings_of(people), status__in=OPEN, ends_at__gt=now)
     if exclude is not None:
         meetings = meetings.exclude(pk=exclude)
-    return list(meetings.values_list("starts_at", "ends_at"))
+    return [*meetings.values_list("starts_at", "ends_at"), *calendar_busy_of(people, now=now)]
 
 
 # ---------------------------------------------------------------------------

@@ -25,11 +25,11 @@ from meetings.access import (
     get_meeting_for_user,
     get_mentorship_for_scheduling,
 )
-from meetings.forms import SlotForm
-from meetings.models import Meeting
-from meetings.services import scheduling
+from meetings.forms import CalendarConnectForm, SlotForm
+from meetings.models import CalendarConnection, Meeting
+from meetings.services import calendars, scheduling
 from meetings.slots import format_slot
-from mentorship.errors import DomainError
+from mentorship.errors import DomainError, form_add_domain_error
 from mentorship.http import AuthedHttpRequest, run_form
 
 
@@ -228,8 +228,10 @@ def meeting_ics(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _ics_response(calendar.meeting_ics(meeting, request.user), f"meeting-{meeting.pk}.ics")
 
 
-def calendar_page(request: AuthedHttpRequest) -> HttpResponse:
-    """My private feed address, and a button to replace it."""
+def calendar_page(
+    request: AuthedHttpRequest, connect_form: CalendarConnectForm | None = None
+) -> HttpResponse:
+    """My private feed address, and a button to replace it; my own calendar over CalDAV."""
     feed = calendar.calendar_feed_of(request.user)
     url = (
         request.build_absolute_uri(reverse("meetings:calendar_feed", args=[feed.secret]))
@@ -243,8 +245,44 @@ def calendar_page(request: AuthedHttpRequest) -> HttpResponse:
             "feed": feed,
             "feed_url": url,
             "webcal_url": "webcal://" + url.split("://", 1)[1] if url else "",
+            "connection": CalendarConnection.objects.filter(user=request.user).first(),
+            "connect_form": connect_form or CalendarConnectForm(),
         },
     )
+
+
+@require_POST
+def calendar_connect(request: AuthedHttpRequest) -> HttpResponse:
+    form = CalendarConnectForm(request.POST)
+    if form.is_valid():
+        try:
+            connection = calendars.calendar_connect(user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, f"Connected: your calendar “{connection.calendar_name}”.")
+            return redirect("meetings:calendar")
+    return calendar_page(request, connect_form=form)
+
+
+@require_POST
+def calendar_sync(request: AuthedHttpRequest) -> HttpResponse:
+    connection = CalendarConnection.objects.filter(user=request.user).first()
+    if connection is None:
+        raise Http404("No calendar is connected.")
+    connection = calendars.calendar_busy_sync(connection=connection)
+    if connection.sync_error:
+        messages.error(request, connection.sync_error)
+    else:
+        messages.success(request, "Your busy times are read again.")
+    return redirect("meetings:calendar")
+
+
+@require_POST
+def calendar_disconnect(request: AuthedHttpRequest) -> HttpResponse:
+    if calendars.calendar_disconnect(user=request.user):
+        messages.success(request, "Disconnected: Twoway no longer holds its address or password.")
+    return redirect("meetings:calendar")
 
 
 @require_POST
@@ -280,5 +318,8 @@ urlpatterns = [
     path("meetings/<int:pk>/meeting.ics", meeting_ics, name="meeting_ics"),
     path("calendar/", calendar_page, name="calendar"),
     path("calendar/regenerate/", calendar_regenerate, name="calendar_regenerate"),
+    path("calendar/connect/", calendar_connect, name="calendar_connect"),
+    path("calendar/sync/", calendar_sync, name="calendar_sync"),
+    path("calendar/disconnect/", calendar_disconnect, name="calendar_disconnect"),
     path("calendar/<str:secret>.ics", calendar_feed, name="calendar_feed"),
 ]

@@ -58,6 +58,7 @@ ONE_LINE = {
     "meetings.Agreement": {"channel", "between_meetings"},
     "meetings.AgendaItem": {"text"},
     "meetings.Meeting": {"place"},
+    "meetings.CalendarConnection": {"username", "calendar_name"},
     "meetings.ActionItem": {"text"},
     "identity.ScimToken": {"name"},
     "identity.GroupMapping": {"group_name"},
@@ -107,6 +108,9 @@ NOT_TYPED = {
         "time_zone_claim",
         "groups_claim",
     },
+    # A calendar's addresses are URLs (checked by the form and the server), and the failure is
+    # Twoway's own words.
+    "meetings.CalendarConnection": {"server_url", "calendar_url", "sync_error"},
 }
 PROJECT_APPS = {
     "accounts",

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from tests.helpers import demo_seed
 
@@ -100,3 +103,16 @@ def watch_console(page) -> list[str]:
 
 def csp_violations(messages: list[str]) -> list[str]:
     return [message for message in messages if "Content Security Policy" in message]
+
+
+@pytest.fixture
+def monday_morning() -> Iterator[None]:
+    """The clock runs from next Monday, 06:00 UTC. The first free time, Tuesday 09:00 in London,
+    is then hours past the 24 hours' notice; at a random time a half-hour mark could pass
+    between offering the first time and proposing or confirming it, and it was refused. Days
+    ahead rather than a fixed date: the browser keeps the real clock and drops a cookie that
+    expired by it."""
+    now = timezone.now()
+    monday = now + timedelta(days=7 - now.weekday())
+    with time_machine.travel(monday.replace(hour=6, minute=0, second=0, microsecond=0), tick=True):
+        yield

@@ -5,13 +5,11 @@ reports back on it and says thank you, and the mentorship's timeline tells the s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from matching.services.start import mentorship_start
@@ -19,8 +17,7 @@ from meetings.models import Advice, Appreciation, Meeting
 from programs.models import Role
 from tests.accounts.factories import TEST_PASSWORD
 from tests.e2e.conftest import log_in
-from tests.e2e.helpers import nav_link
-from tests.matching.factories import AvailabilityFactory, ContactWindowFactory, MentorProfileFactory
+from tests.e2e.helpers import nav_link, weekday_mentor
 from tests.programs.factories import ParticipantFactory, ProgramFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,33 +26,9 @@ NEW_YORK = ZoneInfo("America/New_York")
 ADVICE = "Write a one-page design doc before you write any code."
 
 
-@pytest.fixture
-def monday_morning() -> Iterator[None]:
-    """The clock runs from next Monday, 06:00 UTC. The first free time, Tuesday 09:00 in London,
-    is then hours past the 24 hours' notice; at a random time a half-hour mark could pass
-    between offering the first time and proposing or confirming it, and it was refused. Days
-    ahead rather than a fixed date: the browser keeps the real clock and drops a cookie that
-    expired by it."""
-    now = timezone.now()
-    monday = now + timedelta(days=7 - now.weekday())
-    with time_machine.travel(monday.replace(hour=6, minute=0, second=0, microsecond=0), tick=True):
-        yield
-
-
 def test_mentee_proposes_mentor_confirms_and_they_follow_through(monday_morning, page, new_page):
     program = ProgramFactory(name="Pathways", slug="pathways")
-    mentor = ParticipantFactory(
-        program=program,
-        role=Role.MENTOR,
-        user__full_name="Dana Designer",
-        user__time_zone="Europe/London",
-    )
-    MentorProfileFactory(participant=mentor)
-    availability = AvailabilityFactory(participant=mentor, time_zone="Europe/London")
-    for weekday in range(5):  # Monday to Friday, 09:00–17:00 London: a free slot always exists
-        ContactWindowFactory(
-            availability=availability, weekday=weekday, start_time=time(9), end_time=time(17)
-        )
+    mentor = weekday_mentor(program)
     mentee = ParticipantFactory(
         program=program,
         role=Role.MENTEE,

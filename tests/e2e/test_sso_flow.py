@@ -12,8 +12,8 @@ from allauth.socialaccount.models import SocialAccount
 from playwright.sync_api import expect
 
 from accounts.models import User
-from identity import crypto
 from identity.models import GroupMapping, SsoProvider
+from mentorship import crypto
 from programs.models import Participant, Role
 from tests.accounts.factories import TEST_PASSWORD, UserFactory
 from tests.e2e.conftest import log_in

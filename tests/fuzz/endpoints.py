@@ -654,6 +654,8 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("meetings:meeting_cancel", "mentee", kwargs=on("meeting")),
     Endpoint("meetings:meeting_held", "mentor", kwargs=on("begun_meeting")),
     Endpoint("meetings:calendar_regenerate", "mentee"),
+    Endpoint("meetings:calendar_sync", "mentee"),  # none connected: 404, whatever is posted
+    Endpoint("meetings:calendar_disconnect", "mentee"),
     # meetings: circles (the side's group program) -------------------------------------------
     Endpoint(
         "meetings:circle",

@@ -178,6 +178,9 @@ ELSEWHERE = {
     "identity:scim": "test_scim_*_token_* below: any method, path, header and body",
     "identity:scim_root": "test_scim_*_token_* below (the empty path)",
     "saml_acs": "test_saml_acs_refuses_any_response below: SAML responses that are not right",
+    # Fuzzing it would send requests to whatever hosts it made up; its refusals are tested
+    # against a real server and unreachable addresses instead.
+    "meetings:calendar_connect": "tests/meetings/test_calendar_sync.py and test_calendar_page",
     "programs:import": "test_csv_import.py: the file upload, with malformed files",
     "accounts:photo": "tests/accounts/test_photos.py: uploads that are not photos, bombs, fakes",
 }

@@ -7,11 +7,11 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from identity import crypto
 from identity.adapter import SocialAccountAdapter
 from identity.forms import LoginForm
 from identity.models import SsoProvider
 from identity.services import sso_provider_save
+from mentorship import crypto
 from mentorship.errors import DomainError
 from programs.models import AuditEntry
 from tests.accounts.factories import TEST_PASSWORD, UserFactory

@@ -40,7 +40,6 @@ from conversations.access import get_thread_for_user
 from conversations.models import Attachment, Message
 from conversations.services import message_send, person_mute
 from goals.services import goal_create, goal_progress_add, goal_step_add
-from identity.crypto import encrypt
 from identity.models import Departure, SsoProvider
 from identity.services import (
     group_mapping_create,
@@ -64,7 +63,7 @@ from matching.services.requests import request_create
 from matching.services.start import mentorship_start
 from matching.windows import Window
 from meetings.calendar import calendar_feed_regenerate
-from meetings.models import CheckIn, Meeting
+from meetings.models import CalendarConnection, CheckIn, Meeting
 from meetings.services.checkins import checkin_answer
 from meetings.services.scheduling import (
     circle_meeting_schedule,
@@ -85,6 +84,7 @@ from meetings.services.together import (
     private_note_save,
     shared_notes_save,
 )
+from mentorship.crypto import encrypt
 from notifications.models import Notification, Reminder
 from notifications.reminders import unsubscribe_token
 from notifications.services import notify
@@ -750,6 +750,15 @@ def build_world() -> World:
     build_identity(alpha, home, beta.people["admin"])
     build_identity(gamma, far, gamma.people["admin"])
     build_sso(home, far)
+    # alpha's owner connected their own calendar (where nothing answers: reading it fails).
+    CalendarConnection.objects.create(
+        user=alpha.people["owner"],
+        server_url="http://127.0.0.1:9/",
+        username="owner",
+        password_encrypted=encrypt("an-app-password"),
+        calendar_url="http://127.0.0.1:9/owner/work/",
+        calendar_name="Work",
+    )
     markers: dict[str, set[int]] = {}
     for built in (alpha, beta, gamma):
         markers.update(built.markers)

@@ -144,6 +144,11 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "meetings:meetings": (SIGNED_IN, SIGNED_IN),
     "meetings:checkins": (SIGNED_IN, SIGNED_IN),
     "meetings:calendar": (SIGNED_IN, SIGNED_IN),
+    # One's own calendar over CalDAV: alpha's owner has one connected (at an address where
+    # nothing answers, so reading it records the failure); nobody acts on another's.
+    "meetings:calendar_connect": (POST_ONLY, (LOGIN, *(OK,) * 7)),  # unreachable: the form again
+    "meetings:calendar_sync": (POST_ONLY, (LOGIN, DONE, *(_,) * 6)),
+    "meetings:calendar_disconnect": (POST_ONLY, (LOGIN, DONE, *(KEPT,) * 6)),
     "meetings:calendar_regenerate": (POST_ONLY, SIGNED_IN_DOES),
     # The secret in the address is the only credential (calendar apps cannot log in).
     "meetings:calendar_feed": (ANYONE, ANYONE),

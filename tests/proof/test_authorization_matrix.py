@@ -735,6 +735,16 @@ target("conversations:block[unblock]", obj("mentorship"), lambda w: {"action": "
 target("conversations:block[circle]", obj("circle_membership"), lambda w: {"action": "mute"})
 
 target("meetings:calendar")
+target(
+    "meetings:calendar_connect",
+    payload=lambda w: {
+        "server_url": "http://127.0.0.1:9/",
+        "username": "someone",
+        "password": "an-app-password",
+    },
+)
+target("meetings:calendar_sync")
+target("meetings:calendar_disconnect")
 target("meetings:calendar_regenerate")
 target("meetings:calendar_feed", lambda w: {"secret": w.alpha.obj["feed"]})
 target("meetings:calendar_feed[revoked]", lambda w: {"secret": w.alpha.obj["feed_revoked"]})

@@ -1,6 +1,7 @@
-"""Secrets an organization pastes in (its identity provider's client secret) are kept encrypted
-with a key from the environment (``IDENTITY_SECRET_KEY``), so a copy of the database alone does
-not give them away. Without the key they cannot be read back: keep it with SECRET_KEY."""
+"""Secrets people paste in (an identity provider's client secret, a calendar's app password) are
+kept encrypted with a key from the environment (``IDENTITY_SECRET_KEY``), so a copy of the
+database alone does not give them away. Without the key they cannot be read back: keep it with
+SECRET_KEY."""
 
 from __future__ import annotations
 

@@ -1,0 +1,64 @@
+"""A mentor connects their own calendar (a real CalDAV server, Radicale) on the calendar page;
+a busy block there takes that time out of the mentee's slot picker."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from caldav.davclient import DAVClient
+from playwright.sync_api import expect
+
+from matching.services.start import mentorship_start
+from meetings.services.scheduling import slots_for
+from programs.models import Role
+from tests.accounts.factories import TEST_PASSWORD
+from tests.e2e.conftest import log_in
+from tests.e2e.helpers import weekday_mentor
+from tests.programs.factories import ParticipantFactory, ProgramFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_busy_block_in_the_mentors_calendar_leaves_the_mentees_picker(
+    monday_morning, radicale, page, new_page
+):
+    program = ProgramFactory(name="Pathways", slug="pathways")
+    mentor = weekday_mentor(program)
+    mentee = ParticipantFactory(program=program, role=Role.MENTEE, user__full_name="Mia Mentee")
+    mentorship = mentorship_start(mentor=mentor, mentee=mentee)
+    first = slots_for(mentorship=mentorship, minutes=30)[0]
+    # Dana's own calendar: busy for the hour of the first free time.
+    client = DAVClient(url=radicale.url, username=radicale.username, password=radicale.password)
+    work = client.principal().make_calendar(name="Work")
+    work.save_event(
+        dtstart=first, dtend=first + timedelta(hours=1), summary="Board meeting", uid="board"
+    )
+
+    log_in(page, mentor.user.email, TEST_PASSWORD)
+    expect(page).to_have_url(re.compile(r"/home/$"))
+    page.goto("/calendar/")
+    section = page.locator("#caldav")
+    section.get_by_label("CalDAV server address").fill(radicale.url)
+    section.get_by_label("User name").fill(radicale.username)
+    section.get_by_label("App password").fill("not-the-password")
+    section.get_by_role("button", name="Connect my calendar").click()
+    expect(page.get_by_text("The server refused that user name and app password.")).to_be_visible()
+    section = page.locator("#caldav")
+    section.get_by_label("App password").fill(radicale.password)
+    section.get_by_role("button", name="Connect my calendar").click()
+    expect(page.get_by_text("Connected: your calendar “Work”.")).to_be_visible()
+    expect(page.locator("#caldav-status")).to_contain_text("Busy times read")
+
+    mentee_page = new_page()
+    log_in(mentee_page, mentee.user.email, TEST_PASSWORD)
+    expect(mentee_page).to_have_url(re.compile(r"/home/$"))
+    mentee_page.goto(f"/mentorships/{mentorship.pk}/meetings/new/")
+    picker = mentee_page.get_by_role("group", name="Free times in the next two weeks")
+    expect(picker.get_by_role("radio").first).to_be_attached()
+    values = [radio.get_attribute("value") for radio in picker.get_by_role("radio").all()]
+    busy = {first.isoformat(), (first + timedelta(minutes=30)).isoformat()}
+    assert not busy & set(values), values[:4]
+    assert (first + timedelta(hours=1)).isoformat() in values
+    assert "Board meeting" not in mentee_page.content()
