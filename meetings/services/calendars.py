@@ -111,3 +111,9 @@ def calendars_sync_all(*, now: datetime | None = None) -> int:
         calendar_busy_sync(connection=connection, now=now)
         count += 1
     return count
+
+
+def calendars_stale(people: list[int]) -> bool:
+    """Whether a calendar of these people could not be read lately (its busy times may be out
+    of date): one query."""
+    return CalendarConnection.objects.filter(user_id__in=people).exclude(sync_error="").exists()

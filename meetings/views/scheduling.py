@@ -57,9 +57,11 @@ def _picker(
     if isinstance(owner, MentorshipGroup):
         starts = scheduling.circle_slots_for(circle=owner, minutes=minutes, exclude=exclude)
         is_active = True
+        people = [owner.mentor.user_id]
     else:
         starts = scheduling.slots_for(mentorship=owner, minutes=minutes, exclude=exclude)
         is_active = owner.status == Mentorship.Status.ACTIVE
+        people = scheduling.pair_of(owner)
     return render(
         request,
         "meetings/propose.html",
@@ -76,6 +78,7 @@ def _picker(
             "viewer_zone": zone_label(zone),
             "is_active": is_active,
             "is_away": rules.is_away(timezone.localdate()),
+            "calendars_stale": calendars.calendars_stale(people),
         },
     )
 

@@ -138,3 +138,17 @@ def test_calendar_page_connects_and_shows_refusals_next_to_the_field(
     client.post(reverse("meetings:calendar_disconnect"))
     assert not CalendarConnection.objects.exists()
     assert client.post(reverse("meetings:calendar_sync")).status_code == 404
+
+
+def test_the_picker_says_when_busy_times_may_be_out_of_date(
+    client, mentorship_with_windows, radicale
+):
+    _calendar(radicale)
+    found = _connect(mentorship_with_windows, radicale)
+    picker = reverse("meetings:meeting_propose", kwargs={"pk": mentorship_with_windows.pk})
+    client.force_login(mentorship_with_windows.mentee.user)
+    assert 'id="calendars-stale"' not in client.get(picker).content.decode()
+    CalendarConnection.objects.filter(pk=found.pk).update(server_url="http://127.0.0.1:9/")
+    found.refresh_from_db()
+    calendar_busy_sync(connection=found)
+    assert "may be out of date" in client.get(picker).content.decode()
