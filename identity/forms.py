@@ -13,6 +13,9 @@ from accounts.models import User
 from programs.models import Organization, Program, Role
 
 
+MAX_EMAIL = 254  # characters in an email address (RFC 5321)
+
+
 def _sso_required_for(email: str) -> str:
     """The name of the single sign-on that ``email`` must use, or ""."""
     from identity.services import sso_provider_for_email
@@ -28,6 +31,8 @@ class LoginForm(AllauthLoginForm):
 
     def clean(self) -> dict[str, Any]:
         email = str(self.data.get("login", "")).strip()
+        if len(email) > MAX_EMAIL:  # no address is this long: allauth's own refusal follows
+            return super().clean()  # type: ignore[no-any-return]
         required = _sso_required_for(email)
         session = getattr(self.request, "session", None) or {}
         linking = session.get("identity:linking-email") == email.lower()

@@ -491,10 +491,13 @@ def sso_sign_in_apply(*, provider: SsoProvider, user: User, claims: dict[str, ob
         )
 
 
+MAX_DOMAIN = 253  # characters in a DNS name
+
+
 def sso_provider_for_email(email: str) -> SsoProvider | None:
     """The single sign-on that the email's domain goes through, if any."""
     domain = email.strip().lower().rpartition("@")[2]
-    if not domain:
+    if not domain or len(domain) > MAX_DOMAIN:  # no such domain (and SQLite's LIKE refuses it)
         return None
     for provider in SsoProvider.objects.select_related("organization").filter(
         domains__icontains=domain

@@ -167,3 +167,13 @@ def test_a_provider_that_cannot_be_reached_sends_back_to_the_sign_in_page(
     assert answer.redirect_chain[0] == (reverse("account_login"), 302)
     assert "sign-in service could not be reached" in answer.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_an_address_longer_than_any_is_refused_not_a_server_error(client, program, org_admin):
+    """Found by fuzzing: some 20,000 characters as the sign-in address made SQLite refuse the
+    domain's LIKE ("pattern too complex"), a server error; now the form's own refusal."""
+    _save(program.organization, org_admin, required=True)
+    for login in ("🙂" * 20_000, f"x@{'a' * 300}.test"):
+        answer = client.post(reverse("account_login"), {"login": login, "password": "x"})
+        assert answer.status_code == 200
+        assert "_auth_user_id" not in client.session
