@@ -14,21 +14,21 @@ from typing import Any
 
 import icalendar
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
 
 from accounts.models import User
+from meetings.access import people_of
 from meetings.calendar import calendar_of, meeting_uid
 from meetings.models import Meeting, MeetingAnswer
 from mentorship.errors import DomainError
-from notifications.inbound import Inbound, Refused, reply_address
+from notifications.inbound import Inbound, Refused, SignedAddress, reply_address
 from notifications.services import email_send
 
 log = logging.getLogger(__name__)
 
 INVITE_HANDLER = "invite"
 VALID_FOR = timedelta(days=400)  # a reply to an invitation for a meeting a year ahead
-_SIGNER = signing.TimestampSigner(salt="meetings.invitation", sep=".")
+_ADDRESS = SignedAddress("meetings.invitation", VALID_FOR)
 REQUEST, CANCEL, REPLY = "REQUEST", "CANCEL", "REPLY"
 PARTSTAT = {
     MeetingAnswer.Answer.ACCEPTED: "ACCEPTED",
@@ -39,7 +39,7 @@ ANSWER_OF = {value: key for key, value in PARTSTAT.items()}
 
 
 def invitation_token(meeting_id: int, user_id: int) -> str:
-    return _SIGNER.sign(f"{user_id}-{meeting_id}")
+    return _ADDRESS.token(user_id, meeting_id)
 
 
 def organizer_address(meeting: Meeting, person: User) -> str:
@@ -47,14 +47,6 @@ def organizer_address(meeting: Meeting, person: User) -> str:
     site's sender when inbound mail is off (the answer is then not read)."""
     inbound = reply_address(INVITE_HANDLER, invitation_token(meeting.pk, person.pk))
     return inbound or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
-
-
-def people_of(meeting: Meeting) -> list[User]:
-    """Everyone the meeting is for: the pair, or the circle's mentor and live members."""
-    if meeting.mentorship is not None:
-        return [meeting.mentorship.mentor.user, meeting.mentorship.mentee.user]
-    assert meeting.group is not None
-    return meeting.group.people()
 
 
 def itip(meeting: Meeting, person: User, method: str) -> bytes:
@@ -156,19 +148,10 @@ def invitation_received(mail: Inbound, token: str) -> None:
     """A calendar's answer to the invitation whose ORGANIZER address carries ``token``."""
     from meetings.services.scheduling import meeting_answer_record
 
-    try:
-        value = _SIGNER.unsign(token, max_age=VALID_FOR)
-    except signing.SignatureExpired as exc:
-        raise Refused("expired address") from exc
-    except signing.BadSignature as exc:
-        raise Refused("unknown address") from exc
-    user_id, meeting_id = (int(part) for part in value.split("-", 1))
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    user, meeting_id = _ADDRESS.read(mail, token)
     meeting = Meeting.objects.filter(pk=meeting_id).first()
-    if user is None or meeting is None:
+    if meeting is None:
         raise Refused("unknown address")
-    if mail.sender != user.email.lower():
-        raise Refused("sent from another address than the one the invitation went to")
     if mail.calendar is None:
         raise Refused("no calendar answer")
     answer, sequence = reply_answer(mail.calendar, uid=meeting_uid(meeting), email=user.email)

@@ -55,16 +55,8 @@ def meeting_reminders_scan(*, now: datetime | None = None) -> int:
             subject_key=f"meeting:{meeting.pk}",
             period_key=meeting.starts_at.isoformat(),
             title=f"Meeting with {whom} on {_local(meeting.starts_at, person.time_zone)}",
-            body=" ".join(
-                (
-                    *(
-                        (f"{meeting.get_format_display()}: {meeting.place}.",)
-                        if meeting.place
-                        else ()
-                    ),
-                    "Add your questions to the agenda, so the time goes to what matters.",
-                )
-            ),
+            body=(f"{meeting.get_format_display()}: {meeting.place}. " if meeting.place else "")
+            + "Add your questions to the agenda, so the time goes to what matters.",
             link=reverse("meetings:meeting", kwargs={"pk": meeting.pk}),
             due_at=max(now, meeting.starts_at - before),
         )

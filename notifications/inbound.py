@@ -13,17 +13,20 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 from html import unescape
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from mailparser_reply import EmailReplyParser
 
+from accounts.models import User
 from notifications.models import InboundMail
 
 log = logging.getLogger(__name__)
@@ -51,6 +54,36 @@ def inbound_handler(name: str, handler: Handler) -> None:
     """Mail to ``<name>+<token>@INBOUND_EMAIL_DOMAIN`` goes to ``handler(mail, token)``, which
     raises ``Refused`` for a token it does not take."""
     _HANDLERS[name] = handler
+
+
+class SignedAddress:
+    """The token of a per-person address: it names one person and one object of the app's
+    (``<user>-<object>``), is signed, and expires after ``valid_for``. "." separates its parts:
+    an email address's local part takes it, where the default ":" is not allowed."""
+
+    def __init__(self, salt: str, valid_for: timedelta) -> None:
+        self.signer = signing.TimestampSigner(salt=salt, sep=".")
+        self.valid_for = valid_for
+
+    def token(self, user_id: int, object_id: int) -> str:
+        return self.signer.sign(f"{user_id}-{object_id}")
+
+    def read(self, mail: Inbound, token: str) -> tuple[User, int]:
+        """The active person the token names and its object's id, if the mail comes from that
+        person's address; refused if the token is forged or expired, or the sender another."""
+        try:
+            value = self.signer.unsign(token, max_age=self.valid_for)
+        except signing.SignatureExpired as exc:
+            raise Refused("expired address") from exc
+        except signing.BadSignature as exc:
+            raise Refused("unknown address") from exc
+        user_id, object_id = (int(part) for part in value.split("-", 1))
+        user = User.objects.filter(pk=user_id, is_active=True).first()
+        if user is None:
+            raise Refused("unknown address")
+        if mail.sender != user.email.lower():
+            raise Refused("sent from another address than the one the notice went to")
+        return user, object_id
 
 
 def reply_address(name: str, token: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -123,28 +124,27 @@ def busy_for(people: list[int], *, now: datetime, exclude: int | None = None) ->
 # ---------------------------------------------------------------------------
 # Reads
 # ---------------------------------------------------------------------------
-def default_minutes(owner: Mentorship | MentorshipGroup) -> int:
-    """The meeting length the pair (or the circle) agreed on, or half an hour."""
+def _agreed(owner: Mentorship | MentorshipGroup, *fields: str) -> tuple[Any, ...] | None:
+    """These fields of the pair's (or the circle's) norms in force, if they agreed any."""
     whose = {"group": owner} if isinstance(owner, MentorshipGroup) else {"mentorship": owner}
-    minutes = (
+    return (
         Agreement.objects.filter(**whose, confirmed_at__isnull=False)
         .order_by("-version")
-        .values_list("meeting_minutes", flat=True)
+        .values_list(*fields)
         .first()
     )
-    return minutes or DEFAULT_MINUTES
+
+
+def default_minutes(owner: Mentorship | MentorshipGroup) -> int:
+    """The meeting length the pair (or the circle) agreed on, or half an hour."""
+    agreed = _agreed(owner, "meeting_minutes")
+    return (agreed[0] if agreed else None) or DEFAULT_MINUTES
 
 
 def default_place(owner: Mentorship | MentorshipGroup) -> tuple[str, str]:
     """Where the pair (or the circle) agreed to meet: the format and the channel of their
     norms, as a new meeting's format and place (meetings.places.place_from_norms)."""
-    whose = {"group": owner} if isinstance(owner, MentorshipGroup) else {"mentorship": owner}
-    agreed = (
-        Agreement.objects.filter(**whose, confirmed_at__isnull=False)
-        .order_by("-version")
-        .values_list("format", "channel")
-        .first()
-    )
+    agreed = _agreed(owner, "format", "channel")
     return place_from_norms(*agreed) if agreed else ("", "")
 
 

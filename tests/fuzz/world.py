@@ -19,7 +19,6 @@ from identity.models import (
     ScimGroup,
     ScimToken,
     ScimUser,
-    SsoProvider,
 )
 from identity.services import (
     group_mapping_create,
@@ -61,8 +60,7 @@ from notifications.models import Notification
 from programs.models import Invitation, Organization, Participant, Program, Role, Topic
 from programs.services import organization_admin_grant
 from tests.goals.factories import GoalFactory, GoalStepFactory
-from tests.identity.provisioned import provision
-from tests.identity.saml_idp import saml_certificate
+from tests.identity.provisioned import oidc_provider, provision, saml_provider
 from tests.matching.factories import MentorProfileFactory
 from tests.notifications.factories import NotificationFactory
 from tests.programs.factories import (
@@ -234,23 +232,9 @@ def _identity(
     # Single sign-on: Home's organization through OpenID Connect (at an address where nothing
     # listens, so a sign-in fails at once, as with a provider that is down), Away's through SAML.
     if label == "Home":
-        SsoProvider.objects.create(
-            organization=organization,
-            name="Home OP",
-            server_url="http://127.0.0.1:9",
-            client_id="twoway",
-            domains="home-sso.example",
-        )
+        oidc_provider(organization, server_url="http://127.0.0.1:9", domain="home-sso.example")
     else:
-        SsoProvider.objects.create(
-            organization=organization,
-            kind=SsoProvider.Kind.SAML,
-            name="Away IdP",
-            saml_entity_id="https://idp.away.example/metadata",
-            saml_sso_url="https://idp.away.example/sso",
-            saml_certificate=saml_certificate("idp.away.example"),
-            domains="away-sso.example",
-        )
+        saml_provider(organization, host="idp.away.example", domain="away-sso.example")
     leaver = _person(program, Role.MENTEE, f"{label} Leaver").user
     person_leave(organization=organization, user=leaver, actor=admin, via=Departure.Via.ADMIN)
     return token, raw_token, person, group, mapping, leaver

@@ -1,11 +1,14 @@
 """A person and their group as an organization's identity provider provisioned them through
-SCIM, each with what the provider wrote (the SCIM storage keeps it, and reads it back)."""
+SCIM, each with what the provider wrote (the SCIM storage keeps it, and reads it back); and an
+organization's single sign-on, through OpenID Connect or SAML."""
 
 from __future__ import annotations
 
-from identity.models import ScimGroup, ScimUser
+from identity.models import ScimGroup, ScimUser, SsoProvider
 from identity.services import PersonFacts, scim_group_create, scim_user_create
+from mentorship.crypto import encrypt
 from programs.models import Organization
+from tests.identity.saml_idp import saml_certificate
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
@@ -57,3 +60,29 @@ def provision(
     }
     group.save(update_fields=["payload"])
     return person, group
+
+
+def oidc_provider(organization: Organization, *, server_url: str, domain: str) -> SsoProvider:
+    """The organization signs in through an OpenID provider at ``server_url``, for ``domain``."""
+    return SsoProvider.objects.create(
+        organization=organization,
+        kind=SsoProvider.Kind.OIDC,
+        name=f"{organization.name} OP",
+        server_url=server_url,
+        client_id="twoway",
+        secret_encrypted=encrypt("not-a-real-secret"),
+        domains=domain,
+    )
+
+
+def saml_provider(organization: Organization, *, host: str, domain: str) -> SsoProvider:
+    """The organization signs in through a SAML identity provider at ``host``, for ``domain``."""
+    return SsoProvider.objects.create(
+        organization=organization,
+        kind=SsoProvider.Kind.SAML,
+        name=f"{organization.name} IdP",
+        saml_entity_id=f"https://{host}/metadata",
+        saml_sso_url=f"https://{host}/sso",
+        saml_certificate=saml_certificate(host),
+        domains=domain,
+    )

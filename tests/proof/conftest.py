@@ -40,7 +40,7 @@ from conversations.access import get_thread_for_user
 from conversations.models import Attachment, Message
 from conversations.services import message_send, person_mute
 from goals.services import goal_create, goal_progress_add, goal_step_add
-from identity.models import Departure, SsoProvider
+from identity.models import Departure
 from identity.services import (
     group_mapping_create,
     person_leave,
@@ -102,8 +102,7 @@ from programs.services import (
 from programs.tokens import invitation_token
 from tests.accounts.factories import UserFactory
 from tests.helpers import Route, all_routes
-from tests.identity.provisioned import provision
-from tests.identity.saml_idp import saml_certificate
+from tests.identity.provisioned import oidc_provider, provision, saml_provider
 from tests.writes import tables
 
 # ---------------------------------------------------------------------------
@@ -718,24 +717,8 @@ SSO_DOMAIN = "proof-sso.example"
 def build_sso(home: Organization, far: Organization) -> None:
     """Single sign-on: ``home`` (alpha's and beta's organization) signs in through an OpenID
     Connect provider for the addresses of ``SSO_DOMAIN``, ``far`` (gamma's) through SAML 2.0."""
-    SsoProvider.objects.create(
-        organization=home,
-        kind=SsoProvider.Kind.OIDC,
-        name="Proof OP",
-        server_url="https://op.proof.example",
-        client_id="twoway",
-        secret_encrypted=encrypt("not-a-real-secret"),
-        domains=SSO_DOMAIN,
-    )
-    SsoProvider.objects.create(
-        organization=far,
-        kind=SsoProvider.Kind.SAML,
-        name="Far IdP",
-        saml_entity_id="https://idp.far.example/metadata",
-        saml_sso_url="https://idp.far.example/sso",
-        saml_certificate=saml_certificate(),
-        domains="far-sso.example",
-    )
+    oidc_provider(home, server_url="https://op.proof.example", domain=SSO_DOMAIN)
+    saml_provider(far, host="idp.far.example", domain="far-sso.example")
 
 
 def build_world() -> World:

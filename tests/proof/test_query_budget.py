@@ -54,7 +54,7 @@ from conversations.models import Attachment, Conversation, Message, Seen
 from conversations.services import message_send
 from goals.models import Goal, GoalStep, ProgressUpdate
 from goals.services import goal_create
-from identity.models import Departure, GroupMapping, ScimToken, SsoProvider, token_digest
+from identity.models import Departure, GroupMapping, ScimToken, token_digest
 from identity.selectors import PEOPLE_SHOWN
 from identity.services import group_mapping_create, person_leave, scim_token_create
 from matching.models import (
@@ -107,6 +107,7 @@ from programs.services import (
 )
 from programs.tokens import invitation_token
 from tests.helpers import demo_seed
+from tests.identity.provisioned import oidc_provider
 from tests.proof.conftest import app_routes
 from tests.proof.matrix import NO_CONTENT, OK, ROLES, TABLE
 
@@ -319,13 +320,7 @@ def build_demo() -> Demo:
     person_leave(organization=organization, user=leaver, actor=people["other_admin"], via="admin")
     # Single sign-on through the organization's OpenID provider, which the owner's account is
     # linked to (their connections page lists it).
-    SsoProvider.objects.create(
-        organization=organization,
-        name="Demo OP",
-        server_url="https://op.demo.example",
-        client_id="twoway",
-        domains="demo-sso.example",
-    )
+    oidc_provider(organization, server_url="https://op.demo.example", domain="demo-sso.example")
     SocialAccount.objects.create(user=people["owner"], provider=organization.slug, uid="owner-1")
     return Demo(
         program=program,
