@@ -12,7 +12,6 @@ from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 from accounts.models import User
 from programs.models import Organization, Program, Role
 
-
 MAX_EMAIL = 254  # characters in an email address (RFC 5321)
 
 
