@@ -30,10 +30,19 @@ ICS_STATUS = {
 }
 
 
+def _uid_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "twoway"
+
+
 def meeting_uid(meeting: Meeting) -> str:
     """Stable per meeting, so a rescheduled meeting moves in the calendar instead of doubling."""
-    host = urlsplit(settings.SITE_URL).hostname or "twoway"
-    return f"meeting-{meeting.pk}@{host}"
+    return f"meeting-{meeting.pk}@{_uid_host()}"
+
+
+def is_meeting_uid(uid: str) -> bool:
+    """Whether an event's UID is one of this site's meetings."""
+    number, _, host = uid.removeprefix("meeting-").partition("@")
+    return uid.startswith("meeting-") and number.isdigit() and host == _uid_host()
 
 
 def _event(meeting: Meeting, viewer: User) -> icalendar.Event:

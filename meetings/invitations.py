@@ -112,12 +112,14 @@ def invitations_send(meeting_id: int, method: str) -> int:
     return len(people)
 
 
-def invitations_after_commit(meeting: Meeting, method: str = REQUEST) -> None:
-    """Send everyone the meeting's invitation once the change is saved (and only if it is)."""
-    from meetings.tasks import send_invitations
+def calendars_after_commit(meeting: Meeting, method: str = REQUEST) -> None:
+    """Once the change is saved (and only if it is), send everyone the meeting's invitation, and
+    write it into the calendars they connected (meetings.services.calendars)."""
+    from meetings.tasks import send_invitations, write_calendars
 
     meeting_id = meeting.pk
     transaction.on_commit(lambda: send_invitations.delay(meeting_id, method))
+    transaction.on_commit(lambda: write_calendars.delay(meeting_id))
 
 
 # ---------------------------------------------------------------------------

@@ -368,9 +368,38 @@ class CalendarConnection(TimeStampedModel):
     busy = models.JSONField(default=list, blank=True)
     synced_at = models.DateTimeField(null=True, blank=True)
     sync_error = models.CharField(max_length=300, blank=True)
+    # The calendar's sync token (RFC 6578) as of the last sync that finished: the next one asks
+    # only for what changed since. Kept only once everything it reported was taken in.
+    sync_token = models.CharField(max_length=500, blank=True)
+    busy_read_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"Calendar of {self.user}"
+
+
+class CalendarEntry(TimeStampedModel):
+    """A meeting as Twoway last wrote it into a connected calendar: where, which version, and
+    at what time. A later sync that finds other times there is the person moving it; no event
+    there, the person deleting it. Written again when the meeting's version moves on."""
+
+    connection = models.ForeignKey(
+        CalendarConnection, on_delete=models.CASCADE, related_name="entries"
+    )
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="calendar_entries")
+    href = models.CharField(max_length=600)
+    sequence = models.PositiveIntegerField()
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "meeting"], name="calendar_entry_one_per_meeting"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} in {self.connection}"
 
 
 class CheckIn(TimeStampedModel):

@@ -59,9 +59,19 @@ def send_invitations(meeting_id: int, method: str) -> int:
     return invitations_send(meeting_id, method)
 
 
+@shared_task(name="meetings.write_calendars", acks_late=True)
+def write_calendars(meeting_id: int) -> int:
+    """Write the meeting as it is now into its people's connected calendars (CalDAV); safe to
+    run twice, and what fails is written by the next periodic sync."""
+    from meetings.services.calendars import calendars_write_meeting
+
+    return calendars_write_meeting(meeting_id)
+
+
 @shared_task(name="meetings.sync_calendars", acks_late=True)
 def sync_calendars() -> int:
-    """Read every connected calendar's busy times (CalDAV); safe to run twice."""
+    """Sync every connected calendar both ways (CalDAV): moves and deletions made there come
+    back, meetings go there, busy times are read; safe to run twice."""
     from meetings.services.calendars import calendars_sync_all
 
     return calendars_sync_all()

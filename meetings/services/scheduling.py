@@ -37,10 +37,10 @@ from matching.services.mentorships import (
 from matching.services.requests import record_change
 from matching.windows import UTC, Interval, Window, zone_label
 from meetings.access import meetings_of, people_of
-from meetings.invitations import CANCEL, invitations_after_commit
+from meetings.busy import calendar_busy_of
+from meetings.invitations import CANCEL, calendars_after_commit
 from meetings.models import Agreement, Meeting, MeetingAnswer
 from meetings.places import jitsi_room, place_check, place_from_norms
-from meetings.services.calendars import calendar_busy_of
 from meetings.slots import format_slot, free_slots, slot_refusal, start_refusal
 from mentorship.errors import DomainError
 from notifications.models import Notification
@@ -388,7 +388,7 @@ def _is_late(meeting: Meeting, now: datetime) -> bool:
     return meeting.starts_at - now < boundaries_of(meeting.owner.mentor).cancellation_notice
 
 
-def _when(meeting: Meeting, user: User) -> str:
+def when_for(meeting: Meeting, user: User) -> str:
     return f"{format_slot(meeting.starts_at, user.time_zone)} {zone_label(user.time_zone)}"
 
 
@@ -453,10 +453,10 @@ def meeting_propose(
         place=place,
     )
     _record(meeting, actor=actor, from_status="", note="proposed")
-    invitations_after_commit(meeting)
+    calendars_after_commit(meeting)
     _tell(
         other,
-        f"{actor.get_full_name()} proposed a meeting on {_when(meeting, other)}",
+        f"{actor.get_full_name()} proposed a meeting on {when_for(meeting, other)}",
         meeting,
         "Confirm it, or propose another time.",
     )
@@ -489,11 +489,11 @@ def meeting_place_set(
     meeting.format, meeting.place = format, place
     meeting.sequence += 1
     meeting.save(update_fields=["format", "place", "sequence", "updated_at"])
-    invitations_after_commit(meeting)
+    calendars_after_commit(meeting)
     where = place or MeetingFormat(format).label.lower()
     _tell_each(
         others,
-        lambda person: f"{actor.get_full_name()} set where you meet on {_when(meeting, person)}",
+        lambda person: f"{actor.get_full_name()} set where you meet on {when_for(meeting, person)}",
         meeting,
         f"{MeetingFormat(format).label}: {where}",
     )
@@ -535,10 +535,10 @@ def meeting_confirm(*, meeting: Meeting, actor: User) -> Meeting:
     meeting.confirmed_at = now
     meeting.sequence += 1
     meeting.save(update_fields=["status", "confirmed_at", "sequence", "updated_at"])
-    invitations_after_commit(meeting)
+    calendars_after_commit(meeting)
     _record(meeting, actor=actor, from_status=Status.PROPOSED, note="confirmed")
     _tell(
-        other, f"{actor.get_full_name()} confirmed your meeting on {_when(meeting, other)}", meeting
+        other, f"{actor.get_full_name()} confirmed your meeting on {when_for(meeting, other)}", meeting
     )
     return meeting
 
@@ -587,10 +587,10 @@ def circle_meeting_schedule(
         format=format,
         place=place,
     )
-    invitations_after_commit(meeting)
+    calendars_after_commit(meeting)
     _tell_each(
         people[1:],
-        lambda member: f"{actor.get_full_name()} set a circle meeting for {_when(meeting, member)}",
+        lambda member: f"{actor.get_full_name()} set a circle meeting for {when_for(meeting, member)}",
         meeting,
         "Add your questions to its agenda.",
     )
@@ -625,7 +625,7 @@ def meeting_reschedule(
     )
     late = _is_late(meeting, now)
     from_status = meeting.status
-    old_when = {person.pk: _when(meeting, person) for person in others}
+    old_when = {person.pk: when_for(meeting, person) for person in others}
     meeting.starts_at = starts_at.astimezone(UTC)
     meeting.ends_at = ends_at.astimezone(UTC)
     meeting.proposed_by = actor
@@ -647,7 +647,7 @@ def meeting_reschedule(
             "updated_at",
         ]
     )
-    invitations_after_commit(meeting)
+    calendars_after_commit(meeting)
     _record(
         meeting,
         actor=actor,
@@ -658,7 +658,7 @@ def meeting_reschedule(
         others,
         lambda other: (
             f"{actor.get_full_name()} moved your meeting from {old_when[other.pk]} to "
-            f"{_when(meeting, other)}"
+            f"{when_for(meeting, other)}"
         ),
         meeting,
         "Confirm the new time, or propose another." if mentorship is not None else "",
@@ -691,7 +691,7 @@ def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
             "updated_at",
         ]
     )
-    invitations_after_commit(meeting, CANCEL)
+    calendars_after_commit(meeting, CANCEL)
     _record(
         meeting,
         actor=actor,
@@ -702,7 +702,7 @@ def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
         others,
         lambda other: (
             f"{actor.get_full_name()} cancelled your meeting on "
-            f"{_when(meeting, other)}" + (" at short notice" if late else "")
+            f"{when_for(meeting, other)}" + (" at short notice" if late else "")
         ),
         meeting,
     )
@@ -733,7 +733,7 @@ def meeting_answer_record(*, meeting: Meeting, user: User, answer: str, sequence
         _tell_each(
             others if meeting.group is None else [meeting.group.mentor.user],
             lambda other: (
-                f"{user.get_full_name()} declined the meeting on {_when(meeting, other)} "
+                f"{user.get_full_name()} declined the meeting on {when_for(meeting, other)} "
                 "in their calendar"
             ),
             meeting,
@@ -762,7 +762,7 @@ def meeting_mark_held(*, meeting: Meeting, actor: User) -> Meeting:
     _tell_each(
         others,
         lambda other: (
-            f"{actor.get_full_name()} marked your meeting on {_when(meeting, other)} held"
+            f"{actor.get_full_name()} marked your meeting on {when_for(meeting, other)} held"
         ),
         meeting,
     )
@@ -822,7 +822,7 @@ def _mark_missed(due: int, now: datetime) -> None:
         _record(meeting, actor=None, from_status=Status.CONFIRMED, note="missed")
         _tell_each(
             people_of(meeting),
-            lambda person: f"Your meeting on {_when(meeting, person)} was marked missed",
+            lambda person: f"Your meeting on {when_for(meeting, person)} was marked missed",
             meeting,
             "Nobody marked it held. If it took place, mark it held.",
         )

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from matching.models import Mentorship, MentorshipGroup
 from matching.windows import windows_label, zone_label
-from meetings import calendar
+from meetings import busy, calendar
 from meetings.access import (
     get_circle_for_user,
     get_meeting_for_user,
@@ -78,7 +78,7 @@ def _picker(
             "viewer_zone": zone_label(zone),
             "is_active": is_active,
             "is_away": rules.is_away(timezone.localdate()),
-            "calendars_stale": calendars.calendars_stale(people),
+            "calendars_stale": busy.calendars_stale(people),
         },
     )
 
@@ -273,11 +273,11 @@ def calendar_sync(request: AuthedHttpRequest) -> HttpResponse:
     connection = CalendarConnection.objects.filter(user=request.user).first()
     if connection is None:
         raise Http404("No calendar is connected.")
-    connection = calendars.calendar_busy_sync(connection=connection)
+    connection = calendars.calendar_sync(connection=connection)
     if connection.sync_error:
         messages.error(request, connection.sync_error)
     else:
-        messages.success(request, "Your busy times are read again.")
+        messages.success(request, "Synced: your calendar and Twoway agree.")
     return redirect("meetings:calendar")
 
 

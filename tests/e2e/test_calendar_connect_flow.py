@@ -49,7 +49,7 @@ def test_a_busy_block_in_the_mentors_calendar_leaves_the_mentees_picker(
     section.get_by_label("App password").fill(radicale.password)
     section.get_by_role("button", name="Connect my calendar").click()
     expect(page.get_by_text("Connected: your calendar “Work”.")).to_be_visible()
-    expect(page.locator("#caldav-status")).to_contain_text("Busy times read")
+    expect(page.locator("#caldav-status")).to_contain_text("Synced")
 
     mentee_page = new_page()
     log_in(mentee_page, mentee.user.email, TEST_PASSWORD)

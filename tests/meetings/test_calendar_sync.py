@@ -15,9 +15,9 @@ from django.urls import reverse
 from matching.models import Mentorship
 from meetings.models import CalendarConnection
 from meetings.services.calendars import (
-    calendar_busy_sync,
     calendar_connect,
     calendar_disconnect,
+    calendar_sync,
 )
 from meetings.services.scheduling import slots_for
 from mentorship.errors import DomainError
@@ -103,7 +103,7 @@ def test_a_server_that_is_down_keeps_the_last_busy_times_and_says_why(
     synced = found.synced_at
     CalendarConnection.objects.filter(pk=found.pk).update(server_url="http://127.0.0.1:9/")
     found.refresh_from_db()
-    found = calendar_busy_sync(connection=found)
+    found = calendar_sync(connection=found)
     found.refresh_from_db()
     assert "could not be reached" in found.sync_error
     assert found.synced_at == synced and len(found.busy) == 1
@@ -134,7 +134,7 @@ def test_calendar_page_connects_and_shows_refusals_next_to_the_field(
     assert "Connected: your calendar “Work”." in answer.content.decode()
     assert CalendarConnection.objects.get().user == mentor
     answer = client.post(reverse("meetings:calendar_sync"), follow=True)
-    assert "Your busy times are read again." in answer.content.decode()
+    assert "Synced: your calendar and Twoway agree." in answer.content.decode()
     client.post(reverse("meetings:calendar_disconnect"))
     assert not CalendarConnection.objects.exists()
     assert client.post(reverse("meetings:calendar_sync")).status_code == 404
@@ -150,5 +150,5 @@ def test_the_picker_says_when_busy_times_may_be_out_of_date(
     assert 'id="calendars-stale"' not in client.get(picker).content.decode()
     CalendarConnection.objects.filter(pk=found.pk).update(server_url="http://127.0.0.1:9/")
     found.refresh_from_db()
-    calendar_busy_sync(connection=found)
+    calendar_sync(connection=found)
     assert "may be out of date" in client.get(picker).content.decode()
