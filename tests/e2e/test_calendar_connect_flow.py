@@ -1,16 +1,21 @@
 """A mentor connects their own calendar (a real CalDAV server, Radicale) on the calendar page;
-a busy block there takes that time out of the mentee's slot picker."""
+a busy block there takes that time out of the mentee's slot picker; the meeting the mentee
+proposes, with a Jitsi room, and the mentor confirms lands in that calendar with its link; the
+mentor drags it to another day there, syncs, and the mentee finds the new time to confirm."""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from caldav.davclient import DAVClient
 from playwright.sync_api import expect
 
 from matching.services.start import mentorship_start
+from meetings.calendar import meeting_uid
+from meetings.models import Meeting
 from meetings.services.scheduling import slots_for
 from programs.models import Role
 from tests.accounts.factories import TEST_PASSWORD
@@ -62,3 +67,50 @@ def test_a_busy_block_in_the_mentors_calendar_leaves_the_mentees_picker(
     assert not busy & set(values), values[:4]
     assert (first + timedelta(hours=1)).isoformat() in values
     assert "Board meeting" not in mentee_page.content()
+
+    # Mia proposes the first time still free, and has Twoway make a Jitsi room for it.
+    later = first + timedelta(hours=1)
+    radio = picker.locator(f"input[value='{later.isoformat()}']")
+    picker.locator(f"label[for='{radio.get_attribute('id')}']").click()
+    mentee_page.get_by_role("button", name="Propose this time").click()
+    expect(mentee_page.locator("#meeting-status")).to_have_text("Proposed")
+    where = mentee_page.locator("#meeting-place")
+    where.get_by_text("Change where you meet").click()
+    where.get_by_label("How").select_option(label="Video call")
+    where.get_by_label("Make a Jitsi Meet room for us instead").check()
+    where.get_by_role("button", name="Save where").click()
+    room = mentee_page.locator("#meeting-where").get_by_role("link")
+    expect(room).to_have_text(re.compile(r"^https://"))
+    meeting = Meeting.objects.get(mentorship=mentorship)
+
+    # Dana confirms; the meeting is in her own calendar, with the room's link.
+    page.goto(f"/meetings/{meeting.pk}/")
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator("#meeting-status")).to_have_text("Confirmed")
+    event = work.event_by_uid(meeting_uid(meeting)).icalendar_component
+    assert event.decoded("dtstart") == later
+    assert str(event["location"]) == room.inner_text()
+    assert str(event["status"]) == "CONFIRMED"
+
+    # She drags it to the same hour a day later in her calendar app, and syncs.
+    moved = later + timedelta(days=1)
+    stored = work.event_by_uid(meeting_uid(meeting))
+    component = stored.icalendar_component
+    del component["dtstart"], component["dtend"]
+    component.add("dtstart", moved)
+    component.add("dtend", moved + timedelta(minutes=30))
+    stored.save()
+    page.goto("/calendar/")
+    page.get_by_role("button", name="Sync now").click()
+    expect(page.get_by_text("Synced: your calendar and Twoway agree.")).to_be_visible()
+
+    # Mia is asked to confirm the new time.
+    mentee_page.goto("/notifications/")
+    mentee_page.get_by_role("link", name=re.compile("Dana Designer moved your meeting")).click()
+    expect(mentee_page.locator("#meeting-status")).to_have_text("Proposed")
+    local = moved.astimezone(ZoneInfo(mentee.user.time_zone))
+    expect(mentee_page.locator("#meeting-time")).to_contain_text(f"{local:%H:%M}–")
+    expect(mentee_page.locator("#meeting-time")).to_contain_text(f"{local.day}")
+    mentee_page.get_by_role("button", name="Confirm").click()
+    expect(mentee_page.locator("#meeting-status")).to_have_text("Confirmed")
+    assert str(work.event_by_uid(meeting_uid(meeting)).icalendar_component["status"]) == "CONFIRMED"
