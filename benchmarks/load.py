@@ -7,6 +7,9 @@ Run: .venv/bin/python benchmarks/load.py --postgres postgres://postgres@127.0.0.
 1. Creates database twoway_load on that PostgreSQL server (dropped first if it is there), seeds
    the demo and grows the demo program to 5,000 participants with months of history
    (benchmarks/dashboard.py's `_grow`), and makes a logged-in session for each simulated person.
+   The mentors of the simulated mentees connect their own calendars, on a real CalDAV server
+   (Radicale, started on loopback) with busy blocks over the next two weeks, so the slot picker
+   leaves their busy times out and the meetings proposed are written there by the worker.
 2. Starts gunicorn (2 sync workers, production settings, plain HTTP on loopback) and one Celery
    worker on Redis database 13 of that server.
 3. Runs locust headless on loopback: 20 users for 60 s by default, each a real mentee, mentor or
@@ -15,8 +18,8 @@ Run: .venv/bin/python benchmarks/load.py --postgres postgres://postgres@127.0.0.
    bare Django view served by the same gunicorn, with the same settings and no think time, and
    compares their throughput.
 5. Prints requests per second, p50/p95/p99 per page and the errors, and whether the targets are
-   met: 0 errors; p95 <= 150 ms for the directory, the mentorship page, the dashboard and
-   sending a message, p95 <= 30 ms for the messages poll; the directory's throughput >= 25 % of
+   met: 0 errors; p95 <= 150 ms for the directory, the mentorship page, the dashboard, the slot
+   picker (with connected calendars) and sending a message, p95 <= 30 ms for the messages poll; the directory's throughput >= 25 % of
    the bare view's.
 
 Everything it started is stopped at the end, on Ctrl-C and on SIGTERM. It takes about 3 minutes.
@@ -69,6 +72,7 @@ TARGETS = {
     "directory": 150,
     "mentorship": 150,
     "dashboard": 150,
+    "propose meeting": 150,
     "message send": 150,
     "message poll": 30,
 }
@@ -165,6 +169,71 @@ def _plan(*, think: tuple[float, float], people: int = 30) -> dict[str, Any]:
         "topics": [t.pk for t in topics],
         "search_words": ["bench", "mentor", *(t.name.split()[0].lower() for t in topics[:6])],
     }
+
+
+BUSY_BLOCKS = 20  # per connected calendar, over the two weeks the picker offers
+CALDAV_USER, CALDAV_PASSWORD = "bench", secrets.token_urlsafe(12)
+
+
+def _calendars(plan: dict[str, Any], processes: Processes, folder: Path) -> int:
+    """Start Radicale on loopback and connect the calendar of each simulated mentee's mentor,
+    with busy blocks in it, through the same service the calendar page uses; how many."""
+    import random
+    from datetime import timedelta
+
+    from caldav.davclient import DAVClient
+    from django.utils import timezone
+
+    from matching.models import Mentorship
+    from meetings.services.calendars import calendar_connect
+
+    users = folder / "radicale-users"
+    users.write_text(f"{CALDAV_USER}:{CALDAV_PASSWORD}\n")
+    port = free_port()
+    processes.start(
+        "radicale",
+        [
+            sys.executable,
+            "-m",
+            "radicale",
+            f"--storage-filesystem-folder={folder / 'radicale'}",
+            f"--server-hosts=127.0.0.1:{port}",
+            "--auth-type=htpasswd",
+            f"--auth-htpasswd-filename={users}",
+            "--auth-htpasswd-encryption=plain",
+            "--auth-delay=0",
+            "--logging-level=warning",
+        ],
+        dict(os.environ),
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 30
+    while not port_open(url, port):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Radicale did not start:\n{processes.log_tail('radicale')}")
+        time.sleep(0.2)
+    principal = DAVClient(url=url, username=CALDAV_USER, password=CALDAV_PASSWORD).principal()
+    rng = random.Random(7)  # noqa: S311 (the same busy blocks every run)
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    ids = [m["mentorship"] for m in plan["mentees"] if m["mentorship"]]
+    mentors = {
+        m.mentor.user for m in Mentorship.objects.filter(pk__in=ids).select_related("mentor__user")
+    }
+    for mentor in mentors:
+        calendar = principal.make_calendar(name=f"Work {mentor.pk}")
+        for number in range(BUSY_BLOCKS):
+            start = now + timedelta(hours=rng.randrange(24, 24 * 14))
+            calendar.save_event(
+                dtstart=start, dtend=start + timedelta(hours=1), summary="Busy", uid=f"b{number}"
+            )
+        calendar_connect(
+            user=mentor,
+            server_url=url,
+            username=CALDAV_USER,
+            password=CALDAV_PASSWORD,
+            calendar_name=f"Work {mentor.pk}",
+        )
+    return len(mentors)
 
 
 def _one_at_a_time(base: str, plan: dict[str, Any], repeat: int = 5) -> dict[str, float]:
@@ -367,6 +436,7 @@ def _run(args: argparse.Namespace, folder: Path, processes: Processes) -> int:
     plan = _plan(think=tuple(args.think))
     plan_path = folder / "plan.json"
     plan_path.write_text(json.dumps(plan))
+    connected = _calendars(plan, processes, folder)
     with connection.cursor() as cursor:
         # Fresh statistics for the tables just filled, as autovacuum would gather in a running
         # system: without them PostgreSQL plans for empty tables (nested loops over thousands).
@@ -389,7 +459,8 @@ def _run(args: argparse.Namespace, folder: Path, processes: Processes) -> int:
     print(f"Twoway load test, {when:%Y-%m-%d %H:%M} UTC, {machine()}")
     print(
         f"PostgreSQL {server_version} database {DATABASE}: demo program with {total} participants "
-        f"(seeded in {seeded:.0f} s); gunicorn 2 sync workers and 1 Celery worker (solo pool) on "
+        f"(seeded in {seeded:.0f} s), {connected} mentors with a connected CalDAV calendar "
+        f"(Radicale, {BUSY_BLOCKS} busy blocks each); gunicorn 2 sync workers and 1 Celery worker (solo pool) on "
         f"Redis database {REDIS_DB}, production settings, plain HTTP on 127.0.0.1; locust on the "
         "same machine."
     )

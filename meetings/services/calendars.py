@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
@@ -194,9 +194,17 @@ def _write(
 ) -> None:
     """Put the person's open meetings that have not ended into their calendar where it does not
     hold them as they are now (a proposed one marked tentative), and take out the ones Twoway
-    no longer holds for them."""
+    no longer holds for them (and those they declined as they stand: a circle's meeting they deleted there)."""
     user = connection.user
-    wanted = meetings_visible_to(user).filter(status__in=OPEN, ends_at__gt=now)
+    declined = MeetingAnswer.objects.filter(  # this version of it: a move asks them again
+        meeting=OuterRef("pk"),
+        user=user,
+        answer=MeetingAnswer.Answer.DECLINED,
+        sequence__gte=OuterRef("sequence"),
+    )
+    wanted = (
+        meetings_visible_to(user).filter(status__in=OPEN, ends_at__gt=now).exclude(Exists(declined))
+    )
     entries = connection.entries.select_related("meeting")
     if only is not None:
         wanted, entries = wanted.filter(pk=only), entries.filter(meeting_id=only)

@@ -538,7 +538,9 @@ def meeting_confirm(*, meeting: Meeting, actor: User) -> Meeting:
     calendars_after_commit(meeting)
     _record(meeting, actor=actor, from_status=Status.PROPOSED, note="confirmed")
     _tell(
-        other, f"{actor.get_full_name()} confirmed your meeting on {when_for(meeting, other)}", meeting
+        other,
+        f"{actor.get_full_name()} confirmed your meeting on {when_for(meeting, other)}",
+        meeting,
     )
     return meeting
 
@@ -590,7 +592,9 @@ def circle_meeting_schedule(
     calendars_after_commit(meeting)
     _tell_each(
         people[1:],
-        lambda member: f"{actor.get_full_name()} set a circle meeting for {when_for(meeting, member)}",
+        lambda member: (
+            f"{actor.get_full_name()} set a circle meeting for {when_for(meeting, member)}"
+        ),
         meeting,
         "Add your questions to its agenda.",
     )

@@ -108,9 +108,10 @@ NOT_TYPED = {
         "time_zone_claim",
         "groups_claim",
     },
-    # A calendar's addresses are URLs (checked by the form and the server), and the failure is
-    # Twoway's own words.
-    "meetings.CalendarConnection": {"server_url", "calendar_url", "sync_error"},
+    # A calendar's addresses are URLs (checked by the form and the server), its sync token the
+    # server's own, and the failure is Twoway's own words.
+    "meetings.CalendarConnection": {"server_url", "calendar_url", "sync_error", "sync_token"},
+    "meetings.CalendarEntry": {"href"},
 }
 PROJECT_APPS = {
     "accounts",

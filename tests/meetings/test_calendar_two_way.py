@@ -216,6 +216,8 @@ def test_a_circle_member_deleting_it_declines_it(
     assert Notification.objects.filter(
         recipient=circle.mentor.user, title__contains="declined"
     ).exists()
+    calendar_sync(connection=connection)
+    assert calendar.events() == []  # not written back: they will not come
 
 
 def test_an_interrupted_sync_takes_a_move_in_once(
