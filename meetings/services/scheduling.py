@@ -157,11 +157,8 @@ def slots_for(
     days: int = SLOT_DAYS,
 ) -> list[datetime]:
     """Free starts (UTC) for a meeting of this mentorship; none while it is not active."""
-    if mentorship.status != Mentorship.Status.ACTIVE:
-        return []
-    return _free(
-        mentorship.mentor, pair_of(mentorship), minutes, now=now, exclude=exclude, days=days
-    )
+    choices = slot_choices_for(mentorship, minutes=minutes, now=now, exclude=exclude, days=days)
+    return [start for start, free in choices if free]
 
 
 def circle_slots_for(
@@ -173,39 +170,45 @@ def circle_slots_for(
 ) -> list[datetime]:
     """Free starts (UTC) for a circle meeting: inside its mentor's windows, clear of the
     mentor's other meetings (the mentor chooses, so no notice applies)."""
-    return _free(
-        circle.mentor,
-        [circle.mentor.user_id],
-        minutes,
-        now=now,
-        exclude=exclude,
-        days=SLOT_DAYS,
-        notice=False,
-    )
+    choices = slot_choices_for(circle, minutes=minutes, now=now, exclude=exclude)
+    return [start for start, free in choices if free]
 
 
-def _free(
-    mentor: Participant,
-    people: list[int],
-    minutes: int,
+def slot_choices_for(
+    owner: Mentorship | MentorshipGroup,
     *,
-    now: datetime | None,
-    exclude: int | None,
-    days: int,
-    notice: bool = True,
-) -> list[datetime]:
+    minutes: int,
+    now: datetime | None = None,
+    exclude: int | None = None,
+    days: int = SLOT_DAYS,
+) -> list[tuple[datetime, bool]]:
+    """Every start (UTC) inside the mentor's windows and past the notice, and whether it is free:
+    False when one of the people is busy then (a meeting, or their own calendar), so the picker
+    can show it as busy. A pair's: none while it is not active; a circle's: its mentor's, who
+    chooses, so no notice applies."""
+    if isinstance(owner, MentorshipGroup):
+        people, notice = [owner.mentor.user_id], False
+    elif owner.status != Mentorship.Status.ACTIVE:
+        return []
+    else:
+        people, notice = pair_of(owner), True
     now = now or timezone.now()
-    rules = boundaries_of(mentor)
-    return free_slots(
-        rules.windows,
-        window_zone=rules.zone,
-        duration=timedelta(minutes=minutes),
-        minimum_notice=rules.minimum_notice if notice else timedelta(0),
-        busy=busy_for(people, now=now, exclude=exclude),
-        now=now,
-        days=days,
-        away_until=rules.away_until,
-    )
+    rules = boundaries_of(owner.mentor)
+
+    def starts(busy: list[Interval]) -> list[datetime]:
+        return free_slots(
+            rules.windows,
+            window_zone=rules.zone,
+            duration=timedelta(minutes=minutes),
+            minimum_notice=rules.minimum_notice if notice else timedelta(0),
+            busy=busy,
+            now=now,
+            days=days,
+            away_until=rules.away_until,
+        )
+
+    free = set(starts(busy_for(people, now=now, exclude=exclude)))
+    return [(start, start in free) for start in starts([])]
 
 
 def late_cancellations(mentorship: Mentorship) -> int:

@@ -33,12 +33,20 @@ from mentorship.errors import DomainError, form_add_domain_error
 from mentorship.http import AuthedHttpRequest, run_form
 
 
-def _slot_days(starts: list[datetime], zone: str) -> list[tuple[date, list[tuple[str, str]]]]:
-    """Free starts grouped by the viewer's local day: (day, [(value, "15:00"), ...])."""
+def _slot_days(
+    choices: list[tuple[datetime, bool]], zone: str
+) -> list[tuple[date, list[tuple[str, str, bool]]]]:
+    """Starts grouped by the viewer's local day: (day, [(value, "15:00", free), ...])."""
     local_zone = ZoneInfo(zone)
     return [
-        (day, [(start.isoformat(), f"{start.astimezone(local_zone):%H:%M}") for start in group])
-        for day, group in groupby(starts, key=lambda s: s.astimezone(local_zone).date())
+        (
+            day,
+            [
+                (start.isoformat(), f"{start.astimezone(local_zone):%H:%M}", free)
+                for start, free in group
+            ],
+        )
+        for day, group in groupby(choices, key=lambda c: c[0].astimezone(local_zone).date())
     ]
 
 
@@ -54,12 +62,11 @@ def _picker(
     rules = scheduling.boundaries_of(owner.mentor)
     zone = request.user.time_zone
     exclude = meeting.pk if meeting else None
+    choices = scheduling.slot_choices_for(owner, minutes=minutes, exclude=exclude)
     if isinstance(owner, MentorshipGroup):
-        starts = scheduling.circle_slots_for(circle=owner, minutes=minutes, exclude=exclude)
         is_active = True
         people = [owner.mentor.user_id]
     else:
-        starts = scheduling.slots_for(mentorship=owner, minutes=minutes, exclude=exclude)
         is_active = owner.status == Mentorship.Status.ACTIVE
         people = scheduling.pair_of(owner)
     return render(
@@ -70,7 +77,9 @@ def _picker(
             "circle": owner if isinstance(owner, MentorshipGroup) else None,
             "meeting": meeting,
             "form": form,
-            "days": _slot_days(starts, zone),
+            "days": _slot_days(choices, zone),
+            "any_free": any(free for _, free in choices),
+            "any_busy": not all(free for _, free in choices),
             "minutes": minutes,
             "rules": rules,
             "windows": windows_label(rules.windows, rules.zone) if rules.windows else "",

@@ -66,6 +66,9 @@ def test_a_busy_block_in_the_mentors_calendar_leaves_the_mentees_picker(
     busy = {first.isoformat(), (first + timedelta(minutes=30)).isoformat()}
     assert not busy & set(values), values[:4]
     assert (first + timedelta(hours=1)).isoformat() in values
+    # Shown to Mia as busy, not as a time she can pick.
+    expect(picker.locator(f".slot-busy[data-slot='{first.isoformat()}']")).to_contain_text("busy")
+    expect(mentee_page.locator("#busy-explained")).to_be_visible()
     assert "Board meeting" not in mentee_page.content()
 
     # Mia proposes the first time still free, and has Twoway make a Jitsi room for it.

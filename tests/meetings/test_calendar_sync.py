@@ -152,3 +152,17 @@ def test_the_picker_says_when_busy_times_may_be_out_of_date(
     found.refresh_from_db()
     calendar_sync(connection=found)
     assert "may be out of date" in client.get(picker).content.decode()
+
+
+def test_the_picker_shows_a_busy_time_as_busy_not_as_a_choice(
+    client, mentorship_with_windows, radicale
+):
+    _busy(_calendar(radicale), MON_2_MAR_0900_NY, 30, uid="dentist")
+    _connect(mentorship_with_windows, radicale)
+    client.force_login(mentorship_with_windows.mentee.user)
+    picker = reverse("meetings:meeting_propose", kwargs={"pk": mentorship_with_windows.pk})
+    html = client.get(picker).content.decode()
+    assert f'data-slot="{MON_2_MAR_0900_NY.isoformat()}"' in html
+    assert f'value="{MON_2_MAR_0900_NY.isoformat()}"' not in html
+    assert f'value="{(MON_2_MAR_0900_NY + timedelta(minutes=30)).isoformat()}"' in html
+    assert 'id="busy-explained"' in html
