@@ -36,6 +36,15 @@ def people_of(meeting: Meeting) -> list[User]:
     return meeting.group.people()
 
 
+# What ``people_of`` and ``Meeting.with_whom`` read, fetched with the meeting.
+WITH_PEOPLE = ("mentorship__mentor__user", "mentorship__mentee__user", "group__mentor__user")
+
+
+def meeting_with_people(pk: int) -> Meeting | None:
+    """The meeting with its people at hand (for the tasks that tell them), or None if gone."""
+    return Meeting.objects.select_related(*WITH_PEOPLE).filter(pk=pk).first()
+
+
 def meetings_visible_to(user: User) -> QuerySet[Meeting]:
     return Meeting.objects.filter(meetings_of([user.pk]))
 

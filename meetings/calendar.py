@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import User
-from meetings.access import meetings_visible_to
+from meetings.access import WITH_PEOPLE, meetings_visible_to
 from meetings.models import CalendarFeed, Meeting
 from meetings.places import is_link
 
@@ -109,13 +109,7 @@ def meeting_ics(meeting: Meeting, viewer: User) -> bytes:
 
 def feed_ics(user: User) -> bytes:
     """Every meeting of the person, as a calendar they can subscribe to."""
-    meetings = (
-        meetings_visible_to(user)
-        .select_related(
-            "mentorship__mentor__user", "mentorship__mentee__user", "group__mentor__user"
-        )
-        .order_by("starts_at", "id")
-    )
+    meetings = meetings_visible_to(user).select_related(*WITH_PEOPLE).order_by("starts_at", "id")
     return _calendar(meetings, user, "Twoway meetings")
 
 

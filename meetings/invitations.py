@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import User
-from meetings.access import people_of
+from meetings.access import meeting_with_people, people_of
 from meetings.calendar import calendar_of, meeting_uid
 from meetings.models import Meeting, MeetingAnswer
 from mentorship.errors import DomainError
@@ -97,13 +97,7 @@ def invitation_send(meeting: Meeting, person: User, method: str) -> None:
 
 def invitations_send(meeting_id: int, method: str) -> int:
     """Each person's invitation (the Celery task's work): the meeting as it is now."""
-    meeting = (
-        Meeting.objects.select_related(
-            "mentorship__mentor__user", "mentorship__mentee__user", "group__mentor__user"
-        )
-        .filter(pk=meeting_id)
-        .first()
-    )
+    meeting = meeting_with_people(meeting_id)
     if meeting is None:
         return 0
     people = [person for person in people_of(meeting) if person.is_active]

@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import User
-from meetings.access import meetings_visible_to, people_of
+from meetings.access import WITH_PEOPLE, meeting_with_people, meetings_visible_to, people_of
 from meetings.caldav_sync import (
     Account,
     CalendarUnreachable,
@@ -160,13 +160,7 @@ def calendars_write_meeting(meeting_id: int, *, now: datetime | None = None) -> 
     """Write one meeting as it is now into the connected calendars of its people (and take it
     out of those of people it is no longer for); how many calendars were written. A calendar
     that cannot be reached says so, and the next periodic sync writes it."""
-    meeting = (
-        Meeting.objects.select_related(
-            "mentorship__mentor__user", "mentorship__mentee__user", "group__mentor__user"
-        )
-        .filter(pk=meeting_id)
-        .first()
-    )
+    meeting = meeting_with_people(meeting_id)
     if meeting is None:
         return 0
     people = [person.pk for person in people_of(meeting)]
@@ -209,9 +203,7 @@ def _write(
     if only is not None:
         wanted, entries = wanted.filter(pk=only), entries.filter(meeting_id=only)
     held = {entry.meeting_id: entry for entry in entries}
-    for meeting in wanted.select_related(
-        "mentorship__mentor__user", "mentorship__mentee__user", "group__mentor__user"
-    ):
+    for meeting in wanted.select_related(*WITH_PEOPLE):
         entry = held.pop(meeting.pk, None)
         if entry is not None and (entry.sequence, entry.starts_at, entry.ends_at) == (
             meeting.sequence,
