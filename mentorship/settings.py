@@ -122,6 +122,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     # Twoway, bottom of the dependency order first
     "accounts",
     "notifications",
@@ -132,6 +135,7 @@ INSTALLED_APPS = [
     "conversations",
     "identity",
     "reports",
+    "api",
     # the project itself: management commands that span every app (seed_demo)
     "mentorship",
 ]
@@ -381,6 +385,40 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# ---------------------------------------------------------------------------
+# The API (api/)
+# ---------------------------------------------------------------------------
+# Requests per personal access token; beyond it, 429 with Retry-After. "<n>/<second|minute|
+# hour|day>"; counted in the cache (Redis in production, shared by every app server).
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="1200/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.problem_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Twoway API",
+    "DESCRIPTION": (
+        "Read what happens in your mentoring programs, with exactly the access you have on "
+        "the site. Authenticate with a personal access token (Settings › API tokens) as "
+        "`Authorization: Bearer <key>`. Lists are cursor-paginated in a stable order; "
+        "`updated_since` reads only what changed; errors are RFC 9457 problem details."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 # ---------------------------------------------------------------------------
 # Forms and messages

@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("meetings.urls")),
     path("", include("conversations.urls")),
     path("", include("reports.urls")),
+    path("", include("api.urls")),
     path("notifications/", include("notifications.urls")),
     path("settings/notifications/", RedirectView.as_view(pattern_name="notifications:preferences")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,31 @@
+"""Personal access tokens: a person's key for the API, named, scoped and revocable. Only a hash
+of the key is kept; the key itself is shown once, when it is made."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from accounts.models import TimeStampedModel
+from mentorship.validators import validate_single_line
+
+
+class AccessToken(TimeStampedModel):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, validators=[validate_single_line])
+    # api.scopes.Scope values.
+    scopes = models.JSONField(default=list)
+    # SHA-256 of the key, hex: the key has 256 bits of chance, so no slow hash is needed.
+    key_hash = models.CharField(max_length=64, unique=True)
+    # The key's first characters, shown in the list so a person can tell their keys apart.
+    prefix = models.CharField(max_length=16)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

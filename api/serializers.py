@@ -1,0 +1,166 @@
+"""What each resource says: plain facts, the same for every reader it is shown to. Never the
+text people wrote to each other (request messages, notes, agendas)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from goals.models import Goal
+from matching.models import Mentorship, MentorshipRequest
+from meetings.models import Meeting
+from programs.models import Participant, Program
+
+
+class ProgramSerializer(serializers.ModelSerializer[Program]):
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Program
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "organization",
+            "kind",
+            "starts_on",
+            "ends_on",
+            "enrollment_open",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ParticipantSerializer(serializers.ModelSerializer[Participant]):
+    program = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    name = serializers.CharField(source="user.full_name", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+    department = serializers.CharField(source="user.department", read_only=True)
+    job_title = serializers.CharField(source="user.job_title", read_only=True)
+
+    class Meta:
+        model = Participant
+        fields = [
+            "id",
+            "program",
+            "name",
+            "email",
+            "role",
+            "status",
+            "department",
+            "job_title",
+            "joined_at",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class PersonSerializer(serializers.Serializer[Participant]):
+    """A participant as named inside another resource."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(source="user.full_name", read_only=True)
+
+
+class MentorshipSerializer(serializers.ModelSerializer[Mentorship]):
+    program = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    mentor = PersonSerializer(read_only=True)
+    mentee = PersonSerializer(read_only=True)
+    circle = serializers.IntegerField(source="group_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Mentorship
+        fields = [
+            "id",
+            "program",
+            "mentor",
+            "mentee",
+            "status",
+            "advisor_role",
+            "single_session",
+            "circle",
+            "started_at",
+            "ends_on",
+            "closed_at",
+            "closing_reason",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class RequestSerializer(serializers.ModelSerializer[MentorshipRequest]):
+    program = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    mentor = PersonSerializer(read_only=True)
+    mentee = PersonSerializer(read_only=True)
+    mentorship = serializers.IntegerField(source="mentorship_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = MentorshipRequest
+        fields = [
+            "id",
+            "program",
+            "mentor",
+            "mentee",
+            "status",
+            "waiting_on",
+            "decline_reason",
+            "mentorship",
+            "created_at",
+            "answered_at",
+            "closed_at",
+            "expires_at",
+            "updated_at",
+        ]
+
+
+class MeetingSerializer(serializers.ModelSerializer[Meeting]):
+    mentorship = serializers.IntegerField(source="mentorship_id", read_only=True, allow_null=True)
+    circle = serializers.IntegerField(source="group_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "mentorship",
+            "circle",
+            "starts_at",
+            "ends_at",
+            "status",
+            "format",
+            "confirmed_at",
+            "cancelled_at",
+            "cancelled_late",
+            "held_at",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class GoalSerializer(serializers.ModelSerializer[Goal]):
+    owner = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = Goal
+        fields = [
+            "id",
+            "owner",
+            "title",
+            "horizon",
+            "status",
+            "progress",
+            "target_date",
+            "achieved_at",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class ProblemSerializer(serializers.Serializer[Any]):
+    """RFC 9457 problem details (for the schema: errors are built in api.problems)."""
+
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField(required=False)
+    errors = serializers.DictField(required=False)

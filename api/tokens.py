@@ -1,0 +1,42 @@
+"""The person's API tokens page: make one (its key shown once), see when each was last used,
+revoke one."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from api import services
+from api.forms import TokenForm
+from api.models import AccessToken
+from mentorship.errors import DomainError, form_add_domain_error
+from mentorship.http import AuthedHttpRequest
+
+
+def token_list(request: AuthedHttpRequest) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    key = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, key = services.token_create(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            messages.success(request, f"Token “{token.name}” made. Copy its key now.")
+            form = TokenForm()
+    tokens = AccessToken.objects.filter(user=request.user).order_by("revoked_at", "-created_at")
+    return render(request, "api/tokens.html", {"form": form, "key": key, "tokens": tokens})
+
+
+@require_POST
+def token_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    if not services.token_revoke(user=request.user, pk=pk):
+        raise Http404("No such token of yours.")
+    messages.success(request, "Revoked: that key no longer works.")
+    return redirect("api:tokens")

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from api import tokens, views
+
+app_name = "api"
+
+router = SimpleRouter(trailing_slash=True)
+router.register("programs", views.Programs, basename="program")
+router.register("participants", views.Participants, basename="participant")
+router.register("mentorships", views.Mentorships, basename="mentorship")
+router.register("requests", views.Requests, basename="request")
+router.register("meetings", views.Meetings, basename="meeting")
+router.register("goals", views.Goals, basename="goal")
+
+urlpatterns = [
+    path(
+        "api/v1/schema/",
+        login_not_required(SpectacularAPIView.as_view(api_version="v1")),
+        name="schema",
+    ),
+    path(
+        "api/v1/docs/",
+        login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
+        name="docs",
+    ),
+    path("api/v1/", include(router.urls)),
+    # Any other address under /api/ answers a problem, not the site's 404 page.
+    re_path(r"^api/(?P<rest>.*)$", views.not_found, name="not_found"),
+    path("settings/tokens/", tokens.token_list, name="tokens"),
+    path("settings/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
+]

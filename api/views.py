@@ -1,0 +1,259 @@
+"""The API's routes (``/api/v1/``): read-only resources, each behind a scope, with the same
+access rules as the site's pages (api.access), cursor pages in a stable order, filters by state,
+date and ``updated_since``, ETags on single objects, a rate limit per token, and errors as
+problem details."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC
+from typing import Any, ClassVar
+
+from django.contrib.auth.decorators import login_not_required
+from django.db.models import QuerySet, TextChoices
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import serializers, viewsets
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from accounts.models import User
+from api import access
+from api.authentication import TokenAuthentication
+from api.pagination import IdCursorPagination
+from api.permissions import HasScope
+from api.problems import PROBLEM
+from api.scopes import Scope
+from api.serializers import (
+    GoalSerializer,
+    MeetingSerializer,
+    MentorshipSerializer,
+    ParticipantSerializer,
+    ProblemSerializer,
+    ProgramSerializer,
+    RequestSerializer,
+)
+from goals.models import Goal
+from matching.models import Mentorship, MentorshipRequest
+from meetings.models import Meeting
+from programs.models import Participant
+
+
+class ListFilters(serializers.Serializer[Any]):
+    updated_since = serializers.DateTimeField(required=False)
+    state = serializers.CharField(required=False)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+
+class Resource(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated, HasScope]
+    pagination_class = IdCursorPagination
+    lookup_value_regex = r"[0-9]{1,18}"
+    scope: ClassVar[str]
+    states: ClassVar[type[TextChoices] | None] = None  # what ``state`` filters on, if any
+    date_field: ClassVar[str]  # what date_from and date_to filter on
+    related: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def as_view(cls, *args: Any, **kwargs: Any) -> Any:
+        # A token, not a session, signs the caller in: the site's login redirect is not for it.
+        return login_not_required(super().as_view(*args, **kwargs))
+
+    def get_throttles(self) -> list[Any]:
+        from api.throttling import TokenRateThrottle
+
+        return [TokenRateThrottle()]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        timezone.activate(UTC)  # dates in filters and answers are UTC's, whoever asks
+        super().initial(request, *args, **kwargs)
+
+    def rows(self, user: User) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet[Any]:
+        user = self.request.user
+        assert isinstance(user, User)
+        rows = self.rows(user).select_related(*self.related)
+        if self.action != "list":
+            return rows
+        filters = ListFilters(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        given = filters.validated_data
+        if "state" in given:
+            if self.states is None:
+                raise serializers.ValidationError({"state": ["There is no state to filter on."]})
+            if given["state"] not in self.states.values:
+                raise serializers.ValidationError(
+                    {"state": [f"One of: {', '.join(self.states.values)}."]}
+                )
+            rows = rows.filter(status=given["state"])
+        if "updated_since" in given:
+            rows = rows.filter(updated_at__gte=given["updated_since"])
+        if "date_from" in given:
+            rows = rows.filter(**{f"{self.date_field}__date__gte": given["date_from"]})
+        if "date_to" in given:
+            rows = rows.filter(**{f"{self.date_field}__date__lte": given["date_to"]})
+        return rows
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = self.get_serializer(self.get_object()).data
+        digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode())
+        etag = f'"{digest.hexdigest()[:32]}"'
+        asked = request.headers.get("If-None-Match", "")
+        if etag in [tag.strip() for tag in asked.split(",")] or asked.strip() == "*":
+            return Response(status=304, headers={"ETag": etag})
+        return Response(data, headers={"ETag": etag})
+
+
+def _problem(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ProblemSerializer, description=description)
+
+
+ERRORS = {
+    (401, PROBLEM): _problem("No token, or not a valid one."),
+    (403, PROBLEM): _problem("The token lacks this route's scope."),
+    (429, PROBLEM): _problem("Too many requests for this token: retry after Retry-After."),
+}
+
+
+def documented(cls: type[Resource]) -> type[Resource]:
+    """The list's filters and every route's answers, in the schema."""
+    name = cls.date_field.replace("_", " ")
+    params = [
+        OpenApiParameter(
+            "updated_since",
+            OpenApiTypes.DATETIME,
+            description="Only what changed at or after this instant (incremental sync).",
+        ),
+        *(
+            [OpenApiParameter("state", OpenApiTypes.STR, enum=list(cls.states.values))]
+            if cls.states is not None
+            else []
+        ),
+        OpenApiParameter("date_from", OpenApiTypes.DATE, description=f"{name} on or after (UTC)"),
+        OpenApiParameter("date_to", OpenApiTypes.DATE, description=f"{name} on or before (UTC)"),
+    ]
+    serializer = cls.serializer_class
+    return extend_schema_view(  # type: ignore[no-any-return]
+        list=extend_schema(
+            parameters=params,
+            responses={
+                200: serializer(many=True),
+                (400, PROBLEM): _problem("A filter is not valid."),
+                **ERRORS,
+            },
+        ),
+        retrieve=extend_schema(
+            responses={
+                200: serializer,
+                304: OpenApiResponse(description="Not modified since the ETag sent."),
+                (404, PROBLEM): _problem("No such object that this token may read."),
+                **ERRORS,
+            },
+        ),
+    )(cls)
+
+
+@documented
+class Programs(Resource):
+    """Programs the person takes part in or may join, and those they run."""
+
+    scope = Scope.PROGRAMS
+    serializer_class = ProgramSerializer
+    date_field = "created_at"
+    related = ("organization",)
+
+    def rows(self, user: User) -> QuerySet[Any]:
+        return access.api_programs(user)
+
+
+@documented
+class Participants(Resource):
+    """The person's own participations, and everyone's in the programs they run."""
+
+    scope = Scope.PARTICIPANTS
+    serializer_class = ParticipantSerializer
+    states = Participant.Status
+    date_field = "created_at"
+    related = ("program", "user")
+
+    def rows(self, user: User) -> QuerySet[Any]:
+        return access.api_participants(user)
+
+
+@documented
+class Mentorships(Resource):
+    """The person's mentorships, and all of the programs they run."""
+
+    scope = Scope.MENTORSHIPS
+    serializer_class = MentorshipSerializer
+    states = Mentorship.Status
+    date_field = "started_at"
+    related = ("program", "mentor__user", "mentee__user")
+
+    def rows(self, user: User) -> QuerySet[Any]:
+        return access.api_mentorships(user)
+
+
+@documented
+class Requests(Resource):
+    """Requests the person sent or received, and all of the programs they run (never their
+    text)."""
+
+    scope = Scope.REQUESTS
+    serializer_class = RequestSerializer
+    states = MentorshipRequest.Status
+    date_field = "created_at"
+    related = ("program", "mentor__user", "mentee__user")
+
+    def rows(self, user: User) -> QuerySet[Any]:
+        return access.api_requests(user)
+
+
+@documented
+class Meetings(Resource):
+    """The person's meetings (never their notes or agendas)."""
+
+    scope = Scope.MEETINGS
+    serializer_class = MeetingSerializer
+    states = Meeting.Status
+    date_field = "starts_at"
+
+    def rows(self, user: User) -> QuerySet[Any]:
+        return access.api_meetings(user)
+
+
+@documented
+class Goals(Resource):
+    """The person's goals, and those shared with them as a mentor."""
+
+    scope = Scope.GOALS
+    serializer_class = GoalSerializer
+    states = Goal.Status
+    date_field = "created_at"
+    related = ("owner__user",)
+
+    def rows(self, user: User) -> QuerySet[Any]:
+        return access.api_goals(user)
+
+
+@login_not_required
+def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Any other address under /api/: a problem, not the site's page."""
+    return JsonResponse(
+        {"type": "about:blank", "title": "Not Found", "status": 404, "detail": "No such route."},
+        status=404,
+        content_type=PROBLEM,
+    )
