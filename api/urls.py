@@ -30,7 +30,7 @@ urlpatterns = [
     ),
     path("api/v1/", include(router.urls)),
     # Any other address under /api/ answers a problem, not the site's 404 page.
-    re_path(r"^api/(?P<rest>.*)$", views.not_found, name="not_found"),
+    re_path(r"^api/(?P<rest>[\s\S]*)$", views.not_found, name="not_found"),
     path("settings/tokens/", tokens.token_list, name="tokens"),
     path("settings/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
 ]

@@ -11,6 +11,8 @@ from datetime import UTC
 from typing import Any, ClassVar
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
 from django.db.models import QuerySet, TextChoices
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
@@ -47,12 +49,35 @@ from matching.models import Mentorship, MentorshipRequest
 from meetings.models import Meeting
 from programs.models import Participant
 
+# RFC 3339, as the schema's formats say (Python also reads "20260101" and a date alone).
+DATE = RegexValidator(r"^\d{4}-\d{2}-\d{2}$", "Give a date as YYYY-MM-DD.")
+INSTANT = RegexValidator(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$",
+    "Give an instant as in RFC 3339: 2026-12-01T09:00:00Z.",
+)
+
 
 class ListFilters(serializers.Serializer[Any]):
     updated_since = serializers.DateTimeField(required=False)
     state = serializers.CharField(required=False)
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
+
+    def to_internal_value(self, data: Any) -> Any:
+        errors: dict[str, list[str]] = {}
+        for name, validator in (
+            ("updated_since", INSTANT),
+            ("date_from", DATE),
+            ("date_to", DATE),
+        ):
+            if name in data:
+                try:
+                    validator(data[name])
+                except DjangoValidationError as exc:
+                    errors[name] = list(exc.messages)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
 
 
 class Resource(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
@@ -79,16 +104,44 @@ class Resource(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
         timezone.activate(UTC)  # dates in filters and answers are UTC's, whoever asks
         super().initial(request, *args, **kwargs)
 
+    def refuse_unknown_parameters(self) -> None:
+        """A parameter the route does not take is refused, so a misspelt filter is not
+        silently ignored (it would read everything)."""
+        known = set(self.known_parameters())
+        unknown = sorted(set(self.request.query_params) - known)
+        if unknown:
+            takes = ", ".join(sorted(known)) or "none"
+            raise serializers.ValidationError(
+                {
+                    name or "(blank)": [f"Not a parameter of this route (it takes: {takes})."]
+                    for name in unknown
+                }
+            )
+
+    def known_parameters(self) -> list[str]:
+        if self.action != "list":
+            return []
+        return [
+            "cursor",
+            "page_size",
+            "updated_since",
+            "date_from",
+            "date_to",
+            *(["state"] if self.states is not None else []),
+        ]
+
     def rows(self, user: User) -> QuerySet[Any]:
         raise NotImplementedError
 
     def get_queryset(self) -> QuerySet[Any]:
+        self.refuse_unknown_parameters()
         user = self.request.user
         assert isinstance(user, User)
         rows = self.rows(user).select_related(*self.related)
         if self.action != "list":
             return rows
-        filters = ListFilters(data=self.request.query_params)
+        # A plain dict, not the QueryDict: DRF reads a blank form field as "not given".
+        filters = ListFilters(data=dict(self.request.query_params.items()))
         filters.is_valid(raise_exception=True)
         given = filters.validated_data
         if "state" in given:
@@ -151,7 +204,8 @@ def documented(cls: type[Resource]) -> type[Resource]:
             parameters=params,
             responses={
                 200: serializer(many=True),
-                (400, PROBLEM): _problem("A filter is not valid."),
+                (400, PROBLEM): _problem("A filter or the page size is not valid."),
+                (404, PROBLEM): _problem("The cursor is not one this list gave."),
                 **ERRORS,
             },
         ),
@@ -159,6 +213,7 @@ def documented(cls: type[Resource]) -> type[Resource]:
             responses={
                 200: serializer,
                 304: OpenApiResponse(description="Not modified since the ETag sent."),
+                (400, PROBLEM): _problem("It takes no parameters."),
                 (404, PROBLEM): _problem("No such object that this token may read."),
                 **ERRORS,
             },
