@@ -15,9 +15,11 @@ from mentorship.errors import DomainError, form_add_domain_error
 from mentorship.http import AuthedHttpRequest
 
 
+NEW_KEY = "api_new_key"  # the session's hold on a new key until the page shows it, once
+
+
 def token_list(request: AuthedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
-    key = ""
     if request.method == "POST" and form.is_valid():
         try:
             token, key = services.token_create(
@@ -28,8 +30,12 @@ def token_list(request: AuthedHttpRequest) -> HttpResponse:
         except DomainError as exc:
             form_add_domain_error(form, exc)
         else:
+            # Shown by the page the browser is sent to, and then never again: a reload of it
+            # neither shows the key again nor makes another token.
+            request.session[NEW_KEY] = key
             messages.success(request, f"Token “{token.name}” made. Copy its key now.")
-            form = TokenForm()
+            return redirect("api:tokens")
+    key = request.session.pop(NEW_KEY, "") if request.method == "GET" else ""
     tokens = AccessToken.objects.filter(user=request.user).order_by("revoked_at", "-created_at")
     return render(request, "api/tokens.html", {"form": form, "key": key, "tokens": tokens})
 

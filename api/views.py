@@ -16,6 +16,7 @@ from django.core.validators import RegexValidator
 from django.db.models import QuerySet, TextChoices
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -304,6 +305,7 @@ class Goals(Resource):
         return access.api_goals(user)
 
 
+@csrf_exempt
 @login_not_required
 def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
     """Any other address under /api/: a problem, not the site's page."""

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from accounts.forms import ProfileForm
+from api.forms import TokenForm
 from conversations.forms import BlockForm, MessageForm, MessageReportForm
 from conversations.models import Message
 from goals.forms import GoalForm, GuidedStartForm, ProgressForm, StepForm
@@ -654,6 +655,7 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("meetings:meeting_cancel", "mentee", kwargs=on("meeting")),
     Endpoint("meetings:meeting_held", "mentor", kwargs=on("begun_meeting")),
     Endpoint("meetings:calendar_regenerate", "mentee"),
+    Endpoint("api:tokens", "mentee", forms=lambda s: [TokenForm()]),
     Endpoint("meetings:calendar_sync", "mentee"),  # none connected: 404, whatever is posted
     Endpoint("meetings:calendar_disconnect", "mentee"),
     # meetings: circles (the side's group program) -------------------------------------------

@@ -36,6 +36,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import user_photo_set
+from api.scopes import Scope
+from api.services import token_create
 from conversations.access import get_thread_for_user
 from conversations.models import Attachment, Message
 from conversations.services import message_send, person_mute
@@ -120,6 +122,7 @@ WATCHED_APPS = {
     "identity",
     "notifications",
     "reports",
+    "api",
     "account",
     "mfa",
     "socialaccount",
@@ -506,6 +509,9 @@ def build_program(tag: str, organization: Organization, *, topics_by: User | Non
     old = calendar_feed_regenerate(user=people["owner"]).secret
     built.obj["feed_revoked"] = old
     built.obj["feed"] = calendar_feed_regenerate(user=people["owner"]).secret
+    built.obj["api_token"], _ = token_create(
+        user=people["owner"], name=f"Script {tag}", scopes=list(Scope.values)
+    )
     invitation = invitation_create(
         program=program, invited_by=admin, email=f"invitee.{tag}@example.org", role=Role.MENTEE
     )
@@ -653,8 +659,9 @@ def build_circle(built: Built, organization: Organization) -> None:
         Mentorship.objects.get(group=circle, mentee__user=member),
         built.mark("circle-message-member", "owner", "mentor"),
     )
-    # The third member's name: for the circle's people only.
-    built.markers[member.full_name] = {owner.pk, mentor.pk, member.pk}
+    # The third member's name: the circle's people know it; so does the admin who runs its program (its
+    # participant pages and the API's participant and mentorship lists show it).
+    built.markers[member.full_name] = {owner.pk, mentor.pk, member.pk, admin.pk}
     built.obj.update(
         circles_program=program,
         circle=circle,

@@ -87,9 +87,35 @@ ORG_OK: Cells = (LOGIN, _, _, _, _, _, OK, _)  # the organization admin's form, 
 NO_TOKEN: Cells = (UNAUTHENTICATED,) * 8
 # A single sign-on callback without the provider's answer: allauth's error page, 401.
 NO_ANSWER: Cells = (UNAUTHENTICATED,) * 8
+# The API (``API_ROUTES``): each role sends its own token of every scope, and no session;
+# anonymous sends none. A list answers everyone with what they may read (filtered, not
+# refused); its routes are read-only, so a POST with a token is 405.
+API_LIST: Cells = (UNAUTHENTICATED, *(OK,) * 7)
+API_READ_ONLY: Cells = (UNAUTHENTICATED, *(NO_METHOD,) * 7)
+API_PAIR: Cells = (UNAUTHENTICATED, OK, OK, _, _, _, _, _)  # meetings, goals: no admin
+API_PAIR_AND_ADMIN: Cells = (UNAUTHENTICATED, OK, OK, _, _, OK, _, _)
 
 # GET and POST per URL key.
 TABLE: dict[str, tuple[Cells, Cells]] = {
+    # The API's resources, with tokens (see API_LIST); the other API routes, with sessions.
+    "api:program-list": (API_LIST, API_READ_ONLY),
+    "api:program-detail": ((UNAUTHENTICATED, OK, OK, OK, OK, OK, OK, _), API_READ_ONLY),
+    "api:participant-list": (API_LIST, API_READ_ONLY),
+    "api:participant-detail": ((UNAUTHENTICATED, OK, _, _, _, OK, _, _), API_READ_ONLY),
+    "api:mentorship-list": (API_LIST, API_READ_ONLY),
+    "api:mentorship-detail": (API_PAIR_AND_ADMIN, API_READ_ONLY),
+    "api:request-list": (API_LIST, API_READ_ONLY),
+    "api:request-detail": (API_PAIR_AND_ADMIN, API_READ_ONLY),  # the asked mentor's
+    "api:meeting-list": (API_LIST, API_READ_ONLY),
+    "api:meeting-detail": (API_PAIR, API_READ_ONLY),
+    "api:goal-list": (API_LIST, API_READ_ONLY),
+    "api:goal-detail": (API_PAIR, API_READ_ONLY),  # shared with the mentor
+    "api:schema": (ANYONE, NO_METHOD_ALL),
+    "api:docs": (ANYONE, NO_METHOD_ALL),
+    "api:not_found": (NOBODY, NOBODY),
+    # One's own tokens: anyone signed in makes theirs; only the owner revokes the owner's.
+    "api:tokens": (SIGNED_IN, SIGNED_IN_DOES),
+    "api:token_revoke": (POST_ONLY, OWNER_ONLY_DOES),
     # allauth: every signed-in person acts on their own account only.
     "account_change_password": (SIGNED_IN, SIGNED_IN),
     "account_confirm_email": (ANYONE, NOBODY),  # an unknown key: the "invalid link" page
@@ -426,3 +452,20 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
 }
 
 UNAUTHORISED = {LOGIN, BAD_REQUEST, UNAUTHENTICATED, DENIED, HIDDEN, NO_METHOD, EXPIRED}
+
+
+# Routes requested with each role's token instead of a session, and the scope each needs.
+API_ROUTES = {
+    "api:program-list": "programs:read",
+    "api:program-detail": "programs:read",
+    "api:participant-list": "participants:read",
+    "api:participant-detail": "participants:read",
+    "api:mentorship-list": "mentorships:read",
+    "api:mentorship-detail": "mentorships:read",
+    "api:request-list": "requests:read",
+    "api:request-detail": "requests:read",
+    "api:meeting-list": "meetings:read",
+    "api:meeting-detail": "meetings:read",
+    "api:goal-list": "goals:read",
+    "api:goal-detail": "goals:read",
+}

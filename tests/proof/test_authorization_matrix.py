@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -45,16 +45,23 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse, StreamingHttpResponse
 from django.test import Client
+from django.urls import resolve as resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts.models import User
+from api import services as api_services
+from api.models import AccessToken
+from api.scopes import Scope
+from api.services import token_create
 from matching.score import PARTS
 from meetings.models import CalendarFeed
 from tests.helpers import session_key_for
 from tests.proof.conftest import SSO_DOMAIN, World, app_routes, build_world, watched_tables
 from tests.proof.matrix import (
+    API_ROUTES,
+    DENIED,
     DONE,
     KEPT,
     LOGIN,
@@ -746,6 +753,21 @@ target(
 target("meetings:calendar_sync")
 target("meetings:calendar_disconnect")
 target("meetings:calendar_regenerate")
+# The API: its resources, read with each role's token (matrix.API_ROUTES); its schema and
+# documentation for anyone; one's own tokens.
+for name in ("program", "participant", "mentorship", "request", "meeting", "goal"):
+    target(f"api:{name}-list")
+target("api:program-detail", lambda w: {"pk": w.alpha.program.pk})
+target("api:participant-detail", lambda w: {"pk": w.alpha.part["owner"].pk})
+target("api:mentorship-detail", obj("mentorship"))
+target("api:request-detail", obj("request"), **REQUEST_CAST)
+target("api:meeting-detail", obj("meeting"))
+target("api:goal-detail", obj("goal_shared"))
+target("api:schema")
+target("api:docs")
+target("api:not_found", lambda w: {"rest": "v1/nothing-here/"})
+target("api:tokens", payload=lambda w: {"name": "Matrix", "scopes": ["goals:read"]})
+target("api:token_revoke", obj("api_token"))
 target("meetings:calendar_feed", lambda w: {"secret": w.alpha.obj["feed"]})
 target("meetings:calendar_feed[revoked]", lambda w: {"secret": w.alpha.obj["feed_revoked"]})
 target("meetings:calendar_feed[guessed]", lambda w: {"secret": secrets.token_urlsafe(32)})
@@ -899,11 +921,21 @@ class Observed:
 
 
 def request_as(
-    client: Client, world: World, key: str, role: str, method: str, sessions: dict[int, str]
+    client: Client,
+    world: World,
+    key: str,
+    role: str,
+    method: str,
+    sessions: dict[int, str],
+    keys: dict[int, str],
 ) -> Observed:
     found = resolve(world, key)
     user = found.cast[role]
-    if user is not None:
+    if key.split("[")[0] in API_ROUTES:
+        # The API takes a token, never a session: each role sends its own (of every scope).
+        if user is not None:
+            client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {keys[user.pk]}"
+    elif user is not None:
         client.cookies[settings.SESSION_COOKIE_NAME] = sessions[user.pk]
     with watch_writes(WATCHED) as writes:
         if method == "post" and found.content_type:
@@ -976,6 +1008,23 @@ def sessions(world: World) -> dict[int, str]:
     }
 
 
+@pytest.fixture(scope="module")
+def keys(world: World) -> Iterator[dict[int, str]]:
+    """Every person's API token of every scope, made once in the module's transaction, noted
+    as just used and not noted again while the module runs: the note of last use is the one
+    write a GET with a token makes (tests/api/test_resources.py checks it), and here every
+    write of a GET is a failure."""
+    made = {
+        person.pk: token_create(user=person, name="Matrix", scopes=list(Scope.values))[1]
+        for built in (world.alpha, world.beta, world.gamma)
+        for person in built.people.values()
+    }
+    AccessToken.objects.filter(name="Matrix").update(last_used_at=timezone.now())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(api_services, "TOUCH_EVERY", timedelta(days=1))
+        yield made
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _quiet_refusals() -> Any:
     """Every 403 and 404 is logged with its traceback: thousands here, and slow."""
@@ -1001,6 +1050,7 @@ def test_every_url_pattern_has_a_row() -> None:
 def test_access(
     world: World,
     sessions: dict[int, str],
+    keys: dict[int, str],
     db: None,
     client: Client,
     key: str,
@@ -1008,7 +1058,7 @@ def test_access(
     role: str,
     expected: str,
 ) -> None:
-    seen = request_as(client, world, key, role, method, sessions)
+    seen = request_as(client, world, key, role, method, sessions, keys)
     assert seen.outcome == expected, f"{method.upper()} {key} as {role}: {seen}"
     if expected in UNAUTHORISED or expected in (OK, KEPT, NO_CONTENT) or method == "get":
         assert seen.changed == [], f"{method.upper()} {key} as {role} changed {seen.changed}"
@@ -1307,3 +1357,33 @@ def test_a_scim_token_cannot_close_another_organizations_account(
     _gamma_provisions(world, client, applicant, active=False)
     applicant.refresh_from_db()
     assert applicant.is_active
+
+
+def test_every_api_resource_route_is_requested_with_a_token() -> None:
+    """Each route of the API's router is in API_ROUTES, with the scope its view needs."""
+    resources = {
+        route.key
+        for route in app_routes()
+        if route.key.startswith("api:") and route.key.endswith(("-list", "-detail"))
+    }
+    assert resources == set(API_ROUTES)
+    for key, scope in API_ROUTES.items():
+        kwargs = {"pk": 1} if key.endswith("-detail") else {}
+        assert resolve_url(reverse(key, kwargs=kwargs)).func.cls.scope == scope  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("key", sorted(API_ROUTES))
+def test_an_api_route_needs_its_scope(world: World, db: None, client: Client, key: str) -> None:
+    """The owner's token with every scope but the route's is refused (403); with only the
+    route's scope it reads as the owner does with every scope."""
+    owner = world.alpha.people["owner"]
+    url = resolve(world, key).url
+    needed = API_ROUTES[key]
+    as_owner = TABLE[key][0][ROLES.index("owner")]
+    for scopes, expected in (
+        ([scope for scope in Scope.values if scope != needed], DENIED),
+        ([needed], as_owner),
+    ):
+        _, token = token_create(user=owner, name="Scoped", scopes=scopes)
+        answer = client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert status_of(answer) == expected, f"{key} with {scopes}"

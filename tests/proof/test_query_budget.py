@@ -49,6 +49,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts.models import User
+from api.models import AccessToken
 from conversations.access import get_thread_for_user
 from conversations.models import Attachment, Conversation, Message, Seen
 from conversations.services import message_send
@@ -109,7 +110,7 @@ from programs.tokens import invitation_token
 from tests.helpers import demo_seed
 from tests.identity.provisioned import oidc_provider
 from tests.proof.conftest import app_routes
-from tests.proof.matrix import NO_CONTENT, OK, ROLES, TABLE
+from tests.proof.matrix import API_ROUTES, NO_CONTENT, OK, ROLES, TABLE
 
 # benchmarks/ is not a package: on the path just for this import (its files, such as
 # matching.py, must not shadow the apps afterwards).
@@ -141,6 +142,13 @@ EXCLUDED = {
     "reports:export_requests": "a streaming CSV download",
     "reports:export_checkins": "a streaming CSV download",
     "programs:person_photo": "a file, streamed: two queries (the person, who may see them)",
+    "api:schema": "the API's schema, generated from the code: no query",
+    "api:docs": "the API's documentation page: no query",
+    **{
+        key: "an API route, read with a token: tests/api/test_resources.py holds its lists' "
+        "query counts with little and more data"
+        for key in API_ROUTES
+    },
 }
 
 
@@ -400,6 +408,7 @@ PAGES: dict[str, K] = {
             "meetings:meetings",
             "meetings:checkins",
             "meetings:calendar",
+            "api:tokens",
             "goals:list",
             "goals:start",
             "goals:create",
@@ -614,6 +623,20 @@ def grow(demo: Demo) -> None:
     )
     _grow(Participant.objects.filter(program=program).count() * GROWTH)
     people = demo.people
+    # Every role's own API tokens, live and revoked.
+    AccessToken.objects.bulk_create(
+        AccessToken(
+            user=person,
+            name=f"Token {i}",
+            scopes=["goals:read"],
+            key_hash=f"{person.pk:08d}{i:056d}",
+            prefix=f"twoway_{i}",
+            revoked_at=now if i % 3 == 0 else None,
+            last_used_at=now if i % 2 else None,
+        )
+        for person in set(people.values())
+        for i in range(GROWTH)
+    )
     mentorship: Mentorship = demo.obj["mentorship"]
     owner = mentorship.mentee
     # What the pair has in the demo, copied below (the new rows must not be copied again).
