@@ -14,7 +14,6 @@ from api.models import AccessToken
 from mentorship.errors import DomainError, form_add_domain_error
 from mentorship.http import AuthedHttpRequest
 
-
 NEW_KEY = "api_new_key"  # the session's hold on a new key until the page shows it, once
 
 
