@@ -322,6 +322,26 @@ class AdminJourney(_Person):
         health = _rng.choice(["stalled", "at_risk"])
         self.page(f"/programs/{SLUG}/dashboard/?health={health}", "dashboard (filtered)")
 
+    @task(2)
+    def read_the_api(self) -> None:
+        """An HR system reads the program's mentorships through the API with the admin's
+        token: pages of 100, following ``next``, three pages at most."""
+        url = "/api/v1/mentorships/?page_size=100"
+        for _ in range(3):
+            with self.client.get(
+                url,
+                name="api list",
+                headers={"Authorization": f"Bearer {self.me['api_key']}"},
+                catch_response=True,
+            ) as response:
+                if response.status_code != 200:
+                    response.failure(f"{response.status_code} for {url}")
+                    return
+                following = response.json()["next"]
+            if not following:
+                return
+            url = "/" + following.split("://", 1)[1].split("/", 1)[1]
+
 
 class DirectoryOnly(_Person):
     """The directory as it first opens for a mentee, back to back."""
