@@ -243,6 +243,13 @@ class MenteeJourney(_Writes):
         if self.me.get("mentorship"):
             self.page(f"/mentorships/{self.me['mentorship']}/", "mentorship")
 
+    @task(2)
+    def look_for_a_time(self) -> None:
+        """Open the slot picker and leave without choosing (the mentor's calendar is connected:
+        its busy times are left out)."""
+        if self.me.get("mentorship"):
+            self.page(f"/mentorships/{self.me['mentorship']}/meetings/new/", "propose meeting")
+
     @task(1)
     def propose_a_meeting(self) -> None:
         """Open the scheduling page and propose one of the free times it offers (a refusal,
