@@ -4,6 +4,7 @@ from django import forms
 
 from api.scopes import Scope
 from mentorship.validators import validate_single_line
+from programs.events import EVENTS
 
 
 class TokenForm(forms.Form):
@@ -17,4 +18,22 @@ class TokenForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="It may read",
         error_messages={"required": "Choose what the token may read."},
+    )
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(
+        label="Address",
+        max_length=500,
+        assume_scheme="https",
+        help_text="Where Twoway sends events: an https:// address of your system.",
+    )
+    description = forms.CharField(
+        max_length=200, required=False, validators=[validate_single_line], label="What it is"
+    )
+    events = forms.MultipleChoiceField(
+        choices=list(EVENTS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        label="Events it hears",
+        error_messages={"required": "Choose the events it hears."},
     )

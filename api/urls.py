@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from api import tokens, views
+from api import tokens, views, webhook_views
 
 app_name = "api"
 
@@ -33,4 +33,31 @@ urlpatterns = [
     re_path(r"^api/(?P<rest>[\s\S]*)$", views.not_found, name="not_found"),
     path("settings/tokens/", tokens.token_list, name="tokens"),
     path("settings/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
+    # An organization's webhooks: its organization admins only.
+    path("organizations/<slug:slug>/webhooks/", webhook_views.webhook_list, name="webhooks"),
+    path(
+        "organizations/<slug:slug>/webhooks/<int:pk>/",
+        webhook_views.webhook_detail,
+        name="webhook",
+    ),
+    path(
+        "organizations/<slug:slug>/webhooks/<int:pk>/rotate/",
+        webhook_views.webhook_rotate,
+        name="webhook_rotate",
+    ),
+    path(
+        "organizations/<slug:slug>/webhooks/<int:pk>/enable/",
+        webhook_views.webhook_enable,
+        name="webhook_enable",
+    ),
+    path(
+        "organizations/<slug:slug>/webhooks/<int:pk>/delete/",
+        webhook_views.webhook_delete,
+        name="webhook_delete",
+    ),
+    path(
+        "organizations/<slug:slug>/deliveries/<int:pk>/replay/",
+        webhook_views.delivery_replay,
+        name="delivery_replay",
+    ),
 ]

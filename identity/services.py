@@ -33,6 +33,7 @@ from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notify_many
 from programs.access import program_admin_participations, require_organization_admin
+from programs.events import emit
 from programs.models import Invitation, Organization, OrganizationAdmin, Participant, Program, Role
 from programs.services import audit_record, participant_ensure, participants_reactivate
 
@@ -360,6 +361,13 @@ def person_leave(
     Participant.objects.filter(pk__in=[p.pk for p in participants]).update(
         status=Participant.Status.WITHDRAWN, withdrawn_at=now, updated_at=now
     )
+    for participant in participants:
+        emit(
+            participant.program,
+            "participant.left",
+            participant=participant.pk,
+            role=participant.role,
+        )
     Invitation.objects.filter(
         program__organization=organization,
         email__iexact=user.email,

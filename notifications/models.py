@@ -88,6 +88,37 @@ class InboundMail(TimeStampedModel):
         return f"{self.message_id}: {self.outcome}"
 
 
+WEBHOOK = "webhook"  # Delivery.kind of an event for a webhook (notifications.webhooks)
+
+
+class Webhook(TimeStampedModel):
+    """An address another system gave to hear of events, as the Standard Webhooks specification
+    says (notifications.webhooks). Whose it is, ``owner_key``, is the offering app's word
+    ("organization:12"): this app knows none of them. Its signing secrets are kept encrypted;
+    during a rotation the previous one signs too, until ``previous_until``."""
+
+    owner_key = models.CharField(max_length=60, db_index=True)
+    url = models.URLField(max_length=500)
+    description = models.CharField(max_length=200, blank=True)
+    events = models.JSONField(default=list)  # the event types it hears
+    secret_encrypted = models.TextField()
+    previous_secret_encrypted = models.TextField(blank=True)
+    previous_until = models.DateTimeField(null=True, blank=True)
+    # Set when deliveries began to fail (cleared by a success); a day of failures disables it.
+    failing_since = models.DateTimeField(null=True, blank=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.url
+
+
 class Delivery(TimeStampedModel):
     """The ledger: one row per (recipient, kind, subject, period), so nothing is sent twice.
 
@@ -101,10 +132,18 @@ class Delivery(TimeStampedModel):
         FAILED = "failed", "Failed"
         SUPPRESSED = "suppressed", "Suppressed"
 
+    # Its recipient: a person, or (an event) a webhook.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deliveries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        null=True,
+        blank=True,
     )
-    kind = models.CharField(max_length=20, choices=Reminder.choices)
+    webhook = models.ForeignKey(
+        Webhook, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True
+    )
+    kind = models.CharField(max_length=20, choices=[*Reminder.choices, (WEBHOOK, "Webhook event")])
     # What it is about ("meeting:42") and which occurrence ("2026-11-23", "2026-Q4", "once").
     subject_key = models.CharField(max_length=100)
     period_key = models.CharField(max_length=40)
@@ -119,6 +158,9 @@ class Delivery(TimeStampedModel):
     channels = models.CharField(
         max_length=40, blank=True, help_text="Where it went: in_app, email, digest."
     )
+    # A webhook's last answer: its status and the start of its body.
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.CharField(max_length=500, blank=True)
 
     class Meta:
         verbose_name_plural = "deliveries"
@@ -126,6 +168,17 @@ class Delivery(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["recipient", "kind", "subject_key", "period_key"],
                 name="delivery_once_per_period",
+            ),
+            # One row per (webhook, event): the event's id is its subject.
+            models.UniqueConstraint(
+                fields=["webhook", "subject_key"],
+                condition=models.Q(webhook__isnull=False),
+                name="delivery_once_per_webhook_event",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recipient__isnull=False, webhook__isnull=True)
+                | models.Q(recipient__isnull=True, webhook__isnull=False),
+                name="delivery_one_recipient",
             ),
         ]
         indexes = [
@@ -136,4 +189,5 @@ class Delivery(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.subject_key} {self.period_key} → {self.recipient_id}"
+        to = self.recipient_id if self.webhook_id is None else f"webhook {self.webhook_id}"
+        return f"{self.kind} {self.subject_key} {self.period_key} → {to}"

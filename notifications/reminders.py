@@ -25,6 +25,7 @@ from django.utils import timezone
 from accounts.models import User
 from notifications.models import Delivery, Notification, Reminder
 from notifications.services import email_send
+from notifications.webhooks import webhook_deliver
 
 M = TypeVar("M", bound=models.Model)
 
@@ -264,7 +265,7 @@ def _claim(now: datetime) -> Delivery | None:
     # skip_locked: several workers each take a different row; SQLite serialises writers anyway.
     return (
         Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("recipient")
+        .select_related("recipient", "webhook")
         .filter(state=Delivery.State.PENDING, due_at__lte=now)
         .order_by("due_at", "id")
         .first()
@@ -278,6 +279,7 @@ def _deliver(delivery: Delivery, now: datetime) -> str:
     the same transaction), so a retry after a crash skips what already went out.
     """
     user = delivery.recipient
+    assert user is not None  # a reminder's (a webhook's event goes by webhook_deliver)
     chosen = preferences_of(user).for_kind(delivery.kind)
     done = [c for c in delivery.channels.split(",") if c]
     if chosen["in_app"] and "in_app" not in done:
@@ -323,30 +325,48 @@ def _deliver(delivery: Delivery, now: datetime) -> str:
     return ",".join(done)
 
 
+def _held_back(delivery: Delivery, now: datetime) -> bool:
+    """A person's reminder that is not sent now: dropped (they left, or it no longer applies),
+    or moved to the end of their quiet hours."""
+    user = delivery.recipient
+    assert user is not None
+    moot = delivery.kind in _STILL_DUE and not _STILL_DUE[delivery.kind](delivery)
+    if not user.is_active or moot:
+        delivery.state = Delivery.State.SUPPRESSED
+        delivery.save(update_fields=["state", "updated_at"])
+        return True
+    prefs = preferences_of(user)
+    later = quiet_until(now, user.time_zone, prefs.quiet_start, prefs.quiet_end)
+    if later is not None:
+        delivery.due_at = later  # what falls due in quiet hours goes out when they end
+        delivery.save(update_fields=["due_at", "updated_at"])
+        return True
+    return False
+
+
 def delivery_send_one_due(*, now: datetime | None = None) -> bool:
-    """Deliver one due reminder; False when none is due. Quiet hours move it, errors retry."""
+    """Deliver one due reminder or webhook event; False when none is due. Quiet hours move a
+    reminder, errors retry."""
     now = now or timezone.now()
     with transaction.atomic():
         delivery = _claim(now)
         if delivery is None:
             return False
-        user = delivery.recipient
-        moot = delivery.kind in _STILL_DUE and not _STILL_DUE[delivery.kind](delivery)
-        if not user.is_active or moot:
-            delivery.state = Delivery.State.SUPPRESSED
-            delivery.save(update_fields=["state", "updated_at"])
-            return True
-        prefs = preferences_of(user)
-        later = quiet_until(now, user.time_zone, prefs.quiet_start, prefs.quiet_end)
-        if later is not None:
-            delivery.due_at = later  # what falls due in quiet hours goes out when they end
-            delivery.save(update_fields=["due_at", "updated_at"])
+        if delivery.webhook is not None:
+            if delivery.webhook.disabled_at is not None:
+                delivery.state = Delivery.State.SUPPRESSED
+                delivery.save(update_fields=["state", "updated_at"])
+                return True
+        elif _held_back(delivery, now):
             return True
         # Take a lease before sending: the row is not due again for a while, so another worker
         # cannot send it meanwhile, and if this one dies mid-send it comes back (never lost).
         delivery.attempts += 1
         delivery.due_at = now + lease()
         delivery.save(update_fields=["attempts", "due_at", "updated_at"])
+    if delivery.webhook is not None:
+        webhook_deliver(delivery, now)  # records its own outcome
+        return True
     try:
         channels = _deliver(delivery, now)
     except Exception as exc:

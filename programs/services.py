@@ -33,6 +33,7 @@ from programs.access import (
     user_can_accept_invitation,
 )
 from programs.csv_import import csv_people_read
+from programs.events import emit
 from programs.models import (
     PROGRAM_SETTINGS_FIELDS,
     Announcement,
@@ -474,6 +475,8 @@ def _participant_get_or_activate(
     was_active = not created and participant.status == Participant.Status.ACTIVE
     if not created and not was_active:
         _participant_activate(participant)
+    if not was_active:
+        emit(program, "participant.joined", participant=participant.pk, role=role)
     if program.kind == Program.Kind.PEER and role in (Role.MENTOR, Role.MENTEE):
         twin_role = Role.MENTEE if role == Role.MENTOR else Role.MENTOR
         twin, twin_created = Participant.objects.select_for_update().get_or_create(
@@ -576,6 +579,7 @@ def participant_withdraw(*, participant: Participant, actor: User) -> Participan
     participant.status = Participant.Status.WITHDRAWN
     participant.withdrawn_at = timezone.now()
     participant.save(update_fields=["status", "withdrawn_at", "updated_at"])
+    emit(program, "participant.left", participant=participant.pk, role=participant.role)
     audit_record(
         program=program,
         actor=actor,

@@ -50,6 +50,7 @@ from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notify, notify_many
 from programs.access import is_program_admin
+from programs.events import emit
 from programs.models import Participant, Program, Role
 from programs.services import audit_record
 
@@ -558,6 +559,13 @@ def round_publish(*, matching_round: MatchingRound, actor: User) -> PublishRepor
     matching_round.published_at = timezone.now()
     matching_round.closed_by = actor
     matching_round.save(update_fields=["status", "published_at", "closed_by", "updated_at"])
+    emit(
+        matching_round.program,
+        "round.published",
+        round=matching_round.pk,
+        started=len(report.created),
+        refused=len(report.refused),
+    )
     _audit(
         matching_round,
         actor,

@@ -28,6 +28,7 @@ from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notify, notify_many
 from programs.access import is_program_admin, program_admin_participations, require_program_admin
+from programs.events import emit
 from programs.models import Participant, Role
 from programs.services import audit_record
 
@@ -63,7 +64,25 @@ def _move(
     record_change(
         mentorship=mentorship, actor=actor, from_status=from_status, to_status=to_status, note=note
     )
+    _emit_moved(mentorship, from_status)
     return mentorship
+
+
+def _emit_moved(mentorship: Mentorship, from_status: str) -> None:
+    event = {
+        Mentorship.Status.PAUSED: "mentorship.paused",
+        Mentorship.Status.ACTIVE: "mentorship.resumed",
+        Mentorship.Status.COMPLETED: "mentorship.completed",
+        Mentorship.Status.ENDED: "mentorship.ended",
+    }.get(Mentorship.Status(mentorship.status))
+    if event is not None and mentorship.status != from_status:
+        emit(
+            mentorship.program,
+            event,
+            mentorship=mentorship.pk,
+            status=mentorship.status,
+            closing_reason=mentorship.closing_reason,
+        )
 
 
 def _end(
@@ -225,6 +244,7 @@ def report_file(
         kind=kind,
         text=text,
     )
+    emit(report.program, "problem.reported", report=report.pk, kind=kind)
     admins = [
         p.user
         for p in program_admin_participations()
@@ -492,6 +512,14 @@ def mentorships_close_many(
         StateChange(mentorship=m, actor=actor, from_status=m.status, to_status=status, note=note)
         for m in live
     )
+    for m in live:
+        emit(
+            m.program,
+            "mentorship.completed" if status == Mentorship.Status.COMPLETED else "mentorship.ended",
+            mentorship=m.pk,
+            status=status,
+            closing_reason=reason,
+        )
     # Privacy: former mentors no longer see the mentees' goals.
     shares = Q()
     for m in live:

@@ -31,10 +31,15 @@ from mentorship.cache import DIRECTORY_VERSION
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notifications_resolve, notify
+from programs.events import emit
 from programs.models import Participant, Program, Role, Topic
 
 Status = MentorshipRequest.Status
 DECLINE_COOLDOWN = timedelta(days=30)
+
+
+# A mentor's answers to a request (a withdrawal or an expiry is no answer).
+ANSWERS = (Status.ACCEPTED, Status.DECLINED, Status.REDIRECTED)
 
 
 def record_change(
@@ -50,6 +55,8 @@ def record_change(
     longer asks its mentor for an answer: that notification is resolved."""
     if request is not None and from_status == Status.PENDING and to_status != Status.PENDING:
         notifications_resolve(recipient_id=request.mentor.user_id, key=_answer_key(request))
+        if to_status in ANSWERS:
+            emit(request.program, "request.answered", request=request.pk, status=to_status)
     return StateChange.objects.create(
         request=request,
         mentorship=mentorship,
@@ -206,6 +213,14 @@ def request_create(
     )
     request.goals.set(goals)
     record_change(request=request, actor=mentee.user, from_status="", to_status=Status.PENDING)
+    emit(
+        request.program,
+        "request.sent",
+        request=request.pk,
+        mentor=mentor.pk,
+        mentee=mentee.pk,
+        expires_at=request.expires_at,
+    )
     _tell(
         mentor.user,
         f"{mentee.user.get_full_name()} asks for your help with {topic.name}",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from matching.models import MentorProfile, Mentorship, MentorshipGroup
 from mentorship.errors import DomainError
+from programs.events import emit
 from programs.models import Participant, Program, Role
 
 
@@ -112,7 +113,7 @@ def mentorship_start(
     single_session = program.kind == Program.Kind.FLASH
     if single_session:
         ends_on = today + timedelta(days=30)  # one focused session, soon
-    return Mentorship.objects.create(
+    mentorship = Mentorship.objects.create(
         program=program,
         started_at=started_at,
         mentor=mentor,
@@ -122,3 +123,12 @@ def mentorship_start(
         group=group,
         single_session=single_session,
     )
+    emit(
+        program,
+        "mentorship.started",
+        mentorship=mentorship.pk,
+        mentor=mentor.pk,
+        mentee=mentee.pk,
+        circle=mentorship.group_id,
+    )
+    return mentorship

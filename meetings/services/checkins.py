@@ -27,6 +27,7 @@ from mentorship.errors import DomainError
 from notifications.models import Delivery, Notification, Reminder
 from notifications.reminders import Due, keyset_batches, reminders_schedule_many, timing
 from notifications.services import notify
+from programs.events import emit
 from programs.models import Program
 
 BATCH = 500
@@ -252,6 +253,14 @@ def checkin_answer(
     locked.goal_progress = progress
     locked.answered_at = now or timezone.now()
     locked.save()
+    # Who answered and when: never the answers, which stay behind the privacy threshold.
+    emit(
+        checkin.mentorship.program,
+        "checkin.answered",
+        checkin=locked.pk,
+        mentorship=locked.mentorship_id,
+        period=locked.period_key,
+    )
     _close_nudges(locked)
     if norms_fit == CheckIn.NormsFit.REVISIT:
         notify(

@@ -45,6 +45,7 @@ from meetings.slots import format_slot, free_slots, slot_refusal, start_refusal
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notify
+from programs.events import emit
 from programs.models import Participant
 
 Status = Meeting.Status
@@ -412,6 +413,18 @@ def _tell_each(
         _tell(person, title(person), meeting, body)
 
 
+def _emit(meeting: Meeting, event_type: str) -> None:
+    emit(
+        meeting.owner.program,
+        event_type,
+        meeting=meeting.pk,
+        mentorship=meeting.mentorship_id,
+        circle=meeting.group_id,
+        starts_at=meeting.starts_at,
+        status=meeting.status,
+    )
+
+
 def _record(meeting: Meeting, *, actor: User | None, from_status: str, note: str) -> None:
     """A pair's meeting enters its mentorship's history; a circle's meeting keeps its own times
     (confirmed, cancelled, held), as it belongs to no one mentorship."""
@@ -539,6 +552,7 @@ def meeting_confirm(*, meeting: Meeting, actor: User) -> Meeting:
     meeting.sequence += 1
     meeting.save(update_fields=["status", "confirmed_at", "sequence", "updated_at"])
     calendars_after_commit(meeting)
+    _emit(meeting, "meeting.confirmed")
     _record(meeting, actor=actor, from_status=Status.PROPOSED, note="confirmed")
     _tell(
         other,
@@ -593,6 +607,7 @@ def circle_meeting_schedule(
         place=place,
     )
     calendars_after_commit(meeting)
+    _emit(meeting, "meeting.confirmed")
     _tell_each(
         people[1:],
         lambda member: (
@@ -766,6 +781,7 @@ def meeting_mark_held(*, meeting: Meeting, actor: User) -> Meeting:
     meeting.held_at = now
     meeting.save(update_fields=["status", "held_at", "updated_at"])
     _record(meeting, actor=actor, from_status=from_status, note="held")
+    _emit(meeting, "meeting.held")
     _tell_each(
         others,
         lambda other: (
@@ -827,6 +843,7 @@ def _mark_missed(due: int, now: datetime) -> None:
             "mentorship__mentor__user", "mentorship__mentee__user", "group__mentor__user"
         ).get(pk=due)
         _record(meeting, actor=None, from_status=Status.CONFIRMED, note="missed")
+        _emit(meeting, "meeting.missed")
         _tell_each(
             people_of(meeting),
             lambda person: f"Your meeting on {when_for(meeting, person)} was marked missed",
