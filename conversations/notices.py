@@ -106,6 +106,7 @@ def still_unread(delivery: Delivery) -> bool:
     conversation_id = _conversation_of(delivery)
     if conversation_id is None or not delivery.period_key.isdigit():
         return True
+    assert delivery.recipient_id is not None  # a person's notice, not a webhook's event
     return unread_in(
         conversation_id=conversation_id,
         user_id=delivery.recipient_id,
@@ -119,7 +120,7 @@ def reply_to(delivery: Delivery) -> str:
     from notifications.inbound import reply_address
 
     conversation_id = _conversation_of(delivery)
-    if conversation_id is None:
+    if conversation_id is None or delivery.recipient_id is None:
         return ""
     return reply_address(REPLY_HANDLER, reply_token(delivery.recipient_id, conversation_id))
 

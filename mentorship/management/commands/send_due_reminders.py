@@ -62,9 +62,8 @@ class Command(BaseCommand):
             .order_by("pk")
         ):
             sent += 1
-            self.stdout.write(
-                f"{delivery.kind} → {delivery.recipient.email}: {delivery.title} [{delivery.channels}]"
-            )
+            to = delivery.recipient.email if delivery.recipient else f"webhook {delivery.webhook_id}"
+            self.stdout.write(f"{delivery.kind} → {to}: {delivery.title} [{delivery.channels}]")
         if failed:
             self.stdout.write(f"failed: {failed}")
         self.stdout.write(f"sent: {sent}")
