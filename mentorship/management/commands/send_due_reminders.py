@@ -62,7 +62,9 @@ class Command(BaseCommand):
             .order_by("pk")
         ):
             sent += 1
-            to = delivery.recipient.email if delivery.recipient else f"webhook {delivery.webhook_id}"
+            to = (
+                delivery.recipient.email if delivery.recipient else f"webhook {delivery.webhook_id}"
+            )
             self.stdout.write(f"{delivery.kind} → {to}: {delivery.title} [{delivery.channels}]")
         if failed:
             self.stdout.write(f"failed: {failed}")
