@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from api import webhooks
 from api.forms import WebhookForm
@@ -55,6 +55,7 @@ def webhook_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@require_GET
 def webhook_detail(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     organization = get_organization_for_admin(request.user, slug)
     webhook = _webhook(organization, pk)

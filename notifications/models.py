@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from accounts.models import TimeStampedModel
+from mentorship.validators import validate_single_line
 
 
 class Notification(TimeStampedModel):
@@ -99,7 +100,7 @@ class Webhook(TimeStampedModel):
 
     owner_key = models.CharField(max_length=60, db_index=True)
     url = models.URLField(max_length=500)
-    description = models.CharField(max_length=200, blank=True)
+    description = models.CharField(max_length=200, blank=True, validators=[validate_single_line])
     events = models.JSONField(default=list)  # the event types it hears
     secret_encrypted = models.TextField()
     previous_secret_encrypted = models.TextField(blank=True)
@@ -187,6 +188,11 @@ class Delivery(TimeStampedModel):
                 fields=["due_at"], condition=models.Q(state="pending"), name="delivery_pending_due"
             ),
         ]
+
+    @property
+    def replayable(self) -> bool:
+        """A webhook's event that is not waiting to be sent may be sent again."""
+        return self.webhook_id is not None and self.state != self.State.PENDING
 
     def __str__(self) -> str:
         to = self.recipient_id if self.webhook_id is None else f"webhook {self.webhook_id}"

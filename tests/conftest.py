@@ -7,8 +7,11 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -20,10 +23,11 @@ from django.db import connection, transaction
 
 from accounts.models import User
 from matching.models import Mentorship
+from mentorship.celery import app as celery_app
 from programs.models import Participant, Program, Role
 from programs.services import organization_admin_grant
 from tests.accounts.factories import UserFactory
-from tests.helpers import ModulesTogether, demo_seed, wait_until
+from tests.helpers import ModulesTogether, demo_seed, use_broker, wait_until
 from tests.matching.factories import MentorProfileFactory, MentorshipFactory
 from tests.programs.factories import ParticipantFactory, ProgramFactory
 
@@ -76,6 +80,18 @@ def redis_url() -> str:
     url = settings.REDIS_URL
     require(bool(url) and _port_open(url, 6379), "REDIS_URL is not set or Redis does not answer")
     return url
+
+
+@pytest.fixture
+def redis_broker(redis_url: str, postgres: None) -> Iterator[None]:
+    """Celery's broker is the real Redis (this test process's database), emptied; real worker
+    processes (tests.helpers.worker_processes) take the tasks."""
+    saved = (celery_app.conf.broker_url, dict(celery_app.conf.broker_transport_options or {}))
+    use_broker(redis_url, {"visibility_timeout": 3600})
+    celery_app.connection_for_write().default_channel.client.flushdb()  # a clean queue
+    yield
+    use_broker(*saved)
+    celery_app.conf.task_always_eager = True
 
 
 @pytest.fixture
@@ -252,3 +268,59 @@ def _answers(url: str) -> bool:
             return True
     except OSError:
         return False
+
+
+# A webhook receiver on the loopback ------------------------------------------------------------
+@dataclass
+class Received:
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Receiver:
+    """A real HTTP server in a thread that records each POST and answers ``status`` (a list:
+    the answers in turn, the last one repeated), after ``delay`` seconds."""
+
+    url: str
+    port: int
+    got: list[Received] = field(default_factory=list)
+    statuses: list[int] = field(default_factory=lambda: [200])
+    delay: float = 0.0
+
+    def ids(self) -> list[str]:
+        return [item.headers["webhook-id"] for item in self.got]
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    state: dict[str, Receiver] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            found = state["receiver"]
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            if found.delay:
+                time.sleep(found.delay)
+            found.got.append(
+                Received(headers={k.lower(): v for k, v in self.headers.items()}, body=body)
+            )
+            status = found.statuses[min(len(found.got), len(found.statuses)) - 1]
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(b"thanks" if status < 300 else b"down for maintenance")
+
+        def log_message(self, *args: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    port = server.server_address[1]
+    state["receiver"] = Receiver(url=f"http://127.0.0.1:{port}/hooks/twoway", port=port)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state["receiver"]
+    finally:
+        server.shutdown()
+        server.server_close()

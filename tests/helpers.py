@@ -259,3 +259,56 @@ class ModulesTogether(LoadScopeScheduling):
     def _split_scope(self, nodeid: str) -> str:
         module = nodeid.split("::", 1)[0]
         return module if module in ONE_PROCESS_MODULES else nodeid
+
+
+# Real Celery worker processes on Redis and the test database ---------------------------------
+WORKER_COMMAND = [
+    sys.executable,
+    "-m",
+    "celery",
+    "--app",
+    "mentorship",
+    "worker",
+    "--pool=solo",
+    "--loglevel=WARNING",
+]
+
+
+def broker_idle() -> bool:
+    """Nothing queued and nothing taken but unacknowledged: tasks acknowledge late, so a sweep
+    still running holds its message in kombu's ``unacked`` hash until it has finished."""
+    import redis
+
+    client = redis.Redis.from_url(celery_app.conf.broker_url)
+    try:
+        queues = [key for key in client.scan_iter("celery*") if client.type(key) == b"list"]
+        return sum(client.llen(key) for key in queues) == 0 and client.hlen("unacked") == 0
+    finally:
+        client.close()
+
+
+def worker_env(**extra: str) -> dict[str, str]:
+    """A worker process's environment: the test database, this test process's Redis database.
+
+    Not PYTEST_XDIST_WORKER: the settings would move the Redis database on by the worker's
+    number a second time (mentorship/settings.py).
+    """
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}",
+        "REDIS_URL": celery_app.conf.broker_url,
+        "REMINDER_LEASE_SECONDS": "3",
+        **extra,
+    }
+    env.pop("PYTEST_XDIST_WORKER", None)
+    return env
+
+
+def worker_processes(count: int, **extra: str) -> list[subprocess.Popen[bytes]]:
+    """Real worker processes on the test database and Redis (threads share too much state)."""
+    env = worker_env(**extra)
+    return [
+        subprocess.Popen([*WORKER_COMMAND, f"--hostname=w{n}@%h"], cwd=settings.BASE_DIR, env=env)  # noqa: S603
+        for n in range(count)
+    ]

@@ -63,6 +63,8 @@ ONE_LINE = {
     "identity.ScimToken": {"name"},
     "identity.GroupMapping": {"group_name"},
     "identity.SsoProvider": {"name"},
+    "api.AccessToken": {"name"},
+    "notifications.Webhook": {"description"},
 }
 # Free-text columns nobody types into: the app writes them (keys, tokens, states, its own
 # words), has its own rule (time zones), or a person's text reaches them through the fields
@@ -71,7 +73,17 @@ ONE_LINE = {
 NOT_TYPED = {
     "accounts.User": {"password", "time_zone"},
     "notifications.Notification": {"title", "link", "resolved_by"},
-    "notifications.Delivery": {"subject_key", "period_key", "title", "link", "channels"},
+    "notifications.Delivery": {
+        "subject_key",
+        "period_key",
+        "title",
+        "link",
+        "channels",
+        "response_body",  # a webhook receiver's answer, shown as code
+    },
+    # The owner is an app's key; the reason is Twoway's words; the token's prefix its own.
+    "notifications.Webhook": {"owner_key", "disabled_reason", "url"},  # the URL: a form checks it
+    "api.AccessToken": {"key_hash", "prefix"},
     "programs.Organization": {"slug"},
     "programs.Program": {"slug"},
     "programs.Invitation": {"nonce"},

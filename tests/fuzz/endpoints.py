@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from accounts.forms import ProfileForm
-from api.forms import TokenForm
+from api.forms import TokenForm, WebhookForm
 from conversations.forms import BlockForm, MessageForm, MessageReportForm
 from conversations.models import Message
 from goals.forms import GoalForm, GuidedStartForm, ProgressForm, StepForm
@@ -656,6 +656,9 @@ ENDPOINTS: list[Endpoint] = [
     Endpoint("meetings:meeting_held", "mentor", kwargs=on("begun_meeting")),
     Endpoint("meetings:calendar_regenerate", "mentee"),
     Endpoint("api:tokens", "mentee", forms=lambda s: [TokenForm()]),
+    # The home program's admin is also its organization's admin; an address that does not
+    # resolve, or a private one in production, is refused next to the field.
+    Endpoint("api:webhooks", "admin", kwargs=organization_slug, forms=lambda s: [WebhookForm()]),
     Endpoint("meetings:calendar_sync", "mentee"),  # none connected: 404, whatever is posted
     Endpoint("meetings:calendar_disconnect", "mentee"),
     # meetings: circles (the side's group program) -------------------------------------------

@@ -194,6 +194,16 @@ ELSEWHERE = {
     },
     "api:not_found": "tests/api/test_schema.py: any address under /api/ Schemathesis makes up",
     "api:token_revoke": "its only input is the id: tests/api/test_tokens.py (others', unknown)",
+    **{
+        name: "its only input is the ids: tests/api/test_webhooks.py, the matrix (others')"
+        for name in (
+            "api:webhook",
+            "api:webhook_rotate",
+            "api:webhook_enable",
+            "api:webhook_delete",
+            "api:delivery_replay",
+        )
+    },
 }
 ADMIN = "admin"  # every admin:* URL: test_admin_survives_junk below
 

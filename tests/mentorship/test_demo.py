@@ -19,7 +19,13 @@ from programs.models import AuditEntry, Invitation, Participant, Program
 pytestmark = pytest.mark.django_db
 
 DEMO_ACCOUNTS = ["mentee1@example.com", "mentor1@example.com", "admin@example.com"]
-PUBLIC_PREFIXES = ("/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/healthz")
+PUBLIC_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/healthz",
+    "/api/v1/docs/",  # the API's documentation: for anyone who builds against it
+)
 HREF = re.compile(r'href="([^"]+)"')
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import time as time_of_day
 from datetime import timedelta
 
 import pytest
-import redis
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.utils import timezone
@@ -17,79 +15,20 @@ from notifications.models import Delivery, Notification, Reminder
 from notifications.reminders import preferences_save, reminder_schedule
 from notifications.tasks import deliver_due
 from tests.accounts.factories import UserFactory
-from tests.helpers import use_broker, wait_until
+from tests.helpers import (
+    WORKER_COMMAND,
+    broker_idle,
+    use_broker,
+    wait_until,
+    worker_env,
+    worker_processes,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def redis_broker(redis_url: str, postgres: None) -> Iterator[None]:
-    saved = (celery_app.conf.broker_url, dict(celery_app.conf.broker_transport_options or {}))
-    use_broker(redis_url, {"visibility_timeout": 3600})
-    celery_app.connection_for_write().default_channel.client.flushdb()  # a clean queue
-    yield
-    use_broker(*saved)
-    celery_app.conf.task_always_eager = True
-
-
 def _wait_until(check, timeout: float = 30.0) -> None:
     wait_until(check, timeout=timeout, every=0.1)  # real workers: polling is the only way
-
-
-def _broker_idle() -> bool:
-    """Nothing queued and nothing taken but unacknowledged: tasks acknowledge late, so a sweep
-    still running holds its message in kombu's ``unacked`` hash until it has finished."""
-    client = redis.Redis.from_url(celery_app.conf.broker_url)
-    try:
-        queues = [key for key in client.scan_iter("celery*") if client.type(key) == b"list"]
-        return sum(client.llen(key) for key in queues) == 0 and client.hlen("unacked") == 0
-    finally:
-        client.close()
-
-
-def _worker_env() -> dict[str, str]:
-    """A worker process's environment: the test database, this test process's Redis database.
-
-    Not PYTEST_XDIST_WORKER: the settings would move the Redis database on by the worker's
-    number a second time (mentorship/settings.py).
-    """
-    import os
-
-    from django.db import connection
-
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}",
-        "REDIS_URL": celery_app.conf.broker_url,
-        "REMINDER_LEASE_SECONDS": "3",
-    }
-    env.pop("PYTEST_XDIST_WORKER", None)
-    return env
-
-
-def _worker_processes(count: int) -> list:
-    """Real worker processes on the test database and Redis (threads share too much state)."""
-    import subprocess
-    import sys
-
-    from django.conf import settings as django_settings
-
-    env = _worker_env()
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "--app",
-        "mentorship",
-        "worker",
-        "--pool=solo",
-        "--loglevel=WARNING",
-    ]
-    return [
-        subprocess.Popen([*command, f"--hostname=w{n}@%h"], cwd=django_settings.BASE_DIR, env=env)  # noqa: S603
-        for n in range(count)
-    ]
 
 
 def test_two_workers_and_repeated_sweeps_deliver_each_reminder_once(redis_broker):
@@ -103,12 +42,12 @@ def test_two_workers_and_repeated_sweeps_deliver_each_reminder_once(redis_broker
             title="Your action item is due tomorrow",
         )
     assert Delivery.objects.count() == 30
-    workers = _worker_processes(2)
+    workers = worker_processes(2)
     try:
         for _ in range(6):  # several sweeps at once, as several beats or retries would send
             deliver_due.delay()
         _wait_until(lambda: not Delivery.objects.filter(state="pending").exists(), timeout=90)
-        _wait_until(_broker_idle)  # every sweep has finished before counting
+        _wait_until(broker_idle)  # every sweep has finished before counting
     finally:
         for worker in workers:
             worker.terminate()
@@ -154,7 +93,7 @@ def test_reminders_wait_in_the_ledger_while_redis_is_down_and_go_out_once_it_is_
             deliver_due.delay()  # the periodic sweep's next tick
             _wait_until(lambda: not Delivery.objects.filter(state="pending").exists())
             deliver_due.delay()  # and another: nothing more goes out
-            _wait_until(_broker_idle)
+            _wait_until(broker_idle)
     finally:
         use_broker(*saved)
         celery_app.conf.task_always_eager = True
@@ -165,22 +104,12 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_doubles_nothing(redis_broke
     """SIGKILL a real worker process while it delivers; a new worker finishes the job exactly once."""
     import signal
     import subprocess
-    import sys
 
     from django.conf import settings as django_settings
 
     _schedule_many(150)
-    env = _worker_env()
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "--app",
-        "mentorship",
-        "worker",
-        "--pool=solo",
-        "--loglevel=WARNING",
-    ]
+    env = worker_env()
+    command = WORKER_COMMAND
     worker = subprocess.Popen(command, cwd=django_settings.BASE_DIR, env=env)  # noqa: S603
     try:
         deliver_due.delay()

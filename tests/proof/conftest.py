@@ -38,6 +38,7 @@ from accounts.models import User
 from accounts.services import user_photo_set
 from api.scopes import Scope
 from api.services import token_create
+from api.webhooks import webhook_create
 from conversations.access import get_thread_for_user
 from conversations.models import Attachment, Message
 from conversations.services import message_send, person_mute
@@ -87,7 +88,7 @@ from meetings.services.together import (
     shared_notes_save,
 )
 from mentorship.crypto import encrypt
-from notifications.models import Notification, Reminder
+from notifications.models import WEBHOOK, Delivery, Notification, Reminder
 from notifications.reminders import unsubscribe_token
 from notifications.services import notify
 from programs.models import Invitation, Organization, Participant, Program, Role
@@ -748,6 +749,25 @@ def build_world() -> World:
         password_encrypted=encrypt("an-app-password"),
         calendar_url="http://127.0.0.1:9/owner/work/",
         calendar_name="Work",
+    )
+    # alpha's organization tells a webhook of new requests; one event went out.
+    webhook, _ = webhook_create(
+        organization=home,
+        actor=beta.people["admin"],
+        url="http://127.0.0.1:9/hooks",
+        events=["request.sent"],
+    )
+    alpha.obj["webhook"] = webhook
+    alpha.obj["webhook_delivery"] = Delivery.objects.create(
+        webhook=webhook,
+        kind=WEBHOOK,
+        subject_key="msg_proof",
+        period_key="once",
+        title="request.sent",
+        body='{"type":"request.sent"}',
+        due_at=timezone.now(),
+        state=Delivery.State.SENT,
+        response_status=200,
     )
     markers: dict[str, set[int]] = {}
     for built in (alpha, beta, gamma):

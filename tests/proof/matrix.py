@@ -116,6 +116,13 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     # One's own tokens: anyone signed in makes theirs; only the owner revokes the owner's.
     "api:tokens": (SIGNED_IN, SIGNED_IN_DOES),
     "api:token_revoke": (POST_ONLY, OWNER_ONLY_DOES),
+    # An organization's webhooks: its organization admins only (alpha's: other_admin).
+    "api:webhooks": (ORG_PAGE, ORG_DOES),
+    "api:webhook": (ORG_PAGE, (LOGIN, *(NO_METHOD,) * 7)),
+    "api:webhook_rotate": (POST_ONLY, ORG_DOES),
+    "api:webhook_enable": (POST_ONLY, ORG_DOES),
+    "api:webhook_delete": (POST_ONLY, ORG_DOES),
+    "api:delivery_replay": (POST_ONLY, ORG_DOES),
     # allauth: every signed-in person acts on their own account only.
     "account_change_password": (SIGNED_IN, SIGNED_IN),
     "account_confirm_email": (ANYONE, NOBODY),  # an unknown key: the "invalid link" page

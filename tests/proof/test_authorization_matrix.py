@@ -277,6 +277,14 @@ def org(w: World) -> dict[str, Any]:
 
 
 target("organizations:detail", org)
+target("api:webhooks", org, lambda w: {"url": "http://127.0.0.1:9/new", "events": ["request.sent"]})
+target("api:webhook", lambda w: {**org(w), "pk": w.alpha.obj["webhook"].pk})
+for name in ("api:webhook_rotate", "api:webhook_enable", "api:webhook_delete"):
+    target(name, lambda w: {**org(w), "pk": w.alpha.obj["webhook"].pk}, lambda w: {"enabled": "0"})
+target(
+    "api:delivery_replay",
+    lambda w: {**org(w), "pk": w.alpha.obj["webhook_delivery"].pk},
+)
 target("organizations:audit", org)
 target("organizations:topics", org, lambda w: {"action": "create", "name": "Proof org topic"})
 target(

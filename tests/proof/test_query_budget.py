@@ -50,6 +50,7 @@ from django.utils.http import urlencode
 
 from accounts.models import User
 from api.models import AccessToken
+from api.webhooks import webhook_create
 from conversations.access import get_thread_for_user
 from conversations.models import Attachment, Conversation, Message, Seen
 from conversations.services import message_send
@@ -85,7 +86,7 @@ from meetings.models import (
     MeetingFeedback,
     PrivateNote,
 )
-from notifications.models import Notification, Reminder
+from notifications.models import WEBHOOK, Delivery, Notification, Reminder, Webhook
 from notifications.reminders import unsubscribe_token
 from notifications.services import notify
 from programs.models import (
@@ -201,6 +202,25 @@ def _send_file(author: User, mentorship: Mentorship) -> Attachment:
         files=[SimpleUploadedFile("notes.pdf", pdf, content_type="application/pdf")],
     )
     return message.attachments.get()
+
+
+def _webhook_events(webhook: Webhook, count: int) -> None:
+    """``count`` events delivered to the webhook, some failed, as its page lists them."""
+    Delivery.objects.bulk_create(
+        Delivery(
+            webhook=webhook,
+            kind=WEBHOOK,
+            subject_key=f"msg_{webhook.pk}_{Delivery.objects.count()}_{i}",
+            period_key="once",
+            title="request.sent",
+            body='{"type":"request.sent"}',
+            due_at=timezone.now(),
+            state=Delivery.State.SENT if i % 3 else Delivery.State.FAILED,
+            response_status=200 if i % 3 else 500,
+            last_error="" if i % 3 else "HTTP 500",
+        )
+        for i in range(count)
+    )
 
 
 def _user(email: str) -> User:
@@ -330,6 +350,14 @@ def build_demo() -> Demo:
     # linked to (their connections page lists it).
     oidc_provider(organization, server_url="https://op.demo.example", domain="demo-sso.example")
     SocialAccount.objects.create(user=people["owner"], provider=organization.slug, uid="owner-1")
+    # A webhook of the organization, with one event sent to it.
+    webhook, _ = webhook_create(
+        organization=organization,
+        actor=people["other_admin"],
+        url="http://127.0.0.1:9/hooks",
+        events=["request.sent", "mentorship.started"],
+    )
+    _webhook_events(webhook, 1)
     return Demo(
         program=program,
         people=people,
@@ -348,6 +376,7 @@ def build_demo() -> Demo:
                 program=program, user=people["mentor2"], role=Role.MENTOR
             ),
             "feed": calendar_feed_regenerate(user=people["owner"]).secret,
+            "webhook": webhook,
             "invitation_token": invitation_token(invitation),
             "unsubscribe": unsubscribe_token(people["owner"], Reminder.MEETING),
             "circle": circle,
@@ -433,8 +462,10 @@ PAGES: dict[str, K] = {
             "organizations:audit",
             "identity:page",
             "identity:page[search]",
+            "api:webhooks",
         )
     },
+    "api:webhook": lambda d: {"slug": d.program.organization.slug, "pk": d.obj["webhook"].pk},
     **{
         key: _slug
         for key in (
@@ -623,6 +654,17 @@ def grow(demo: Demo) -> None:
     )
     _grow(Participant.objects.filter(program=program).count() * GROWTH)
     people = demo.people
+    # The organization's webhooks and their events, more than its pages list.
+    webhook: Webhook = demo.obj["webhook"]
+    _webhook_events(webhook, 60)
+    for i in range(8):  # an organization has at most ten
+        more, _ = webhook_create(
+            organization=program.organization,
+            actor=people["other_admin"],
+            url=f"http://127.0.0.1:9/hooks/{i}",
+            events=["request.sent"],
+        )
+        _webhook_events(more, 2)
     # Every role's own API tokens, live and revoked.
     AccessToken.objects.bulk_create(
         AccessToken(
