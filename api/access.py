@@ -9,7 +9,9 @@ own access modules (their pages use the same functions), never written again her
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from typing import TypeVar
+
+from django.db.models import Model, Q, QuerySet
 
 from accounts.models import User
 from goals.access import goals_visible_to
@@ -21,6 +23,8 @@ from meetings.models import Meeting
 from programs.access import programs_administered_by, programs_visible_to
 from programs.models import Participant, Program
 
+M = TypeVar("M", bound=Model)
+
 
 def api_programs(user: User) -> QuerySet[Program]:
     run = programs_administered_by(user).values("pk")
@@ -28,21 +32,22 @@ def api_programs(user: User) -> QuerySet[Program]:
     return Program.objects.filter(Q(pk__in=seen) | Q(pk__in=run))
 
 
-def api_participants(user: User) -> QuerySet[Participant]:
+def _own_or_run(own: QuerySet[M], user: User) -> QuerySet[M]:
+    """The rows of ``own``'s model that are the person's own, or in the programs they run."""
     run = programs_administered_by(user).values("pk")
-    return Participant.objects.filter(Q(user=user) | Q(program__in=run))
+    return own.model._default_manager.filter(Q(pk__in=own.values("pk")) | Q(program__in=run))
+
+
+def api_participants(user: User) -> QuerySet[Participant]:
+    return _own_or_run(Participant.objects.filter(user=user), user)
 
 
 def api_mentorships(user: User) -> QuerySet[Mentorship]:
-    run = programs_administered_by(user).values("pk")
-    own = mentorships_visible_to(user).values("pk")
-    return Mentorship.objects.filter(Q(pk__in=own) | Q(program__in=run))
+    return _own_or_run(mentorships_visible_to(user), user)
 
 
 def api_requests(user: User) -> QuerySet[MentorshipRequest]:
-    run = programs_administered_by(user).values("pk")
-    own = requests_visible_to(user).values("pk")
-    return MentorshipRequest.objects.filter(Q(pk__in=own) | Q(program__in=run))
+    return _own_or_run(requests_visible_to(user), user)
 
 
 def api_meetings(user: User) -> QuerySet[Meeting]:

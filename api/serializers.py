@@ -63,10 +63,15 @@ class PersonSerializer(serializers.Serializer[Participant]):
     name = serializers.CharField(source="user.full_name", read_only=True)
 
 
-class MentorshipSerializer(serializers.ModelSerializer[Mentorship]):
+class PairFields(serializers.Serializer[Any]):
+    """The program and the two people, as mentorships and requests name them."""
+
     program = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     mentor = PersonSerializer(read_only=True)
     mentee = PersonSerializer(read_only=True)
+
+
+class MentorshipSerializer(PairFields, serializers.ModelSerializer[Mentorship]):
     circle = serializers.IntegerField(source="group_id", read_only=True, allow_null=True)
 
     class Meta:
@@ -89,10 +94,7 @@ class MentorshipSerializer(serializers.ModelSerializer[Mentorship]):
         ]
 
 
-class RequestSerializer(serializers.ModelSerializer[MentorshipRequest]):
-    program = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    mentor = PersonSerializer(read_only=True)
-    mentee = PersonSerializer(read_only=True)
+class RequestSerializer(PairFields, serializers.ModelSerializer[MentorshipRequest]):
     mentorship = serializers.IntegerField(source="mentorship_id", read_only=True, allow_null=True)
 
     class Meta:

@@ -312,3 +312,11 @@ def worker_processes(count: int, **extra: str) -> list[subprocess.Popen[bytes]]:
         subprocess.Popen([*WORKER_COMMAND, f"--hostname=w{n}@%h"], cwd=settings.BASE_DIR, env=env)  # noqa: S603
         for n in range(count)
     ]
+
+
+def workers_stop(workers: list[subprocess.Popen[bytes]]) -> None:
+    """Stop worker processes as a supervisor would: each asked to finish, then waited for."""
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        worker.wait(timeout=30)

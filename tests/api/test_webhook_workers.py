@@ -17,7 +17,14 @@ from api.webhooks import webhook_create
 from notifications.models import Delivery
 from notifications.tasks import deliver_due
 from programs.events import emit
-from tests.helpers import WORKER_COMMAND, broker_idle, wait_until, worker_env, worker_processes
+from tests.helpers import (
+    WORKER_COMMAND,
+    broker_idle,
+    wait_until,
+    worker_env,
+    worker_processes,
+    workers_stop,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -67,8 +74,7 @@ def test_a_worker_killed_mid_batch_loses_no_event(redis_broker, program, org_adm
         # (The killed worker's own task stays unacknowledged in Redis: the broker is not idle.)
         _until(lambda: not Delivery.objects.filter(state="pending").exists(), timeout=90)
     finally:
-        replacement.terminate()
-        replacement.wait(timeout=20)
+        workers_stop([replacement])
     counts = Counter(receiver.ids())
     assert set(counts) == sent  # every event arrived
     assert sum(1 for seen in counts.values() if seen > 1) <= 1  # only the one in flight twice
@@ -97,10 +103,7 @@ def test_a_receiver_down_for_a_while_gets_every_event_once_it_is_back(
         _until(lambda: Delivery.objects.filter(state="sent").count() == 5, timeout=60)
         _until(broker_idle)
     finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.wait(timeout=20)
+        workers_stop(workers)
     counts = Counter(receiver.ids())
     assert set(counts) == sent and set(counts.values()) == {2}  # failed once, then delivered
     assert receiver.got[-1].headers["webhook-id"] in sent

@@ -22,6 +22,7 @@ from tests.helpers import (
     wait_until,
     worker_env,
     worker_processes,
+    workers_stop,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,10 +50,7 @@ def test_two_workers_and_repeated_sweeps_deliver_each_reminder_once(redis_broker
         _wait_until(lambda: not Delivery.objects.filter(state="pending").exists(), timeout=90)
         _wait_until(broker_idle)  # every sweep has finished before counting
     finally:
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.wait(timeout=30)
+        workers_stop(workers)
     assert Delivery.objects.filter(state="sent", channels="in_app,email").count() == 30
     per_person = list(
         Notification.objects.filter(kind="reminder").values_list("recipient_id", flat=True)
@@ -133,8 +131,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_doubles_nothing(redis_broke
         deliver_due.delay()
         _wait_until(lambda: not Delivery.objects.filter(state="pending").exists(), timeout=90)
     finally:
-        replacement.terminate()
-        replacement.wait(timeout=20)
+        workers_stop([replacement])
 
     assert Delivery.objects.filter(state="sent").count() == 150
     per_person = Notification.objects.filter(kind="reminder").values_list("recipient_id", flat=True)
