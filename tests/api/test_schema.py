@@ -97,7 +97,7 @@ schema = _schema()
 TOKEN: dict[str, str] = {}
 
 
-@schema.auth(refresh_interval=None)
+@schema.auth(cache_by_key=lambda case, context: TOKEN.get("key", ""))
 class Bearer:
     def get(self, case: Any, context: Any) -> str:
         return TOKEN.get("key", "")
@@ -116,4 +116,6 @@ def test_every_route_answers_as_its_schema_says(case, keys):
     for key in keys.values():
         TOKEN["key"] = key
         response = case.call_and_validate()
-        assert response.status_code != 401  # the token was sent, and taken
+        if response.request.headers.get("Authorization") == f"Bearer {key}":
+            assert response.status_code != 401  # the token sent was taken
+        # (Schemathesis also sends its own variants without it, or with one made up: 401.)
