@@ -5,7 +5,9 @@ own access modules (their pages use the same functions), never written again her
 - Participants, mentorships, requests: their own, and everyone's in the programs they run
   (what the program's admin pages and exports show).
 - Meetings and goals: only the people in them (``meetings_visible_to``, ``goals_visible_to``);
-  program admins get neither, as on the site."""
+  program admins get neither, as on the site.
+- Check-in figures: the programs they run, by the one privacy rule of meetings.checkin_privacy.
+- Audit logs: those they read on the site (their programs', their organizations')."""
 
 from __future__ import annotations
 
@@ -20,8 +22,12 @@ from matching.access import mentorships_visible_to, requests_visible_to
 from matching.models import Mentorship, MentorshipRequest
 from meetings.access import meetings_visible_to
 from meetings.models import Meeting
-from programs.access import programs_administered_by, programs_visible_to
-from programs.models import Participant, Program
+from programs.access import (
+    organizations_administered_by,
+    programs_administered_by,
+    programs_visible_to,
+)
+from programs.models import AuditEntry, Participant, Program
 
 M = TypeVar("M", bound=Model)
 
@@ -48,6 +54,23 @@ def api_mentorships(user: User) -> QuerySet[Mentorship]:
 
 def api_requests(user: User) -> QuerySet[MentorshipRequest]:
     return _own_or_run(requests_visible_to(user), user)
+
+
+def api_audit(user: User) -> QuerySet[AuditEntry]:
+    """The audit logs the person reads on the site: each program's they run (with its
+    organization's entries, as that page shows them), and the organizations' they run."""
+    run = programs_administered_by(user)
+    organizations = organizations_administered_by(user).values("pk")
+    return AuditEntry.objects.filter(
+        Q(program__in=run.values("pk"))
+        | Q(program__isnull=True, organization__in=run.values("organization"))
+        | Q(program__isnull=True, organization__in=organizations)
+    )
+
+
+def api_programs_run(user: User) -> QuerySet[Program]:
+    """The programs whose check-in figures the person reads (their admins' page)."""
+    return programs_administered_by(user)
 
 
 def api_meetings(user: User) -> QuerySet[Meeting]:

@@ -12,3 +12,5 @@ class Scope(models.TextChoices):
     REQUESTS = "requests:read", "Read requests (never their text)"
     MEETINGS = "meetings:read", "Read meetings (never notes or agendas)"
     GOALS = "goals:read", "Read goals"
+    CHECKINS = "checkins:read", "Read check-in figures (programs you run; small groups withheld)"
+    AUDIT = "audit:read", "Read audit logs (programs and organizations you run)"

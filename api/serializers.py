@@ -10,7 +10,7 @@ from rest_framework import serializers
 from goals.models import Goal
 from matching.models import Mentorship, MentorshipRequest
 from meetings.models import Meeting
-from programs.models import Participant, Program
+from programs.models import AuditEntry, Participant, Program
 
 
 class ProgramSerializer(serializers.ModelSerializer[Program]):
@@ -156,6 +156,45 @@ class GoalSerializer(serializers.ModelSerializer[Goal]):
             "created_at",
             "updated_at",
         ]
+
+
+class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):
+    program = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    actor = serializers.CharField(source="actor.full_name", read_only=True, allow_null=True)
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "program",
+            "organization",
+            "actor",
+            "action",
+            "subject",
+            "detail",
+            "created_at",
+        ]
+
+
+class CheckinGroupSerializer(serializers.Serializer[Any]):
+    """One period's check-in figures: none beside a name, and none at all for a group in which
+    fewer people answered than the privacy threshold (``withheld`` says why)."""
+
+    period = serializers.CharField(source="group")
+    asked = serializers.IntegerField()
+    answered = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    satisfaction = serializers.FloatField(allow_null=True)
+    energy = serializers.FloatField(allow_null=True)
+    revisit = serializers.IntegerField(allow_null=True)
+    withheld = serializers.CharField(allow_null=True)
+
+
+class CheckinFiguresSerializer(serializers.Serializer[Any]):
+    program = serializers.CharField()
+    overall = CheckinGroupSerializer()
+    periods = CheckinGroupSerializer(many=True)
 
 
 class ProblemSerializer(serializers.Serializer[Any]):

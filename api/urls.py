@@ -16,6 +16,8 @@ router.register("mentorships", views.Mentorships, basename="mentorship")
 router.register("requests", views.Requests, basename="request")
 router.register("meetings", views.Meetings, basename="meeting")
 router.register("goals", views.Goals, basename="goal")
+router.register("audit", views.Audit, basename="audit")
+router.register("checkin-figures", views.CheckinFigures, basename="checkin-figures")
 
 urlpatterns = [
     path(

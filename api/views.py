@@ -24,7 +24,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -37,6 +37,8 @@ from api.permissions import HasScope
 from api.problems import PROBLEM
 from api.scopes import Scope
 from api.serializers import (
+    AuditEntrySerializer,
+    CheckinFiguresSerializer,
     GoalSerializer,
     MeetingSerializer,
     MentorshipSerializer,
@@ -47,7 +49,8 @@ from api.serializers import (
 )
 from goals.models import Goal
 from matching.models import Mentorship, MentorshipRequest
-from meetings.models import Meeting
+from meetings.checkin_privacy import answers_by_period, answers_overall
+from meetings.models import CheckIn, Meeting
 from programs.models import Participant
 
 # RFC 3339, as the schema's formats say (Python also reads "20260101" and a date alone).
@@ -81,7 +84,9 @@ class ListFilters(serializers.Serializer[Any]):
         return super().to_internal_value(data)
 
 
-class Resource(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class ResourceBase(viewsets.GenericViewSet):  # type: ignore[type-arg]
+    """A resource's objects, as a token of ``scope`` reads them (``Resource``: and its list)."""
+
     authentication_classes = [TokenAuthentication]
     permission_classes = [IsAuthenticated, HasScope]
     pagination_class = IdCursorPagination
@@ -89,6 +94,7 @@ class Resource(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     scope: ClassVar[str]
     states: ClassVar[type[TextChoices] | None] = None  # what ``state`` filters on, if any
     date_field: ClassVar[str]  # what date_from and date_to filter on
+    updated_field: ClassVar[str] = "updated_at"  # what updated_since filters on
     related: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
@@ -153,7 +159,7 @@ class Resource(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
                 )
             rows = rows.filter(status=given["state"])
         if "updated_since" in given:
-            rows = rows.filter(updated_at__gte=given["updated_since"])
+            rows = rows.filter(**{f"{self.updated_field}__gte": given["updated_since"]})
         if "date_from" in given:
             rows = rows.filter(**{f"{self.date_field}__date__gte": given["date_from"]})
         if "date_to" in given:
@@ -161,13 +167,20 @@ class Resource(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
         return rows
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = self.get_serializer(self.get_object()).data
+        return self.with_etag(request, self.get_serializer(self.get_object()).data)
+
+    def with_etag(self, request: Request, data: Any) -> Response:
+        """The answer with its ETag, or 304 when the caller holds it already."""
         digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode())
         etag = f'"{digest.hexdigest()[:32]}"'
         asked = request.headers.get("If-None-Match", "")
         if etag in [tag.strip() for tag in asked.split(",")] or asked.strip() == "*":
             return Response(status=304, headers={"ETag": etag})
         return Response(data, headers={"ETag": etag})
+
+
+class Resource(mixins.ListModelMixin, ResourceBase):
+    """A resource's list and its objects."""
 
 
 def _problem(description: str) -> OpenApiResponse:
@@ -181,7 +194,7 @@ ERRORS = {
 }
 
 
-def documented(cls: type[Resource]) -> type[Resource]:
+def documented(cls: type[ResourceBase]) -> type[ResourceBase]:
     """The list's filters and every route's answers, in the schema."""
     name = cls.date_field.replace("_", " ")
     params = [
@@ -199,6 +212,17 @@ def documented(cls: type[Resource]) -> type[Resource]:
         OpenApiParameter("date_to", OpenApiTypes.DATE, description=f"{name} on or before (UTC)"),
     ]
     serializer = cls.serializer_class
+    one = extend_schema(
+        responses={
+            200: serializer,
+            304: OpenApiResponse(description="Not modified since the ETag sent."),
+            (400, PROBLEM): _problem("It takes no parameters."),
+            (404, PROBLEM): _problem("No such object that this token may read."),
+            **ERRORS,
+        },
+    )
+    if not hasattr(cls, "list"):
+        return extend_schema_view(retrieve=one)(cls)  # type: ignore[no-any-return]
     return extend_schema_view(  # type: ignore[no-any-return]
         list=extend_schema(
             parameters=params,
@@ -209,15 +233,7 @@ def documented(cls: type[Resource]) -> type[Resource]:
                 **ERRORS,
             },
         ),
-        retrieve=extend_schema(
-            responses={
-                200: serializer,
-                304: OpenApiResponse(description="Not modified since the ETag sent."),
-                (400, PROBLEM): _problem("It takes no parameters."),
-                (404, PROBLEM): _problem("No such object that this token may read."),
-                **ERRORS,
-            },
-        ),
+        retrieve=one,
     )(cls)
 
 
@@ -296,6 +312,43 @@ class Goals(Resource):
     related = ("owner__user",)
 
     rows = staticmethod(access.api_goals)
+
+
+@documented
+class Audit(Resource):
+    """The audit logs the person reads on the site: of the programs and organizations they
+    run. Entries never change: ``updated_since`` reads those made since."""
+
+    scope = Scope.AUDIT
+    serializer_class = AuditEntrySerializer
+    date_field = "created_at"
+    updated_field = "created_at"
+    related = ("program", "organization", "actor")
+
+    rows = staticmethod(access.api_audit)
+
+
+@documented
+class CheckinFigures(ResourceBase):
+    """A program's check-in figures (its id; programs the person runs), overall and per period,
+    by the site's one privacy rule: never beside a name, and withheld for a group in which
+    fewer people answered than the threshold."""
+
+    scope = Scope.CHECKINS
+    serializer_class = CheckinFiguresSerializer
+    date_field = "created_at"
+
+    rows = staticmethod(access.api_programs_run)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        program = self.get_object()
+        checkins = CheckIn.objects.filter(mentorship__program=program)
+        figures = {
+            "program": program.slug,
+            "overall": answers_overall(checkins=checkins),
+            "periods": answers_by_period(checkins=checkins),
+        }
+        return self.with_etag(request, self.get_serializer(figures).data)
 
 
 @csrf_exempt

@@ -17,8 +17,8 @@ from api.models import AccessToken
 from api.scopes import Scope
 from api.services import token_revoke
 from matching.models import Mentorship
-from meetings.models import Meeting
-from programs.models import Role
+from meetings.models import CheckIn, Meeting
+from programs.models import AuditEntry, Role
 from tests.goals.factories import GoalFactory
 from tests.matching.factories import MentorshipFactory, MentorshipRequestFactory
 from tests.programs.factories import ParticipantFactory
@@ -234,4 +234,55 @@ def test_a_lists_query_count_does_not_grow_with_its_rows(api, admin_user, progra
             starts_at=timezone.now() + timedelta(days=3),
             ends_at=timezone.now() + timedelta(days=3, hours=1),
         )
+        AuditEntry.objects.create(program=program, actor=admin_user, action="participant.add")
     assert count() == small
+
+
+def _answered(mentorship, person, satisfaction: int, period: str = "2026-Q4"):
+    return CheckIn.objects.create(
+        mentorship=mentorship,
+        person=person,
+        period_key=period,
+        due_on=timezone.localdate(),
+        status=CheckIn.Status.ANSWERED,
+        satisfaction=satisfaction,
+        energy=4,
+        comment="Our private words",
+    )
+
+
+def test_checkin_figures_are_the_admins_and_small_groups_are_withheld(
+    api, admin_user, mentorship, mentee, mentor, program, settings
+):
+    settings.PRIVACY_THRESHOLD = 3
+    _answered(mentorship, mentee, 4)
+    _answered(mentorship, mentor, 2)
+    url = f"/api/v1/checkin-figures/{program.pk}/"
+    withheld = api(admin_user).get(url).json()
+    [period] = withheld["periods"]
+    assert period["answered"] == 2 and period["satisfaction"] is None
+    assert period["withheld"]  # two people answered, fewer than three
+    third = ParticipantFactory(program=program, role=Role.MENTEE)
+    _answered(MentorshipFactory(mentor=mentorship.mentor, mentee=third), third.user, 3)
+    shown = api(admin_user).get(url)
+    [period] = shown.json()["periods"]
+    assert period["satisfaction"] == 3.0 and period["withheld"] is None
+    assert "Our private words" not in shown.content.decode()
+    assert api(mentee).get(url).status_code == 404  # a participant reads no figures
+    assert api(mentor).get(url).status_code == 404
+
+
+def test_the_audit_log_is_read_by_those_who_run_it(api, admin_user, mentee, program, outsider):
+    entry = AuditEntry.objects.create(
+        program=program, actor=admin_user, action="participant.add", subject="x@example.org"
+    )
+    org_entry = AuditEntry.objects.create(
+        organization=program.organization, actor=None, action="topic.create", subject="Design"
+    )
+    ids = _ids(api(admin_user).get("/api/v1/audit/"))
+    assert entry.pk in ids and org_entry.pk in ids  # their program's log shows both
+    assert api(admin_user).get(f"/api/v1/audit/{entry.pk}/").json()["actor"] == "Ada Admin"
+    assert _ids(api(mentee).get("/api/v1/audit/")) == []
+    assert api(outsider).get(f"/api/v1/audit/{entry.pk}/").status_code == 404
+    since = (timezone.now() + timedelta(minutes=1)).isoformat()
+    assert _ids(api(admin_user).get("/api/v1/audit/", {"updated_since": since})) == []

@@ -189,9 +189,10 @@ ELSEWHERE = {
     # schema (wrong types, formats, unknown parameters, other methods) with each role's token.
     **{
         f"api:{name}-{kind}": "tests/api/test_schema.py: Schemathesis, every role's token"
-        for name in ("program", "participant", "mentorship", "request", "meeting", "goal")
+        for name in ("program", "participant", "mentorship", "request", "meeting", "goal", "audit")
         for kind in ("list", "detail")
     },
+    "api:checkin-figures-detail": "tests/api/test_schema.py: Schemathesis, every role's token",
     "api:not_found": "tests/api/test_schema.py: any address under /api/ Schemathesis makes up",
     "api:token_revoke": "its only input is the id: tests/api/test_tokens.py (others', unknown)",
     **{

@@ -94,6 +94,7 @@ API_LIST: Cells = (UNAUTHENTICATED, *(OK,) * 7)
 API_READ_ONLY: Cells = (UNAUTHENTICATED, *(NO_METHOD,) * 7)
 API_PAIR: Cells = (UNAUTHENTICATED, OK, OK, _, _, _, _, _)  # meetings, goals: no admin
 API_PAIR_AND_ADMIN: Cells = (UNAUTHENTICATED, OK, OK, _, _, OK, _, _)
+API_ADMIN: Cells = (UNAUTHENTICATED, _, _, _, _, OK, _, _)  # what the program's admins read
 
 # GET and POST per URL key.
 TABLE: dict[str, tuple[Cells, Cells]] = {
@@ -110,6 +111,9 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "api:meeting-detail": (API_PAIR, API_READ_ONLY),
     "api:goal-list": (API_LIST, API_READ_ONLY),
     "api:goal-detail": (API_PAIR, API_READ_ONLY),  # shared with the mentor
+    "api:audit-list": (API_LIST, API_READ_ONLY),
+    "api:audit-detail": (API_ADMIN, API_READ_ONLY),  # an entry of alpha's own log
+    "api:checkin-figures-detail": (API_ADMIN, API_READ_ONLY),  # alpha's figures
     "api:schema": (ANYONE, NO_METHOD_ALL),
     "api:docs": (ANYONE, NO_METHOD_ALL),
     "api:not_found": (NOBODY, NOBODY),
@@ -475,4 +479,7 @@ API_ROUTES = {
     "api:meeting-detail": "meetings:read",
     "api:goal-list": "goals:read",
     "api:goal-detail": "goals:read",
+    "api:audit-list": "audit:read",
+    "api:audit-detail": "audit:read",
+    "api:checkin-figures-detail": "checkins:read",
 }

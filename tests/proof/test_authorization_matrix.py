@@ -57,6 +57,7 @@ from api.scopes import Scope
 from api.services import token_create
 from matching.score import PARTS
 from meetings.models import CalendarFeed
+from programs.models import AuditEntry
 from tests.helpers import session_key_for
 from tests.proof.conftest import SSO_DOMAIN, World, app_routes, build_world, watched_tables
 from tests.proof.matrix import (
@@ -771,6 +772,12 @@ target("api:mentorship-detail", obj("mentorship"))
 target("api:request-detail", obj("request"), **REQUEST_CAST)
 target("api:meeting-detail", obj("meeting"))
 target("api:goal-detail", obj("goal_shared"))
+target("api:audit-list")
+target(
+    "api:audit-detail",
+    lambda w: {"pk": AuditEntry.objects.filter(program=w.alpha.program).order_by("pk")[0].pk},
+)
+target("api:checkin-figures-detail", lambda w: {"pk": w.alpha.program.pk})
 target("api:schema")
 target("api:docs")
 target("api:not_found", lambda w: {"rest": "v1/nothing-here/"})
