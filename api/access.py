@@ -27,7 +27,7 @@ from programs.access import (
     programs_administered_by,
     programs_visible_to,
 )
-from programs.models import AuditEntry, Participant, Program
+from programs.models import AuditEntry, Invitation, Participant, Program
 
 M = TypeVar("M", bound=Model)
 
@@ -66,6 +66,11 @@ def api_audit(user: User) -> QuerySet[AuditEntry]:
         | Q(program__isnull=True, organization__in=run.values("organization"))
         | Q(program__isnull=True, organization__in=organizations)
     )
+
+
+def api_invitations(user: User) -> QuerySet[Invitation]:
+    """The invitations of the programs the person runs (their admins' page lists them)."""
+    return Invitation.objects.filter(program__in=programs_administered_by(user).values("pk"))
 
 
 def api_programs_run(user: User) -> QuerySet[Program]:

@@ -26,6 +26,9 @@ def problem_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, exceptions.ValidationError):
         body["detail"] = "Some parameters are not valid."
         body["errors"] = response.data if isinstance(response.data, dict) else {"": response.data}
+    elif isinstance(response.data, dict) and "detail" not in response.data:
+        body["detail"] = "Refused."
+        body["errors"] = response.data  # a refusal by field (api.views.Refused)
     elif isinstance(response.data, dict) and "detail" in response.data:
         body["detail"] = str(response.data["detail"])
     response.data = body

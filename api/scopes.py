@@ -14,3 +14,7 @@ class Scope(models.TextChoices):
     GOALS = "goals:read", "Read goals"
     CHECKINS = "checkins:read", "Read check-in figures (programs you run; small groups withheld)"
     AUDIT = "audit:read", "Read audit logs (programs and organizations you run)"
+    INVITATIONS = (
+        "invitations:write",
+        "Invite people, resend and revoke invitations (programs you run)",
+    )

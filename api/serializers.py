@@ -10,7 +10,7 @@ from rest_framework import serializers
 from goals.models import Goal
 from matching.models import Mentorship, MentorshipRequest
 from meetings.models import Meeting
-from programs.models import AuditEntry, Participant, Program
+from programs.models import AuditEntry, Invitation, Participant, Program, Role
 
 
 class ProgramSerializer(serializers.ModelSerializer[Program]):
@@ -195,6 +195,34 @@ class CheckinFiguresSerializer(serializers.Serializer[Any]):
     program = serializers.CharField()
     overall = CheckinGroupSerializer()
     periods = CheckinGroupSerializer(many=True)
+
+
+class InvitationSerializer(serializers.ModelSerializer[Invitation]):
+    program = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id",
+            "program",
+            "email",
+            "full_name",
+            "role",
+            "status",
+            "expires_at",
+            "accepted_at",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class InvitationCreateSerializer(serializers.Serializer[Any]):
+    """Who to invite, to which program (its slug: one the token's person runs), as what."""
+
+    program = serializers.SlugField(max_length=80)
+    email = serializers.EmailField(max_length=254)
+    full_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    role = serializers.ChoiceField(choices=Role.choices)
 
 
 class ProblemSerializer(serializers.Serializer[Any]):

@@ -17,6 +17,7 @@ router.register("requests", views.Requests, basename="request")
 router.register("meetings", views.Meetings, basename="meeting")
 router.register("goals", views.Goals, basename="goal")
 router.register("audit", views.Audit, basename="audit")
+router.register("invitations", views.Invitations, basename="invitation")
 router.register("checkin-figures", views.CheckinFigures, basename="checkin-figures")
 
 urlpatterns = [

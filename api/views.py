@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import UTC
 from typing import Any, ClassVar
 
@@ -24,7 +25,9 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import exceptions, mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -40,6 +43,8 @@ from api.serializers import (
     AuditEntrySerializer,
     CheckinFiguresSerializer,
     GoalSerializer,
+    InvitationCreateSerializer,
+    InvitationSerializer,
     MeetingSerializer,
     MentorshipSerializer,
     ParticipantSerializer,
@@ -51,7 +56,10 @@ from goals.models import Goal
 from matching.models import Mentorship, MentorshipRequest
 from meetings.checkin_privacy import answers_by_period, answers_overall
 from meetings.models import CheckIn, Meeting
-from programs.models import Participant
+from mentorship.errors import DomainError
+from programs.access import programs_administered_by
+from programs.models import Invitation, Participant
+from programs.services import invitation_create, invitation_resend, invitation_revoke
 
 # RFC 3339, as the schema's formats say (Python also reads "20260101" and a date alone).
 DATE = RegexValidator(r"^\d{4}-\d{2}-\d{2}$", "Give a date as YYYY-MM-DD.")
@@ -312,6 +320,90 @@ class Goals(Resource):
     related = ("owner__user",)
 
     rows = staticmethod(access.api_goals)
+
+
+class Refused(exceptions.APIException):
+    """A write the program's rules refuse: 409, with the field it concerns."""
+
+    status_code = 409
+    default_detail = "The program's rules refuse it."
+
+
+WRITE_ERRORS = {
+    (400, PROBLEM): _problem("The request is not valid."),
+    (404, PROBLEM): _problem("No such program or invitation that this token may change."),
+    (409, PROBLEM): _problem("The program's rules refuse it (invited already, not pending)."),
+    (415, PROBLEM): _problem("Send JSON."),
+    **ERRORS,
+}
+
+
+@documented
+class Invitations(Resource):
+    """Invitations to the programs the person runs: made, sent again, revoked, as on the
+    program's page (its rules: an address invited or in the program already is refused)."""
+
+    scope = Scope.INVITATIONS
+    serializer_class = InvitationSerializer
+    states = Invitation.Status
+    date_field = "created_at"
+    related = ("program",)
+
+    rows = staticmethod(access.api_invitations)
+
+    def _run(self, write: Callable[[], Invitation], status: int = 200) -> Response:
+        try:
+            invitation = write()
+        except DomainError as exc:
+            raise Refused({exc.field: [exc.message]} if exc.field else exc.message) from None
+        return Response(InvitationSerializer(invitation).data, status=status)
+
+    @extend_schema(
+        request=InvitationCreateSerializer,
+        responses={201: InvitationSerializer, **WRITE_ERRORS},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        self.refuse_unknown_parameters()
+        asked = InvitationCreateSerializer(data=request.data)
+        asked.is_valid(raise_exception=True)
+        user = request.user
+        assert isinstance(user, User)
+        data = asked.validated_data
+        program = programs_administered_by(user).filter(slug=data["program"]).first()
+        if program is None:
+            raise NotFound("No program of that slug that you run.")
+        return self._run(
+            lambda: invitation_create(
+                program=program,
+                invited_by=user,
+                email=data["email"],
+                role=data["role"],
+                full_name=data.get("full_name", ""),
+            ),
+            status=201,
+        )
+
+    @extend_schema(request=None, responses={200: InvitationSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def resend(self, request: Request, pk: str) -> Response:
+        invitation = self.get_object()
+        return self._run(
+            lambda: invitation_resend(invitation=invitation, actor=invitation_actor(request))
+        )
+
+    @extend_schema(request=None, responses={200: InvitationSerializer, **WRITE_ERRORS})
+    @action(detail=True, methods=["post"])
+    def revoke(self, request: Request, pk: str) -> Response:
+        invitation = self.get_object()
+        return self._run(
+            lambda: invitation_revoke(invitation=invitation, actor=invitation_actor(request))
+        )
+
+
+def invitation_actor(request: Request) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 @documented

@@ -286,3 +286,56 @@ def test_the_audit_log_is_read_by_those_who_run_it(api, admin_user, mentee, prog
     assert api(outsider).get(f"/api/v1/audit/{entry.pk}/").status_code == 404
     since = (timezone.now() + timedelta(minutes=1)).isoformat()
     assert _ids(api(admin_user).get("/api/v1/audit/", {"updated_since": since})) == []
+
+
+def test_program_admins_invite_resend_and_revoke_through_the_api(
+    api,
+    admin_user,
+    program,
+    mentee,
+    other_program,
+    outsider,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    client = api(admin_user, Scope.INVITATIONS)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = client.post(
+            "/api/v1/invitations/",
+            {"program": program.slug, "email": "New.Hire@Example.org", "role": "mentee"},
+            content_type="application/json",
+        )
+    assert made.status_code == 201, made.content
+    invitation = made.json()
+    assert (invitation["email"], invitation["status"]) == ("new.hire@example.org", "pending")
+    assert [m.to for m in mailoutbox] == [["new.hire@example.org"]]
+    again = client.post(
+        "/api/v1/invitations/",
+        {"program": program.slug, "email": "new.hire@example.org", "role": "mentee"},
+        content_type="application/json",
+    )
+    assert again.status_code == 409 and "email" in again.json()["errors"]
+    member = client.post(
+        "/api/v1/invitations/",
+        {"program": program.slug, "email": mentee.email, "role": "mentee"},
+        content_type="application/json",
+    )
+    assert member.status_code == 409 and "email" in member.json()["errors"]
+    elsewhere = client.post(
+        "/api/v1/invitations/",
+        {"program": other_program.slug, "email": "x@example.org", "role": "mentee"},
+        content_type="application/json",
+    )
+    assert elsewhere.status_code == 404 and "that you run" in elsewhere.json()["detail"]
+    url = f"/api/v1/invitations/{invitation['id']}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url + "resend/").status_code == 200
+    assert len(mailoutbox) == 2
+    assert api(outsider, Scope.INVITATIONS).post(url + "revoke/").status_code == 404
+    revoked = client.post(url + "revoke/")
+    assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
+    refused = client.post(url + "revoke/")
+    assert refused.status_code == 409 and "revoked already" in refused.json()["detail"]
+    assert api(admin_user, Scope.MENTORSHIPS).get("/api/v1/invitations/").status_code == 403
+    form = client.post("/api/v1/invitations/", {"program": program.slug})
+    assert form.status_code == 415  # JSON only

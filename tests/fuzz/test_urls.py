@@ -193,6 +193,10 @@ ELSEWHERE = {
         for kind in ("list", "detail")
     },
     "api:checkin-figures-detail": "tests/api/test_schema.py: Schemathesis, every role's token",
+    **{
+        f"api:invitation-{kind}": "tests/api/test_schema.py: Schemathesis, every role's token"
+        for kind in ("list", "detail", "resend", "revoke")
+    },
     "api:not_found": "tests/api/test_schema.py: any address under /api/ Schemathesis makes up",
     "api:token_revoke": "its only input is the id: tests/api/test_tokens.py (others', unknown)",
     **{

@@ -22,6 +22,7 @@ NO_METHOD = "405"
 EXPIRED = "410"
 BAD_REQUEST = "400"
 NO_CONTENT = "204"  # a success with nothing to say (a POST that wrote is DONE all the same)
+CREATED = "201"  # the API's answer to a POST that made something (DONE when it wrote)
 DONE = "done"
 KEPT = "kept"
 
@@ -114,6 +115,12 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "api:audit-list": (API_LIST, API_READ_ONLY),
     "api:audit-detail": (API_ADMIN, API_READ_ONLY),  # an entry of alpha's own log
     "api:checkin-figures-detail": (API_ADMIN, API_READ_ONLY),  # alpha's figures
+    # POST: an invitation to alpha by JSON; only its admin runs it (for the others, no such
+    # program of theirs: 404).
+    "api:invitation-list": (API_LIST, (UNAUTHENTICATED, _, _, _, _, DONE, _, _)),
+    "api:invitation-detail": (API_ADMIN, API_READ_ONLY),
+    "api:invitation-resend": (API_READ_ONLY, (UNAUTHENTICATED, _, _, _, _, DONE, _, _)),
+    "api:invitation-revoke": (API_READ_ONLY, (UNAUTHENTICATED, _, _, _, _, DONE, _, _)),
     "api:schema": (ANYONE, NO_METHOD_ALL),
     "api:docs": (ANYONE, NO_METHOD_ALL),
     "api:not_found": (NOBODY, NOBODY),
@@ -482,4 +489,8 @@ API_ROUTES = {
     "api:audit-list": "audit:read",
     "api:audit-detail": "audit:read",
     "api:checkin-figures-detail": "checkins:read",
+    "api:invitation-list": "invitations:write",
+    "api:invitation-detail": "invitations:write",
+    "api:invitation-resend": "invitations:write",
+    "api:invitation-revoke": "invitations:write",
 }

@@ -62,6 +62,7 @@ from tests.helpers import session_key_for
 from tests.proof.conftest import SSO_DOMAIN, World, app_routes, build_world, watched_tables
 from tests.proof.matrix import (
     API_ROUTES,
+    CREATED,
     DENIED,
     DONE,
     KEPT,
@@ -778,6 +779,17 @@ target(
     lambda w: {"pk": AuditEntry.objects.filter(program=w.alpha.program).order_by("pk")[0].pk},
 )
 target("api:checkin-figures-detail", lambda w: {"pk": w.alpha.program.pk})
+target(
+    "api:invitation-list",
+    payload=lambda w: {
+        "program": w.alpha.program.slug,
+        "email": "api.new@example.org",
+        "role": "mentee",
+    },
+    content_type="application/json",
+)
+for name in ("api:invitation-detail", "api:invitation-resend", "api:invitation-revoke"):
+    target(name, obj("invitation"))
 target("api:schema")
 target("api:docs")
 target("api:not_found", lambda w: {"rest": "v1/nothing-here/"})
@@ -965,7 +977,7 @@ def request_as(
     changed = list(writes.changed())
     if method == "post":
         if changed:
-            outcome = DONE if outcome in (OK, MOVED, NO_CONTENT) else f"{outcome}+changed"
+            outcome = DONE if outcome in (OK, CREATED, MOVED, NO_CONTENT) else f"{outcome}+changed"
         elif outcome == MOVED:
             outcome = KEPT
     leaks: list[str] = []
@@ -1379,11 +1391,12 @@ def test_every_api_resource_route_is_requested_with_a_token() -> None:
     resources = {
         route.key
         for route in app_routes()
-        if route.key.startswith("api:") and route.key.endswith(("-list", "-detail"))
+        if route.key.startswith("api:")
+        and route.key.endswith(("-list", "-detail", "-resend", "-revoke"))
     }
     assert resources == set(API_ROUTES)
     for key, scope in API_ROUTES.items():
-        kwargs = {"pk": 1} if key.endswith("-detail") else {}
+        kwargs = {} if key.endswith("-list") else {"pk": 1}
         assert resolve_url(reverse(key, kwargs=kwargs)).func.cls.scope == scope  # type: ignore[attr-defined]
 
 
