@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from api.integrations import INTEGRATION_SCOPES
 from api.scopes import Scope
 from mentorship.validators import validate_single_line
 from programs.events import EVENTS
@@ -36,4 +37,18 @@ class WebhookForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="Events it hears",
         error_messages={"required": "Choose the events it hears."},
+    )
+
+
+class IntegrationForm(forms.Form):
+    name = forms.CharField(
+        max_length=100,
+        validators=[validate_single_line],
+        help_text="The system that will use it: “Workday”, “Power BI”.",
+    )
+    scopes = forms.MultipleChoiceField(
+        choices=[(scope, Scope(scope).label) for scope in INTEGRATION_SCOPES],
+        widget=forms.CheckboxSelectMultiple,
+        label="It may read",
+        error_messages={"required": "Choose what it may read."},
     )

@@ -29,3 +29,28 @@ class AccessToken(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Integration(TimeStampedModel):
+    """An organization's other system (an HR dashboard, a BI tool) reading the API as the
+    organization, by OAuth 2.0 client credentials: its OAuth application (whose secret is kept
+    hashed) carries the scopes it may ask for. It reads what the organization's programs'
+    admins read, never the people-only resources (meetings, goals)."""
+
+    organization = models.ForeignKey(
+        "programs.Organization", on_delete=models.CASCADE, related_name="integrations"
+    )
+    application = models.OneToOneField(
+        "oauth2_provider.Application", on_delete=models.CASCADE, related_name="integration"
+    )
+    name = models.CharField(max_length=100, validators=[validate_single_line])
+    scopes = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from oauth2_provider.models import AccessToken as OAuthToken
 from rest_framework import permissions
 from rest_framework.request import Request
 
@@ -11,10 +12,14 @@ from api.models import AccessToken
 
 
 class HasScope(permissions.BasePermission):
+    """A person's token with the route's scope, or an integration's access token granted it."""
+
     message = "This token does not have the scope this route needs."
 
     def has_permission(self, request: Request, view: Any) -> bool:
         token = request.auth
-        if not isinstance(token, AccessToken):
-            return False
-        return view.scope in token.scopes
+        if isinstance(token, AccessToken):
+            return bool(view.scope in token.scopes)
+        if isinstance(token, OAuthToken):
+            return bool(view.scope in token.scope.split())
+        return False

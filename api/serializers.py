@@ -159,8 +159,11 @@ class GoalSerializer(serializers.ModelSerializer[Goal]):
 
 
 class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):
-    program = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # A program's entry names its program; an organization-wide one, its organization.
+    program = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    organization = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
     actor = serializers.CharField(source="actor.full_name", read_only=True, allow_null=True)
 
     class Meta:

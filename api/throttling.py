@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from oauth2_provider.models import AccessToken as OAuthToken
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -19,6 +20,8 @@ class TokenRateThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         token = request.auth
-        if not isinstance(token, AccessToken):
-            return None  # refused before it counts
-        return f"api-throttle:{token.pk}"
+        if isinstance(token, AccessToken):
+            return f"api-throttle:{token.pk}"
+        if isinstance(token, OAuthToken):  # an integration's: counted per integration
+            return f"api-throttle:app:{token.application_id}"
+        return None  # refused before it counts

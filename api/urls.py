@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from oauth2_provider.views import TokenView
 from rest_framework.routers import SimpleRouter
 
 from api import tokens, views, webhook_views
@@ -31,6 +32,12 @@ urlpatterns = [
         login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
         name="docs",
     ),
+    # An organization's integration gets its access token here (client credentials).
+    path(
+        "api/v1/oauth/token/",
+        login_not_required(TokenView.as_view()),
+        name="oauth_token",
+    ),
     path("api/v1/", include(router.urls)),
     # Any other address under /api/ answers a problem, not the site's 404 page.
     re_path(r"^api/(?P<rest>[\s\S]*)$", views.not_found, name="not_found"),
@@ -57,6 +64,16 @@ urlpatterns = [
         "organizations/<slug:slug>/webhooks/<int:pk>/delete/",
         webhook_views.webhook_delete,
         name="webhook_delete",
+    ),
+    path(
+        "organizations/<slug:slug>/integrations/",
+        webhook_views.integration_list,
+        name="integrations",
+    ),
+    path(
+        "organizations/<slug:slug>/integrations/<int:pk>/revoke/",
+        webhook_views.integration_revoke,
+        name="integration_revoke",
     ),
     path(
         "organizations/<slug:slug>/deliveries/<int:pk>/replay/",

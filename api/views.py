@@ -25,16 +25,16 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
+from oauth2_provider.models import AccessToken as OAuthToken
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
 from api import access
-from api.authentication import TokenAuthentication
+from api.authentication import IntegrationAuthentication, TokenAuthentication
 from api.pagination import IdCursorPagination
 from api.permissions import HasScope
 from api.problems import PROBLEM
@@ -95,8 +95,8 @@ class ListFilters(serializers.Serializer[Any]):
 class ResourceBase(viewsets.GenericViewSet):  # type: ignore[type-arg]
     """A resource's objects, as a token of ``scope`` reads them (``Resource``: and its list)."""
 
-    authentication_classes = [TokenAuthentication]
-    permission_classes = [IsAuthenticated, HasScope]
+    authentication_classes = [TokenAuthentication, IntegrationAuthentication]
+    permission_classes = [HasScope]  # a token of either kind, with the route's scope
     pagination_class = IdCursorPagination
     lookup_value_regex = r"[0-9]{1,18}"
     scope: ClassVar[str]
@@ -149,9 +149,7 @@ class ResourceBase(viewsets.GenericViewSet):  # type: ignore[type-arg]
 
     def get_queryset(self) -> QuerySet[Any]:
         self.refuse_unknown_parameters()
-        user = self.request.user
-        assert isinstance(user, User)
-        rows = self.rows(user).select_related(*self.related)
+        rows = self.rows(reader_of(self.request)).select_related(*self.related)
         if self.action != "list":
             return rows
         # A plain dict, not the QueryDict: DRF reads a blank form field as "not given".
@@ -185,6 +183,15 @@ class ResourceBase(viewsets.GenericViewSet):  # type: ignore[type-arg]
         if etag in [tag.strip() for tag in asked.split(",")] or asked.strip() == "*":
             return Response(status=304, headers={"ETag": etag})
         return Response(data, headers={"ETag": etag})
+
+
+def reader_of(request: Request) -> access.Reader:
+    """The person of a personal token; the organization of an integration's access token."""
+    if isinstance(request.auth, OAuthToken):
+        return request.auth.application.integration.organization
+    user = request.user
+    assert isinstance(user, User)
+    return user
 
 
 class Resource(mixins.ListModelMixin, ResourceBase):

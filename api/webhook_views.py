@@ -1,5 +1,6 @@
-"""The organization admins' webhook pages (api.webhooks): the list with a form to add one, each
-webhook with its deliveries, and the buttons that rotate, disable, enable, delete, replay."""
+"""The organization admins' pages for other systems: webhooks (api.webhooks: the list with a
+form to add one, each webhook with its deliveries, and the buttons that rotate, disable, enable,
+delete, replay) and integrations (api.integrations: added with their scopes, revoked)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from api import webhooks
-from api.forms import WebhookForm
+from api import integrations, webhooks
+from api.forms import IntegrationForm, WebhookForm
+from api.models import Integration
 from mentorship.errors import DomainError, form_add_domain_error
 from mentorship.http import AuthedHttpRequest
 from notifications.models import Delivery, Webhook
@@ -131,3 +133,56 @@ def delivery_replay(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRespo
     else:
         messages.success(request, "Sent again, with the same webhook-id.")
     return redirect("api:webhook", slug=slug, pk=delivery.webhook.pk)
+
+
+# ---------------------------------------------------------------------------
+# Integrations (api.integrations): the same organization admins' pages
+# ---------------------------------------------------------------------------
+NEW_CLIENT = "api_new_integration"  # the session's hold on a new client id and secret
+
+
+def integration_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
+    organization = get_organization_for_admin(request.user, slug)
+    form = IntegrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            integration, client_id, secret = integrations.integration_create(
+                organization=organization, actor=request.user, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form_add_domain_error(form, exc)
+        else:
+            request.session[NEW_CLIENT] = [integration.pk, client_id, secret]
+            messages.success(request, "Integration added. Copy its client secret now.")
+            return redirect("api:integrations", slug=slug)
+    held = request.session.pop(NEW_CLIENT, None) if request.method == "GET" else None
+    return render(
+        request,
+        "api/integrations.html",
+        {
+            "organization": organization,
+            "section": "Integrations",
+            "integrations": Integration.objects.filter(organization=organization).select_related(
+                "application"
+            ),
+            "form": form,
+            "new": {"pk": held[0], "client_id": held[1], "secret": held[2]} if held else None,
+        },
+    )
+
+
+@require_POST
+def integration_revoke(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
+    organization = get_organization_for_admin(request.user, slug)
+    integration = (
+        Integration.objects.select_related("application")
+        .filter(organization=organization, pk=pk)
+        .first()
+    )
+    if integration is None:
+        raise Http404("No such integration.")
+    integrations.integration_revoke(
+        organization=organization, integration=integration, actor=request.user
+    )
+    messages.success(request, "Revoked: its tokens no longer work.")
+    return redirect("api:integrations", slug=slug)

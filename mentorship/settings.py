@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "rest_framework",
+    "oauth2_provider",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # Twoway, bottom of the dependency order first
@@ -396,13 +397,32 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # hour|day>"; counted in the cache (Redis in production, shared by every app server).
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="1200/minute")
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "api.authentication.IntegrationAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.problems.problem_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# An organization's integrations get access tokens by OAuth 2.0 client credentials
+# (/api/v1/oauth/token/), valid an hour; the client secret is kept hashed.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "SCOPES": {
+        "programs:read": "Read programs",
+        "participants:read": "Read participants",
+        "mentorships:read": "Read mentorships",
+        "requests:read": "Read requests",
+        "checkins:read": "Read check-in figures",
+        "audit:read": "Read audit logs",
+    },
+    "DEFAULT_SCOPES": [],
+    "OAUTH2_VALIDATOR_CLASS": "api.integrations.IntegrationValidator",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Twoway API",

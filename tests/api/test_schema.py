@@ -1,7 +1,7 @@
 """The API's schema: valid OpenAPI 3 by drf-spectacular's own validation, and held to by every
 route, as checked by Schemathesis (a property-based tester written by others): for each route
 it generates requests from the schema, valid and not, sends them with the token of each role
-(a mentee, a mentor, a program admin, a stranger), and checks that no answer is a
+(a mentee, a mentor, a program admin, a stranger) and an organization's integration, and checks that no answer is a
 server error and every answer (status, headers, content type, body) is one the schema allows."""
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
 from django.db import close_old_connections
+from django.test import Client
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
 
+from api.integrations import INTEGRATION_SCOPES, integration_create
 from api.scopes import Scope
 from api.services import token_create
 from goals.models import Goal
@@ -67,7 +69,7 @@ def keep_connection() -> Iterator[None]:
 
 
 @pytest.fixture
-def keys(mentorship, admin_user, outsider, keep_connection) -> dict[str, str]:
+def keys(mentorship, admin_user, outsider, org_admin, keep_connection) -> dict[str, str]:
     """Something of each kind to read, and a token of every scope for each role."""
     program = mentorship.program
     MentorshipRequestFactory(mentor=mentorship.mentor, mentee=mentorship.mentee)
@@ -84,10 +86,23 @@ def keys(mentorship, admin_user, outsider, keep_connection) -> dict[str, str]:
         "admin": admin_user,
         "stranger": outsider,
     }
-    return {
+    keys = {
         role: token_create(user=person, name=role, scopes=list(Scope.values))[1]
         for role, person in people.items()
     }
+    # The organization's integration, with every scope an integration may have.
+    _, client_id, secret = integration_create(
+        organization=program.organization,
+        actor=org_admin,
+        name="Workday",
+        scopes=list(INTEGRATION_SCOPES),
+    )
+    answer = Client().post(
+        "/api/v1/oauth/token/",
+        {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+    )
+    keys["integration"] = answer.json()["access_token"]
+    return keys
 
 
 schema = _schema()

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 
 from accounts.forms import ProfileForm
-from api.forms import TokenForm, WebhookForm
+from api.forms import IntegrationForm, TokenForm, WebhookForm
 from conversations.forms import BlockForm, MessageForm, MessageReportForm
 from conversations.models import Message
 from goals.forms import GoalForm, GuidedStartForm, ProgressForm, StepForm
@@ -659,6 +659,9 @@ ENDPOINTS: list[Endpoint] = [
     # The home program's admin is also its organization's admin; an address that does not
     # resolve, or a private one in production, is refused next to the field.
     Endpoint("api:webhooks", "admin", kwargs=organization_slug, forms=lambda s: [WebhookForm()]),
+    Endpoint(
+        "api:integrations", "admin", kwargs=organization_slug, forms=lambda s: [IntegrationForm()]
+    ),
     Endpoint("meetings:calendar_sync", "mentee"),  # none connected: 404, whatever is posted
     Endpoint("meetings:calendar_disconnect", "mentee"),
     # meetings: circles (the side's group program) -------------------------------------------

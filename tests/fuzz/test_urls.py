@@ -207,8 +207,11 @@ ELSEWHERE = {
             "api:webhook_enable",
             "api:webhook_delete",
             "api:delivery_replay",
+            "api:integration_revoke",
         )
     },
+    "api:oauth_token": "django-oauth-toolkit's token endpoint: tests/api/test_integrations.py "
+    "(wrong secrets, scopes not given, revoked clients)",
 }
 ADMIN = "admin"  # every admin:* URL: test_admin_survives_junk below
 

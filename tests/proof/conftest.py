@@ -36,6 +36,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import user_photo_set
+from api.integrations import integration_create
 from api.scopes import Scope
 from api.services import token_create
 from api.webhooks import webhook_create
@@ -758,6 +759,9 @@ def build_world() -> World:
         events=["request.sent"],
     )
     alpha.obj["webhook"] = webhook
+    alpha.obj["integration"], _, _ = integration_create(
+        organization=home, actor=beta.people["admin"], name="Workday", scopes=["audit:read"]
+    )
     alpha.obj["webhook_delivery"] = Delivery.objects.create(
         webhook=webhook,
         kind=WEBHOOK,

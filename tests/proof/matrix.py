@@ -134,6 +134,11 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "api:webhook_enable": (POST_ONLY, ORG_DOES),
     "api:webhook_delete": (POST_ONLY, ORG_DOES),
     "api:delivery_replay": (POST_ONLY, ORG_DOES),
+    # An organization's integrations: its organization admins add and revoke them; the token
+    # endpoint answers an integration's client credentials, and nobody else (a session is nothing).
+    "api:integrations": (ORG_PAGE, ORG_DOES),
+    "api:integration_revoke": (POST_ONLY, ORG_DOES),
+    "api:oauth_token": (NO_METHOD_ALL, NO_TOKEN),
     # allauth: every signed-in person acts on their own account only.
     "account_change_password": (SIGNED_IN, SIGNED_IN),
     "account_confirm_email": (ANYONE, NOBODY),  # an unknown key: the "invalid link" page

@@ -283,6 +283,9 @@ target("api:webhooks", org, lambda w: {"url": "http://127.0.0.1:9/new", "events"
 target("api:webhook", lambda w: {**org(w), "pk": w.alpha.obj["webhook"].pk})
 for name in ("api:webhook_rotate", "api:webhook_enable", "api:webhook_delete"):
     target(name, lambda w: {**org(w), "pk": w.alpha.obj["webhook"].pk}, lambda w: {"enabled": "0"})
+target("api:integrations", org, lambda w: {"name": "BI tool", "scopes": ["audit:read"]})
+target("api:integration_revoke", lambda w: {**org(w), "pk": w.alpha.obj["integration"].pk})
+target("api:oauth_token", payload=lambda w: {"grant_type": "client_credentials"})
 target(
     "api:delivery_replay",
     lambda w: {**org(w), "pk": w.alpha.obj["webhook_delivery"].pk},

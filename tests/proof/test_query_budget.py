@@ -49,6 +49,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts.models import User
+from api.integrations import integration_create
 from api.models import AccessToken
 from api.webhooks import webhook_create
 from conversations.access import get_thread_for_user
@@ -358,6 +359,12 @@ def build_demo() -> Demo:
         events=["request.sent", "mentorship.started"],
     )
     _webhook_events(webhook, 1)
+    integration_create(
+        organization=organization,
+        actor=people["other_admin"],
+        name="Workday",
+        scopes=["audit:read"],
+    )
     return Demo(
         program=program,
         people=people,
@@ -463,6 +470,7 @@ PAGES: dict[str, K] = {
             "identity:page",
             "identity:page[search]",
             "api:webhooks",
+            "api:integrations",
         )
     },
     "api:webhook": lambda d: {"slug": d.program.organization.slug, "pk": d.obj["webhook"].pk},
@@ -657,6 +665,13 @@ def grow(demo: Demo) -> None:
     # The organization's webhooks and their events, more than its pages list.
     webhook: Webhook = demo.obj["webhook"]
     _webhook_events(webhook, 60)
+    for i in range(6):
+        integration_create(
+            organization=program.organization,
+            actor=people["other_admin"],
+            name=f"System {i}",
+            scopes=["audit:read", "programs:read"],
+        )
     for i in range(8):  # an organization has at most ten
         more, _ = webhook_create(
             organization=program.organization,
