@@ -161,9 +161,7 @@ class GoalSerializer(serializers.ModelSerializer[Goal]):
 class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):
     # A program's entry names its program; an organization-wide one, its organization.
     program = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    organization = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, allow_null=True
-    )
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     actor = serializers.CharField(source="actor.full_name", read_only=True, allow_null=True)
 
     class Meta:
