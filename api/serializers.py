@@ -198,6 +198,21 @@ class CheckinFiguresSerializer(serializers.Serializer[Any]):
     periods = CheckinGroupSerializer(many=True)
 
 
+class GoalFiguresSerializer(serializers.Serializer[Any]):
+    """What a program's admins see of its active mentees' goals: counts and progress, never
+    the goals themselves."""
+
+    program = serializers.CharField()
+    total = serializers.IntegerField()
+    active = serializers.IntegerField()
+    draft = serializers.IntegerField()
+    achieved = serializers.IntegerField()
+    dropped = serializers.IntegerField()
+    average_progress = serializers.FloatField(allow_null=True)
+    mentees = serializers.IntegerField()
+    mentees_without_goals = serializers.IntegerField()
+
+
 class InvitationSerializer(serializers.ModelSerializer[Invitation]):
     program = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 

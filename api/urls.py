@@ -20,6 +20,7 @@ router.register("goals", views.Goals, basename="goal")
 router.register("audit", views.Audit, basename="audit")
 router.register("invitations", views.Invitations, basename="invitation")
 router.register("checkin-figures", views.CheckinFigures, basename="checkin-figures")
+router.register("goal-figures", views.GoalFigures, basename="goal-figures")
 
 urlpatterns = [
     path(

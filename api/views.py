@@ -42,6 +42,7 @@ from api.scopes import Scope
 from api.serializers import (
     AuditEntrySerializer,
     CheckinFiguresSerializer,
+    GoalFiguresSerializer,
     GoalSerializer,
     InvitationCreateSerializer,
     InvitationSerializer,
@@ -53,6 +54,7 @@ from api.serializers import (
     RequestSerializer,
 )
 from goals.models import Goal
+from goals.selectors import goal_figures_for_program
 from matching.models import Mentorship, MentorshipRequest
 from meetings.checkin_privacy import answers_by_period, answers_overall
 from meetings.models import CheckIn, Meeting
@@ -447,6 +449,23 @@ class CheckinFigures(ResourceBase):
             "overall": answers_overall(checkins=checkins),
             "periods": answers_by_period(checkins=checkins),
         }
+        return self.with_etag(request, self.get_serializer(figures).data)
+
+
+@documented
+class GoalFigures(ResourceBase):
+    """A program's goal figures (its id; programs the person runs): counts and progress, as
+    its admins' page shows them, never a goal."""
+
+    scope = Scope.GOALS
+    serializer_class = GoalFiguresSerializer
+    date_field = "created_at"
+
+    rows = staticmethod(access.api_programs_run)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        program = self.get_object()
+        figures = {"program": program.slug, **goal_figures_for_program(program=program)}
         return self.with_etag(request, self.get_serializer(figures).data)
 
 

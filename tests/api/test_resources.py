@@ -339,3 +339,16 @@ def test_program_admins_invite_resend_and_revoke_through_the_api(
     assert api(admin_user, Scope.MENTORSHIPS).get("/api/v1/invitations/").status_code == 403
     form = client.post("/api/v1/invitations/", {"program": program.slug})
     assert form.status_code == 415  # JSON only
+
+
+def test_goal_figures_are_the_admins_and_name_no_goal(api, admin_user, program, mentee_p, mentor):
+    GoalFactory(owner=mentee_p, title="Lead a team", progress=40)
+    GoalFactory(owner=mentee_p, title="Speak at a meetup", progress=60)
+    url = f"/api/v1/goal-figures/{program.pk}/"
+    answer = api(admin_user).get(url)
+    figures = answer.json()
+    assert (figures["total"], figures["active"], figures["average_progress"]) == (2, 2, 50.0)
+    assert figures["mentees_without_goals"] == 0
+    assert "Lead a team" not in answer.content.decode()
+    assert api(mentee_p.user).get(url).status_code == 404
+    assert api(mentor).get(url).status_code == 404

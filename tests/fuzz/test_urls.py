@@ -193,6 +193,7 @@ ELSEWHERE = {
         for kind in ("list", "detail")
     },
     "api:checkin-figures-detail": "tests/api/test_schema.py: Schemathesis, every role's token",
+    "api:goal-figures-detail": "tests/api/test_schema.py: Schemathesis, every role's token",
     **{
         f"api:invitation-{kind}": "tests/api/test_schema.py: Schemathesis, every role's token"
         for kind in ("list", "detail", "resend", "revoke")

@@ -115,6 +115,7 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "api:audit-list": (API_LIST, API_READ_ONLY),
     "api:audit-detail": (API_ADMIN, API_READ_ONLY),  # an entry of alpha's own log
     "api:checkin-figures-detail": (API_ADMIN, API_READ_ONLY),  # alpha's figures
+    "api:goal-figures-detail": (API_ADMIN, API_READ_ONLY),
     # POST: an invitation to alpha by JSON; only its admin runs it (for the others, no such
     # program of theirs: 404).
     "api:invitation-list": (API_LIST, (UNAUTHENTICATED, _, _, _, _, DONE, _, _)),
@@ -494,6 +495,7 @@ API_ROUTES = {
     "api:audit-list": "audit:read",
     "api:audit-detail": "audit:read",
     "api:checkin-figures-detail": "checkins:read",
+    "api:goal-figures-detail": "goals:read",
     "api:invitation-list": "invitations:write",
     "api:invitation-detail": "invitations:write",
     "api:invitation-resend": "invitations:write",

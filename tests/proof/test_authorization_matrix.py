@@ -782,6 +782,7 @@ target(
     lambda w: {"pk": AuditEntry.objects.filter(program=w.alpha.program).order_by("pk")[0].pk},
 )
 target("api:checkin-figures-detail", lambda w: {"pk": w.alpha.program.pk})
+target("api:goal-figures-detail", lambda w: {"pk": w.alpha.program.pk})
 target(
     "api:invitation-list",
     payload=lambda w: {
