@@ -423,6 +423,19 @@ OAUTH2_PROVIDER = {
     },
     "DEFAULT_SCOPES": [],
     "OAUTH2_VALIDATOR_CLASS": "api.integrations.IntegrationValidator",
+    # RFC 9700 (the OAuth 2.0 security best current practice), as django-oauth-toolkit 4 will
+    # require: tokens kept hashed, only in the Authorization header, no implicit or password
+    # grant, https redirects only (Twoway itself uses client credentials alone).
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Twoway API",
