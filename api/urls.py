@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from oauth2_provider.views import TokenView
 from rest_framework.routers import SimpleRouter
 
-from api import tokens, views, webhook_views
+from api import organization_views, tokens, views
 
 app_name = "api"
 
@@ -45,40 +45,40 @@ urlpatterns = [
     path("settings/tokens/", tokens.token_list, name="tokens"),
     path("settings/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token_revoke"),
     # An organization's webhooks: its organization admins only.
-    path("organizations/<slug:slug>/webhooks/", webhook_views.webhook_list, name="webhooks"),
+    path("organizations/<slug:slug>/webhooks/", organization_views.webhook_list, name="webhooks"),
     path(
         "organizations/<slug:slug>/webhooks/<int:pk>/",
-        webhook_views.webhook_detail,
+        organization_views.webhook_detail,
         name="webhook",
     ),
     path(
         "organizations/<slug:slug>/webhooks/<int:pk>/rotate/",
-        webhook_views.webhook_rotate,
+        organization_views.webhook_rotate,
         name="webhook_rotate",
     ),
     path(
         "organizations/<slug:slug>/webhooks/<int:pk>/enable/",
-        webhook_views.webhook_enable,
+        organization_views.webhook_enable,
         name="webhook_enable",
     ),
     path(
         "organizations/<slug:slug>/webhooks/<int:pk>/delete/",
-        webhook_views.webhook_delete,
+        organization_views.webhook_delete,
         name="webhook_delete",
     ),
     path(
         "organizations/<slug:slug>/integrations/",
-        webhook_views.integration_list,
+        organization_views.integration_list,
         name="integrations",
     ),
     path(
         "organizations/<slug:slug>/integrations/<int:pk>/revoke/",
-        webhook_views.integration_revoke,
+        organization_views.integration_revoke,
         name="integration_revoke",
     ),
     path(
         "organizations/<slug:slug>/deliveries/<int:pk>/replay/",
-        webhook_views.delivery_replay,
+        organization_views.delivery_replay,
         name="delivery_replay",
     ),
 ]

@@ -187,13 +187,18 @@ class ResourceBase(viewsets.GenericViewSet):  # type: ignore[type-arg]
         return Response(data, headers={"ETag": etag})
 
 
+def person_of(request: Request) -> User:
+    """The person whose token signed the request in."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
 def reader_of(request: Request) -> access.Reader:
     """The person of a personal token; the organization of an integration's access token."""
     if isinstance(request.auth, OAuthToken):
         return request.auth.application.integration.organization
-    user = request.user
-    assert isinstance(user, User)
-    return user
+    return person_of(request)
 
 
 class Resource(mixins.ListModelMixin, ResourceBase):
@@ -375,8 +380,7 @@ class Invitations(Resource):
         self.refuse_unknown_parameters()
         asked = InvitationCreateSerializer(data=request.data)
         asked.is_valid(raise_exception=True)
-        user = request.user
-        assert isinstance(user, User)
+        user = person_of(request)
         data = asked.validated_data
         program = programs_administered_by(user).filter(slug=data["program"]).first()
         if program is None:
@@ -396,23 +400,13 @@ class Invitations(Resource):
     @action(detail=True, methods=["post"])
     def resend(self, request: Request, pk: str) -> Response:
         invitation = self.get_object()
-        return self._run(
-            lambda: invitation_resend(invitation=invitation, actor=invitation_actor(request))
-        )
+        return self._run(lambda: invitation_resend(invitation=invitation, actor=person_of(request)))
 
     @extend_schema(request=None, responses={200: InvitationSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"])
     def revoke(self, request: Request, pk: str) -> Response:
         invitation = self.get_object()
-        return self._run(
-            lambda: invitation_revoke(invitation=invitation, actor=invitation_actor(request))
-        )
-
-
-def invitation_actor(request: Request) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
+        return self._run(lambda: invitation_revoke(invitation=invitation, actor=person_of(request)))
 
 
 @documented
