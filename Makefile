@@ -14,7 +14,7 @@ export UV_COMPILE_BYTECODE := 1
 unexport PYTHONDONTWRITEBYTECODE
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint fmt bench proof load faults migrate demo install lock clean
+.PHONY: help run test lint fmt bench proof load faults migrate demo install lock clean messages
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -60,6 +60,15 @@ lint: $(STAMP) ## ruff (lint and format check), mypy, and Django's system checks
 	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
+	$(BIN)/python manage.py i18n_check
+
+# The languages besides English (settings.LANGUAGES); README, "Languages", adds one.
+LOCALES ?= de es
+
+messages: $(STAMP) ## Update the translation catalogues from the code and compile them (needs GNU gettext)
+	$(BIN)/python manage.py makemessages $(foreach l,$(LOCALES),-l $(l)) --no-obsolete --add-location=file \
+		--ignore='.venv*' --ignore=tests --ignore=benchmarks --ignore=var --ignore=docs
+	$(BIN)/python manage.py compilemessages $(foreach l,$(LOCALES),-l $(l)) --ignore='.venv*'
 
 fmt: $(STAMP) ## Format and autofix with ruff
 	$(BIN)/ruff format .

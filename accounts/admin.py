@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
@@ -29,13 +30,13 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_staff", "is_active"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Person", {"fields": ["full_name", "time_zone", "department", "job_title"]}),
-        ("Notifications", {"fields": ["notification_preferences"]}),
+        (_("Person"), {"fields": ["full_name", "time_zone", "department", "job_title"]}),
+        (_("Notifications"), {"fields": ["notification_preferences"]}),
         (
-            "Permissions",
+            _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (

@@ -4,7 +4,7 @@ import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 
 class UserTimezoneMiddleware:
@@ -27,3 +27,18 @@ class UserTimezoneMiddleware:
         finally:
             # The zone is this request's only: a worker thread's next job starts from UTC.
             timezone.deactivate()
+
+
+class UserLanguageMiddleware:
+    """Pages in the signed-in person's chosen language; before they choose, LocaleMiddleware's
+    (the language cookie, then the browser's Accept-Language)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return self.get_response(request)

@@ -3,12 +3,16 @@ from __future__ import annotations
 import zoneinfo
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from accounts.languages import spoken_language_choices
 from accounts.timezones import validate_timezone
+from mentorship.fields import ChoiceSetField
 from mentorship.validators import validate_single_line
 
 
@@ -55,14 +59,21 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. Email is the login; roles live on programs.Participant, per program."""
 
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(max_length=150, validators=[validate_single_line])
     time_zone = models.CharField(
         max_length=64,
         default="UTC",
         validators=[validate_timezone],
-        help_text="Reminders and contact windows are shown in this zone.",
+        help_text=_("Reminders and contact windows are shown in this zone."),
     )
+    # Pages, emails and notifications to them are in this language; empty: the browser's choice
+    # on pages, and the site's default language in what is sent to them.
+    language = models.CharField(
+        max_length=10, blank=True, db_default="", choices=settings.LANGUAGES
+    )
+    # "Languages I speak": the directory filters by them and the score counts a shared one.
+    languages = ChoiceSetField(choices=spoken_language_choices, db_default="")
     department = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
     job_title = models.CharField(max_length=100, blank=True, validators=[validate_single_line])
     # A square JPEG made on the server from what they uploaded (accounts/photos.py), kept in the
@@ -74,15 +85,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     notification_preferences = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
-        default=False, help_text="Operators: may use the Django admin site."
+        default=False, help_text=_("Operators: may use the Django admin site.")
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when their personal data was deleted (privacy/services.py): the row stays, named
+    # "a former participant", so that what others keep still has an author.
+    deleted_at = models.DateTimeField(null=True, blank=True)
 
     objects = UserManager()
 
     EMAIL_FIELD = "email"
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
+
+    @property
+    def language_code(self) -> str:
+        """The language to write to them in: theirs, else the site's."""
+        return self.language or settings.LANGUAGE_CODE
 
     class Meta:
         ordering = ["full_name", "email"]
@@ -99,6 +118,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().save(*args, **kwargs)
 
     def get_full_name(self) -> str:
+        if self.deleted_at is not None:
+            from django.utils.translation import gettext
+
+            return gettext("a former participant")
         return self.full_name or self.email
 
     def get_short_name(self) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from mentorship.errors import DomainError
@@ -23,7 +24,10 @@ def _refuse(message: str) -> DomainError:
 def photo_square(data: bytes) -> bytes:
     """The photo as Twoway keeps it (a SIDE × SIDE JPEG), or a DomainError saying why not."""
     if len(data) > MAX_BYTES:
-        raise _refuse(f"A photo is at most {MAX_BYTES // (1024 * 1024)} MB; this one is larger.")
+        raise _refuse(
+            _("A photo is at most %(megabytes)s MB; this one is larger.")
+            % {"megabytes": MAX_BYTES // (1024 * 1024)}
+        )
     try:
         with Image.open(BytesIO(data)) as probe:
             kind = probe.format or ""
@@ -31,20 +35,24 @@ def photo_square(data: bytes) -> bytes:
             probe.verify()
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise _refuse(
-            "That file is not a photo Twoway can read: use a JPEG, PNG or WebP."
+            _("That file is not a photo Twoway can read: use a JPEG, PNG or WebP.")
         ) from None
     if kind not in FORMATS:
-        raise _refuse(f"{kind or 'That'} images are not taken: use a JPEG, PNG or WebP.")
+        raise _refuse(
+            _("%(format)s images are not taken: use a JPEG, PNG or WebP.") % {"format": kind}
+            if kind
+            else _("That images are not taken: use a JPEG, PNG or WebP.")
+        )
     if width * height > MAX_PIXELS:
-        raise _refuse("That photo has too many pixels: use one of at most 40 megapixels.")
+        raise _refuse(_("That photo has too many pixels: use one of at most 40 megapixels."))
     if min(width, height) < 32:
-        raise _refuse("That photo is too small: use one at least 32 pixels on each side.")
+        raise _refuse(_("That photo is too small: use one at least 32 pixels on each side."))
     try:
         with Image.open(BytesIO(data)) as image:
             image.seek(0)  # a GIF's first frame
             upright = ImageOps.exif_transpose(image).convert("RGB")
     except (OSError, ValueError, Image.DecompressionBombError):
-        raise _refuse("That photo is damaged: try saving it again, or another one.") from None
+        raise _refuse(_("That photo is damaged: try saving it again, or another one.")) from None
     square = ImageOps.fit(upright, (SIDE, SIDE), method=Image.Resampling.LANCZOS)
     out = BytesIO()
     square.save(out, "JPEG", quality=85, optimize=True)  # no exif= given: no metadata written

@@ -13,15 +13,29 @@ from accounts.photos import photo_square
 
 @transaction.atomic
 def user_update_profile(
-    *, user: User, full_name: str, time_zone: str, department: str, job_title: str
+    *,
+    user: User,
+    full_name: str,
+    time_zone: str,
+    department: str,
+    job_title: str,
+    language: str | None = None,
+    languages: list[str] | None = None,
 ) -> User:
-    """Change the person's own name, time zone and work details."""
+    """Change the person's own name, time zone, language, the languages they speak (None:
+    unchanged) and work details."""
     user.full_name = full_name.strip()
     user.time_zone = time_zone
     user.department = department.strip()
     user.job_title = job_title.strip()
+    if language is not None:
+        user.language = language
+    if languages is not None:
+        user.languages = languages  # type: ignore[assignment]  # a ChoiceSetField: a list
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["full_name", "time_zone", "department", "job_title"])
+    user.save(
+        update_fields=["full_name", "time_zone", "language", "languages", "department", "job_title"]
+    )
     return user
 
 

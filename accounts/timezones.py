@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 
 @cache
@@ -38,7 +39,9 @@ def validate_timezone(value: str) -> None:
     """Refuse anything that is not an IANA time zone name, such as ``Europe/Berlin``."""
     if value not in known_zones():
         raise ValidationError(
-            "%(value)s is not a time zone name; pick one such as Europe/Berlin or America/New_York.",
+            _(
+                "%(value)s is not a time zone name; pick one such as Europe/Berlin or America/New_York."
+            ),
             code="invalid_timezone",
             params={"value": value},
         )

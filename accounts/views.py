@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.forms import PhotoForm, ProfileForm
@@ -24,7 +25,7 @@ def profile(request: AuthedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Your profile is saved.")
+            messages.success(request, _("Your profile is saved."))
             return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form, "photo_form": PhotoForm()})
 
@@ -34,7 +35,7 @@ def photo(request: AuthedHttpRequest) -> HttpResponse:
     """Upload a new profile photo (or, with ``remove``, go back to initials)."""
     if request.POST.get("remove"):
         user_photo_remove(user=request.user)
-        messages.success(request, "Your photo is removed: your initials show instead.")
+        messages.success(request, _("Your photo is removed: your initials show instead."))
         return redirect("accounts:profile")
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
@@ -43,7 +44,7 @@ def photo(request: AuthedHttpRequest) -> HttpResponse:
         except DomainError as error:
             form_add_domain_error(form, error)
         else:
-            messages.success(request, "Your photo is saved.")
+            messages.success(request, _("Your photo is saved."))
             return redirect("accounts:profile")
     return render(
         request,

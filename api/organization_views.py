@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from api import integrations, webhooks
@@ -43,7 +44,7 @@ def webhook_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             form_add_domain_error(form, exc)
         else:
             request.session[NEW_SECRET] = [webhook.pk, secret]
-            messages.success(request, "Webhook added. Copy its signing secret now.")
+            messages.success(request, _("Webhook added. Copy its signing secret now."))
             return redirect("api:webhook", slug=slug, pk=webhook.pk)
     return render(
         request,
@@ -85,10 +86,10 @@ def _act(request: AuthedHttpRequest, slug: str, pk: int, action: str) -> HttpRes
     if action == "rotate":
         secret = webhooks.webhook_rotate(organization=organization, webhook=webhook, actor=actor)
         request.session[NEW_SECRET] = [webhook.pk, secret]
-        messages.success(request, "New secret made; the old one signs too for a day.")
+        messages.success(request, _("New secret made; the old one signs too for a day."))
     elif action == "delete":
         webhooks.webhook_delete(organization=organization, webhook=webhook, actor=actor)
-        messages.success(request, "Webhook deleted: no more events go there.")
+        messages.success(request, _("Webhook deleted: no more events go there."))
         return redirect("api:webhooks", slug=slug)
     else:
         enabled = action == "enable"
@@ -96,7 +97,7 @@ def _act(request: AuthedHttpRequest, slug: str, pk: int, action: str) -> HttpRes
             organization=organization, webhook=webhook, actor=actor, enabled=enabled
         )
         messages.success(
-            request, "Enabled." if enabled else "Disabled: its waiting events are dropped."
+            request, _("Enabled.") if enabled else _("Disabled: its waiting events are dropped.")
         )
     return redirect("api:webhook", slug=slug, pk=pk)
 
@@ -131,7 +132,7 @@ def delivery_replay(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRespo
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Sent again, with the same webhook-id.")
+        messages.success(request, _("Sent again, with the same webhook-id."))
     return redirect("api:webhook", slug=slug, pk=delivery.webhook.pk)
 
 
@@ -153,7 +154,7 @@ def integration_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             form_add_domain_error(form, exc)
         else:
             request.session[NEW_CLIENT] = [integration.pk, client_id, secret]
-            messages.success(request, "Integration added. Copy its client secret now.")
+            messages.success(request, _("Integration added. Copy its client secret now."))
             return redirect("api:integrations", slug=slug)
     held = request.session.pop(NEW_CLIENT, None) if request.method == "GET" else None
     return render(
@@ -184,5 +185,5 @@ def integration_revoke(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRe
     integrations.integration_revoke(
         organization=organization, integration=integration, actor=request.user
     )
-    messages.success(request, "Revoked: its tokens no longer work.")
+    messages.success(request, _("Revoked: its tokens no longer work."))
     return redirect("api:integrations", slug=slug)

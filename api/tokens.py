@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from api import services
@@ -32,7 +33,9 @@ def token_list(request: AuthedHttpRequest) -> HttpResponse:
             # Shown by the page the browser is sent to, and then never again: a reload of it
             # neither shows the key again nor makes another token.
             request.session[NEW_KEY] = key
-            messages.success(request, f"Token “{token.name}” made. Copy its key now.")
+            messages.success(
+                request, _("Token “%(name)s” made. Copy its key now.") % {"name": token.name}
+            )
             return redirect("api:tokens")
     key = request.session.pop(NEW_KEY, "") if request.method == "GET" else ""
     tokens = AccessToken.objects.filter(user=request.user).order_by("revoked_at", "-created_at")
@@ -43,5 +46,5 @@ def token_list(request: AuthedHttpRequest) -> HttpResponse:
 def token_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if not services.token_revoke(user=request.user, pk=pk):
         raise Http404("No such token of yours.")
-    messages.success(request, "Revoked: that key no longer works.")
+    messages.success(request, _("Revoked: that key no longer works."))
     return redirect("api:tokens")

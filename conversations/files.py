@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import zipfile
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MAX_SIZE = 10 * 1024 * 1024
 MAX_PER_MESSAGE = 5
@@ -16,14 +21,14 @@ MAX_PER_MESSAGE = 5
 class Kind:
     content_type: str
     extension: str
-    label: str
+    label: StrOrPromise  # lazy text, for the labels that are words
 
 
 PDF = Kind("application/pdf", "pdf", "PDF")
-PNG = Kind("image/png", "png", "PNG image")
-JPEG = Kind("image/jpeg", "jpg", "JPEG image")
-GIF = Kind("image/gif", "gif", "GIF image")
-WEBP = Kind("image/webp", "webp", "WebP image")
+PNG = Kind("image/png", "png", _("PNG image"))
+JPEG = Kind("image/jpeg", "jpg", _("JPEG image"))
+GIF = Kind("image/gif", "gif", _("GIF image"))
+WEBP = Kind("image/webp", "webp", _("WebP image"))
 # An OLE2 file's own bytes do not say which program wrote it; its name's extension does, among
 # these three (any other name is taken as a Word document).
 OLD_OFFICE = Kind("application/msword", "doc", "Word (97–2003)")
@@ -48,16 +53,16 @@ OOXML = {
 }
 ODF = {
     "application/vnd.oasis.opendocument.text": Kind(
-        "application/vnd.oasis.opendocument.text", "odt", "OpenDocument text"
+        "application/vnd.oasis.opendocument.text", "odt", _("OpenDocument text")
     ),
     "application/vnd.oasis.opendocument.spreadsheet": Kind(
-        "application/vnd.oasis.opendocument.spreadsheet", "ods", "OpenDocument spreadsheet"
+        "application/vnd.oasis.opendocument.spreadsheet", "ods", _("OpenDocument spreadsheet")
     ),
     "application/vnd.oasis.opendocument.presentation": Kind(
-        "application/vnd.oasis.opendocument.presentation", "odp", "OpenDocument presentation"
+        "application/vnd.oasis.opendocument.presentation", "odp", _("OpenDocument presentation")
     ),
 }
-ALLOWED_WORDS = "a PDF, an image (PNG, JPEG, GIF, WebP) or an office document"
+ALLOWED_WORDS = _("a PDF, an image (PNG, JPEG, GIF, WebP) or an office document")
 
 
 def kind_of(stream: IO[bytes]) -> Kind | None:

@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from conversations.files import MAX_PER_MESSAGE, MAX_SIZE, size_words
 from conversations.models import Message
@@ -31,44 +33,47 @@ class MessageForm(forms.Form):
     # The length is the service's to refuse, with the count: a browser's maxlength would cut
     # a pasted text short without a word.
     text = forms.CharField(
-        label="Message",
+        label=_("Message"),
         widget=forms.Textarea(attrs={"rows": 3}),
         strip=False,
         required=False,
         max_length=Message.MAX_LENGTH * 2,
     )
     attachments = MultipleFileField(
-        label="Attach files",
+        label=_("Attach files"),
         required=False,
-        help_text=f"PDF, images or office documents; up to {MAX_PER_MESSAGE} files of "
-        f"{size_words(MAX_SIZE)} each.",
+        help_text=format_lazy(
+            _("PDF, images or office documents; up to {count} files of {size} each."),
+            count=MAX_PER_MESSAGE,
+            size=size_words(MAX_SIZE),
+        ),
     )
 
 
 class BlockForm(forms.Form):
     reason = forms.CharField(
-        label="Why (the program's admins read this)",
+        label=_("Why (the program's admins read this)"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
-        error_messages={"required": "Say briefly why: the program's admins read it."},
+        error_messages={"required": _("Say briefly why: the program's admins read it.")},
     )
 
 
 class MessageReportForm(forms.Form):
     kind = forms.ChoiceField(
-        label="What kind of problem",
-        choices=[("", "Pick one"), *Report.Kind.choices],
-        error_messages={"required": "Pick what kind of problem it is."},
+        label=_("What kind of problem"),
+        choices=[("", _("Pick one")), *Report.Kind.choices],
+        error_messages={"required": _("Pick what kind of problem it is.")},
     )
     text = forms.CharField(
-        label="What happened",
+        label=_("What happened"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        error_messages={"required": "Describe what happened."},
+        error_messages={"required": _("Describe what happened.")},
     )
     consent = forms.BooleanField(
-        label="I agree that the program's admins read this message, quoted in my report.",
+        label=_("I agree that the program's admins read this message, quoted in my report."),
         error_messages={
-            "required": "The admins can only read the message if you agree to show it to them."
+            "required": _("The admins can only read the message if you agree to show it to them.")
         },
     )

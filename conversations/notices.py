@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from matching.models import MentorProfile
 from matching.windows import (
     Window,
@@ -62,8 +66,12 @@ def telling(
         )
         return Telling(
             opening,
-            f"{name} reads messages {windows_label(windows, zone)}; "
-            f"{name} will be told {_when(opening, soon, viewer_zone)}.",
+            _("%(name)s reads messages %(windows)s; %(name)s will be told %(when)s.")
+            % {
+                "name": name,
+                "windows": windows_label(windows, zone),
+                "when": _when(opening, soon, viewer_zone),
+            },
         )
     if communication == Communication.MEETINGS_ONLY:
         if next_meeting_at is not None:
@@ -71,25 +79,37 @@ def telling(
             if day_before > soon:
                 return Telling(
                     day_before,
-                    f"{name} prefers to talk at meetings: {name} will be told the day before "
-                    f"your next one, {_when(day_before, soon, viewer_zone)}.",
+                    _(
+                        "%(name)s prefers to talk at meetings: %(name)s will be told the day "
+                        "before your next one, %(when)s."
+                    )
+                    % {"name": name, "when": _when(day_before, soon, viewer_zone)},
                 )
-            return Telling(soon, f"{name} prefers to talk at meetings; your next one is very soon.")
+            return Telling(
+                soon,
+                _("%(name)s prefers to talk at meetings; your next one is very soon.")
+                % {"name": name},
+            )
         monday = monday_of(soon.astimezone(ZoneInfo(zone)).date()) + timedelta(days=7)
         summary = wall_clock_instant(monday, SUMMARY_AT, zone)
         return Telling(
             summary,
-            f"{name} prefers to talk at meetings, and none is planned: {name} will be told in "
-            f"a weekly summary, {_when(summary, soon, viewer_zone)}.",
+            _(
+                "%(name)s prefers to talk at meetings, and none is planned: %(name)s will be "
+                "told in a weekly summary, %(when)s."
+            )
+            % {"name": name, "when": _when(summary, soon, viewer_zone)},
         )
     return Telling(soon)
 
 
 def _when(at: datetime, soon: datetime, zone: str) -> str:
     if at <= soon:
-        return "in a few minutes if it is still unread"
+        return _("in a few minutes if it is still unread")
     local = at.astimezone(ZoneInfo(zone))
-    return f"{local:%A %-d %B at %H:%M} ({zone_label(zone)})"
+    # Translators: a date format (Django's "date" filter letters): "Monday 9 March at 08:00".
+    moment = dateformat.format(local, pgettext("date format", r"l j F \a\t H:i"))
+    return f"{moment} ({zone_label(zone)})"
 
 
 def _conversation_of(delivery: Delivery) -> int | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.http import Http404
+from django.utils.translation import gettext_noop
 
 from conversations.access import get_conversation_thread_for_user
 from conversations.models import Conversation
@@ -27,11 +28,11 @@ def reply_received(mail: Inbound, token: str) -> None:
     user, conversation_id = _ADDRESS.read(mail, token)
     conversation = Conversation.objects.filter(pk=conversation_id).first()
     if conversation is None:
-        raise Refused("unknown address")
+        raise Refused(gettext_noop("unknown address"))
     try:
         thread = get_conversation_thread_for_user(user, conversation)
         message_send(thread=thread, author=user, text=mail.text)
     except Http404 as exc:
-        raise Refused("not in this conversation") from exc
+        raise Refused(gettext_noop("not in this conversation")) from exc
     except DomainError as exc:
         raise Refused(exc.message) from exc

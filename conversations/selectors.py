@@ -268,7 +268,7 @@ def reply_norm(thread: Thread) -> str:
         .values_list("reply_within", flat=True)
         .first()
     )
-    return Agreement.ReplyWithin(code).label if code else ""
+    return str(Agreement.ReplyWithin(code).label) if code else ""
 
 
 def block_of(person: User, other: User) -> Block | None:

@@ -6,12 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone, translation
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext
 
 from accounts.models import User
 from conversations.access import Thread
@@ -38,28 +43,42 @@ EDITABLE_FOR = timedelta(minutes=15)
 PER_MINUTE = 10  # messages one person may send in a minute
 
 
+def _files_count(count: int) -> str:
+    return ngettext("%(n)s file", "%(n)s files", count) % {"n": count}
+
+
+# A notice's body when a message has only files: made in the recipient's language.
+_files_count_lazy = lazy(_files_count, str)
+
+
 def _require_in(thread: Thread, user: User) -> None:
     if user.pk not in {person.pk for person in thread.people}:
-        raise DomainError("Only the people in this conversation can write in it.")
+        raise DomainError(gettext("Only the people in this conversation can write in it."))
 
 
 def _require_open(thread: Thread) -> None:
     if not thread.open:
         status = thread.mentorship.get_status_display().lower()
         raise DomainError(
-            f"This mentorship is {status}: its conversation stays here to read, and takes no "
-            "new messages."
+            gettext(
+                "This mentorship is %(status)s: its conversation stays here to read, and takes no "
+                "new messages."
+            )
+            % {"status": status}
         )
 
 
 def _checked_text(text: str) -> str:
     text = text.strip()
     if not text:
-        raise DomainError("Write something first.", field="text")
+        raise DomainError(gettext("Write something first."), field="text")
     if len(text) > Message.MAX_LENGTH:
         raise DomainError(
-            f"A message holds at most {Message.MAX_LENGTH:,} characters; this one has "
-            f"{len(text):,}.",
+            gettext("A message holds at most %(most)s characters; this one has %(count)s.")
+            % {
+                "most": number_format(Message.MAX_LENGTH, force_grouping=True),
+                "count": number_format(len(text), force_grouping=True),
+            },
             field="text",
         )
     return text
@@ -115,7 +134,8 @@ def _checked_files(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, Ki
     """Each file with its kind, told by content; a refusal names the file and the limit."""
     if len(files) > MAX_PER_MESSAGE:
         raise DomainError(
-            f"A message takes at most {MAX_PER_MESSAGE} files; these are {len(files)}.",
+            gettext("A message takes at most %(most)s files; these are %(count)s.")
+            % {"most": MAX_PER_MESSAGE, "count": len(files)},
             field="attachments",
         )
     checked = []
@@ -123,14 +143,19 @@ def _checked_files(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, Ki
         name = upload.name or "file"
         if (upload.size or 0) > MAX_SIZE:
             raise DomainError(
-                f"{name} is {size_words(upload.size or 0)}; a file can be at most "
-                f"{size_words(MAX_SIZE)}.",
+                gettext("%(name)s is %(size)s; a file can be at most %(most)s.")
+                % {
+                    "name": name,
+                    "size": size_words(upload.size or 0),
+                    "most": size_words(MAX_SIZE),
+                },
                 field="attachments",
             )
         kind = kind_of(upload)
         if kind is None:
             raise DomainError(
-                f"{name} is not {ALLOWED_WORDS} (told by its content, not its name).",
+                gettext("%(name)s is not %(allowed)s (told by its content, not its name).")
+                % {"name": name, "allowed": ALLOWED_WORDS},
                 field="attachments",
             )
         checked.append((upload, named_kind(kind, name)))
@@ -155,14 +180,20 @@ def message_send(
         person__in=thread.people, other=author, kind=Block.Kind.BLOCK
     ).select_related("person")
     if thread.circle is None and (block := blocked_by.first()) is not None:
-        raise DomainError(f"{block.person.get_full_name()} does not take messages from you.")
+        raise DomainError(
+            gettext("%(name)s does not take messages from you.")
+            % {"name": block.person.get_full_name()}
+        )
     checked = _checked_files(files)
     text = _checked_text(text) if text.strip() or not checked else ""
     recent = Message.objects.filter(author=author, created_at__gt=now - timedelta(minutes=1))
     if recent.count() >= PER_MINUTE:
         raise DomainError(
-            f"You sent {PER_MINUTE} messages in the last minute, the most a minute takes: "
-            "wait a moment and send again.",
+            gettext(
+                "You sent %(count)s messages in the last minute, the most a minute takes: "
+                "wait a moment and send again."
+            )
+            % {"count": PER_MINUTE},
             field="text",
         )
     conversation = _conversation_locked(thread)
@@ -174,7 +205,15 @@ def message_send(
     mentor_hears = telling_for(thread, now=now, viewer=author)
     mentor = thread.people[0] if thread.circle is not None else thread.mentorship.mentor.user
     link = reverse("conversations:conversation", kwargs={"pk": thread.mentorship.pk})
-    where = f" in {thread.circle}" if thread.circle is not None else ""
+    title = (
+        format_lazy(
+            gettext_lazy("{name} wrote to you in {circle}"),
+            name=author.get_full_name(),
+            circle=str(thread.circle),
+        )
+        if thread.circle is not None
+        else format_lazy(gettext_lazy("{name} wrote to you"), name=author.get_full_name())
+    )
     muted = set(
         Block.objects.filter(person__in=thread.people, other=author).values_list(
             "person_id", flat=True
@@ -193,9 +232,8 @@ def message_send(
             kind=Reminder.MESSAGE,
             subject_key=f"conversation:{conversation.pk}",
             period_key=str(last_seen_of(thread, person)),
-            title=f"{author.get_full_name()} wrote to you{where}",
-            body=(text[:300] + ("…" if len(text) > 300 else ""))
-            or f"{len(checked)} file{'s' if len(checked) != 1 else ''}",
+            title=title,
+            body=(text[:300] + ("…" if len(text) > 300 else "")) or _files_count_lazy(len(checked)),
             link=_own_link(thread, person) or link,
             due_at=at,
         )
@@ -214,11 +252,12 @@ def _own_link(thread: Thread, person: User) -> str:
     return reverse("conversations:conversation", kwargs={"pk": pk}) if pk else ""
 
 
-def _require_own_live(message: Message, actor: User, doing: str) -> None:
+def _require_own_live(message: Message, actor: User, not_theirs: str) -> None:
+    """``not_theirs``: the refusal for someone who did not write it."""
     if message.author_id != actor.pk:
-        raise DomainError(f"Only whoever wrote a message can {doing} it.")
+        raise DomainError(not_theirs)
     if message.deleted_at is not None:
-        raise DomainError("This message was deleted.")
+        raise DomainError(gettext("This message was deleted."))
 
 
 @transaction.atomic
@@ -230,10 +269,13 @@ def message_edit(
     _require_in(thread, actor)
     _require_open(thread)
     message = Message.objects.select_for_update().get(pk=message.pk)
-    _require_own_live(message, actor, "edit")
+    _require_own_live(message, actor, gettext("Only whoever wrote a message can edit it."))
     if now - message.created_at > EDITABLE_FOR:
         minutes = int(EDITABLE_FOR.total_seconds() // 60)
-        raise DomainError(f"A message can be edited for {minutes} minutes after sending.")
+        raise DomainError(
+            gettext("A message can be edited for %(minutes)s minutes after sending.")
+            % {"minutes": minutes}
+        )
     message.text = _checked_text(text)
     message.edited_at = now
     message.save(update_fields=["text", "edited_at", "updated_at"])
@@ -247,7 +289,7 @@ def message_delete(
     """Its author deletes a message: it keeps its place as "message deleted", without text."""
     _require_in(thread, actor)
     message = Message.objects.select_for_update().get(pk=message.pk)
-    _require_own_live(message, actor, "delete")
+    _require_own_live(message, actor, gettext("Only whoever wrote a message can delete it."))
     _unread_changes(thread)
     message.text = ""
     message.deleted_at = now or timezone.now()
@@ -279,52 +321,63 @@ def conversation_mark_seen(*, thread: Thread, user: User, up_to: int) -> int:
     return up_to
 
 
-def _the_other(thread: Thread, actor: User, doing: str) -> User:
-    """The other person of a pair's conversation; a circle has no one "other" to block."""
+def _the_other(thread: Thread, actor: User, in_circle: str) -> User:
+    """The other person of a pair's conversation; a circle has no one "other" to block
+    (``in_circle``: the refusal then)."""
     _require_in(thread, actor)
     if thread.circle is not None:
-        raise DomainError(f"In a circle you cannot {doing} one person; speak to its mentor.")
+        raise DomainError(in_circle)
     return next(person for person in thread.people if person.pk != actor.pk)
 
 
 @transaction.atomic
 def person_mute(*, thread: Thread, actor: User) -> Block:
     """Their messages still arrive, without a notice."""
-    other = _the_other(thread, actor, "mute")
+    other = _the_other(
+        thread, actor, gettext("In a circle you cannot mute one person; speak to its mentor.")
+    )
     block, _ = Block.objects.get_or_create(
         person=actor, other=other, defaults={"kind": Block.Kind.MUTE}
     )
     if block.kind == Block.Kind.BLOCK:
-        raise DomainError(f"{other.get_full_name()} is blocked already; lift it first to mute.")
+        raise DomainError(
+            gettext("%(name)s is blocked already; lift it first to mute.")
+            % {"name": other.get_full_name()}
+        )
     return block
 
 
 @transaction.atomic
 def person_block(*, thread: Thread, actor: User, reason: str) -> Block:
     """No more messages or requests from them, and the program's admins are told why."""
-    other = _the_other(thread, actor, "block")
+    other = _the_other(
+        thread, actor, gettext("In a circle you cannot block one person; speak to its mentor.")
+    )
     reason = reason.strip()
     if not reason:
-        raise DomainError("Say briefly why: the program's admins read it.", field="reason")
+        raise DomainError(gettext("Say briefly why: the program's admins read it."), field="reason")
     if Block.objects.filter(person=actor, other=other, kind=Block.Kind.BLOCK).exists():
-        raise DomainError(f"{other.get_full_name()} is blocked already.")
+        raise DomainError(gettext("%(name)s is blocked already.") % {"name": other.get_full_name()})
     block, _ = Block.objects.update_or_create(
         person=actor, other=other, defaults={"kind": Block.Kind.BLOCK}
     )
-    report_file(
-        reporter=actor,
-        kind=Report.Kind.OTHER,
-        text=f"{actor.get_full_name()} blocked messages and requests from "
-        f"{other.get_full_name()}: {reason}",
-        mentorship=thread.mentorship,
-    )
+    # A report is written once for all the program's admins: in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        said = gettext("%(actor)s blocked messages and requests from %(other)s: %(reason)s") % {
+            "actor": actor.get_full_name(),
+            "other": other.get_full_name(),
+            "reason": reason,
+        }
+    report_file(reporter=actor, kind=Report.Kind.OTHER, text=said, mentorship=thread.mentorship)
     return block
 
 
 @transaction.atomic
 def person_unblock(*, thread: Thread, actor: User) -> int:
     """Undo a mute or a block of the other person."""
-    other = _the_other(thread, actor, "unblock")
+    other = _the_other(
+        thread, actor, gettext("In a circle you cannot unblock one person; speak to its mentor.")
+    )
     deleted, _ = Block.objects.filter(person=actor, other=other).delete()
     return deleted
 
@@ -336,22 +389,39 @@ def message_report(
     """Send a message to the program's admins, quoted, with the reporter's consent."""
     _require_in(thread, actor)
     if message.author_id == actor.pk:
-        raise DomainError("You can delete your own message; reports are for others' messages.")
+        raise DomainError(
+            gettext("You can delete your own message; reports are for others' messages.")
+        )
     if message.deleted_at is not None:
-        raise DomainError("This message was deleted: describe it in a report on the mentorship.")
+        raise DomainError(
+            gettext("This message was deleted: describe it in a report on the mentorship.")
+        )
     if not consent:
         raise DomainError(
-            "The admins can only read the message if you agree to show it to them.",
+            gettext("The admins can only read the message if you agree to show it to them."),
             field="consent",
         )
-    author = message.author.get_full_name() if message.author else "someone"
     quoted = "\n".join(f"> {line}" for line in message.text.splitlines())
+    # A report is written once for all the program's admins: in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        author = (
+            message.author.get_full_name()
+            if message.author
+            # Translators: in place of a name in "The message, from %(author)s on %(date)s…".
+            else pgettext("message author", "someone")
+        )
+        shown = gettext(
+            "The message, from %(author)s on %(date)s UTC, shown with %(actor)s's consent:"
+        ) % {
+            "author": author,
+            # The moment as stored (UTC), with the month's name in the site's language.
+            "date": dateformat.format(message.created_at, "d M Y H:i"),
+            "actor": actor.get_full_name(),
+        }
     return report_file(
         reporter=actor,
         kind=kind,
-        text=f"{text.strip()}\n\nThe message, from {author} on "
-        f"{message.created_at:%d %b %Y %H:%M} UTC, shown with {actor.get_full_name()}'s "
-        f"consent:\n{quoted}",
+        text=f"{text.strip()}\n\n{shown}\n{quoted}",
         mentorship=_reported_membership(thread, message, actor),
     )
 

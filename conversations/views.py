@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from conversations import selectors, services
@@ -43,6 +45,8 @@ def _context(request: AuthedHttpRequest, thread: Thread, form: MessageForm) -> d
         # An earlier page stays as it is; the latest one polls for what comes next.
         "polling": before is None,
         "others": others,
+        # Everyone in it, as one phrase ("Ann, Ben and Cleo") for the page's sentence.
+        "between": get_text_list([person.get_full_name() for person in thread.people], _("and")),
         "telling": selectors.telling_for(thread, now=timezone.now(), viewer=request.user)
         if thread.open
         else None,
@@ -118,7 +122,7 @@ def seen(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def message_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     message, thread = get_message_for_user(request.user, pk)
     if message.author_id != request.user.pk:
-        raise PermissionDenied("Only whoever wrote a message can edit it.")
+        raise PermissionDenied(_("Only whoever wrote a message can edit it."))
     form = MessageForm(
         request.POST if request.method == "POST" else None, initial={"text": message.text}
     )
@@ -131,7 +135,7 @@ def message_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             form_add_domain_error(form, exc)
         else:
-            messages.success(request, "Edited.")
+            messages.success(request, _("Edited."))
             return redirect(f"{back}#message-{message.pk}")
     return render(
         request,
@@ -148,7 +152,7 @@ def message_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Deleted.")
+        messages.success(request, _("Deleted."))
     back = reverse("conversations:conversation", kwargs={"pk": thread.mentorship.pk})
     return redirect(f"{back}#message-{message.pk}")
 
@@ -178,21 +182,23 @@ def block(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         if action == "mute":
             services.person_mute(thread=thread, actor=request.user)
-            messages.success(request, "Muted: their messages arrive without a notice.")
+            messages.success(request, _("Muted: their messages arrive without a notice."))
         elif action == "block":
             if not form.is_valid():
-                raise DomainError("Say briefly why: the program's admins read it.", field="reason")
+                raise DomainError(
+                    _("Say briefly why: the program's admins read it."), field="reason"
+                )
             services.person_block(
                 thread=thread, actor=request.user, reason=form.cleaned_data["reason"]
             )
             messages.success(
-                request, "Blocked: no more messages or requests from them. The admins are told."
+                request, _("Blocked: no more messages or requests from them. The admins are told.")
             )
         elif action == "unblock":
             services.person_unblock(thread=thread, actor=request.user)
-            messages.success(request, "Lifted: their messages and requests reach you again.")
+            messages.success(request, _("Lifted: their messages and requests reach you again."))
         else:
-            messages.error(request, "Choose to mute, block or lift.")
+            messages.error(request, _("Choose to mute, block or lift."))
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("conversations:conversation", pk=pk)
@@ -202,7 +208,7 @@ def message_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """Show a message to the program's admins, quoted, with the reporter's consent."""
     message, thread = get_message_for_user(request.user, pk)
     if message.author_id == request.user.pk:
-        raise PermissionDenied("You can delete your own message; reports are for others'.")
+        raise PermissionDenied(_("You can delete your own message; reports are for others'."))
     form = MessageReportForm(request.POST if request.method == "POST" else None)
     back = reverse("conversations:conversation", kwargs={"pk": thread.mentorship.pk})
     if response := run_form(
@@ -211,7 +217,7 @@ def message_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         lambda data: services.message_report(
             thread=thread, message=message, actor=request.user, **data
         ),
-        done="Reported: the program's admins will look at it.",
+        done=_("Reported: the program's admins will look at it."),
         then=back,
     ):
         return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from accounts.models import User
 from goals.models import Goal, GoalShare, GoalStep
@@ -38,7 +39,7 @@ def get_goal_rw_for_user(user: User, pk: int) -> Goal:
     """A goal this person owns; 403 for a mentor it is only shared with; 404 otherwise."""
     goal = get_goal_for_user(user, pk)
     if goal.owner.user_id != user.pk:
-        raise PermissionDenied("Only the goal's owner can change it.")
+        raise PermissionDenied(gettext("Only the goal's owner can change it."))
     return goal
 
 
@@ -47,5 +48,5 @@ def get_step_rw_for_user(user: User, pk: int) -> GoalStep:
     if step is None or not goals_visible_to(user).filter(pk=step.goal_id).exists():
         raise Http404("No such step.")
     if step.goal.owner.user_id != user.pk:
-        raise PermissionDenied("Only the goal's owner can change its steps.")
+        raise PermissionDenied(gettext("Only the goal's owner can change its steps."))
     return step

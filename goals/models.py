@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TimeStampedModel
 from mentorship.validators import validate_single_line
@@ -14,18 +15,18 @@ class Goal(TimeStampedModel):
     """What a mentee wants out of mentoring, written before they look for anyone."""
 
     class Horizon(models.TextChoices):
-        SHORT = "short", "Short term (under 6 months)"
-        LONG = "long", "Long term"
+        SHORT = "short", _("Short term (under 6 months)")
+        LONG = "long", _("Long term")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ACTIVE = "active", "Active"
-        ACHIEVED = "achieved", "Achieved"
-        DROPPED = "dropped", "Dropped"
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        ACHIEVED = "achieved", _("Achieved")
+        DROPPED = "dropped", _("Dropped")
 
     owner = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(max_length=150, validators=[validate_single_line])
-    why = models.TextField("why it matters", blank=True)
+    why = models.TextField(_("why it matters"), blank=True)
     horizon = models.CharField(max_length=10, choices=Horizon.choices, default=Horizon.SHORT)
     # The owner's own order: 0 first. Moves renumber the owner's goals in one transaction.
     position = models.PositiveIntegerField(default=0)
@@ -33,7 +34,7 @@ class Goal(TimeStampedModel):
     timeframe = models.CharField(
         max_length=60,
         blank=True,
-        help_text="A rough timeframe is fine: “by summer”, “this year”.",
+        help_text=_("A rough timeframe is fine: “by summer”, “this year”."),
         validators=[validate_single_line],
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="goals")

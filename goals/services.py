@@ -9,6 +9,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from goals.models import Goal, GoalShare, GoalStep, ProgressUpdate
@@ -22,35 +24,35 @@ GOAL_PROMPT = "goals:first"
 GOAL_FIELDS = ("title", "why", "horizon", "target_date", "timeframe", "status")
 
 # The guided start's prompts: (key, label, example, horizon).
-GUIDED_PROMPTS: tuple[tuple[str, str, str, str], ...] = (
+GUIDED_PROMPTS: tuple[tuple[str, Any, Any, str], ...] = (
     (
         "skill",
-        "A skill to develop",
-        "e.g. “Present with confidence to senior leaders”",
+        _("A skill to develop"),
+        _("e.g. “Present with confidence to senior leaders”"),
         Goal.Horizon.SHORT,
     ),
     (
         "career",
-        "A career path for the next three to five years",
-        "e.g. “Move from engineering into product management”",
+        _("A career path for the next three to five years"),
+        _("e.g. “Move from engineering into product management”"),
         Goal.Horizon.LONG,
     ),
     (
         "managing",
-        "Managerial skills",
-        "e.g. “Run effective one-on-ones with my first direct reports”",
+        _("Managerial skills"),
+        _("e.g. “Run effective one-on-ones with my first direct reports”"),
         Goal.Horizon.SHORT,
     ),
     (
         "network",
-        "A network to build",
-        "e.g. “Know three people in our data team and one outside the company”",
+        _("A network to build"),
+        _("e.g. “Know three people in our data team and one outside the company”"),
         Goal.Horizon.LONG,
     ),
     (
         "project",
-        "A project to deliver",
-        "e.g. “Ship the onboarding redesign by the end of the quarter”",
+        _("A project to deliver"),
+        _("e.g. “Ship the onboarding redesign by the end of the quarter”"),
         Goal.Horizon.SHORT,
     ),
 )
@@ -58,7 +60,7 @@ GUIDED_PROMPTS: tuple[tuple[str, str, str, str], ...] = (
 
 def _check_owner(owner: Participant) -> None:
     if owner.role != Role.MENTEE or owner.status != Participant.Status.ACTIVE:
-        raise DomainError("Goals belong to active mentees of a program.")
+        raise DomainError(gettext("Goals belong to active mentees of a program."))
 
 
 def _check_topics(owner: Participant, topics: Iterable[Topic]) -> list[Topic]:
@@ -67,7 +69,9 @@ def _check_topics(owner: Participant, topics: Iterable[Topic]) -> list[Topic]:
     foreign = [t.name for t in topics if t.organization_id != organization_id]
     if foreign:
         raise DomainError(
-            f"{', '.join(foreign)} is not on this program's topic list.", field="topics"
+            gettext("%(topics)s is not on this program's topic list.")
+            % {"topics": ", ".join(foreign)},
+            field="topics",
         )
     return topics
 
@@ -79,12 +83,14 @@ def _check_values(values: dict[str, Any]) -> None:
     if "title" in values:
         values["title"] = " ".join(single_line(str(values["title"])).split())
         if not values["title"]:
-            raise DomainError("A goal needs a title.", field="title")
+            raise DomainError(gettext("A goal needs a title."), field="title")
     if values.get("status") and values["status"] not in Goal.Status.values:
-        raise DomainError("Pick a status from the list.", field="status")
+        raise DomainError(gettext("Pick a status from the list."), field="status")
     target = values.get("target_date")
     if isinstance(target, date) and target < timezone.localdate() - timedelta(days=366):
-        raise DomainError("The target date is more than a year in the past.", field="target_date")
+        raise DomainError(
+            gettext("The target date is more than a year in the past."), field="target_date"
+        )
 
 
 @transaction.atomic
@@ -120,7 +126,7 @@ def goal_update(*, goal: Goal, topics: Iterable[Topic] | None = None, **values: 
 def goal_set_status(*, goal: Goal, status: str) -> Goal:
     """Activate a draft, or mark a goal achieved or dropped."""
     if status not in Goal.Status.values:
-        raise DomainError("Pick a status from the list.", field="status")
+        raise DomainError(gettext("Pick a status from the list."), field="status")
     goal.status = status
     _mark_achieved(goal)
     goal.save(update_fields=["status", "progress", "achieved_at", "updated_at"])
@@ -149,7 +155,7 @@ def _renumber(owner: Participant, ordered: Sequence[Goal]) -> None:
 def goal_move(*, goal: Goal, direction: str) -> Goal:
     """Move a goal one place up or down in its owner's list."""
     if direction not in ("up", "down"):
-        raise DomainError("A goal moves up or down.")
+        raise DomainError(gettext("A goal moves up or down."))
     ordered = list(
         Goal.objects.select_for_update().filter(owner_id=goal.owner_id).order_by("position", "id")
     )
@@ -167,7 +173,9 @@ def goal_reorder(*, owner: Participant, goal_ids: Sequence[int]) -> list[Goal]:
     ordered = list(Goal.objects.select_for_update().filter(owner=owner).order_by("position", "id"))
     by_id = {g.pk: g for g in ordered}
     if sorted(goal_ids) != sorted(by_id) or len(set(goal_ids)) != len(goal_ids):
-        raise DomainError("The new order must list each of your goals in this program once.")
+        raise DomainError(
+            gettext("The new order must list each of your goals in this program once.")
+        )
     result = [by_id[pk] for pk in goal_ids]
     _renumber(owner, result)
     return result
@@ -178,7 +186,7 @@ def goal_step_add(*, goal: Goal, title: str, due_on: date | None = None) -> Goal
     """Add an actionable next step to a goal."""
     title = " ".join(single_line(title).split())
     if not title:
-        raise DomainError("A step needs a description.", field="title")
+        raise DomainError(gettext("A step needs a description."), field="title")
     return GoalStep.objects.create(goal=goal, title=title[:200], due_on=due_on)
 
 
@@ -200,9 +208,9 @@ def goal_progress_add(*, goal: Goal, author: User, note: str, progress: int) -> 
     """Record a dated progress note; the goal takes the new progress value."""
     note = note.strip()
     if not note:
-        raise DomainError("Say what happened: the note is empty.", field="note")
+        raise DomainError(gettext("Say what happened: the note is empty."), field="note")
     if not 0 <= progress <= 100:
-        raise DomainError("Progress is a percentage from 0 to 100.", field="progress")
+        raise DomainError(gettext("Progress is a percentage from 0 to 100."), field="progress")
     update = ProgressUpdate.objects.create(goal=goal, author=author, note=note, progress=progress)
     goal.progress = progress
     goal.save(update_fields=["progress", "updated_at"])
@@ -230,7 +238,7 @@ def goals_from_guided_start(*, owner: Participant, answers: dict[str, str]) -> l
             )
         )
     if not created:
-        raise DomainError("Write at least one answer; any of the five will do.")
+        raise DomainError(gettext("Write at least one answer; any of the five will do."))
     return created
 
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from goals import selectors, services
@@ -50,8 +51,14 @@ def goal_start(request: AuthedHttpRequest) -> HttpResponse:
             answers=data,
         ),
         done=lambda created: (
-            f"{len(created)} draft goal{'s' if len(created) != 1 else ''} written. "
-            "Put them in order, sharpen them, and make them active."
+            ngettext(
+                "%(count)s draft goal written. Put them in order, sharpen them, and make them "
+                "active.",
+                "%(count)s draft goals written. Put them in order, sharpen them, and make them "
+                "active.",
+                len(created),
+            )
+            % {"count": len(created)}
         ),
         then=reverse("goals:list"),
     ):
@@ -68,7 +75,7 @@ def goal_create(request: AuthedHttpRequest) -> HttpResponse:
         request,
         form,
         lambda data: services.goal_create(owner=owner, **data),
-        done="Goal added. Next: write down the first step.",
+        done=gettext("Goal added. Next: write down the first step."),
         then=lambda goal: goal,
     ):
         return response
@@ -102,7 +109,7 @@ def goal_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         goal.refresh_from_db()
         return services.goal_update(goal=goal, **data)
 
-    if response := run_form(request, form, save, done="Goal saved.", then=goal):
+    if response := run_form(request, form, save, done=gettext("Goal saved."), then=goal):
         return response
     return render(
         request, "goals/form.html", {"form": form, "program": goal.owner.program, "goal": goal}
@@ -136,7 +143,7 @@ def goal_reorder(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
     else:
-        messages.error(request, "The new order could not be read; nothing changed.")
+        messages.error(request, gettext("The new order could not be read; nothing changed."))
     if request.htmx:
         return render(
             request,
@@ -144,6 +151,17 @@ def goal_reorder(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             {"group": selectors.goal_group_for(participant=owner)},
         )
     return redirect("goals:list")
+
+
+def _status_message(goal: Goal) -> str:
+    """ "“Title” is achieved.": one sentence per status, so that each language can say it."""
+    sentences = {
+        Goal.Status.DRAFT: gettext("“%(title)s” is draft."),
+        Goal.Status.ACTIVE: gettext("“%(title)s” is active."),
+        Goal.Status.ACHIEVED: gettext("“%(title)s” is achieved."),
+        Goal.Status.DROPPED: gettext("“%(title)s” is dropped."),
+    }
+    return sentences[Goal.Status(goal.status)] % {"title": goal.title}
 
 
 @require_POST
@@ -154,7 +172,7 @@ def goal_status(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"“{goal.title}” is {goal.get_status_display().lower()}.")
+        messages.success(request, _status_message(goal))
     if request.POST.get("next") == "list":
         return redirect("goals:list")
     return redirect(goal)
@@ -223,7 +241,7 @@ def progress_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.goal_progress_add(goal=goal, author=request.user, **data),
-        done="Progress recorded.",
+        done=gettext("Progress recorded."),
         then=goal,
     ):
         return response

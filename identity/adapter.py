@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from identity import services
@@ -139,7 +140,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if provider is None or email.rpartition("@")[2] not in provider.domain_list():
             messages.error(
                 request,
-                "That sign-in is not for this organization's email addresses. Ask its admins.",
+                _("That sign-in is not for this organization's email addresses. Ask its admins."),
             )
             raise ImmediateHttpResponse(redirect("account_login"))
         if sociallogin.is_existing:
@@ -157,9 +158,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                     request.session[LINKING] = email
                     messages.info(
                         request,
-                        f"There is a Twoway account for {email} already. Sign in to it with its "
-                        "password once: you then go on to your organization's sign-in, and the "
-                        "two are linked for good.",
+                        _(
+                            "There is a Twoway account for %(email)s already. Sign in to it with "
+                            "its password once: you then go on to your organization's sign-in, "
+                            "and the two are linked for good."
+                        )
+                        % {"email": email},
                     )
                     then = f"{reverse('identity:sso_start')}?{urlencode({'email': email})}"
                     login = reverse("account_login")

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from identity.models import Departure, ScimToken, SsoProvider
 from mentorship import crypto
@@ -18,7 +19,7 @@ class SsoProviderAdminForm(forms.ModelForm):
     secret = forms.CharField(
         required=False,
         widget=forms.PasswordInput(render_value=False),
-        help_text="Stored encrypted. Leave empty to keep the one stored.",
+        help_text=_("Stored encrypted. Leave empty to keep the one stored."),
     )
 
     class Meta:

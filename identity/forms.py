@@ -7,6 +7,8 @@ from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.socialaccount.forms import DisconnectForm as AllauthDisconnectForm
 from allauth.socialaccount.models import SocialAccount
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 
 from accounts.models import User
@@ -38,8 +40,11 @@ class LoginForm(AllauthLoginForm):
         superuser = User.objects.filter(email__iexact=email, is_superuser=True).exists()
         if required and not linking and not superuser:
             raise forms.ValidationError(
-                f"Your organization signs you in through {required}: give this address under "
-                "“Use your organization's account” below."
+                gettext(
+                    "Your organization signs you in through %(provider)s: give this address under "
+                    "“Use your organization's account” below."
+                )
+                % {"provider": required}
             )
         return super().clean()  # type: ignore[no-any-return]
 
@@ -52,8 +57,11 @@ class ResetPasswordForm(AllauthResetPasswordForm):
         required = _sso_required_for(email)
         if required:
             raise forms.ValidationError(
-                f"Your organization signs you in through {required}: there is no password "
-                "to reset. On the sign-in page, use “Use your organization's account”."
+                gettext(
+                    "Your organization signs you in through %(provider)s: there is no password "
+                    "to reset. On the sign-in page, use “Use your organization's account”."
+                )
+                % {"provider": required}
             )
         return str(email)
 
@@ -69,66 +77,80 @@ class DisconnectForm(AllauthDisconnectForm):
 
 
 class SsoStartForm(forms.Form):
-    email = forms.EmailField(label="Work email", max_length=254)
+    email = forms.EmailField(label=_("Work email"), max_length=254)
 
 
 class SsoProviderForm(forms.Form):
     kind = forms.ChoiceField(
-        label="Protocol",
+        label=_("Protocol"),
         choices=[("oidc", "OpenID Connect"), ("saml", "SAML 2.0")],
         initial="oidc",
     )
     name = forms.CharField(
-        label="Sign-in name",
+        label=_("Sign-in name"),
         max_length=80,
-        help_text="What the sign-in says, like “Acme Entra ID”.",
+        help_text=_("What the sign-in says, like “Acme Entra ID”."),
     )
     server_url = forms.URLField(
-        label="Issuer URL",
+        label=_("Issuer URL"),
         assume_scheme="https",
         max_length=300,
         required=False,
-        help_text="OpenID Connect: the issuer; Twoway reads its /.well-known/openid-configuration.",
+        help_text=_(
+            "OpenID Connect: the issuer; Twoway reads its /.well-known/openid-configuration."
+        ),
     )
-    client_id = forms.CharField(label="Client ID", max_length=200, required=False)
+    client_id = forms.CharField(label=_("Client ID"), max_length=200, required=False)
     secret = forms.CharField(
-        label="Client secret",
+        label=_("Client secret"),
         required=False,
         max_length=500,
         widget=forms.PasswordInput(render_value=False),
-        help_text="Stored encrypted. Leave empty to keep the one stored.",
+        help_text=_("Stored encrypted. Leave empty to keep the one stored."),
     )
     saml_metadata = forms.CharField(
-        label="IdP metadata (XML)",
+        label=_("IdP metadata (XML)"),
         required=False,
         max_length=200_000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="SAML: paste the identity provider's metadata document, and the three fields "
-        "below are read from it. Or fill them in yourself.",
+        help_text=_(
+            "SAML: paste the identity provider's metadata document, and the three fields "
+            "below are read from it. Or fill them in yourself."
+        ),
     )
-    saml_entity_id = forms.CharField(label="IdP entity ID", max_length=300, required=False)
+    saml_entity_id = forms.CharField(label=_("IdP entity ID"), max_length=300, required=False)
     saml_sso_url = forms.URLField(
-        label="IdP sign-on URL", max_length=300, required=False, assume_scheme="https"
+        label=_("IdP sign-on URL"), max_length=300, required=False, assume_scheme="https"
     )
     saml_certificate = forms.CharField(
-        label="IdP signing certificate",
+        label=_("IdP signing certificate"),
         required=False,
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="SAML: the certificate its assertions are signed with (PEM or base64).",
+        help_text=_("SAML: the certificate its assertions are signed with (PEM or base64)."),
     )
     domains = forms.CharField(
-        max_length=500, help_text="Email domains that sign in here, separated by commas."
+        label=_("Domains"),
+        max_length=500,
+        help_text=_("Email domains that sign in here, separated by commas."),
     )
     required = forms.BooleanField(
         required=False,
-        label="Require single sign-on",
-        help_text="People of these domains can no longer sign in or reset with a password.",
+        label=_("Require single sign-on"),
+        help_text=_("People of these domains can no longer sign in or reset with a password."),
     )
-    department_claim = forms.CharField(max_length=60, required=False, initial="department")
-    job_title_claim = forms.CharField(max_length=60, required=False, initial="job_title")
-    time_zone_claim = forms.CharField(max_length=60, required=False, initial="zoneinfo")
-    groups_claim = forms.CharField(max_length=60, required=False, initial="groups")
+    department_claim = forms.CharField(
+        label=_("Department claim"), max_length=60, required=False, initial="department"
+    )
+    job_title_claim = forms.CharField(
+        label=_("Job title claim"), max_length=60, required=False, initial="job_title"
+    )
+    time_zone_claim = forms.CharField(
+        label=_("Time zone claim"), max_length=60, required=False, initial="zoneinfo"
+    )
+    groups_claim = forms.CharField(
+        label=_("Groups claim"), max_length=60, required=False, initial="groups"
+    )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -149,8 +171,10 @@ class SsoProviderForm(forms.Form):
         if not all(found.values()):
             self.add_error(
                 "saml_metadata",
-                "This is not an identity provider's SAML metadata with an entity ID, a sign-on "
-                "URL (HTTP-Redirect) and a signing certificate.",
+                gettext(
+                    "This is not an identity provider's SAML metadata with an entity ID, a "
+                    "sign-on URL (HTTP-Redirect) and a signing certificate."
+                ),
             )
             return data
         return {**data, **found}
@@ -158,18 +182,22 @@ class SsoProviderForm(forms.Form):
 
 class ScimTokenForm(forms.Form):
     name = forms.CharField(
-        label="Token name",
+        label=_("Token name"),
         max_length=80,
-        help_text="Where it goes, say “Entra ID” or “Okta”: to tell tokens apart.",
+        help_text=_("Where it goes, say “Entra ID” or “Okta”: to tell tokens apart."),
     )
 
 
 class GroupMappingForm(forms.Form):
     group_name = forms.CharField(
-        max_length=200, label="Group", help_text="Its name as the identity provider sends it."
+        max_length=200,
+        label=_("Group"),
+        help_text=_("Its name as the identity provider sends it."),
     )
-    program = forms.ModelChoiceField(queryset=Program.objects.none())
-    role = forms.ChoiceField(choices=[(Role.MENTEE, "Mentees"), (Role.MENTOR, "Mentors")])
+    program = forms.ModelChoiceField(queryset=Program.objects.none(), label=_("Program"))
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[(Role.MENTEE, _("Mentees")), (Role.MENTOR, _("Mentors"))]
+    )
 
     def __init__(self, *args: object, organization: Organization, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -179,4 +207,4 @@ class GroupMappingForm(forms.Form):
 
 
 class PersonSearchForm(forms.Form):
-    q = forms.CharField(required=False, max_length=100, label="Find someone")
+    q = forms.CharField(required=False, max_length=100, label=_("Find someone"))

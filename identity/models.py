@@ -10,6 +10,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TimeStampedModel
 from mentorship.validators import validate_single_line
@@ -121,7 +122,7 @@ class GroupMapping(TimeStampedModel):
     group_name = models.CharField(max_length=200, validators=[validate_single_line])
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
     role = models.CharField(
-        max_length=10, choices=[(Role.MENTEE, "Mentee"), (Role.MENTOR, "Mentor")]
+        max_length=10, choices=[(Role.MENTEE, _("Mentee")), (Role.MENTOR, _("Mentor"))]
     )
 
     class Meta:
@@ -140,8 +141,8 @@ class Departure(TimeStampedModel):
     return gives back exactly those."""
 
     class Via(models.TextChoices):
-        SCIM = "scim", "The identity provider (SCIM)"
-        ADMIN = "admin", "An organization admin"
+        SCIM = "scim", _("The identity provider (SCIM)")
+        ADMIN = "admin", _("An organization admin")
 
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="departures"
@@ -185,7 +186,9 @@ class SsoProvider(TimeStampedModel):
     )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OIDC)
     name = models.CharField(
-        max_length=80, validators=[validate_single_line], help_text="What the sign-in button says."
+        max_length=80,
+        validators=[validate_single_line],
+        help_text=_("What the sign-in button says."),
     )
     # OpenID Connect: the issuer's address (its /.well-known/openid-configuration describes the
     # rest), the client id and secret.
@@ -198,10 +201,10 @@ class SsoProvider(TimeStampedModel):
     saml_sso_url = models.URLField(max_length=300, blank=True)
     saml_certificate = models.TextField(blank=True)
     domains = models.CharField(
-        max_length=500, help_text="Email domains that sign in here, separated by commas."
+        max_length=500, help_text=_("Email domains that sign in here, separated by commas.")
     )
     required = models.BooleanField(
-        default=False, help_text="People of these domains may not sign in with a password."
+        default=False, help_text=_("People of these domains may not sign in with a password.")
     )
     # The provider's claim names for what Twoway keeps (empty: not taken).
     department_claim = models.CharField(max_length=60, blank=True, default="department")

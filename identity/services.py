@@ -15,6 +15,9 @@ from cryptography import x509
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from identity.models import (
@@ -55,10 +58,11 @@ def scim_token_create(
 ) -> tuple[ScimToken, str]:
     """A new token for the organization's identity provider; the token itself is returned once
     and only its digest is kept."""
-    require_organization_admin(organization=organization, actor=actor, doing="make a SCIM token")
+    # Translators: ends "Only the admins of … can …": a verb phrase in the infinitive.
+    require_organization_admin(organization=organization, actor=actor, doing=_("make a SCIM token"))
     name = name.strip()
     if not name:
-        raise DomainError("Name the token after where it goes (say, “Entra ID”).", field="name")
+        raise DomainError(_("Name the token after where it goes (say, “Entra ID”)."), field="name")
     raw = new_token()
     token = ScimToken.objects.create(
         organization=organization,
@@ -73,10 +77,11 @@ def scim_token_create(
 
 @transaction.atomic
 def scim_token_revoke(*, organization: Organization, token: ScimToken, actor: User) -> ScimToken:
-    require_organization_admin(organization=organization, actor=actor, doing="revoke a token")
+    # Translators: ends "Only the admins of … can …": a verb phrase in the infinitive.
+    require_organization_admin(organization=organization, actor=actor, doing=_("revoke a token"))
     token = ScimToken.objects.select_for_update().get(pk=token.pk, organization=organization)
     if token.revoked_at is not None:
-        raise DomainError(f"“{token.name}” was revoked already.")
+        raise DomainError(_("“%(name)s” was revoked already.") % {"name": token.name})
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at", "updated_at"])
     audit_record(
@@ -276,21 +281,24 @@ def group_mappings_apply(*, group: ScimGroup) -> int:
 def group_mapping_create(
     *, organization: Organization, actor: User, group_name: str, program: Program, role: str
 ) -> GroupMapping:
-    require_organization_admin(organization=organization, actor=actor, doing="map a group")
+    # Translators: ends "Only the admins of … can …": a verb phrase in the infinitive.
+    require_organization_admin(organization=organization, actor=actor, doing=_("map a group"))
     group_name = group_name.strip()
     if not group_name:
         raise DomainError(
-            "Give the group's name as the identity provider sends it.", field="group_name"
+            _("Give the group's name as the identity provider sends it."), field="group_name"
         )
     if program.organization_id != organization.pk:
-        raise DomainError("Pick one of this organization's programs.", field="program")
+        raise DomainError(_("Pick one of this organization's programs."), field="program")
     if role not in (Role.MENTEE, Role.MENTOR):
-        raise DomainError("Members join as mentees or as mentors.", field="role")
+        raise DomainError(_("Members join as mentees or as mentors."), field="role")
     mapping, created = GroupMapping.objects.get_or_create(
         organization=organization, group_name=group_name, program=program, role=role
     )
     if not created:
-        raise DomainError("This group already feeds that program in that role.", field="group_name")
+        raise DomainError(
+            _("This group already feeds that program in that role."), field="group_name"
+        )
     audit_record(
         organization=organization,
         actor=actor,
@@ -307,7 +315,8 @@ def group_mapping_create(
 @transaction.atomic
 def group_mapping_delete(*, organization: Organization, mapping: GroupMapping, actor: User) -> None:
     """New members no longer join; those who joined stay (an admin withdraws them by hand)."""
-    require_organization_admin(organization=organization, actor=actor, doing="remove a mapping")
+    # Translators: ends "Only the admins of … can …": a verb phrase in the infinitive.
+    require_organization_admin(organization=organization, actor=actor, doing=_("remove a mapping"))
     audit_record(
         organization=organization,
         actor=actor,
@@ -343,13 +352,16 @@ def person_leave(
     their account can no longer sign in, which ends every session at its next request."""
     if actor is not None:
         require_organization_admin(
-            organization=organization, actor=actor, doing="record that someone left"
+            organization=organization,
+            actor=actor,
+            # Translators: ends "Only the admins of … can …": a verb phrase in the infinitive.
+            doing=_("record that someone left"),
         )
         if actor.pk == user.pk:
-            raise DomainError("You cannot record your own leaving; ask another admin.")
+            raise DomainError(_("You cannot record your own leaving; ask another admin."))
     user = User.objects.select_for_update().get(pk=user.pk)
     if _departure_in_force(organization, user) is not None:
-        raise DomainError(f"{_name(user)} has left the organization already.")
+        raise DomainError(_("%(name)s has left the organization already.") % {"name": _name(user)})
     participants = list(
         Participant.objects.select_for_update(of=("self",))
         .filter(user=user, program__organization=organization)
@@ -401,10 +413,18 @@ def person_leave(
     notify_many(
         recipients=admins,
         kind=Notification.Kind.PARTICIPATION,
-        title=f"{_name(user)} has left {organization.name}",
-        body=(
-            f"{len(closed.mentorships)} mentorship(s) ended and {len(closed.requests)} "
-            "request(s) were withdrawn; the people in them were told."
+        title=format_lazy(
+            gettext_lazy("{name} has left {organization}"),
+            name=_name(user),
+            organization=organization.name,
+        ),
+        body=format_lazy(
+            gettext_lazy(
+                "{mentorships} mentorship(s) ended and {requests} request(s) were withdrawn; "
+                "the people in them were told."
+            ),
+            mentorships=len(closed.mentorships),
+            requests=len(closed.requests),
         ),
         link=reverse("programs:list"),
     )
@@ -429,12 +449,15 @@ def person_return(
     leaving took them out of; the mentorships that ended stay ended."""
     if actor is not None:
         require_organization_admin(
-            organization=organization, actor=actor, doing="record that someone is back"
+            organization=organization,
+            actor=actor,
+            # Translators: ends "Only the admins of … can …": a verb phrase in the infinitive.
+            doing=_("record that someone is back"),
         )
     user = User.objects.select_for_update().get(pk=user.pk)
     departure = _departure_in_force(organization, user)
     if departure is None:
-        raise DomainError(f"{_name(user)} has not left the organization.")
+        raise DomainError(_("%(name)s has not left the organization.") % {"name": _name(user)})
     if not user.is_active:
         user.is_active = True
         user.save(update_fields=["is_active"])
@@ -536,43 +559,49 @@ def sso_provider_save(
     groups_claim: str = "groups",
 ) -> SsoProvider:
     """Set the organization's single sign-on; an empty ``secret`` keeps the one stored."""
-    require_organization_admin(organization=organization, actor=actor, doing="set up sign-on")
+    # Translators: ends "Only the admins of … can …": a verb phrase in the infinitive.
+    require_organization_admin(organization=organization, actor=actor, doing=_("set up sign-on"))
     wanted = [d.strip().lower() for d in domains.split(",") if d.strip()]
     if not wanted or any("." not in d or "@" in d or " " in d for d in wanted):
-        raise DomainError("List the email domains, like “acme.com, acme.co.uk”.", field="domains")
+        raise DomainError(
+            _("List the email domains, like “acme.com, acme.co.uk”."), field="domains"
+        )
     for other in SsoProvider.objects.exclude(organization=organization):
         taken = set(wanted) & set(other.domain_list())
         if taken:
             raise DomainError(
-                f"{', '.join(sorted(taken))} signs in through another organization already.",
+                _("%(domains)s signs in through another organization already.")
+                % {"domains": ", ".join(sorted(taken))},
                 field="domains",
             )
     provider = SsoProvider.objects.filter(organization=organization).first()
     before = None if provider is None else _sso_summary(provider)
     provider = provider or SsoProvider(organization=organization)
     if kind == SsoProvider.Kind.SAML:
-        for value, field, what in (
-            (saml_entity_id, "saml_entity_id", "the provider's entity ID"),
-            (saml_sso_url, "saml_sso_url", "its sign-on URL"),
-        ):
-            if not value.strip():
-                raise DomainError(f"Paste {what} from its SAML metadata.", field=field)
+        if not saml_entity_id.strip():
+            raise DomainError(
+                _("Paste the provider's entity ID from its SAML metadata."), field="saml_entity_id"
+            )
+        if not saml_sso_url.strip():
+            raise DomainError(
+                _("Paste its sign-on URL from its SAML metadata."), field="saml_sso_url"
+            )
         provider.saml_certificate = _certificate(saml_certificate)
         provider.saml_entity_id = saml_entity_id.strip()
         provider.saml_sso_url = saml_sso_url.strip()
     elif kind == SsoProvider.Kind.OIDC:
         if not server_url.strip():
-            raise DomainError("Paste the provider's issuer URL.", field="server_url")
+            raise DomainError(_("Paste the provider's issuer URL."), field="server_url")
         if not client_id.strip():
-            raise DomainError("Paste the client ID the provider gave you.", field="client_id")
+            raise DomainError(_("Paste the client ID the provider gave you."), field="client_id")
         if not secret and not provider.secret_encrypted:
-            raise DomainError("Paste the client secret the provider gave you.", field="secret")
+            raise DomainError(_("Paste the client secret the provider gave you."), field="secret")
         provider.server_url = server_url.strip().rstrip("/")
         provider.client_id = client_id.strip()
         if secret:
             provider.secret_encrypted = crypto.encrypt(secret.strip())
     else:
-        raise DomainError("Pick OpenID Connect or SAML 2.0.", field="kind")
+        raise DomainError(_("Pick OpenID Connect or SAML 2.0."), field="kind")
     provider.kind = kind
     provider.name = name.strip()
     provider.domains = ", ".join(wanted)
@@ -602,7 +631,7 @@ def _certificate(text: str) -> str:
         x509.load_der_x509_certificate(base64.b64decode(body, validate=True))
     except (ValueError, binascii.Error):
         raise DomainError(
-            "That is not a certificate: paste the provider's signing certificate (PEM).",
+            _("That is not a certificate: paste the provider's signing certificate (PEM)."),
             field="saml_certificate",
         ) from None
     return body

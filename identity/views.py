@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from lxml import etree
@@ -84,7 +85,9 @@ def sso_start(request: HttpRequest) -> HttpResponse:
         services.sso_provider_for_email(form.data.get("email", "")) if form.is_valid() else None
     )
     if provider is None:
-        messages.info(request, "That address has no organization sign-in here: use your password.")
+        messages.info(
+            request, _("That address has no organization sign-in here: use your password.")
+        )
         return redirect("account_login")
     next_url = request.GET.get("next", "")
     query = {"process": "login"}
@@ -119,8 +122,10 @@ def oidc_login(request: HttpRequest, provider_id: str) -> HttpResponse:
         logger.warning("OpenID provider of %s unreachable", provider_id, exc_info=True)
         messages.error(
             request,
-            "Your organization's sign-in service could not be reached. Try again in a few "
-            "minutes; if it keeps happening, tell your IT team.",
+            _(
+                "Your organization's sign-in service could not be reached. Try again in a few "
+                "minutes; if it keeps happening, tell your IT team."
+            ),
         )
         return redirect("account_login")
     provider = SsoProvider.objects.filter(
@@ -168,7 +173,7 @@ def identity_page(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             if action == "token":
                 token_form = ScimTokenForm(request.POST, prefix="token")
                 if token_form.is_valid():
-                    _, raw = services.scim_token_create(
+                    _made, raw = services.scim_token_create(
                         organization=organization,
                         actor=request.user,
                         name=token_form.cleaned_data["name"],
@@ -182,7 +187,7 @@ def identity_page(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                     services.sso_provider_save(
                         organization=organization, actor=request.user, **sso_form.cleaned_data
                     )
-                    messages.success(request, "Single sign-on is saved.")
+                    messages.success(request, _("Single sign-on is saved."))
                     return redirect("identity:page", slug=slug)
             elif action == "mapping":
                 mapping_form = GroupMappingForm(
@@ -192,21 +197,21 @@ def identity_page(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                     services.group_mapping_create(
                         organization=organization, actor=request.user, **mapping_form.cleaned_data
                     )
-                    messages.success(request, "Members of that group now join the program.")
+                    messages.success(request, _("Members of that group now join the program."))
                     return redirect("identity:page", slug=slug)
             elif action == "revoke":
                 token = _token(organization, request.POST.get("token"))
                 services.scim_token_revoke(
                     organization=organization, token=token, actor=request.user
                 )
-                messages.success(request, f"“{token.name}” no longer works.")
+                messages.success(request, _("“%(name)s” no longer works.") % {"name": token.name})
                 return redirect("identity:page", slug=slug)
             elif action == "unmap":
                 mapping = _mapping(organization, request.POST.get("mapping"))
                 services.group_mapping_delete(
                     organization=organization, mapping=mapping, actor=request.user
                 )
-                messages.success(request, "The group no longer feeds that program.")
+                messages.success(request, _("The group no longer feeds that program."))
                 return redirect("identity:page", slug=slug)
             elif action in ("leave", "return"):
                 person = _person(organization, request.POST.get("person"))
@@ -219,9 +224,15 @@ def identity_page(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                     )
                     messages.success(
                         request,
-                        f"{person.get_full_name() or person.email} has left: "
-                        f"{departure.ended_mentorships} mentorship(s) ended, "
-                        f"{departure.withdrawn_requests} request(s) withdrawn.",
+                        _(
+                            "%(name)s has left: %(mentorships)s mentorship(s) ended, "
+                            "%(requests)s request(s) withdrawn."
+                        )
+                        % {
+                            "name": person.get_full_name() or person.email,
+                            "mentorships": departure.ended_mentorships,
+                            "requests": departure.withdrawn_requests,
+                        },
                     )
                 else:
                     services.person_return(
@@ -230,7 +241,10 @@ def identity_page(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                         actor=request.user,
                         via=Departure.Via.ADMIN,
                     )
-                    messages.success(request, f"{person.get_full_name() or person.email} is back.")
+                    messages.success(
+                        request,
+                        _("%(name)s is back.") % {"name": person.get_full_name() or person.email},
+                    )
                 return redirect("identity:page", slug=slug)
             else:
                 raise Http404("No such action.")

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from accounts.models import User
 from matching.models import (
@@ -47,7 +48,11 @@ def get_request_rw_for_user(user: User, pk: int, side: str) -> MentorshipRequest
     request = get_request_for_user(user, pk)
     person = request.mentor if side == "mentor" else request.mentee
     if person.user_id != user.pk:
-        raise PermissionDenied(f"Only the request's {side} can do that.")
+        raise PermissionDenied(
+            gettext("Only the request's mentor can do that.")
+            if side == "mentor"
+            else gettext("Only the request's mentee can do that.")
+        )
     return request
 
 
@@ -159,8 +164,10 @@ def get_directory_viewer(*, program: Program, user: User) -> DirectoryViewer:
     mentee = next((p for p in rows if p.role == Role.MENTEE), None)
     if mentee is None:
         raise PermissionDenied(
-            "The mentor directory is for this program's active mentees: "
-            "your role here does not include requesting a mentor."
+            gettext(
+                "The mentor directory is for this program's active mentees: "
+                "your role here does not include requesting a mentor."
+            )
         )
     mentee.user = user
     mentor = next((p for p in rows if p.role == Role.MENTOR), None)

@@ -38,6 +38,38 @@ _BLOCK_CELLS = 1 << 22
 _NONE = np.int64(-(1 << 60))
 
 
+def gettext_noop(message: str) -> str:
+    """Marks text for translation without translating it (the engine knows nothing of Django):
+    ``matching.rounds.solve`` words the unmatched in the reader's language."""
+    return message
+
+
+# Why a mentee is unmatched, in words (``Unmatched.words``; ``%(minimum)s``: the minimum score).
+UNMATCHED_WORDS: dict[str, str] = {
+    "no_candidates": gettext_noop("No allowed mentor: no mentor has a score for this mentee."),
+    "all_blocked": gettext_noop(
+        "No allowed mentor: every scored mentor is blocked for this mentee (a conflict of "
+        "interest or an existing pair)."
+    ),
+    "below_min_score": gettext_noop(
+        "No allowed mentor: every candidate scores below the minimum score of %(minimum)s."
+    ),
+    "no_room": gettext_noop("Every allowed mentor was already full before this round."),
+    "mentors_full": gettext_noop(
+        "Allowed mentors are full: their places went to mentees they fit better or who had "
+        "fewer options."
+    ),
+    "no_gain": gettext_noop(
+        "The allowed mentors with room left score zero or less with this mentee, so matching "
+        "them would not raise the total."
+    ),
+    "not_chosen": gettext_noop(
+        "Not chosen: a mentor with room was allowed, but the objective preferred leaving this "
+        "mentee out."
+    ),
+}
+
+
 class Pair(NamedTuple):
     mentee: int
     mentor: int
@@ -487,25 +519,19 @@ class _Round:
         for n, i in enumerate(mentees.tolist()):
             if source.scored_count[i] == 0:
                 reason = UnmatchedReason.NO_CANDIDATES
-                words = "No allowed mentor: no mentor has a score for this mentee."
             elif source.unblocked_count[i] == 0:
                 reason = UnmatchedReason.ALL_BLOCKED
-                words = "No allowed mentor: every scored mentor is blocked for this mentee (a conflict of interest or an existing pair)."
             elif not allowed[n]:
                 reason = UnmatchedReason.BELOW_MIN_SCORE
-                words = f"No allowed mentor: every candidate scores below the minimum score of {minimum}."
             elif not any_had_room[n]:
                 reason = UnmatchedReason.NO_ROOM
-                words = "Every allowed mentor was already full before this round."
             elif not any_room_left[n]:
                 reason = UnmatchedReason.MENTORS_FULL
-                words = "Allowed mentors are full: their places went to mentees they fit better or who had fewer options."
             elif objective == "total":
                 reason = UnmatchedReason.NO_GAIN
-                words = "The allowed mentors with room left score zero or less with this mentee, so matching them would not raise the total."
             else:
                 reason = UnmatchedReason.NOT_CHOSEN
-                words = "Not chosen: a mentor with room was allowed, but the objective preferred leaving this mentee out."
+            words = UNMATCHED_WORDS[reason] % {"minimum": minimum}
             out.append(Unmatched(i, reason, words))
         return out
 

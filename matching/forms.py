@@ -5,6 +5,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.timezones import TimeZoneSelect, timezone_choices
@@ -33,8 +35,10 @@ class GoalSharingForm(forms.Form):
     mentors = forms.MultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Share with",
-        help_text="Only the mentors you tick see this goal. Nobody else does, program admins included.",
+        label=_("Share with"),
+        help_text=_(
+            "Only the mentors you tick see this goal. Nobody else does, program admins included."
+        ),
     )
 
     def __init__(self, *args: Any, mentors: list[User], **kwargs: Any) -> None:
@@ -81,13 +85,22 @@ class MentorOfferForm(forms.ModelForm):
             "cannot_help_topics": forms.CheckboxSelectMultiple,
         }
         labels = {
-            "topics": "Topics you can help with",
-            "cannot_help_topics": "Topics you cannot help with",
-            "cannot_help_with": "What you cannot help with, in your words",
+            "headline": _("Headline"),
+            "bio": _("Bio"),
+            "seniority": _("Seniority"),
+            "years_experience": _("Years experience"),
+            "topics": _("Topics you can help with"),
+            "help_offered": _("Help offered"),
+            "advisor_roles": _("Advisor roles"),
+            "formats": _("Formats"),
+            "preferred_frequency": _("Preferred frequency"),
+            "cannot_help_topics": _("Topics you cannot help with"),
+            "cannot_help_with": _("What you cannot help with, in your words"),
         }
         help_texts = {
-            "cannot_help_topics": "Mentees cannot ask you about these: they are told so, with "
-            "your words below.",
+            "cannot_help_topics": _(
+                "Mentees cannot ask you about these: they are told so, with your words below."
+            ),
         }
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
@@ -107,17 +120,21 @@ class MentorBoundariesForm(forms.ModelForm):
         model = MentorProfile
         fields = list(BOUNDARY_FIELDS)
         widgets = {"away_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
-        labels = {"accepting_requests": "Accepting new requests"}
+        labels = {
+            "capacity": _("Capacity"),
+            "accepting_requests": _("Accepting new requests"),
+            "away_until": _("Away until"),
+        }
 
     def __init__(self, *args: Any, program: Program, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if program.in_circles:
             capacity = self.fields["capacity"]
-            capacity.label = "Circles you lead"
-            capacity.help_text = (
-                f"How many circles at once (0 to 20); each holds up to {program.circle_size} "
-                "mentees who meet together."
-            )
+            capacity.label = gettext("Circles you lead")
+            capacity.help_text = gettext(
+                "How many circles at once (0 to 20); each holds up to %(size)s mentees who meet "
+                "together."
+            ) % {"size": program.circle_size}
         accepting = self.fields["accepting_requests"]
         if self.instance.pk and self.instance.paused_by_admins_at is not None:
             # Shown, not sent: a disabled field keeps the saved value whatever is posted.
@@ -145,11 +162,13 @@ class MenteeProfileForm(forms.ModelForm):
             "working_hours_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
         labels = {
-            "help_wanted": "Help you want",
-            "formats": "Formats you prefer",
-            "working_hours_start": "Your working day starts",
-            "working_hours_end": "and ends",
-            "seniority": "Your career stage",
+            "help_wanted": _("Help you want"),
+            "formats": _("Formats you prefer"),
+            "working_hours_start": _("Your working day starts"),
+            "working_hours_end": _("and ends"),
+            "hours_per_month": _("Hours per month"),
+            "note_to_mentors": _("Note to mentors"),
+            "seniority": _("Your career stage"),
         }
 
     prefix = "mentee"
@@ -159,14 +178,17 @@ class DetailsForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["department", "job_title"]
-        labels = {"job_title": "Role / job title"}
+        labels = {"department": _("Department"), "job_title": _("Role / job title")}
 
     prefix = "details"
 
 
 class AvailabilityForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        choices=timezone_choices, widget=TimeZoneSelect, help_text="Your windows are in this zone."
+        choices=timezone_choices,
+        widget=TimeZoneSelect,
+        label=_("Time zone"),
+        help_text=_("Your windows are in this zone."),
     )
 
     class Meta:
@@ -180,7 +202,7 @@ class ContactWindowForm(forms.ModelForm):
     class Meta:
         model = ContactWindow
         fields = ["weekday", "start_time", "end_time"]
-        labels = {"start_time": "From", "end_time": "Until"}
+        labels = {"weekday": _("Weekday"), "start_time": _("From"), "end_time": _("Until")}
         widgets = {
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -190,7 +212,7 @@ class ContactWindowForm(forms.ModelForm):
         cleaned = super().clean() or {}
         start, end = cleaned.get("start_time"), cleaned.get("end_time")
         if start and end and start >= end and not cleaned.get("DELETE"):
-            self.add_error("end_time", "The window must end after it starts.")
+            self.add_error("end_time", gettext("The window must end after it starts."))
         return cleaned
 
 
@@ -203,28 +225,28 @@ class RequestForm(forms.Form):
     goals: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         queryset=Goal.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        label="Which of your goals is this about?",
+        label=_("Which of your goals is this about?"),
     )
     topic: forms.ModelChoiceField = forms.ModelChoiceField(
-        queryset=Topic.objects.none(), label="The specific topic", empty_label="Pick one"
+        queryset=Topic.objects.none(), label=_("The specific topic"), empty_label=_("Pick one")
     )
     why_this_mentor = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Why this mentor?",
-        help_text="A sentence or two: what in their experience fits what you want.",
+        label=_("Why this mentor?"),
+        help_text=_("A sentence or two: what in their experience fits what you want."),
         max_length=2000,
     )
     first_step = forms.CharField(
         max_length=200,
-        initial="A 30-minute intro conversation",
-        label="The first step you propose",
-        help_text="Small and specific is easy to say yes to.",
+        initial=_("A 30-minute intro conversation"),
+        label=_("The first step you propose"),
+        help_text=_("Small and specific is easy to say yes to."),
         validators=[validate_single_line],
     )
     advisor_role = forms.ChoiceField(
         required=False,
-        choices=[("", "No particular role"), *AdvisorRole.choices],
-        label="The seat on your board of advisors you hope they take (optional)",
+        choices=[("", _("No particular role")), *AdvisorRole.choices],
+        label=_("The seat on your board of advisors you hope they take (optional)"),
     )
 
     def __init__(
@@ -241,36 +263,39 @@ class RequestForm(forms.Form):
         self.fields["topic"].queryset = topics  # type: ignore[attr-defined]
         if cannot_help:
             # Said before the ask, not only when it is refused.
-            self.fields[
-                "topic"
-            ].help_text = f"{mentor_name} cannot help with {', '.join(cannot_help)}."
+            self.fields["topic"].help_text = gettext("%(name)s cannot help with %(topics)s.") % {
+                "name": mentor_name,
+                "topics": ", ".join(cannot_help),
+            }
 
 
 class AskInfoForm(forms.Form):
     question = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label="Your question", max_length=2000
+        widget=forms.Textarea(attrs={"rows": 2}), label=_("Your question"), max_length=2000
     )
 
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), label="Your answer", max_length=2000
+        widget=forms.Textarea(attrs={"rows": 2}), label=_("Your answer"), max_length=2000
     )
 
 
 class DeclineForm(forms.Form):
     reason = forms.ChoiceField(
-        choices=MentorshipRequest.DeclineReason.choices, widget=forms.RadioSelect, label="Why not"
+        choices=MentorshipRequest.DeclineReason.choices,
+        widget=forms.RadioSelect,
+        label=_("Why not"),
     )
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="In your own words (optional)",
+        label=_("In your own words (optional)"),
         max_length=2000,
     )
     pause_until = forms.DateField(
         required=False,
-        label="And pause new requests until (optional)",
+        label=_("And pause new requests until (optional)"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
@@ -278,14 +303,14 @@ class DeclineForm(forms.Form):
 class RedirectForm(forms.Form):
     suggested: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=Participant.objects.none(),
-        label="Suggest another mentor",
-        empty_label="Pick a mentor",
+        label=_("Suggest another mentor"),
+        empty_label=_("Pick a mentor"),
         widget=QuickSelect,
     )
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Why them (optional)",
+        label=_("Why them (optional)"),
         max_length=2000,
     )
 
@@ -299,7 +324,7 @@ class RedirectForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["suggested"]
         field.queryset = mentors  # type: ignore[attr-defined]
-        field.help_text = (
+        field.help_text = gettext(
             "Only mentors with room who are not away, each with the places they have left and "
             "the topics they share with this request."
         )
@@ -309,9 +334,9 @@ class RedirectForm(forms.Form):
         @functools.cache
         def names() -> list[tuple[Any, str]]:
             if labels is not None:
-                return [("", "Pick a mentor"), *labels()]
+                return [("", gettext("Pick a mentor")), *labels()]
             return [
-                ("", "Pick a mentor"),
+                ("", gettext("Pick a mentor")),
                 *(
                     (pk, name or email)
                     for pk, name, email in mentors.values_list(
@@ -328,19 +353,21 @@ PEOPLE_REASON_CHOICES = [(r.value, r.label) for r in PEOPLE_CLOSING_REASONS]
 
 class CloseForm(forms.Form):
     reason = forms.ChoiceField(
-        choices=PEOPLE_REASON_CHOICES, widget=forms.RadioSelect, label="Why it closes"
+        choices=PEOPLE_REASON_CHOICES, widget=forms.RadioSelect, label=_("Why it closes")
     )
     note = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="A note (optional)",
+        label=_("A note (optional)"),
         max_length=2000,
     )
 
 
 class ReflectionForm(forms.Form):
     text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), label="Your closing reflection", max_length=5000
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Your closing reflection"),
+        max_length=5000,
     )
 
 
@@ -348,12 +375,12 @@ class ReportForm(forms.Form):
     # Nothing chosen for the person: a complaint about missed meetings must not reach the admins
     # as "misconduct" because that happened to be first.
     kind = forms.ChoiceField(
-        choices=[("", "Choose one"), *Report.Kind.choices],
-        label="What kind of problem",
-        error_messages={"required": "Say what kind of problem this is."},
+        choices=[("", _("Choose one")), *Report.Kind.choices],
+        label=_("What kind of problem"),
+        error_messages={"required": _("Say what kind of problem this is.")},
     )
     text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), label="What happened", max_length=5000
+        widget=forms.Textarea(attrs={"rows": 3}), label=_("What happened"), max_length=5000
     )
 
 
@@ -361,13 +388,13 @@ class RoundSettingsForm(forms.Form):
     """What a matching round maximises, the lowest score it allows, and each part's weight."""
 
     objective = forms.ChoiceField(
-        label="Maximise", choices=MatchingRound.Objective.choices, widget=forms.RadioSelect
+        label=_("Maximise"), choices=MatchingRound.Objective.choices, widget=forms.RadioSelect
     )
     min_score = forms.FloatField(
-        label="Minimum score",
+        label=_("Minimum score"),
         min_value=-50,
         max_value=100,
-        help_text="A pair scoring less is never proposed. Topic matches score 3 each.",
+        help_text=_("A pair scoring less is never proposed. Topic matches score 3 each."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -400,19 +427,19 @@ class RoundSettingsForm(forms.Form):
 
 
 class RoundCreateForm(RoundSettingsForm):
-    name = forms.CharField(label="Name", max_length=120, validators=[validate_single_line])
+    name = forms.CharField(label=_("Name"), max_length=120, validators=[validate_single_line])
     method = forms.ChoiceField(
-        label="How to match",
+        label=_("How to match"),
         choices=MatchingRound.Method.choices,
         initial=MatchingRound.Method.OPTIMAL,
         required=False,  # not sent: the optimal method
         widget=forms.RadioSelect,
     )
     mentees = forms.ModelMultipleChoiceField(
-        label="Mentees to match",
+        label=_("Mentees to match"),
         queryset=Participant.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Choose at least one mentee."},
+        error_messages={"required": _("Choose at least one mentee.")},
     )
 
     field_order = ["name", "mentees", "method", "objective", "min_score"]
@@ -430,10 +457,10 @@ class RoundCreateForm(RoundSettingsForm):
 
 class SwapForm(forms.Form):
     mentor = forms.TypedChoiceField(
-        label="Move to",
+        label=_("Move to"),
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the mentor to move this mentee to."},
+        error_messages={"required": _("Choose the mentor to move this mentee to.")},
     )
 
     def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
@@ -453,16 +480,20 @@ class MenteeChoicesForm(forms.Form):
     def __init__(self, *args: Any, candidates: list[Any], count: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         options = [("", "—")] + [
-            (str(c.mentor_id), f"{c.name} (score {c.score.total:g})")
+            (
+                str(c.mentor_id),
+                gettext("%(name)s (score %(score)s)")
+                % {"name": c.name, "score": f"{c.score.total:g}"},
+            )
             for c in candidates
             if not c.refused
         ]
         for place in range(1, count + 1):
             self.fields[f"choice_{place}"] = forms.ChoiceField(
-                label=f"Choice {place}",
+                label=gettext("Choice %(place)s") % {"place": place},
                 choices=options,
                 required=place == 1,
-                error_messages={"required": "Choose at least your first mentor."},
+                error_messages={"required": gettext("Choose at least your first mentor.")},
             )
 
     def mentor_ids(self) -> list[int]:
@@ -479,7 +510,9 @@ class MentorRankingForm(forms.Form):
     def __init__(self, *args: Any, mentees: list[Participant], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.mentees = mentees
-        places = [("", "Not a fit")] + [(str(n), f"{n}") for n in range(1, len(mentees) + 1)]
+        places = [("", gettext("Not a fit"))] + [
+            (str(n), f"{n}") for n in range(1, len(mentees) + 1)
+        ]
         for mentee in mentees:
             self.fields[f"place_{mentee.pk}"] = forms.ChoiceField(
                 label=_participant_name(mentee), choices=places, required=False
@@ -489,7 +522,7 @@ class MentorRankingForm(forms.Form):
         data = super().clean() or {}
         taken = [data.get(f"place_{m.pk}") for m in self.mentees if data.get(f"place_{m.pk}")]
         if len(taken) != len(set(taken)):
-            raise forms.ValidationError("Give each mentee a different place.")
+            raise forms.ValidationError(gettext("Give each mentee a different place."))
         return data
 
     def mentee_ids(self) -> list[int]:
@@ -504,25 +537,26 @@ class MentorRankingForm(forms.Form):
 # ---------------------------------------------------------------------------
 # Program admins: mentorships on behalf of the people, and the report queue
 # ---------------------------------------------------------------------------
-REASON_REQUIRED = {"required": "Give a reason: both people will read it."}
+REASON_REQUIRED = {"required": _("Give a reason: both people will read it.")}
 
 
 class MentorshipFilterForm(forms.Form):
     q = forms.CharField(
         required=False,
-        label="Search",
-        widget=forms.TextInput(attrs={"placeholder": "Mentor's or mentee's name or email"}),
+        label=_("Search"),
+        widget=forms.TextInput(attrs={"placeholder": _("Mentor's or mentee's name or email")}),
     )
     status = forms.ChoiceField(
         required=False,
         choices=[
-            ("live", "Active and paused"),
-            ("active", "Active"),
-            ("paused", "Paused"),
-            ("stalled", "Stalled"),
-            ("closed", "Completed and ended"),
-            ("all", "All"),
+            ("live", _("Active and paused")),
+            ("active", _("Active")),
+            ("paused", _("Paused")),
+            ("stalled", _("Stalled")),
+            ("closed", _("Completed and ended")),
+            ("all", _("All")),
         ],
+        label=_("Status"),
     )
 
 
@@ -530,7 +564,7 @@ class AdminPauseForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
-        label="Reason (both people read it)",
+        label=_("Reason (both people read it)"),
         error_messages=REASON_REQUIRED,
     )
 
@@ -540,18 +574,18 @@ class AdminResumeForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
-        label="Reason (optional; both people read it)",
+        label=_("Reason (optional; both people read it)"),
     )
 
 
 class AdminEndForm(forms.Form):
     closing_reason = forms.ChoiceField(
-        choices=PEOPLE_REASON_CHOICES, initial=ClosingReason.OTHER, label="Closing reason"
+        choices=PEOPLE_REASON_CHOICES, initial=ClosingReason.OTHER, label=_("Closing reason")
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
-        label="Reason (both people read it)",
+        label=_("Reason (both people read it)"),
         error_messages=REASON_REQUIRED,
     )
 
@@ -559,15 +593,15 @@ class AdminEndForm(forms.Form):
 class ReassignForm(forms.Form):
     mentor: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=Participant.objects.none(),
-        label="New mentor",
-        empty_label="Pick a mentor",
-        error_messages={"required": "Pick the mentor the mentee moves to."},
+        label=_("New mentor"),
+        empty_label=_("Pick a mentor"),
+        error_messages={"required": _("Pick the mentor the mentee moves to.")},
         widget=QuickSelect,
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
-        label="Reason (the mentee and the current mentor read it)",
+        label=_("Reason (the mentee and the current mentor read it)"),
         error_messages=REASON_REQUIRED,
     )
 
@@ -584,33 +618,38 @@ def _mentor_load(participant: Participant) -> str:
     try:
         capacity = participant.mentor_profile.capacity
     except MentorProfile.DoesNotExist:
-        return f"{name} (no profile)"
+        return gettext("%(name)s (no profile)") % {"name": name}
     program = participant.program
     live = getattr(participant, "live_count", 0)
-    return f"{name} ({live} of {program.seats(capacity)} mentees)"
+    return gettext("%(name)s (%(live)s of %(seats)s mentees)") % {
+        "name": name,
+        "live": live,
+        "seats": program.seats(capacity),
+    }
 
 
 class ReportFilterForm(forms.Form):
     status = forms.ChoiceField(
         required=False,
         choices=[
-            ("unresolved", "Open and in review"),
+            ("unresolved", _("Open and in review")),
             *Report.Status.choices,
-            ("all", "All"),
+            ("all", _("All")),
         ],
+        label=_("Status"),
     )
 
 
 class ReportStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=Report.Status.choices, label="Status")
+    status = forms.ChoiceField(choices=Report.Status.choices, label=_("Status"))
 
 
 class ReportNoteForm(forms.Form):
     text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=5000,
-        label="Note (admins only)",
-        error_messages={"required": "Write the note first."},
+        label=_("Note (admins only)"),
+        error_messages={"required": _("Write the note first.")},
     )
 
 
@@ -618,8 +657,8 @@ class ReportWarnForm(forms.Form):
     message = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
-        label="Warning (the person reported reads it as it is)",
-        error_messages={"required": "Write the warning: the person will read it as it is."},
+        label=_("Warning (the person reported reads it as it is)"),
+        error_messages={"required": _("Write the warning: the person will read it as it is.")},
     )
 
 
@@ -628,12 +667,12 @@ class ReportEndForm(forms.Form):
         required=False,
         choices=PEOPLE_REASON_CHOICES,
         initial=ClosingReason.OTHER,
-        label="Closing reason",
+        label=_("Closing reason"),
     )
     reason = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
-        label="Reason (both people read it)",
-        initial="Ended by the program's admins.",
+        label=_("Reason (both people read it)"),
+        initial=_("Ended by the program's admins."),
     )

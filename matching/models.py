@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Case, F, Q, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TimeStampedModel, User
 from accounts.timezones import validate_timezone
@@ -20,41 +22,41 @@ from programs.models import Participant, Program, Topic
 
 
 class HelpKind(models.TextChoices):
-    COACH = "coach", "Coaching"
-    SPONSOR = "sponsor", "Sponsorship"
-    CONNECTOR = "connector", "Connections"
+    COACH = "coach", _("Coaching")
+    SPONSOR = "sponsor", _("Sponsorship")
+    CONNECTOR = "connector", _("Connections")
 
 
 class AdvisorRole(models.TextChoices):
-    TECHNICAL = "technical", "Technical skills"
-    CAREER = "career", "Career strategy"
-    INDUSTRY = "industry", "Industry insider"
-    LEADERSHIP = "leadership", "Leadership development"
-    OTHER = "other", "Other"
+    TECHNICAL = "technical", _("Technical skills")
+    CAREER = "career", _("Career strategy")
+    INDUSTRY = "industry", _("Industry insider")
+    LEADERSHIP = "leadership", _("Leadership development")
+    OTHER = "other", _("Other")
 
 
 class MeetingFormat(models.TextChoices):
-    VIDEO = "video", "Video call"
-    PHONE = "phone", "Phone"
-    IN_PERSON = "in_person", "In person"
-    COFFEE = "coffee", "Coffee"
-    ASYNC = "async", "Async (written)"
+    VIDEO = "video", _("Video call")
+    PHONE = "phone", _("Phone")
+    IN_PERSON = "in_person", _("In person")
+    COFFEE = "coffee", _("Coffee")
+    ASYNC = "async", _("Async (written)")
 
 
 class Frequency(models.TextChoices):
-    WEEKLY = "weekly", "Weekly"
-    BIWEEKLY = "biweekly", "Every two weeks"
-    MONTHLY = "monthly", "Monthly"
-    QUARTERLY = "quarterly", "Quarterly"
-    TWICE_A_YEAR = "twice_a_year", "Twice a year"
+    WEEKLY = "weekly", _("Weekly")
+    BIWEEKLY = "biweekly", _("Every two weeks")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    TWICE_A_YEAR = "twice_a_year", _("Twice a year")
 
 
 class Seniority(models.TextChoices):
-    EARLY = "early", "Early career"
-    MID = "mid", "Mid-level"
-    SENIOR = "senior", "Senior"
-    LEAD = "lead", "Lead / principal"
-    EXECUTIVE = "executive", "Executive"
+    EARLY = "early", _("Early career")
+    MID = "mid", _("Mid-level")
+    SENIOR = "senior", _("Senior")
+    LEAD = "lead", _("Lead / principal")
+    EXECUTIVE = "executive", _("Executive")
 
 
 def seats_of(program: str = "participant__program", capacity: str = "capacity") -> Case:
@@ -74,9 +76,9 @@ class MentorProfile(TimeStampedModel):
     """What a mentor offers in one program, and the limits the software holds them to."""
 
     class Communication(models.TextChoices):
-        MEETINGS_ONLY = "meetings_only", "Only at meetings"
-        WITHIN_WINDOWS = "within_windows", "Messages within my contact windows"
-        ANY_TIME = "any_time", "Any time"
+        MEETINGS_ONLY = "meetings_only", _("Only at meetings")
+        WITHIN_WINDOWS = "within_windows", _("Messages within my contact windows")
+        ANY_TIME = "any_time", _("Any time")
 
     participant = models.OneToOneField(
         Participant, on_delete=models.CASCADE, related_name="mentor_profile"
@@ -88,18 +90,21 @@ class MentorProfile(TimeStampedModel):
         null=True, blank=True, validators=[MaxValueValidator(60)]
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="mentor_profiles")
-    help_offered = ChoiceSetField(choices=HelpKind.choices, help_text="What kind of help you give.")
+    help_offered = ChoiceSetField(
+        choices=HelpKind.choices, help_text=_("What kind of help you give.")
+    )
     advisor_roles = ChoiceSetField(
-        choices=AdvisorRole.choices, help_text="Seats you can take on a mentee's board of advisors."
+        choices=AdvisorRole.choices,
+        help_text=_("Seats you can take on a mentee's board of advisors."),
     )
     cannot_help_with = models.TextField(
-        blank=True, help_text="Say it plainly, so nobody asks you for it."
+        blank=True, help_text=_("Say it plainly, so nobody asks you for it.")
     )
     cannot_help_topics = models.ManyToManyField(Topic, blank=True, related_name="+")
     capacity = models.PositiveSmallIntegerField(
         default=2,
         validators=[MinValueValidator(0), MaxValueValidator(20)],
-        help_text="How many mentees at once (0 to 20).",
+        help_text=_("How many mentees at once (0 to 20)."),
     )
     accepting_requests = models.BooleanField(default=True)
     # Set when the program's admins pause the mentor's new requests (a report's action): until
@@ -108,14 +113,14 @@ class MentorProfile(TimeStampedModel):
     # The mentor's own setting when the admins paused them: lifting the pause gives it back.
     accepting_before_pause = models.BooleanField(null=True, blank=True, editable=False)
     away_until = models.DateField(
-        null=True, blank=True, help_text="No new requests and no nudges until this date."
+        null=True, blank=True, help_text=_("No new requests and no nudges until this date.")
     )
-    formats = ChoiceSetField(choices=MeetingFormat.choices, help_text="How you can meet.")
+    formats = ChoiceSetField(choices=MeetingFormat.choices, help_text=_("How you can meet."))
     preferred_frequency = models.CharField(
         max_length=15, choices=Frequency.choices, default=Frequency.MONTHLY
     )
     communication = models.CharField(
-        "communication preference",
+        _("communication preference"),
         max_length=15,
         choices=Communication.choices,
         default=Communication.MEETINGS_ONLY,
@@ -163,8 +168,10 @@ class MenteeProfile(TimeStampedModel):
     participant = models.OneToOneField(
         Participant, on_delete=models.CASCADE, related_name="mentee_profile"
     )
-    help_wanted = ChoiceSetField(choices=HelpKind.choices, help_text="What kind of help you want.")
-    formats = ChoiceSetField(choices=MeetingFormat.choices, help_text="How you prefer to meet.")
+    help_wanted = ChoiceSetField(
+        choices=HelpKind.choices, help_text=_("What kind of help you want.")
+    )
+    formats = ChoiceSetField(choices=MeetingFormat.choices, help_text=_("How you prefer to meet."))
     # Weekday working hours in the mentee's own zone: the directory finds mentors whose
     # contact windows overlap them.
     working_hours_start = models.TimeField(default=time(9, 0))
@@ -172,14 +179,14 @@ class MenteeProfile(TimeStampedModel):
     hours_per_month = models.PositiveSmallIntegerField(
         default=2,
         validators=[MinValueValidator(0), MaxValueValidator(40)],
-        help_text="How much time you can give mentoring each month.",
+        help_text=_("How much time you can give mentoring each month."),
     )
     note_to_mentors = models.TextField(blank=True)
     seniority = models.CharField(
         max_length=12,
         choices=Seniority.choices,
         blank=True,
-        help_text="Where you are in your career: matching looks for a mentor a little ahead.",
+        help_text=_("Where you are in your career: matching looks for a mentor a little ahead."),
     )
 
     def __str__(self) -> str:
@@ -201,15 +208,15 @@ class Availability(TimeStampedModel):
     # Windows are wall-clock times in this zone, so a daylight-saving change does not move them.
     time_zone = models.CharField(max_length=64, validators=[validate_timezone])
     minimum_notice_hours = models.PositiveSmallIntegerField(
-        "minimum notice to schedule (hours)", default=24, validators=[MaxValueValidator(24 * 14)]
+        _("minimum notice to schedule (hours)"), default=24, validators=[MaxValueValidator(24 * 14)]
     )
     cancellation_notice_hours = models.PositiveSmallIntegerField(
-        "notice to cancel (hours)", default=24, validators=[MaxValueValidator(24 * 14)]
+        _("notice to cancel (hours)"), default=24, validators=[MaxValueValidator(24 * 14)]
     )
 
     class Meta:
         db_table = "meetings_availability"
-        verbose_name_plural = "availabilities"
+        verbose_name_plural = _("availabilities")
 
     def __str__(self) -> str:
         return f"Availability of {self.participant.user}"
@@ -219,13 +226,13 @@ class ContactWindow(models.Model):
     """A weekly window, such as Tuesday 09:00–11:30, in the availability's time zone."""
 
     class Weekday(models.IntegerChoices):
-        MONDAY = 0, "Monday"
-        TUESDAY = 1, "Tuesday"
-        WEDNESDAY = 2, "Wednesday"
-        THURSDAY = 3, "Thursday"
-        FRIDAY = 4, "Friday"
-        SATURDAY = 5, "Saturday"
-        SUNDAY = 6, "Sunday"
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
 
     availability = models.ForeignKey(Availability, on_delete=models.CASCADE, related_name="windows")
     weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
@@ -247,16 +254,17 @@ class ContactWindow(models.Model):
 
 
 class ClosingReason(models.TextChoices):
-    GOALS_MET = "goals_met", "Goals met"
-    RAN_ITS_COURSE = "ran_course", "It ran its course"
-    SCHEDULE = "schedule", "Schedules did not work out"
-    NOT_A_FIT = "not_a_fit", "Not a fit"
-    OTHER = "other", "Other"
+    GOALS_MET = "goals_met", _("Goals met")
+    RAN_ITS_COURSE = "ran_course", _("It ran its course")
+    SCHEDULE = "schedule", _("Schedules did not work out")
+    NOT_A_FIT = "not_a_fit", _("Not a fit")
+    OTHER = "other", _("Other")
     # Set by the software or by the program's admins, never picked by the two people.
-    REASSIGNED = "reassigned", "The mentee moved to another mentor"
-    INACTIVE = "inactive", "Inactive"
-    PROGRAM_CLOSED = "program_closed", "The program closed"
-    LEFT_ORGANIZATION = "left_org", "Left the organization"
+    REASSIGNED = "reassigned", _("The mentee moved to another mentor")
+    INACTIVE = "inactive", _("Inactive")
+    PROGRAM_CLOSED = "program_closed", _("The program closed")
+    LEFT_ORGANIZATION = "left_org", _("Left the organization")
+    LEFT_PROGRAM = "left_program", _("Left the program")
 
 
 # The reasons the two people (and admins ending a mentorship by hand) choose from.
@@ -285,9 +293,10 @@ class MentorshipGroup(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.mentor.user.get_full_name()}'s circle" + (
-            f" {self.number}" if self.number > 1 else ""
-        )
+        name = self.mentor.user.get_full_name()
+        if self.number > 1:
+            return gettext("%(name)s's circle %(number)s") % {"name": name, "number": self.number}
+        return gettext("%(name)s's circle") % {"name": name}
 
     def get_absolute_url(self) -> str:
         return reverse("meetings:circle", kwargs={"pk": self.pk})
@@ -309,10 +318,10 @@ class Mentorship(TimeStampedModel):
     """A mentor and a mentee working together in a program."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        PAUSED = "paused", "Paused"
-        COMPLETED = "completed", "Completed"
-        ENDED = "ended", "Ended early"
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+        COMPLETED = "completed", _("Completed")
+        ENDED = "ended", _("Ended early")
 
     # The relationship still runs: the only spelling of "live" (the constraint below excepted).
     LIVE_STATUSES: ClassVar[tuple[str, ...]] = (Status.ACTIVE, Status.PAUSED)
@@ -394,23 +403,23 @@ class MentorshipRequest(TimeStampedModel):
     """A mentee's specific, small ask of one mentor: easy to say yes to, easy to say no to."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        REDIRECTED = "redirected", "Redirected"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        EXPIRED = "expired", "Expired"
-        CLOSED = "closed", "Closed: another mentor accepted"
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        REDIRECTED = "redirected", _("Redirected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+        CLOSED = "closed", _("Closed: another mentor accepted")
 
     class WaitingOn(models.TextChoices):
-        MENTOR = "mentor", "the mentor"
-        MENTEE = "mentee", "the mentee (more information asked)"
+        MENTOR = "mentor", _("the mentor")
+        MENTEE = "mentee", _("the mentee (more information asked)")
 
     class DeclineReason(models.TextChoices):
-        NO_TIME = "no_time", "I do not have the time right now"
-        NOT_MY_AREA = "not_my_area", "This is not something I can help with"
-        BETTER_FIT = "better_fit", "Someone else would be a better fit"
-        OTHER = "other", "Another reason"
+        NO_TIME = "no_time", _("I do not have the time right now")
+        NOT_MY_AREA = "not_my_area", _("This is not something I can help with")
+        BETTER_FIT = "better_fit", _("Someone else would be a better fit")
+        OTHER = "other", _("Another reason")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="requests")
     mentee = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="requests_sent")
@@ -526,11 +535,16 @@ class StateChange(models.Model):
         labels = dict(states.choices)
         to = labels.get(self.to_status, self.to_status)
         if not self.from_status:
-            return "Sent" if self.request_id else f"Started ({str(to).lower()})"
+            if self.request_id:
+                return gettext("Sent")
+            return gettext("Started (%(status)s)") % {"status": str(to).lower()}
         if self.from_status == self.to_status:
-            return f"Still {str(to).lower()}"
+            return gettext("Still %(status)s") % {"status": str(to).lower()}
         was = labels.get(self.from_status, self.from_status)
-        return f"{to} (was {str(was).lower()})"
+        return gettext("%(status)s (was %(previous)s)") % {
+            "status": to,
+            "previous": str(was).lower(),
+        }
 
 
 class Reflection(TimeStampedModel):
@@ -558,14 +572,14 @@ class Report(TimeStampedModel):
     """
 
     class Kind(models.TextChoices):
-        MISCONDUCT = "misconduct", "Misconduct"
-        NO_SHOW = "no_show", "No-shows"
-        OTHER = "other", "Something else"
+        MISCONDUCT = "misconduct", _("Misconduct")
+        NO_SHOW = "no_show", _("No-shows")
+        OTHER = "other", _("Something else")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        IN_REVIEW = "in_review", "In review"
-        RESOLVED = "resolved", "Resolved"
+        OPEN = "open", pgettext_lazy("state", "Open")
+        IN_REVIEW = "in_review", _("In review")
+        RESOLVED = "resolved", _("Resolved")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(
@@ -627,19 +641,19 @@ class MatchingRound(TimeStampedModel):
     """
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PROPOSED = "proposed", "Proposed"
-        PUBLISHED = "published", "Published"
-        DISCARDED = "discarded", "Discarded"
+        DRAFT = "draft", _("Draft")
+        PROPOSED = "proposed", _("Proposed")
+        PUBLISHED = "published", _("Published")
+        DISCARDED = "discarded", _("Discarded")
 
     class Method(models.TextChoices):
-        OPTIMAL = "optimal", "Optimal: the engine finds the best pairs by score"
-        STABLE = "stable", "Stable: mentees rank up to 5 mentors, mentors rank who chose them"
+        OPTIMAL = "optimal", _("Optimal: the engine finds the best pairs by score")
+        STABLE = "stable", _("Stable: mentees rank up to 5 mentors, mentors rank who chose them")
 
     class Objective(models.TextChoices):
-        TOTAL = "total", "Highest total score"
-        COVERAGE = "coverage", "As many mentees matched as possible, then the highest total"
-        FAIRNESS = "fairness", "Fairness: the lowest score as high as possible, then the total"
+        TOTAL = "total", _("Highest total score")
+        COVERAGE = "coverage", _("As many mentees matched as possible, then the highest total")
+        FAIRNESS = "fairness", _("Fairness: the lowest score as high as possible, then the total")
 
     program = models.ForeignKey(
         "programs.Program", on_delete=models.CASCADE, related_name="matching_rounds"
@@ -691,7 +705,7 @@ class MatchingRun(models.Model):
     matched = models.PositiveIntegerField(default=0)
     unmatched = models.PositiveIntegerField(default=0)
     top_choice = models.PositiveIntegerField(
-        default=0, help_text="Matched mentees who got their top-scored mentor."
+        default=0, help_text=_("Matched mentees who got their top-scored mentor.")
     )
     seconds = models.FloatField(default=0)
 
@@ -716,7 +730,7 @@ class Proposal(models.Model):
     score = models.FloatField(null=True, blank=True)
     reasons = models.JSONField(default=list, blank=True)
     unmatched_reason = models.CharField(max_length=200, blank=True)
-    swapped = models.BooleanField(default=False, help_text="An admin moved this mentee by hand.")
+    swapped = models.BooleanField(default=False, help_text=_("An admin moved this mentee by hand."))
     # After publishing: the mentorship it became, or why it could not (the mentor filled up).
     mentorship = models.ForeignKey(
         Mentorship, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -736,8 +750,8 @@ class RoundRule(models.Model):
     """A pair an admin pinned (must stay) or blocked (never), kept across a round's runs."""
 
     class Kind(models.TextChoices):
-        PIN = "pin", "Pinned"
-        BLOCK = "block", "Blocked"
+        PIN = "pin", _("Pinned")
+        BLOCK = "block", _("Blocked")
 
     round = models.ForeignKey(MatchingRound, on_delete=models.CASCADE, related_name="rules")
     kind = models.CharField(max_length=5, choices=Kind.choices)
@@ -794,8 +808,8 @@ class Block(TimeStampedModel):
     were told when it was set)."""
 
     class Kind(models.TextChoices):
-        MUTE = "mute", "Muted"
-        BLOCK = "block", "Blocked"
+        MUTE = "mute", _("Muted")
+        BLOCK = "block", _("Blocked")
 
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="blocks"

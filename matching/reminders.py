@@ -10,6 +10,10 @@ from typing import TypeVar
 from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from matching.models import Mentorship, MentorshipRequest
@@ -22,12 +26,21 @@ from notifications.reminders import (
     reminders_schedule_many,
     timing,
 )
+from notifications.services import in_language
 
 # Timings are in settings.REMINDER_TIMINGS; expiry itself is per program
 # (Program.request_expiry_days, set on the request).
 BATCH = 500
 
 M = TypeVar("M", bound=Model)
+
+
+def _day(value: date) -> str:
+    return date_format(value, "d M Y")
+
+
+# A date in the words of the reader's language ("05 Mar 2025"), made when the reminder is written.
+_lazy_day = lazy(_day, str)
 
 
 def remind_both(
@@ -78,13 +91,20 @@ def request_pending_scan(*, now: datetime | None = None) -> int:
         items = [
             Due(
                 recipient_id=request.mentor.user_id,
+                language=request.mentor.user.language_code,
                 kind=Reminder.REQUEST_PENDING,
                 subject_key=f"request:{request.pk}",
                 period_key="once",
-                title=f"{request.mentee.user.get_full_name()} is waiting for your answer",
-                body=(
-                    "Accept, ask a question, suggest someone else or decline kindly: "
-                    f"the request expires on {timezone.localdate(request.expires_at):%d %b %Y}."
+                title=format_lazy(
+                    gettext_lazy("{name} is waiting for your answer"),
+                    name=request.mentee.user.get_full_name(),
+                ),
+                body=format_lazy(
+                    gettext_lazy(
+                        "Accept, ask a question, suggest someone else or decline kindly: "
+                        "the request expires on {date}."
+                    ),
+                    date=_lazy_day(timezone.localdate(request.expires_at)),
                 ),
                 link=reverse("matching:request", kwargs={"pk": request.pk}),
                 due_at=request.created_at + after,
@@ -99,13 +119,24 @@ def request_pending_scan(*, now: datetime | None = None) -> int:
 
 def request_expired_schedule(*, request: MentorshipRequest, now: datetime) -> bool:
     """Tell the mentee their request expired, with the directory as the way on (once)."""
+    mentee = request.mentee.user
     return reminder_schedule(
-        recipient=request.mentee.user,
+        recipient=mentee,
         kind=Reminder.REQUEST_EXPIRED,
         subject_key=f"request:{request.pk}",
         period_key="once",
-        title=f"Your request to {request.mentor.user.get_full_name()} expired without an answer",
-        body="Other mentors in the directory may have room now.",
+        # Written in the mentee's language.
+        title=in_language(
+            mentee.language_code,
+            format_lazy(
+                gettext_lazy("Your request to {name} expired without an answer"),
+                name=request.mentor.user.get_full_name(),
+            ),
+        ),
+        body=in_language(
+            mentee.language_code,
+            gettext_lazy("Other mentors in the directory may have room now."),
+        ),
         link=reverse("matching:directory", kwargs={"slug": request.program.slug}),
         due_at=now,
     )
@@ -125,12 +156,19 @@ def relationship_ending_scan(*, now: datetime | None = None) -> int:
         assert mentorship.ends_on is not None
         return Due(
             recipient_id=person.pk,
+            language=person.language_code,
             kind=Reminder.ENDING,
             subject_key=f"mentorship:{mentorship.pk}",
             # A moved end date is a new ending, with its own reminder.
             period_key=mentorship.ends_on.isoformat(),
-            title=f"Your mentorship with {other.get_full_name()} ends on {mentorship.ends_on:%d %b %Y}",
-            body="Time to wrap up: look back at your goals, write a reflection, say thanks.",
+            title=format_lazy(
+                gettext_lazy("Your mentorship with {name} ends on {date}"),
+                name=other.get_full_name(),
+                date=_lazy_day(mentorship.ends_on),
+            ),
+            body=gettext_lazy(
+                "Time to wrap up: look back at your goals, write a reflection, say thanks."
+            ),
             link=reverse("matching:mentorship", kwargs={"pk": mentorship.pk}),
             due_at=now,
         )

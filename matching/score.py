@@ -1,7 +1,8 @@
 """How well a mentor fits a mentee: a pure score with its reasons in words.
 
-No ORM and no Django here: plain dataclasses in, a ``Score`` out, so the directory ranks
-mentors with it today and the matching-round engine can reuse it for thousands of pairs.
+No ORM here: plain dataclasses in, a ``Score`` out, so the directory ranks mentors with it
+today and the matching-round engine can reuse it for thousands of pairs. Of Django, only its
+translations: the reasons are worded in the reader's language.
 
 Weights (a score is the sum of its parts; each part can be tested alone):
 
@@ -18,13 +19,14 @@ overlap            +1 per hour a week that the mentor's contact windows      0 �
 seniority          +0.5 per level the mentor is more senior (−0.5 per level  −1.5 … +1.5
                    less), at most 3 levels; ``reverse=True`` inverts it
 department         +0.5 when both name a department and they differ          0 … +0.5
+languages          +1 when they speak a language in common                   0 … +1
 =================  ========================================================  ============
 
 Topics weigh most because a request must name one; a goal topic the mentor has said they
 cannot help with counts against them more than a match counts for them, so nobody is sent
 to ask for what the mentor ruled out. Overlap and formats are capped: beyond a few hours a
 week, more overlap does not make a better mentor. Seniority and department only break
-near-ties. Availability (room, accepting, away) is not part of the fit: ``rank`` sorts
+near-ties. A shared language counts once: a second one adds nothing. Availability (room, accepting, away) is not part of the fit: ``rank`` sorts
 mentors who cannot take a request last, whatever their score.
 
 Times are minutes of the week in UTC: 0 is Monday 00:00 UTC, ``MINUTES_PER_WEEK`` is the
@@ -37,10 +39,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.languages import language_name
 
 MINUTES_PER_WEEK = 7 * 24 * 60
 
@@ -56,16 +64,18 @@ OVERLAP_CAP = 4.0
 SENIORITY_WEIGHT_PER_LEVEL = 0.5
 SENIORITY_MAX_LEVELS = 3
 DEPARTMENT_BONUS = 0.5
+LANGUAGE_WEIGHT = 1.0
 
 # Words for the codes of matching.models.HelpKind and MeetingFormat (a test keeps them in
 # step): this module cannot import the models.
-HELP_WORDS = {"coach": "coaching", "sponsor": "sponsorship", "connector": "connections"}
+HELP_WORDS = {"coach": _("coaching"), "sponsor": _("sponsorship"), "connector": _("connections")}
+# Translators: how two people meet, said after "meets": "meets by video call or over coffee".
 FORMAT_WORDS = {
-    "video": "by video call",
-    "phone": "by phone",
-    "in_person": "in person",
-    "coffee": "over coffee",
-    "async": "in writing",
+    "video": _("by video call"),
+    "phone": _("by phone"),
+    "in_person": _("in person"),
+    "coffee": _("over coffee"),
+    "async": _("in writing"),
 }
 
 
@@ -79,6 +89,7 @@ class MenteeFacts:
     department: str = ""
     seniority_rank: int | None = None
     working_intervals: tuple[Interval, ...] = ()
+    languages: frozenset[str] = frozenset()  # codes of the languages they speak
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +105,7 @@ class MentorFacts:
     department: str = ""
     seniority_rank: int | None = None
     window_intervals: tuple[Interval, ...] = ()
+    languages: frozenset[str] = frozenset()
     room: int = 0
     accepting: bool = True
     away: bool = False
@@ -175,20 +187,31 @@ def overlap_minutes(a: Iterable[Interval], b: Iterable[Interval]) -> int:
 # ---------------------------------------------------------------------------
 # Words
 # ---------------------------------------------------------------------------
-def join_words(words: Sequence[str], conjunction: str = "and") -> str:
-    """["a"] → "a"; ["a", "b"] → "a and b"; ["a", "b", "c"] → "a, b and c"."""
+def join_words(words: Sequence[Any], conjunction: str = "and") -> str:
+    """["a"] → "a"; ["a", "b"] → "a and b"; ["a", "b", "c"] → "a, b and c" (``conjunction``
+    "and" or "or", in the reader's language)."""
+    words = [str(word) for word in words]
     if len(words) <= 1:
         return "".join(words)
-    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+    values = {"items": ", ".join(words[:-1]), "last": words[-1]}
+    if conjunction == "or":
+        # Translators: the end of a list of choices: "by phone, by video call or over coffee".
+        return gettext("%(items)s or %(last)s") % values
+    if conjunction == "and":
+        # Translators: the end of a list: "coaching, sponsorship and connections".
+        return gettext("%(items)s and %(last)s") % values
+    return f"{values['items']} {conjunction} {values['last']}"
 
 
 def hours_words(minutes: int) -> str:
     """90 → "1.5 hours"; 60 → "1 hour"; 30 → "30 minutes"."""
     if minutes < 60:
-        return f"{minutes} minute{'' if minutes == 1 else 's'}"
+        return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
     hours = round(minutes / 60, 1)
     number = f"{hours:g}"
-    return f"{number} hour{'' if number == '1' else 's'}"
+    return ngettext("%(count)s hour", "%(count)s hours", 1 if number == "1" else 2) % {
+        "count": number_format(Decimal(number))
+    }
 
 
 # ---------------------------------------------------------------------------
@@ -201,13 +224,16 @@ def topic_part(mentee: MenteeFacts, mentor: MentorFacts) -> Part:
     points = TOPIC_MATCH_WEIGHT * len(matches) + TOPIC_CONFLICT_WEIGHT * len(conflicts)
     reasons: list[str] = []
     if matches:
-        reasons.append(f"{len(matches)} of your goal topics")
+        reasons.append(gettext("%(count)s of your goal topics") % {"count": len(matches)})
     if conflicts:
         names = sorted(mentor.topic_names.get(t, "") for t in conflicts)
         if all(names):
-            reasons.append(f"cannot help with {join_words(names)}")
+            reasons.append(gettext("cannot help with %(topics)s") % {"topics": join_words(names)})
         else:
-            reasons.append(f"cannot help with {len(conflicts)} of your goal topics")
+            reasons.append(
+                gettext("cannot help with %(count)s of your goal topics")
+                % {"count": len(conflicts)}
+            )
     return Part(points, tuple(reasons))
 
 
@@ -217,7 +243,9 @@ def help_part(mentee: MenteeFacts, mentor: MentorFacts) -> Part:
     if not shared:
         return Part()
     words = [HELP_WORDS.get(code, code) for code in shared]
-    return Part(HELP_WEIGHT * len(shared), (f"offers {join_words(words)}",))
+    return Part(
+        HELP_WEIGHT * len(shared), (gettext("offers %(help)s") % {"help": join_words(words)},)
+    )
 
 
 def format_part(mentee: MenteeFacts, mentor: MentorFacts) -> Part:
@@ -226,7 +254,10 @@ def format_part(mentee: MenteeFacts, mentor: MentorFacts) -> Part:
     if not shared:
         return Part()
     words = [FORMAT_WORDS.get(code, code) for code in shared]
-    return Part(min(FORMAT_WEIGHT * len(shared), FORMAT_CAP), (f"meets {join_words(words, 'or')}",))
+    return Part(
+        min(FORMAT_WEIGHT * len(shared), FORMAT_CAP),
+        (gettext("meets %(formats)s") % {"formats": join_words(words, "or")},),
+    )
 
 
 def overlap_part(mentee: MenteeFacts, mentor: MentorFacts) -> Part:
@@ -235,7 +266,7 @@ def overlap_part(mentee: MenteeFacts, mentor: MentorFacts) -> Part:
     if not minutes:
         return Part()
     points = min(OVERLAP_WEIGHT_PER_HOUR * minutes / 60, OVERLAP_CAP)
-    return Part(points, (f"{hours_words(minutes)} of overlap a week",))
+    return Part(points, (gettext("%(hours)s of overlap a week") % {"hours": hours_words(minutes)},))
 
 
 def seniority_part(mentee: MenteeFacts, mentor: MentorFacts, *, reverse: bool = False) -> Part:
@@ -248,27 +279,45 @@ def seniority_part(mentee: MenteeFacts, mentor: MentorFacts, *, reverse: bool = 
     levels = max(-SENIORITY_MAX_LEVELS, min(SENIORITY_MAX_LEVELS, levels))
     if levels <= 0:
         return Part(SENIORITY_WEIGHT_PER_LEVEL * levels)
-    plural = "s" if levels > 1 else ""
-    direction = "junior" if reverse else "senior"
-    return Part(SENIORITY_WEIGHT_PER_LEVEL * levels, (f"{levels} level{plural} more {direction}",))
+    if reverse:
+        words = ngettext("%(count)s level more junior", "%(count)s levels more junior", levels) % {
+            "count": levels
+        }
+    else:
+        words = ngettext("%(count)s level more senior", "%(count)s levels more senior", levels) % {
+            "count": levels
+        }
+    return Part(SENIORITY_WEIGHT_PER_LEVEL * levels, (words,))
 
 
 def department_part(mentee: MenteeFacts, mentor: MentorFacts) -> Part:
     """A small bonus for a mentor from another department: ideas cross over."""
     theirs, mine = mentor.department.strip(), mentee.department.strip()
     if theirs and mine and theirs.casefold() != mine.casefold():
-        return Part(DEPARTMENT_BONUS, ("from another department",))
+        return Part(DEPARTMENT_BONUS, (gettext("from another department"),))
     return Part()
 
 
+def language_part(mentee: MenteeFacts, mentor: MentorFacts) -> Part:
+    """A language both speak: they can talk in it."""
+    shared = sorted(mentee.languages & mentor.languages)
+    if not shared:
+        return Part()
+    names = [language_name(code) for code in shared]
+    return Part(
+        LANGUAGE_WEIGHT, (gettext("speaks %(languages)s") % {"languages": join_words(names)},)
+    )
+
+
 # The parts by name, in the order their reasons are given; matching rounds weigh each.
-PARTS: dict[str, str] = {
-    "topics": "Goal topics",
-    "help": "Kind of help",
-    "formats": "Meeting formats",
-    "overlap": "Overlapping hours",
-    "seniority": "Seniority",
-    "department": "Other department",
+PARTS: dict[str, Any] = {
+    "topics": _("Goal topics"),
+    "help": _("Kind of help"),
+    "formats": _("Meeting formats"),
+    "overlap": _("Overlapping hours"),
+    "seniority": _("Seniority"),
+    "department": _("Other department"),
+    "languages": _("Shared language"),
 }
 
 
@@ -283,6 +332,7 @@ def compatibility_parts(
         "overlap": overlap_part(mentee, mentor),
         "seniority": seniority_part(mentee, mentor, reverse=reverse),
         "department": department_part(mentee, mentor),
+        "languages": language_part(mentee, mentor),
     }
 
 
@@ -400,6 +450,8 @@ def compatibility_matrix(
     mine_dept, their_dept = departments[:n, None], departments[None, n:]
     other = (mine_dept >= 0) & (their_dept >= 0) & (mine_dept != their_dept)
     parts["department"] = np.where(other, DEPARTMENT_BONUS, 0.0)
+    spoken = _shared([e.languages for e in mentees], [o.languages for o in mentors])
+    parts["languages"] = LANGUAGE_WEIGHT * np.minimum(spoken, 1.0)
     total = np.zeros((n, m))
     for name in PARTS:
         total = total + weights.get(name, 1.0) * parts[name]
@@ -417,12 +469,12 @@ def can_take_request(mentor: MentorFacts) -> bool:
 def availability_words(mentor: MentorFacts) -> str:
     """ "room for 2 more", or why the mentor cannot take a request now."""
     if mentor.away:
-        return "away for now"
+        return gettext("away for now")
     if not mentor.accepting:
-        return "not taking requests"
+        return gettext("not taking requests")
     if mentor.room <= 0:
-        return "full"
-    return f"room for {mentor.room} more"
+        return gettext("full")
+    return gettext("room for %(count)s more") % {"count": mentor.room}
 
 
 def rank(
@@ -455,7 +507,7 @@ def rank_totals(
     return scored
 
 
-def _code_order(words: Mapping[str, str]) -> Callable[[str], tuple[int, str]]:
+def _code_order(words: Mapping[str, Any]) -> Callable[[str], tuple[int, str]]:
     """Sort codes in the order their words are listed, unknown codes last."""
     order = {code: i for i, code in enumerate(words)}
     return lambda code: (order.get(code, len(order)), code)

@@ -10,6 +10,7 @@ from statistics import median
 from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from goals.models import Goal, GoalShare
@@ -164,8 +165,8 @@ class BoardSeat:
 
 def board_for(*, mentee: Participant, suggestions_per_seat: int = 3) -> list[BoardSeat]:
     """The mentee's mentors grouped by advisor role; empty seats come with suggested mentors."""
-    seats = {code: BoardSeat(role=code, label=label) for code, label in AdvisorRole.choices}
-    seats[""] = BoardSeat(role="", label="No role named")
+    seats = {code: BoardSeat(role=code, label=str(label)) for code, label in AdvisorRole.choices}
+    seats[""] = BoardSeat(role="", label=gettext("No role named"))
     live = Mentorship.objects.filter(
         mentee=mentee, status__in=Mentorship.LIVE_STATUSES
     ).select_related("mentor__user")
@@ -450,8 +451,12 @@ class RedirectCandidate:
 
     @property
     def label(self) -> str:
-        room = f"{self.room} place{'s' if self.room != 1 else ''} left"
-        topics = ", ".join(self.matching_topics) if self.matching_topics else "no shared topic"
+        room = ngettext("%(count)s place left", "%(count)s places left", self.room) % {
+            "count": self.room
+        }
+        topics = (
+            ", ".join(self.matching_topics) if self.matching_topics else gettext("no shared topic")
+        )
         return f"{self.name} · {room} · {topics}"
 
 

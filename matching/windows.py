@@ -13,11 +13,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils import dates
+from django.utils.translation import gettext, ngettext
+
 from matching.score import MINUTES_PER_WEEK
 
 UTC = ZoneInfo("UTC")
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-SHORT_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# Monday first, in the reader's language (Django's own translations of the day names).
+WEEKDAYS = tuple(dates.WEEKDAYS[day] for day in range(7))
+SHORT_WEEKDAYS = tuple(dates.WEEKDAYS_ABBR[day] for day in range(7))
 
 Interval = tuple[datetime, datetime]
 
@@ -53,10 +57,14 @@ def validate_windows(windows: Sequence[Window]) -> list[str]:
     problems: list[str] = []
     for w in windows:
         if not 0 <= w.weekday <= 6:
-            problems.append(f"{w.weekday} is not a weekday (0 is Monday, 6 is Sunday).")
+            problems.append(
+                gettext("%(number)s is not a weekday (0 is Monday, 6 is Sunday).")
+                % {"number": w.weekday}
+            )
         elif w.start >= w.end:
             problems.append(
-                f"{WEEKDAYS[w.weekday]} {w.start:%H:%M}–{w.end:%H:%M}: the start must be before the end."
+                gettext("%(window)s: the start must be before the end.")
+                % {"window": f"{WEEKDAYS[w.weekday]} {w.start:%H:%M}–{w.end:%H:%M}"}
             )
     by_day: dict[int, list[Window]] = {}
     for w in windows:
@@ -67,8 +75,12 @@ def validate_windows(windows: Sequence[Window]) -> list[str]:
         for earlier, later in zip(day_windows, day_windows[1:], strict=False):
             if later.start < earlier.end:
                 problems.append(
-                    f"{WEEKDAYS[day]} {earlier.start:%H:%M}–{earlier.end:%H:%M} and "
-                    f"{later.start:%H:%M}–{later.end:%H:%M} overlap; merge them or move one."
+                    gettext("%(day)s %(first)s and %(second)s overlap; merge them or move one.")
+                    % {
+                        "day": WEEKDAYS[day],
+                        "first": f"{earlier.start:%H:%M}–{earlier.end:%H:%M}",
+                        "second": f"{later.start:%H:%M}–{later.end:%H:%M}",
+                    }
                 )
     return problems
 
@@ -194,7 +206,8 @@ def zone_label(zone: str) -> str:
     """How people say a zone: "America/New_York" reads "New York time"."""
     if "/" not in zone:
         return zone
-    return f"{zone.rsplit('/', 1)[1].replace('_', ' ')} time"
+    # Translators: a time zone named by its city, such as "New York time".
+    return gettext("%(city)s time") % {"city": zone.rsplit("/", 1)[1].replace("_", " ")}
 
 
 def _clock(value: time) -> str:
@@ -214,6 +227,8 @@ def notice_label(notice: timedelta) -> str:
     """ "24 hours'", "1 hour's", "90 minutes'"."""
     minutes = round(notice.total_seconds() / 60)
     if minutes % 60:
-        return f"{minutes} minutes'"
+        # Translators: how much notice, said before the word "notice": "90 minutes' notice".
+        return ngettext("%(count)s minutes'", "%(count)s minutes'", minutes) % {"count": minutes}
     hours = minutes // 60
-    return "1 hour's" if hours == 1 else f"{hours} hours'"
+    # Translators: how much notice, said before the word "notice": "24 hours' notice".
+    return ngettext("%(count)s hour's", "%(count)s hours'", hours) % {"count": hours}

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from matching.access import mentorships_visible_to
@@ -145,5 +146,5 @@ def get_advice_rw_for_user(user: User, pk: int) -> Advice:
     if advice is None:
         raise Http404("No such advice.")
     if advice.mentorship.mentee.user_id != user.pk:
-        raise PermissionDenied("Only the mentee reports back on advice.")
+        raise PermissionDenied(_("Only the mentee reports back on advice."))
     return advice

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "meetings"
-    verbose_name = "Meetings"
+    verbose_name = _("Meetings")
 
     def ready(self) -> None:
         from meetings import invitations

@@ -16,6 +16,7 @@ from caldav.calendarobjectresource import Event
 from caldav.collection import Calendar
 from caldav.davclient import DAVClient
 from caldav.lib import error as caldav_error
+from django.utils.translation import gettext as _
 
 TIMEOUT = 15  # seconds per request to the person's server
 
@@ -68,10 +69,10 @@ def _calendar(account: Account, url: str) -> Any:
 
 def _words(exc: Exception) -> str:
     if isinstance(exc, caldav_error.AuthorizationError):
-        return "The server refused that user name and app password."
+        return _("The server refused that user name and app password.")
     if isinstance(exc, caldav_error.NotFoundError):
-        return "No calendar was found at that address."
-    return "The calendar server could not be reached; check the address, or try again later."
+        return _("No calendar was found at that address.")
+    return _("The calendar server could not be reached; check the address, or try again later.")
 
 
 def calendars(account: Account) -> list[Found]:

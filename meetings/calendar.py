@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from meetings.access import WITH_PEOPLE, meetings_visible_to
@@ -41,7 +42,7 @@ def meeting_uid(meeting: Meeting) -> str:
 
 def is_meeting_uid(uid: str) -> bool:
     """Whether an event's UID is one of this site's meetings."""
-    number, _, host = uid.removeprefix("meeting-").partition("@")
+    number, _at, host = uid.removeprefix("meeting-").partition("@")
     return uid.startswith("meeting-") and number.isdigit() and host == _uid_host()
 
 
@@ -53,7 +54,7 @@ def _event(meeting: Meeting, viewer: User) -> icalendar.Event:
     event.add("last-modified", meeting.updated_at.astimezone(ZoneInfo("UTC")))
     event.add("dtstart", meeting.starts_at.astimezone(zone))
     event.add("dtend", meeting.ends_at.astimezone(zone))
-    event.add("summary", f"Mentoring: {meeting.with_whom(viewer.pk)}")
+    event.add("summary", _("Mentoring: %(name)s") % {"name": meeting.with_whom(viewer.pk)})
     event.add("status", ICS_STATUS[Meeting.Status(meeting.status)])
     url = f"{settings.SITE_URL}{meeting.get_absolute_url()}"
     event.add("url", url)
@@ -62,13 +63,17 @@ def _event(meeting: Meeting, viewer: User) -> icalendar.Event:
         where = f"{meeting.get_format_display()}: {meeting.place}" if meeting.place else ""
         event.add("location", meeting.place or meeting.get_format_display())
     if is_link(meeting.place):
-        where = f"Join: {meeting.place}"
+        where = _("Join: %(link)s") % {"link": meeting.place}
         event.add("conference", meeting.place, parameters={"value": "URI", "feature": "VIDEO"})
     event.add(
         "description",
         "\n".join(
             line
-            for line in (f"{meeting.get_status_display()} meeting.", where, f"Agenda, notes: {url}")
+            for line in (
+                _("%(status)s meeting.") % {"status": meeting.get_status_display()},
+                where,
+                _("Agenda, notes: %(link)s") % {"link": url},
+            )
             if line
         ),
     )
@@ -104,13 +109,13 @@ def calendar_of(meetings: Iterable[Meeting], viewer: User, name: str) -> icalend
 
 def meeting_ics(meeting: Meeting, viewer: User) -> bytes:
     """One meeting as an .ics file, in the viewer's zone."""
-    return _calendar([meeting], viewer, "Twoway meeting")
+    return _calendar([meeting], viewer, _("Twoway meeting"))
 
 
 def feed_ics(user: User) -> bytes:
     """Every meeting of the person, as a calendar they can subscribe to."""
     meetings = meetings_visible_to(user).select_related(*WITH_PEOPLE).order_by("starts_at", "id")
-    return _calendar(meetings, user, "Twoway meetings")
+    return _calendar(meetings, user, _("Twoway meetings"))
 
 
 # ---------------------------------------------------------------------------

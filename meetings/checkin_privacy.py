@@ -27,6 +27,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from meetings.models import CheckIn
 
@@ -43,10 +44,10 @@ def withheld_because(people: int) -> str | None:
     threshold = privacy_threshold()
     if people == 0 or people >= threshold:
         return None
-    return (
-        f"Withheld: fewer than {threshold} people answered in this group, "
+    return _(
+        "Withheld: fewer than %(threshold)s people answered in this group, "
         "so no one can be recognised."
-    )
+    ) % {"threshold": threshold}
 
 
 @dataclass(frozen=True)

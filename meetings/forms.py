@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from goals.models import Goal, GoalShare
 from matching.models import MeetingFormat, Mentorship
@@ -43,6 +45,8 @@ class AgreementForm(forms.ModelForm):
             "other",
         ]
         widgets = {"ends_on": DATE, "other": forms.Textarea(attrs={"rows": 3})}
+        # The fields without a verbose name: their labels as Django would write them.
+        labels = {"frequency": _("Frequency"), "format": _("Format"), "channel": _("Channel")}
 
 
 class CircleNormsForm(forms.ModelForm):
@@ -53,14 +57,15 @@ class CircleNormsForm(forms.ModelForm):
         model = Agreement
         fields = [field for field in AgreementForm.Meta.fields if field != "ends_on"]
         widgets = {"other": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {"channel": "Where the circle meets: a video link, a room, a phone number."}
+        labels = AgreementForm.Meta.labels
+        help_texts = {"channel": _("Where the circle meets: a video link, a room, a phone number.")}
 
 
 class AgendaForm(_OwnIds, forms.Form):
     id_prefix = "agenda"
 
     text = forms.CharField(
-        label="Question or topic", max_length=300, validators=[validate_single_line]
+        label=_("Question or topic"), max_length=300, validators=[validate_single_line]
     )
 
 
@@ -69,44 +74,52 @@ class PlaceForm(_OwnIds, forms.Form):
 
     id_prefix = "place"
 
-    format = forms.ChoiceField(label="How", choices=MeetingFormat.choices)
+    format = forms.ChoiceField(label=_("How"), choices=MeetingFormat.choices)
     place = forms.CharField(
-        label="Where",
+        label=_("Where"),
         required=False,
         max_length=300,
         validators=[validate_single_line],
-        help_text="A video link (Zoom, Teams, Meet, Whereby, Jitsi), a phone number, an address "
-        "or a room.",
+        help_text=_(
+            "A video link (Zoom, Teams, Meet, Whereby, Jitsi), a phone number, an address "
+            "or a room."
+        ),
     )
     jitsi = forms.BooleanField(
-        label="Make a Jitsi Meet room for us instead",
+        label=_("Make a Jitsi Meet room for us instead"),
         required=False,
-        help_text="A new video room with a name nobody can guess; nothing to install.",
+        help_text=_("A new video room with a name nobody can guess; nothing to install."),
     )
 
 
 class CalendarConnectForm(forms.Form):
     server_url = forms.URLField(
-        label="CalDAV server address",
+        label=_("CalDAV server address"),
         assume_scheme="https",
         max_length=300,
-        help_text="iCloud: https://caldav.icloud.com/ · Fastmail: https://caldav.fastmail.com/ · "
-        "Nextcloud: https://<your cloud>/remote.php/dav/",
+        help_text=_(
+            "iCloud: https://caldav.icloud.com/ · Fastmail: https://caldav.fastmail.com/ · "
+            "Nextcloud: https://<your cloud>/remote.php/dav/"
+        ),
     )
-    username = forms.CharField(label="User name", max_length=200, validators=[validate_single_line])
+    username = forms.CharField(
+        label=_("User name"), max_length=200, validators=[validate_single_line]
+    )
     password = forms.CharField(
-        label="App password",
+        label=_("App password"),
         max_length=500,
         widget=forms.PasswordInput(render_value=False),
-        help_text="Make one for Twoway in your account's security settings; it is stored "
-        "encrypted, and only used to read when you are busy and to add your meetings.",
+        help_text=_(
+            "Make one for Twoway in your account's security settings; it is stored "
+            "encrypted, and only used to read when you are busy and to add your meetings."
+        ),
     )
     calendar_name = forms.CharField(
-        label="Calendar",
+        label=_("Calendar"),
         required=False,
         max_length=200,
         validators=[validate_single_line],
-        help_text="Its name, if not your first calendar.",
+        help_text=_("Its name, if not your first calendar."),
     )
 
 
@@ -114,7 +127,7 @@ class SharedNotesForm(_OwnIds, forms.Form):
     id_prefix = "notes"
 
     text = forms.CharField(
-        label="Shared notes", required=False, widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Shared notes"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
     base = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -123,7 +136,7 @@ class PrivateNoteForm(_OwnIds, forms.Form):
     id_prefix = "private"
 
     text = forms.CharField(
-        label="Only you see this note",
+        label=_("Only you see this note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -132,9 +145,9 @@ class PrivateNoteForm(_OwnIds, forms.Form):
 class ActionItemForm(_OwnIds, forms.Form):
     id_prefix = "action"
 
-    text = forms.CharField(label="Action", max_length=300, validators=[validate_single_line])
-    owner = forms.TypedChoiceField(label="Who", coerce=int)
-    due_on = forms.DateField(label="Due (optional)", required=False, widget=DATE)
+    text = forms.CharField(label=_("Action"), max_length=300, validators=[validate_single_line])
+    owner = forms.TypedChoiceField(label=_("Who"), coerce=int)
+    due_on = forms.DateField(label=_("Due (optional)"), required=False, widget=DATE)
 
     def __init__(self, *args: Any, mentorship: Mentorship, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -145,7 +158,7 @@ class ActionItemForm(_OwnIds, forms.Form):
 class AdviceForm(_OwnIds, forms.Form):
     id_prefix = "advice"
 
-    text = forms.CharField(label="The advice", widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=_("The advice"), widget=forms.Textarea(attrs={"rows": 3}))
     meeting = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
@@ -154,9 +167,9 @@ class ReportBackForm(forms.ModelForm):
         model = Advice
         fields = ["outcome", "outcome_reason", "result"]
         labels = {
-            "outcome": "What did you do with it?",
-            "outcome_reason": "Why you chose differently",
-            "result": "What came of it",
+            "outcome": _("What did you do with it?"),
+            "outcome_reason": _("Why you chose differently"),
+            "result": _("What came of it"),
         }
         widgets = {
             "outcome": forms.RadioSelect,
@@ -171,8 +184,10 @@ class ReportBackForm(forms.ModelForm):
 
 
 class AppreciationForm(forms.Form):
-    kind = forms.ChoiceField(choices=Appreciation.Kind.choices, widget=forms.RadioSelect)
-    text = forms.CharField(label="Your words", widget=forms.Textarea(attrs={"rows": 3}))
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=Appreciation.Kind.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(label=_("Your words"), widget=forms.Textarea(attrs={"rows": 3}))
     goal = forms.ModelChoiceField(queryset=Goal.objects.none(), required=False)
     advice = forms.ModelChoiceField(queryset=Advice.objects.none(), required=False)
 
@@ -183,8 +198,8 @@ class AppreciationForm(forms.Form):
         )
         self.fields["goal"].queryset = Goal.objects.filter(pk__in=shared.values("goal_id"))  # type: ignore[attr-defined]
         self.fields["advice"].queryset = Advice.objects.filter(mentorship=mentorship)  # type: ignore[attr-defined]
-        self.fields["goal"].label = "About a goal (optional)"
-        self.fields["advice"].label = "About a piece of advice (optional)"
+        self.fields["goal"].label = gettext("About a goal (optional)")
+        self.fields["advice"].label = gettext("About a piece of advice (optional)")
 
 
 class FeedbackForm(_OwnIds, forms.ModelForm):
@@ -206,30 +221,30 @@ SCALE = [(n, str(n)) for n in range(1, 6)]
 
 class CheckInForm(forms.Form):
     satisfaction = forms.TypedChoiceField(
-        label="How satisfied are you with this mentorship? (1 = not at all, 5 = very)",
+        label=_("How satisfied are you with this mentorship? (1 = not at all, 5 = very)"),
         choices=SCALE,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how satisfied you are, from 1 to 5."},
+        error_messages={"required": _("Choose how satisfied you are, from 1 to 5.")},
     )
     energy = forms.TypedChoiceField(
-        label="Does this relationship give you energy? (1 = it drains me, 5 = a lot)",
+        label=_("Does this relationship give you energy? (1 = it drains me, 5 = a lot)"),
         choices=SCALE,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose how much energy it gives you, from 1 to 5."},
+        error_messages={"required": _("Choose how much energy it gives you, from 1 to 5.")},
     )
     norms_fit = forms.ChoiceField(
-        label="Do your agreed norms still fit?",
+        label=_("Do your agreed norms still fit?"),
         choices=CheckIn.NormsFit.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Say whether your agreement still fits."},
+        error_messages={"required": _("Say whether your agreement still fits.")},
     )
     comment = forms.CharField(
-        label="Anything else?", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Anything else?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     comment_visibility = forms.ChoiceField(
-        label="Who may read your comment?",
+        label=_("Who may read your comment?"),
         choices=CheckIn.Visibility.choices,
         initial=CheckIn.Visibility.SHARED,
         widget=forms.RadioSelect,
@@ -240,11 +255,11 @@ class CheckInForm(forms.Form):
         self.goals = goals
         for goal in goals:
             self.fields[f"goal_{goal.pk}"] = forms.IntegerField(
-                label=f"Progress on “{goal.title}” (%)",
+                label=gettext("Progress on “%(title)s” (%%)") % {"title": goal.title},
                 min_value=0,
                 max_value=100,
                 initial=goal.progress,
-                error_messages={"required": "Give a percentage from 0 to 100."},
+                error_messages={"required": gettext("Give a percentage from 0 to 100.")},
             )
 
     def goal_progress(self) -> dict[int, int]:
@@ -258,7 +273,7 @@ class SlotForm(forms.Form):
     date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}))
     minutes = forms.IntegerField(
-        label="Length (minutes)",
+        label=_("Length (minutes)"),
         min_value=scheduling.MIN_MINUTES,
         max_value=scheduling.MAX_MINUTES,
     )
@@ -266,8 +281,10 @@ class SlotForm(forms.Form):
     def __init__(self, *args: Any, zone: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.zone = zone
-        self.fields["date"].label = f"Or another date ({zone_label(zone)})"
-        self.fields["time"].label = "Time"
+        self.fields["date"].label = gettext("Or another date (%(zone)s)") % {
+            "zone": zone_label(zone)
+        }
+        self.fields["time"].label = gettext("Time")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -278,7 +295,7 @@ class SlotForm(forms.Form):
             except ValueError:
                 starts_at = None
             if starts_at is None or starts_at.tzinfo is None:
-                raise forms.ValidationError("That time is not one of the offered slots.")
+                raise forms.ValidationError(gettext("That time is not one of the offered slots."))
         elif day and clock:
             # Checked before the date becomes an instant: year 1 or 9999 overflows the zone's offset.
             refusal = date_refusal(day, today=timezone.localdate(timezone=ZoneInfo(self.zone)))
@@ -287,6 +304,8 @@ class SlotForm(forms.Form):
                 return cleaned
             starts_at = wall_clock_instant(day, clock, self.zone)
         else:
-            raise forms.ValidationError("Pick one of the free times, or enter a date and a time.")
+            raise forms.ValidationError(
+                gettext("Pick one of the free times, or enter a date and a time.")
+            )
         cleaned["starts_at"] = starts_at
         return cleaned

@@ -42,6 +42,9 @@ from django.db import transaction
 from django.db.models import F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from matching.models import ClosingReason, Mentorship, StateChange
 from matching.selectors import away_mentor_user_ids
@@ -166,9 +169,19 @@ def last_activity_of(mentorships: list[Mentorship]) -> dict[int, datetime]:
     return last
 
 
-def _days(delta: timedelta) -> str:
+# Text sent to the two people is lazy (gettext_lazy, format_lazy): made in each one's language.
+def _quiet_for(delta: timedelta) -> object:
     days = delta.days
-    return f"{days} day{'' if days == 1 else 's'}"
+    return format_lazy(
+        ngettext_lazy(
+            "Nothing has happened in it for {days} day. Propose a meeting, or tell each other "
+            "how things stand.",
+            "Nothing has happened in it for {days} days. Propose a meeting, or tell each other "
+            "how things stand.",
+            days,
+        ),
+        days=days,
+    )
 
 
 def _nudges(mentorships: list[Mentorship], last: dict[int, datetime], now: datetime) -> list[Due]:
@@ -176,24 +189,31 @@ def _nudges(mentorships: list[Mentorship], last: dict[int, datetime], now: datet
     for mentorship in mentorships:
         program = mentorship.program
         link = reverse("matching:mentorship", kwargs={"pk": mentorship.pk})
-        body = (
-            f"Nothing has happened in it for {_days(now - last[mentorship.pk])}. Propose a "
-            "meeting, or tell each other how things stand."
-        )
+        body = _quiet_for(now - last[mentorship.pk])
         if program.auto_close_after_days:
-            body += (
-                f" If nothing happens in the next {program.auto_close_after_days} days, "
-                f"{program.name} closes it as inactive."
+            body = format_lazy(
+                "{} {}",
+                body,
+                format_lazy(
+                    _(
+                        "If nothing happens in the next {days} days, {program} closes it as inactive."
+                    ),
+                    days=program.auto_close_after_days,
+                    program=program.name,
+                ),
             )
         for person, other in mentorship.each_with_other():
             items.append(
                 Due(
                     recipient_id=person.pk,
+                    language=person.language_code,
                     kind=Reminder.ADMIN_NUDGE,
                     subject_key=f"mentorship:{mentorship.pk}",
                     # Once per quiet spell: new activity, then quiet again, is a new nudge.
                     period_key=f"stalled:{int(last[mentorship.pk].timestamp())}",
-                    title=f"Your mentorship with {other.get_full_name()} has gone quiet",
+                    title=format_lazy(
+                        _("Your mentorship with {name} has gone quiet"), name=other.get_full_name()
+                    ),
                     body=body,
                     link=link,
                     due_at=now,
@@ -221,13 +241,18 @@ def _close(candidates: list[int], now: datetime) -> int:
         )
         tell_both_closed(
             closed,
-            title=lambda other: (
-                f"Your mentorship with {other.get_full_name()} was closed as inactive"
+            title=lambda other: format_lazy(
+                _("Your mentorship with {name} was closed as inactive"), name=other.get_full_name()
             ),
-            body=lambda mentorship: (
-                f"Nothing happened in it for {_days(now - last[mentorship.pk])}. To work "
-                "together again, send a new request or ask the program's admins. A "
-                "closing reflection is still welcome."
+            body=lambda mentorship: format_lazy(
+                ngettext_lazy(
+                    "Nothing happened in it for {days} day. To work together again, send a new "
+                    "request or ask the program's admins. A closing reflection is still welcome.",
+                    "Nothing happened in it for {days} days. To work together again, send a new "
+                    "request or ask the program's admins. A closing reflection is still welcome.",
+                    (now - last[mentorship.pk]).days,
+                ),
+                days=(now - last[mentorship.pk]).days,
             ),
         )
     return len(closed)

@@ -15,6 +15,9 @@ from typing import Any
 import icalendar
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from meetings.access import meeting_with_people, people_of
@@ -77,11 +80,19 @@ def itip(meeting: Meeting, person: User, method: str) -> bytes:
 def invitation_send(meeting: Meeting, person: User, method: str) -> None:
     """One person's email: a short text, and the invitation both as the calendar part of the
     message (what Outlook and Gmail act on) and as an ``invite.ics`` attachment."""
-    with_whom = meeting.with_whom(person.pk)
-    word = "Cancelled" if method == CANCEL else "Invitation"
+    # Who it is with and the calendar file, in the person's language (as the email is).
+    with translation.override(person.language_code):
+        with_whom = meeting.with_whom(person.pk)
+        calendar = itip(meeting, person, method)
+    subject = (
+        gettext_lazy("Cancelled: mentoring with {name}")
+        if method == CANCEL
+        else gettext_lazy("Invitation: mentoring with {name}")
+    )
     email_send(
         to=[person.email],
-        subject=f"{word}: mentoring with {with_whom}",
+        language=person.language_code,
+        subject=format_lazy(subject, name=with_whom),
         template="emails/meeting_invitation",
         context={
             "user": person,
@@ -90,7 +101,7 @@ def invitation_send(meeting: Meeting, person: User, method: str) -> None:
             "with_whom": with_whom,
             "link": f"{settings.SITE_URL}{meeting.get_absolute_url()}",
         },
-        calendar=itip(meeting, person, method),
+        calendar=calendar,
         calendar_method=method,
     )
 
@@ -160,11 +171,12 @@ def invitation_received(mail: Inbound, token: str) -> None:
 def reminder_invitation(delivery: Any, user: User) -> bytes | None:
     """A meeting reminder's calendar file: the meeting's invitation as it stands, with its UID
     and SEQUENCE, so the calendar keeps its one entry (``meeting:<id>`` names the meeting)."""
-    kind, _, pk = delivery.subject_key.partition(":")
+    kind, _sep, pk = delivery.subject_key.partition(":")
     meeting = Meeting.objects.filter(pk=int(pk)).first() if kind == "meeting" and pk else None
     if meeting is None or meeting.status not in (Meeting.Status.PROPOSED, Meeting.Status.CONFIRMED):
         return None
-    return itip(meeting, user, REQUEST)
+    with translation.override(user.language_code):
+        return itip(meeting, user, REQUEST)
 
 
 def register() -> None:

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TimeStampedModel
 from goals.models import Goal
@@ -53,36 +55,36 @@ class Agreement(TimeStampedModel):
     )
     channel = models.CharField(
         max_length=120,
-        help_text="Where you meet: a video link, a room, a phone number.",
+        help_text=_("Where you meet: a video link, a room, a phone number."),
         validators=[validate_single_line],
     )
 
     class ReplyWithin(models.TextChoices):
-        SAME_DAY = "same_day", "the same working day"
-        TWO_DAYS = "two_days", "within two working days"
-        WEEK = "week", "within a week"
+        SAME_DAY = "same_day", _("the same working day")
+        TWO_DAYS = "two_days", _("within two working days")
+        WEEK = "week", _("within a week")
 
     reply_within = models.CharField(
-        "messages are answered",
+        _("messages are answered"),
         max_length=10,
         choices=ReplyWithin.choices,
         blank=True,
-        help_text="What you expect of each other in writing; the conversation shows it to both.",
+        help_text=_("What you expect of each other in writing; the conversation shows it to both."),
     )
     between_meetings = models.CharField(
-        "between meetings",
+        _("between meetings"),
         max_length=200,
         blank=True,
-        help_text="How to reach each other in between.",
+        help_text=_("How to reach each other in between."),
         validators=[validate_single_line],
     )
     meeting_minutes = models.PositiveSmallIntegerField(
-        "length of a meeting (minutes)",
+        _("length of a meeting (minutes)"),
         default=30,
         validators=[MinValueValidator(10), MaxValueValidator(240)],
     )
-    ends_on = models.DateField("the formal relationship ends on", null=True, blank=True)
-    other = models.TextField("anything else you agree", blank=True)
+    ends_on = models.DateField(_("the formal relationship ends on"), null=True, blank=True)
+    other = models.TextField(_("anything else you agree"), blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -111,11 +113,11 @@ class Meeting(TimeStampedModel):
     schedules it, confirmed at once, and every live member takes part)."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        CONFIRMED = "confirmed", "Confirmed"
-        HELD = "held", "Held"
-        CANCELLED = "cancelled", "Cancelled"
-        MISSED = "missed", "Missed"
+        PROPOSED = "proposed", pgettext_lazy("meeting status", "Proposed")
+        CONFIRMED = "confirmed", pgettext_lazy("meeting status", "Confirmed")
+        HELD = "held", pgettext_lazy("meeting status", "Held")
+        CANCELLED = "cancelled", pgettext_lazy("meeting status", "Cancelled")
+        MISSED = "missed", pgettext_lazy("meeting status", "Missed")
 
     mentorship = models.ForeignKey(
         Mentorship, on_delete=models.CASCADE, related_name="meetings", null=True, blank=True
@@ -142,7 +144,7 @@ class Meeting(TimeStampedModel):
     place = models.CharField(
         max_length=300,
         blank=True,
-        help_text="A video link, a phone number, or an address or room.",
+        help_text=_("A video link, a phone number, or an address or room."),
         validators=[validate_single_line],
     )
     # The calendar invitations' SEQUENCE (RFC 5546): raised at every change people's calendars
@@ -197,7 +199,7 @@ class Meeting(TimeStampedModel):
             other = self.mentorship.other_person(user_id)
             return other.get_full_name() if other is not None else ""
         circle = self.owner
-        return "your circle" if circle.mentor.user_id == user_id else str(circle)
+        return gettext("your circle") if circle.mentor.user_id == user_id else str(circle)
 
 
 class AgendaItem(models.Model):
@@ -270,9 +272,9 @@ class Advice(TimeStampedModel):
     """A piece of advice and what the mentee did with it: reported-back advice keeps mentors."""
 
     class Outcome(models.TextChoices):
-        ACTED = "acted", "Acted on it"
-        ADAPTED = "adapted", "Adapted it"
-        DIFFERENT = "different", "Chose differently"
+        ACTED = "acted", _("Acted on it")
+        ADAPTED = "adapted", _("Adapted it")
+        DIFFERENT = "different", _("Chose differently")
 
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="advice")
     meeting = models.ForeignKey(
@@ -289,7 +291,7 @@ class Advice(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name_plural = "advice"
+        verbose_name_plural = _("advice")
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -299,8 +301,8 @@ class Appreciation(TimeStampedModel):
     """A thank-you or a shared win, optionally about a goal or a piece of advice."""
 
     class Kind(models.TextChoices):
-        THANKS = "thanks", "Thank you"
-        WIN = "win", "A win"
+        THANKS = "thanks", _("Thank you")
+        WIN = "win", _("A win")
 
     mentorship = models.ForeignKey(
         Mentorship, on_delete=models.CASCADE, related_name="appreciations"
@@ -327,8 +329,8 @@ class MeetingFeedback(TimeStampedModel):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="feedback")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    helped = models.TextField("what helped", blank=True)
-    change = models.TextField("what to change", blank=True)
+    helped = models.TextField(_("what helped"), blank=True)
+    change = models.TextField(_("what to change"), blank=True)
 
     class Meta:
         constraints = [
@@ -406,17 +408,17 @@ class CheckIn(TimeStampedModel):
     """One person's pulse on one mentorship for one program period (quarterly by default)."""
 
     class Status(models.TextChoices):
-        DUE = "due", "Due"
-        ANSWERED = "answered", "Answered"
-        SKIPPED = "skipped", "Skipped"
+        DUE = "due", pgettext_lazy("check-in status", "Due")
+        ANSWERED = "answered", pgettext_lazy("check-in status", "Answered")
+        SKIPPED = "skipped", pgettext_lazy("check-in status", "Skipped")
 
     class NormsFit(models.TextChoices):
-        YES = "yes", "Yes, our agreement still fits"
-        REVISIT = "revisit", "We should revisit our agreement"
+        YES = "yes", _("Yes, our agreement still fits")
+        REVISIT = "revisit", _("We should revisit our agreement")
 
     class Visibility(models.TextChoices):
-        SHARED = "shared", "Shared with the other person"
-        ADMINS = "admins", "Program admins only"
+        SHARED = "shared", _("Shared with the other person")
+        ADMINS = "admins", _("Program admins only")
 
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="checkins")
     person = models.ForeignKey(
@@ -429,7 +431,7 @@ class CheckIn(TimeStampedModel):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     energy = models.PositiveSmallIntegerField(
-        "does this relationship give you energy?",
+        _("does this relationship give you energy?"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
@@ -479,9 +481,10 @@ class MeetingAnswer(TimeStampedModel):
     """A person's answer to a meeting's calendar invitation (iTIP REPLY), from their calendar."""
 
     class Answer(models.TextChoices):
-        ACCEPTED = "accepted", "accepted"
-        TENTATIVE = "tentative", "said maybe to"
-        DECLINED = "declined", "declined"
+        # Translators: "Name accepted; Name declined the invitation." on the meeting's page.
+        ACCEPTED = "accepted", pgettext_lazy("invitation answer", "accepted")
+        TENTATIVE = "tentative", pgettext_lazy("invitation answer", "said maybe to")
+        DECLINED = "declined", pgettext_lazy("invitation answer", "declined")
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="answers")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

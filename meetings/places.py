@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from matching.models import MeetingFormat
 
@@ -41,12 +42,15 @@ def video_link_check(url: str) -> str:
     """The link, if it is an https address of a video service Twoway knows; else refused."""
     parts = urlsplit(url.strip())
     if parts.scheme != "https" or not parts.hostname:
-        raise ValidationError("A video link starts with https://, like https://zoom.us/j/123.")
+        raise ValidationError(_("A video link starts with https://, like https://zoom.us/j/123."))
     host = parts.hostname.lower()
     if not any(host == known or host.endswith(f".{known}") for known in video_hosts()):
         raise ValidationError(
-            f"Twoway takes video links of Zoom, Teams, Google Meet, Whereby, Webex and Jitsi, "
-            f"not of {host}. Ask your site's operator to add it, or make a Jitsi room here."
+            _(
+                "Twoway takes video links of Zoom, Teams, Google Meet, Whereby, Webex and Jitsi, "
+                "not of %(host)s. Ask your site's operator to add it, or make a Jitsi room here."
+            )
+            % {"host": host}
         )
     return url.strip()
 
@@ -63,9 +67,9 @@ def place_check(format: str, place: str) -> str:
     if format == MeetingFormat.VIDEO:
         return video_link_check(place) if place else ""
     if format == MeetingFormat.PHONE and place and not PHONE.match(place):
-        raise ValidationError("Give a phone number, like +44 20 7946 0000.")
+        raise ValidationError(_("Give a phone number, like +44 20 7946 0000."))
     if format in WHERE_NEEDED and not place:
-        raise ValidationError("Say where: a phone number, an address or a room.")
+        raise ValidationError(_("Say where: a phone number, an address or a room."))
     return place
 
 

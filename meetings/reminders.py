@@ -10,9 +10,13 @@ from typing import Any, TypeVar
 from django.db.models import Exists, Max, Model, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from matching.models import Frequency, Mentorship
+from matching.models import Frequency, MeetingFormat, Mentorship
 from matching.reminders import remind_both
 from matching.selectors import away_mentor_user_ids
 from meetings.models import ActionItem, Advice, Agreement, Meeting
@@ -32,8 +36,15 @@ BATCH = 500
 M = TypeVar("M", bound=Model)
 
 
-def _local(moment: datetime, zone: str) -> str:
-    return moment.astimezone(zoneinfo.ZoneInfo(zone)).strftime("%a %d %b, %H:%M")
+# Reminders are lazy text (gettext_lazy, format_lazy): the ledger makes each in its recipient's
+# language, and these pieces of it too.
+def _local_now(moment: datetime, zone: str) -> str:
+    return date_format(moment.astimezone(zoneinfo.ZoneInfo(zone)), "D d M, H:i")
+
+
+_local = lazy(_local_now, str)
+_with_whom = lazy(lambda meeting, user_id: meeting.with_whom(user_id), str)
+_lower = lazy(lambda text: str(text).lower(), str)
 
 
 def meeting_reminders_scan(*, now: datetime | None = None) -> int:
@@ -48,15 +59,28 @@ def meeting_reminders_scan(*, now: datetime | None = None) -> int:
     ).select_related("mentorship__mentor__user", "mentorship__mentee__user")
 
     def due_for(meeting: Meeting, person: User, other: User | None = None) -> Due:
-        whom = other.get_full_name() if other is not None else meeting.with_whom(person.pk)
+        whom = other.get_full_name() if other is not None else _with_whom(meeting, person.pk)
         return Due(
             recipient_id=person.pk,
+            language=person.language_code,
             kind=Reminder.MEETING,
             subject_key=f"meeting:{meeting.pk}",
             period_key=meeting.starts_at.isoformat(),
-            title=f"Meeting with {whom} on {_local(meeting.starts_at, person.time_zone)}",
-            body=(f"{meeting.get_format_display()}: {meeting.place}. " if meeting.place else "")
-            + "Add your questions to the agenda, so the time goes to what matters.",
+            title=format_lazy(
+                _("Meeting with {name} on {when}"),
+                name=whom,
+                when=_local(meeting.starts_at, person.time_zone),
+            ),
+            body=format_lazy(
+                _(
+                    "{format}: {place}. Add your questions to the agenda, so the time goes to "
+                    "what matters."
+                ),
+                format=dict(MeetingFormat.choices).get(meeting.format, meeting.format),
+                place=meeting.place,
+            )
+            if meeting.place
+            else _("Add your questions to the agenda, so the time goes to what matters."),
             link=reverse("meetings:meeting", kwargs={"pk": meeting.pk}),
             due_at=max(now, meeting.starts_at - before),
         )
@@ -119,11 +143,14 @@ def follow_ups_scan(*, now: datetime | None = None) -> int:
                 items.append(
                     Due(
                         recipient_id=person.pk,
+                        language=person.language_code,
                         kind=Reminder.FOLLOW_UP,
                         subject_key=f"meeting:{meeting.pk}",
                         period_key="once",
-                        title=f"How did your meeting with {other.get_full_name()} go?",
-                        body="Record notes and action items, say thanks, and set the next date.",
+                        title=format_lazy(
+                            _("How did your meeting with {name} go?"), name=other.get_full_name()
+                        ),
+                        body=_("Record notes and action items, say thanks, and set the next date."),
                         link=link,
                         due_at=meeting.ends_at + after[side],
                     )
@@ -171,14 +198,18 @@ def cadence_scan(*, now: datetime | None = None) -> int:
             return None
         return Due(
             recipient_id=person.pk,
+            language=person.language_code,
             kind=Reminder.CADENCE,
             subject_key=f"mentorship:{mentorship.pk}",
             # One per missed cycle since the last meeting: it repeats, never twice.
             period_key=f"{since:%Y-%m-%d}+{missed}",
-            title=f"Time to meet {other.get_full_name()} again",
-            body=(
-                f"You agreed to meet {Frequency(mentorship.frequency).label.lower()}, "
-                "and nothing is scheduled. Propose a time that suits you both."
+            title=format_lazy(_("Time to meet {name} again"), name=other.get_full_name()),
+            body=format_lazy(
+                _(
+                    "You agreed to meet {frequency}, and nothing is scheduled. Propose a time "
+                    "that suits you both."
+                ),
+                frequency=_lower(Frequency(mentorship.frequency).label),
             ),
             link=reverse("matching:mentorship", kwargs={"pk": mentorship.pk}),
             due_at=since + missed * cycle,
@@ -209,12 +240,16 @@ def action_items_due_scan(*, now: datetime | None = None) -> int:
         items = [
             Due(
                 recipient_id=item.owner_id,
+                language=item.owner.language_code,
                 kind=Reminder.ACTION_DUE,
                 subject_key=f"action:{item.pk}",
                 # A moved due date is a new reminder.
                 period_key=item.due_on.isoformat(),
-                title=f"Due {'today' if item.due_on == today else 'tomorrow'}: {item.text}",
-                body="Mark it done, or agree a new date with your mentoring partner.",
+                title=format_lazy(
+                    _("Due today: {text}") if item.due_on == today else _("Due tomorrow: {text}"),
+                    text=item.text,
+                ),
+                body=_("Mark it done, or agree a new date with your mentoring partner."),
                 link=reverse("matching:mentorship", kwargs={"pk": item.mentorship_id}),
                 due_at=now,
             )
@@ -235,17 +270,24 @@ def report_back_scan(*, now: datetime | None = None) -> int:
         created_at__lte=now - after,
         created_at__gt=now - after - timing("report_back_window"),
         mentorship__status=Mentorship.Status.ACTIVE,
-    ).select_related("mentorship__mentor__user", "mentorship__mentee")
+    ).select_related("mentorship__mentor__user", "mentorship__mentee__user")
     found = 0
     for batch in keyset_batches(waiting, BATCH):
         items = [
             Due(
                 recipient_id=advice.mentorship.mentee.user_id,
+                language=advice.mentorship.mentee.user.language_code,
                 kind=Reminder.REPORT_BACK,
                 subject_key=f"advice:{advice.pk}",
                 period_key="once",
-                title=f"What did you do with {advice.mentorship.mentor.user.get_full_name()}'s advice?",
-                body=f"\u201c{advice.text[:140]}\u201d Tell them: acted on it, adapted it, or chose differently.",
+                title=format_lazy(
+                    _("What did you do with {name}'s advice?"),
+                    name=advice.mentorship.mentor.user.get_full_name(),
+                ),
+                body=format_lazy(
+                    _("“{text}” Tell them: acted on it, adapted it, or chose differently."),
+                    text=advice.text[:140],
+                ),
                 link=reverse("matching:mentorship", kwargs={"pk": advice.mentorship_id}),
                 due_at=advice.created_at + after,
             )

@@ -9,6 +9,8 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from goals.models import Goal
@@ -90,45 +92,59 @@ def _before_a_mentor(participant: Participant, request: MentorshipRequest | None
     if not participant.active_goals and drafts:  # type: ignore[attr-defined]
         return NextStep(
             program,
-            "Make a goal active",
-            f"You have {drafts} draft goal{'s' if drafts != 1 else ''}: open the one that "
-            "matters most and make it active. Mentors see active goals, and requests cite them.",
+            _("Make a goal active"),
+            ngettext(
+                "You have %(count)s draft goal: open the one that matters most and make it "
+                "active. Mentors see active goals, and requests cite them.",
+                "You have %(count)s draft goals: open the one that matters most and make it "
+                "active. Mentors see active goals, and requests cite them.",
+                drafts,
+            )
+            % {"count": drafts},
             reverse("goals:list"),
-            "Your goals",
+            _("Your goals"),
         )
     if not participant.active_goals:  # type: ignore[attr-defined]
         return NextStep(
             program,
-            "Set a goal",
-            "Write down what you want from this program: mentors see it when you ask them.",
+            _("Set a goal"),
+            _("Write down what you want from this program: mentors see it when you ask them."),
             reverse("goals:start"),
-            "Set a goal",
+            _("Set a goal"),
         )
     if request is not None:
         mentor = request.mentor.user.get_full_name()
         return NextStep(
             program,
-            f"Waiting for {mentor}",
-            f"Your request is with {mentor}; they are asked to answer by "
-            f"{date_format(timezone.localtime(request.expires_at), 'j F')}. Nothing to do "
-            "until then.",
+            _("Waiting for %(name)s") % {"name": mentor},
+            _(
+                "Your request is with %(name)s; they are asked to answer by %(day)s. Nothing "
+                "to do until then."
+            )
+            % {"name": mentor, "day": date_format(timezone.localtime(request.expires_at), "j F")},
             reverse("matching:request", kwargs={"pk": request.pk}),
-            "Your request",
+            _("Your request"),
         )
     if program.matching_mode == Program.MatchingMode.ADMIN_ASSIGNS:
         return NextStep(
             program,
-            "Wait for the program's matching round",
-            f"{program.name}'s admins match people in rounds; you will be told who and why. "
-            "Meanwhile, keep your goals up to date: the match is made from them.",
+            _("Wait for the program's matching round"),
+            _(
+                "%(program)s's admins match people in rounds; you will be told who and why. "
+                "Meanwhile, keep your goals up to date: the match is made from them."
+            )
+            % {"program": program.name},
             reverse("goals:list"),
-            "Your goals",
+            _("Your goals"),
         )
     words = program.find_words
     return NextStep(
         program,
         words,
-        "Your goals are set. Look through who has room and ask one person for a small first step.",
+        _(
+            "Your goals are set. Look through who has room and ask one person for a small "
+            "first step."
+        ),
         reverse("matching:directory", kwargs={"slug": program.slug}),
         words,
     )
@@ -149,18 +165,21 @@ def _with_a_partner(
     if not mentorship.single_session and mentorship.pk not in agreed:
         return NextStep(
             program,
-            f"Agree how you will work with {name}",
-            "How often you meet, where, and how quickly you answer: settled once, together.",
+            _("Agree how you will work with %(name)s") % {"name": name},
+            _("How often you meet, where, and how quickly you answer: settled once, together."),
             reverse("meetings:agreement", kwargs={"pk": mentorship.pk}),
-            "Agree norms",
+            _("Agree norms"),
         )
     if mentorship.pk not in met:
         return NextStep(
             program,
-            f"Plan your first meeting with {name}",
-            "Pick a time inside the mentor's contact windows; both of you get it in your calendar.",
+            _("Plan your first meeting with %(name)s") % {"name": name},
+            _(
+                "Pick a time inside the mentor's contact windows; both of you get it in your "
+                "calendar."
+            ),
             reverse("meetings:meeting_propose", kwargs={"pk": mentorship.pk}),
-            "Propose a time",
+            _("Propose a time"),
         )
     return None
 
@@ -182,33 +201,36 @@ def _in_a_circle(
         if leads:
             return NextStep(
                 program,
-                "Set your circle's norms",
-                "How often the circle meets, where and for how long: every member sees them.",
+                _("Set your circle's norms"),
+                _("How often the circle meets, where and for how long: every member sees them."),
                 circle_url,
-                "Set the norms",
+                _("Set the norms"),
             )
         return NextStep(
             program,
-            "Meet your circle",
-            f"{mentor} sets the circle's norms and its first meeting; you are told when they do.",
+            _("Meet your circle"),
+            _("%(name)s sets the circle's norms and its first meeting; you are told when they do.")
+            % {"name": mentor},
             circle_url,
-            "Your circle",
+            _("Your circle"),
         )
     if key not in met:
         if leads:
             return NextStep(
                 program,
-                "Set your circle's first meeting",
-                "Pick a time in your contact windows: every member is told and gets it in their "
-                "calendar.",
+                _("Set your circle's first meeting"),
+                _(
+                    "Pick a time in your contact windows: every member is told and gets it in "
+                    "their calendar."
+                ),
                 reverse("meetings:circle_meeting_new", kwargs={"pk": mentorship.group_id}),
-                "Set a meeting",
+                _("Set a meeting"),
             )
         return NextStep(
             program,
-            "Wait for the circle's first meeting",
-            f"{mentor} sets it; meanwhile read the circle's norms.",
+            _("Wait for the circle's first meeting"),
+            _("%(name)s sets it; meanwhile read the circle's norms.") % {"name": mentor},
             circle_url,
-            "Your circle",
+            _("Your circle"),
         )
     return None

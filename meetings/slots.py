@@ -10,8 +10,11 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 from matching.windows import (
-    SHORT_WEEKDAYS,
     Interval,
     Window,
     notice_label,
@@ -30,7 +33,10 @@ def date_refusal(day: date, *, today: date) -> str | None:
     last = today + timedelta(days=DAYS_AHEAD)
     if today <= day <= last:
         return None
-    return f"Choose a date between {today.day} {today:%B %Y} and {last.day} {last:%B %Y}."
+    return _("Choose a date between %(first)s and %(last)s.") % {
+        "first": date_format(today, "j F Y"),
+        "last": date_format(last, "j F Y"),
+    }
 
 
 def start_refusal(start: datetime, *, now: datetime, zone: str) -> str | None:
@@ -88,9 +94,9 @@ def free_slots(
 
 
 def format_slot(start: datetime, zone: str) -> str:
-    """A start as somebody in ``zone`` reads it, such as "Mon 9 Mar 15:00"."""
-    local = start.astimezone(ZoneInfo(zone))
-    return f"{SHORT_WEEKDAYS[local.weekday()]} {local.day} {local:%b} {local:%H:%M}"
+    """A start as somebody in ``zone`` reads it, such as "Mon 9 Mar 15:00" (in the active
+    language)."""
+    return date_format(start.astimezone(ZoneInfo(zone)), "D j M H:i")
 
 
 def slot_refusal(
@@ -102,29 +108,36 @@ def slot_refusal(
     minimum_notice: timedelta,
     busy: Iterable[Interval],
     now: datetime,
-    mentor_name: str = "the mentor",
+    mentor_name: str = "",
     away_until: date | None = None,
 ) -> str | None:
     """Which rule a meeting from ``start`` to ``end`` breaks, as a sentence; None if it fits."""
+    mentor_name = mentor_name or pgettext("sentence subject", "the mentor")
     zone = ZoneInfo(window_zone)
     local_date = start.astimezone(zone).date()
     if away_until is not None and local_date < away_until:
-        return f"{mentor_name} is away until {away_until.day} {away_until:%B %Y}."
+        return _("%(name)s is away until %(day)s.") % {
+            "name": mentor_name,
+            "day": date_format(away_until, "j F Y"),
+        }
     if not windows:
-        return f"{mentor_name} has not set any contact windows yet."
+        return _("%(name)s has not set any contact windows yet.") % {"name": mentor_name}
     fits = any(
         window_start <= start and end <= window_end
         for window_start, window_end in window_intervals(windows, zone, local_date, local_date)
     )
     if not fits:
-        return (
-            f"That time is outside {mentor_name}'s contact windows "
-            f"({windows_label(windows, window_zone)})."
-        )
+        return _("That time is outside %(name)s's contact windows (%(windows)s).") % {
+            "name": mentor_name,
+            "windows": windows_label(windows, window_zone),
+        }
     if start < now + minimum_notice:
         if minimum_notice <= timedelta(0):
-            return "That time is in the past."
-        return f"Meetings with {mentor_name} need {notice_label(minimum_notice)} notice."
+            return _("That time is in the past.")
+        return _("Meetings with %(name)s need %(notice)s notice.") % {
+            "name": mentor_name,
+            "notice": notice_label(minimum_notice),
+        }
     if _clashes(start, end, busy):
-        return "That time clashes with another meeting."
+        return _("That time clashes with another meeting.")
     return None

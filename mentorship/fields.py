@@ -19,6 +19,8 @@ from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.lookups import In
 from django.db.models.sql.compiler import SQLCompiler
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 
 def choice_set_lookup(code: str) -> str:
@@ -63,7 +65,8 @@ class ChoiceSetField(models.CharField):
         unknown = [code for code in self.to_python(value) if code not in allowed]
         if unknown:
             raise ValidationError(
-                "%(codes)s is not one of the choices.", params={"codes": ", ".join(unknown)}
+                gettext("%(codes)s is not one of the choices."),
+                params={"codes": ", ".join(unknown)},
             )
         if not self.blank and not value:
             raise ValidationError(self.error_messages["blank"], code="blank")
@@ -75,9 +78,12 @@ class ChoiceSetField(models.CharField):
         return forms.MultipleChoiceField(
             choices=self.choices or [],
             required=not self.blank,
-            label=kwargs.get("label", self.verbose_name.capitalize()),
+            # capfirst, as Django's own fields: it keeps a lazy verbose_name lazy (a form class
+            # is built at import time, before anyone's language is known), and it leaves the
+            # rest of a translation's capitals alone (German nouns).
+            label=kwargs.get("label", capfirst(self.verbose_name)),
             help_text=self.help_text,
-            widget=forms.CheckboxSelectMultiple,
+            widget=kwargs.get("widget") or forms.CheckboxSelectMultiple,
         )
 
     def get_choices_display(self, codes: Iterable[str]) -> list[str]:

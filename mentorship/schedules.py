@@ -21,4 +21,6 @@ SCHEDULES: dict[str, tuple[str, int]] = {
     "Open check-ins and nudge": ("meetings.open_checkins", 60 * 60),
     # Hourly: flags, nudges (through the ledger) and closings are each made once, so reruns are no-ops.
     "Flag, nudge and close inactive mentorships": ("meetings.close_inactive", 60 * 60),
+    # Daily: organizations' retention rules (off unless set), and expired data exports removed.
+    "Apply retention rules": ("privacy.retention", 24 * 60 * 60),
 }

@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "identity",
     "reports",
     "api",
+    "privacy",
     # the project itself: management commands that span every app (seed_demo)
     "mentorship",
 ]
@@ -147,6 +148,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mentorship.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -156,6 +158,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     "programs.middleware.MfaRequiredMiddleware",
 ]
 
@@ -345,7 +348,14 @@ else:
 # ---------------------------------------------------------------------------
 # Internationalisation and time
 # ---------------------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# English is the source language; each person picks theirs in their settings (before they do, the
+# browser's choice). Adding a language: README, "Languages".
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "twoway_language"
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -38,6 +38,7 @@ urlpatterns = [
     path("", include("conversations.urls")),
     path("", include("reports.urls")),
     path("", include("api.urls")),
+    path("", include("privacy.urls")),
     path("notifications/", include("notifications.urls")),
     path("settings/notifications/", RedirectView.as_view(pattern_name="notifications:preferences")),
     path("admin/", admin.site.urls),

@@ -24,10 +24,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connections, models, transaction
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 # models.EmailField's default max_length; tests/accounts pins every email column to it.
 EMAIL_MAX_LENGTH = 254
-EMAIL_TOO_LONG = f"Enter an email address of at most {EMAIL_MAX_LENGTH} characters."
+# Lazy: made in the language of whoever reads it (forms and services share it).
+EMAIL_TOO_LONG = format_lazy(
+    gettext_lazy("Enter an email address of at most {count} characters."), count=EMAIL_MAX_LENGTH
+)
 
 
 def validate_email_address(value: str) -> None:
@@ -49,7 +54,8 @@ class EmailAddressField(forms.EmailField):
 
 # Unicode category Cc is exactly U+0000-U+001F and U+007F-U+009F; Zl and Zp are one each.
 CONTROL_CHARACTERS = "\x00-\x1f\x7f-\x9f\u2028\u2029"
-SINGLE_LINE_MESSAGE = "Use a single line without control characters."
+# The English text (tests and callers compare against it); translated when raised.
+SINGLE_LINE_MESSAGE = gettext_noop("Use a single line without control characters.")
 _CONTROL = re.compile(f"[{CONTROL_CHARACTERS}]")
 # A run of control characters with the spaces around it, as in "Ann \r\n Lee".
 _CONTROL_RUN = re.compile(rf"\s*[{CONTROL_CHARACTERS}][\s{CONTROL_CHARACTERS}]*")
@@ -58,7 +64,7 @@ _CONTROL_RUN = re.compile(rf"\s*[{CONTROL_CHARACTERS}][\s{CONTROL_CHARACTERS}]*"
 def validate_single_line(value: str) -> None:
     """One line of text: no control characters (tabs and line breaks included), no U+2028/9."""
     if _CONTROL.search(value):
-        raise ValidationError(SINGLE_LINE_MESSAGE, code="single_line")
+        raise ValidationError(gettext(SINGLE_LINE_MESSAGE), code="single_line")
 
 
 def single_line(value: str) -> str:

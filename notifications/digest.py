@@ -14,6 +14,8 @@ from datetime import UTC, datetime, time, timedelta
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from notifications.models import Delivery, Reminder
@@ -33,11 +35,24 @@ def last_week(now: datetime) -> tuple[str, datetime, datetime]:
 
 
 def digest_body(titles: list[str]) -> str:
-    """One line per item, at most MAX_LINES, then how many more. Pure."""
+    """One line per item, at most MAX_LINES, then how many more (in the active language). Pure."""
     lines = [f"- {title}" for title in titles[:MAX_LINES]]
     if len(titles) > MAX_LINES:
-        lines.append(f"… and {len(titles) - MAX_LINES} more in the app.")
+        more = len(titles) - MAX_LINES
+        lines.append(gettext("… and %(n)s more in the app.") % {"n": more})
     return "\n".join(lines)
+
+
+def digest_title(count: int) -> str:
+    """The digest's subject, in the active language. Pure."""
+    return ngettext(
+        "Your week in mentoring: %(n)s update", "Your week in mentoring: %(n)s updates", count
+    ) % {"n": count}
+
+
+# Made in the recipient's language when the ledger row is written (notifications.reminders).
+_digest_body_lazy = lazy(digest_body, str)
+_digest_title_lazy = lazy(digest_title, str)
 
 
 def personal_digests_scan(*, now: datetime | None = None) -> int:
@@ -69,11 +84,11 @@ def personal_digests_scan(*, now: datetime | None = None) -> int:
                 kind=Reminder.WEEKLY_DIGEST,
                 subject_key="digest",
                 period_key=key,
-                title=f"Your week in mentoring: {len(titles[person.pk])} "
-                f"update{'' if len(titles[person.pk]) == 1 else 's'}",
-                body=digest_body(titles[person.pk]),
+                title=_digest_title_lazy(len(titles[person.pk])),
+                body=_digest_body_lazy(titles[person.pk]),
                 link=link,
                 due_at=now,
+                language=person.language_code,
             )
             for person in batch
         ]

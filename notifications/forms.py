@@ -1,22 +1,27 @@
 from __future__ import annotations
 
 from datetime import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Reminder
 from notifications.reminders import CHANNELS, CHOOSABLE, Preferences
 
-CHANNEL_LABELS = {"in_app": "In the app", "email": "Email", "digest": "Weekly digest"}
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+CHANNEL_LABELS = {"in_app": _("In the app"), "email": _("Email"), "digest": _("Weekly digest")}
 
 
 class PreferencesForm(forms.Form):
     quiet_start = forms.TimeField(
-        label="Quiet from", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("Quiet from"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
     quiet_end = forms.TimeField(
-        label="until", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+        label=_("until"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
 
     def __init__(
@@ -37,10 +42,11 @@ class PreferencesForm(forms.Form):
                 self.fields[f"{kind}__{channel}"] = forms.BooleanField(
                     required=False,
                     initial=chosen[channel],
-                    label=f"{label}: {CHANNEL_LABELS[channel]}",
+                    # No words to translate: each part is made in the page's language.
+                    label=format_lazy("{}: {}", label, CHANNEL_LABELS[channel]),
                 )
 
-    def kind_rows(self) -> list[tuple[str, list[forms.BoundField]]]:
+    def kind_rows(self) -> list[tuple[StrOrPromise, list[forms.BoundField]]]:
         return [
             (Reminder(kind).label, [self[f"{kind}__{channel}"] for channel in CHANNELS])
             for kind in self.kinds

@@ -24,6 +24,8 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 from mailparser_reply import EmailReplyParser
 
 from accounts.models import User
@@ -35,7 +37,8 @@ BOUNCE_EVERY = 3600  # seconds: at most one bounce an hour to one sender
 
 
 class Refused(Exception):
-    """The mail is not posted; the words say why (to the log, and in a bounce)."""
+    """The mail is not posted; the words say why (to the log, and in a bounce). They are English
+    (marked with ``gettext_noop``): the bounce translates them into its reader's language."""
 
 
 @dataclass(frozen=True)
@@ -74,15 +77,15 @@ class SignedAddress:
         try:
             value = self.signer.unsign(token, max_age=self.valid_for)
         except signing.SignatureExpired as exc:
-            raise Refused("expired address") from exc
+            raise Refused(gettext_noop("expired address")) from exc
         except signing.BadSignature as exc:
-            raise Refused("unknown address") from exc
+            raise Refused(gettext_noop("unknown address")) from exc
         user_id, object_id = (int(part) for part in value.split("-", 1))
         user = User.objects.filter(pk=user_id, is_active=True).first()
         if user is None:
-            raise Refused("unknown address")
+            raise Refused(gettext_noop("unknown address"))
         if mail.sender != user.email.lower():
-            raise Refused("sent from another address than the one the notice went to")
+            raise Refused(gettext_noop("sent from another address than the one the notice went to"))
         return user, object_id
 
 
@@ -160,7 +163,7 @@ def _route(mail: EmailMessage) -> tuple[str, str]:
         if domain and at == domain and plus and name in _HANDLERS:
             # The token's case matters (it is signed); take it from the address as written.
             return name, address.split("+", 1)[1].rsplit("@", 1)[0]
-    raise Refused("unknown address")
+    raise Refused(gettext_noop("unknown address"))
 
 
 def _new_text(mail: EmailMessage) -> str:
@@ -168,14 +171,14 @@ def _new_text(mail: EmailMessage) -> str:
     history or the signature."""
     part = mail.get_body(preferencelist=("plain", "html"))
     if part is None:
-        raise Refused("no text")
+        raise Refused(gettext_noop("no text"))
     body = part.get_content()
     if part.get_content_type() == "text/html":
         body = unescape(re.sub(r"<br\s*/?>|</p>|</div>", "\n", body, flags=re.I))
         body = re.sub(r"<[^>]+>", "", body)
     text = EmailReplyParser(languages=["en", "de", "fr", "es", "nl"]).parse_reply(text=body)
     if not text.strip():
-        raise Refused("no new text")
+        raise Refused(gettext_noop("no new text"))
     return text.strip()
 
 
@@ -201,12 +204,17 @@ def _calendar_part(mail: EmailMessage) -> bytes | None:
 def _bounce(sender: str, why: str) -> None:
     if not sender or not cache.add(f"inbound-bounce:{sender}", 1, BOUNCE_EVERY):
         return
+    # In the sender's language when Twoway knows them, else in the site's.
+    user = User.objects.filter(email__iexact=sender).first()
+    with translation.override(user.language_code if user else settings.LANGUAGE_CODE):
+        subject = gettext("Your email to %(site)s was not posted") % {"site": settings.SITE_NAME}
+        message = gettext(
+            "Your email could not be posted (%(why)s). Open %(url)s to write in the conversation "
+            "there.\n\nThis is an automatic message; replies are not read."
+        ) % {"why": gettext(why), "url": settings.SITE_URL}
     send_mail(
-        subject=f"Your email to {settings.SITE_NAME} was not posted",
-        message=(
-            f"Your email could not be posted ({why}). Open {settings.SITE_URL} to write in the "
-            "conversation there.\n\nThis is an automatic message; replies are not read."
-        ),
+        subject=subject,
+        message=message,
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[sender],
         fail_silently=True,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TimeStampedModel
 from mentorship.validators import validate_single_line
@@ -11,15 +12,15 @@ class Notification(TimeStampedModel):
     """An in-app message. It carries its own text and link, not a key into another app."""
 
     class Kind(models.TextChoices):
-        INVITATION = "invitation", "Invitation"
-        APPLICATION = "application", "Application"
-        APPROVAL = "approval", "Approval"
-        PARTICIPATION = "participation", "Participation"
-        REQUEST = "request", "Mentorship request"
-        MENTORSHIP = "mentorship", "Mentorship"
-        REPORT = "report", "Report to admins"
-        REMINDER = "reminder", "Reminder"
-        GENERAL = "general", "General"
+        INVITATION = "invitation", _("Invitation")
+        APPLICATION = "application", _("Application")
+        APPROVAL = "approval", _("Approval")
+        PARTICIPATION = "participation", _("Participation")
+        REQUEST = "request", _("Mentorship request")
+        MENTORSHIP = "mentorship", _("Mentorship")
+        REPORT = "report", _("Report to admins")
+        REMINDER = "reminder", _("Reminder")
+        GENERAL = "general", _("General")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -58,22 +59,22 @@ class Notification(TimeStampedModel):
 class Reminder(models.TextChoices):
     """The kinds of reminders and nudges (DESIGN, "Reminders and nudges")."""
 
-    MEETING = "meeting_reminder", "Meeting reminder"
-    FOLLOW_UP = "follow_up", "Follow-up after a meeting"
-    CADENCE = "cadence", "Time to meet again"
-    CHECK_IN = "check_in", "Check-in"
-    REQUEST_PENDING = "request_pending", "Request waiting for an answer"
-    REQUEST_EXPIRED = "request_expired", "Request expired"
-    ACTION_DUE = "action_due", "Action item due"
-    REPORT_BACK = "report_back", "Report back on advice"
-    ENDING = "ending", "Relationship ending"
-    ADMIN_DIGEST = "admin_digest", "Weekly admin digest"
+    MEETING = "meeting_reminder", _("Meeting reminder")
+    FOLLOW_UP = "follow_up", _("Follow-up after a meeting")
+    CADENCE = "cadence", _("Time to meet again")
+    CHECK_IN = "check_in", _("Check-in")
+    REQUEST_PENDING = "request_pending", _("Request waiting for an answer")
+    REQUEST_EXPIRED = "request_expired", _("Request expired")
+    ACTION_DUE = "action_due", _("Action item due")
+    REPORT_BACK = "report_back", _("Report back on advice")
+    ENDING = "ending", _("Relationship ending")
+    ADMIN_DIGEST = "admin_digest", _("Weekly admin digest")
     # From an admin on the dashboard, or the program's inactivity rule (meetings.inactivity).
-    ADMIN_NUDGE = "admin_nudge", "Your mentorship has gone quiet"
+    ADMIN_NUDGE = "admin_nudge", _("Your mentorship has gone quiet")
     # The person's own weekly email of what they set to "weekly digest" (notifications.digest).
-    WEEKLY_DIGEST = "weekly_digest", "Your weekly digest"
+    WEEKLY_DIGEST = "weekly_digest", _("Your weekly digest")
     # Unread messages of one conversation, told once per stretch of unread (conversations/).
-    MESSAGE = "message", "New messages"
+    MESSAGE = "message", _("New messages")
 
 
 class InboundMail(TimeStampedModel):
@@ -128,10 +129,10 @@ class Delivery(TimeStampedModel):
     """
 
     class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        SUPPRESSED = "suppressed", "Suppressed"
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SUPPRESSED = "suppressed", _("Suppressed")
 
     # Its recipient: a person, or (an event) a webhook.
     recipient = models.ForeignKey(
@@ -144,7 +145,9 @@ class Delivery(TimeStampedModel):
     webhook = models.ForeignKey(
         Webhook, on_delete=models.CASCADE, related_name="deliveries", null=True, blank=True
     )
-    kind = models.CharField(max_length=20, choices=[*Reminder.choices, (WEBHOOK, "Webhook event")])
+    kind = models.CharField(
+        max_length=20, choices=[*Reminder.choices, (WEBHOOK, _("Webhook event"))]
+    )
     # What it is about ("meeting:42") and which occurrence ("2026-11-23", "2026-Q4", "once").
     subject_key = models.CharField(max_length=100)
     period_key = models.CharField(max_length=40)
@@ -157,14 +160,14 @@ class Delivery(TimeStampedModel):
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     channels = models.CharField(
-        max_length=40, blank=True, help_text="Where it went: in_app, email, digest."
+        max_length=40, blank=True, help_text=_("Where it went: in_app, email, digest.")
     )
     # A webhook's last answer: its status and the start of its body.
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.CharField(max_length=500, blank=True)
 
     class Meta:
-        verbose_name_plural = "deliveries"
+        verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "kind", "subject_key", "period_key"],

@@ -21,10 +21,11 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from accounts.models import User
 from notifications.models import Delivery, Notification, Reminder
-from notifications.services import email_send
+from notifications.services import email_send, in_language
 from notifications.webhooks import webhook_deliver
 
 M = TypeVar("M", bound=models.Model)
@@ -163,12 +164,14 @@ def reminder_schedule(
     kind: str,
     subject_key: str,
     period_key: str,
-    title: str,
-    body: str = "",
+    title: Any,
+    body: Any = "",
     link: str = "",
     due_at: datetime | None = None,
 ) -> bool:
-    """Put a reminder in the ledger once; True if it is new, False if it was there already."""
+    """Put a reminder in the ledger once; True if it is new, False if it was there already.
+    Lazy ``title`` and ``body`` (gettext_lazy, format_lazy) are written in the recipient's
+    language."""
     if kind not in Reminder.values:
         raise ValueError(f"Unknown reminder kind {kind!r}")
     _, created = Delivery.objects.get_or_create(
@@ -177,8 +180,8 @@ def reminder_schedule(
         subject_key=subject_key[:100],
         period_key=period_key[:40],
         defaults={
-            "title": title[:200],
-            "body": body,
+            "title": in_language(recipient.language_code, title)[:200],
+            "body": in_language(recipient.language_code, body),
             "link": link,
             "due_at": due_at or timezone.now(),
         },
@@ -194,10 +197,14 @@ class Due:
     kind: str
     subject_key: str
     period_key: str
-    title: str
+    # Lazy text (gettext_lazy, format_lazy): the ledger row is written in the recipient's language.
+    title: Any
     due_at: datetime
-    body: str = ""
+    body: Any = ""
     link: str = ""
+    # The recipient's language (``user.language_code``) when the scan has it already; without
+    # it, the batch looks the languages up (one query) if any of its text is lazy.
+    language: str = ""
 
 
 def keyset_batches(rows: QuerySet[M], size: int) -> Iterator[list[M]]:
@@ -213,15 +220,31 @@ def keyset_batches(rows: QuerySet[M], size: int) -> Iterator[list[M]]:
 
 
 def reminders_schedule_many(items: list[Due]) -> None:
-    """Put a scan's batch in the ledger in one insert; rows already there stay as they are."""
+    """Put a scan's batch in the ledger in one insert, each row's text in its recipient's language
+    (one query for the languages the items do not carry, when some text is lazy); rows already
+    there stay as they are."""
+    if not items:
+        return
+    unknown = {
+        item.recipient_id
+        for item in items
+        if not item.language and (isinstance(item.title, Promise) or isinstance(item.body, Promise))
+    }
+    languages = (
+        dict(User.objects.filter(pk__in=unknown).values_list("pk", "language")) if unknown else {}
+    )
+
+    def language_of(item: Due) -> str:
+        return item.language or languages.get(item.recipient_id, "")
+
     rows = [
         Delivery(
             recipient_id=item.recipient_id,
             kind=item.kind,
             subject_key=item.subject_key[:100],
             period_key=item.period_key[:40],
-            title=item.title[:200],
-            body=item.body,
+            title=in_language(language_of(item), item.title)[:200],
+            body=in_language(language_of(item), item.body),
             link=item.link,
             due_at=item.due_at,
         )
@@ -300,6 +323,7 @@ def _deliver(delivery: Delivery, now: datetime) -> str:
         )
         email_send(
             to=[user.email],
+            language=user.language_code,
             subject=delivery.title,
             template=f"emails/reminders/{delivery.kind}",
             context={

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from mentorship.validators import single_line
@@ -19,12 +19,19 @@ from notifications.models import Notification
 SUBJECT_MAX_LENGTH = 200
 
 
+def in_language(language: str, text: Any) -> str:
+    """Text in a language: callers pass lazy text (``gettext_lazy``, ``format_lazy``) for what
+    goes to someone else, and it is made here, in the recipient's language, not the sender's."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return str(text)
+
+
 def notify(
     *,
     recipient: User,
     kind: str,
-    title: str,
-    body: str = "",
+    title: Any,
+    body: Any = "",
     link: str = "",
     resolved_by: str = "",
 ) -> Notification:
@@ -32,11 +39,12 @@ def notify(
     ``notifications_resolve`` marks it read, when it asks for something that can get done."""
     if kind not in Notification.Kind.values:
         raise ValueError(f"Unknown notification kind {kind!r}")
+    language = recipient.language_code
     return Notification.objects.create(
         recipient=recipient,
         kind=kind,
-        title=title[:200],
-        body=body,
+        title=in_language(language, title)[:200],
+        body=in_language(language, body),
         link=link,
         resolved_by=resolved_by,
     )
@@ -50,13 +58,19 @@ def notifications_resolve(*, recipient_id: int, key: str) -> int:
 
 
 def notify_many(
-    *, recipients: Iterable[User], kind: str, title: str, body: str = "", link: str = ""
+    *, recipients: Iterable[User], kind: str, title: Any, body: Any = "", link: str = ""
 ) -> list[Notification]:
-    """The same notification for several people, in one insert."""
+    """The same notification for several people (each in their language), in one insert."""
     if kind not in Notification.Kind.values:
         raise ValueError(f"Unknown notification kind {kind!r}")
     rows = [
-        Notification(recipient=user, kind=kind, title=title[:200], body=body, link=link)
+        Notification(
+            recipient=user,
+            kind=kind,
+            title=in_language(user.language_code, title)[:200],
+            body=in_language(user.language_code, body),
+            link=link,
+        )
         for user in recipients
     ]
     return Notification.objects.bulk_create(rows)
@@ -94,17 +108,36 @@ def email_subject(text: str) -> str:
 def email_send(
     *,
     to: list[str],
-    subject: str,
+    subject: Any,
     template: str,
     context: Mapping[str, Any],
     headers: Mapping[str, str] | None = None,
     reply_to: str = "",
     calendar: bytes | None = None,
     calendar_method: str = "",
+    language: str = "",
 ) -> None:
     """Send one email with plain-text and HTML parts rendered from ``<template>.txt``/``.html``,
     and a ``calendar`` file (iCalendar) as ``invite.ics`` if given; with its iTIP
-    ``calendar_method`` it is also the message's calendar part, which calendars act on."""
+    ``calendar_method`` it is also the message's calendar part, which calendars act on.
+    ``language``: the recipient's (``user.language_code``); lazy ``subject`` text and the
+    templates are made in it."""
+    with translation.override(language or translation.get_language() or settings.LANGUAGE_CODE):
+        _email_send(
+            to, str(subject), template, context, headers, reply_to, calendar, calendar_method
+        )
+
+
+def _email_send(
+    to: list[str],
+    subject: str,
+    template: str,
+    context: Mapping[str, Any],
+    headers: Mapping[str, str] | None,
+    reply_to: str,
+    calendar: bytes | None,
+    calendar_method: str,
+) -> None:
     full_context = {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL, **context}
     text = render_to_string(f"{template}.txt", full_context)
     html = render_to_string(f"{template}.html", full_context)
@@ -117,6 +150,7 @@ def email_send(
         reply_to=[reply_to] if reply_to else None,
     )
     message.attach_alternative(html, "text/html")
+    message.extra_headers.setdefault("Content-Language", translation.get_language() or "")
     if calendar is not None:
         if calendar_method:
             message.attach_alternative(

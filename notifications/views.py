@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -88,7 +89,7 @@ def preferences(request: AuthedHttpRequest) -> HttpResponse:
     form = PreferencesForm(request.POST or None, preferences=current, kinds=kinds_for(request.user))
     if request.method == "POST" and form.is_valid():
         preferences_save(user=request.user, **form.to_service())
-        messages.success(request, "Your notification settings are saved.")
+        messages.success(request, _("Your notification settings are saved."))
         return redirect("notifications:preferences")
     return render(
         request, "notifications/preferences.html", {"form": form, "kinds": form.kind_rows()}

@@ -6,6 +6,7 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from mentorship.errors import DomainError
@@ -72,9 +73,15 @@ def is_program_admin(user: User, program: Program) -> bool:
 
 
 def require_program_admin(*, program: Program, actor: User, doing: str) -> None:
-    """Refuse anyone but an active admin of this program (views check too; services never trust them)."""
+    """Refuse anyone but an active admin of this program (views check too; services never trust them).
+
+    ``doing``: what they may do, as a translated verb phrase ("send announcements")."""
     if not is_program_admin(actor, program):
-        raise DomainError(f"Only the admins of {program.name} can {doing}.")
+        raise DomainError(
+            # Translators: %(doing)s is a verb phrase in the infinitive, such as "send announcements".
+            _("Only the admins of %(program)s can %(doing)s.")
+            % {"program": program.name, "doing": doing}
+        )
 
 
 def programs_administered_by(user: User) -> QuerySet[Program]:
@@ -97,7 +104,7 @@ def get_program_for_admin(user: User, slug: str) -> Program:
     """The program if this person runs it; 403 if they only take part, 404 if they cannot see it."""
     program = get_program_for_user(user, slug)
     if not programs_administered_by(user).filter(pk=program.pk).exists():
-        raise PermissionDenied("Only this program's admins can manage it.")
+        raise PermissionDenied(_("Only this program's admins can manage it."))
     return program
 
 
@@ -170,11 +177,16 @@ def get_organization_for_admin(user: User, slug: str) -> Organization:
 
 def require_organization_admin(*, organization: Organization, actor: User, doing: str) -> None:
     """Refuse anyone but an admin of this organization (views check too; services never trust
-    them). A program's admins are not enough: the list is every program's."""
+    them). A program's admins are not enough: the list is every program's. ``doing``: what they
+    may do, as a translated verb phrase ("add topics")."""
     if not is_organization_admin(actor, organization):
         raise DomainError(
-            f"Only the organization admins of {organization.name} can {doing}: the list is "
-            "shared by all its programs."
+            _(
+                # Translators: %(doing)s is a verb phrase in the infinitive, such as "add topics".
+                "Only the organization admins of %(organization)s can %(doing)s: the list is "
+                "shared by all its programs."
+            )
+            % {"organization": organization.name, "doing": doing}
         )
 
 
@@ -198,7 +210,7 @@ def require_operator(actor: User | None, permission: str) -> None:
     migration, with no actor) grants and revokes the role; no program role reaches it."""
     if actor is not None and not actor.has_perm(permission):
         raise DomainError(
-            "Only the site's operators grant or take back the organization admin role."
+            _("Only the site's operators grant or take back the organization admin role.")
         )
 
 

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mentorship.errors import DomainError
 from programs import services
@@ -32,13 +34,16 @@ class OrganizationAdminForm(ModelForm):
         if self.instance.pk is not None or user is None:
             return data
         if not user.is_active:
-            raise ValidationError(f"{user} has no active account.")
+            raise ValidationError(_("%(user)s has no active account.") % {"user": user})
         if (
             organization is not None
             and organization.pk is not None
             and OrganizationAdmin.objects.filter(organization=organization, user=user).exists()
         ):
-            raise ValidationError(f"{user} is an admin of {organization} already.")
+            raise ValidationError(
+                _("%(user)s is an admin of %(organization)s already.")
+                % {"user": user, "organization": organization}
+            )
         return data
 
 
@@ -50,8 +55,10 @@ class OrganizationAdminInline(admin.TabularInline):
     raw_id_fields = ["user"]
     fields = ["user", "granted_by", "created_at"]
     readonly_fields = ["granted_by", "created_at"]
-    verbose_name = "organization admin"
-    verbose_name_plural = "organization admins (manage the topics all its programs share)"
+    verbose_name = gettext_lazy("organization admin")
+    verbose_name_plural = gettext_lazy(
+        "organization admins (manage the topics all its programs share)"
+    )
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Existing rows are shown read-only; a grant is added or deleted, never edited.

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProgramsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "programs"
-    verbose_name = "Programs"
+    verbose_name = _("Programs")
 
     def ready(self) -> None:
         from notifications.models import Reminder

@@ -10,6 +10,7 @@ from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from mentorship.errors import DomainError
 from mentorship.validators import EMAIL_MAX_LENGTH, validate_email_address
@@ -24,9 +25,18 @@ class CsvImportError(DomainError):
 
     def __init__(self, errors: list[tuple[int, str]]) -> None:
         self.errors = errors
-        first = "; ".join(f"line {line}: {message}" for line, message in errors[:3])
-        more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
-        super().__init__(f"Nothing was imported. {first}{more}", field="file")
+        first = "; ".join(
+            _("line %(line)s: %(problem)s") % {"line": line, "problem": message}
+            for line, message in errors[:3]
+        )
+        if len(errors) > 3:
+            summary = _("Nothing was imported. %(problems)s (and %(more)s more)") % {
+                "problems": first,
+                "more": len(errors) - 3,
+            }
+        else:
+            summary = _("Nothing was imported. %(problems)s") % {"problems": first}
+        super().__init__(summary, field="file")
 
 
 _DELIMITERS = (",", ";", "\t")  # the first is the default
@@ -44,7 +54,7 @@ def csv_people_read(upload: IO[bytes]) -> list[CsvRow]:
     if errors:
         raise CsvImportError(errors)
     if not rows:
-        raise CsvImportError([(0, "the file has no people in it.")])
+        raise CsvImportError([(0, _("the file has no people in it."))])
     return rows
 
 
@@ -52,17 +62,23 @@ def _decode_csv(upload: IO[bytes]) -> str:
     raw = upload.read(settings.CSV_IMPORT_MAX_BYTES + 1)
     if len(raw) > settings.CSV_IMPORT_MAX_BYTES:
         raise CsvImportError(
-            [(0, f"the file is larger than {settings.CSV_IMPORT_MAX_BYTES // 1024} KB.")]
+            [
+                (
+                    0,
+                    _("the file is larger than %(size)s KB.")
+                    % {"size": settings.CSV_IMPORT_MAX_BYTES // 1024},
+                )
+            ]
         )
     if b"\x00" in raw:
-        raise CsvImportError([(0, "this is not a CSV text file.")])
+        raise CsvImportError([(0, _("this is not a CSV text file."))])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             return raw.decode("cp1252")
         except UnicodeDecodeError as exc:
-            raise CsvImportError([(0, "the file is not UTF-8 text.")]) from exc
+            raise CsvImportError([(0, _("the file is not UTF-8 text."))]) from exc
 
 
 def _csv_reader(text: str, delimiter: str) -> _csv.Reader:
@@ -131,16 +147,14 @@ def _header(cells: list[str]) -> dict[str, int] | None:
 
 
 def _header_problem(columns: dict[str, int]) -> str:
-    missing = [
-        what
-        for what, present in (
-            ("a name (or first and last name)", "name" in columns or "first" in columns),
-            ("a role", "role" in columns),
-        )
-        if not present
-    ]
-    if missing:
-        return f"the header has no column for {' or '.join(missing)}."
+    has_name = "name" in columns or "first" in columns
+    has_role = "role" in columns
+    if not has_name and not has_role:
+        return _("the header has no column for a name (or first and last name) or a role.")
+    if not has_name:
+        return _("the header has no column for a name (or first and last name).")
+    if not has_role:
+        return _("the header has no column for a role.")
     return ""
 
 
@@ -174,21 +188,32 @@ def _parse_rows(text: str) -> tuple[list[CsvRow], list[tuple[int, str]]]:
                 columns = dict(_POSITIONAL)
             if len(rows) + len(errors) >= settings.CSV_IMPORT_MAX_ROWS:
                 errors.append(
-                    (line, f"a file may hold at most {settings.CSV_IMPORT_MAX_ROWS} people.")
+                    (
+                        line,
+                        _("a file may hold at most %(count)s people.")
+                        % {"count": settings.CSV_IMPORT_MAX_ROWS},
+                    )
                 )
                 break
             if positional and len(cells) != 3:
-                hint = "; separate them with commas, semicolons or tabs" if len(cells) == 1 else ""
-                errors.append(
-                    (line, f"expected 3 columns (name, email, role), found {len(cells)}{hint}.")
-                )
+                if len(cells) == 1:
+                    problem = _(
+                        "expected 3 columns (name, email, role), found %(count)s; separate them "
+                        "with commas, semicolons or tabs."
+                    )
+                else:
+                    problem = _("expected 3 columns (name, email, role), found %(count)s.")
+                errors.append((line, problem % {"count": len(cells)}))
                 continue
             if not positional and len(cells) != width:
                 errors.append(
                     (
                         line,
-                        f"expected {width} columns as in the header ({named_header}), "
-                        f"found {len(cells)}.",
+                        _(
+                            "expected %(width)s columns as in the header (%(header)s), "
+                            "found %(count)s."
+                        )
+                        % {"width": width, "header": named_header, "count": len(cells)},
                     )
                 )
                 continue
@@ -203,7 +228,9 @@ def _parse_rows(text: str) -> tuple[list[CsvRow], list[tuple[int, str]]]:
                 assert row is not None
                 rows.append(row)
     except csv.Error as exc:
-        errors.append((reader.line_num, f"the file is not valid CSV ({exc})."))
+        errors.append(
+            (reader.line_num, _("the file is not valid CSV (%(error)s).") % {"error": exc})
+        )
     return rows, errors
 
 
@@ -213,24 +240,37 @@ def _person(
     """One person's cells checked: the problem in words, or the row (``seen`` remembers it)."""
     problems = []
     if not name:
-        problems.append("the name is empty")
+        problems.append(_("the name is empty"))
     if len(name) > 150:
-        problems.append("the name is longer than 150 characters")
+        problems.append(_("the name is longer than 150 characters"))
     email = email.lower()
     try:
         validate_email_address(email)
     except ValidationError as exc:
         if exc.code == "max_length":
-            problems.append(f"the email address is longer than {EMAIL_MAX_LENGTH} characters")
+            problems.append(
+                _("the email address is longer than %(count)s characters")
+                % {"count": EMAIL_MAX_LENGTH}
+            )
+        elif email:
+            problems.append(_("%(email)s is not an email address") % {"email": email})
         else:
-            problems.append(f"{email or 'the email'} is not an email address")
+            problems.append(_("the email is not an email address"))
     role = _ROLE_WORDS.get(role_word.lower())
     if role is None:
-        problems.append(f"{role_word or 'the role'} is not a role (use mentor, mentee or admin)")
+        problems.append(
+            _("%(role)s is not a role (use mentor, mentee or admin)") % {"role": role_word}
+            if role_word
+            else _("the role is not a role (use mentor, mentee or admin)")
+        )
     if problems:
         return "; ".join(problems) + ".", None
     assert role is not None
     if (email, role) in seen:
-        return f"{email} as {role} repeats line {seen[(email, role)]}.", None
+        return _("%(email)s as %(role)s repeats line %(line)s.") % {
+            "email": email,
+            "role": role,
+            "line": seen[(email, role)],
+        }, None
     seen[(email, role)] = line
     return "", (line, name, email, str(role))

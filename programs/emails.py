@@ -6,12 +6,26 @@ from django.conf import settings
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from notifications.reminders import keyset_batches
 from notifications.services import email_send
 from programs.models import Announcement, Invitation
 from programs.selectors import announcement_recipients
 from programs.tokens import invitation_token
+
+
+def _invitation_language(invitation: Invitation) -> str:
+    """The language to invite someone in: theirs if they have an account; else the language
+    the admin who invited them chose (likely a colleague's), else the site's."""
+    invitee = User.objects.filter(email__iexact=invitation.email).first()
+    if invitee is not None:
+        return invitee.language_code
+    if invitation.invited_by is not None and invitation.invited_by.language:
+        return invitation.invited_by.language
+    return settings.LANGUAGE_CODE
 
 
 def invitation_email_send(*, invitation_id: int) -> bool:
@@ -28,7 +42,10 @@ def invitation_email_send(*, invitation_id: int) -> bool:
     )
     email_send(
         to=[invitation.email],
-        subject=f"You are invited to {invitation.program.name}",
+        language=_invitation_language(invitation),
+        subject=format_lazy(
+            gettext_lazy("You are invited to {program}"), program=invitation.program.name
+        ),
         template="emails/invitation",
         context={"invitation": invitation, "link": link},
     )
@@ -62,6 +79,7 @@ def announcement_emails_send(*, announcement_id: int) -> int:
         for user in batch:
             email_send(
                 to=[user.email],
+                language=user.language_code,
                 subject=f"{program.name}: {announcement.title}",
                 template="emails/announcement",
                 context={"announcement": announcement, "user": user, "link": link},

@@ -5,27 +5,33 @@ wrote."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
 
 from notifications.webhooks import event_emit
 from programs.models import Organization, Program
 
-EVENTS: dict[str, str] = {
-    "participant.joined": "Someone joined a program",
-    "participant.left": "Someone left a program",
-    "request.sent": "A mentee asked a mentor",
-    "request.answered": "A mentor answered a request (accepted, declined or redirected)",
-    "mentorship.started": "A mentorship started",
-    "mentorship.paused": "A mentorship was paused",
-    "mentorship.resumed": "A paused mentorship went on",
-    "mentorship.completed": "A mentorship was completed",
-    "mentorship.ended": "A mentorship ended early",
-    "meeting.confirmed": "A meeting was confirmed",
-    "meeting.held": "A meeting was marked held",
-    "meeting.missed": "A meeting passed without being marked held",
-    "checkin.answered": "Someone answered a check-in (no answers in the event)",
-    "problem.reported": "Someone reported a problem to the program's admins",
-    "round.published": "A matching round was published",
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+# Each type's description is lazy text: pages show it in their reader's language.
+EVENTS: dict[str, StrOrPromise] = {
+    "participant.joined": _("Someone joined a program"),
+    "participant.left": _("Someone left a program"),
+    "request.sent": _("A mentee asked a mentor"),
+    "request.answered": _("A mentor answered a request (accepted, declined or redirected)"),
+    "mentorship.started": _("A mentorship started"),
+    "mentorship.paused": _("A mentorship was paused"),
+    "mentorship.resumed": _("A paused mentorship went on"),
+    "mentorship.completed": _("A mentorship was completed"),
+    "mentorship.ended": _("A mentorship ended early"),
+    "meeting.confirmed": _("A meeting was confirmed"),
+    "meeting.held": _("A meeting was marked held"),
+    "meeting.missed": _("A meeting passed without being marked held"),
+    "checkin.answered": _("Someone answered a check-in (no answers in the event)"),
+    "problem.reported": _("Someone reported a problem to the program's admins"),
+    "round.published": _("A matching round was published"),
 }
 
 

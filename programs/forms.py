@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from mentorship.validators import EmailAddressField, validate_single_line
 from programs.models import (
@@ -27,6 +29,18 @@ class ProgramForm(forms.ModelForm):
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+        # The fields whose model field has no verbose name (Django would make these same words,
+        # untranslated, from the field's name).
+        labels = {
+            "name": _("Name"),
+            "description": _("Description"),
+            "kind": _("Kind"),
+            "starts_on": _("Starts on"),
+            "ends_on": _("Ends on"),
+            "enrollment_open": _("Enrollment open"),
+            "matching_mode": _("Matching mode"),
+            "other_department_only": _("Other department only"),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,10 +53,13 @@ class ProgramForm(forms.ModelForm):
 
 
 class ProgramCreateForm(ProgramForm):
-    organization = forms.ModelChoiceField(queryset=Organization.objects.none(), empty_label=None)
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.none(), empty_label=None, label=_("Organization")
+    )
     slug = forms.SlugField(
         max_length=60,
-        help_text="Letters, digits and hyphens; the program's address: /programs/<slug>/.",
+        label=_("Slug"),
+        help_text=_("Letters, digits and hyphens; the program's address: /programs/<slug>/."),
     )
 
     class Meta(ProgramForm.Meta):
@@ -57,33 +74,43 @@ class ProgramCreateForm(ProgramForm):
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"].lower()
         if slug in RESERVED_SLUGS:
-            raise forms.ValidationError(f"{slug} is a reserved word here; pick another slug.")
+            raise forms.ValidationError(
+                gettext("%(slug)s is a reserved word here; pick another slug.") % {"slug": slug}
+            )
         if Program.objects.filter(slug=slug).exists():
-            raise forms.ValidationError("Another program uses this address; pick another slug.")
+            raise forms.ValidationError(
+                gettext("Another program uses this address; pick another slug.")
+            )
         return slug
 
 
 class InvitationForm(forms.Form):
     full_name = forms.CharField(
-        max_length=150, required=False, label="Name (optional)", validators=[validate_single_line]
+        max_length=150,
+        required=False,
+        label=_("Name (optional)"),
+        validators=[validate_single_line],
     )
-    email = EmailAddressField(label="Email address")
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.MENTEE)
+    email = EmailAddressField(label=_("Email address"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MENTEE)
 
 
 class CsvImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="Three columns: name, email, role (mentor, mentee or admin). A header line is optional.",
+        label=_("CSV file"),
+        help_text=_(
+            "Three columns: name, email, role (mentor, mentee or admin). A header line is optional."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
 
 class ApplyForm(forms.Form):
     role = forms.ChoiceField(
+        label=_("Role"),
         choices=[
-            (Role.MENTEE.value, "Mentee: I want a mentor"),
-            (Role.MENTOR.value, "Mentor: I want to mentor"),
+            (Role.MENTEE.value, _("Mentee: I want a mentor")),
+            (Role.MENTOR.value, _("Mentor: I want to mentor")),
         ],
         widget=forms.RadioSelect,
         initial=Role.MENTEE,
@@ -93,13 +120,16 @@ class ApplyForm(forms.Form):
 class ParticipantFilterForm(forms.Form):
     q = forms.CharField(
         required=False,
-        label="Search",
-        widget=forms.TextInput(attrs={"placeholder": "Name, email or department"}),
+        label=_("Search"),
+        widget=forms.TextInput(attrs={"placeholder": _("Name, email or department")}),
     )
-    role = forms.ChoiceField(required=False, choices=[("", "All roles"), *Role.choices])
+    role = forms.ChoiceField(
+        required=False, label=_("Role"), choices=[("", _("All roles")), *Role.choices]
+    )
     status = forms.ChoiceField(
         required=False,
-        choices=[("", "All statuses"), *Participant.Status.choices],
+        label=_("Status"),
+        choices=[("", _("All statuses")), *Participant.Status.choices],
     )
 
 
@@ -108,12 +138,12 @@ class DeclineForm(forms.Form):
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Reason (sent to the applicant, optional)",
+        label=_("Reason (sent to the applicant, optional)"),
     )
 
 
 class TopicForm(forms.Form):
-    name = forms.CharField(max_length=80, label="Topic", validators=[validate_single_line])
+    name = forms.CharField(max_length=80, label=_("Topic"), validators=[validate_single_line])
 
 
 class AnnouncementForm(forms.Form):
@@ -121,14 +151,14 @@ class AnnouncementForm(forms.Form):
         choices=Announcement.Audience.choices,
         initial=Announcement.Audience.EVERYONE,
         widget=forms.RadioSelect,
-        label="To",
+        label=_("To"),
     )
-    title = forms.CharField(max_length=150, validators=[validate_single_line])
+    title = forms.CharField(label=_("Title"), max_length=150, validators=[validate_single_line])
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
-        label="Message",
+        label=_("Message"),
         max_length=10000,
-        help_text="Everyone you choose gets it in the app and by email.",
+        help_text=_("Everyone you choose gets it in the app and by email."),
     )
     # Set by the confirmation step, which says how many people it reaches before it goes.
     confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -137,19 +167,24 @@ class AnnouncementForm(forms.Form):
 class EnrollmentForm(forms.Form):
     enrollment_open = forms.BooleanField(
         required=False,
-        label="Enrollment is open",
-        help_text="Open: people of the organization may apply to join.",
+        label=_("Enrollment is open"),
+        help_text=_("Open: people of the organization may apply to join."),
     )
     ends_on = forms.DateField(
         required=False,
-        label="The program ends on",
-        help_text="Move it later to extend the program; empty: no end date.",
+        label=_("The program ends on"),
+        help_text=_("Move it later to extend the program; empty: no end date."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
 class ProgramCloseForm(forms.Form):
     confirm = forms.BooleanField(
-        label="I understand: every active or paused mentorship ends, pending requests expire, and enrollment closes.",
-        error_messages={"required": "Tick the box to confirm that you mean to close the program."},
+        label=_(
+            "I understand: every active or paused mentorship ends, pending requests expire, and "
+            "enrollment closes."
+        ),
+        error_messages={
+            "required": _("Tick the box to confirm that you mean to close the program.")
+        },
     )

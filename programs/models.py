@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -7,9 +9,14 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import TimeStampedModel
 from mentorship.validators import validate_single_line
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Organization(TimeStampedModel):
@@ -50,7 +57,7 @@ class OrganizationAdmin(TimeStampedModel):
 
     class Meta:
         ordering = ["organization", "user__full_name", "pk"]
-        verbose_name = "organization admin"
+        verbose_name = _("organization admin")
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "user"], name="organization_admin_unique"
@@ -86,16 +93,16 @@ class Program(TimeStampedModel):
     """A cohort and its rules."""
 
     class Kind(models.TextChoices):
-        ONE_ON_ONE = "one_on_one", "One-on-one"
-        PEER = "peer", "Peer"
-        REVERSE = "reverse", "Reverse"
-        GROUP = "group", "Group"
-        FLASH = "flash", "Flash (one focused session)"
+        ONE_ON_ONE = "one_on_one", _("One-on-one")
+        PEER = "peer", _("Peer")
+        REVERSE = "reverse", _("Reverse")
+        GROUP = "group", _("Group")
+        FLASH = "flash", _("Flash (one focused session)")
 
     class MatchingMode(models.TextChoices):
-        MENTEE_CHOOSES = "mentee_chooses", "Mentees choose and request mentors"
-        ADMIN_ASSIGNS = "admin_assigns", "Program admins match people in matching rounds"
-        BOTH = "both", "Both: mentees request, and admins match in rounds"
+        MENTEE_CHOOSES = "mentee_chooses", _("Mentees choose and request mentors")
+        ADMIN_ASSIGNS = "admin_assigns", _("Program admins match people in matching rounds")
+        BOTH = "both", _("Both: mentees request, and admins match in rounds")
 
         @property
         def mentees_request(self) -> bool:
@@ -110,68 +117,76 @@ class Program(TimeStampedModel):
     )
     name = models.CharField(max_length=150, validators=[validate_single_line])
     slug = models.SlugField(
-        max_length=60, unique=True, help_text="Used in the program's address: /programs/<slug>/."
+        max_length=60, unique=True, help_text=_("Used in the program's address: /programs/<slug>/.")
     )
     description = models.TextField(blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ONE_ON_ONE)
     starts_on = models.DateField(default=timezone.localdate)
     ends_on = models.DateField(null=True, blank=True)
     enrollment_open = models.BooleanField(
-        default=False, help_text="Open: people of the organization may apply to join."
+        default=False, help_text=_("Open: people of the organization may apply to join.")
     )
     matching_mode = models.CharField(
         max_length=20, choices=MatchingMode.choices, default=MatchingMode.MENTEE_CHOOSES
     )
     other_department_only = models.BooleanField(
         default=False,
-        help_text="Matching rounds pair mentees only with mentors from another department.",
+        help_text=_("Matching rounds pair mentees only with mentors from another department."),
     )
     checkin_cadence_months = models.PositiveSmallIntegerField(
-        "check-in every (months)",
+        _("check-in every (months)"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
     request_expiry_days = models.PositiveSmallIntegerField(
-        "requests expire after (days)",
+        _("requests expire after (days)"),
         default=14,
         validators=[MinValueValidator(1), MaxValueValidator(90)],
     )
     max_pending_requests_per_mentee = models.PositiveSmallIntegerField(
-        "pending requests per mentee (at most)",
+        _("pending requests per mentee (at most)"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(20)],
     )
     max_mentors_per_mentee = models.PositiveSmallIntegerField(
-        "mentors per mentee (board of advisors, at most)",
+        _("mentors per mentee (board of advisors, at most)"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
     )
     circle_size = models.PositiveSmallIntegerField(
-        "mentees per circle (group programs)",
+        _("mentees per circle (group programs)"),
         default=6,
         db_default=6,  # rows written by code that predates the field (older migrations) get it
         validators=[MinValueValidator(2), MaxValueValidator(20)],
-        help_text="In a group program a mentor's capacity counts circles; each holds this many mentees.",
+        help_text=_(
+            "In a group program a mentor's capacity counts circles; each holds this many mentees."
+        ),
     )
     relationship_length_months = models.PositiveSmallIntegerField(
-        "relationship length (months)",
+        _("relationship length (months)"),
         default=6,
         validators=[MinValueValidator(1), MaxValueValidator(36)],
     )
     # The inactivity rule (meetings.inactivity): quiet this long → stalled, and its people nudged;
     # then, if set, this many more days with no answer → closed as "inactive".
     stalled_after_days = models.PositiveSmallIntegerField(
-        "stalled after (days without activity)",
+        _("stalled after (days without activity)"),
         default=60,
         validators=[MinValueValidator(7), MaxValueValidator(365)],
-        help_text="A mentorship with no meeting held and no other activity for this long is flagged stalled, and both people are nudged.",
+        help_text=_(
+            "A mentorship with no meeting held and no other activity for this long is flagged "
+            "stalled, and both people are nudged."
+        ),
     )
     auto_close_after_days = models.PositiveSmallIntegerField(
-        "close stalled mentorships after (more days)",
+        _("close stalled mentorships after (more days)"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(365)],
-        help_text="Empty: never close automatically. Otherwise a stalled mentorship with still no activity this many days after the nudge is closed as inactive.",
+        help_text=_(
+            "Empty: never close automatically. Otherwise a stalled mentorship with still no "
+            "activity this many days after the nudge is closed as inactive."
+        ),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -221,7 +236,9 @@ class Program(TimeStampedModel):
     @property
     def find_words(self) -> str:
         """What finding someone is called in this kind of program."""
-        return f"Find a {self.partner_word}"
+        return (
+            gettext("Find a peer") if self.kind == Program.Kind.PEER else gettext("Find a mentor")
+        )
 
     @property
     def in_circles(self) -> bool:
@@ -235,25 +252,43 @@ class Program(TimeStampedModel):
     def capacity_words(self, capacity: int) -> str:
         """A capacity in this program's unit: "3 mentees", or "1 circle of 6"."""
         if self.in_circles:
-            return f"{capacity} circle{'s' if capacity != 1 else ''} of {self.circle_size}"
-        return f"{capacity} mentee{'s' if capacity != 1 else ''}"
+            return ngettext(
+                "%(capacity)s circle of %(size)s", "%(capacity)s circles of %(size)s", capacity
+            ) % {"capacity": capacity, "size": self.circle_size}
+        return ngettext("%(capacity)s mentee", "%(capacity)s mentees", capacity) % {
+            "capacity": capacity
+        }
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Program admin"
-    MENTOR = "mentor", "Mentor"
-    MENTEE = "mentee", "Mentee"
+    ADMIN = "admin", _("Program admin")
+    MENTOR = "mentor", _("Mentor")
+    MENTEE = "mentee", _("Mentee")
+
+
+# A role's name inside a sentence ("invites you as mentee"): lower case in English, while German
+# keeps its nouns' capitals. Lazy: text sent to someone is made in their language.
+ROLE_WORDS = {
+    Role.ADMIN: pgettext_lazy("role inside a sentence", "program admin"),
+    Role.MENTOR: pgettext_lazy("role inside a sentence", "mentor"),
+    Role.MENTEE: pgettext_lazy("role inside a sentence", "mentee"),
+}
+
+
+def role_word(role: str) -> StrOrPromise:
+    """A role's name as a sentence uses it (lazy text), or the code of an unknown role."""
+    return ROLE_WORDS[Role(role)] if role in Role.values else role
 
 
 class Participant(TimeStampedModel):
     """A person's role and status in one program; one row per person, program and role."""
 
     class Status(models.TextChoices):
-        INVITED = "invited", "Invited"
-        APPLIED = "applied", "Applied"
-        ACTIVE = "active", "Active"
-        DECLINED = "declined", "Application declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        INVITED = "invited", _("Invited")
+        APPLIED = "applied", _("Applied")
+        ACTIVE = "active", _("Active")
+        DECLINED = "declined", _("Application declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
@@ -281,14 +316,19 @@ class Participant(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.program}"
 
+    @property
+    def role_word(self) -> StrOrPromise:
+        """The role as a sentence names it: "mentee" (``get_role_display``: "Mentee")."""
+        return role_word(self.role)
+
 
 class Invitation(TimeStampedModel):
     """An emailed, single-use, expiring invitation to join a program in a role."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        REVOKED = "revoked", "Revoked"
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
@@ -330,6 +370,11 @@ class Invitation(TimeStampedModel):
         return f"{self.email} as {self.role} in {self.program}"
 
     @property
+    def role_word(self) -> StrOrPromise:
+        """The role as a sentence names it: "mentee" (``get_role_display``: "Mentee")."""
+        return role_word(self.role)
+
+    @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
 
@@ -340,43 +385,43 @@ class Invitation(TimeStampedModel):
 
 # What each audited action did, as the audit log says it (an unknown code is read out as words).
 AUDIT_WORDS = {
-    "announcement.send": "Sent an announcement",
-    "group_mapping.create": "Let a group of the identity provider feed a program",
-    "group_mapping.delete": "Stopped a group of the identity provider feeding a program",
-    "invitation.create": "Invited someone",
-    "invitation.import": "Invited people from a CSV file",
-    "invitation.resend": "Sent an invitation again",
-    "invitation.revoke": "Withdrew an invitation",
-    "matching_round_created": "Started a matching round",
-    "matching_round_discarded": "Discarded a matching round",
-    "matching_round_published": "Published a matching round",
-    "matching_swap": "Moved a mentee to another mentor in a round",
-    "mentor.requests_pause": "Paused a mentor's new requests",
-    "mentor.requests_resume": "Let a mentor's requests in again",
-    "mentorship.end": "Ended a mentorship",
-    "mentorship.pause": "Paused a mentorship",
-    "mentorship.reassign": "Gave a mentee a new mentor",
-    "mentorship.resume": "Resumed a mentorship",
-    "organization_admin.grant": "Made someone an organization admin",
-    "organization_admin.revoke": "Removed an organization admin",
-    "participant.add": "Added someone to the program",
-    "participant.approve": "Approved an application",
-    "participant.decline": "Declined an application",
-    "participant.withdraw": "Took someone out of the program",
-    "person.leave": "Recorded that someone left the organization",
-    "person.return": "Recorded that someone came back to the organization",
-    "program.close": "Closed the program",
-    "program.create": "Created the program",
-    "program.enrollment": "Changed enrollment or the end date",
-    "program.update": "Changed the program's settings",
-    "report.status": "Changed a report's status",
-    "report.warn": "Warned someone after a report",
-    "scim_token.create": "Made a SCIM token for the identity provider",
-    "sso.save": "Changed the organization's single sign-on",
-    "scim_token.revoke": "Revoked a SCIM token",
-    "topic.create": "Added a topic",
-    "topic.delete": "Removed a topic",
-    "topic.rename": "Renamed a topic",
+    "announcement.send": _("Sent an announcement"),
+    "group_mapping.create": _("Let a group of the identity provider feed a program"),
+    "group_mapping.delete": _("Stopped a group of the identity provider feeding a program"),
+    "invitation.create": _("Invited someone"),
+    "invitation.import": _("Invited people from a CSV file"),
+    "invitation.resend": _("Sent an invitation again"),
+    "invitation.revoke": _("Withdrew an invitation"),
+    "matching_round_created": _("Started a matching round"),
+    "matching_round_discarded": _("Discarded a matching round"),
+    "matching_round_published": _("Published a matching round"),
+    "matching_swap": _("Moved a mentee to another mentor in a round"),
+    "mentor.requests_pause": _("Paused a mentor's new requests"),
+    "mentor.requests_resume": _("Let a mentor's requests in again"),
+    "mentorship.end": _("Ended a mentorship"),
+    "mentorship.pause": _("Paused a mentorship"),
+    "mentorship.reassign": _("Gave a mentee a new mentor"),
+    "mentorship.resume": _("Resumed a mentorship"),
+    "organization_admin.grant": _("Made someone an organization admin"),
+    "organization_admin.revoke": _("Removed an organization admin"),
+    "participant.add": _("Added someone to the program"),
+    "participant.approve": _("Approved an application"),
+    "participant.decline": _("Declined an application"),
+    "participant.withdraw": _("Took someone out of the program"),
+    "person.leave": _("Recorded that someone left the organization"),
+    "person.return": _("Recorded that someone came back to the organization"),
+    "program.close": _("Closed the program"),
+    "program.create": _("Created the program"),
+    "program.enrollment": _("Changed enrollment or the end date"),
+    "program.update": _("Changed the program's settings"),
+    "report.status": _("Changed a report's status"),
+    "report.warn": _("Warned someone after a report"),
+    "scim_token.create": _("Made a SCIM token for the identity provider"),
+    "sso.save": _("Changed the organization's single sign-on"),
+    "scim_token.revoke": _("Revoked a SCIM token"),
+    "topic.create": _("Added a topic"),
+    "topic.delete": _("Removed a topic"),
+    "topic.rename": _("Renamed a topic"),
 }
 
 
@@ -407,7 +452,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "audit entries"
+        verbose_name_plural = _("audit entries")
         indexes = [
             models.Index(fields=["program", "-created_at"], name="audit_program_created"),
             models.Index(
@@ -434,8 +479,8 @@ class AuditEntry(models.Model):
         words = AUDIT_WORDS.get(self.action)
         if words is None:
             spaced = self.action.replace(".", " ").replace("_", " ").strip()
-            words = spaced[:1].upper() + spaced[1:]
-        return words
+            return spaced[:1].upper() + spaced[1:]
+        return str(words)
 
     @property
     def is_organization_wide(self) -> bool:
@@ -458,9 +503,9 @@ class Announcement(TimeStampedModel):
     """A message from a program's admins to everyone in it, or to its mentors or mentees."""
 
     class Audience(models.TextChoices):
-        EVERYONE = "everyone", "Everyone in the program"
-        MENTORS = "mentors", "Mentors"
-        MENTEES = "mentees", "Mentees"
+        EVERYONE = "everyone", _("Everyone in the program")
+        MENTORS = "mentors", _("Mentors")
+        MENTEES = "mentees", _("Mentees")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="announcements")
     author = models.ForeignKey(

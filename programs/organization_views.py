@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from mentorship.errors import DomainError, form_add_domain_error
 from mentorship.http import AuthedHttpRequest
@@ -49,7 +50,9 @@ def organization_topics(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                     topic = services.topic_create(
                         organization=organization, actor=request.user, **form.cleaned_data
                     )
-                    messages.success(request, f"“{topic.name}” is on the list.")
+                    messages.success(
+                        request, _("“%(name)s” is on the list.") % {"name": topic.name}
+                    )
                     return redirect("organizations:topics", slug=organization.slug)
             else:
                 raw = request.POST.get("topic", "")
@@ -64,12 +67,14 @@ def organization_topics(request: AuthedHttpRequest, slug: str) -> HttpResponse:
                         actor=request.user,
                         name=request.POST.get("name", ""),
                     )
-                    messages.success(request, "Topic renamed.")
+                    messages.success(request, _("Topic renamed."))
                 else:
                     services.topic_delete(
                         organization=organization, topic=topic, actor=request.user
                     )
-                    messages.success(request, f"“{topic.name}” is off the list.")
+                    messages.success(
+                        request, _("“%(name)s” is off the list.") % {"name": topic.name}
+                    )
                 return redirect("organizations:topics", slug=organization.slug)
         except DomainError as exc:
             if action == "create":

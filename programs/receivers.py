@@ -12,6 +12,7 @@ from allauth.account.signals import user_logged_in, user_signed_up
 from django.contrib import messages
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from mentorship.errors import DomainError
 
@@ -34,9 +35,14 @@ def accept_followed_invitation(sender: Any, request: HttpRequest, user: Any, **k
     try:
         participant = invitation_accept(invitation=invitation, user=user)
     except DomainError as exc:
-        messages.warning(request, f"You are signed in, but the invitation could not be used: {exc}")
+        messages.warning(
+            request,
+            _("You are signed in, but the invitation could not be used: %(reason)s")
+            % {"reason": exc},
+        )
         return
     messages.success(
         request,
-        f"Welcome to {participant.program.name}: you are in as {participant.get_role_display().lower()}.",
+        _("Welcome to %(program)s: you are in as %(role)s.")
+        % {"program": participant.program.name, "role": participant.role_word},
     )

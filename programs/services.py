@@ -12,6 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from mentorship.errors import DomainError
@@ -45,6 +49,7 @@ from programs.models import (
     Program,
     Role,
     Topic,
+    role_word,
 )
 
 
@@ -172,7 +177,10 @@ def _normalise_email(email: str) -> str:
         if exc.code == "max_length":
             raise DomainError(EMAIL_TOO_LONG, field="email") from exc
         raise DomainError(
-            f"{email or 'An empty value'} is not an email address.", field="email"
+            _("%(value)s is not an email address.") % {"value": email}
+            if email
+            else _("An empty value is not an email address."),
+            field="email",
         ) from exc
     return email
 
@@ -185,14 +193,18 @@ def _invitation_refusal(*, program: Program, email: str, role: str) -> str | Non
         user__email=email,
         status__in=[Participant.Status.ACTIVE, Participant.Status.INVITED],
     ).exists():
-        return f"{email} is already a {Role(role).label.lower()} in {program.name}."
+        return _("%(email)s is already a %(role)s in %(program)s.") % {
+            "email": email,
+            "role": role_word(role),
+            "program": program.name,
+        }
     if Invitation.objects.filter(
         program=program, email=email, role=role, status=Invitation.Status.PENDING
     ).exists():
-        return (
-            f"{email} already has a pending invitation as {Role(role).label.lower()}; "
+        return _(
+            "%(email)s already has a pending invitation as %(role)s; "
             "use “Send again” in the pending invitations to renew it."
-        )
+        ) % {"email": email, "role": role_word(role)}
     return None
 
 
@@ -212,8 +224,12 @@ def _tell_existing_user(invitation: Invitation) -> None:
     notify(
         recipient=user,
         kind=Notification.Kind.INVITATION,
-        title=f"You are invited to {invitation.program.name} as {invitation.get_role_display().lower()}",
-        body="Accept the invitation to join the program.",
+        title=format_lazy(
+            gettext_lazy("You are invited to {program} as {role}"),
+            program=invitation.program.name,
+            role=role_word(invitation.role),
+        ),
+        body=gettext_lazy("Accept the invitation to join the program."),
         link=reverse("programs:invitation", kwargs={"token": invitation_token(invitation)}),
     )
 
@@ -225,7 +241,9 @@ def invitation_create(
     """Invite one person by email; they get a link, and a notification if they have an account."""
     email = _normalise_email(email)
     if role not in Role.values:
-        raise DomainError(f"{role} is not a role; use admin, mentor or mentee.", field="role")
+        raise DomainError(
+            _("%(role)s is not a role; use admin, mentor or mentee.") % {"role": role}, field="role"
+        )
     refusal = _invitation_refusal(program=program, email=email, role=role)
     if refusal:
         raise DomainError(refusal, field="email")
@@ -243,7 +261,8 @@ def invitation_create(
     except IntegrityError as exc:
         # Two admins inviting the same person at once: the partial unique index decides.
         raise DomainError(
-            f"{email} already has a pending invitation as {Role(role).label.lower()}.",
+            _("%(email)s already has a pending invitation as %(role)s.")
+            % {"email": email, "role": role_word(role)},
             field="email",
         ) from exc
     audit_record(
@@ -260,7 +279,8 @@ def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != Invitation.Status.PENDING:
         raise DomainError(
-            f"This invitation is {invitation.get_status_display().lower()}; only pending ones can be sent again."
+            _("This invitation is %(status)s; only pending ones can be sent again.")
+            % {"status": invitation.get_status_display().lower()}
         )
     invitation.nonce = secrets.token_hex(16)
     invitation.expires_at = timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
@@ -280,7 +300,10 @@ def invitation_revoke(*, invitation: Invitation, actor: User) -> Invitation:
     """Withdraw a pending invitation; its link stops working."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != Invitation.Status.PENDING:
-        raise DomainError(f"This invitation is {invitation.get_status_display().lower()} already.")
+        raise DomainError(
+            _("This invitation is %(status)s already.")
+            % {"status": invitation.get_status_display().lower()}
+        )
     invitation.status = Invitation.Status.REVOKED
     invitation.nonce = secrets.token_hex(16)
     invitation.save(update_fields=["status", "nonce", "updated_at"])
@@ -302,18 +325,23 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Participant:
     )
     # 2. Check it can still be used, by this person.
     if invitation.status == Invitation.Status.ACCEPTED:
-        raise DomainError("This invitation has been used already.")
+        raise DomainError(_("This invitation has been used already."))
     if invitation.status == Invitation.Status.REVOKED:
-        raise DomainError("This invitation was withdrawn by the program's admins.")
+        raise DomainError(_("This invitation was withdrawn by the program's admins."))
     if invitation.is_expired:
-        raise DomainError("This invitation has expired; ask the program's admins to send it again.")
+        raise DomainError(
+            _("This invitation has expired; ask the program's admins to send it again.")
+        )
     if not user_can_accept_invitation(user=user, invitation=invitation):
         raise DomainError(
-            f"This invitation was sent to {invitation.email}. Sign in with that address, "
-            "or add and verify it under your email settings."
+            _(
+                "This invitation was sent to %(email)s. Sign in with that address, "
+                "or add and verify it under your email settings."
+            )
+            % {"email": invitation.email}
         )
     # 3. Make or reactivate the participant.
-    participant, _ = _participant_get_or_activate(
+    participant, _was_active = _participant_get_or_activate(
         program=invitation.program, user=user, role=invitation.role
     )
     # 4. Use up the invitation and tell the admins.
@@ -325,7 +353,12 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Participant:
     notify_many(
         recipients=[admin for admin in _active_admins(program) if admin.pk != user.pk],
         kind=Notification.Kind.PARTICIPATION,
-        title=f"{user.full_name or user.email} joined {program.name} as {participant.get_role_display().lower()}",
+        title=format_lazy(
+            gettext_lazy("{name} joined {program} as {role}"),
+            name=user.full_name or user.email,
+            program=program.name,
+            role=participant.role_word,
+        ),
         link=reverse("programs:manage", kwargs={"slug": program.slug}),
     )
     return participant
@@ -350,7 +383,9 @@ def invitations_import_csv(
         for line, name, email, role in rows:
             refusal = _invitation_refusal(program=program, email=email, role=role)
             if refusal:
-                result.skipped.append(f"line {line}: {refusal}")
+                result.skipped.append(
+                    _("line %(line)s: %(problem)s") % {"line": line, "problem": refusal}
+                )
                 continue
             result.invited.append(
                 invitation_create(
@@ -375,10 +410,11 @@ def participant_apply(*, program: Program, user: User, role: str) -> Participant
     """Ask to join an open program as mentor or mentee; its admins approve or decline."""
     if not program.enrollment_open:
         raise DomainError(
-            f"{program.name} is not open for applications; ask its admins for an invitation."
+            _("%(program)s is not open for applications; ask its admins for an invitation.")
+            % {"program": program.name}
         )
     if role not in (Role.MENTOR, Role.MENTEE):
-        raise DomainError("Apply as a mentor or as a mentee.", field="role")
+        raise DomainError(_("Apply as a mentor or as a mentee."), field="role")
     participant = (
         Participant.objects.select_for_update()
         .filter(user=user, program=program, role=role)
@@ -387,10 +423,11 @@ def participant_apply(*, program: Program, user: User, role: str) -> Participant
     if participant is not None:
         if participant.status == Participant.Status.ACTIVE:
             raise DomainError(
-                f"You are already a {participant.get_role_display().lower()} in {program.name}."
+                _("You are already a %(role)s in %(program)s.")
+                % {"role": participant.role_word, "program": program.name}
             )
         if participant.status == Participant.Status.APPLIED:
-            raise DomainError("Your application is waiting for the program's admins.")
+            raise DomainError(_("Your application is waiting for the program's admins."))
         participant.status = Participant.Status.APPLIED
         participant.withdrawn_at = None
         participant.save(update_fields=["status", "withdrawn_at", "updated_at"])
@@ -401,7 +438,12 @@ def participant_apply(*, program: Program, user: User, role: str) -> Participant
     notify_many(
         recipients=_active_admins(program),
         kind=Notification.Kind.APPLICATION,
-        title=f"{user.full_name or user.email} applied to {program.name} as {participant.get_role_display().lower()}",
+        title=format_lazy(
+            gettext_lazy("{name} applied to {program} as {role}"),
+            name=user.full_name or user.email,
+            program=program.name,
+            role=participant.role_word,
+        ),
         link=reverse("programs:manage", kwargs={"slug": program.slug}) + "?status=applied",
     )
     return participant
@@ -411,11 +453,14 @@ def participant_apply(*, program: Program, user: User, role: str) -> Participant
 def participant_add(*, program: Program, user: User, role: str, actor: User) -> Participant:
     """An admin puts a person with an account straight into the program in a role."""
     if role not in Role.values:
-        raise DomainError(f"{role} is not a role; use admin, mentor or mentee.", field="role")
+        raise DomainError(
+            _("%(role)s is not a role; use admin, mentor or mentee.") % {"role": role}, field="role"
+        )
     participant, was_active = _participant_get_or_activate(program=program, user=user, role=role)
     if was_active:
         raise DomainError(
-            f"{user.email} is already a {participant.get_role_display().lower()} here."
+            _("%(email)s is already a %(role)s here.")
+            % {"email": user.email, "role": participant.role_word}
         )
     audit_record(
         program=program, actor=actor, action="participant.add", subject=user.email, role=role
@@ -499,12 +544,16 @@ def _lock_participant(participant: Participant) -> Participant:
 
 
 def _application_lock(participant: Participant, verb: str) -> Participant:
-    """Lock an application row; refuse if it is not (or no longer) an application."""
+    """Lock an application row; refuse if it is not (or no longer) an application. ``verb``:
+    "approved" or "declined"."""
     participant = _lock_participant(participant)
     if participant.status != Participant.Status.APPLIED:
-        raise DomainError(
-            f"Only applications can be {verb}; this one is {participant.get_status_display().lower()}."
-        )
+        status = participant.get_status_display().lower()
+        if verb == "approved":
+            message = _("Only applications can be approved; this one is %(status)s.")
+        else:
+            message = _("Only applications can be declined; this one is %(status)s.")
+        raise DomainError(message % {"status": status})
     return participant
 
 
@@ -512,7 +561,7 @@ def _application_lock(participant: Participant, verb: str) -> Participant:
 def participant_approve(*, participant: Participant, actor: User) -> Participant:
     """Accept an application: the person becomes an active participant."""
     participant = _application_lock(participant, "approved")
-    participant, _ = _participant_get_or_activate(
+    participant, _was_active = _participant_get_or_activate(
         program=participant.program, user=participant.user, role=participant.role
     )
     program = participant.program
@@ -526,7 +575,11 @@ def participant_approve(*, participant: Participant, actor: User) -> Participant
     notify(
         recipient=participant.user,
         kind=Notification.Kind.APPROVAL,
-        title=f"Welcome to {program.name}: you are in as {participant.get_role_display().lower()}",
+        title=format_lazy(
+            gettext_lazy("Welcome to {program}: you are in as {role}"),
+            program=program.name,
+            role=participant.role_word,
+        ),
         link=program.get_absolute_url(),
     )
     return participant
@@ -549,7 +602,9 @@ def participant_decline(*, participant: Participant, actor: User, reason: str = 
     notify(
         recipient=participant.user,
         kind=Notification.Kind.APPROVAL,
-        title=f"Your application to {program.name} was not accepted",
+        title=format_lazy(
+            gettext_lazy("Your application to {program} was not accepted"), program=program.name
+        ),
         body=reason.strip(),
         link=reverse("programs:list"),
     )
@@ -561,10 +616,11 @@ def participant_withdraw(*, participant: Participant, actor: User) -> Participan
     """Take a person out of a program in one role; their history stays."""
     participant = _lock_participant(participant)
     if participant.status == Participant.Status.WITHDRAWN:
-        raise DomainError("This person has been withdrawn already.")
+        raise DomainError(_("This person has been withdrawn already."))
     if participant.status != Participant.Status.ACTIVE:
         raise DomainError(
-            f"Only active participants can be withdrawn; this one is {participant.get_status_display().lower()}."
+            _("Only active participants can be withdrawn; this one is %(status)s.")
+            % {"status": participant.get_status_display().lower()}
         )
     program = participant.program
     if participant.role == Role.ADMIN:
@@ -575,7 +631,9 @@ def participant_withdraw(*, participant: Participant, actor: User) -> Participan
             .exclude(pk=participant.pk)
         )
         if not other_admins.exists():
-            raise DomainError("A program needs at least one admin: make someone else admin first.")
+            raise DomainError(
+                _("A program needs at least one admin: make someone else admin first.")
+            )
     participant.status = Participant.Status.WITHDRAWN
     participant.withdrawn_at = timezone.now()
     participant.save(update_fields=["status", "withdrawn_at", "updated_at"])
@@ -591,7 +649,11 @@ def participant_withdraw(*, participant: Participant, actor: User) -> Participan
         notify(
             recipient=participant.user,
             kind=Notification.Kind.PARTICIPATION,
-            title=f"You are no longer a {participant.get_role_display().lower()} in {program.name}",
+            title=format_lazy(
+                gettext_lazy("You are no longer a {role} in {program}"),
+                role=participant.role_word,
+                program=program.name,
+            ),
             link=reverse("programs:list"),
         )
     return participant
@@ -608,9 +670,13 @@ def organization_admin_grant(
     program of the organization sees it."""
     require_operator(actor, GRANT_PERMISSION)
     if not user.is_active:
-        raise DomainError(f"{user} has no active account.", field="user")
+        raise DomainError(_("%(user)s has no active account.") % {"user": user}, field="user")
     if OrganizationAdmin.objects.filter(organization=organization, user=user).exists():
-        raise DomainError(f"{user} is an admin of {organization.name} already.", field="user")
+        raise DomainError(
+            _("%(user)s is an admin of %(organization)s already.")
+            % {"user": user, "organization": organization.name},
+            field="user",
+        )
     try:
         with transaction.atomic():
             role = OrganizationAdmin.objects.create(
@@ -618,7 +684,9 @@ def organization_admin_grant(
             )
     except IntegrityError as exc:  # granted at the same moment by another request
         raise DomainError(
-            f"{user} is an admin of {organization.name} already.", field="user"
+            _("%(user)s is an admin of %(organization)s already.")
+            % {"user": user, "organization": organization.name},
+            field="user",
         ) from exc
     audit_record(
         organization=organization,
@@ -629,8 +697,11 @@ def organization_admin_grant(
     notify(
         recipient=user,
         kind=Notification.Kind.PARTICIPATION,
-        title=f"You are now an organization admin of {organization.name}",
-        body="You manage the topics all of its programs share.",
+        title=format_lazy(
+            gettext_lazy("You are now an organization admin of {organization}"),
+            organization=organization.name,
+        ),
+        body=gettext_lazy("You manage the topics all of its programs share."),
         link=organization.get_absolute_url(),
     )
     return role
@@ -651,7 +722,10 @@ def organization_admin_revoke(*, role: OrganizationAdmin, actor: User | None) ->
     notify(
         recipient=user,
         kind=Notification.Kind.PARTICIPATION,
-        title=f"You are no longer an organization admin of {organization.name}",
+        title=format_lazy(
+            gettext_lazy("You are no longer an organization admin of {organization}"),
+            organization=organization.name,
+        ),
     )
 
 
@@ -661,28 +735,34 @@ def organization_admin_revoke(*, role: OrganizationAdmin, actor: User | None) ->
 def _topic_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
-        raise DomainError("A topic needs a name.", field="name")
+        raise DomainError(_("A topic needs a name."), field="name")
     try:
         validate_single_line(name)
     except ValidationError as exc:
-        raise DomainError("A topic name cannot contain control characters.", field="name") from exc
+        raise DomainError(
+            _("A topic name cannot contain control characters."), field="name"
+        ) from exc
     if len(name) > 80:
-        raise DomainError("A topic name has at most 80 characters.", field="name")
+        raise DomainError(_("A topic name has at most 80 characters."), field="name")
     return name
 
 
 def _topic_of(organization: Organization, topic: Topic) -> None:
     if topic.organization_id != organization.pk:
-        raise DomainError(f"That topic is not on the list of {organization.name}.")
+        raise DomainError(
+            _("That topic is not on the list of %(organization)s.")
+            % {"organization": organization.name}
+        )
 
 
 @transaction.atomic
 def topic_create(*, organization: Organization, actor: User, name: str) -> Topic:
     """Add a topic to the organization's list (shared by all its programs)."""
-    require_organization_admin(organization=organization, actor=actor, doing="add topics")
+    # Translators: ends "Only the admins of … can …": a verb phrase in the infinitive.
+    require_organization_admin(organization=organization, actor=actor, doing=_("add topics"))
     name = _topic_name(name)
     if Topic.objects.filter(organization=organization, name__iexact=name).exists():
-        raise DomainError(f"“{name}” is on the list already.", field="name")
+        raise DomainError(_("“%(name)s” is on the list already.") % {"name": name}, field="name")
     topic = Topic.objects.create(organization=organization, name=name)
     audit_record(organization=organization, actor=actor, action="topic.create", subject=name)
     return topic
@@ -691,7 +771,8 @@ def topic_create(*, organization: Organization, actor: User, name: str) -> Topic
 @transaction.atomic
 def topic_rename(*, organization: Organization, topic: Topic, actor: User, name: str) -> Topic:
     """Rename a topic; everything tagged with it, in every program, follows."""
-    require_organization_admin(organization=organization, actor=actor, doing="rename topics")
+    # Translators: ends "Only the admins of … can …": a verb phrase in the infinitive.
+    require_organization_admin(organization=organization, actor=actor, doing=_("rename topics"))
     _topic_of(organization, topic)
     name = _topic_name(name)
     if (
@@ -699,7 +780,7 @@ def topic_rename(*, organization: Organization, topic: Topic, actor: User, name:
         .exclude(pk=topic.pk)
         .exists()
     ):
-        raise DomainError(f"“{name}” is on the list already.", field="name")
+        raise DomainError(_("“%(name)s” is on the list already.") % {"name": name}, field="name")
     old = topic.name
     topic.name = name
     topic.save(update_fields=["name", "updated_at"])
@@ -717,7 +798,8 @@ def topic_rename(*, organization: Organization, topic: Topic, actor: User, name:
 @transaction.atomic
 def topic_delete(*, organization: Organization, topic: Topic, actor: User) -> None:
     """Take a topic off the list; goals and profiles in every program lose that tag."""
-    require_organization_admin(organization=organization, actor=actor, doing="remove topics")
+    # Translators: ends "Only the admins of … can …": a verb phrase in the infinitive.
+    require_organization_admin(organization=organization, actor=actor, doing=_("remove topics"))
     _topic_of(organization, topic)
     audit_record(organization=organization, actor=actor, action="topic.delete", subject=topic.name)
     topic.delete()
@@ -733,23 +815,28 @@ def announcement_send(
     """Tell everyone in a program, or its mentors or mentees: in-app now, by email from a task."""
     from programs.selectors import announcement_recipients
 
-    require_program_admin(program=program, actor=actor, doing="send announcements")
+    # Translators: ends "Only the admins of … can …": a verb phrase in the infinitive.
+    require_program_admin(program=program, actor=actor, doing=_("send announcements"))
     if audience not in Announcement.Audience.values:
-        raise DomainError("Choose who the announcement is for.", field="audience")
+        raise DomainError(_("Choose who the announcement is for."), field="audience")
     title = " ".join(title.split())
     if not title:
-        raise DomainError("An announcement needs a title.", field="title")
+        raise DomainError(_("An announcement needs a title."), field="title")
     if len(title) > 150:
-        raise DomainError("A title has at most 150 characters.", field="title")
+        raise DomainError(_("A title has at most 150 characters."), field="title")
     body = body.strip()
     if not body:
-        raise DomainError("Write what you want to tell them.", field="body")
+        raise DomainError(_("Write what you want to tell them."), field="body")
     recipients = list(
         announcement_recipients(program=program, audience=audience, author_id=actor.pk)
     )
     if not recipients:
         raise DomainError(
-            f"Nobody is active in {program.name} as {Announcement.Audience(audience).label.lower()} yet.",
+            _("Nobody is active in %(program)s as %(audience)s yet.")
+            % {
+                "program": program.name,
+                "audience": Announcement.Audience(audience).label.lower(),
+            },
             field="audience",
         )
     announcement = Announcement.objects.create(
@@ -789,23 +876,26 @@ def program_enrollment_set(
     *, program: Program, actor: User, enrollment_open: bool, ends_on: date | None
 ) -> Program:
     """Open or close enrollment, and move the program's end date (extend it, or set one)."""
-    require_program_admin(program=program, actor=actor, doing="change enrollment")
+    # Translators: ends "Only the admins of … can …": a verb phrase in the infinitive.
+    require_program_admin(program=program, actor=actor, doing=_("change enrollment"))
     program = Program.objects.select_for_update().get(pk=program.pk)
     today = timezone.localdate()
     if ends_on != program.ends_on:
         if ends_on is not None and ends_on < today:
             raise DomainError(
-                "The end date cannot be in the past; to end the program now, close it.",
+                _("The end date cannot be in the past; to end the program now, close it."),
                 field="ends_on",
             )
         if ends_on is not None and ends_on < program.starts_on:
             raise DomainError(
-                f"The program starts on {program.starts_on:%d %b %Y}; it cannot end before.",
+                _("The program starts on %(date)s; it cannot end before.")
+                % {"date": date_format(program.starts_on, "d M Y")},
                 field="ends_on",
             )
     if enrollment_open and ends_on is not None and ends_on < today:
         raise DomainError(
-            f"{program.name} ended on {ends_on:%d %b %Y}: extend it before opening enrollment.",
+            _("%(program)s ended on %(date)s: extend it before opening enrollment.")
+            % {"program": program.name, "date": date_format(ends_on, "d M Y")},
             field="enrollment_open",
         )
     before = {"enrollment open": program.enrollment_open, "ends on": program.ends_on}

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import User
@@ -93,10 +95,11 @@ def program_apply(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"You applied as {participant.get_role_display().lower()}; the program's admins will answer.",
+                _("You applied as %(role)s; the program's admins will answer.")
+                % {"role": participant.role_word},
             )
     else:
-        messages.error(request, "Choose whether you apply as mentor or mentee.")
+        messages.error(request, _("Choose whether you apply as mentor or mentee."))
     return redirect(program)
 
 
@@ -117,9 +120,15 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         get_adapter(request).stash_verified_email(request, found.email)
         request.session[SESSION_KEY] = token
         if User.objects.filter(email__iexact=found.email).exists():
-            messages.info(request, f"Log in to accept your invitation to {found.program.name}.")
+            messages.info(
+                request,
+                _("Log in to accept your invitation to %(program)s.")
+                % {"program": found.program.name},
+            )
             return redirect(reverse("account_login") + "?" + urlencode({"next": request.path}))
-        messages.info(request, f"Create your account to join {found.program.name}.")
+        messages.info(
+            request, _("Create your account to join %(program)s.") % {"program": found.program.name}
+        )
         invited = {"email": found.email} | ({"name": found.full_name} if found.full_name else {})
         return redirect(reverse("account_signup") + "?" + urlencode(invited))
     if found.status == found.Status.ACCEPTED and found.accepted_by_id == request.user.pk:
@@ -133,7 +142,11 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             request.session.pop(SESSION_KEY, None)
             messages.success(
                 request,
-                f"Welcome to {participant.program.name}: you are in as {participant.get_role_display().lower()}.",
+                _("Welcome to %(program)s: you are in as %(role)s.")
+                % {
+                    "program": participant.program.name,
+                    "role": participant.role_word,
+                },
             )
             return redirect(participant.program)
     can_accept = found.is_usable and user_can_accept_invitation(user=request.user, invitation=found)
@@ -150,13 +163,15 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 def program_create(request: AuthedHttpRequest) -> HttpResponse:
     organizations = organizations_user_can_create_programs_in(request.user)
     if not organizations.exists():
-        raise PermissionDenied("Only program admins can start programs.")
+        raise PermissionDenied(_("Only program admins can start programs."))
     form = ProgramCreateForm(request.POST or None, organizations=organizations)
     if response := run_form(
         request,
         form,
         lambda data: services.program_create(created_by=request.user, **data),
-        done=lambda program: f"{program.name} is ready. Invite its people next.",
+        done=lambda program: (
+            _("%(program)s is ready. Invite its people next.") % {"program": program.name}
+        ),
         then=lambda program: reverse("programs:manage", kwargs={"slug": program.slug}),
     ):
         return response
@@ -210,8 +225,8 @@ def program_settings(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         request,
         form,
         save,
-        done="The program's settings are saved.",
-        then=lambda _: reverse("programs:manage", kwargs={"slug": program.slug}),
+        done=_("The program's settings are saved."),
+        then=lambda _program: reverse("programs:manage", kwargs={"slug": program.slug}),
     ):
         return response
     return render(request, "programs/settings.html", {"program": program, "form": form})
@@ -225,7 +240,8 @@ def program_invite(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         form,
         lambda data: services.invitation_create(program=program, invited_by=request.user, **data),
         done=lambda invitation: (
-            f"Invitation sent to {invitation.email} as {invitation.get_role_display().lower()}."
+            _("Invitation sent to %(email)s as %(role)s.")
+            % {"email": invitation.email, "role": invitation.role_word}
         ),
         then=reverse("programs:manage", kwargs={"slug": program.slug}),
     ):
@@ -246,12 +262,16 @@ def program_import(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             csv_errors = exc.errors
             form.add_error(
                 "file",
-                "Nothing was imported: fix the lines listed above and upload the file again.",
+                _("Nothing was imported: fix the lines listed above and upload the file again."),
             )
         else:
-            messages.success(request, f"{len(result.invited)} invitations sent.")
+            invited = len(result.invited)
+            messages.success(
+                request,
+                _("%(count)s invitations sent.") % {"count": invited},
+            )
             for skipped in result.skipped[:20]:
-                messages.info(request, f"Skipped {skipped}")
+                messages.info(request, _("Skipped %(line)s") % {"line": skipped})
             return redirect("programs:manage", slug=program.slug)
     return render(
         request,
@@ -268,17 +288,21 @@ def _admin_action(request: AuthedHttpRequest, slug: str, pk: int, action: str) -
         if action == "approve":
             services.participant_approve(participant=participant, actor=request.user)
             messages.success(
-                request, f"{name} is now an active {participant.get_role_display().lower()}."
+                request,
+                _("%(name)s is now an active %(role)s.")
+                % {"name": name, "role": participant.role_word},
             )
         elif action == "decline":
             form = DeclineForm(request.POST)
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
             services.participant_decline(participant=participant, actor=request.user, reason=reason)
-            messages.success(request, f"{name}'s application is declined.")
+            messages.success(request, _("%(name)s's application is declined.") % {"name": name})
         else:
             services.participant_withdraw(participant=participant, actor=request.user)
             messages.success(
-                request, f"{name} is withdrawn as {participant.get_role_display().lower()}."
+                request,
+                _("%(name)s is withdrawn as %(role)s.")
+                % {"name": name, "role": participant.role_word},
             )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -306,10 +330,14 @@ def _invitation_action(request: AuthedHttpRequest, slug: str, pk: int, action: s
     try:
         if action == "revoke":
             services.invitation_revoke(invitation=found, actor=request.user)
-            messages.success(request, f"The invitation to {found.email} is withdrawn.")
+            messages.success(
+                request, _("The invitation to %(email)s is withdrawn.") % {"email": found.email}
+            )
         else:
             services.invitation_resend(invitation=found, actor=request.user)
-            messages.success(request, f"A new link is on its way to {found.email}.")
+            messages.success(
+                request, _("A new link is on its way to %(email)s.") % {"email": found.email}
+            )
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("programs:manage", slug=program.slug)
@@ -341,8 +369,11 @@ def program_topics(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         # The list is every program's: one program's admins cannot change it under the others.
         raise PermissionDenied(
-            f"Topics are shared by all programs of {organization.name}: only its organization "
-            "admins add, rename or remove them, on the organization's page."
+            _(
+                "Topics are shared by all programs of %(organization)s: only its organization "
+                "admins add, rename or remove them, on the organization's page."
+            )
+            % {"organization": organization.name}
         )
     return render(
         request,
@@ -388,8 +419,12 @@ def program_announcements(request: AuthedHttpRequest, slug: str) -> HttpResponse
             **{key: value for key, value in data.items() if key != "confirmed"},
         ),
         done=lambda announcement: (
-            f"“{announcement.title}” is on its way to {announcement.recipient_count} "
-            f"{'person' if announcement.recipient_count == 1 else 'people'}."
+            ngettext(
+                "“%(title)s” is on its way to %(count)s person.",
+                "“%(title)s” is on its way to %(count)s people.",
+                announcement.recipient_count,
+            )
+            % {"title": announcement.title, "count": announcement.recipient_count}
         ),
         then=reverse("programs:announcements", kwargs={"slug": program.slug}),
     ):
@@ -427,7 +462,7 @@ def program_enrollment(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         request,
         form,
         lambda data: services.program_enrollment_set(program=program, actor=request.user, **data),
-        done="Enrollment and end date are saved.",
+        done=_("Enrollment and end date are saved."),
         then=reverse("programs:enrollment", kwargs={"slug": program.slug}),
     ):
         return response

@@ -35,7 +35,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Concat, TruncWeek
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from conversations.models import Message
 from goals.models import Goal
@@ -136,14 +138,14 @@ def funnel(*, program: Program) -> list[Step]:
     }
     return _steps(
         [
-            ("Invited or applied", figures["everyone"] + invited_only),
-            ("Joined", figures["joined"]),
-            ("Profile complete", figures["profile"]),
-            ("Has goals", figures["goals"]),
-            ("Requested a mentor or proposed in a round", figures["asked"]),
-            ("Matched", figures["matched"]),
-            ("Met at least once", figures["met"]),
-            ("Checked in", figures["checked"]),
+            (gettext("Invited or applied"), figures["everyone"] + invited_only),
+            (gettext("Joined"), figures["joined"]),
+            (gettext("Profile complete"), figures["profile"]),
+            (gettext("Has goals"), figures["goals"]),
+            (gettext("Requested a mentor or proposed in a round"), figures["asked"]),
+            (gettext("Matched"), figures["matched"]),
+            (gettext("Met at least once"), figures["met"]),
+            (gettext("Checked in"), figures["checked"]),
         ]
     )
 
@@ -152,7 +154,11 @@ def funnel(*, program: Program) -> list[Step]:
 # Relationship health
 # ---------------------------------------------------------------------------
 HEALTHY, AT_RISK, STALLED = "healthy", "at_risk", "stalled"
-HEALTH_LABELS = {HEALTHY: "Healthy", AT_RISK: "At risk", STALLED: "Stalled"}
+HEALTH_LABELS = {
+    HEALTHY: gettext_lazy("Healthy"),
+    AT_RISK: gettext_lazy("At risk"),
+    STALLED: gettext_lazy("Stalled"),
+}
 
 
 def stalled_after(program: Program) -> timedelta:
@@ -164,16 +170,25 @@ def stalled_after(program: Program) -> timedelta:
 def health_rules(program: Program) -> list[str]:
     """The rules in words, as the page shows them."""
     return [
-        "Stalled: no meeting held for more than twice the rhythm the two agreed (weekly: 2 "
-        f"weeks, monthly: 60 days…), or for {stalled_after(program).days} days when they "
-        "have not agreed one; counted from the start when they have never met. Also stalled: "
-        "a pair the program's inactivity rule has flagged (no activity of any kind for "
-        f"{stalled_after(program).days} days).",
-        f"At risk: not stalled, but someone answered a check-in in the last "
-        f"{RECENT_CHECKINS.days} days with satisfaction or energy of {AT_RISK_SCORE} or less "
-        f"(of 5), or {AT_RISK_LATE_CANCELS} or more meetings were cancelled late in the last "
-        f"{LATE_CANCEL_WINDOW.days} days.",
-        "Healthy: everything else.",
+        gettext(
+            "Stalled: no meeting held for more than twice the rhythm the two agreed (weekly: 2 "
+            "weeks, monthly: 60 days…), or for %(days)s days when they have not agreed one; "
+            "counted from the start when they have never met. Also stalled: a pair the "
+            "program's inactivity rule has flagged (no activity of any kind for %(days)s days)."
+        )
+        % {"days": stalled_after(program).days},
+        gettext(
+            "At risk: not stalled, but someone answered a check-in in the last %(recent)s days "
+            "with satisfaction or energy of %(score)s or less (of 5), or %(cancels)s or more "
+            "meetings were cancelled late in the last %(window)s days."
+        )
+        % {
+            "recent": RECENT_CHECKINS.days,
+            "score": AT_RISK_SCORE,
+            "cancels": AT_RISK_LATE_CANCELS,
+            "window": LATE_CANCEL_WINDOW.days,
+        },
+        gettext("Healthy: everything else."),
     ]
 
 
@@ -350,9 +365,16 @@ def nudge_pair(*, program: Program, mentorship: Mentorship, now: datetime | None
             kind=Reminder.ADMIN_NUDGE,
             subject_key=f"mentorship:{mentorship.pk}",
             period_key=f"{year}-W{week:02d}",
-            title=f"Time to catch up with {other.get_full_name()}?",
-            body=f"{program.name}: it has been quiet for a while. Propose a time, or tell "
-            "your partner what would help.",
+            title=format_lazy(
+                gettext_lazy("Time to catch up with {name}?"), name=other.get_full_name()
+            ),
+            body=format_lazy(
+                gettext_lazy(
+                    "{program}: it has been quiet for a while. Propose a time, or tell your "
+                    "partner what would help."
+                ),
+                program=program.name,
+            ),
             link=link,
             due_at=now,
         )
@@ -392,7 +414,7 @@ def activity(*, program: Program, now: datetime | None = None) -> list[Series]:
     now = now or timezone.now()
     weeks = _weeks(now)
     since = datetime.combine(weeks[0], datetime.min.time(), tzinfo=timezone.get_current_timezone())
-    labels = [f"{week:%d %b}" for week in weeks]
+    labels = [dateformat.format(week, "d M") for week in weeks]  # month names localized
     held = Meeting.objects.filter(
         in_program(program), status=Meeting.Status.HELD, starts_at__gte=since
     ).order_by()
@@ -411,28 +433,40 @@ def activity(*, program: Program, now: datetime | None = None) -> list[Series]:
         if group.answered
     ]
     return [
-        Series("Meetings held per week", labels, {"Meetings": _weekly(held, "starts_at", weeks)}),
         Series(
-            "Requests per week",
+            gettext("Meetings held per week"),
+            labels,
+            {gettext("Meetings"): _weekly(held, "starts_at", weeks)},
+        ),
+        Series(
+            gettext("Requests per week"),
             labels,
             {
-                "Sent": _weekly(requests.filter(created_at__gte=since), "created_at", weeks),
-                "Accepted": _weekly(accepted, "answered_at", weeks),
+                pgettext("requests", "Sent"): _weekly(
+                    requests.filter(created_at__gte=since), "created_at", weeks
+                ),
+                pgettext("requests", "Accepted"): _weekly(accepted, "answered_at", weeks),
             },
         ),
         Series(
-            "Goals achieved per week", labels, {"Goals": _weekly(achieved, "achieved_at", weeks)}
+            gettext("Goals achieved per week"),
+            labels,
+            {gettext("Goals"): _weekly(achieved, "achieved_at", weeks)},
         ),
         # How much people write, as counts only: admins never read messages.
-        Series("Messages per week", labels, {"Messages": _weekly(written, "created_at", weeks)}),
         Series(
-            "Check-ins per period (average of 5)",
+            gettext("Messages per week"),
+            labels,
+            {gettext("Messages"): _weekly(written, "created_at", weeks)},
+        ),
+        Series(
+            gettext("Check-ins per period (average of 5)"),
             [group.group for group in periods],
             {
-                "Satisfaction": [group.satisfaction for group in periods],
-                "Energy": [group.energy for group in periods],
+                gettext("Satisfaction"): [group.satisfaction for group in periods],
+                gettext("Energy"): [group.energy for group in periods],
             },
-            unit="of 5",
+            unit="of 5",  # not words: the charts' scale (reports.views.dashboard)
             notes=tuple(f"{group.group}: {group.withheld}" for group in periods if group.withheld),
         ),
     ]

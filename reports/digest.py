@@ -10,9 +10,13 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 import meetings.models
 from matching.models import Mentorship, MentorshipRequest
@@ -56,20 +60,29 @@ def _overdue_checkins(program_ids: list[int], today: date) -> Counter[int] | Non
 
 def _days(name: str) -> str:
     days = timing(name) / timedelta(days=1)
-    return f"{days:g} day{'' if days == 1 else 's'}"
+    # The plural form by a whole number: only exactly one day is singular ("1.5 days").
+    return ngettext("%(days)s day", "%(days)s days", 1 if days == 1 else 2) % {"days": f"{days:g}"}
 
 
 def _body(stalled: int, at_risk: int, unanswered: int, overdue: int | None) -> str:
+    """The digest's lines, in the active language."""
     lines = [
-        f"Stalled relationships: {stalled}",
-        f"Relationships at risk (a low check-in or late cancellations): {at_risk}",
-        f"Requests unanswered for more than {_days('digest_request_unanswered_after')}: {unanswered}",
+        gettext("Stalled relationships: %(n)s") % {"n": stalled},
+        gettext("Relationships at risk (a low check-in or late cancellations): %(n)s")
+        % {"n": at_risk},
+        gettext("Requests unanswered for more than %(days)s: %(n)s")
+        % {"days": _days("digest_request_unanswered_after"), "n": unanswered},
     ]
     if overdue is not None:
         lines.append(
-            f"Check-ins overdue by more than {_days('digest_checkin_overdue_after')}: {overdue}"
+            gettext("Check-ins overdue by more than %(days)s: %(n)s")
+            % {"days": _days("digest_checkin_overdue_after"), "n": overdue}
         )
     return "\n".join(lines)
+
+
+# Made in the recipient's language when the ledger row is written (notifications.reminders).
+_body_lazy = lazy(_body, str)
 
 
 def admin_digests_scan(*, now: datetime | None = None) -> int:
@@ -83,7 +96,7 @@ def admin_digests_scan(*, now: datetime | None = None) -> int:
         admins = list(
             program_admin_participations()
             .filter(program_id__in=ids, user__is_active=True)
-            .values_list("program_id", "user_id")
+            .values_list("program_id", "user_id", "user__language")
         )
         # The dashboard's own rules, so the digest and the page never disagree (a query each).
         health = {p.pk: health_counts(program=p, now=now) for p in batch}
@@ -101,7 +114,7 @@ def admin_digests_scan(*, now: datetime | None = None) -> int:
         overdue = _overdue_checkins(ids, today)
         programs = {p.pk: p for p in batch}
         items = []
-        for program_id, user_id in admins:
+        for program_id, user_id, language in admins:
             program = programs[program_id]
             items.append(
                 Due(
@@ -109,8 +122,10 @@ def admin_digests_scan(*, now: datetime | None = None) -> int:
                     kind=Reminder.ADMIN_DIGEST,
                     subject_key=f"program:{program_id}",
                     period_key=f"{year}-W{week:02d}",
-                    title=f"{program.name}: this week's digest",
-                    body=_body(
+                    title=format_lazy(
+                        gettext_lazy("{program}: this week's digest"), program=program.name
+                    ),
+                    body=_body_lazy(
                         health[program_id][STALLED],
                         health[program_id][AT_RISK],
                         unanswered[program_id],
@@ -118,6 +133,7 @@ def admin_digests_scan(*, now: datetime | None = None) -> int:
                     ),
                     link=reverse("programs:manage", kwargs={"slug": program.slug}),
                     due_at=now,
+                    language=language or settings.LANGUAGE_CODE,
                 )
             )
         reminders_schedule_many(items)

@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Case,
@@ -36,6 +36,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from goals.models import Goal
 from matching.models import (
@@ -48,6 +49,9 @@ from matching.models import (
 from meetings.checkin_privacy import answers_by_period, comments_for_admins, withheld_because
 from meetings.models import CheckIn, Meeting, of_mentorship_outer
 from programs.models import Participant, Program, Role
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Rows fetched from the database at a time (a server-side cursor on PostgreSQL).
 CHUNK_SIZE = 2000
@@ -100,10 +104,10 @@ class Table:
 
 @dataclass(frozen=True)
 class Export:
-    name: str
-    title: str
-    contains: str
-    leaves_out: str
+    name: str  # its address and file name: not words
+    title: StrOrPromise  # the words (title, contains, leaves_out): lazy text
+    contains: StrOrPromise
+    leaves_out: StrOrPromise
     build: Callable[..., Table]
 
     @property
@@ -205,6 +209,7 @@ def participants_export(*, program: Program, tz: tzinfo) -> Table:
     )
     roles = dict(Role.choices)
     statuses = dict(Participant.Status.choices)
+    yes, no = gettext("yes"), gettext("no")
 
     def generate() -> Iterator[Sequence[object]]:
         for (
@@ -221,9 +226,9 @@ def participants_export(*, program: Program, tz: tzinfo) -> Table:
             live_mentorships,
         ) in rows.iterator(chunk_size=CHUNK_SIZE):
             if role == Role.MENTOR:
-                profile = "yes" if has_mentor_profile else "no"
+                profile = yes if has_mentor_profile else no
             elif role == Role.MENTEE:
-                profile = "yes" if has_mentee_profile else "no"
+                profile = yes if has_mentee_profile else no
             else:
                 profile = ""  # program admins have no profile to complete
             yield [
@@ -240,16 +245,16 @@ def participants_export(*, program: Program, tz: tzinfo) -> Table:
             ]
 
     header = [
-        "Name",
-        "Email",
-        "Role",
-        "Status",
-        f"Joined on (date, {_zone_name(tz)})",
-        "Department",
-        "Job title",
-        "Profile complete",
-        "Active goals (count)",
-        "Live mentorships (active or paused)",
+        gettext("Name"),
+        gettext("Email"),
+        gettext("Role"),
+        gettext("Status"),
+        gettext("Joined on (date, %(zone)s)") % {"zone": _zone_name(tz)},
+        gettext("Department"),
+        gettext("Job title"),
+        gettext("Profile complete"),
+        gettext("Active goals (count)"),
+        gettext("Live mentorships (active or paused)"),
     ]
     return Table(header=header, rows=generate())
 
@@ -334,20 +339,20 @@ def mentorships_export(*, program: Program, tz: tzinfo) -> Table:
 
     zone = _zone_name(tz)
     header = [
-        "Mentor",
-        "Mentor email",
-        "Mentee",
-        "Mentee email",
-        "State",
-        f"Started on (date, {zone})",
-        f"Ended on (date, {zone})",
-        "Planned end (date)",
-        "Meetings held",
-        f"Last meeting held (date, {zone})",
-        "Check-ins answered",
-        "Average satisfaction (1-5)",
-        "Average energy (1-5)",
-        "Closing reason",
+        gettext("Mentor"),
+        gettext("Mentor email"),
+        gettext("Mentee"),
+        gettext("Mentee email"),
+        gettext("State"),
+        gettext("Started on (date, %(zone)s)") % {"zone": zone},
+        gettext("Ended on (date, %(zone)s)") % {"zone": zone},
+        gettext("Planned end (date)"),
+        gettext("Meetings held"),
+        gettext("Last meeting held (date, %(zone)s)") % {"zone": zone},
+        gettext("Check-ins answered"),
+        gettext("Average satisfaction (1-5)"),
+        gettext("Average energy (1-5)"),
+        gettext("Closing reason"),
     ]
     return Table(header=header, rows=generate())
 
@@ -407,16 +412,16 @@ def requests_export(*, program: Program, tz: tzinfo) -> Table:
 
     zone = _zone_name(tz)
     header = [
-        "Mentee",
-        "Mentee email",
-        "Mentor",
-        "Mentor email",
-        "Status",
-        f"Sent ({zone} time)",
-        f"First answered ({zone} time)",
-        f"Closed ({zone} time)",
-        "Topic",
-        "Waiting on (pending requests)",
+        gettext("Mentee"),
+        gettext("Mentee email"),
+        gettext("Mentor"),
+        gettext("Mentor email"),
+        gettext("Status"),
+        gettext("Sent (%(zone)s time)") % {"zone": zone},
+        gettext("First answered (%(zone)s time)") % {"zone": zone},
+        gettext("Closed (%(zone)s time)") % {"zone": zone},
+        gettext("Topic"),
+        gettext("Waiting on (pending requests)"),
     ]
     return Table(header=header, rows=generate())
 
@@ -451,15 +456,15 @@ def checkins_export(*, program: Program, tz: tzinfo) -> Table:
                 waiting = next(comments, None)
 
     header = [
-        "Period",
-        "Check-ins asked",
-        "Answered",
-        "Skipped",
-        "People who answered",
-        "Average satisfaction (1-5)",
-        "Average energy (1-5)",
-        "Asked to revisit their norms",
-        "Comment for program admins",
+        gettext("Period"),
+        gettext("Check-ins asked"),
+        pgettext("check-ins", "Answered"),
+        pgettext("check-ins", "Skipped"),
+        gettext("People who answered"),
+        gettext("Average satisfaction (1-5)"),
+        gettext("Average energy (1-5)"),
+        gettext("Asked to revisit their norms"),
+        gettext("Comment for program admins"),
     ]
     return Table(header=header, rows=generate())
 
@@ -469,49 +474,53 @@ EXPORTS: dict[str, Export] = {
     for export in (
         Export(
             name="participants",
-            title="Participants",
-            contains=(
+            title=gettext_lazy("Participants"),
+            contains=gettext_lazy(
                 "One row per participant: name, email, role, status, the date they joined, "
                 "department, job title, whether their mentor or mentee profile exists, how "
                 "many active goals they have and how many live (active or paused) mentorships."
             ),
-            leaves_out="Goal titles and everything written in profiles or goals.",
+            leaves_out=gettext_lazy("Goal titles and everything written in profiles or goals."),
             build=participants_export,
         ),
         Export(
             name="mentorships",
-            title="Mentorships",
-            contains=(
+            title=gettext_lazy("Mentorships"),
+            contains=gettext_lazy(
                 "One row per mentorship: mentor, mentee, state, start, end and planned end "
                 "dates, meetings held and the date of the last one, check-ins answered, and "
                 "the closing reason. A pair's average satisfaction and energy are withheld "
                 "when fewer people answered than the privacy threshold (two people are "
                 "always fewer than its default of five)."
             ),
-            leaves_out="Meeting notes, private notes, agendas, advice and reflections.",
+            leaves_out=gettext_lazy(
+                "Meeting notes, private notes, agendas, advice and reflections."
+            ),
             build=mentorships_export,
         ),
         Export(
             name="requests",
-            title="Requests",
-            contains=(
+            title=gettext_lazy("Requests"),
+            contains=gettext_lazy(
                 "One row per mentorship request: mentee, mentor, status, when it was sent, "
                 "first answered and closed, its topic, and who a pending request waits on."
             ),
-            leaves_out="What the mentee wrote, the goals they cited and the messages exchanged.",
+            leaves_out=gettext_lazy(
+                "What the mentee wrote, the goals they cited and the messages exchanged."
+            ),
             build=requests_export,
         ),
         Export(
             name="checkins",
-            title="Check-in answers",
-            contains=(
+            title=gettext_lazy("Check-in answers"),
+            contains=gettext_lazy(
                 "Per period: check-ins asked, answered and skipped, how many people answered, "
                 "average satisfaction and energy, how many asked to revisit their norms; then "
                 "the comments written for program admins, a row each, in the order of their "
                 "text. A period where fewer people answered than the privacy threshold shows "
                 "its counts and a line saying its answers are withheld."
             ),
-            leaves_out=(
+            leaves_out=gettext_lazy(
                 "Who answered what, and when: no name, pair, role or time beside a figure or a "
                 "comment. Comments shared only with the other person, and goal progress."
             ),

@@ -41,6 +41,18 @@ def session_key_for(user: Any) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
+def signed_in_just_now(client: Client, user: Any) -> None:
+    """Sign ``user`` in on ``client`` as if they had just typed their password: pages that
+    ask for a fresh sign-in (allauth's reauthentication) let them through."""
+    client.force_login(user)
+    session = client.session
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time(), "email": user.email, "reauthenticated": True}
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+
+
 def count_queries(client, url: str) -> int:
     """How many queries one GET of ``url`` runs (it must answer 200)."""
     with CaptureQueriesContext(connection) as ctx:

@@ -65,6 +65,7 @@ class DirectoryFilters:
     outside_department: bool = False
     overlap: bool = False
     has_room: bool = True
+    language: str = ""
 
     def key(self) -> str:
         """A short name for these filters in a cache key."""
@@ -210,15 +211,21 @@ def live_mentorship_count() -> Coalesce:
     return Coalesce(Subquery(live), Value(0))
 
 
-def directory_department_list(*, program: Program) -> list[str]:
-    """Departments the program's mentors belong to, for the department filter."""
-    return list(
+def directory_filter_lists(*, program: Program) -> tuple[list[str], list[str]]:
+    """The departments the program's mentors belong to and the codes of the languages they
+    speak, for the directory's filters (one query)."""
+    departments: set[str] = set()
+    spoken: set[str] = set()
+    for department, languages in (
         active_mentor_profiles(program)
-        .exclude(participant__user__department="")
-        .order_by("participant__user__department")
-        .values_list("participant__user__department", flat=True)
+        .order_by()
+        .values_list("participant__user__department", "participant__user__languages")
         .distinct()
-    )
+    ):
+        if department:
+            departments.add(department)
+        spoken.update(languages)
+    return sorted(departments), sorted(spoken)
 
 
 def mentee_facts(*, viewer: DirectoryViewer, today: date) -> MenteeFacts:
@@ -234,6 +241,7 @@ def mentee_facts(*, viewer: DirectoryViewer, today: date) -> MenteeFacts:
         help_wanted=frozenset(profile.help_wanted),
         formats=frozenset(profile.formats),
         department=viewer.user.department,
+        languages=frozenset(viewer.user.languages),
         seniority_rank=_seniority(profile, peer),
         working_intervals=utc_week_intervals(
             working_hours_windows(*viewer.working_hours),
@@ -290,6 +298,10 @@ def _filtered_mentors(
         mentors = mentors.filter(formats__contains=choice_set_lookup(filters.format))
     if filters.department:
         mentors = mentors.filter(participant__user__department=filters.department)
+    if filters.language:
+        mentors = mentors.filter(
+            participant__user__languages__contains=choice_set_lookup(filters.language)
+        )
     if filters.outside_department and department:
         mentors = mentors.exclude(participant__user__department__iexact=department)
     if filters.has_room:
@@ -348,6 +360,7 @@ def mentors_as_facts(
         "participant__user__email",
         "participant__user__job_title",
         "participant__user__department",
+        "participant__user__languages",
         "participant__user__photo",
         "headline",
         "seniority",
@@ -389,6 +402,7 @@ def mentors_as_facts(
             help_offered=frozenset(row["help_offered"]),
             formats=frozenset(row["formats"]),
             department=row["participant__user__department"],
+            languages=frozenset(row["participant__user__languages"]),
             seniority_rank=SENIORITY_RANKS.get(row["seniority"]),
             window_intervals=windows.get(row["participant_id"], ()),
             room=row["seats"] - row["live"],

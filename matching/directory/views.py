@@ -9,7 +9,7 @@ from django.shortcuts import render
 from matching.access import get_directory_viewer
 from matching.directory.forms import DirectoryFilterForm
 from matching.directory.selectors import (
-    directory_department_list,
+    directory_filter_lists,
     directory_topic_list,
     mentor_directory,
 )
@@ -24,10 +24,9 @@ def directory(request: AuthedHttpRequest, slug: str) -> HttpResponse:
     program = get_program_for_user(request.user, slug)
     viewer = get_directory_viewer(program=program, user=request.user)
     topics = directory_topic_list(program=program)
+    departments, languages = directory_filter_lists(program=program)
     form = DirectoryFilterForm(
-        request.GET or None,
-        topics=topics,
-        departments=directory_department_list(program=program),
+        request.GET or None, topics=topics, departments=departments, languages=languages
     )
     found = mentor_directory(program=program, viewer=viewer, filters=form.filters(), topics=topics)
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))

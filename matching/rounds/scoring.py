@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.translation import gettext
 
 from matching.models import Proposal
 from matching.score import (
@@ -56,7 +57,7 @@ def mentor_load(proposals: Iterable[Proposal]) -> Counter[int]:
 
 def found_a_mentor_since_the_run(mentee_name: str) -> str:
     """Publishing's words for a mentee who started a mentorship after the round ran."""
-    return f"{mentee_name} found a mentor since the run."
+    return gettext("%(name)s found a mentor since the run.") % {"name": mentee_name}
 
 
 def pair_refusal(
@@ -64,19 +65,19 @@ def pair_refusal(
 ) -> str:
     """Why this pair may not be matched, or "" when it may. Pure."""
     if facts.users.get(mentee_id) == facts.users.get(mentor_id):
-        return "the same person"
+        return gettext("the same person")
     if (mentee_id, mentor_id) in facts.live_pairs:
-        return "already working together"
+        return gettext("already working together")
     if (mentee_id, mentor_id) in blocked:
-        return "blocked by an admin"
+        return gettext("blocked by an admin")
     if facts.other_department_only:
         mine = facts.mentees[mentee_id].department.strip().casefold()
         theirs = facts.mentors[mentor_id].department.strip().casefold()
         if mine and mine == theirs:
-            return "same department (this program matches across departments)"
+            return gettext("same department (this program matches across departments)")
     mentor = facts.mentors[mentor_id]
     if mentor.away or not mentor.accepting:
-        return "away" if mentor.away else "not taking new mentees"
+        return gettext("away") if mentor.away else gettext("not taking new mentees")
     return ""
 
 
@@ -138,10 +139,14 @@ def clean_weights(raw: Mapping[str, object]) -> dict[str, float]:
         try:
             number = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            raise DomainError(f"{label}: enter a number.", field=f"weight_{name}") from None
+            raise DomainError(
+                gettext("%(part)s: enter a number.") % {"part": label}, field=f"weight_{name}"
+            ) from None
         if not math.isfinite(number) or not low <= number <= high:
             raise DomainError(
-                f"{label}: a weight from {low:g} to {high:g}.", field=f"weight_{name}"
+                gettext("%(part)s: a weight from %(low)s to %(high)s.")
+                % {"part": label, "low": f"{low:g}", "high": f"{high:g}"},
+                field=f"weight_{name}",
             )
         weights[name] = number
     return weights
@@ -152,9 +157,9 @@ def clean_min_score(value: object) -> float:
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise DomainError("Minimum score: enter a number.", field="min_score") from None
+        raise DomainError(gettext("Minimum score: enter a number."), field="min_score") from None
     if not math.isfinite(number) or not -50 <= number <= 100:
-        raise DomainError("Minimum score: a number from -50 to 100.", field="min_score")
+        raise DomainError(gettext("Minimum score: a number from -50 to 100."), field="min_score")
     return number
 
 

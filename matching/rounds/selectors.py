@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from goals.models import Goal
 from matching.access import related_or_none
@@ -129,6 +130,7 @@ def round_facts(
             help_wanted=frozenset(profile.help_wanted),
             formats=frozenset(profile.formats),
             department=mentee.user.department,
+            languages=frozenset(mentee.user.languages),
             seniority_rank=SENIORITY_RANKS.get(profile.seniority),
             working_intervals=converted[key],
         )
@@ -175,11 +177,11 @@ SORTS = {
     ),
 }
 SHOW = {
-    "all": "Everyone",
-    "matched": "Matched",
-    "unmatched": "Unmatched",
-    "swapped": "Moved by hand",
-    "pinned": "Pinned",
+    "all": _("Everyone"),
+    "matched": _("Matched"),
+    "unmatched": _("Unmatched"),
+    "swapped": _("Moved by hand"),
+    "pinned": _("Pinned"),
 }
 
 

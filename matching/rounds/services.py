@@ -14,6 +14,8 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from accounts.models import User
 from matching.models import (
@@ -81,14 +83,15 @@ def _lock(matching_round: MatchingRound, actor: User) -> MatchingRound:
         .get(pk=matching_round.pk)
     )
     if not is_program_admin(actor, locked.program):
-        raise DomainError("Only this program's admins can change its matching rounds.")
+        raise DomainError(gettext("Only this program's admins can change its matching rounds."))
     return locked
 
 
 def _require_open(matching_round: MatchingRound) -> None:
     if not matching_round.is_open:
         raise DomainError(
-            f"This round is {matching_round.get_status_display().lower()}; start a new round to match again."
+            gettext("This round is %(status)s; start a new round to match again.")
+            % {"status": matching_round.get_status_display().lower()}
         )
 
 
@@ -107,33 +110,36 @@ def round_create(
     """A draft round for the program's unmatched mentees, or the chosen ones among them.
     A stable round asks its mentees and the program's mentors for their preferences."""
     if not is_program_admin(actor, program):
-        raise DomainError("Only this program's admins can start a matching round.")
+        raise DomainError(gettext("Only this program's admins can start a matching round."))
     if not Program.MatchingMode(program.matching_mode).admins_match:
         raise DomainError(
-            f"In {program.name} mentees choose their mentors; switch the program's matching "
-            "setting to admin rounds (or both) to run a round.",
+            gettext(
+                "In %(program)s mentees choose their mentors; switch the program's matching "
+                "setting to admin rounds (or both) to run a round."
+            )
+            % {"program": program.name},
             field="name",
         )
     name = name.strip()
     if not name:
-        raise DomainError("Give the round a name.", field="name")
+        raise DomainError(gettext("Give the round a name."), field="name")
     candidates = unmatched_mentees(program)
     if mentee_ids is not None:
         wanted = set(mentee_ids)
         chosen = list(candidates.filter(pk__in=wanted))
         if len(chosen) != len(wanted):
             raise DomainError(
-                "Choose among the program's active mentees who have no mentor yet.",
+                gettext("Choose among the program's active mentees who have no mentor yet."),
                 field="mentees",
             )
     else:
         chosen = list(candidates)
     if not chosen:
-        raise DomainError("Every active mentee already has a mentor.", field="mentees")
+        raise DomainError(gettext("Every active mentee already has a mentor."), field="mentees")
     if objective not in MatchingRound.Objective.values:
-        raise DomainError("Choose what to maximise.", field="objective")
+        raise DomainError(gettext("Choose what to maximise."), field="objective")
     if method not in MatchingRound.Method.values:
-        raise DomainError("Choose how to match.", field="method")
+        raise DomainError(gettext("Choose how to match."), field="method")
     matching_round = MatchingRound.objects.create(
         program=program,
         name=name[:120],
@@ -161,15 +167,26 @@ def _ask_for_preferences(matching_round: MatchingRound, mentees: list[Participan
     notify_many(
         recipients=[p.user for p in mentees],
         kind=Notification.Kind.MENTORSHIP,
-        title=f"{matching_round.program.name}: choose up to {MAX_CHOICES} mentors",
-        body="Rank the mentors you would most like to work with; the round matches everyone at once.",
+        title=format_lazy(
+            gettext_lazy("{program}: choose up to {count} mentors"),
+            program=matching_round.program.name,
+            count=MAX_CHOICES,
+        ),
+        body=gettext_lazy(
+            "Rank the mentors you would most like to work with; the round matches everyone at once."
+        ),
         link=link,
     )
     notify_many(
         recipients=[p.user for p in mentors],
         kind=Notification.Kind.MENTORSHIP,
-        title=f"{matching_round.program.name}: rank the mentees who chose you",
-        body="Once mentees have chosen, put those who asked for you in your order of preference.",
+        title=format_lazy(
+            gettext_lazy("{program}: rank the mentees who chose you"),
+            program=matching_round.program.name,
+        ),
+        body=gettext_lazy(
+            "Once mentees have chosen, put those who asked for you in your order of preference."
+        ),
         link=link,
     )
 
@@ -191,7 +208,9 @@ def _lock_for_preferences(matching_round: MatchingRound) -> MatchingRound:
         .get(pk=matching_round.pk)
     )
     if locked.method != MatchingRound.Method.STABLE or locked.status != Status.DRAFT:
-        raise DomainError("This round no longer takes preferences: it has been run or closed.")
+        raise DomainError(
+            gettext("This round no longer takes preferences: it has been run or closed.")
+        )
     return locked
 
 
@@ -202,13 +221,16 @@ def mentee_preferences_save(
     """A mentee's choices, first first: 1 to MAX_CHOICES different active mentors."""
     matching_round = _lock_for_preferences(matching_round)
     if not matching_round.mentees.filter(pk=mentee.pk).exists():
-        raise DomainError("Only the mentees in this round choose mentors in it.")
+        raise DomainError(gettext("Only the mentees in this round choose mentors in it."))
     if not mentor_ids:
-        raise DomainError("Choose at least one mentor.", field="choice_1")
+        raise DomainError(gettext("Choose at least one mentor."), field="choice_1")
     if len(mentor_ids) > MAX_CHOICES:
-        raise DomainError(f"Choose at most {MAX_CHOICES} mentors.", field="choice_1")
+        raise DomainError(
+            gettext("Choose at most %(count)s mentors.") % {"count": MAX_CHOICES},
+            field="choice_1",
+        )
     if len(set(mentor_ids)) != len(mentor_ids):
-        raise DomainError("Each mentor can be chosen once.", field="choice_1")
+        raise DomainError(gettext("Each mentor can be chosen once."), field="choice_1")
     mentors = Participant.objects.filter(
         pk__in=mentor_ids,
         program=matching_round.program,
@@ -216,7 +238,7 @@ def mentee_preferences_save(
         status=Participant.Status.ACTIVE,
     ).exclude(user_id=mentee.user_id)
     if mentors.count() != len(mentor_ids):
-        raise DomainError("Choose among the program's active mentors.", field="choice_1")
+        raise DomainError(gettext("Choose among the program's active mentors."), field="choice_1")
     _replace_preferences(matching_round, mentee, mentor_ids)
 
 
@@ -227,12 +249,12 @@ def mentor_preferences_save(
     """A mentor's order of the mentees who chose them; the ones left out are not a fit."""
     matching_round = _lock_for_preferences(matching_round)
     if mentor.role != Role.MENTOR or mentor.program_id != matching_round.program_id:
-        raise DomainError("Only the program's mentors rank mentees in this round.")
+        raise DomainError(gettext("Only the program's mentors rank mentees in this round."))
     if len(set(mentee_ids)) != len(mentee_ids):
-        raise DomainError("Give each mentee a different place.", field="ranking")
+        raise DomainError(gettext("Give each mentee a different place."), field="ranking")
     allowed = set(chosen_by(matching_round, mentor).values_list("pk", flat=True))
     if not set(mentee_ids) <= allowed:
-        raise DomainError("Rank only the mentees who chose you.", field="ranking")
+        raise DomainError(gettext("Rank only the mentees who chose you."), field="ranking")
     _replace_preferences(matching_round, mentor, mentee_ids)
     matching_round.mentors_ranked.add(mentor)
 
@@ -250,7 +272,7 @@ def round_settings_save(
     matching_round = _lock(matching_round, actor)
     _require_open(matching_round)
     if objective not in MatchingRound.Objective.values:
-        raise DomainError("Choose what to maximise.", field="objective")
+        raise DomainError(gettext("Choose what to maximise."), field="objective")
     matching_round.weights = clean_weights(weights)
     matching_round.min_score = clean_min_score(min_score)
     matching_round.objective = objective
@@ -277,7 +299,7 @@ def round_run(*, matching_round: MatchingRound, actor: User, facts: RoundFacts) 
     matching_round = _lock(matching_round, actor)
     _require_open(matching_round)
     if not facts.mentees:
-        raise DomainError("None of this round's mentees is still waiting for a mentor.")
+        raise DomainError(gettext("None of this round's mentees is still waiting for a mentor."))
     weights = clean_weights(matching_round.weights)
     pins, blocked = _rules(matching_round)
     started = clock.perf_counter()
@@ -377,7 +399,9 @@ def _proposal_of_latest(matching_round: MatchingRound, proposal_id: int) -> Prop
         else None
     )
     if proposal is None:
-        raise DomainError("That proposal is not in this round's latest run; reload the page.")
+        raise DomainError(
+            gettext("That proposal is not in this round's latest run; reload the page.")
+        )
     return proposal
 
 
@@ -395,14 +419,16 @@ def proposal_swap(
     _require_open(matching_round)
     proposal = _proposal_of_latest(matching_round, proposal_id)
     if mentor_id not in facts.mentors:
-        raise DomainError("Choose one of the program's active mentors.", field="mentor")
+        raise DomainError(gettext("Choose one of the program's active mentors."), field="mentor")
     if proposal.mentee_id not in facts.mentees:
-        raise DomainError("This mentee is no longer waiting for a mentor.", field="mentor")
+        raise DomainError(gettext("This mentee is no longer waiting for a mentor."), field="mentor")
     _pins, blocked = _rules(matching_round)
     refusal = pair_refusal(facts, proposal.mentee_id, mentor_id, blocked)
     if refusal:
         raise DomainError(
-            f"{facts.names[mentor_id]} cannot be matched here: {refusal}.", field="mentor"
+            gettext("%(name)s cannot be matched here: %(reason)s.")
+            % {"name": facts.names[mentor_id], "reason": refusal},
+            field="mentor",
         )
     others = Proposal.objects.filter(run_id=proposal.run_id, mentor_id=mentor_id).exclude(
         pk=proposal.pk
@@ -410,8 +436,11 @@ def proposal_swap(
     room = max(0, facts.mentors[mentor_id].room)
     if others.count() >= room:
         raise DomainError(
-            f"{facts.names[mentor_id]} has no room left in this round ({room} in all): "
-            "move one of their mentees elsewhere first.",
+            gettext(
+                "%(name)s has no room left in this round (%(room)s in all): move one of their "
+                "mentees elsewhere first."
+            )
+            % {"name": facts.names[mentor_id], "room": room},
             field="mentor",
         )
     score = pair_score(facts, proposal.mentee_id, mentor_id, clean_weights(matching_round.weights))
@@ -457,7 +486,7 @@ def proposal_pin(
     if not pin:
         return
     if proposal.mentor_id is None:
-        raise DomainError("Only a matched pair can be pinned.")
+        raise DomainError(gettext("Only a matched pair can be pinned."))
     RoundRule.objects.create(
         round=matching_round,
         kind=RoundRule.Kind.PIN,
@@ -475,7 +504,7 @@ def proposal_block(*, matching_round: MatchingRound, proposal_id: int, actor: Us
     _require_open(matching_round)
     proposal = _proposal_of_latest(matching_round, proposal_id)
     if proposal.mentor_id is None:
-        raise DomainError("Only a matched pair can be blocked.")
+        raise DomainError(gettext("Only a matched pair can be blocked."))
     RoundRule.objects.filter(
         round=matching_round, mentee_id=proposal.mentee_id, mentor_id=proposal.mentor_id
     ).delete()
@@ -489,7 +518,7 @@ def proposal_block(*, matching_round: MatchingRound, proposal_id: int, actor: Us
     proposal.mentor_id = None
     proposal.score = None
     proposal.reasons = []
-    proposal.unmatched_reason = "Blocked by an admin: run again to find another mentor."
+    proposal.unmatched_reason = gettext("Blocked by an admin: run again to find another mentor.")
     proposal.save(update_fields=["mentor", "score", "reasons", "unmatched_reason"])
 
 
@@ -500,15 +529,19 @@ def round_publish(*, matching_round: MatchingRound, actor: User) -> PublishRepor
     matching_round = _lock(matching_round, actor)
     if matching_round.status != Status.PROPOSED:
         raise DomainError(
-            "Run the round before publishing it."
+            gettext("Run the round before publishing it.")
             if matching_round.status == Status.DRAFT
-            else f"This round is {matching_round.get_status_display().lower()}."
+            else gettext("This round is %(status)s.")
+            % {"status": matching_round.get_status_display().lower()}
         )
     program = matching_round.program
     if program.ends_on is not None and program.ends_on <= timezone.localdate():
         raise DomainError(
-            f"{program.name} has ended (or ends today), so no new mentorships start from this "
-            "round; discard it."
+            gettext(
+                "%(program)s has ended (or ends today), so no new mentorships start from this "
+                "round; discard it."
+            )
+            % {"program": program.name}
         )
     run = latest_run(matching_round)
     assert run is not None
@@ -535,7 +568,7 @@ def round_publish(*, matching_round: MatchingRound, actor: User) -> PublishRepor
             actor=actor,
             from_status="",
             to_status=mentorship.status,
-            note=f"Matching round: {matching_round.name}"[:200],
+            note=(gettext("Matching round: %(name)s") % {"name": matching_round.name})[:200],
         )
         proposal.mentorship = mentorship
         proposal.save(update_fields=["mentorship"])
@@ -545,15 +578,25 @@ def round_publish(*, matching_round: MatchingRound, actor: User) -> PublishRepor
         # Nothing would start: publishing would close the round for nothing. The savepoint's
         # notes are undone with it; the round page says why each proposal no longer fits.
         count = len(report.refused)
-        raise DomainError(
-            "Not published: "
-            + (
-                "the proposed mentorship cannot start any more (the round shows why)."
-                if count == 1
-                else f"none of the {count} proposed mentorships can start any more (the round "
-                "shows why for each)."
+        if count == 1:
+            raise DomainError(
+                gettext(
+                    "Not published: the proposed mentorship cannot start any more (the round "
+                    "shows why). Run the round again to propose mentors who have room, or "
+                    "discard it."
+                )
             )
-            + " Run the round again to propose mentors who have room, or discard it."
+        raise DomainError(
+            ngettext(
+                "Not published: none of the %(count)s proposed mentorship can start any more "
+                "(the round shows why for each). Run the round again to propose mentors who "
+                "have room, or discard it.",
+                "Not published: none of the %(count)s proposed mentorships can start any more "
+                "(the round shows why for each). Run the round again to propose mentors who "
+                "have room, or discard it.",
+                count,
+            )
+            % {"count": count}
         )
     matching_round.status = Status.PUBLISHED
     matching_round.published_at = timezone.now()
@@ -579,20 +622,28 @@ def round_publish(*, matching_round: MatchingRound, actor: User) -> PublishRepor
 def _tell_matched(proposal: Proposal, mentorship: Mentorship) -> None:
     assert proposal.mentor is not None
     link = reverse("matching:mentorship", kwargs={"pk": mentorship.pk})
-    why = "; ".join(proposal.reasons) or "the program admins matched you"
+    # The run's reasons are in the words of the admin who ran it; the fallback in the reader's.
+    why = "; ".join(proposal.reasons) or gettext_lazy("the program admins matched you")
     mentor, mentee = proposal.mentor.user, proposal.mentee.user
     notify(
         recipient=mentee,
         kind=Notification.Kind.MENTORSHIP,
-        title=f"You are matched with {mentor.get_full_name()}",
-        body=f"Why: {why}. Start by agreeing how you will work together.",
+        title=format_lazy(gettext_lazy("You are matched with {name}"), name=mentor.get_full_name()),
+        body=format_lazy(
+            gettext_lazy("Why: {why}. Start by agreeing how you will work together."), why=why
+        ),
         link=link,
     )
     notify(
         recipient=mentor,
         kind=Notification.Kind.MENTORSHIP,
-        title=f"You are matched with {mentee.get_full_name()} as their mentor",
-        body=f"Why: {why}. Their shared goals are on the mentorship page.",
+        title=format_lazy(
+            gettext_lazy("You are matched with {name} as their mentor"),
+            name=mentee.get_full_name(),
+        ),
+        body=format_lazy(
+            gettext_lazy("Why: {why}. Their shared goals are on the mentorship page."), why=why
+        ),
         link=link,
     )
 

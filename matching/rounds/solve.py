@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 import numpy as np
+from django.utils.translation import gettext, ngettext
 
 from matching import engine
 from matching.rounds.scoring import RoundFacts, pair_refusal
@@ -72,8 +73,15 @@ def pinned_cells(
         if math.isnan(grid.matrix[i, j]) or (i, j) in blocked_cells:
             reason = pair_refusal(facts, mentee_id, mentor_id, blocked)
             raise DomainError(
-                f"The pin of {facts.names[mentee_id]} to {facts.names[mentor_id]} no longer "
-                f"holds ({reason}); unpin it and run again."
+                gettext(
+                    "The pin of %(mentee)s to %(mentor)s no longer holds (%(reason)s); unpin it "
+                    "and run again."
+                )
+                % {
+                    "mentee": facts.names[mentee_id],
+                    "mentor": facts.names[mentor_id],
+                    "reason": reason,
+                }
             )
         pinned.add((i, j))
     return pinned
@@ -86,9 +94,18 @@ def mentor_capacities(facts: RoundFacts, grid: Grid, pinned: set[tuple[int, int]
         held = sorted(facts.names[grid.mentee_ids[i]] for i, pinned_j in pinned if pinned_j == j)
         if len(held) > room:
             raise DomainError(
-                f"{facts.names[grid.mentor_ids[j]]} has room for {room} now, but "
-                f"{', '.join(held)} {'is' if len(held) == 1 else 'are'} pinned to them; "
-                "unpin or move one and run again."
+                ngettext(
+                    "%(mentor)s has room for %(room)s now, but %(mentees)s is pinned to them; "
+                    "unpin or move one and run again.",
+                    "%(mentor)s has room for %(room)s now, but %(mentees)s are pinned to them; "
+                    "unpin or move one and run again.",
+                    len(held),
+                )
+                % {
+                    "mentor": facts.names[grid.mentor_ids[j]],
+                    "room": room,
+                    "mentees": ", ".join(held),
+                }
             )
     return capacities
 
@@ -113,10 +130,17 @@ def solve_optimal(
             objective=cast(engine.Objective, objective),
         )
     except ValueError as exc:
-        raise DomainError(f"The pins cannot all hold: {exc}") from None
+        raise DomainError(
+            gettext("The pins cannot all hold: %(problem)s") % {"problem": exc}
+        ) from None
+    minimum = f"{min_score:g}"
     return Outcome(
         pairs=[(pair.mentee, pair.mentor) for pair in result.pairs],
-        unmatched=[(u.mentee, u.words) for u in result.unmatched],
+        # The engine's words, in the reader's language.
+        unmatched=[
+            (u.mentee, gettext(engine.UNMATCHED_WORDS[u.reason]) % {"minimum": minimum})
+            for u in result.unmatched
+        ],
         top_choice=result.top_choice_count,
     )
 
@@ -171,10 +195,10 @@ def solve_stable(
         if i in got:
             continue
         if not mentee_prefs[i]:
-            unmatched.append((i, "Ranked no mentor who can be matched with them."))
+            unmatched.append((i, gettext("Ranked no mentor who can be matched with them.")))
         else:
             unmatched.append(
-                (i, "The mentors they ranked were full with mentees they ranked higher.")
+                (i, gettext("The mentors they ranked were full with mentees they ranked higher."))
             )
     first_choice = sum(1 for i, j in matched.items() if mentee_prefs[i] and mentee_prefs[i][0] == j)
     return Outcome(pairs=pairs, unmatched=unmatched, top_choice=first_choice)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from matching.models import ClosingReason, Mentorship, MentorshipRequest
@@ -23,9 +25,15 @@ class Closed:
     requests: list[MentorshipRequest] = field(default_factory=list)
 
 
-def close_for_leaver(*, participants: list[Participant], actor: User | None) -> Closed:
+def close_for_leaver(
+    *,
+    participants: list[Participant],
+    actor: User | None,
+    reason: str = ClosingReason.LEFT_ORGANIZATION,
+) -> Closed:
     """Withdraw the pending requests to or from ``participants`` and end their live mentorships
-    (a circle's mentor: every membership of their circles) with "left the organization"."""
+    (a circle's mentor: every membership of their circles) with ``reason``: "left the
+    organization", or "left the program" when they deleted their account (privacy)."""
     ids = [p.pk for p in participants]
     closed = Closed()
     if not ids:
@@ -41,17 +49,20 @@ def close_for_leaver(*, participants: list[Participant], actor: User | None) -> 
     closed.mentorships = mentorships_close_many(
         mentorships=live,
         actor=actor,
-        reason=ClosingReason.LEFT_ORGANIZATION,
-        note="Left the organization.",
+        reason=reason,
+        note=f"{ClosingReason(reason).label}.",
     )
     leavers = {p.user_id for p in participants}
     tell_both_closed(
         closed.mentorships,
         skip=leavers,
-        title=lambda other: (
-            f"{other.get_full_name()} has left the organization: your mentorship has ended"
+        title=lambda other: format_lazy(
+            gettext_lazy("{name} has left the program: your mentorship has ended")
+            if reason == ClosingReason.LEFT_PROGRAM
+            else gettext_lazy("{name} has left the organization: your mentorship has ended"),
+            name=other.get_full_name(),
         ),
-        body=lambda m: (
+        body=lambda m: gettext_lazy(
             "Nothing you did: they can no longer take part here. A closing "
             "reflection is still yours to write, and the program's admins can help you find "
             "someone new."

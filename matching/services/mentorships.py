@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 from goals.models import GoalShare
@@ -107,22 +109,28 @@ def _end(
     return mentorship
 
 
+def _only_active_pauses(mentorship: Mentorship) -> str:
+    return gettext("Only an active mentorship can be paused; this one is %(status)s.") % {
+        "status": mentorship.get_status_display().lower()
+    }
+
+
 @transaction.atomic
 def mentorship_pause(*, mentorship: Mentorship, actor: User) -> Mentorship:
     """Either side pauses: no nudges until it resumes."""
     mentorship = _lock(mentorship)
     other = _other(mentorship, actor)
     if other is None:
-        raise DomainError("Only the two people in a mentorship can pause it.")
+        raise DomainError(gettext("Only the two people in a mentorship can pause it."))
     if mentorship.status != Status.ACTIVE:
-        raise DomainError(
-            f"Only an active mentorship can be paused; this one is {mentorship.get_status_display().lower()}."
-        )
+        raise DomainError(_only_active_pauses(mentorship))
     _move(mentorship, actor=actor, to_status=Status.PAUSED)
     notify(
         recipient=other,
         kind=Notification.Kind.MENTORSHIP,
-        title=f"{actor.get_full_name()} paused your mentorship",
+        title=format_lazy(
+            gettext_lazy("{name} paused your mentorship"), name=actor.get_full_name()
+        ),
         link=_link(mentorship),
     )
     return mentorship
@@ -133,14 +141,16 @@ def mentorship_resume(*, mentorship: Mentorship, actor: User) -> Mentorship:
     mentorship = _lock(mentorship)
     other = _other(mentorship, actor)
     if other is None:
-        raise DomainError("Only the two people in a mentorship can resume it.")
+        raise DomainError(gettext("Only the two people in a mentorship can resume it."))
     if mentorship.status != Status.PAUSED:
-        raise DomainError("Only a paused mentorship can be resumed.")
+        raise DomainError(gettext("Only a paused mentorship can be resumed."))
     _move(mentorship, actor=actor, to_status=Status.ACTIVE)
     notify(
         recipient=other,
         kind=Notification.Kind.MENTORSHIP,
-        title=f"{actor.get_full_name()} resumed your mentorship",
+        title=format_lazy(
+            gettext_lazy("{name} resumed your mentorship"), name=actor.get_full_name()
+        ),
         link=_link(mentorship),
     )
     return mentorship
@@ -151,9 +161,9 @@ def mentorship_set_end_date(*, mentorship: Mentorship, ends_on: date, actor: Use
     """Set when the formal relationship ends (the pair agree it in their norms)."""
     mentorship = _lock(mentorship)
     if _other(mentorship, actor) is None:
-        raise DomainError("Only the two people in a mentorship set its end date.")
+        raise DomainError(gettext("Only the two people in a mentorship set its end date."))
     if ends_on <= mentorship.started_at.date():
-        raise DomainError("The end date must come after the start.", field="ends_on")
+        raise DomainError(gettext("The end date must come after the start."), field="ends_on")
     if mentorship.ends_on != ends_on:
         old = mentorship.ends_on
         mentorship.ends_on = ends_on
@@ -163,7 +173,8 @@ def mentorship_set_end_date(*, mentorship: Mentorship, ends_on: date, actor: Use
             actor=actor,
             from_status=mentorship.status,
             to_status=mentorship.status,
-            note=f"End date {old or 'open'} → {ends_on}",
+            note=gettext("End date %(old)s → %(new)s")
+            % {"old": old or gettext("open"), "new": ends_on},
         )
     return mentorship
 
@@ -178,22 +189,29 @@ def mentorship_close(
     by_admin = other is None and is_program_admin(actor, mentorship.program)
     if other is None and not by_admin:
         raise DomainError(
-            "Only the two people in a mentorship, or the program's admins, can close it."
+            gettext("Only the two people in a mentorship, or the program's admins, can close it.")
         )
     if mentorship.status not in Mentorship.LIVE_STATUSES:
-        raise DomainError(f"This mentorship is {mentorship.get_status_display().lower()} already.")
+        raise DomainError(
+            gettext("This mentorship is %(status)s already.")
+            % {"status": mentorship.get_status_display().lower()}
+        )
     if reason not in PEOPLE_CLOSING_REASONS:
-        raise DomainError("Pick a closing reason from the list.", field="reason")
+        raise DomainError(gettext("Pick a closing reason from the list."), field="reason")
     completed = reason in (ClosingReason.GOALS_MET, ClosingReason.RAN_ITS_COURSE) and not by_admin
     _end(mentorship, actor=actor, reason=reason, note=note.strip(), completed=completed)
-    verb = "completed" if completed else "ended"
     notify_many(
         recipients=[
             p.user for p in (mentorship.mentor, mentorship.mentee) if p.user_id != actor.pk
         ],
         kind=Notification.Kind.MENTORSHIP,
-        title=f"Your mentorship was {verb}: take a minute for a closing reflection",
-        body=f"Reason: {mentorship.get_closing_reason_display()}. A thank-you note is always welcome.",
+        title=gettext_lazy("Your mentorship was completed: take a minute for a closing reflection")
+        if completed
+        else gettext_lazy("Your mentorship was ended: take a minute for a closing reflection"),
+        body=format_lazy(
+            gettext_lazy("Reason: {reason}. A thank-you note is always welcome."),
+            reason=ClosingReason(mentorship.closing_reason).label,
+        ),
         link=_link(mentorship),
     )
     return mentorship
@@ -203,15 +221,23 @@ def mentorship_close(
 def reflection_add(*, mentorship: Mentorship, author: User, text: str) -> Reflection:
     """One closing reflection per person, once the mentorship is over."""
     if author.pk not in (mentorship.mentor.user_id, mentorship.mentee.user_id):
-        raise DomainError("Only the two people in a mentorship reflect on it.")
+        raise DomainError(gettext("Only the two people in a mentorship reflect on it."))
     if mentorship.status in Mentorship.LIVE_STATUSES:
-        raise DomainError("Reflections come when the mentorship closes.")
+        raise DomainError(gettext("Reflections come when the mentorship closes."))
     text = text.strip()
     if not text:
-        raise DomainError("Write a few words.", field="text")
+        raise DomainError(gettext("Write a few words."), field="text")
     if Reflection.objects.filter(mentorship=mentorship, author=author).exists():
-        raise DomainError("You have written your reflection already.")
+        raise DomainError(gettext("You have written your reflection already."))
     return Reflection.objects.create(mentorship=mentorship, author=author, text=text)
+
+
+# The admins' notice of a new report, one sentence per kind so that each language can say it.
+REPORT_TITLES = {
+    Report.Kind.MISCONDUCT: gettext_lazy("A misconduct report in {program}"),
+    Report.Kind.NO_SHOW: gettext_lazy("A no-shows report in {program}"),
+    Report.Kind.OTHER: gettext_lazy("A something else report in {program}"),
+}
 
 
 @transaction.atomic
@@ -226,14 +252,14 @@ def report_file(
     """Tell the program's admins about a problem with a request or a mentorship."""
     subject = request or mentorship
     if subject is None:
-        raise DomainError("A report is about a request or a mentorship.")
+        raise DomainError(gettext("A report is about a request or a mentorship."))
     if reporter.pk not in (subject.mentor.user_id, subject.mentee.user_id):
-        raise DomainError("Only the people involved can report a problem here.")
+        raise DomainError(gettext("Only the people involved can report a problem here."))
     if kind not in Report.Kind.values:
-        raise DomainError("Pick what kind of problem it is.", field="kind")
+        raise DomainError(gettext("Pick what kind of problem it is."), field="kind")
     text = text.strip()
     if not text:
-        raise DomainError("Describe what happened.", field="text")
+        raise DomainError(gettext("Describe what happened."), field="text")
     if request is not None and mentorship is None:
         mentorship = request.mentorship  # an accepted request's report concerns its mentorship
     report = Report.objects.create(
@@ -254,7 +280,7 @@ def report_file(
     notify_many(
         recipients=admins,
         kind=Notification.Kind.REPORT,
-        title=f"A {report.get_kind_display().lower()} report in {subject.program.name}",
+        title=format_lazy(REPORT_TITLES[Report.Kind(kind)], program=subject.program.name),
         link=reverse("matching:reports", kwargs={"slug": subject.program.slug}),
     )
     return report
@@ -276,20 +302,33 @@ def _lock_for_admin(mentorship: Mentorship, actor: User, doing: str) -> Mentorsh
 def _require_live(mentorship: Mentorship, doing: str) -> None:
     if mentorship.status not in Mentorship.LIVE_STATUSES:
         raise DomainError(
-            f"This mentorship is {mentorship.get_status_display().lower()}: nobody can {doing} it now."
+            (
+                gettext("This mentorship is %(status)s: nobody can end it now.")
+                if doing == "end"
+                else gettext("This mentorship is %(status)s: nobody can reassign it now.")
+            )
+            % {"status": mentorship.get_status_display().lower()}
         )
 
 
 def _required_reason(reason: str) -> str:
     reason = reason.strip()
     if not reason:
-        raise DomainError("Give a reason: both people will read it.", field="reason")
+        raise DomainError(gettext("Give a reason: both people will read it."), field="reason")
     if len(reason) > 1000:
-        raise DomainError("Keep the reason under 1,000 characters.", field="reason")
+        raise DomainError(gettext("Keep the reason under 1,000 characters."), field="reason")
     return reason
 
 
-def _tell_both(mentorship: Mentorship, *, what: str, body: str) -> None:
+# What the admins did, as each of the two reads it: "The admins of P <did> your mentorship with X".
+TOLD_BOTH = {
+    "paused": gettext_lazy("The admins of {program} paused your mentorship with {name}"),
+    "resumed": gettext_lazy("The admins of {program} resumed your mentorship with {name}"),
+    "ended": gettext_lazy("The admins of {program} ended your mentorship with {name}"),
+}
+
+
+def _tell_both(mentorship: Mentorship, *, what: str, body: object) -> None:
     """Each of the two, naming the other: "The admins of P <what> your mentorship with X"."""
     program = mentorship.program.name
     for person, other in (
@@ -299,30 +338,31 @@ def _tell_both(mentorship: Mentorship, *, what: str, body: str) -> None:
         notify(
             recipient=person.user,
             kind=Notification.Kind.MENTORSHIP,
-            title=f"The admins of {program} {what} your mentorship with {_name(other)}",
+            title=format_lazy(TOLD_BOTH[what], program=program, name=_name(other)),
             body=body,
             link=_link(mentorship),
         )
 
 
 def _pair(mentorship: Mentorship) -> str:
-    return f"{_name(mentorship.mentor)} mentoring {_name(mentorship.mentee)}"
+    return gettext("%(mentor)s mentoring %(mentee)s") % {
+        "mentor": _name(mentorship.mentor),
+        "mentee": _name(mentorship.mentee),
+    }
 
 
 @transaction.atomic
 def mentorship_pause_for_people(*, mentorship: Mentorship, actor: User, reason: str) -> Mentorship:
     """An admin pauses an active mentorship, with a reason both people read."""
-    mentorship = _lock_for_admin(mentorship, actor, "pause a mentorship for its people")
+    mentorship = _lock_for_admin(mentorship, actor, gettext("pause a mentorship for its people"))
     if mentorship.status != Status.ACTIVE:
-        raise DomainError(
-            f"Only an active mentorship can be paused; this one is {mentorship.get_status_display().lower()}."
-        )
+        raise DomainError(_only_active_pauses(mentorship))
     reason = _required_reason(reason)
     _move(
         mentorship,
         actor=actor,
         to_status=Status.PAUSED,
-        note=f"Paused by the program's admins: {reason}",
+        note=gettext("Paused by the program's admins: %(reason)s") % {"reason": reason},
     )
     audit_record(
         program=mentorship.program,
@@ -337,7 +377,10 @@ def mentorship_pause_for_people(*, mentorship: Mentorship, actor: User, reason: 
     _tell_both(
         mentorship,
         what="paused",
-        body=f"Reason: {reason}\nEither of you can resume it when you are ready.",
+        body=format_lazy(
+            gettext_lazy("Reason: {reason}\nEither of you can resume it when you are ready."),
+            reason=reason,
+        ),
     )
     return mentorship
 
@@ -347,15 +390,17 @@ def mentorship_resume_for_people(
     *, mentorship: Mentorship, actor: User, reason: str = ""
 ) -> Mentorship:
     """An admin resumes a paused mentorship (the two people can resume it themselves, too)."""
-    mentorship = _lock_for_admin(mentorship, actor, "resume a mentorship for its people")
+    mentorship = _lock_for_admin(mentorship, actor, gettext("resume a mentorship for its people"))
     if mentorship.status != Status.PAUSED:
-        raise DomainError("Only a paused mentorship can be resumed.")
+        raise DomainError(gettext("Only a paused mentorship can be resumed."))
     reason = reason.strip()
     _move(
         mentorship,
         actor=actor,
         to_status=Status.ACTIVE,
-        note=f"Resumed by the program's admins{': ' + reason if reason else ''}",
+        note=gettext("Resumed by the program's admins: %(reason)s") % {"reason": reason}
+        if reason
+        else gettext("Resumed by the program's admins"),
     )
     audit_record(
         program=mentorship.program,
@@ -367,7 +412,11 @@ def mentorship_resume_for_people(
         reason=reason,
         mentorship=mentorship.pk,
     )
-    _tell_both(mentorship, what="resumed", body=f"Reason: {reason}" if reason else "")
+    _tell_both(
+        mentorship,
+        what="resumed",
+        body=format_lazy(gettext_lazy("Reason: {reason}"), reason=reason) if reason else "",
+    )
     return mentorship
 
 
@@ -380,17 +429,17 @@ def mentorship_end_for_people(
     closing_reason: str = ClosingReason.OTHER,
 ) -> Mentorship:
     """An admin ends an active or paused mentorship, with a reason both people read."""
-    mentorship = _lock_for_admin(mentorship, actor, "end a mentorship for its people")
+    mentorship = _lock_for_admin(mentorship, actor, gettext("end a mentorship for its people"))
     _require_live(mentorship, "end")
     if closing_reason not in PEOPLE_CLOSING_REASONS:
-        raise DomainError("Pick a closing reason from the list.", field="closing_reason")
+        raise DomainError(gettext("Pick a closing reason from the list."), field="closing_reason")
     reason = _required_reason(reason)
     before = mentorship.get_status_display()
     _end(
         mentorship,
         actor=actor,
         reason=closing_reason,
-        note=f"Ended by the program's admins: {reason}",
+        note=gettext("Ended by the program's admins: %(reason)s") % {"reason": reason},
     )
     audit_record(
         program=mentorship.program,
@@ -408,7 +457,13 @@ def mentorship_end_for_people(
     _tell_both(
         mentorship,
         what="ended",
-        body=f"Reason: {reason}\nTake a minute for a closing reflection; a thank-you note is always welcome.",
+        body=format_lazy(
+            gettext_lazy(
+                "Reason: {reason}\nTake a minute for a closing reflection; a thank-you note is "
+                "always welcome."
+            ),
+            reason=reason,
+        ),
     )
     return mentorship
 
@@ -420,12 +475,15 @@ def mentorship_reassign(
     """Move the mentee to another mentor: the current mentorship ends (with the reason) and a new
     one starts, within the new mentor's capacity; both happen, or neither."""
     # 1. Lock, and check everything that does not need a change first.
-    mentorship = _lock_for_admin(mentorship, actor, "reassign a mentee")
+    mentorship = _lock_for_admin(mentorship, actor, gettext("reassign a mentee"))
     _require_live(mentorship, "reassign")
     if mentor.program_id != mentorship.program_id or mentor.role != Role.MENTOR:
-        raise DomainError("Pick a mentor of this program.", field="mentor")
+        raise DomainError(gettext("Pick a mentor of this program."), field="mentor")
     if mentor.pk == mentorship.mentor_id:
-        raise DomainError(f"{_name(mentor)} is this mentee's mentor already.", field="mentor")
+        raise DomainError(
+            gettext("%(name)s is this mentee's mentor already.") % {"name": _name(mentor)},
+            field="mentor",
+        )
     reason = _required_reason(reason)
     old_mentor = mentorship.mentor
     # 2. End the current one: this frees the mentee's seat on their board of advisors.
@@ -433,7 +491,8 @@ def mentorship_reassign(
         mentorship,
         actor=actor,
         reason=ClosingReason.REASSIGNED,
-        note=f"The program's admins moved the mentee to {_name(mentor)}: {reason}",
+        note=gettext("The program's admins moved the mentee to %(mentor)s: %(reason)s")
+        % {"mentor": _name(mentor), "reason": reason},
     )
     # 3. Start the new one; a refusal (the new mentor is full) undoes step 2 with it.
     try:
@@ -447,7 +506,8 @@ def mentorship_reassign(
         actor=actor,
         from_status="",
         to_status=started.status,
-        note=f"Reassigned by the program's admins from {_name(old_mentor)}",
+        note=gettext("Reassigned by the program's admins from %(mentor)s")
+        % {"mentor": _name(old_mentor)},
     )
     # 4. Tell the three people, and write it down.
     program = mentorship.program.name
@@ -455,22 +515,42 @@ def mentorship_reassign(
     notify(
         recipient=old_mentor.user,
         kind=Notification.Kind.MENTORSHIP,
-        title=f"The admins of {program} moved {_name(mentee)} to another mentor",
-        body=f"Reason: {reason}\nTake a minute for a closing reflection.",
+        title=format_lazy(
+            gettext_lazy("The admins of {program} moved {name} to another mentor"),
+            program=program,
+            name=_name(mentee),
+        ),
+        body=format_lazy(
+            gettext_lazy("Reason: {reason}\nTake a minute for a closing reflection."),
+            reason=reason,
+        ),
         link=_link(mentorship),
     )
     notify(
         recipient=mentee.user,
         kind=Notification.Kind.MENTORSHIP,
-        title=f"The admins of {program} moved you from {_name(old_mentor)} to {_name(mentor)}",
-        body=f"Reason: {reason}\nShare the goals you want {_name(mentor)} to see.",
+        title=format_lazy(
+            gettext_lazy("The admins of {program} moved you from {old} to {new}"),
+            program=program,
+            old=_name(old_mentor),
+            new=_name(mentor),
+        ),
+        body=format_lazy(
+            gettext_lazy("Reason: {reason}\nShare the goals you want {name} to see."),
+            reason=reason,
+            name=_name(mentor),
+        ),
         link=_link(started),
     )
     notify(
         recipient=mentor.user,
         kind=Notification.Kind.MENTORSHIP,
-        title=f"The admins of {program} matched you with {_name(mentee)}",
-        body="Say hello and agree how you will work together.",
+        title=format_lazy(
+            gettext_lazy("The admins of {program} matched you with {name}"),
+            program=program,
+            name=_name(mentee),
+        ),
+        body=gettext_lazy("Say hello and agree how you will work together."),
         link=_link(started),
     )
     audit_record(
@@ -533,8 +613,8 @@ def mentorships_close_many(
 def tell_both_closed(
     mentorships: list[Mentorship],
     *,
-    title: Callable[[User], str],
-    body: Callable[[Mentorship], str],
+    title: Callable[[User], object],
+    body: Callable[[Mentorship], object],
     skip: Iterable[int] = (),
 ) -> None:
     """Tell both people of each mentorship that a scan closed (``title`` of the other person,

@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 from matching.models import MentorProfile, Report, ReportNote
@@ -40,7 +42,10 @@ def _lock(report: Report, actor: User, doing: str) -> Report:
 
 
 def _label(report: Report) -> str:
-    return f"{report.get_kind_display()} report #{report.pk}"
+    return gettext("%(kind)s report #%(number)s") % {
+        "kind": report.get_kind_display(),
+        "number": report.pk,
+    }
 
 
 def _name(participant: Participant) -> str:
@@ -96,11 +101,14 @@ def _into_review(report: Report) -> None:
 @transaction.atomic
 def report_status_set(*, report: Report, actor: User, status: str) -> Report:
     """Move a report along the queue: open, in review, resolved (or back to open)."""
-    report = _lock(report, actor, "handle reports")
+    report = _lock(report, actor, gettext("handle reports"))
     if status not in Status.values:
-        raise DomainError("Pick a status from the list.", field="status")
+        raise DomainError(gettext("Pick a status from the list."), field="status")
     if report.status == status:
-        raise DomainError(f"This report is {report.get_status_display().lower()} already.")
+        raise DomainError(
+            gettext("This report is %(status)s already.")
+            % {"status": report.get_status_display().lower()}
+        )
     _set_status_audited(report, actor, status)
     return report
 
@@ -113,40 +121,51 @@ def report_resolve(*, report: Report, actor: User) -> Report:
 @transaction.atomic
 def report_note_add(*, report: Report, actor: User, text: str) -> ReportNote:
     """An admin's note on a report; only the program's admins read notes."""
-    report = _lock(report, actor, "write notes on reports")
+    report = _lock(report, actor, gettext("write notes on reports"))
     text = text.strip()
     if not text:
-        raise DomainError("Write the note first.", field="text")
+        raise DomainError(gettext("Write the note first."), field="text")
     if len(text) > 5000:
-        raise DomainError("Keep a note under 5,000 characters.", field="text")
+        raise DomainError(gettext("Keep a note under 5,000 characters."), field="text")
     return _note(report, actor, text)
 
 
 @transaction.atomic
 def report_warn(*, report: Report, actor: User, message: str) -> Report:
     """Warn the person reported (see `reported_person`) in-app, in the admin's words."""
-    report = _lock(report, actor, "warn people")
+    report = _lock(report, actor, gettext("warn people"))
     if report.status == Status.RESOLVED:
-        raise DomainError("This report is resolved; reopen it to act on it.")
+        raise DomainError(gettext("This report is resolved; reopen it to act on it."))
     warned = reported_person(report)
     if warned is None:
         raise DomainError(
-            "The reporter's account is gone, so it cannot be told who was reported; nobody was warned."
+            gettext(
+                "The reporter's account is gone, so it cannot be told who was reported; nobody "
+                "was warned."
+            )
         )
     message = message.strip()
     if not message:
-        raise DomainError("Write the warning: the person will read it as it is.", field="message")
+        raise DomainError(
+            gettext("Write the warning: the person will read it as it is."), field="message"
+        )
     if len(message) > 2000:
-        raise DomainError("Keep the warning under 2,000 characters.", field="message")
+        raise DomainError(gettext("Keep the warning under 2,000 characters."), field="message")
     program = report.program
     notify(
         recipient=warned.user,
         kind=Notification.Kind.GENERAL,
-        title=f"A warning from the admins of {program.name}",
+        title=format_lazy(
+            gettext_lazy("A warning from the admins of {program}"), program=program.name
+        ),
         body=message,
         link=program.get_absolute_url(),
     )
-    _note(report, actor, f"Warned {_name(warned)}: {message}")
+    _note(
+        report,
+        actor,
+        gettext("Warned %(name)s: %(message)s") % {"name": _name(warned), "message": message},
+    )
     _into_review(report)
     audit_record(
         program=program,
@@ -162,7 +181,7 @@ def report_warn(*, report: Report, actor: User, message: str) -> Report:
 def _reported_mentor(report: Report) -> Participant:
     subject = report.subject
     if subject is None:
-        raise DomainError("The request or mentorship of this report no longer exists.")
+        raise DomainError(gettext("The request or mentorship of this report no longer exists."))
     return subject.mentor
 
 
@@ -170,17 +189,21 @@ def _reported_mentor(report: Report) -> Participant:
 def report_pause_mentor_requests(*, report: Report, actor: User) -> MentorProfile:
     """Stop the reported mentor's new requests until the admins lift it: their profile's
     "accepting requests" goes off, and they cannot switch it back on themselves."""
-    report = _lock(report, actor, "pause a mentor's requests")
+    report = _lock(report, actor, gettext("pause a mentor's requests"))
     if report.status == Status.RESOLVED:
-        raise DomainError("This report is resolved; reopen it to act on it.")
+        raise DomainError(gettext("This report is resolved; reopen it to act on it."))
     mentor = _reported_mentor(report)
     if report.reporter_id == mentor.user_id:
         raise DomainError(
-            f"{_name(mentor)} filed this report: pausing their requests would punish the reporter."
+            gettext("%(name)s filed this report: pausing their requests would punish the reporter.")
+            % {"name": _name(mentor)}
         )
     profile, _ = MentorProfile.objects.select_for_update().get_or_create(participant=mentor)
     if profile.paused_by_admins_at is not None:
-        raise DomainError(f"{_name(mentor)} takes no new requests already: the admins paused them.")
+        raise DomainError(
+            gettext("%(name)s takes no new requests already: the admins paused them.")
+            % {"name": _name(mentor)}
+        )
     _set_admins_pause(
         report,
         actor,
@@ -188,11 +211,16 @@ def report_pause_mentor_requests(*, report: Report, actor: User) -> MentorProfil
         profile,
         paused=True,
         told=(
-            f"The admins of {report.program.name} paused new requests to you",
-            "Mentees cannot send you new requests until the admins lift the pause; your "
-            "mentorships go on. The admins will be in touch.",
+            format_lazy(
+                gettext_lazy("The admins of {program} paused new requests to you"),
+                program=report.program.name,
+            ),
+            gettext_lazy(
+                "Mentees cannot send you new requests until the admins lift the pause; your "
+                "mentorships go on. The admins will be in touch."
+            ),
         ),
-        noted=f"Paused new requests to {_name(mentor)}.",
+        noted=gettext("Paused new requests to %(name)s.") % {"name": _name(mentor)},
     )
     _into_review(report)
     return profile
@@ -202,13 +230,17 @@ def report_pause_mentor_requests(*, report: Report, actor: User) -> MentorProfil
 def report_resume_mentor_requests(*, report: Report, actor: User) -> MentorProfile:
     """Lift the admins' pause of the reported mentor's new requests (also once the report is
     resolved): mentees can send them requests again."""
-    report = _lock(report, actor, "let a mentor take requests again")
+    report = _lock(report, actor, gettext("let a mentor take requests again"))
     mentor = _reported_mentor(report)
     profile = MentorProfile.objects.select_for_update().filter(participant=mentor).first()
     if profile is None or profile.paused_by_admins_at is None:
-        raise DomainError(f"The admins have not paused {_name(mentor)}'s new requests.")
+        raise DomainError(
+            gettext("The admins have not paused %(name)s's new requests.") % {"name": _name(mentor)}
+        )
     if actor.pk == mentor.user_id:
-        raise DomainError("Another admin of the program lifts a pause on your own requests.")
+        raise DomainError(
+            gettext("Another admin of the program lifts a pause on your own requests.")
+        )
     reopened = profile.accepting_before_pause is not False
     _set_admins_pause(
         report,
@@ -217,13 +249,20 @@ def report_resume_mentor_requests(*, report: Report, actor: User) -> MentorProfi
         profile,
         paused=False,
         told=(
-            f"The admins of {report.program.name} lifted the pause on your requests",
-            "Mentees can send you new requests again. Your profile says how many you can take."
+            format_lazy(
+                gettext_lazy("The admins of {program} lifted the pause on your requests"),
+                program=report.program.name,
+            ),
+            gettext_lazy(
+                "Mentees can send you new requests again. Your profile says how many you can take."
+            )
             if reopened
-            else "Your requests stay off, as you had set them before the pause; your profile "
-            "can switch them on.",
+            else gettext_lazy(
+                "Your requests stay off, as you had set them before the pause; your profile "
+                "can switch them on."
+            ),
         ),
-        noted=f"Lifted the pause on {_name(mentor)}'s new requests.",
+        noted=gettext("Lifted the pause on %(name)s's new requests.") % {"name": _name(mentor)},
     )
     return profile
 
@@ -235,7 +274,7 @@ def _set_admins_pause(
     profile: MentorProfile,
     *,
     paused: bool,
-    told: tuple[str, str],
+    told: tuple[object, object],
     noted: str,
 ) -> None:
     """Pause (remembering the mentor's own setting) or lift (giving it back): save it, tell the
@@ -286,13 +325,17 @@ def report_end_mentorship(
     *, report: Report, actor: User, reason: str, closing_reason: str
 ) -> Report:
     """End the reported mentorship and resolve the report, together."""
-    report = _lock(report, actor, "end mentorships")
+    report = _lock(report, actor, gettext("end mentorships"))
     if report.mentorship is None:
-        raise DomainError("This report is about a request, not a mentorship.")
+        raise DomainError(gettext("This report is about a request, not a mentorship."))
     mentorship_end_for_people(
         mentorship=report.mentorship, actor=actor, reason=reason, closing_reason=closing_reason
     )
-    _note(report, actor, f"Ended the mentorship: {reason.strip()}")
+    _note(
+        report,
+        actor,
+        gettext("Ended the mentorship: %(reason)s") % {"reason": reason.strip()},
+    )
     if report.status != Status.RESOLVED:
         _set_status_audited(report, actor, Status.RESOLVED)
     return report

@@ -9,6 +9,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from accounts.models import User
 from accounts.services import user_update_profile
@@ -66,7 +68,9 @@ def _organization_topics(participant: Participant, topics: Iterable[Topic]) -> l
     foreign = [t.name for t in topics if t.organization_id != participant.program.organization_id]
     if foreign:
         raise DomainError(
-            f"{', '.join(foreign)} is not on this program's topic list.", field="topics"
+            gettext("%(topics)s is not on this program's topic list.")
+            % {"topics": ", ".join(foreign)},
+            field="topics",
         )
     return topics
 
@@ -74,10 +78,10 @@ def _organization_topics(participant: Participant, topics: Iterable[Topic]) -> l
 def paused_by_admins_words(profile: MentorProfile) -> str:
     """Why a mentor cannot switch their requests back on."""
     when = timezone.localdate(profile.paused_by_admins_at)
-    return (
-        f"Your program's admins paused your new requests on {when:%-d %B %Y}; only they can "
-        "let requests in again."
-    )
+    return gettext(
+        "Your program's admins paused your new requests on %(date)s; only they can let "
+        "requests in again."
+    ) % {"date": date_format(when, "j F Y")}
 
 
 @transaction.atomic
@@ -90,7 +94,7 @@ def mentor_profile_update(
 ) -> MentorProfile:
     """Save what a mentor offers and the limits they set."""
     if participant.role != Role.MENTOR:
-        raise DomainError("Only mentors have a mentor profile.")
+        raise DomainError(gettext("Only mentors have a mentor profile."))
     unknown = set(values) - set(MENTOR_FIELDS)
     if unknown:
         raise TypeError(f"unknown mentor profile fields {sorted(unknown)}")
@@ -100,8 +104,10 @@ def mentor_profile_update(
     away = values.get("away_until")
     if away and away != profile.away_until and away < timezone.localdate():
         raise DomainError(
-            "“Away until” is in the past: leave it empty if you are back, or pick a date from "
-            "today on.",
+            gettext(
+                "“Away until” is in the past: leave it empty if you are back, or pick a date "
+                "from today on."
+            ),
             field="away_until",
         )
     for key, value in values.items():
@@ -121,7 +127,8 @@ def mentor_profile_update(
     both = sorted({t.name for t in can} & {t.name for t in cannot})
     if both:
         raise DomainError(
-            f"{', '.join(both)} cannot be both a topic you help with and one you cannot.",
+            gettext("%(topics)s cannot be both a topic you help with and one you cannot.")
+            % {"topics": ", ".join(both)},
             field="cannot_help_topics",
         )
     profile.topics.set(can)
@@ -133,7 +140,7 @@ def mentor_profile_update(
 def mentee_profile_update(*, participant: Participant, **values: Any) -> MenteeProfile:
     """Save what a mentee looks for."""
     if participant.role != Role.MENTEE:
-        raise DomainError("Only mentees have a mentee profile.")
+        raise DomainError(gettext("Only mentees have a mentee profile."))
     unknown = set(values) - set(MENTEE_FIELDS)
     if unknown:
         raise TypeError(f"unknown mentee profile fields {sorted(unknown)}")
@@ -141,7 +148,9 @@ def mentee_profile_update(*, participant: Participant, **values: Any) -> MenteeP
     for key, value in values.items():
         setattr(profile, key, value)
     if profile.working_hours_start >= profile.working_hours_end:
-        raise DomainError("Working hours must end after they start.", field="working_hours_end")
+        raise DomainError(
+            gettext("Working hours must end after they start."), field="working_hours_end"
+        )
     _clean(profile, exclude=["participant"])
     profile.save()
     return profile
@@ -158,7 +167,7 @@ def availability_set(
 ) -> Availability:
     """Replace a mentor's contact windows and notice, all or nothing."""
     if participant.role != Role.MENTOR:
-        raise DomainError("Only mentors set contact windows.")
+        raise DomainError(gettext("Only mentors set contact windows."))
     problems = validate_windows(windows)
     if problems:
         raise DomainError(" ".join(problems), field="windows")
@@ -167,7 +176,9 @@ def availability_set(
         ("cancellation_notice_hours", cancellation_notice_hours),
     ):
         if not 0 <= hours <= 24 * 14:
-            raise DomainError("Notice is between 0 hours and two weeks (336 hours).", field=name)
+            raise DomainError(
+                gettext("Notice is between 0 hours and two weeks (336 hours)."), field=name
+            )
     availability, _ = Availability.objects.select_for_update().get_or_create(
         participant=participant, defaults={"time_zone": time_zone}
     )
@@ -177,7 +188,9 @@ def availability_set(
     try:
         availability.full_clean(exclude=["participant"])
     except ValidationError as exc:  # an unknown zone
-        raise DomainError(f"{time_zone} is not a time zone name.", field="time_zone") from exc
+        raise DomainError(
+            gettext("%(zone)s is not a time zone name.") % {"zone": time_zone}, field="time_zone"
+        ) from exc
     availability.save()
     availability.windows.all().delete()
     ContactWindow.objects.bulk_create(
@@ -209,12 +222,13 @@ def goal_share_with_mentors(*, goal: Goal, owner: User, mentor_ids: Iterable[int
     from matching.selectors import mentor_users_of
 
     if goal.owner.user_id != owner.pk:
-        raise DomainError("Only the goal's owner can share it.")
+        raise DomainError(gettext("Only the goal's owner can share it."))
     allowed = {u.pk: u for u in mentor_users_of(mentee=goal.owner)}
     wanted = set(mentor_ids)
     strangers = wanted - set(allowed)
     if strangers:
         raise DomainError(
-            "You can share a goal only with your own mentors in this program.", field="mentors"
+            gettext("You can share a goal only with your own mentors in this program."),
+            field="mentors",
         )
     return goal_shares_set(goal=goal, mentors=[allowed[pk] for pk in sorted(wanted)])

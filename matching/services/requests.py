@@ -13,6 +13,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from accounts.models import User
 from goals.models import Goal
@@ -76,8 +80,14 @@ def _answer_key(request: MentorshipRequest) -> str:
 
 
 def _tell(
-    user: User, title: str, request: MentorshipRequest, body: str = "", *, asks_answer: bool = False
+    user: User,
+    title: object,
+    request: MentorshipRequest,
+    body: object = "",
+    *,
+    asks_answer: bool = False,
 ) -> None:
+    """Tell one of the two in-app; ``title`` and ``body`` are lazy text, made in their language."""
     notify(
         recipient=user,
         kind=Notification.Kind.REQUEST,
@@ -93,6 +103,11 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def _day(value: date) -> str:
+    """A date as refusals write it: "05 Mar 2025" (the month in the reader's language)."""
+    return date_format(value, "d M Y")
+
+
 def _program_is_running(program: Program, today: date) -> bool:
     return program.starts_on <= today and (program.ends_on is None or today <= program.ends_on)
 
@@ -105,42 +120,64 @@ def request_refusal(
     program = mentee.program
     name = mentor.user.get_full_name()
     if mentor.program_id != mentee.program_id:
-        return "You can only ask mentors of your own program."
+        return gettext("You can only ask mentors of your own program.")
     if mentee.status != Participant.Status.ACTIVE or mentee.role != Role.MENTEE:
-        return "Only active mentees of the program can send requests."
+        return gettext("Only active mentees of the program can send requests.")
     if mentor.status != Participant.Status.ACTIVE or mentor.role != Role.MENTOR:
-        return f"{name} is not an active mentor in {program.name}."
+        return gettext("%(name)s is not an active mentor in %(program)s.") % {
+            "name": name,
+            "program": program.name,
+        }
     if mentor.user_id == mentee.user_id:
-        return "You cannot ask yourself."
+        return gettext("You cannot ask yourself.")
     if Block.objects.filter(
         person_id=mentor.user_id, other_id=mentee.user_id, kind=Block.Kind.BLOCK
     ).exists():
-        return f"{name} does not take requests from you."
+        return gettext("%(name)s does not take requests from you.") % {"name": name}
     if not _program_is_running(program, timezone.localdate(now)):
-        return f"{program.name} is not running now ({program.starts_on:%d %b %Y}–{program.ends_on or 'open end'}), so it takes no requests."
+        return gettext(
+            "%(program)s is not running now (%(start)s–%(end)s), so it takes no requests."
+        ) % {
+            "program": program.name,
+            "start": _day(program.starts_on),
+            "end": program.ends_on or gettext("open end"),
+        }
     if not program.mentees_request:
-        return f"In {program.name} the admins match people; ask them rather than a mentor."
+        return gettext("In %(program)s the admins match people; ask them rather than a mentor.") % {
+            "program": program.name
+        }
     profile = MentorProfile.objects.filter(participant=mentor).first()
     if profile is None or not profile.accepting_requests:
-        return f"{name} is not accepting new requests right now. Try another mentor from the directory."
+        return gettext(
+            "%(name)s is not accepting new requests right now. Try another mentor from the "
+            "directory."
+        ) % {"name": name}
     if profile.away_until and profile.away_until > timezone.localdate(now):
-        return f"{name} is away until {profile.away_until:%d %b %Y}. Ask again after that, or try another mentor."
+        return gettext(
+            "%(name)s is away until %(date)s. Ask again after that, or try another mentor."
+        ) % {"name": name, "date": _day(profile.away_until)}
     live = Mentorship.objects.filter(mentor=mentor, status__in=Mentorship.LIVE_STATUSES)
     if live.filter(mentee=mentee).exists():
-        return f"{name} is already your mentor."
+        return gettext("%(name)s is already your mentor.") % {"name": name}
     if live.count() >= program.seats(profile.capacity):
-        return f"{name} is full ({program.capacity_words(profile.capacity)}). Try another mentor from the directory."
+        return gettext(
+            "%(name)s is full (%(capacity)s). Try another mentor from the directory."
+        ) % {"name": name, "capacity": program.capacity_words(profile.capacity)}
     board = Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.LIVE_STATUSES).count()
     if board >= program.max_mentors_per_mentee:
-        return f"You already have {board} mentor{'s' if board != 1 else ''}, the most {program.name} allows."
+        return ngettext(
+            "You already have %(count)s mentor, the most %(program)s allows.",
+            "You already have %(count)s mentors, the most %(program)s allows.",
+            board,
+        ) % {"count": board, "program": program.name}
     pending = MentorshipRequest.objects.filter(mentee=mentee, status=Status.PENDING)
     if pending.filter(mentor=mentor).exists():
-        return f"You already have a request waiting with {name}."
+        return gettext("You already have a request waiting with %(name)s.") % {"name": name}
     if pending.count() >= program.max_pending_requests_per_mentee:
-        return (
-            f"You have {program.max_pending_requests_per_mentee} requests waiting, the most {program.name} allows. "
-            "Withdraw one, or wait for an answer."
-        )
+        return gettext(
+            "You have %(count)s requests waiting, the most %(program)s allows. Withdraw one, or "
+            "wait for an answer."
+        ) % {"count": program.max_pending_requests_per_mentee, "program": program.name}
     declined = (
         MentorshipRequest.objects.filter(
             mentee=mentee,
@@ -153,7 +190,10 @@ def request_refusal(
     )
     if declined is not None and declined.closed_at is not None:
         again = timezone.localdate(declined.closed_at + DECLINE_COOLDOWN)
-        return f"{name} declined your last request; you can ask again from {again:%d %b %Y}."
+        return gettext("%(name)s declined your last request; you can ask again from %(date)s.") % {
+            "name": name,
+            "date": _day(again),
+        }
     return None
 
 
@@ -181,23 +221,25 @@ def request_create(
     # 2. Check what the ask cites.
     goals = list(goals)
     if not goals:
-        raise DomainError("Say which of your goals this is about.", field="goals")
+        raise DomainError(gettext("Say which of your goals this is about."), field="goals")
     if any(g.owner_id != mentee.pk or g.status != Goal.Status.ACTIVE for g in goals):
-        raise DomainError("A request cites your own active goals in this program.", field="goals")
+        raise DomainError(
+            gettext("A request cites your own active goals in this program."), field="goals"
+        )
     if topic is None:
-        raise DomainError("Name the specific topic you want help with.", field="topic")
+        raise DomainError(gettext("Name the specific topic you want help with."), field="topic")
     if topic.organization_id != mentee.program.organization_id:
-        raise DomainError("Pick a topic from this program's list.", field="topic")
+        raise DomainError(gettext("Pick a topic from this program's list."), field="topic")
     refusal = cannot_help_refusal(mentor, topic)
     if refusal:
         raise DomainError(refusal, field="topic")
     why_this_mentor = why_this_mentor.strip()
     if len(why_this_mentor) < 10:
         raise DomainError(
-            "Say in a sentence why you are asking this mentor.", field="why_this_mentor"
+            gettext("Say in a sentence why you are asking this mentor."), field="why_this_mentor"
         )
     if advisor_role and advisor_role not in AdvisorRole.values:
-        raise DomainError("Pick a role from the list.", field="advisor_role")
+        raise DomainError(gettext("Pick a role from the list."), field="advisor_role")
     # 3. Write it and tell the mentor.
     now = timezone.now()
     request = MentorshipRequest.objects.create(
@@ -206,7 +248,7 @@ def request_create(
         mentor=mentor,
         topic=topic,
         why_this_mentor=why_this_mentor,
-        first_step=(first_step or "").strip() or "A 30-minute intro conversation",
+        first_step=(first_step or "").strip() or gettext("A 30-minute intro conversation"),
         advisor_role=advisor_role,
         redirected_from=redirected_from,
         expires_at=now + timedelta(days=mentee.program.request_expiry_days),
@@ -223,9 +265,13 @@ def request_create(
     )
     _tell(
         mentor.user,
-        f"{mentee.user.get_full_name()} asks for your help with {topic.name}",
+        format_lazy(
+            gettext_lazy("{name} asks for your help with {topic}"),
+            name=mentee.user.get_full_name(),
+            topic=topic.name,
+        ),
         request,
-        body=f"First step they propose: {request.first_step}.",
+        body=format_lazy(gettext_lazy("First step they propose: {step}."), step=request.first_step),
         asks_answer=True,
     )
     return request
@@ -238,10 +284,21 @@ def cannot_help_refusal(mentor: Participant, topic: Topic) -> str:
     if profile is None:
         return ""
     words = profile.cannot_help_with.strip()
-    said = f" In their words: “{words}”" if words else ""
+    values = {"name": mentor.user.get_full_name(), "topic": topic.name, "words": words}
+    if words:
+        return (
+            gettext(
+                "%(name)s cannot help with %(topic)s: they list it under “Cannot help with”. "
+                "In their words: “%(words)s” Pick another topic, or ask a mentor who offers it."
+            )
+            % values
+        )
     return (
-        f"{mentor.user.get_full_name()} cannot help with {topic.name}: they list it under "
-        f"“Cannot help with”.{said} Pick another topic, or ask a mentor who offers it."
+        gettext(
+            "%(name)s cannot help with %(topic)s: they list it under “Cannot help with”. Pick "
+            "another topic, or ask a mentor who offers it."
+        )
+        % values
     )
 
 
@@ -257,13 +314,20 @@ def _lock(request: MentorshipRequest) -> MentorshipRequest:
 
 def _require_pending(request: MentorshipRequest) -> None:
     if request.status != Status.PENDING:
-        raise DomainError(f"This request is {request.get_status_display().lower()} already.")
+        raise DomainError(
+            gettext("This request is %(status)s already.")
+            % {"status": request.get_status_display().lower()}
+        )
 
 
 def _require_actor(request: MentorshipRequest, actor: User, side: str) -> None:
     person = request.mentor if side == "mentor" else request.mentee
     if person.user_id != actor.pk:
-        raise DomainError(f"Only the request's {side} can do that.")
+        raise DomainError(
+            gettext("Only the request's mentor can do that.")
+            if side == "mentor"
+            else gettext("Only the request's mentee can do that.")
+        )
 
 
 def _finish(
@@ -294,7 +358,8 @@ def request_accept(*, request: MentorshipRequest, actor: User) -> Mentorship:
     _require_pending(request)
     if not _program_is_running(request.program, timezone.localdate()):
         raise DomainError(
-            f"{request.program.name} is not running now, so no new mentorships start."
+            gettext("%(program)s is not running now, so no new mentorships start.")
+            % {"program": request.program.name}
         )
     mentorship = mentorship_start(
         mentor=request.mentor, mentee=request.mentee, advisor_role=request.advisor_role
@@ -304,9 +369,12 @@ def request_accept(*, request: MentorshipRequest, actor: User) -> Mentorship:
     record_change(mentorship=mentorship, actor=actor, from_status="", to_status=mentorship.status)
     _tell(
         request.mentee.user,
-        f"{actor.get_full_name()} said yes: you are now working together",
+        format_lazy(
+            gettext_lazy("{name} said yes: you are now working together"),
+            name=actor.get_full_name(),
+        ),
         request,
-        body=f"Next: {request.first_step}.",
+        body=format_lazy(gettext_lazy("Next: {step}."), step=request.first_step),
     )
     _close_overlapping(request, actor)
     return mentorship
@@ -322,10 +390,15 @@ def _close_overlapping(accepted: MentorshipRequest, actor: User) -> None:
     elif accepted.program.kind != Program.Kind.ONE_ON_ONE:
         return  # without roles, only a one-on-one program has a single seat to fill
     for other in others.select_related("mentor__user", "mentee__user", "program"):
-        _finish(other, actor=None, to_status=Status.CLOSED, note="Another mentor accepted.")
+        _finish(
+            other, actor=None, to_status=Status.CLOSED, note=gettext("Another mentor accepted.")
+        )
         _tell(
             other.mentor.user,
-            f"{other.mentee.user.get_full_name()}'s request is closed: another mentor accepted",
+            format_lazy(
+                gettext_lazy("{name}'s request is closed: another mentor accepted"),
+                name=other.mentee.user.get_full_name(),
+            ),
             other,
         )
 
@@ -340,7 +413,7 @@ def request_ask_info(
     _require_pending(request)
     question = question.strip()
     if not question:
-        raise DomainError("Write your question.", field="question")
+        raise DomainError(gettext("Write your question."), field="question")
     RequestMessage.objects.create(request=request, author=actor, body=question)
     request.waiting_on = MentorshipRequest.WaitingOn.MENTEE
     request.answered_at = request.answered_at or timezone.now()
@@ -350,11 +423,13 @@ def request_ask_info(
         actor=actor,
         from_status=Status.PENDING,
         to_status=Status.PENDING,
-        note="Asked for more information.",
+        note=gettext("Asked for more information."),
     )
     _tell(
         request.mentee.user,
-        f"{actor.get_full_name()} asks a question about your request",
+        format_lazy(
+            gettext_lazy("{name} asks a question about your request"), name=actor.get_full_name()
+        ),
         request,
         body=question,
     )
@@ -368,10 +443,12 @@ def request_answer(*, request: MentorshipRequest, actor: User, answer: str) -> M
     _require_actor(request, actor, "mentee")
     _require_pending(request)
     if request.waiting_on != MentorshipRequest.WaitingOn.MENTEE:
-        raise DomainError("The mentor has not asked anything; the request is waiting for them.")
+        raise DomainError(
+            gettext("The mentor has not asked anything; the request is waiting for them.")
+        )
     answer = answer.strip()
     if not answer:
-        raise DomainError("Write your answer.", field="answer")
+        raise DomainError(gettext("Write your answer."), field="answer")
     RequestMessage.objects.create(request=request, author=actor, body=answer)
     request.waiting_on = MentorshipRequest.WaitingOn.MENTOR
     request.save(update_fields=["waiting_on", "updated_at"])
@@ -380,10 +457,13 @@ def request_answer(*, request: MentorshipRequest, actor: User, answer: str) -> M
         actor=actor,
         from_status=Status.PENDING,
         to_status=Status.PENDING,
-        note="Answered the question.",
+        note=gettext("Answered the question."),
     )
     _tell(
-        request.mentor.user, f"{actor.get_full_name()} answered your question", request, body=answer
+        request.mentor.user,
+        format_lazy(gettext_lazy("{name} answered your question"), name=actor.get_full_name()),
+        request,
+        body=answer,
     )
     return request
 
@@ -403,10 +483,10 @@ def request_decline(
     _require_pending(request)
     if reason not in MentorshipRequest.DeclineReason.values:
         raise DomainError(
-            "Pick a reason from the list (you can add your own words).", field="reason"
+            gettext("Pick a reason from the list (you can add your own words)."), field="reason"
         )
     if pause_until is not None and pause_until <= timezone.localdate():
-        raise DomainError("The pause must end on a future date.", field="pause_until")
+        raise DomainError(gettext("The pause must end on a future date."), field="pause_until")
     request.decline_reason = reason
     request.decline_note = note.strip()
     _finish(
@@ -421,18 +501,25 @@ def request_decline(
             away_until=pause_until, updated_at=timezone.now()
         )
         DIRECTORY_VERSION.change()  # an update sends no signal
-    parts = (
-        request.get_decline_reason_display(),
-        request.decline_note,
-        "The directory has other mentors",
-    )
     _tell(
         request.mentee.user,
-        f"{actor.get_full_name()} cannot take your request",
+        format_lazy(gettext_lazy("{name} cannot take your request"), name=actor.get_full_name()),
         request,
-        body=" ".join(_sentence(part) for part in parts if part),
+        body=_declined_body(
+            MentorshipRequest.DeclineReason(request.decline_reason).label, request.decline_note
+        ),
     )
     return request
+
+
+def _declined_words(reason: object, note: str) -> str:
+    """The decline's reason, the mentor's own words and the way on, each a sentence."""
+    parts = (str(reason), note, gettext("The directory has other mentors"))
+    return " ".join(_sentence(part) for part in parts if part)
+
+
+# Lazy: made when the notice is written, in the mentee's language.
+_declined_body = lazy(_declined_words, str)
 
 
 @transaction.atomic
@@ -448,9 +535,9 @@ def request_redirect(
         or suggested.role != Role.MENTOR
         or suggested.status != Participant.Status.ACTIVE
     ):
-        raise DomainError("Suggest an active mentor of this program.", field="suggested")
+        raise DomainError(gettext("Suggest an active mentor of this program."), field="suggested")
     if suggested.pk == request.mentor_id or suggested.user_id == request.mentee.user_id:
-        raise DomainError("Suggest someone else.", field="suggested")
+        raise DomainError(gettext("Suggest someone else."), field="suggested")
     request.redirected_to = suggested
     _finish(
         request,
@@ -461,7 +548,11 @@ def request_redirect(
     )
     _tell(
         request.mentee.user,
-        f"{actor.get_full_name()} suggests you ask {suggested.user.get_full_name()} instead",
+        format_lazy(
+            gettext_lazy("{name} suggests you ask {other} instead"),
+            name=actor.get_full_name(),
+            other=suggested.user.get_full_name(),
+        ),
         request,
         body=note.strip(),
     )
@@ -474,15 +565,16 @@ def request_follow_redirect(*, request: MentorshipRequest, actor: User) -> Mento
     request = _lock(request)
     _require_actor(request, actor, "mentee")
     if request.status != Status.REDIRECTED or request.redirected_to is None:
-        raise DomainError("This request was not redirected.")
+        raise DomainError(gettext("This request was not redirected."))
     if request.follow_ups.exists():
-        raise DomainError("You followed this suggestion already.")
+        raise DomainError(gettext("You followed this suggestion already."))
     return request_create(
         mentee=request.mentee,
         mentor=request.redirected_to,
         goals=[g for g in request.goals.all() if g.status == Goal.Status.ACTIVE],
         topic=request.topic,
-        why_this_mentor=f"{request.mentor.user.get_full_name()} suggested you. {request.why_this_mentor}",
+        why_this_mentor=gettext("%(name)s suggested you. %(why)s")
+        % {"name": request.mentor.user.get_full_name(), "why": request.why_this_mentor},
         first_step=request.first_step,
         advisor_role=request.advisor_role,
         redirected_from=request,
@@ -496,7 +588,11 @@ def request_withdraw(*, request: MentorshipRequest, actor: User) -> MentorshipRe
     _require_actor(request, actor, "mentee")
     _require_pending(request)
     _finish(request, actor=actor, to_status=Status.WITHDRAWN)
-    _tell(request.mentor.user, f"{actor.get_full_name()} withdrew their request", request)
+    _tell(
+        request.mentor.user,
+        format_lazy(gettext_lazy("{name} withdrew their request"), name=actor.get_full_name()),
+        request,
+    )
     return request
 
 
@@ -563,22 +659,33 @@ def requests_withdraw_for_leavers(
     )
     withdrawn = []
     for request in pending:
-        _finish(request, actor=actor, to_status=Status.WITHDRAWN, note="Left the organization.")
+        _finish(
+            request,
+            actor=actor,
+            to_status=Status.WITHDRAWN,
+            note=gettext("Left the organization."),
+        )
         notifications_resolve(recipient_id=request.mentor.user_id, key=_answer_key(request))
         if request.mentor_id in participant_ids and request.mentee_id not in participant_ids:
             _tell(
                 request.mentee.user,
-                f"{request.mentor.user.get_full_name()} has left the organization: your request "
-                "was withdrawn",
+                format_lazy(
+                    gettext_lazy("{name} has left the organization: your request was withdrawn"),
+                    name=request.mentor.user.get_full_name(),
+                ),
                 request,
-                "Nothing you did: they can no longer mentor here. The directory shows the mentors "
-                "with room now.",
+                gettext_lazy(
+                    "Nothing you did: they can no longer mentor here. The directory shows the "
+                    "mentors with room now."
+                ),
             )
         elif request.mentor_id not in participant_ids:
             _tell(
                 request.mentor.user,
-                f"{request.mentee.user.get_full_name()} has left the organization: their request "
-                "was withdrawn",
+                format_lazy(
+                    gettext_lazy("{name} has left the organization: their request was withdrawn"),
+                    name=request.mentee.user.get_full_name(),
+                ),
                 request,
             )
         withdrawn.append(request)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from matching.models import MentorProfile, Mentorship, MentorshipGroup
 from mentorship.errors import DomainError
@@ -36,17 +37,21 @@ class StartFacts:
 def start_refusal(facts: StartFacts) -> str:
     """Why this pair cannot start now, or "" when it can. Pure."""
     if not facts.both_active:
-        return "Both people must be active participants of the program."
+        return gettext("Both people must be active participants of the program.")
     if facts.together:
-        return "These two are already working together."
+        return gettext("These two are already working together.")
     if facts.mentor_live >= facts.seats:
-        return f"{facts.mentor_name} is at capacity ({facts.capacity_words})."
+        return gettext("%(name)s is at capacity (%(capacity)s).") % {
+            "name": facts.mentor_name,
+            "capacity": facts.capacity_words,
+        }
     if facts.mentee_board >= facts.max_board:
         board = facts.mentee_board
-        return (
-            f"{facts.mentee_name} already has {board} mentor{'s' if board != 1 else ''}, "
-            f"the most {facts.program_name} allows."
-        )
+        return ngettext(
+            "%(name)s already has %(count)s mentor, the most %(program)s allows.",
+            "%(name)s already has %(count)s mentors, the most %(program)s allows.",
+            board,
+        ) % {"name": facts.mentee_name, "count": board, "program": facts.program_name}
     return ""
 
 
@@ -74,11 +79,11 @@ def mentorship_start(
 ) -> Mentorship:
     """Start a relationship, within the mentor's capacity (their profile row is locked)."""
     if mentor.program_id != mentee.program_id:
-        raise DomainError("Mentor and mentee must be in the same program.")
+        raise DomainError(gettext("Mentor and mentee must be in the same program."))
     if mentor.role != Role.MENTOR or mentee.role != Role.MENTEE:
-        raise DomainError("A mentorship pairs a mentor with a mentee.")
+        raise DomainError(gettext("A mentorship pairs a mentor with a mentee."))
     if mentor.user_id == mentee.user_id:
-        raise DomainError("Nobody can mentor themselves.")
+        raise DomainError(gettext("Nobody can mentor themselves."))
     # Lock both rows: two starts at once cannot exceed the mentor's capacity or the mentee's board.
     locked = list(Participant.objects.select_for_update().filter(pk__in=[mentor.pk, mentee.pk]))
     profile, _ = MentorProfile.objects.select_for_update().get_or_create(participant=mentor)

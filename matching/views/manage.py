@@ -12,6 +12,8 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from matching import selectors
@@ -100,12 +102,12 @@ def mentorship_admin(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResp
         form = _mentorship_forms(mentorship, request.POST)[action]
         shown[action] = form
         services: dict[str, tuple[Callable[..., Mentorship], str]] = {
-            "pause": (mentorship_pause_for_people, "Paused; both people are told why."),
-            "resume": (mentorship_resume_for_people, "Resumed; both people are told."),
-            "end": (mentorship_end_for_people, "Ended; both people are told why."),
+            "pause": (mentorship_pause_for_people, gettext("Paused; both people are told why.")),
+            "resume": (mentorship_resume_for_people, gettext("Resumed; both people are told.")),
+            "end": (mentorship_end_for_people, gettext("Ended; both people are told why.")),
             "reassign": (
                 mentorship_reassign,
-                "Reassigned: the mentee works with their new mentor now.",
+                gettext("Reassigned: the mentee works with their new mentor now."),
             ),
         }
         service, message = services[action]
@@ -120,7 +122,7 @@ def mentorship_admin(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResp
         ):
             return response
     elif request.method == "POST":
-        messages.error(request, "That cannot be done to this mentorship now.")
+        messages.error(request, gettext("That cannot be done to this mentorship now."))
         return redirect("matching:admin_mentorship", slug=program.slug, pk=mentorship.pk)
     mentorship = selectors.mentorship_for_admin(mentorship_id=mentorship.pk)
     pair = {mentorship.mentor.user_id, mentorship.mentee.user_id}
@@ -190,15 +192,15 @@ def _report_forms(report: Report, action: str = "", data: Any = None) -> dict[st
 
 
 # The report page's one-click buttons, and its forms: the service and what to say when done.
-REPORT_BUTTONS: dict[str, tuple[Callable[..., object], str]] = {
-    "resolve": (report_resolve, "Report resolved."),
+REPORT_BUTTONS: dict[str, tuple[Callable[..., object], object]] = {
+    "resolve": (report_resolve, _("Report resolved.")),
     "pause_requests": (
         report_pause_mentor_requests,
-        "The mentor takes no new requests until you lift it.",
+        _("The mentor takes no new requests until you lift it."),
     ),
     "resume_requests": (
         report_resume_mentor_requests,
-        "Mentees can send the mentor requests again.",
+        _("Mentees can send the mentor requests again."),
     ),
 }
 
@@ -207,16 +209,16 @@ def _report_end(*, report: Report, actor: User, reason: str, closing_reason: str
     return report_end_mentorship(
         report=report,
         actor=actor,
-        reason=reason or "Ended by the program's admins.",
+        reason=reason or gettext("Ended by the program's admins."),
         closing_reason=closing_reason or ClosingReason.OTHER,
     )
 
 
-REPORT_FORM_ACTIONS: dict[str, tuple[Callable[..., object], str]] = {
-    "status": (report_status_set, "Status saved."),
-    "note": (report_note_add, "Note added."),
-    "warn": (report_warn, "Warning sent."),
-    "end": (_report_end, "The mentorship is ended and the report resolved."),
+REPORT_FORM_ACTIONS: dict[str, tuple[Callable[..., object], object]] = {
+    "status": (report_status_set, _("Status saved.")),
+    "note": (report_note_add, _("Note added.")),
+    "warn": (report_warn, _("Warning sent.")),
+    "end": (_report_end, _("The mentorship is ended and the report resolved.")),
 }
 
 
@@ -239,14 +241,14 @@ def report_action(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRespons
     if request.method == "POST" and action in REPORT_BUTTONS:
         service, done = REPORT_BUTTONS[action]
         response, result = run_action(
-            request, lambda: service(report=report, actor=request.user), done=done, back=here
+            request, lambda: service(report=report, actor=request.user), done=str(done), back=here
         )
         resolved = action == "resolve" and result is not None
         return redirect("matching:reports", slug=program.slug) if resolved else response
     if request.method == "POST":
         form = _bound_report_form(report, action, request.POST)
         if form is None:
-            messages.error(request, "That cannot be done to this report now.")
+            messages.error(request, gettext("That cannot be done to this report now."))
             return redirect(here)
         shown[action] = form
         service, done = REPORT_FORM_ACTIONS[action]
@@ -255,7 +257,7 @@ def report_action(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRespons
             request,
             form,
             lambda data: service(report=report, actor=request.user, **data),
-            done=done,
+            done=str(done),
             then=queue if action == "end" else here,
         ):
             return answer

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from matching import selectors
@@ -82,14 +83,17 @@ def mentorship_pause_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda m: mentorship_pause(mentorship=m, actor=request.user),
-        "Paused. Resume whenever you are ready.",
+        gettext("Paused. Resume whenever you are ready."),
     )
 
 
 @require_POST
 def mentorship_resume_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _act(
-        request, pk, lambda m: mentorship_resume(mentorship=m, actor=request.user), "Resumed."
+        request,
+        pk,
+        lambda m: mentorship_resume(mentorship=m, actor=request.user),
+        gettext("Resumed."),
     )
 
 
@@ -100,7 +104,7 @@ def mentorship_close_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda m: mentorship_close(mentorship=m, actor=request.user, **form.cleaned_data),
-        "Closed. Please leave a closing reflection below.",
+        gettext("Closed. Please leave a closing reflection below."),
         form,
     )
 
@@ -112,7 +116,7 @@ def mentorship_reflect(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda m: reflection_add(mentorship=m, author=request.user, **form.cleaned_data),
-        "Thank you for your reflection.",
+        gettext("Thank you for your reflection."),
         form,
     )
 
@@ -124,7 +128,7 @@ def mentorship_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda m: report_file(reporter=request.user, mentorship=m, **form.cleaned_data),
-        "The program's admins have your report.",
+        gettext("The program's admins have your report."),
         form,
     )
 
@@ -136,7 +140,7 @@ def board(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         user=request.user, program=program, role=Role.MENTEE, status=Participant.Status.ACTIVE
     ).first()
     if mentee is None:
-        raise PermissionDenied("Only mentees have a board of advisors.")
+        raise PermissionDenied(gettext("Only mentees have a board of advisors."))
     return render(
         request,
         "matching/board.html",

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from matching.forms import (
     AvailabilityForm,
@@ -38,12 +40,13 @@ from programs.models import Participant, Program, Role
 
 @dataclass(frozen=True)
 class Section:
-    """One part of the profile page, saved on its own: its heading, the forms it shows, and
-    the service call that saves their cleaned data."""
+    """One part of the profile page, saved on its own: its heading, the forms it shows, the
+    service call that saves their cleaned data, and what the page says once it is saved."""
 
-    title: str
+    title: Any
     forms: tuple[str, ...]
     save: Callable[[PersonInProgram, dict[str, Any]], object]
+    saved: Any
 
 
 def _windows(formset: Any) -> list[Window]:
@@ -63,41 +66,46 @@ def _as(participant: Participant | None) -> Participant:
 
 SECTIONS: dict[str, Section] = {
     "details": Section(
-        "About you",
+        _("About you"),
         ("details",),
         lambda person, forms: participant_details_save(
             user=person.user, **forms["details"].cleaned_data
         ),
+        _("Saved: about you."),
     ),
     "offer": Section(
-        "What you offer, and what you cannot help with",
+        _("What you offer, and what you cannot help with"),
         ("offer",),
         lambda person, forms: mentor_profile_update(
             participant=_as(person.mentor), **forms["offer"].cleaned_data
         ),
+        _("Saved: what you offer, and what you cannot help with."),
     ),
     "boundaries": Section(
-        "Your limits",
+        _("Your limits"),
         ("boundaries",),
         lambda person, forms: mentor_profile_update(
             participant=_as(person.mentor), **forms["boundaries"].cleaned_data
         ),
+        _("Saved: your limits."),
     ),
     "windows": Section(
-        "When you can be reached",
+        _("When you can be reached"),
         ("availability", "windows"),
         lambda person, forms: availability_set(
             participant=_as(person.mentor),
             windows=_windows(forms["windows"]),
             **forms["availability"].cleaned_data,
         ),
+        _("Saved: when you can be reached."),
     ),
     "mentee": Section(
-        "What you look for as a mentee",
+        _("What you look for as a mentee"),
         ("mentee",),
         lambda person, forms: mentee_profile_update(
             participant=_as(person.mentee), **forms["mentee"].cleaned_data
         ),
+        _("Saved: what you look for as a mentee."),
     ),
 }
 
@@ -159,7 +167,10 @@ def _error_summary(forms: list[Any]) -> list[tuple[str, str]]:
             for row in form.forms:
                 for name, errors in row.errors.items():
                     target = f"id_{row.add_prefix(name)}" if name in row.fields else ""
-                    found += [(target, f"Contact window: {e}") for e in errors]
+                    found += [
+                        (target, gettext("Contact window: %(error)s") % {"error": e})
+                        for e in errors
+                    ]
     return found
 
 
@@ -201,7 +212,7 @@ def profile_edit(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             except DomainError as exc:
                 _error_target(posted, exc)
             else:
-                messages.success(request, f"Saved: {section.title.lower()}.")
+                messages.success(request, str(section.saved))
                 url = reverse("matching:profile", kwargs={"slug": program.slug})
                 return redirect(f"{url}#section-{bound}")
         errors = _error_summary(posted)

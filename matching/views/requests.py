@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from goals.models import Goal
@@ -37,7 +38,7 @@ def _mentee_in(request: AuthedHttpRequest, program: Any) -> Participant:
         user=request.user, program=program, role=Role.MENTEE, status=Participant.Status.ACTIVE
     ).first()
     if mentee is None:
-        raise PermissionDenied("Only mentees of this program send requests.")
+        raise PermissionDenied(gettext("Only mentees of this program send requests."))
     return mentee
 
 
@@ -55,7 +56,8 @@ def request_new(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     goals = Goal.objects.filter(owner=mentee, status=Goal.Status.ACTIVE).order_by("position")
     if not goals.exists():
         messages.info(
-            request, "Goals come before mentors: write down what you want first, then ask."
+            request,
+            gettext("Goals come before mentors: write down what you want first, then ask."),
         )
         return redirect("goals:start")
     refusal = request_services.request_refusal(mentee=mentee, mentor=mentor)
@@ -70,7 +72,8 @@ def request_new(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: request_services.request_create(mentee=mentee, mentor=mentor, **data),
-        done=f"Your request is on its way to {mentor.user.get_full_name()}.",
+        done=gettext("Your request is on its way to %(name)s.")
+        % {"name": mentor.user.get_full_name()},
         then=lambda sent: reverse("matching:request", kwargs={"pk": sent.pk}),
     ):
         return response
@@ -147,7 +150,7 @@ def request_accept(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("matching:request", pk=found.pk)
-    messages.success(request, "You said yes. This is your new mentorship's home.")
+    messages.success(request, gettext("You said yes. This is your new mentorship's home."))
     return redirect("matching:mentorship", pk=mentorship.pk)
 
 
@@ -161,7 +164,7 @@ def request_ask(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         lambda r: request_services.request_ask_info(
             request=r, actor=request.user, **form.cleaned_data
         ),
-        "Your question is sent; the request waits for the answer.",
+        gettext("Your question is sent; the request waits for the answer."),
         form,
     )
 
@@ -176,7 +179,7 @@ def request_answer(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         lambda r: request_services.request_answer(
             request=r, actor=request.user, **form.cleaned_data
         ),
-        "Your answer is sent.",
+        gettext("Your answer is sent."),
         form,
     )
 
@@ -191,7 +194,7 @@ def request_decline(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         lambda r: request_services.request_decline(
             request=r, actor=request.user, **form.cleaned_data
         ),
-        "Declined, kindly. The mentee can find other mentors in the directory.",
+        gettext("Declined, kindly. The mentee can find other mentors in the directory."),
         form,
     )
 
@@ -207,7 +210,7 @@ def request_redirect(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         lambda r: request_services.request_redirect(
             request=r, actor=request.user, **form.cleaned_data
         ),
-        "Your suggestion is sent to the mentee.",
+        gettext("Your suggestion is sent to the mentee."),
         form,
     )
 
@@ -219,7 +222,7 @@ def request_follow(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         pk,
         "mentee",
         lambda r: request_services.request_follow_redirect(request=r, actor=request.user),
-        "Your request went to the suggested mentor.",
+        gettext("Your request went to the suggested mentor."),
     )
 
 
@@ -230,7 +233,7 @@ def request_withdraw(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         pk,
         "mentee",
         lambda r: request_services.request_withdraw(request=r, actor=request.user),
-        "Your request is withdrawn.",
+        gettext("Your request is withdrawn."),
     )
 
 
@@ -244,6 +247,6 @@ def request_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         pk,
         side,
         lambda r: report_file(reporter=request.user, request=r, **form.cleaned_data),
-        "The program's admins have your report.",
+        gettext("The program's admins have your report."),
         form,
     )

@@ -9,8 +9,8 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from matching.access import get_round_ballot_for_user, get_round_for_admin
@@ -99,10 +99,15 @@ def round_list(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             method=data["method"],
         ),
         done=lambda matching_round: (
-            f"Round “{matching_round.name}” created: mentees and mentors are asked for "
-            "their preferences; run it when they have given them."
-            if matching_round.method == MatchingRound.Method.STABLE
-            else f"Round “{matching_round.name}” created: run it when ready."
+            (
+                gettext(
+                    "Round “%(name)s” created: mentees and mentors are asked for their preferences; "
+                    "run it when they have given them."
+                )
+                if matching_round.method == MatchingRound.Method.STABLE
+                else gettext("Round “%(name)s” created: run it when ready.")
+            )
+            % {"name": matching_round.name}
         ),
         then=_round_url,
     ):
@@ -200,8 +205,15 @@ def round_run_view(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRespon
         return redirect(back)
     messages.success(
         request,
-        f"Run {run.number}: {run.matched} matched, {run.unmatched} unmatched, "
-        f"total score {run.total_score:g}.",
+        gettext(
+            "Run %(number)s: %(matched)s matched, %(unmatched)s unmatched, total score %(total)s."
+        )
+        % {
+            "number": run.number,
+            "matched": run.matched,
+            "unmatched": run.unmatched,
+            "total": f"{run.total_score:g}",
+        },
     )
     return redirect(back)
 
@@ -215,7 +227,7 @@ def proposal_swap_view(
     run = latest_run(matching_round)
     proposal = proposal_of_run(run, proposal_id)
     if proposal is None:
-        messages.error(request, "That proposal is not in this round's latest run.")
+        messages.error(request, gettext("That proposal is not in this round's latest run."))
         return redirect(_round_url(matching_round))
     facts = round_facts(program=program, mentee_ids=[proposal.mentee_id])
     blocked = round_blocks(matching_round)
@@ -242,8 +254,15 @@ def proposal_swap_view(
             facts=facts,
         ),
         done=lambda moved: (
-            f"Moved {facts.names[moved.mentee_id]} to {facts.names[form.cleaned_data['mentor']]} "
-            f"(score {moved.score:g}); the pair is pinned for the next run."
+            gettext(
+                "Moved %(mentee)s to %(mentor)s (score %(score)s); the pair is pinned for the "
+                "next run."
+            )
+            % {
+                "mentee": facts.names[moved.mentee_id],
+                "mentor": facts.names[form.cleaned_data["mentor"]],
+                "score": f"{moved.score:g}",
+            }
         ),
         then=lambda moved: _round_url(matching_round),
     ):
@@ -274,7 +293,7 @@ def proposal_rule_view(
             lambda: proposal_pin(
                 matching_round=matching_round, proposal_id=proposal_id, actor=request.user
             ),
-            "Pinned: the next run keeps this pair.",
+            gettext("Pinned: the next run keeps this pair."),
         ),
         "unpin": (
             lambda: proposal_pin(
@@ -283,13 +302,16 @@ def proposal_rule_view(
                 actor=request.user,
                 pin=False,
             ),
-            "Unpinned.",
+            gettext("Unpinned."),
         ),
         "block": (
             lambda: proposal_block(
                 matching_round=matching_round, proposal_id=proposal_id, actor=request.user
             ),
-            "Blocked: these two are never paired in this round. Run again to find another mentor.",
+            gettext(
+                "Blocked: these two are never paired in this round. Run again to find another "
+                "mentor."
+            ),
         ),
     }
     action, done = actions[what]
@@ -321,11 +343,21 @@ def round_publish_view(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRe
     started = len(report.created)
     messages.success(
         request,
-        f"Published: {started} mentorship{pluralize(started)} started, and both people in "
-        f"{'each were' if started != 1 else 'it were'} told why they were matched.",
+        ngettext(
+            "Published: %(count)s mentorship started, and both people in it were told why they "
+            "were matched.",
+            "Published: %(count)s mentorships started, and both people in each were told why "
+            "they were matched.",
+            started,
+        )
+        % {"count": started},
     )
     for proposal, reason in report.refused:
-        messages.warning(request, f"Not started: {proposal.mentee.user.get_full_name()} – {reason}")
+        messages.warning(
+            request,
+            gettext("Not started: %(name)s – %(reason)s")
+            % {"name": proposal.mentee.user.get_full_name(), "reason": reason},
+        )
     return redirect(_round_url(matching_round))
 
 
@@ -336,7 +368,7 @@ def round_discard_view(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRe
     response, _ = run_action(
         request,
         lambda: round_discard(matching_round=matching_round, actor=request.user),
-        done="Discarded: nothing from this round happens.",
+        done=gettext("Discarded: nothing from this round happens."),
         back=_round_url(matching_round),
     )
     return response
@@ -402,7 +434,8 @@ def round_preferences(request: AuthedHttpRequest, slug: str, pk: int) -> HttpRes
             form_add_domain_error(form, error)
         else:
             messages.success(
-                request, "Your preferences are saved. You can change them until the round runs."
+                request,
+                gettext("Your preferences are saved. You can change them until the round runs."),
             )
             return redirect(request.path)
     context["form"] = form

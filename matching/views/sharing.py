@@ -4,6 +4,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 from accounts.models import User
 from goals.access import get_goal_rw_for_user
@@ -31,9 +32,10 @@ def goal_sharing(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         form,
         share,
         done=lambda shared: (
-            f"“{goal.title}” is shared with {', '.join(m.get_full_name() for m in shared)}."
+            gettext("“%(title)s” is shared with %(names)s.")
+            % {"title": goal.title, "names": ", ".join(m.get_full_name() for m in shared)}
             if shared
-            else f"“{goal.title}” is private again."
+            else gettext("“%(title)s” is private again.") % {"title": goal.title}
         ),
         then=goal,
     ):

@@ -15,7 +15,10 @@ from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from meetings.access import WITH_PEOPLE, meeting_with_people, meetings_visible_to, people_of
@@ -37,7 +40,7 @@ from meetings.services.scheduling import (
     meeting_answer_record,
     meeting_cancel,
     meeting_reschedule,
-    when_for,
+    when_lazy,
 )
 from mentorship import crypto
 from mentorship.errors import DomainError
@@ -71,14 +74,17 @@ def calendar_connect(
     except CalendarUnreachable as exc:
         raise DomainError(str(exc), field="server_url") from None
     if not found:
-        raise DomainError("That account has no calendar to connect.", field="server_url")
+        raise DomainError(_("That account has no calendar to connect."), field="server_url")
     wanted = calendar_name.strip().lower()
     chosen = next((c for c in found if c.name.lower() == wanted), None) if wanted else found[0]
     if chosen is None:
         names = ", ".join(c.name for c in found)
-        raise DomainError(f"No calendar is called that; yours are: {names}.", field="calendar_name")
+        raise DomainError(
+            _("No calendar is called that; yours are: %(names)s.") % {"names": names},
+            field="calendar_name",
+        )
     with transaction.atomic():
-        connection, _ = CalendarConnection.objects.update_or_create(
+        connection, _created = CalendarConnection.objects.update_or_create(
             user=user,
             defaults={
                 "server_url": account.server_url,
@@ -101,7 +107,7 @@ def calendar_connect(
 def calendar_disconnect(*, user: User) -> bool:
     """Forget the person's calendar: its address, credentials, busy times and what was written
     there (the events stay in their calendar, theirs to keep or delete)."""
-    deleted, _ = CalendarConnection.objects.filter(user=user).delete()
+    deleted, _counts = CalendarConnection.objects.filter(user=user).delete()
     return bool(deleted)
 
 
@@ -151,7 +157,9 @@ def calendars_sync_all(*, now: datetime | None = None) -> int:
     what it had and says why, and the others go on."""
     count = 0
     for connection in CalendarConnection.objects.select_related("user").order_by("pk").iterator():
-        calendar_sync(connection=connection, now=now)
+        # What is written there, and a failure kept to be shown, in the person's language.
+        with translation.override(connection.user.language_code):
+            calendar_sync(connection=connection, now=now)
         count += 1
     return count
 
@@ -171,12 +179,13 @@ def calendars_write_meeting(meeting_id: int, *, now: datetime | None = None) -> 
     )
     written = 0
     for connection in connections:
-        try:
-            _write(connection, account_of(connection), now or timezone.now(), only=meeting_id)
-        except CalendarUnreachable as exc:
-            _failed(connection, exc)
-        else:
-            written += 1
+        with translation.override(connection.user.language_code):
+            try:
+                _write(connection, account_of(connection), now or timezone.now(), only=meeting_id)
+            except CalendarUnreachable as exc:
+                _failed(connection, exc)
+            else:
+                written += 1
     return written
 
 
@@ -284,13 +293,24 @@ def _changed_there(
         _moved_there(user, meeting, times)
 
 
+# What a person's calendar did that Twoway refused, by what it was.
+_REFUSED = {
+    "deleted": gettext_lazy(
+        "Your calendar deleted the meeting on {when}, which Twoway could not do"
+    ),
+    "moved": gettext_lazy("Your calendar moved the meeting on {when}, which Twoway could not do"),
+}
+
+
 def _refused(user: User, meeting: Meeting, doing: str, reason: str) -> None:
+    """``reason``: the service's refusal, made in the person's language (``_as_them``)."""
     notify(
         recipient=user,
         kind=Notification.Kind.MENTORSHIP,
-        title=f"Your calendar {doing} the meeting on {when_for(meeting, user)}, which Twoway "
-        "could not do",
-        body=f"{reason} It is back in your calendar as it stands.",
+        title=format_lazy(_REFUSED[doing], when=when_lazy(meeting, user)),
+        body=format_lazy(
+            gettext_lazy("{reason} It is back in your calendar as it stands."), reason=reason
+        ),
         link=meeting.get_absolute_url(),
     )
 
@@ -299,7 +319,7 @@ def _deleted_there(user: User, meeting: Meeting) -> None:
     """Deleting it there cancels it (late inside the mentor's notice, the others told); for a
     circle's member, who cannot cancel the circle's meeting, it declines it."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(), translation.override(user.language_code):
             if meeting.group is not None and meeting.group.mentor.user_id != user.pk:
                 meeting_answer_record(
                     meeting=meeting,
@@ -319,7 +339,7 @@ def _moved_there(user: User, meeting: Meeting, times: tuple[datetime, datetime])
     starts_at, ends_at = times
     minutes = int((ends_at - starts_at).total_seconds() // 60)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), translation.override(user.language_code):
             meeting_reschedule(meeting=meeting, actor=user, starts_at=starts_at, minutes=minutes)
     except DomainError as exc:
         _refused(user, meeting, "moved", str(exc))

@@ -17,6 +17,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from goals.models import Goal
@@ -192,22 +195,39 @@ def _close_nudges(checkin: CheckIn) -> None:
 
 def _claim(checkin: CheckIn, person: User) -> CheckIn:
     if checkin.person_id != person.pk:
-        raise DomainError("Only the person it was asked of can answer this check-in.")
+        raise DomainError(_("Only the person it was asked of can answer this check-in."))
     locked = CheckIn.objects.select_for_update().get(pk=checkin.pk)
     if locked.status != CheckIn.Status.DUE:
-        raise DomainError(f"This check-in is already {locked.get_status_display().lower()}.")
+        raise DomainError(
+            _("This check-in is already %(status)s.")
+            % {"status": locked.get_status_display().lower()}
+        )
     return locked
 
 
-def _scale(value: Any, field: str, label: str) -> int:
+# The refusals of each 1-to-5 answer: (none given, off the scale).
+_SCALE_REFUSALS = {
+    "satisfaction": (
+        gettext_lazy("Choose how satisfied you are, from 1 to 5."),
+        gettext_lazy("Choose how satisfied you are on the scale from 1 to 5."),
+    ),
+    "energy": (
+        gettext_lazy("Choose how much energy it gives you, from 1 to 5."),
+        gettext_lazy("Choose how much energy it gives you on the scale from 1 to 5."),
+    ),
+}
+
+
+def _scale(value: Any, field: str) -> int:
+    missing, off_scale = _SCALE_REFUSALS[field]
     if value in (None, ""):
-        raise DomainError(f"Choose how {label}, from 1 to 5.", field=field)
+        raise DomainError(str(missing), field=field)
     try:
         number = int(value)
     except (TypeError, ValueError):
         number = 0
     if number not in SCALE:
-        raise DomainError(f"Choose how {label} on the scale from 1 to 5.", field=field)
+        raise DomainError(str(off_scale), field=field)
     return number
 
 
@@ -226,21 +246,22 @@ def checkin_answer(
 ) -> CheckIn:
     """Answer one's own due check-in; 'revisit' tells the other person the norms need a look."""
     locked = _claim(checkin, person)
-    satisfaction = _scale(satisfaction, "satisfaction", "satisfied you are")
-    energy = _scale(energy, "energy", "much energy it gives you")
+    satisfaction = _scale(satisfaction, "satisfaction")
+    energy = _scale(energy, "energy")
     if norms_fit not in CheckIn.NormsFit.values:
-        raise DomainError("Say whether your agreement still fits.", field="norms_fit")
+        raise DomainError(_("Say whether your agreement still fits."), field="norms_fit")
     if comment_visibility not in CheckIn.Visibility.values:
-        raise DomainError("Choose who may read your comment.", field="comment_visibility")
+        raise DomainError(_("Choose who may read your comment."), field="comment_visibility")
     allowed = {goal.pk: goal for goal in checkin_goals(checkin=checkin)}
     progress: dict[str, int] = {}
     for goal_id, value in (goal_progress or {}).items():
         if goal_id not in allowed:
-            raise DomainError("That goal is not one shared in this mentorship.")
+            raise DomainError(_("That goal is not one shared in this mentorship."))
         field = f"goal_{goal_id}"
         if not isinstance(value, int) or not 0 <= value <= 100:
             raise DomainError(
-                f"Progress on “{allowed[goal_id].title}” is a percentage from 0 to 100.",
+                _("Progress on “%(title)s” is a percentage from 0 to 100.")
+                % {"title": allowed[goal_id].title},
                 field=field,
             )
         progress[str(goal_id)] = value
@@ -266,8 +287,13 @@ def checkin_answer(
         notify(
             recipient=other_person(checkin),
             kind=Notification.Kind.MENTORSHIP,
-            title=f"{person.get_full_name()} would like to revisit your agreement",
-            body="Look at how often you meet, how, and what happens in between, together.",
+            title=format_lazy(
+                gettext_lazy("{name} would like to revisit your agreement"),
+                name=person.get_full_name(),
+            ),
+            body=gettext_lazy(
+                "Look at how often you meet, how, and what happens in between, together."
+            ),
             link=reverse("meetings:agreement", kwargs={"pk": checkin.mentorship_id}),
         )
     locked.mentorship = checkin.mentorship
@@ -373,12 +399,28 @@ def _nudge(now: datetime) -> int:
             if checkin.person_id in away:
                 continue
             other = other_person(checkin)
+            pair = checkin.mentorship
+            me = pair.mentor.user if pair.mentor.user_id == checkin.person_id else pair.mentee.user
             link = reverse("meetings:checkin", kwargs={"pk": checkin.pk})
             subject = f"checkin:{checkin.pk}"
-            title = f"Check-in: how is it going with {other.get_full_name()}?"
-            body = "Two minutes: how satisfied you are, your energy, and progress on goals."
+            title = format_lazy(
+                gettext_lazy("Check-in: how is it going with {name}?"), name=other.get_full_name()
+            )
+            body = gettext_lazy(
+                "Two minutes: how satisfied you are, your energy, and progress on goals."
+            )
             items.append(
-                Due(checkin.person_id, Reminder.CHECK_IN, subject, "first", title, now, body, link)
+                Due(
+                    checkin.person_id,
+                    Reminder.CHECK_IN,
+                    subject,
+                    "first",
+                    title,
+                    now,
+                    body,
+                    link,
+                    language=me.language_code,
+                )
             )
             if checkin.created_at + timing("checkin_again_after") <= now:
                 items.append(
@@ -387,10 +429,11 @@ def _nudge(now: datetime) -> int:
                         Reminder.CHECK_IN,
                         subject,
                         "again",
-                        f"Reminder: {title}",
+                        format_lazy(gettext_lazy("Reminder: {title}"), title=title),
                         now,
                         body,
                         link,
+                        language=me.language_code,
                     )
                 )
         reminders_schedule_many(items)

@@ -8,6 +8,10 @@ from datetime import datetime
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from matching.models import ClosingReason, Mentorship, MentorshipRequest
@@ -65,8 +69,11 @@ def program_close(*, program: Program, actor: User, now: datetime | None = None)
     program = Program.objects.select_for_update().get(pk=program.pk)
     if program.starts_on > today:
         raise DomainError(
-            f"{program.name} starts on {program.starts_on:%d %b %Y}: it cannot close before it "
-            "starts. Move its start date in the settings first."
+            _(
+                "%(program)s starts on %(day)s: it cannot close before it starts. Move its start "
+                "date in the settings first."
+            )
+            % {"program": program.name, "day": date_format(program.starts_on, "d M Y")}
         )
     live = Mentorship.objects.filter(program=program, status__in=Mentorship.LIVE_STATUSES)
     pending = MentorshipRequest.objects.filter(
@@ -79,11 +86,16 @@ def program_close(*, program: Program, actor: User, now: datetime | None = None)
         "pending requests": pending.count(),
     }
     already_over = program.ends_on is not None and program.ends_on <= today
-    if already_over and not any(
-        (program.enrollment_open, before["live mentorships"], before["pending requests"])
+    if (
+        already_over
+        and program.ends_on is not None
+        and not any(
+            (program.enrollment_open, before["live mentorships"], before["pending requests"])
+        )
     ):
         raise DomainError(
-            f"{program.name} is closed already: it ended on {program.ends_on:%d %b %Y}."
+            _("%(program)s is closed already: it ended on %(day)s.")
+            % {"program": program.name, "day": date_format(program.ends_on, "d M Y")}
         )
     # 2. End the live mentorships in batches, each with a final check-in for both people.
     ended = checkins = 0
@@ -109,8 +121,11 @@ def program_close(*, program: Program, actor: User, now: datetime | None = None)
     notify_many(
         recipients=User.objects.filter(pk__in=people),
         kind=Notification.Kind.MENTORSHIP,
-        title=f"{program.name} has closed: your mentorships in it have ended",
-        body=(
+        title=format_lazy(
+            gettext_lazy("{program} has closed: your mentorships in it have ended"),
+            program=program.name,
+        ),
+        body=gettext_lazy(
             "Please answer a last check-in and leave a closing reflection; a thank-you note is "
             "always welcome."
         ),

@@ -19,6 +19,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from matching.models import (
@@ -58,6 +62,48 @@ SLOT_DAYS = 14
 SUGGESTION_DAYS = 28
 SUGGESTIONS = 3
 MISSED_AFTER = timedelta(days=1)
+
+# Text sent to someone else is lazy (gettext_lazy, format_lazy): notify() makes it in the
+# recipient's language. A label in lower case, made in that language too.
+lazy_lower = lazy(lambda text: str(text).lower(), str)
+
+# What somebody outside a meeting, or a member of a circle where only its mentor may, is refused,
+# by what they tried: for a pair's meeting, and for a circle's (with its mentor's %(name)s).
+_ONLY_THE_PAIR = {
+    "schedule": gettext_lazy("Only the two people in a mentorship can schedule its meetings."),
+    "confirm": gettext_lazy("Only the two people in a mentorship can confirm its meetings."),
+    "say where": gettext_lazy("Only the two people in a mentorship can say where its meetings."),
+    "reschedule": gettext_lazy("Only the two people in a mentorship can reschedule its meetings."),
+    "cancel": gettext_lazy("Only the two people in a mentorship can cancel its meetings."),
+    "answer": gettext_lazy("Only the two people in a mentorship can answer its meetings."),
+    "mark held": gettext_lazy("Only the two people in a mentorship can mark held its meetings."),
+}
+_ONLY_THE_LEADER = {
+    "say where": gettext_lazy("Only %(name)s, who leads the circle, can say where its meetings."),
+    "reschedule": gettext_lazy("Only %(name)s, who leads the circle, can reschedule its meetings."),
+    "cancel": gettext_lazy("Only %(name)s, who leads the circle, can cancel its meetings."),
+    "answer": gettext_lazy("Only %(name)s, who leads the circle, can answer its meetings."),
+    "mark held": gettext_lazy("Only %(name)s, who leads the circle, can mark held its meetings."),
+}
+# A meeting that cannot be moved or cancelled any more, by what was tried.
+_NOT_OPEN = {
+    "rescheduled": gettext_lazy(
+        "Only a proposed or confirmed meeting can be rescheduled; this one is %(status)s."
+    ),
+    "cancelled": gettext_lazy(
+        "Only a proposed or confirmed meeting can be cancelled; this one is %(status)s."
+    ),
+}
+_STARTED = {
+    "rescheduled": gettext_lazy(
+        "This meeting has already started, so it can no longer be rescheduled: mark it held if "
+        "it took place."
+    ),
+    "cancelled": gettext_lazy(
+        "This meeting has already started, so it can no longer be cancelled: mark it held if "
+        "it took place."
+    ),
+}
 
 
 # ---------------------------------------------------------------------------
@@ -283,7 +329,7 @@ def _other(mentorship: Mentorship, actor: User, doing: str) -> User:
     other = mentorship.other_person(actor.pk)
     if other is not None:
         return other
-    raise DomainError(f"Only the two people in a mentorship can {doing} its meetings.")
+    raise DomainError(str(_ONLY_THE_PAIR[doing]))
 
 
 def _others(meeting: Meeting, actor: User, doing: str, *, leader_only: bool = False) -> list[User]:
@@ -297,32 +343,23 @@ def _others(meeting: Meeting, actor: User, doing: str, *, leader_only: bool = Fa
     if actor.pk == circle.mentor.user_id:
         return people[1:]
     if leader_only or actor.pk not in {person.pk for person in people}:
-        raise DomainError(
-            f"Only {circle.mentor.user.get_full_name()}, who leads the circle, can {doing} "
-            "its meetings."
-        )
+        raise DomainError(_ONLY_THE_LEADER[doing] % {"name": circle.mentor.user.get_full_name()})
     return [person for person in people if person.pk != actor.pk]
 
 
 def _require_active(mentorship: Mentorship) -> None:
     if mentorship.status != Mentorship.Status.ACTIVE:
         raise DomainError(
-            f"This mentorship is {mentorship.get_status_display().lower()}: "
-            "only an active mentorship can schedule meetings."
+            _("This mentorship is %(status)s: only an active mentorship can schedule meetings.")
+            % {"status": mentorship.get_status_display().lower()}
         )
 
 
 def _require_open_and_ahead(meeting: Meeting, now: datetime, doing: str) -> None:
     if meeting.status not in OPEN:
-        raise DomainError(
-            f"Only a proposed or confirmed meeting can be {doing}; "
-            f"this one is {meeting.get_status_display().lower()}."
-        )
+        raise DomainError(_NOT_OPEN[doing] % {"status": meeting.get_status_display().lower()})
     if meeting.starts_at <= now:
-        raise DomainError(
-            f"This meeting has already started, so it can no longer be {doing}: "
-            "mark it held if it took place."
-        )
+        raise DomainError(str(_STARTED[doing]))
 
 
 def _ends_at(starts_at: datetime, minutes: int, *, actor: User, now: datetime) -> datetime:
@@ -335,7 +372,9 @@ def _ends_at(starts_at: datetime, minutes: int, *, actor: User, now: datetime) -
         raise DomainError(refusal, field="starts_at")
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
         raise DomainError(
-            f"A meeting lasts between {MIN_MINUTES} and {MAX_MINUTES} minutes.", field="minutes"
+            _("A meeting lasts between %(min)s and %(max)s minutes.")
+            % {"min": MIN_MINUTES, "max": MAX_MINUTES},
+            field="minutes",
         )
     return starts_at + timedelta(minutes=minutes)
 
@@ -379,9 +418,14 @@ def _check_slot(
     )[:SUGGESTIONS]
     if fitting:
         times = ", ".join(format_slot(start, actor.time_zone) for start in fitting)
-        refusal += f" Times that fit: {times} ({zone_label(actor.time_zone)})."
+        refusal += " " + _("Times that fit: %(times)s (%(zone)s).") % {
+            "times": times,
+            "zone": zone_label(actor.time_zone),
+        }
     else:
-        refusal += f" No time fits in the next {SUGGESTION_DAYS // 7} weeks."
+        refusal += " " + _("No time fits in the next %(weeks)s weeks.") % {
+            "weeks": SUGGESTION_DAYS // 7
+        }
     raise DomainError(refusal, field="starts_at")
 
 
@@ -392,11 +436,25 @@ def _is_late(meeting: Meeting, now: datetime) -> bool:
     return meeting.starts_at - now < boundaries_of(meeting.owner.mentor).cancellation_notice
 
 
+def _when(starts_at: datetime, zone: str) -> str:
+    return f"{format_slot(starts_at, zone)} {zone_label(zone)}"
+
+
+_when_lazy = lazy(_when, str)
+
+
 def when_for(meeting: Meeting, user: User) -> str:
-    return f"{format_slot(meeting.starts_at, user.time_zone)} {zone_label(user.time_zone)}"
+    """When the meeting starts, as ``user`` reads it (their zone), in the active language."""
+    return _when(meeting.starts_at, user.time_zone)
 
 
-def _tell(recipient: User, title: str, meeting: Meeting, body: str = "") -> None:
+def when_lazy(meeting: Meeting, user: User) -> Any:
+    """``when_for``, made when the text is (in the recipient's language): for notifications. The
+    start is taken now, so a meeting moved meanwhile keeps the time it had."""
+    return _when_lazy(meeting.starts_at, user.time_zone)
+
+
+def _tell(recipient: User, title: Any, meeting: Meeting, body: Any = "") -> None:
     notify(
         recipient=recipient,
         kind=Notification.Kind.MENTORSHIP,
@@ -407,7 +465,7 @@ def _tell(recipient: User, title: str, meeting: Meeting, body: str = "") -> None
 
 
 def _tell_each(
-    people: list[User], title: Callable[[User], str], meeting: Meeting, body: str = ""
+    people: list[User], title: Callable[[User], Any], meeting: Meeting, body: Any = ""
 ) -> None:
     for person in people:
         _tell(person, title(person), meeting, body)
@@ -472,9 +530,13 @@ def meeting_propose(
     calendars_after_commit(meeting)
     _tell(
         other,
-        f"{actor.get_full_name()} proposed a meeting on {when_for(meeting, other)}",
+        format_lazy(
+            gettext_lazy("{name} proposed a meeting on {when}"),
+            name=actor.get_full_name(),
+            when=when_lazy(meeting, other),
+        ),
         meeting,
-        "Confirm it, or propose another time.",
+        gettext_lazy("Confirm it, or propose another time."),
     )
     return meeting
 
@@ -491,11 +553,13 @@ def meeting_place_set(
     now = timezone.now()
     if meeting.status not in OPEN or meeting.ends_at <= now:
         raise DomainError(
-            "Only a meeting that is proposed or confirmed, and not over, can change where it "
-            "happens."
+            _(
+                "Only a meeting that is proposed or confirmed, and not over, can change where it "
+                "happens."
+            )
         )
     if jitsi and format != MeetingFormat.VIDEO:
-        raise DomainError("A Jitsi room is for a video call.", field="format")
+        raise DomainError(_("A Jitsi room is for a video call."), field="format")
     try:
         place = jitsi_room() if jitsi else place_check(format, place)
     except ValidationError as exc:
@@ -506,12 +570,16 @@ def meeting_place_set(
     meeting.sequence += 1
     meeting.save(update_fields=["format", "place", "sequence", "updated_at"])
     calendars_after_commit(meeting)
-    where = place or MeetingFormat(format).label.lower()
+    label = MeetingFormat(format).label
     _tell_each(
         others,
-        lambda person: f"{actor.get_full_name()} set where you meet on {when_for(meeting, person)}",
+        lambda person: format_lazy(
+            gettext_lazy("{name} set where you meet on {when}"),
+            name=actor.get_full_name(),
+            when=when_lazy(meeting, person),
+        ),
         meeting,
-        f"{MeetingFormat(format).label}: {where}",
+        format_lazy("{format}: {where}", format=label, where=place or lazy_lower(label)),
     )
     return meeting
 
@@ -522,15 +590,17 @@ def meeting_confirm(*, meeting: Meeting, actor: User) -> Meeting:
     meeting = _lock_meeting(meeting)
     mentorship = meeting.mentorship
     if mentorship is None:
-        raise DomainError("A circle's meeting is on once its mentor schedules it.")
+        raise DomainError(_("A circle's meeting is on once its mentor schedules it."))
     other = _other(mentorship, actor, "confirm")
     if meeting.status != Status.PROPOSED:
         raise DomainError(
-            f"Only a proposed meeting can be confirmed; this one is {meeting.get_status_display().lower()}."
+            _("Only a proposed meeting can be confirmed; this one is %(status)s.")
+            % {"status": meeting.get_status_display().lower()}
         )
     if meeting.proposed_by_id == actor.pk:
         raise DomainError(
-            f"You proposed this time, so {other.get_full_name()} confirms it (or proposes another)."
+            _("You proposed this time, so %(name)s confirms it (or proposes another).")
+            % {"name": other.get_full_name()}
         )
     _require_active(mentorship)
     _lock_people(pair_of(mentorship))
@@ -556,7 +626,11 @@ def meeting_confirm(*, meeting: Meeting, actor: User) -> Meeting:
     _record(meeting, actor=actor, from_status=Status.PROPOSED, note="confirmed")
     _tell(
         other,
-        f"{actor.get_full_name()} confirmed your meeting on {when_for(meeting, other)}",
+        format_lazy(
+            gettext_lazy("{name} confirmed your meeting on {when}"),
+            name=actor.get_full_name(),
+            when=when_lazy(meeting, other),
+        ),
         meeting,
     )
     return meeting
@@ -576,11 +650,11 @@ def circle_meeting_schedule(
     people = circle.people()
     if actor.pk != circle.mentor.user_id:
         raise DomainError(
-            f"Only {circle.mentor.user.get_full_name()}, who leads the circle, schedules its "
-            "meetings."
+            _("Only %(name)s, who leads the circle, schedules its meetings.")
+            % {"name": circle.mentor.user.get_full_name()}
         )
     if len(people) < 2:
-        raise DomainError("This circle has no members yet, so there is nobody to meet.")
+        raise DomainError(_("This circle has no members yet, so there is nobody to meet."))
     now = timezone.now()
     ends_at = _ends_at(starts_at, minutes, actor=actor, now=now)
     _lock_people([actor.pk])
@@ -610,11 +684,13 @@ def circle_meeting_schedule(
     _emit(meeting, "meeting.confirmed")
     _tell_each(
         people[1:],
-        lambda member: (
-            f"{actor.get_full_name()} set a circle meeting for {when_for(meeting, member)}"
+        lambda member: format_lazy(
+            gettext_lazy("{name} set a circle meeting for {when}"),
+            name=actor.get_full_name(),
+            when=when_lazy(meeting, member),
         ),
         meeting,
-        "Add your questions to its agenda.",
+        gettext_lazy("Add your questions to its agenda."),
     )
     return meeting
 
@@ -647,7 +723,7 @@ def meeting_reschedule(
     )
     late = _is_late(meeting, now)
     from_status = meeting.status
-    old_when = {person.pk: when_for(meeting, person) for person in others}
+    old_when = {person.pk: when_lazy(meeting, person) for person in others}
     meeting.starts_at = starts_at.astimezone(UTC)
     meeting.ends_at = ends_at.astimezone(UTC)
     meeting.proposed_by = actor
@@ -678,12 +754,14 @@ def meeting_reschedule(
     )
     _tell_each(
         others,
-        lambda other: (
-            f"{actor.get_full_name()} moved your meeting from {old_when[other.pk]} to "
-            f"{when_for(meeting, other)}"
+        lambda other: format_lazy(
+            gettext_lazy("{name} moved your meeting from {old} to {new}"),
+            name=actor.get_full_name(),
+            old=old_when[other.pk],
+            new=when_lazy(meeting, other),
         ),
         meeting,
-        "Confirm the new time, or propose another." if mentorship is not None else "",
+        gettext_lazy("Confirm the new time, or propose another.") if mentorship is not None else "",
     )
     return meeting
 
@@ -722,9 +800,12 @@ def meeting_cancel(*, meeting: Meeting, actor: User) -> Meeting:
     )
     _tell_each(
         others,
-        lambda other: (
-            f"{actor.get_full_name()} cancelled your meeting on "
-            f"{when_for(meeting, other)}" + (" at short notice" if late else "")
+        lambda other: format_lazy(
+            gettext_lazy("{name} cancelled your meeting on {when} at short notice")
+            if late
+            else gettext_lazy("{name} cancelled your meeting on {when}"),
+            name=actor.get_full_name(),
+            when=when_lazy(meeting, other),
         ),
         meeting,
     )
@@ -740,9 +821,11 @@ def meeting_answer_record(*, meeting: Meeting, user: User, answer: str, sequence
     meeting = _lock_meeting(meeting)
     others = _others(meeting, user, "answer")
     if meeting.status not in OPEN:
-        raise DomainError(f"This meeting is {meeting.get_status_display().lower()}.")
+        raise DomainError(
+            _("This meeting is %(status)s.") % {"status": meeting.get_status_display().lower()}
+        )
     if sequence < meeting.sequence:
-        raise DomainError("That answers an older version of the invitation.")
+        raise DomainError(_("That answers an older version of the invitation."))
     MeetingAnswer.objects.update_or_create(
         meeting=meeting, user=user, defaults={"answer": answer, "sequence": sequence}
     )
@@ -754,12 +837,13 @@ def meeting_answer_record(*, meeting: Meeting, user: User, answer: str, sequence
     if answer == MeetingAnswer.Answer.DECLINED:
         _tell_each(
             others if meeting.group is None else [meeting.group.mentor.user],
-            lambda other: (
-                f"{user.get_full_name()} declined the meeting on {when_for(meeting, other)} "
-                "in their calendar"
+            lambda other: format_lazy(
+                gettext_lazy("{name} declined the meeting on {when} in their calendar"),
+                name=user.get_full_name(),
+                when=when_lazy(meeting, other),
             ),
             meeting,
-            "Move it, or cancel it, from the meeting's page.",
+            gettext_lazy("Move it, or cancel it, from the meeting's page."),
         )
     return meeting
 
@@ -772,10 +856,11 @@ def meeting_mark_held(*, meeting: Meeting, actor: User) -> Meeting:
     now = timezone.now()
     if meeting.status not in (Status.CONFIRMED, Status.MISSED):
         raise DomainError(
-            f"Only a confirmed meeting can be marked held; this one is {meeting.get_status_display().lower()}."
+            _("Only a confirmed meeting can be marked held; this one is %(status)s.")
+            % {"status": meeting.get_status_display().lower()}
         )
     if meeting.starts_at > now:
-        raise DomainError("This meeting has not started yet.")
+        raise DomainError(_("This meeting has not started yet."))
     from_status = meeting.status
     meeting.status = Status.HELD
     meeting.held_at = now
@@ -784,8 +869,10 @@ def meeting_mark_held(*, meeting: Meeting, actor: User) -> Meeting:
     _emit(meeting, "meeting.held")
     _tell_each(
         others,
-        lambda other: (
-            f"{actor.get_full_name()} marked your meeting on {when_for(meeting, other)} held"
+        lambda other: format_lazy(
+            gettext_lazy("{name} marked your meeting on {when} held"),
+            name=actor.get_full_name(),
+            when=when_lazy(meeting, other),
         ),
         meeting,
     )
@@ -846,9 +933,12 @@ def _mark_missed(due: int, now: datetime) -> None:
         _emit(meeting, "meeting.missed")
         _tell_each(
             people_of(meeting),
-            lambda person: f"Your meeting on {when_for(meeting, person)} was marked missed",
+            lambda person: format_lazy(
+                gettext_lazy("Your meeting on {when} was marked missed"),
+                when=when_lazy(meeting, person),
+            ),
             meeting,
-            "Nobody marked it held. If it took place, mark it held.",
+            gettext_lazy("Nobody marked it held. If it took place, mark it held."),
         )
 
 
@@ -890,8 +980,10 @@ def flash_sessions_complete_due(*, now: datetime | None = None) -> int:
     )
     tell_both_closed(
         closed,
-        title=lambda other: f"Your flash session with {other.get_full_name()} is complete",
-        body=lambda _: (
+        title=lambda other: format_lazy(
+            gettext_lazy("Your flash session with {name} is complete"), name=other.get_full_name()
+        ),
+        body=lambda mentorship: gettext_lazy(
             "A week has passed since it was due. A closing reflection or a thank-you "
             "note is always welcome."
         ),

@@ -9,6 +9,9 @@ from typing import Any
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from goals.models import Goal, GoalShare
@@ -25,6 +28,7 @@ from meetings.models import (
     MeetingFeedback,
     PrivateNote,
 )
+from meetings.services.scheduling import lazy_lower
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notify
@@ -37,7 +41,7 @@ def _other(mentorship: Mentorship, actor: User) -> User:
     other = mentorship.other_person(actor.pk)
     if other is not None:
         return other
-    raise DomainError("Only the two people in a mentorship can do that.")
+    raise DomainError(_("Only the two people in a mentorship can do that."))
 
 
 def _in_meeting(meeting: Meeting, actor: User) -> list[User]:
@@ -47,18 +51,20 @@ def _in_meeting(meeting: Meeting, actor: User) -> list[User]:
         return [_other(meeting.mentorship, actor)]
     people = people_of(meeting)
     if actor.pk not in {person.pk for person in people}:
-        raise DomainError("Only the circle's mentor and its members can do that.")
+        raise DomainError(_("Only the circle's mentor and its members can do that."))
     return [] if actor.pk == people[0].pk else [people[0]]
 
 
 def _require_live(mentorship: Mentorship) -> None:
     if mentorship.status not in Mentorship.LIVE_STATUSES:
         raise DomainError(
-            f"This mentorship is {mentorship.get_status_display().lower()}; it takes no new entries."
+            _("This mentorship is %(status)s; it takes no new entries.")
+            % {"status": mentorship.get_status_display().lower()}
         )
 
 
-def _tell(recipient: User, title: str, link: str) -> None:
+def _tell(recipient: User, title: Any, link: str) -> None:
+    """Tell someone else: ``title`` is lazy text, made in their language."""
     notify(recipient=recipient, kind=Notification.Kind.MENTORSHIP, title=title, link=link)
 
 
@@ -119,7 +125,11 @@ def agreement_propose(
     )
     _tell(
         other_person,
-        f"{actor.get_full_name()} proposed your norms (version {agreement.version}): please confirm",
+        format_lazy(
+            gettext_lazy("{name} proposed your norms (version {version}): please confirm"),
+            name=actor.get_full_name(),
+            version=agreement.version,
+        ),
         reverse("meetings:agreement", kwargs={"pk": mentorship.pk}),
     )
     return agreement
@@ -137,7 +147,8 @@ def circle_norms_set(*, circle: MentorshipGroup, actor: User, **norms: Any) -> A
     )
     if actor.pk != circle.mentor.user_id:
         raise DomainError(
-            f"Only {circle.mentor.user.get_full_name()}, who leads the circle, sets its norms."
+            _("Only %(name)s, who leads the circle, sets its norms.")
+            % {"name": circle.mentor.user.get_full_name()}
         )
     checked = _checked_norms(**{**NORMS_DEFAULTS, **norms, "ends_on": None})
     latest = Agreement.objects.filter(group=circle).order_by("-version").first()
@@ -153,8 +164,13 @@ def circle_norms_set(*, circle: MentorshipGroup, actor: User, **norms: Any) -> A
     for member in circle.people()[1:]:
         _tell(
             member,
-            f"{actor.get_full_name()} set your circle's norms"
-            + (f" (version {agreement.version})" if agreement.version > 1 else ""),
+            format_lazy(
+                gettext_lazy("{name} set your circle's norms (version {version})")
+                if agreement.version > 1
+                else gettext_lazy("{name} set your circle's norms"),
+                name=actor.get_full_name(),
+                version=agreement.version,
+            ),
             circle.get_absolute_url(),
         )
     return agreement
@@ -182,17 +198,20 @@ def _checked_norms(
 ) -> dict[str, Any]:
     """Norms as the model stores them, or a refusal next to the field that breaks a rule."""
     if frequency not in Frequency.values:
-        raise DomainError("Pick how often you meet from the list.", field="frequency")
+        raise DomainError(_("Pick how often you meet from the list."), field="frequency")
     if format not in MeetingFormat.values:
-        raise DomainError("Pick a meeting format from the list.", field="format")
-    channel = _required(channel, "channel", "Say where you meet: a link, a room or a number.")
+        raise DomainError(_("Pick a meeting format from the list."), field="format")
+    channel = _required(channel, "channel", _("Say where you meet: a link, a room or a number."))
     if not 10 <= meeting_minutes <= 240:
-        raise DomainError("A meeting lasts between 10 and 240 minutes.", field="meeting_minutes")
+        raise DomainError(
+            _("A meeting lasts between %(min)s and %(max)s minutes.") % {"min": 10, "max": 240},
+            field="meeting_minutes",
+        )
     if ends_on is not None and ends_on <= timezone.localdate():
-        raise DomainError("The end date has to be in the future.", field="ends_on")
+        raise DomainError(_("The end date has to be in the future."), field="ends_on")
     if reply_within and reply_within not in Agreement.ReplyWithin.values:
         raise DomainError(
-            "Pick how quickly messages are answered from the list.", field="reply_within"
+            _("Pick how quickly messages are answered from the list."), field="reply_within"
         )
     return {
         "reply_within": reply_within,
@@ -213,15 +232,20 @@ def agreement_confirm(*, mentorship: Mentorship, actor: User, version: int) -> A
     mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
     latest = Agreement.objects.filter(mentorship=mentorship).order_by("-version").first()
     if latest is None:
-        raise DomainError("There is nothing to confirm yet: propose your norms first.")
+        raise DomainError(_("There is nothing to confirm yet: propose your norms first."))
     if latest.version != version:
         raise DomainError(
-            f"Version {version} is no longer the latest: read version {latest.version} and confirm that."
+            _(
+                "Version %(version)s is no longer the latest: read version %(latest)s and confirm that."
+            )
+            % {"version": version, "latest": latest.version}
         )
     if latest.confirmed_at is not None:
-        raise DomainError(f"Version {latest.version} is confirmed already.")
+        raise DomainError(
+            _("Version %(version)s is confirmed already.") % {"version": latest.version}
+        )
     if latest.proposed_by_id == actor.pk:
-        raise DomainError("You proposed this version; the other person confirms it.")
+        raise DomainError(_("You proposed this version; the other person confirms it."))
     latest.confirmed_by = actor
     latest.confirmed_at = timezone.now()
     latest.save(update_fields=["confirmed_by", "confirmed_at", "updated_at"])
@@ -231,7 +255,11 @@ def agreement_confirm(*, mentorship: Mentorship, actor: User, version: int) -> A
     if latest.proposed_by is not None:
         _tell(
             latest.proposed_by,
-            f"{actor.get_full_name()} confirmed your norms (version {latest.version})",
+            format_lazy(
+                gettext_lazy("{name} confirmed your norms (version {version})"),
+                name=actor.get_full_name(),
+                version=latest.version,
+            ),
             reverse("meetings:agreement", kwargs={"pk": mentorship.pk}),
         )
     return latest
@@ -246,16 +274,21 @@ def agenda_item_add(*, meeting: Meeting, author: User, text: str) -> AgendaItem:
     concerned = _in_meeting(meeting, author)
     if meeting.status not in BEFORE_OR_DURING:
         raise DomainError(
-            f"The meeting is {meeting.get_status_display().lower()}: the agenda is closed."
+            _("The meeting is %(status)s: the agenda is closed.")
+            % {"status": meeting.get_status_display().lower()}
         )
-    text = _required(text, "text", "Write the question or topic.")
+    text = _required(text, "text", _("Write the question or topic."))
     if len(text) > 300:
-        raise DomainError("Keep it under 300 characters.", field="text")
+        raise DomainError(_("Keep it under 300 characters."), field="text")
     item = AgendaItem.objects.create(meeting=meeting, author=author, text=text)
     for person in concerned:
         _tell(
             person,
-            f"{author.get_full_name()} added to the agenda: {text[:80]}",
+            format_lazy(
+                gettext_lazy("{name} added to the agenda: {text}"),
+                name=author.get_full_name(),
+                text=text[:80],
+            ),
             meeting.get_absolute_url(),
         )
     return item
@@ -266,9 +299,9 @@ def agenda_item_delete(*, item: AgendaItem, actor: User) -> None:
     """Its author removes an item while the meeting is still ahead."""
     _in_meeting(item.meeting, actor)
     if item.author_id != actor.pk:
-        raise DomainError("Only whoever added an agenda item can remove it.")
+        raise DomainError(_("Only whoever added an agenda item can remove it."))
     if item.meeting.status not in BEFORE_OR_DURING:
-        raise DomainError("The meeting is over: its agenda stays as it was.")
+        raise DomainError(_("The meeting is over: its agenda stays as it was."))
     item.delete()
 
 
@@ -281,7 +314,7 @@ def shared_notes_save(
     _in_meeting(meeting, author)
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if locked.status == Meeting.Status.CANCELLED:
-        raise DomainError("The meeting was cancelled: there is nothing to take notes on.")
+        raise DomainError(_("The meeting was cancelled: there is nothing to take notes on."))
     text = text.strip()
     # Without this check the second of two people editing at once silently wipes the first.
     if (
@@ -290,7 +323,9 @@ def shared_notes_save(
         and text != locked.shared_notes
     ):
         raise DomainError(
-            "The notes changed while you were editing. Copy your text, reload, and add it again.",
+            _(
+                "The notes changed while you were editing. Copy your text, reload, and add it again."
+            ),
             field="text",
         )
     locked.shared_notes = text
@@ -307,7 +342,7 @@ def private_note_save(*, meeting: Meeting, author: User, text: str) -> PrivateNo
     if not text:
         PrivateNote.objects.filter(meeting=meeting, author=author).delete()
         return None
-    note, _ = PrivateNote.objects.update_or_create(
+    note, _created = PrivateNote.objects.update_or_create(
         meeting=meeting, author=author, defaults={"text": text}
     )
     return note
@@ -330,19 +365,23 @@ def action_item_add(
     _other(mentorship, actor)
     _require_live(mentorship)
     if owner.pk not in (mentorship.mentor.user_id, mentorship.mentee.user_id):
-        raise DomainError("An action item belongs to one of the two of you.", field="owner")
+        raise DomainError(_("An action item belongs to one of the two of you."), field="owner")
     if meeting is not None and meeting.mentorship_id != mentorship.pk:
-        raise DomainError("That meeting belongs to another mentorship.")
-    text = _required(text, "text", "Say what will be done.")
+        raise DomainError(_("That meeting belongs to another mentorship."))
+    text = _required(text, "text", _("Say what will be done."))
     if due_on is not None and due_on < timezone.localdate():
-        raise DomainError("The due date has passed already.", field="due_on")
+        raise DomainError(_("The due date has passed already."), field="due_on")
     item = ActionItem.objects.create(
         mentorship=mentorship, meeting=meeting, owner=owner, text=text, due_on=due_on
     )
     if owner.pk != actor.pk:
         _tell(
             owner,
-            f"{actor.get_full_name()} gave you an action item: {text[:80]}",
+            format_lazy(
+                gettext_lazy("{name} gave you an action item: {text}"),
+                name=actor.get_full_name(),
+                text=text[:80],
+            ),
             meeting.get_absolute_url() if meeting else _timeline(mentorship),
         )
     return item
@@ -368,16 +407,20 @@ def advice_add(
     other_person = _other(mentorship, actor)
     _require_live(mentorship)
     if meeting is not None and meeting.mentorship_id != mentorship.pk:
-        raise DomainError("That meeting belongs to another mentorship.")
-    text = _required(text, "text", "Write down the advice.")
+        raise DomainError(_("That meeting belongs to another mentorship."))
+    text = _required(text, "text", _("Write down the advice."))
     advice = Advice.objects.create(
         mentorship=mentorship, meeting=meeting, recorded_by=actor, text=text
     )
     by_mentee = actor.pk == mentorship.mentee.user_id
     _tell(
         other_person,
-        f"{actor.get_full_name()} logged advice"
-        + (" you gave" if by_mentee else ": tell them later what you did with it"),
+        format_lazy(
+            gettext_lazy("{name} logged advice you gave")
+            if by_mentee
+            else gettext_lazy("{name} logged advice: tell them later what you did with it"),
+            name=actor.get_full_name(),
+        ),
         _timeline(mentorship),
     )
     return advice
@@ -390,13 +433,13 @@ def advice_report_back(
     """The mentee says what they did with the advice and what came of it."""
     mentorship = advice.mentorship
     if actor.pk != mentorship.mentee.user_id:
-        raise DomainError("Only the mentee reports back on advice.")
+        raise DomainError(_("Only the mentee reports back on advice."))
     if outcome not in Advice.Outcome.values:
-        raise DomainError("Pick what you did with it.", field="outcome")
+        raise DomainError(_("Pick what you did with it."), field="outcome")
     outcome_reason = outcome_reason.strip()
     if outcome == Advice.Outcome.DIFFERENT and not outcome_reason:
         raise DomainError(
-            "You chose differently: say why, it helps your mentor.", field="outcome_reason"
+            _("You chose differently: say why, it helps your mentor."), field="outcome_reason"
         )
     advice.outcome = outcome
     advice.outcome_reason = outcome_reason
@@ -405,7 +448,11 @@ def advice_report_back(
     advice.save(update_fields=["outcome", "outcome_reason", "result", "reported_at", "updated_at"])
     _tell(
         mentorship.mentor.user,
-        f"{actor.get_full_name()} reported back on your advice: {advice.get_outcome_display().lower()}",
+        format_lazy(
+            gettext_lazy("{name} reported back on your advice: {outcome}"),
+            name=actor.get_full_name(),
+            outcome=lazy_lower(Advice.Outcome(outcome).label),
+        ),
         _timeline(mentorship),
     )
     return advice
@@ -427,8 +474,8 @@ def appreciation_send(
     """A thank-you or a shared win, from either person, at any stage (closing invites one)."""
     other_person = _other(mentorship, author)
     if kind not in Appreciation.Kind.values:
-        raise DomainError("Pick a thank-you or a win.", field="kind")
-    text = _required(text, "text", "Write a few words.")
+        raise DomainError(_("Pick a thank-you or a win."), field="kind")
+    text = _required(text, "text", _("Write a few words."))
     # Privacy: only goals the mentee shared with this mentor may be named where both read it.
     if (
         goal is not None
@@ -436,16 +483,20 @@ def appreciation_send(
             goal=goal, goal__owner_id=mentorship.mentee_id, mentor_id=mentorship.mentor.user_id
         ).exists()
     ):
-        raise DomainError("Pick one of the goals shared in this mentorship.", field="goal")
+        raise DomainError(_("Pick one of the goals shared in this mentorship."), field="goal")
     if advice is not None and advice.mentorship_id != mentorship.pk:
-        raise DomainError("Pick advice from this mentorship.", field="advice")
+        raise DomainError(_("Pick advice from this mentorship."), field="advice")
     appreciation = Appreciation.objects.create(
         mentorship=mentorship, author=author, kind=kind, text=text, goal=goal, advice=advice
     )
     _tell(
         other_person,
-        f"{author.get_full_name()} "
-        + ("thanked you" if kind == Appreciation.Kind.THANKS else "shared a win with you"),
+        format_lazy(
+            gettext_lazy("{name} thanked you")
+            if kind == Appreciation.Kind.THANKS
+            else gettext_lazy("{name} shared a win with you"),
+            name=author.get_full_name(),
+        ),
         _timeline(mentorship),
     )
     return appreciation
@@ -457,20 +508,24 @@ def feedback_leave(
 ) -> MeetingFeedback:
     """After a held meeting, what helped and what to change, for the other person; editable."""
     if meeting.mentorship is None:
-        raise DomainError("Feedback is for a pair's meetings: in a circle, say it to the circle.")
+        raise DomainError(
+            _("Feedback is for a pair's meetings: in a circle, say it to the circle.")
+        )
     other_person = _other(meeting.mentorship, author)
     if meeting.status != Meeting.Status.HELD:
-        raise DomainError("Feedback comes after the meeting has been held.")
+        raise DomainError(_("Feedback comes after the meeting has been held."))
     helped, change = helped.strip(), change.strip()
     if not helped and not change:
-        raise DomainError("Write what helped, what to change, or both.", field="helped")
+        raise DomainError(_("Write what helped, what to change, or both."), field="helped")
     feedback, created = MeetingFeedback.objects.update_or_create(
         meeting=meeting, author=author, defaults={"helped": helped, "change": change}
     )
     if created:
         _tell(
             other_person,
-            f"{author.get_full_name()} left feedback on your meeting",
+            format_lazy(
+                gettext_lazy("{name} left feedback on your meeting"), name=author.get_full_name()
+            ),
             meeting.get_absolute_url(),
         )
     return feedback

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meetings.forms import CheckInForm
@@ -49,7 +50,7 @@ def checkin_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         except DomainError as error:
             form_add_domain_error(form, error)
         else:
-            messages.success(request, "Thank you: your check-in is answered.")
+            messages.success(request, _("Thank you: your check-in is answered."))
             return redirect("meetings:checkin", pk=checkin.pk)
     goal_titles = {str(goal.pk): goal.title for goal in goals}
     context = {
@@ -58,7 +59,10 @@ def checkin_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "other": other_person(checkin),
         "shared": shared_comment_for(checkin=checkin),
         "progress": [
-            (goal_titles.get(goal_id, "A goal no longer shared"), value)
+            (
+                goal_titles[goal_id] if goal_id in goal_titles else _("A goal no longer shared"),
+                value,
+            )
             for goal_id, value in checkin.goal_progress.items()
         ],
     }
@@ -73,7 +77,7 @@ def checkin_skip_view(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.info(request, "Skipped for this period.")
+        messages.info(request, _("Skipped for this period."))
     return redirect("meetings:checkins")
 
 

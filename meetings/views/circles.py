@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from meetings.access import get_circle_for_user
 from meetings.forms import CircleNormsForm
@@ -40,12 +41,12 @@ def circle_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             request,
             form,
             lambda data: together.circle_norms_set(circle=circle, actor=request.user, **data),
-            done="Saved: these are the circle's norms now, and every member is told.",
+            done=_("Saved: these are the circle's norms now, and every member is told."),
             then=circle.get_absolute_url(),
         ):
             return response
     elif request.method == "POST":
-        raise PermissionDenied("Only the circle's mentor sets its norms.")
+        raise PermissionDenied(_("Only the circle's mentor sets its norms."))
     now = timezone.now()
     members = list(circle.live_members())
     meetings = Meeting.objects.filter(group=circle)

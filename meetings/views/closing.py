@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from meetings.services.closing import program_close, program_close_reach
@@ -22,12 +24,26 @@ def program_close_view(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         response := run_form(
             request,
             form,
-            lambda _: program_close(program=program, actor=request.user),
+            lambda _data: program_close(program=program, actor=request.user),
             done=lambda closed: (
-                f"{program.name} is closed: {closed.ended} mentorship"
-                f"{'' if closed.ended == 1 else 's'} ended, {closed.final_checkins} final "
-                f"check-ins asked, {closed.requests_expired} pending request"
-                f"{'' if closed.requests_expired == 1 else 's'} expired."
+                _(
+                    "%(program)s is closed: %(mentorships)s ended, %(checkins)s final check-ins "
+                    "asked, %(requests)s expired."
+                )
+                % {
+                    "program": program.name,
+                    "mentorships": ngettext(
+                        "%(count)s mentorship", "%(count)s mentorships", closed.ended
+                    )
+                    % {"count": closed.ended},
+                    "checkins": closed.final_checkins,
+                    "requests": ngettext(
+                        "%(count)s pending request",
+                        "%(count)s pending requests",
+                        closed.requests_expired,
+                    )
+                    % {"count": closed.requests_expired},
+                }
             ),
             then=reverse("programs:enrollment", kwargs={"slug": program.slug}),
         )

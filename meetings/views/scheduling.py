@@ -14,7 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from matching.models import Mentorship, MentorshipGroup
@@ -78,8 +79,8 @@ def _picker(
             "meeting": meeting,
             "form": form,
             "days": _slot_days(choices, zone),
-            "any_free": any(free for _, free in choices),
-            "any_busy": not all(free for _, free in choices),
+            "any_free": any(free for _start, free in choices),
+            "any_busy": not all(free for _start, free in choices),
             "minutes": minutes,
             "rules": rules,
             "windows": windows_label(rules.windows, rules.zone) if rules.windows else "",
@@ -107,7 +108,8 @@ def _new_meeting(
     schedule: Callable[..., Meeting],
     done: str,
 ) -> HttpResponse:
-    """Pick a free slot (or type a time) for a meeting of ``owner``, and ``schedule`` it."""
+    """Pick a free slot (or type a time) for a meeting of ``owner``, and ``schedule`` it; ``done``
+    says so, with the time as ``%(when)s``."""
     default = scheduling.default_minutes(owner)
     form = SlotForm(request.POST or None, zone=request.user.time_zone, initial={"minutes": default})
     if response := run_form(
@@ -116,8 +118,8 @@ def _new_meeting(
         lambda data: schedule(
             owner, actor=request.user, starts_at=data["starts_at"], minutes=data["minutes"]
         ),
-        done=lambda meeting: done.format(
-            when=format_slot(meeting.starts_at, request.user.time_zone)
+        done=lambda meeting: (
+            done % {"when": format_slot(meeting.starts_at, request.user.time_zone)}
         ),
         then=lambda meeting: meeting.get_absolute_url(),
     ):
@@ -131,7 +133,7 @@ def meeting_propose(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         request,
         get_mentorship_for_scheduling(request.user, pk),
         lambda owner, **when: scheduling.meeting_propose(mentorship=owner, **when),
-        "Proposed {when}: it is on once the other person confirms.",
+        _("Proposed %(when)s: it is on once the other person confirms."),
     )
 
 
@@ -139,12 +141,12 @@ def circle_meeting_new(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """The circle's mentor picks a time in their windows; it is on for every member at once."""
     circle = get_circle_for_user(request.user, pk)
     if circle.mentor.user_id != request.user.pk:
-        raise PermissionDenied("Only the circle's mentor schedules its meetings.")
+        raise PermissionDenied(_("Only the circle's mentor schedules its meetings."))
     return _new_meeting(
         request,
         circle,
         lambda owner, **when: scheduling.circle_meeting_schedule(circle=owner, **when),
-        "Set for {when}: every member of the circle is told.",
+        _("Set for %(when)s: every member of the circle is told."),
     )
 
 
@@ -156,7 +158,7 @@ def meeting_reschedule(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if meeting.group_id is not None:
         owner = get_circle_for_user(request.user, meeting.group_id)
         if owner.mentor.user_id != request.user.pk:
-            raise PermissionDenied("Only the circle's mentor moves its meetings.")
+            raise PermissionDenied(_("Only the circle's mentor moves its meetings."))
     else:
         assert meeting.mentorship_id is not None
         owner = get_mentorship_for_scheduling(request.user, meeting.mentorship_id)
@@ -172,9 +174,9 @@ def meeting_reschedule(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             minutes=data["minutes"],
         ),
         done=lambda moved: (
-            f"Moved to {format_slot(moved.starts_at, request.user.time_zone)}."
+            _("Moved to %(when)s.") % {"when": format_slot(moved.starts_at, request.user.time_zone)}
             + (
-                " Inside the cancellation notice, so it counts as late."
+                " " + _("Inside the cancellation notice, so it counts as late.")
                 if moved.cancelled_late
                 else ""
             )
@@ -202,18 +204,18 @@ def _act(
 
 @require_POST
 def meeting_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, scheduling.meeting_confirm, "Confirmed: it is in both calendars.")
+    return _act(request, pk, scheduling.meeting_confirm, _("Confirmed: it is in both calendars."))
 
 
 @require_POST
 def meeting_cancel(request: AuthedHttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, scheduling.meeting_cancel, "Cancelled; the others are told.")
+    return _act(request, pk, scheduling.meeting_cancel, _("Cancelled; the others are told."))
 
 
 @require_POST
 def meeting_held(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return _act(
-        request, pk, scheduling.meeting_mark_held, "Marked held: add notes and action items."
+        request, pk, scheduling.meeting_mark_held, _("Marked held: add notes and action items.")
     )
 
 
@@ -272,7 +274,10 @@ def calendar_connect(request: AuthedHttpRequest) -> HttpResponse:
         except DomainError as exc:
             form_add_domain_error(form, exc)
         else:
-            messages.success(request, f"Connected: your calendar “{connection.calendar_name}”.")
+            messages.success(
+                request,
+                _("Connected: your calendar “%(name)s”.") % {"name": connection.calendar_name},
+            )
             return redirect("meetings:calendar")
     return calendar_page(request, connect_form=form)
 
@@ -286,14 +291,16 @@ def calendar_sync(request: AuthedHttpRequest) -> HttpResponse:
     if connection.sync_error:
         messages.error(request, connection.sync_error)
     else:
-        messages.success(request, "Synced: your calendar and Twoway agree.")
+        messages.success(request, _("Synced: your calendar and Twoway agree."))
     return redirect("meetings:calendar")
 
 
 @require_POST
 def calendar_disconnect(request: AuthedHttpRequest) -> HttpResponse:
     if calendars.calendar_disconnect(user=request.user):
-        messages.success(request, "Disconnected: Twoway no longer holds its address or password.")
+        messages.success(
+            request, _("Disconnected: Twoway no longer holds its address or password.")
+        )
     return redirect("meetings:calendar")
 
 
@@ -303,9 +310,9 @@ def calendar_regenerate(request: AuthedHttpRequest) -> HttpResponse:
     calendar.calendar_feed_regenerate(user=request.user)
     messages.success(
         request,
-        "New feed address made; the old one no longer works."
+        _("New feed address made; the old one no longer works.")
         if had_one
-        else "Your private feed address is ready.",
+        else _("Your private feed address is ready."),
     )
     return redirect("meetings:calendar")
 
@@ -316,7 +323,9 @@ def calendar_feed(request: AuthedHttpRequest, secret: str) -> HttpResponse:
     user = calendar.feed_user_for_secret(secret)
     if user is None:
         raise Http404("No such calendar.")
-    return _ics_response(calendar.feed_ics(user))
+    # A calendar app asks, not the person: the feed is in the language they chose.
+    with translation.override(user.language_code):
+        return _ics_response(calendar.feed_ics(user))
 
 
 urlpatterns = [

@@ -13,6 +13,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from matching.access import get_mentorship_for_user
@@ -97,7 +99,7 @@ def _meeting_context(request: AuthedHttpRequest, meeting: Meeting, **forms_: Any
             "members": [member.mentee.user for member in circle.live_members()],
             "is_mentee": not leads,
             "other": circle.mentor.user,
-            "others_word": "the rest of the circle",
+            "others_word": _("the rest of the circle"),
         }
     mentorship = meeting.mentorship
     assert mentorship is not None
@@ -168,7 +170,7 @@ def meeting_place(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         form_name="place_form",
         partial="_meeting_place.html",
         action=lambda m, data: scheduling.meeting_place_set(meeting=m, actor=request.user, **data),
-        done="Saved where you meet.",
+        done=_("Saved where you meet."),
     )
 
 
@@ -181,7 +183,7 @@ def agenda_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         form_name="agenda_form",
         partial="_together_agenda.html",
         action=lambda m, data: together.agenda_item_add(meeting=m, author=request.user, **data),
-        done="Added to the agenda.",
+        done=_("Added to the agenda."),
     )
 
 
@@ -195,7 +197,7 @@ def agenda_delete(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         form_name="agenda_form",
         partial="_together_agenda.html",
         action=lambda m, data: together.agenda_item_delete(item=item, actor=request.user),
-        done="Removed from the agenda.",
+        done=_("Removed from the agenda."),
     )
 
 
@@ -210,7 +212,7 @@ def shared_notes_save(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         action=lambda m, data: together.shared_notes_save(
             meeting=m, author=request.user, text=data["text"], base_digest=data["base"] or None
         ),
-        done="Shared notes saved.",
+        done=_("Shared notes saved."),
     )
 
 
@@ -223,7 +225,7 @@ def private_note_save(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         form_name="private_form",
         partial="_together_private_note.html",
         action=lambda m, data: together.private_note_save(meeting=m, author=request.user, **data),
-        done="Your private note is saved.",
+        done=_("Your private note is saved."),
     )
 
 
@@ -248,7 +250,7 @@ def action_item_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             due_on=data["due_on"],
             meeting=m,
         ),
-        done="Action item added.",
+        done=_("Action item added."),
     )
 
 
@@ -263,7 +265,7 @@ def action_item_toggle(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             form_name="action_form",
             partial="_together_actions.html",
             action=lambda m, data: together.action_item_toggle(item=item, actor=request.user),
-            done="Action item updated.",
+            done=_("Action item updated."),
         )
     together.action_item_toggle(item=item, actor=request.user)
     return redirect("meetings:timeline", pk=item.mentorship_id)
@@ -278,7 +280,7 @@ def feedback_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         form_name="feedback_form",
         partial="_together_feedback.html",
         action=lambda m, data: together.feedback_leave(meeting=m, author=request.user, **data),
-        done="Thank you: your feedback is with them.",
+        done=_("Thank you: your feedback is with them."),
     )
 
 
@@ -298,7 +300,7 @@ def advice_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             action=lambda m, data: together.advice_add(
                 mentorship=mentorship, actor=request.user, text=data["text"], meeting=m
             ),
-            done="Advice logged.",
+            done=_("Advice logged."),
         )
     if response := run_form(
         request,
@@ -306,7 +308,7 @@ def advice_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         lambda data: together.advice_add(
             mentorship=mentorship, actor=request.user, text=data["text"]
         ),
-        done="Advice logged.",
+        done=_("Advice logged."),
         then=reverse("meetings:timeline", kwargs={"pk": mentorship.pk}),
     ):
         return response
@@ -322,7 +324,7 @@ def advice_report(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: together.advice_report_back(advice=advice, actor=request.user, **data),
-        done="Thank you for reporting back: it keeps mentors going.",
+        done=_("Thank you for reporting back: it keeps mentors going."),
         then=reverse("meetings:timeline", kwargs={"pk": advice.mentorship_id}),
     ):
         return response
@@ -342,7 +344,7 @@ def appreciation_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: together.appreciation_send(mentorship=mentorship, author=request.user, **data),
-        done="Sent. Small words, big difference.",
+        done=_("Sent. Small words, big difference."),
         then=reverse("meetings:timeline", kwargs={"pk": mentorship.pk}),
     ):
         return response
@@ -352,9 +354,9 @@ def appreciation_add(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 _FORM_PAGES = {
-    "advice_add": ("Log a piece of advice", "Log advice"),
-    "advice_report": ("Report back on advice", "Report back"),
-    "appreciation_add": ("Say thank you or share a win", "Send"),
+    "advice_add": (gettext_lazy("Log a piece of advice"), gettext_lazy("Log advice")),
+    "advice_report": (gettext_lazy("Report back on advice"), gettext_lazy("Report back")),
+    "appreciation_add": (gettext_lazy("Say thank you or share a win"), gettext_lazy("Send")),
 }
 
 
@@ -398,7 +400,7 @@ def agreement(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: together.agreement_propose(mentorship=mentorship, actor=request.user, **data),
-        done="Proposed. It counts once the other person confirms it.",
+        done=_("Proposed. It counts once the other person confirms it."),
         then=reverse("meetings:agreement", kwargs={"pk": mentorship.pk}),
     ):
         return response
@@ -416,11 +418,11 @@ def agreement_confirm(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         version = int(request.POST.get("version", ""))
         together.agreement_confirm(mentorship=mentorship, actor=request.user, version=version)
     except ValueError:
-        messages.error(request, "Which version? Reload the page and confirm again.")
+        messages.error(request, _("Which version? Reload the page and confirm again."))
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Confirmed: these are your norms now.")
+        messages.success(request, _("Confirmed: these are your norms now."))
     return redirect("meetings:agreement", pk=mentorship.pk)
 
 

@@ -9,6 +9,7 @@ from django import template
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -19,8 +20,8 @@ def ago(value: datetime | None) -> str:
     if value is None:
         return ""
     if (timezone.now() - value).total_seconds() < 60:
-        return "just now"
-    return f"{timesince(value)} ago"
+        return _("just now")
+    return _("%(time)s ago") % {"time": timesince(value)}
 
 
 @register.filter

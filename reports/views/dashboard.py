@@ -12,7 +12,8 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from matching.models import Mentorship
@@ -49,9 +50,11 @@ def figures_of(program: Program) -> Figures:
         None,
         # FIGURES_FORMAT: a release that changes Figures changes it (no reader meets an old one).
         # The zone: the weekly charts are cut into weeks in the viewer's time zone. The privacy
-        # threshold: figures kept under another one would show or withhold the wrong groups.
+        # threshold: figures kept under another one would show or withhold the wrong groups. The
+        # language: the figures carry their labels and notes in words.
         f"dashboard:{FIGURES_FORMAT}:{program.pk}:{program.created_at.timestamp()}:"
-        f"{timezone.get_current_timezone_name()}:{privacy_threshold()}",
+        f"{timezone.get_current_timezone_name()}:{privacy_threshold()}:"
+        f"{translation.get_language()}",
         lambda: program_figures(program=program),
         timeout=settings.DASHBOARD_FIGURES_SECONDS,
     )
@@ -110,7 +113,7 @@ def dashboard(request: AuthedHttpRequest, slug: str) -> HttpResponse:
         "rows": [(row, health_of(row)) for row in table],
         "charts": _charts(figures),
         "load": load,
-        "load_rows": [(mentor, _days(getattr(mentor, "response", None))) for mentor in load],
+        "load_rows": [_load_row(mentor) for mentor in load],
         "median_days": figures.median_days,
         "comments": figures.comments,
     }
@@ -119,6 +122,13 @@ def dashboard(request: AuthedHttpRequest, slug: str) -> HttpResponse:
 
 def _days(duration: timedelta | None) -> float | None:
     return None if duration is None else round(duration.total_seconds() / 86400, 1)
+
+
+def _load_row(mentor: Any) -> tuple[Any, float | None, int]:
+    """A mentor, their average days to answer, and the whole number that picks the words' plural
+    form ("1 day", "1.5 days"): only exactly one is singular."""
+    days = _days(getattr(mentor, "response", None))
+    return mentor, days, 1 if days == 1 else 2
 
 
 @require_POST
@@ -132,11 +142,21 @@ def nudge(request: AuthedHttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     if mentorship is None:
         raise Http404("No such active mentorship in this program.")
-    pair = f"{mentorship.mentor.user.get_full_name()} and {mentorship.mentee.user.get_full_name()}"
+    names = {
+        "mentor": mentorship.mentor.user.get_full_name(),
+        "mentee": mentorship.mentee.user.get_full_name(),
+    }
     if nudge_pair(program=program, mentorship=mentorship):
-        messages.success(request, f"Nudged {pair}: they hear from you once this week.")
+        messages.success(
+            request,
+            _("Nudged %(mentor)s and %(mentee)s: they hear from you once this week.") % names,
+        )
     else:
-        messages.info(request, f"{pair} were nudged this week already; try again next week.")
+        messages.info(
+            request,
+            _("%(mentor)s and %(mentee)s were nudged this week already; try again next week.")
+            % names,
+        )
     # Back to the same filter and page: only a query string, never another address.
     back = request.POST.get("back", "")
     query = back if back.startswith("?") and "//" not in back else ""

@@ -14,6 +14,8 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import strategies as st
@@ -75,6 +77,8 @@ from meetings.services.scheduling import circle_slots_for, slots_for
 from meetings.services.together import notes_digest
 from notifications.forms import PreferencesForm
 from notifications.reminders import preferences_of, unsubscribe_token
+from privacy.forms import DeleteForm, RetentionForm
+from privacy.models import DataExport
 from programs.forms import (
     AnnouncementForm,
     ApplyForm,
@@ -90,7 +94,9 @@ from programs.models import Organization, Participant
 from programs.tokens import invitation_token
 from tests.accounts.factories import TEST_PASSWORD
 from tests.fuzz.strategies import RawKey, nasty_text, raw
+from tests.fuzz.submission import SESSIONS
 from tests.fuzz.world import Side, World
+from tests.helpers import signed_in_just_now
 
 Kwargs = Callable[[Side], dict[str, Any]]
 Forms = Callable[[Side], list[Any]]
@@ -303,6 +309,30 @@ def _identity_keys(action: str) -> RawKeys:
                 ),
             ),
         }
+
+    return keys
+
+
+def _export(side: Side) -> dict[str, Any]:
+    """The side's mentee's data export (one asked for, if they have none yet)."""
+    export = DataExport.objects.filter(user=side.mentee).first()
+    if export is None:
+        export = DataExport.objects.create(user=side.mentee)
+    return {"pk": export.pk}
+
+
+def _reauthenticated(attribute: str) -> RawKeys:
+    """No raw key: the session ``submit`` posts with for ``world.home.<attribute>`` is made
+    here, as one that has just re-authenticated (allauth's reauthentication_required asks for
+    it, for five minutes), so that the examples reach the form behind it. Read when the test's
+    strategy is built, after the test's sessions were emptied (conftest.py)."""
+
+    def keys(world: World) -> dict[str, RawKey]:
+        user = getattr(world.home, attribute)
+        client = Client()
+        signed_in_just_now(client, user)
+        SESSIONS[user.pk] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        return {}
 
     return keys
 
@@ -920,6 +950,39 @@ ENDPOINTS: list[Endpoint] = [
         "accounts:profile",
         "mentee",
         forms=lambda s: [ProfileForm(instance=s.mentee)],
+    ),
+    # privacy ----------------------------------------------------------------------------------
+    # Read-only (GET, HEAD): every POST is refused (405), whatever it carries.
+    Endpoint("privacy:settings", "mentee"),
+    Endpoint("privacy:download", "mentee", kwargs=_export),
+    Endpoint("privacy:export", "mentee"),  # one a day: each example's is rolled back
+    # Without a recent sign-in: sent to re-authenticate, whatever is posted.
+    Endpoint("privacy:delete", "mentee", forms=lambda s: [DeleteForm()], label="signed in"),
+    # Just re-authenticated: the form itself (mentee3 has no file, whose deletion a savepoint
+    # would not undo).
+    Endpoint(
+        "privacy:delete",
+        "mentee3",
+        forms=lambda s: [DeleteForm()],
+        raw_keys=_reauthenticated("mentee3"),
+        label="just re-authenticated",
+    ),
+    # The home program's admin deletes mentee3's data (of the home organization only).
+    Endpoint(
+        "privacy:participant_delete",
+        "admin",
+        kwargs=on("mentee3_p", with_slug=True),
+        forms=lambda s: [DeleteForm()],
+        raw_keys=_reauthenticated("admin"),
+    ),
+    # The home program's admin is also its organization's admin: "save" saves the rule; without
+    # it, the form counts whom the rule would delete.
+    Endpoint(
+        "privacy:retention",
+        "admin",
+        kwargs=organization_slug,
+        forms=lambda s: [RetentionForm()],
+        raw_keys=lambda w: {"save": raw("1", "", hostile=["0", "no"])},
     ),
 ]
 

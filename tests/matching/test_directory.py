@@ -176,6 +176,31 @@ def test_department_filter_narrows_and_lists_the_mentors_departments(client, pro
     assert choices == ["", "Design", "Sales"]
 
 
+def test_language_filter_narrows_to_mentors_who_speak_it_and_ranks_a_shared_one(
+    client, program, me
+):
+    """A mentee who speaks German: the filter offers the languages the mentors speak; a
+    German speaker ranks above an equal mentor who speaks none of hers, with the reason; a
+    language no mentor speaks is refused next to the field and filters nothing."""
+    german = make_mentor(program, "Greta Deutsch")
+    User.objects.filter(pk=german.user_id).update(languages="|de|en|")
+    make_mentor(program, "Anna Another")
+    User.objects.filter(pk=me.user_id).update(languages="|de|")
+    DIRECTORY_VERSION.change()
+    client.force_login(me.user)
+
+    everyone = client.get(_url(program)).context["page"].object_list
+    assert [e.name for e in everyone] == ["Greta Deutsch", "Anna Another"]
+    assert "speaks German" in everyone[0].score.reasons
+    response = client.get(_url(program, language="de"))
+    assert [e.name for e in response.context["page"].object_list] == ["Greta Deutsch"]
+    choices = [value for value, _ in response.context["form"].fields["language"].choices]
+    assert choices == ["", "en", "de"]  # English, German: in the reader's words, by name
+    refused = client.get(_url(program, language="ja"))
+    assert "language" in refused.context["form"].errors
+    assert len(refused.context["page"].object_list) == 2
+
+
 def test_outside_my_department_filter_leaves_out_my_department(client, program, me):
     make_mentor(program, "Eng Colleague", department="engineering")
     make_mentor(program, "Sally Sales", department="Sales")

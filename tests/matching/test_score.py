@@ -358,6 +358,7 @@ def _random_facts(rng: random.Random, n: int, m: int):
     codes = ["coach", "sponsor", "connector"]
     formats = ["video", "phone", "in_person", "coffee", "async"]
     departments = ["", "Sales", "sales ", "Ops", "R&D"]
+    spoken = ["en", "de", "es", "fr"]
     mentees = [
         MenteeFacts(
             goal_topic_ids=topics(4),
@@ -366,6 +367,7 @@ def _random_facts(rng: random.Random, n: int, m: int):
             department=rng.choice(departments),
             seniority_rank=rng.choice([None, 0, 1, 2, 3, 4]),
             working_intervals=intervals(),
+            languages=frozenset(rng.sample(spoken, rng.randint(0, 3))),
         )
         for _ in range(n)
     ]
@@ -379,6 +381,7 @@ def _random_facts(rng: random.Random, n: int, m: int):
             department=rng.choice(departments),
             seniority_rank=rng.choice([None, 0, 1, 2, 3, 4]),
             window_intervals=intervals(),
+            languages=frozenset(rng.sample(spoken, rng.randint(0, 3))),
         )
         for j in range(m)
     ]
@@ -400,3 +403,14 @@ def test_the_all_pairs_matrix_equals_compatibility_for_every_pair(seed):
 
 def test_the_all_pairs_matrix_of_nobody_is_empty():
     assert compatibility_matrix([], [MentorFacts(participant_id=1)]).shape == (0, 1)
+
+
+def test_a_shared_language_counts_once_and_says_which():
+    mentee = MenteeFacts(languages=frozenset({"de", "es"}))
+    both = MentorFacts(participant_id=1, languages=frozenset({"de", "es", "fr"}))
+    none = MentorFacts(participant_id=2, languages=frozenset({"fr"}))
+    score = compatibility(mentee, both)
+    assert score.total == 1.0
+    assert score.reasons == ("speaks German and Spanish",)
+    assert compatibility(mentee, none) == compatibility(mentee, MENTOR)
+    assert compatibility(MENTEE, both).total == 0  # a mentee who named none

@@ -447,7 +447,8 @@ def test_a_scan_runs_a_fixed_number_of_queries_per_batch(program, monkeypatch, m
     reads_100, writes_100 = _queries(scan)  # one full batch
     _due_everywhere(program, 200)
     reads_300, writes_300 = _queries(scan)  # three full batches
-    # Reads: the batch and its away mentors, per batch, plus the read that finds no more.
+    # Reads: the batch, its away mentors and its recipients' languages (the ledger's text is
+    # written in each one's), per batch, plus the read that finds no more.
     assert reads_10 == reads_100 <= 3
     assert reads_300 == reads_100 + 2 * (reads_100 - 1)
     # Writes: one insert per batch (SQLite splits a long insert by its variable limit, so

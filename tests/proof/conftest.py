@@ -125,6 +125,7 @@ WATCHED_APPS = {
     "notifications",
     "reports",
     "api",
+    "privacy",
     "account",
     "mfa",
     "socialaccount",

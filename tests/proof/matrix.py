@@ -473,6 +473,38 @@ TABLE: dict[str, tuple[Cells, Cells]] = {
     "reports:export_mentorships": (ADMIN_PAGE, (LOGIN, *(NO_METHOD,) * 7)),
     "reports:export_requests": (ADMIN_PAGE, (LOGIN, *(NO_METHOD,) * 7)),
     "reports:export_checkins": (ADMIN_PAGE, (LOGIN, *(NO_METHOD,) * 7)),
+    # Privacy (privacy/): each person's own settings, export and account; a program admin's
+    # deletion of a participant's data; an organization's retention rule. Deleting asks for a
+    # fresh sign-in (allauth's reauthentication): the sessions here signed in long ago, so they
+    # are sent to re-authenticate and nothing is deleted; a "[fresh]" row's sessions have just
+    # re-authenticated (tests/helpers.py signed_in_just_now).
+    "privacy:settings": (SIGNED_IN, (LOGIN, *(NO_METHOD,) * 7)),
+    # One export a day: the owner's ready one was asked for two hours ago, so theirs is refused.
+    "privacy:export": (POST_ONLY, (LOGIN, KEPT, *(DONE,) * 6)),
+    # Only one's own ready export downloads (the owner's); anyone else's is 404, as are one's
+    # own expired export (its file not swept yet) and one still being built.
+    "privacy:download": (OWNER_PAGE, (LOGIN, *(NO_METHOD,) * 7)),
+    "privacy:download[expired]": (SIGNED_IN_HIDDEN, (LOGIN, *(NO_METHOD,) * 7)),
+    "privacy:download[building]": (SIGNED_IN_HIDDEN, (LOGIN, *(NO_METHOD,) * 7)),
+    "privacy:delete": (SIGNED_IN_MOVED, SIGNED_IN_KEPT),  # off to re-authenticate first
+    "privacy:delete[fresh]": (SIGNED_IN, SIGNED_IN_DOES),  # each deletes their own account
+    # alpha's waiting2 (of alpha's organization only), deleted by alpha's admin: the program and
+    # the participant are checked before the fresh sign-in is asked for (403 to those who see
+    # alpha but do not run it, 404 beyond, fresh or not).
+    "privacy:participant_delete": (
+        (LOGIN, DENIED, DENIED, DENIED, DENIED, MOVED, DENIED, _),
+        (LOGIN, DENIED, DENIED, DENIED, DENIED, KEPT, DENIED, _),
+    ),
+    "privacy:participant_delete[fresh]": (ADMIN_PAGE, ADMIN_DOES),
+    "privacy:participant_delete[beta id]": (ADMIN_OTHER_ID, ADMIN_OTHER_ID),  # fresh, beta's
+    # Fresh, but refused on the page (200, nothing written): a person who takes part in gamma
+    # (another organization) too, and the admin themself (an operator's, or their own page's).
+    "privacy:participant_delete[elsewhere]": (ADMIN_PAGE, ADMIN_PAGE),
+    "privacy:participant_delete[self]": (ADMIN_PAGE, ADMIN_PAGE),
+    # alpha's organization's rule: its organization admins only (other_admin); "save" writes
+    # it (and the audit entry), "preview" only counts whom it would delete.
+    "privacy:retention": (ORG_PAGE, ORG_DOES),
+    "privacy:retention[preview]": (ORG_PAGE, ORG_OK),
 }
 
 UNAUTHORISED = {LOGIN, BAD_REQUEST, UNAUTHENTICATED, DENIED, HIDDEN, NO_METHOD, EXPIRED}

@@ -21,7 +21,10 @@ Every page answered 200 (and every CSV) is scanned for the markers of texts the 
 A 204 (No Content) is told apart from a 200; a POST answered 204 that wrote is ``DONE``, as a
 200 or a redirect that wrote. A target may carry a query string (``query=``), such as the
 poll's ``?after=``, and post JSON instead of a form (``content_type=``): SCIM's resources, whose
-endpoint takes a bearer token and no session (401, ``UNAUTHENTICATED``, to every role).
+endpoint takes a bearer token and no session (401, ``UNAUTHENTICATED``, to every role). A
+target marked ``fresh=`` is requested from a session that has just re-authenticated, as pages
+behind allauth's ``reauthentication_required`` (deleting an account) ask; all other sessions
+signed in long ago.
 
 A row per URL name (``name[variant]`` for a second set of ids); a URL name without a row fails
 ``test_every_url_pattern_has_a_row``. A cell wrapped in ``bug(expected, reason)`` is the correct
@@ -33,8 +36,10 @@ program role is (``test_django_admin_is_staff_only`` checks each role is sent to
 
 from __future__ import annotations
 
+import io
 import json
 import secrets
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -42,6 +47,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse, StreamingHttpResponse
 from django.test import Client
@@ -57,8 +63,11 @@ from api.scopes import Scope
 from api.services import token_create
 from matching.score import PARTS
 from meetings.models import CalendarFeed
-from programs.models import AuditEntry
-from tests.helpers import session_key_for
+from privacy.models import DataExport
+from programs.models import AuditEntry, Role
+from programs.services import participant_add
+from tests.accounts.factories import UserFactory
+from tests.helpers import session_key_for, signed_in_just_now
 from tests.proof.conftest import SSO_DOMAIN, World, app_routes, build_world, watched_tables
 from tests.proof.matrix import (
     API_ROUTES,
@@ -132,6 +141,9 @@ TARGETS: dict[str, tuple[W, W, dict[str, str]]] = {}
 QUERIES: dict[str, W] = {}
 # Per URL key whose POST carries JSON of this content type (SCIM's resources), not a form.
 CONTENT_TYPES: dict[str, str] = {}
+# URL keys requested from a session that has just re-authenticated (allauth's
+# reauthentication_required lets it through); every other key's sessions signed in long ago.
+FRESH: set[str] = set()
 SCIM_JSON = "application/scim+json"
 REQUEST_CAST = {"party": "asked"}  # the owner's pending request waits on `asked`
 
@@ -143,6 +155,7 @@ def target(
     *,
     query: W | None = None,
     content_type: str = "",
+    fresh: bool = False,
     **cast: str,
 ) -> None:
     TARGETS[key] = (kwargs, payload, cast)
@@ -150,6 +163,8 @@ def target(
         QUERIES[key] = query
     if content_type:
         CONTENT_TYPES[key] = content_type
+    if fresh:
+        FRESH.add(key)
 
 
 def slug(w: World) -> dict[str, Any]:
@@ -878,6 +893,27 @@ target("reports:exports", slug)
 for name in ("participants", "mentorships", "requests", "checkins"):
     target(f"reports:export_{name}", slug)
 
+# privacy (build_privacy below): one's own settings, export and account; alpha's admin deletes
+# a participant's data; alpha's organization's retention rule (its organization admin's).
+CONFIRM: W = lambda w: {"confirm": "on"}  # noqa: E731
+target("privacy:settings")
+target("privacy:export")
+target("privacy:download", obj("export"))
+target("privacy:download[expired]", obj("export_expired"))
+target("privacy:download[building]", obj("export_building"))
+target("privacy:delete", payload=CONFIRM)
+# The owner's photo and files live outside the database: deleting their account would delete
+# them for the rest of the module (each cell's savepoint undoes only the database). So another
+# mentee of alpha, with no file, stands in for them.
+target("privacy:delete[fresh]", payload=CONFIRM, fresh=True, owner="waiting")
+target("privacy:participant_delete", part("waiting2"), CONFIRM)
+target("privacy:participant_delete[fresh]", part("waiting2"), CONFIRM, fresh=True)
+target("privacy:participant_delete[beta id]", part("waiting2", "beta"), CONFIRM, fresh=True)
+target("privacy:participant_delete[elsewhere]", part("elsewhere"), CONFIRM, fresh=True)
+target("privacy:participant_delete[self]", part("admin"), CONFIRM, fresh=True)
+target("privacy:retention", org, lambda w: {"months": 24, "save": "1"})
+target("privacy:retention[preview]", org, lambda w: {"months": 24, "preview": "1"})
+
 # notifications
 target("notifications:list")
 target("notifications:read", obj("notification"))
@@ -966,6 +1002,8 @@ def request_as(
         # The API takes a token, never a session: each role sends its own (of every scope).
         if user is not None:
             client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {keys[user.pk]}"
+    elif user is not None and key in FRESH:
+        signed_in_just_now(client, user)  # before the watch: signing in writes last_login
     elif user is not None:
         client.cookies[settings.SESSION_COOKIE_NAME] = sessions[user.pk]
     with watch_writes(WATCHED) as writes:
@@ -1023,9 +1061,56 @@ def _cases() -> list[Any]:
 # ---------------------------------------------------------------------------
 
 
+def _export_zip(marker: str) -> ContentFile:
+    """A small export, stored uncompressed: its marker can be read in the download."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("README.txt", f"Your data. {marker}\n")
+    return ContentFile(buffer.getvalue())
+
+
+def build_privacy(world: World) -> None:
+    """What the privacy rows point at: the owner's exports (a ready one asked for two hours
+    ago, whose file carries a marker for the owner alone; an expired one whose file is not
+    swept yet; one still being built), and a mentee of alpha who takes part in gamma (another
+    organization) too, whose data alpha's admin may not delete."""
+    alpha, gamma = world.alpha, world.gamma
+    owner = alpha.people["owner"]
+    now = timezone.now()
+    marker = alpha.mark("export", "owner")
+    world.markers[marker] = alpha.markers[marker]
+
+    def export(name: str, asked: timedelta, *, ready: bool) -> None:
+        made = DataExport.objects.create(user=owner, requested_at=now - asked)
+        if ready:
+            made.file.save(f"{secrets.token_urlsafe(24)}.zip", _export_zip(marker), save=False)
+            made.size = made.file.size
+            made.ready_at = made.requested_at + timedelta(minutes=1)
+            made.expires_at = made.ready_at + timedelta(days=7)
+            made.save()
+        alpha.obj[name] = made
+
+    export("export_expired", timedelta(days=10), ready=True)
+    export("export_building", timedelta(days=2), ready=False)
+    export("export", timedelta(hours=2), ready=True)
+    elsewhere = UserFactory(
+        email="elsewhere.alpha@example.org",
+        full_name="Elsewhere Alphason",
+        time_zone="Europe/Berlin",
+    )
+    alpha.part["elsewhere"] = participant_add(
+        program=alpha.program, user=elsewhere, role=Role.MENTEE, actor=alpha.people["admin"]
+    )
+    participant_add(
+        program=gamma.program, user=elsewhere, role=Role.MENTEE, actor=gamma.people["admin"]
+    )
+
+
 @pytest.fixture(scope="module")
 def world(module_db: None) -> World:
-    return build_world()
+    built = build_world()
+    build_privacy(built)
+    return built
 
 
 @pytest.fixture(scope="module")
@@ -1164,6 +1249,56 @@ def test_the_scan_finds_what_a_conversation_shows(world: World, db: None, client
     client.force_login(alpha.people["owner"])
     page = client.get(reverse("conversations:list")).content.decode()
     assert "mk-alpha-message-mentor-x" in page and "mk-alpha-circle-message-member-x" in page
+
+
+def test_the_privacy_rows_do_what_they_say(world: World, db: None, client: Client) -> None:
+    """Not vacuous: the owner's download is their zip (its marker in it); without a fresh
+    sign-in, deleting sends to allauth's re-authentication and the account stays; with one,
+    the person's data is deleted and they are signed out; alpha's admin deletes waiting2's
+    data, and is refused for the person who takes part in gamma too; the retention rule's
+    preview counts and writes nothing, saving writes it."""
+    from privacy.models import RetentionPolicy
+
+    alpha = world.alpha
+    owner, waiting = alpha.people["owner"], alpha.people["waiting"]
+    client.force_login(owner)
+    response = client.get(reverse("privacy:download", kwargs={"pk": alpha.obj["export"].pk}))
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "mk-alpha-export-x" in body_of(response)
+
+    delete = reverse("privacy:delete")
+    response = client.post(delete, {"confirm": "on"})
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    owner.refresh_from_db()
+    assert owner.is_active and owner.deleted_at is None
+    signed_in_just_now(client, waiting)
+    response = client.post(delete, {"confirm": "on"})
+    assert response["Location"] == reverse("landing")
+    waiting.refresh_from_db()
+    assert not waiting.is_active and waiting.deleted_at is not None
+    assert status_of(client.get(reverse("home"))) == LOGIN
+
+    def participant(name: str) -> str:
+        pk = alpha.part[name].pk
+        return reverse("privacy:participant_delete", kwargs={"slug": "alpha", "pk": pk})
+
+    signed_in_just_now(client, alpha.people["admin"])
+    response = client.post(participant("elsewhere"), {"confirm": "on"})
+    assert response.status_code == 200 and "operator" in response.content.decode()
+    assert User.objects.get(pk=alpha.part["elsewhere"].user_id).deleted_at is None
+    response = client.post(participant("waiting2"), {"confirm": "on"})
+    assert response["Location"] == reverse("programs:manage", kwargs={"slug": "alpha"})
+    alpha.people["waiting2"].refresh_from_db()
+    assert alpha.people["waiting2"].deleted_at is not None
+
+    organization = alpha.program.organization
+    retention = reverse("privacy:retention", kwargs={"slug": organization.slug})
+    client.force_login(world.beta.people["admin"])
+    response = client.post(retention, {"months": 24, "preview": "1"})
+    assert response.status_code == 200 and response.context["preview_count"] is not None
+    assert not RetentionPolicy.objects.filter(organization=organization).exists()
+    client.post(retention, {"months": 24, "save": "1"})
+    assert RetentionPolicy.objects.get(organization=organization).months == 24
 
 
 def test_django_admin_is_staff_only(world: World, db: None, client: Client) -> None:

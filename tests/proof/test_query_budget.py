@@ -6,8 +6,8 @@ The pages are the authorization matrix's URL patterns (a new GET page without id
 roles that the matrix says get 200 (or 204). The data is then grown tenfold: the demo program's
 participants, mentorships, meetings, check-ins and requests in bulk (``benchmarks/dashboard.py``'s
 ``_grow``), and each role's own lists: meetings, agenda, notes, action items, advice, thanks,
-check-ins, goals, steps, notifications, requests, mentorships, reports, audit entries,
-announcements, invitations, topics, rounds and proposals; the demo's circle (its group
+check-ins, goals, steps, notifications, data exports, requests, mentorships, reports, audit
+entries, announcements, invitations, topics, rounds and proposals; the demo's circle (its group
 program's): members, their agenda items, its meetings before and ahead, its norms' versions;
 the organization's identity: SCIM tokens (of several makers), group mappings into its programs,
 departures (recorded by several admins, some come back) and the people they list;
@@ -16,7 +16,9 @@ and conversations: the pair's pages long, one per mentorship of the owner and of
 messages (the downloaded files' messages among them).
 A key ``name[variant]`` measures the matrix's row of that name: another set of ids (or another
 query string, ``QUERIES``). A page answers as the matrix's cell says: 200, or 204 for the
-conversation poll when nothing is new.
+conversation poll when nothing is new. The pages behind allauth's reauthentication (deleting an
+account, a participant's data) answer 200 only to a session that has just re-authenticated: they
+are measured through their ``[fresh]`` rows (``FRESH``), from such a session.
 
 A file's download (a conversation's attachment) is read to its end inside the count.
 
@@ -39,6 +41,7 @@ from typing import Any
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models import F
@@ -90,6 +93,8 @@ from meetings.models import (
 from notifications.models import WEBHOOK, Delivery, Notification, Reminder, Webhook
 from notifications.reminders import unsubscribe_token
 from notifications.services import notify
+from privacy.models import DataExport
+from privacy.services import retention_set
 from programs.models import (
     Announcement,
     AuditEntry,
@@ -109,7 +114,7 @@ from programs.services import (
     program_enrollment_set,
 )
 from programs.tokens import invitation_token
-from tests.helpers import demo_seed
+from tests.helpers import demo_seed, signed_in_just_now
 from tests.identity.provisioned import oidc_provider
 from tests.proof.conftest import app_routes
 from tests.proof.matrix import API_ROUTES, NO_CONTENT, OK, ROLES, TABLE
@@ -129,6 +134,10 @@ GROWTH = 10
 # What a role may GET, measured: a page (200), or an answer with nothing to say (204, such as
 # the conversation poll's when nothing is new). Each is expected to answer as the matrix says.
 MEASURED = (OK, NO_CONTENT)
+
+# The matrix's rows requested from a session that has just re-authenticated (its base row's
+# GET is a redirect to re-authenticate, so these pages are measured through these rows).
+FRESH = {"privacy:delete[fresh]", "privacy:participant_delete[fresh]"}
 
 # Known growth: (URL key, role) -> what grows. An xfail(strict) until it is fixed.
 GROWS: dict[tuple[str, str], str] = {}
@@ -365,6 +374,14 @@ def build_demo() -> Demo:
         name="Workday",
         scopes=["audit:read"],
     )
+    # The owner's ready data export (its download), and the organization's retention rule (its
+    # page counts whom the rule would delete now).
+    export = DataExport.objects.create(user=people["owner"])
+    export.file.save(f"{secrets.token_urlsafe(24)}.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
+    DataExport.objects.filter(pk=export.pk).update(
+        size=22, ready_at=timezone.now(), expires_at=timezone.now() + timedelta(days=7)
+    )
+    retention_set(organization=organization, months=12, actor=people["other_admin"])
     return Demo(
         program=program,
         people=people,
@@ -395,6 +412,7 @@ def build_demo() -> Demo:
             "circle_message": circle_message,
             "attachment": attachment,
             "circle_attachment": circle_attachment,
+            "export": export,
         },
     )
 
@@ -453,8 +471,12 @@ PAGES: dict[str, K] = {
             "conversations:list",
             "socialaccount_connections",
             "socialaccount_login_cancelled",
+            "privacy:settings",
+            "privacy:delete[fresh]",
         )
     },
+    "privacy:download": _pk("export"),
+    "privacy:participant_delete[fresh]": _in_program("mentor2"),
     "identity:oidc_login": lambda d: {"provider_id": d.program.organization.slug},
     "account_confirm_email": lambda d: {"key": "not-a-real-key"},
     "account_reset_password_from_key": lambda d: {"uidb36": "1z", "key": "set-password"},
@@ -471,6 +493,7 @@ PAGES: dict[str, K] = {
             "identity:page[search]",
             "api:webhooks",
             "api:integrations",
+            "privacy:retention",
         )
     },
     "api:webhook": lambda d: {"slug": d.program.organization.slug, "pk": d.obj["webhook"].pk},
@@ -619,7 +642,9 @@ def measure(demo: Demo) -> dict[tuple[str, str], tuple[int, int]]:
                 continue
             user = demo.user(role, key)
             client.logout()
-            if user is not None:
+            if user is not None and key in FRESH:
+                signed_in_just_now(client, user)
+            elif user is not None:
                 client.force_login(user)
             name = key.split("[")[0]
             url = "/" + key if key.endswith("/") else reverse(name, kwargs=PAGES[key](demo))
@@ -815,6 +840,20 @@ def grow(demo: Demo) -> None:
         )
         for person in people.values()
         for i in range(n)
+    )
+    # Everyone's data exports, more than the privacy page lists: ready, expired, being built
+    # (rows only: only the demo's own is downloaded).
+    DataExport.objects.bulk_create(
+        DataExport(
+            user=person,
+            requested_at=now - timedelta(days=i),
+            ready_at=None if i % 3 == 0 else now - timedelta(days=i),
+            expires_at=None if i % 3 == 0 else now - timedelta(days=i - 7),
+            file="" if i % 3 == 0 else f"exports/budget-{person.pk}-{i}.zip",
+            size=0 if i % 3 == 0 else 1024,
+        )
+        for person in set(people.values())
+        for i in range(1, n)
     )
     Report.objects.bulk_create(
         Report(
@@ -1035,11 +1074,13 @@ def test_every_get_page_is_measured() -> None:
     pages = {
         route.key for route in app_routes() if any(cell in MEASURED for cell in TABLE[route.key][0])
     }
+    pages |= {key.split("[")[0] for key in FRESH}  # 200 once re-authenticated
     measured = {key.split("[")[0] for key in PAGES}  # name[variant]: another set of ids
     assert pages - measured - set(EXCLUDED) == set()
     assert measured - pages == set()
     assert set(PAGES) <= set(TABLE), "a variant measured here has no row in the matrix"
     assert set(QUERIES) <= set(PAGES)
+    assert set(FRESH) <= set(PAGES)
 
 
 @pytest.mark.parametrize(("key", "role"), _cases())

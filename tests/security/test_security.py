@@ -150,7 +150,7 @@ def pages_for(email: str) -> list[str]:
     ]
 
 
-ADMIN_TAB = re.compile(r'<a class="nav-link[^"]*"(?: aria-current="page")? href="([^"]+)"')
+ADMIN_TAB = re.compile(r'<a class="nav-link[^"]*"(?:\s+aria-current="page")?\s+href="([^"]+)"')
 
 
 @pytest.mark.parametrize(
