@@ -185,3 +185,33 @@ def test_retention_deletes_only_those_whose_programs_all_closed_long_ago(program
     assert User.objects.get(pk=mentee.pk).deleted_at is not None
     assert User.objects.get(pk=still_here.pk).deleted_at is None
     assert retention_apply() == 0  # done once
+
+
+def test_someone_without_a_password_signs_in_again_with_a_code_by_email(client, mentee):
+    """A single sign-on account has no password: allauth re-authenticates it with a code sent
+    to its verified address, and then the deletion page opens."""
+    import re
+
+    from allauth.account.models import EmailAddress
+
+    mentee.set_unusable_password()
+    mentee.save()
+    EmailAddress.objects.update_or_create(
+        user=mentee, email=mentee.email, defaults={"verified": True, "primary": True}
+    )
+    client.force_login(mentee)
+    url = reverse("privacy:delete")
+    asked = client.get(url)
+    assert asked.status_code == 302
+    code_page = reverse("account_request_reauthentication_code")
+    assert asked["Location"].startswith(code_page)  # no password: the code is the way
+    mail.outbox.clear()
+    sent = client.post(code_page, {"recipient": mentee.email})
+    assert sent.status_code == 302
+    [email] = mail.outbox
+    found = re.search(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*$", email.body, re.MULTILINE)
+    assert found is not None, email.body
+    code = found.group(1)
+    confirmed = client.post(reverse("account_confirm_reauthentication_code"), {"code": code})
+    assert confirmed.status_code == 302
+    assert client.get(url).status_code == 200
