@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from mentorship.errors import DomainError
@@ -28,7 +28,16 @@ def delete_personal_data(
             modeladmin.message_user(request, error.message, messages.ERROR)
         else:
             done += 1
-    modeladmin.message_user(request, f"Personal data deleted for {done} people.", messages.SUCCESS)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "Personal data deleted for %(count)d person.",
+            "Personal data deleted for %(count)d people.",
+            done,
+        )
+        % {"count": done},
+        messages.SUCCESS,
+    )
 
 
 user_admin = admin.site.get_model_admin(User)

@@ -215,3 +215,24 @@ def test_someone_without_a_password_signs_in_again_with_a_code_by_email(client, 
     confirmed = client.post(reverse("account_confirm_reauthentication_code"), {"code": code})
     assert confirmed.status_code == 302
     assert client.get(url).status_code == 200
+
+
+def test_an_operator_deletes_anyones_data_from_the_admin_and_staff_without_rights_cannot(
+    client, mentee, mentor, other_program
+):
+    ParticipantFactory(user=mentee, program=other_program, role=Role.MENTEE)  # two organizations
+    url = reverse("admin:accounts_user_changelist")
+    action = {"action": "delete_personal_data", "_selected_action": [str(mentee.pk)]}
+    viewer = UserFactory(is_staff=True)  # staff, but no permission to delete people
+    client.force_login(viewer)
+    client.post(url, action)
+    mentee.refresh_from_db()
+    assert mentee.deleted_at is None
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    done = client.post(url, action, follow=True)
+    assert "Personal data deleted for 1 person." in done.content.decode()
+    mentee.refresh_from_db()
+    assert mentee.deleted_at is not None and not mentee.is_active
+    assert AuditEntry.objects.filter(action="person.delete", detail__via="operator").count() == 2
+    mentor.refresh_from_db()
+    assert mentor.deleted_at is None
