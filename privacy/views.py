@@ -127,12 +127,14 @@ def organization_retention(request: AuthedHttpRequest, slug: str) -> HttpRespons
         request.POST if request.method == "POST" else None, initial={"months": current}
     )
     preview_count = None
+    counted = False  # saving is offered once the count for the typed rule has been seen
     if request.method == "POST" and form.is_valid():
         months = form.cleaned_data["months"]
         if "save" in request.POST:
             services.retention_set(organization=organization, months=months, actor=request.user)
             messages.success(request, _("The retention rule is saved."))
             return redirect("privacy:retention", slug=organization.slug)
+        counted = True
         if months:
             preview_count = services.retention_candidates(
                 organization=organization, months=months
@@ -149,5 +151,6 @@ def organization_retention(request: AuthedHttpRequest, slug: str) -> HttpRespons
             "form": form,
             "current": current,
             "preview_count": preview_count,
+            "counted": counted,
         },
     )

@@ -57,7 +57,7 @@ def test_an_organization_admin_sets_a_retention_rule_after_seeing_whom_it_delete
     # 0 months is refused next to the field, and nothing is saved.
     months = page.get_by_label("Delete personal data this many months")
     months.fill("0")
-    page.get_by_role("button", name="Save the rule").click()
+    page.get_by_role("button", name="Count whom it would delete").click()
     expect(page.locator("#error_1_id_months")).to_contain_text("greater than or equal to 1")
     assert not RetentionPolicy.objects.exists()
 
@@ -78,7 +78,7 @@ def test_an_organization_admin_sets_a_retention_rule_after_seeing_whom_it_delete
 
     # The organization's audit log has it: who, and the months before and after.
     page.locator(".nav-tabs").get_by_role("link", name="Audit log").click()
-    row = page.locator("#audit tr", has_text="Retention set")
+    row = page.locator("#audit tr", has_text="Changed the data retention rule")
     expect(row).to_contain_text("Orla Orgadmin")
     expect(row).to_contain_text("Acme")
     expect(row.locator("del", has_text="—")).to_be_visible()
