@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.core.cache import cache
@@ -54,19 +54,27 @@ class Version:
             logger.warning("cache unreachable: %s not changed", self.key, exc_info=True)
 
 
-def kept(version: Version | None, key: str, compute: Callable[[], T], *, timeout: int) -> T:
+def kept(
+    version: Version | Sequence[Version] | None,
+    key: str,
+    compute: Callable[[], T],
+    *,
+    timeout: int,
+) -> T:
     """``compute()``'s result, kept for ``timeout`` seconds under ``key`` (at the current
-    ``version``, if any); computed afresh when there is none, when ``timeout`` is 0 or less,
-    or when the cache cannot be reached."""
+    ``version``, or versions: a change of any forgets it); computed afresh when there is none,
+    when ``timeout`` is 0 or less, or when the cache cannot be reached."""
     if timeout <= 0:
         return compute()
-    if version is None:
+    versions = [] if version is None else [version] if isinstance(version, Version) else version
+    if not versions:
         full_key = f"kept:{key}"
     else:
-        token = version.current()
-        if token is None:
+        tokens = [v.current() for v in versions]
+        if any(token is None for token in tokens):
             return compute()
-        full_key = f"{version.key}:{token}:{key}"
+        stamp = ":".join(f"{v.key}:{token}" for v, token in zip(versions, tokens, strict=True))
+        full_key = f"{stamp}:{key}"
     try:
         found: Any = cache.get(full_key)
     except Exception:  # noqa: BLE001
@@ -82,6 +90,12 @@ def kept(version: Version | None, key: str, compute: Callable[[], T], *, timeout
     return result
 
 
-# The mentor directory's rankings (matching/directory/): any app whose bulk update bypasses the
-# signals there changes it itself.
+# The mentor directory's rankings (matching/directory/): a program's are kept under both of
+# these, so a write in one program forgets only that program's (``directory_version``), and a
+# write whose programs are not known (a bulk update that sends no signal, the demo's seeding)
+# forgets every program's (``DIRECTORY_VERSION``).
 DIRECTORY_VERSION = Version("directory")
+
+
+def directory_version(program_id: int) -> Version:
+    return Version(f"directory:{program_id}")

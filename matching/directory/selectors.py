@@ -40,7 +40,7 @@ from matching.score import (
     rank_totals,
 )
 from matching.windows import Window, monday_of, utc_week_intervals, working_hours_windows
-from mentorship.cache import DIRECTORY_VERSION, kept
+from mentorship.cache import DIRECTORY_VERSION, directory_version, kept
 from mentorship.fields import choice_set_lookup
 from mentorship.paging import ShownOnly
 from programs.models import Participant, Program, Role, Topic
@@ -425,8 +425,8 @@ def mentor_directory(
     """The program's mentors for this mentee, filtered and best first.
 
     The ranking (scoring every mentor in the filters, the page's main cost in a large program)
-    is kept in the cache under ``DIRECTORY_VERSION`` for this mentee, these filters and this
-    day; then only the shown page's mentors are read (four queries)."""
+    is kept in the cache under ``DIRECTORY_VERSION`` and the program's own version for this
+    mentee, these filters and this day; then only the shown page's mentors are read (four queries)."""
     today = today or timezone.localdate(timezone=viewer.user.zoneinfo)
     me = mentee_facts(viewer=viewer, today=today)
     scope = _filtered_mentors(program=program, viewer=viewer, filters=filters, today=today)
@@ -462,7 +462,12 @@ def mentor_directory(
         f"directory:{RANKING_FORMAT}:{program.pk}:{viewer.mentee.pk}:{today.isoformat()}:"
         f"{filters.key()}"
     )
-    ranked = kept(DIRECTORY_VERSION, key, rank, timeout=settings.DIRECTORY_RANKING_SECONDS)
+    ranked = kept(
+        [DIRECTORY_VERSION, directory_version(program.pk)],
+        key,
+        rank,
+        timeout=settings.DIRECTORY_RANKING_SECONDS,
+    )
     return Directory(
         ranked,
         mentee=me,

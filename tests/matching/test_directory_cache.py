@@ -183,3 +183,40 @@ def test_a_sign_in_anywhere_keeps_the_rankings(client, program, me, rankings):
 
     _names(client, _url(program))
     assert rankings == [1]  # read, not worked out again
+
+
+def test_a_write_in_one_program_keeps_the_other_programs_rankings(
+    client, program, me, rankings, other_program
+):
+    """Each program's rankings are kept under its own version: a new mentor profile in another
+    program, or its topic list changing, leaves this program's kept ranking as it was; a
+    write in this program, or in its organization's topic list, forgets it."""
+    make_mentor(program, "Ann Archer")
+    client.force_login(me.user)
+    assert _names(client, _url(program)) == ["Ann Archer"]
+    assert rankings == [1]
+
+    make_mentor(other_program, "Far Away")  # another organization's program
+    other_program.organization.topics.create(name="Elsewhere")
+    assert _names(client, _url(program)) == ["Ann Archer"]
+    assert rankings == [1]  # read, not computed again
+
+    program.organization.topics.create(name="Here")
+    assert _names(client, _url(program)) == ["Ann Archer"]
+    assert rankings == [1, 1]
+    make_mentor(program, "Ben Baker")
+    assert _names(client, _url(program)) == ["Ann Archer", "Ben Baker"]
+    assert rankings == [1, 1, 2]
+
+
+def test_a_persons_write_forgets_the_rankings_of_each_of_their_programs(
+    client, program, me, rankings, other_program
+):
+    ann = make_mentor(program, "Ann Archer")
+    ParticipantFactory(user=ann.user, program=other_program, role=Role.MENTOR)
+    client.force_login(me.user)
+    _names(client, _url(program))
+    ann.user.department = "Research"
+    ann.user.save()  # her department counts in the score here
+    _names(client, _url(program))
+    assert rankings == [1, 1]
