@@ -202,15 +202,19 @@ def template_findings(path: Path, root: Path) -> list[Finding]:
 
 
 def template_paths() -> list[Path]:
-    """Every template of the project (not the installed packages')."""
+    """Every template of the project (not the installed packages', not the tests')."""
     root = Path(settings.BASE_DIR)
+    # Only the project's own folders: no virtualenv (.venv, .venv-py313…), no hidden folder.
+    tops = [
+        top
+        for top in root.iterdir()
+        if top.is_dir() and not top.name.startswith(".") and top.name not in {"tests", "var"}
+    ]
     paths = [
         path
-        for path in root.rglob("templates/**/*")
-        if path.suffix in {".html", ".txt"}
-        and ".venv" not in path.parts
-        and "tests" not in path.parts
-        and path.is_file()
+        for top in tops
+        for path in (top.rglob("*") if top.name == "templates" else top.rglob("templates/**/*"))
+        if path.suffix in {".html", ".txt"} and path.is_file()
     ]
     return sorted(paths)
 
