@@ -7,8 +7,11 @@ import os
 from typing import Any
 
 from celery import Celery
+from kombu.transport import TRANSPORT_ALIASES
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+# filesystem:// (the development broker) writes each message whole before a worker sees it.
+TRANSPORT_ALIASES["filesystem"] = "mentorship.broker:Transport"
 
 logger = logging.getLogger(__name__)
 
