@@ -88,31 +88,25 @@ class Entry:
     def exported(self) -> list[str]:
         return [name for name, rule in self.rules.items() if rule.export]
 
-    def _query(self, lookups: Iterable[str], user: Any, finders: bool) -> Q | None:
-        q: Q | None = None
-        for lookup in lookups:
-            q = Q(**{lookup: user.pk}) if q is None else q | Q(**{lookup: user.pk})
-        if finders:
-            for finder in self.finders:
-                q = finder(user) if q is None else q | finder(user)
-        return q
+    def _rows(self, lookups: Iterable[str], user: Any) -> QuerySet[Any]:
+        """The rows tied to ``user`` through ``lookups`` or the finders, each once."""
+        ties = [Q(**{lookup: user.pk}) for lookup in lookups]
+        ties += [finder(user) for finder in self.finders]
+        manager = self.model._default_manager
+        if not ties:
+            return manager.none()
+        q = ties[0]
+        for tie in ties[1:]:
+            q |= tie
+        return manager.filter(pk__in=manager.filter(q).values("pk"))
 
     def rows_about(self, user: Any) -> QuerySet[Any]:
         """The rows that go into the person's export (each once)."""
-        q = self._query(self.export, user, finders=True)
-        if q is None:
-            return self.model._default_manager.none()
-        manager = self.model._default_manager
-        return manager.filter(pk__in=manager.filter(q).values("pk")).order_by("pk")
+        return self._rows(self.export, user).order_by("pk")
 
     def rows_owned(self, user: Any) -> QuerySet[Any]:
         """The rows the person's deletion erases, anonymises or deletes."""
-        lookups = self.export if self.own is None else self.own
-        q = self._query(lookups, user, finders=True)
-        if q is None:
-            return self.model._default_manager.none()
-        manager = self.model._default_manager
-        return manager.filter(pk__in=manager.filter(q).values("pk"))
+        return self._rows(self.export if self.own is None else self.own, user)
 
 
 def _email(field_name: str) -> Callable[[Any], Q]:

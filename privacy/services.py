@@ -18,7 +18,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -264,8 +264,9 @@ def _apply(entry: Entry, pks: list[Any], user_id: int) -> None:
 
 def _organizations_of(user: User) -> list[Organization]:
     return list(
-        Organization.objects.filter(programs__participants__user=user).distinct()
-        | Organization.objects.filter(admins__user=user).distinct()
+        Organization.objects.filter(
+            Q(programs__participants__user=user) | Q(admins__user=user)
+        ).distinct()
     )
 
 
