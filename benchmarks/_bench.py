@@ -17,6 +17,37 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def machine() -> str:
+    """One line on where the figures were measured."""
+    import platform
+
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{platform.node()}, {os.cpu_count()} CPUs {model}".strip()
+        + f", Python {platform.python_version()}"
+    )
+
+
+def target(what: str, figure: str, met: bool) -> bool:
+    """Print one target's line, the same in every benchmark so a run's lines can be grepped
+    (``grep ^TARGET``): what it asks, the figure measured, met or not, when and where."""
+    from datetime import UTC, datetime
+
+    print(
+        f"TARGET {what}: {figure}: {'met' if met else 'NOT met'}"
+        f" ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {machine()})",
+        flush=True,
+    )
+    return met
+
+
 def django_with_demo() -> None:
     """Django on a throwaway SQLite database in a temporary folder (or BENCH_DATABASE_URL, a
     database it may fill and keep), DEBUG off, migrated, with the demo seeded."""

@@ -27,26 +27,10 @@ BENCHMARKS = ROOT / "benchmarks"
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(BENCHMARKS))
 
+from _bench import machine  # noqa: E402,F401  (load.py and faults.py import it from here)
+
 # The bare Django view _load_wsgi.py serves beside Twoway, for a baseline.
 BARE_PATH = "/__bare__/"
-
-
-def machine() -> str:
-    """One line on where the figures were measured."""
-    import platform
-
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{platform.node()}, {os.cpu_count()} CPUs {model}".strip()
-        + f", Python {platform.python_version()}"
-    )
 
 
 # ---------------------------------------------------------------------------
