@@ -241,10 +241,12 @@ def collect_static(env: dict[str, str]) -> None:
     )
 
 
-def start_gunicorn(processes: Processes, env: dict[str, str], port: int, workers: int = 2) -> str:
+def start_gunicorn(
+    processes: Processes, env: dict[str, str], port: int, workers: int = 2, name: str = "gunicorn"
+) -> str:
     """Twoway (with the bare view beside it) under gunicorn on loopback; its base URL."""
     processes.start(
-        "gunicorn",
+        name,
         [
             str(BIN / "gunicorn"),
             "--chdir",
@@ -264,7 +266,82 @@ def start_gunicorn(processes: Processes, env: dict[str, str], port: int, workers
         env,
     )
     base = f"http://127.0.0.1:{port}"
-    wait_for_http(base + BARE_PATH, processes, "gunicorn")
+    wait_for_http(base + BARE_PATH, processes, name)
+    return base
+
+
+def start_s3(processes: Processes) -> dict[str, str]:
+    """A real S3 API on loopback (moto's server, in a process of its own) with an empty bucket;
+    the settings that store uploaded files there, for every app server to share."""
+    import boto3
+
+    port = free_port()
+    processes.start(
+        "s3", [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)], dict(os.environ)
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while not port_open(endpoint, port):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the S3 server did not start:\n{processes.log_tail('s3')}")
+        time.sleep(0.2)
+    keys = {"access_key": "load", "secret_key": "load-secret"}
+    boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=keys["access_key"],
+        aws_secret_access_key=keys["secret_key"],
+    ).create_bucket(Bucket="twoway-load")
+    return {
+        "STORAGE_S3_BUCKET": "twoway-load",
+        "STORAGE_S3_ENDPOINT_URL": endpoint,
+        "STORAGE_S3_REGION": "us-east-1",
+        "STORAGE_S3_ACCESS_KEY_ID": keys["access_key"],
+        "STORAGE_S3_SECRET_ACCESS_KEY": keys["secret_key"],
+    }
+
+
+def start_balancer(processes: Processes, folder: Path, servers: dict[str, str]) -> str:
+    """HAProxy (Debian's package) on loopback in front of ``servers`` (name → base URL), round
+    robin, each response marked with the name of the server that answered (X-Served-By); its
+    base URL."""
+    import shutil
+
+    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    if not Path(haproxy).exists():
+        raise RuntimeError("HAProxy is not installed: apt-get install -y haproxy")
+    port = free_port()
+    backends = "\n".join(
+        f"    server {name} {base.split('://', 1)[1]} check inter 2s"
+        for name, base in servers.items()
+    )
+    config = folder / "haproxy.cfg"
+    config.write_text(
+        f"""global
+    maxconn 2000
+
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 90s
+    timeout server 90s
+    option forwardfor
+
+frontend twoway
+    bind 127.0.0.1:{port}
+    default_backend app
+
+backend app
+    balance roundrobin
+    option httpchk GET {BARE_PATH}
+    http-response set-header X-Served-By %s
+{backends}
+"""
+    )
+    processes.start("haproxy", [haproxy, "-db", "-f", str(config)], dict(os.environ))
+    base = f"http://127.0.0.1:{port}"
+    wait_for_http(base + BARE_PATH, processes, "haproxy")
     return base
 
 
@@ -285,6 +362,38 @@ def start_worker(processes: Processes, env: dict[str, str], name: str = "worker"
             f"--hostname={name}-{secrets.token_hex(3)}@%h",
         ],
         env,
+    )
+
+
+def start_beat(processes: Processes, env: dict[str, str], name: str = "beat") -> None:
+    """Celery beat on the database's schedule (``manage.py sync_schedules`` writes it): one per
+    app server is safe, every scan and sweep being idempotent (tests/notifications/
+    test_two_beats.py)."""
+    processes.start(
+        name,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "--app",
+            "mentorship",
+            "beat",
+            "--scheduler",
+            "django_celery_beat.schedulers:DatabaseScheduler",
+            "--loglevel=WARNING",
+            "--pidfile=",
+        ],
+        env,
+    )
+
+
+def sync_schedules(env: dict[str, str]) -> None:
+    subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "sync_schedules"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
 
 

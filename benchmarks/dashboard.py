@@ -22,9 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _bench import django_with_demo, time_page  # noqa: E402
 
 
-def _grow(participants: int) -> int:
-    """Fill the demo program to ``participants`` people: a third mentors; half the mentees in a
-    mentorship with six months of meetings and monthly check-ins; requests and goals."""
+def _grow(participants: int, *, mentors: int | None = None) -> int:
+    """Fill the demo program to ``participants`` people: ``mentors`` of the new people mentor (a
+    third by default); half the mentees in a mentorship with six months of meetings and monthly
+    check-ins; requests and goals."""
     from django.utils import timezone
 
     from accounts.models import User
@@ -37,6 +38,8 @@ def _grow(participants: int) -> int:
     now = timezone.now()
     program = Program.objects.get(slug="demo")
     extra = max(0, participants - Participant.objects.filter(program=program).count())
+    # Every ``every``-th new person mentors.
+    every = 3 if not mentors else max(1, round(extra / mentors))
     users = User.objects.bulk_create(
         [
             User(email=f"bench{i}@example.com", full_name=f"Bench Person {i}", department="Bench")
@@ -49,7 +52,7 @@ def _grow(participants: int) -> int:
             Participant(
                 user=u,
                 program=program,
-                role=Role.MENTOR if i % 3 == 0 else Role.MENTEE,
+                role=Role.MENTOR if i % every == 0 else Role.MENTEE,
                 joined_at=now - timedelta(days=rng.randint(100, 180)),
             )
             for i, u in enumerate(users)

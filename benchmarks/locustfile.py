@@ -25,7 +25,8 @@ from http.cookiejar import Cookie, DefaultCookiePolicy
 from typing import Any
 from urllib.parse import quote_plus
 
-from locust import FastHttpUser, between, constant, task
+from locust import FastHttpUser, between, constant, events, task
+from urllib3 import encode_multipart_formdata
 
 PLAN: dict[str, Any] = {}
 if os.environ.get("TWOWAY_LOAD_PLAN"):
@@ -45,6 +46,28 @@ GOAL = re.compile(
 TOPIC_SELECT = re.compile(r'<select[^>]*name="topic".*?</select>', re.S)
 OPTION = re.compile(r'<option value="(\d+)"')
 SLOT = re.compile(r'name="slot"[^>]*value="([^"]+)"')
+
+ATTACHMENT = re.compile(r'href="/attachments/(\d+)/"')
+# A small PDF, told by its content (the app never trusts a file's name).
+PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+# Which server answered each request (the balancer's X-Served-By), written where load.py reads
+# it when locust stops (TWOWAY_SERVED_BY): with two servers behind it, the run shows both served.
+SERVED_BY: dict[str, int] = {}
+
+
+@events.request.add_listener
+def _served_by(response: Any = None, **_: Any) -> None:
+    server = (getattr(response, "headers", None) or {}).get("X-Served-By") or "-"
+    SERVED_BY[server] = SERVED_BY.get(server, 0) + 1
+
+
+@events.quitting.add_listener
+def _write_served_by(**_: Any) -> None:
+    if os.environ.get("TWOWAY_SERVED_BY"):
+        with open(os.environ["TWOWAY_SERVED_BY"], "w") as served_file:
+            json.dump(SERVED_BY, served_file)
+
 
 _rng = random.Random()  # noqa: S311 (simulated people's choices, not secrets)
 _next = {kind: itertools.count() for kind in ("mentees", "mentors", "admins")}
@@ -119,13 +142,19 @@ class _Person(FastHttpUser):
         *,
         expect: tuple[int, ...],
         referer: str = "",
+        files: dict[str, tuple[str, bytes, str]] | None = None,
     ) -> None:
         """POST a form as a browser would (its CSRF token, a Referer of its page, no redirect
-        followed); any status outside ``expect`` is a failure."""
+        followed; with ``files``, as multipart/form-data); any status outside ``expect`` is a
+        failure."""
+        fields: Any = {"csrfmiddlewaretoken": token, **data}
+        headers = {"Referer": self.host + (referer or url)}
+        if files:
+            fields, headers["Content-Type"] = encode_multipart_formdata({**fields, **files})
         with self.client.post(
             url,
-            data={"csrfmiddlewaretoken": token, **data},
-            headers={"Referer": self.host + (referer or url)},
+            data=fields,
+            headers=headers,
             name=name,
             allow_redirects=False,
             catch_response=True,
@@ -146,16 +175,32 @@ class _Writes(_Person):
             return
         url = f"/mentorships/{self.me['mentorship']}/messages/"
         page = self.page(url, "messages")
-        token = CSRF.search(page.text or "")
+        text = page.text or ""
+        token = CSRF.search(text)
         if token:
+            # One message in four carries a file: stored in the shared bucket by whichever
+            # server takes it, downloaded later from whichever answers then.
+            files = (
+                {"attachments": (f"notes-{_rng.randint(1, 10**6)}.pdf", PDF, "application/pdf")}
+                if _rng.random() < 0.25
+                else None
+            )
             # 302: posted; 200: the form again with the reason (a limit, say).
             self.send(
                 url,
-                "message send",
+                "message send" + (" with a file" if files else ""),
                 token.group(1),
                 {"text": f"A note from the load test, {_rng.randint(1, 10**6)}."},
                 expect=(200, 302),
+                files=files,
             )
+        found = ATTACHMENT.findall(text)
+        if found:
+            with self.client.get(
+                f"/attachments/{_rng.choice(found)}/", name="attachment", catch_response=True
+            ) as response:
+                if response.status_code != 200 or not (response.content or b"").startswith(b"%PDF"):
+                    response.failure(f"{response.status_code}, not the PDF sent")
 
     @task(4)
     def poll_messages(self) -> None:
