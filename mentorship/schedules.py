@@ -21,6 +21,9 @@ SCHEDULES: dict[str, tuple[str, int]] = {
     "Open check-ins and nudge": ("meetings.open_checkins", 60 * 60),
     # Hourly: flags, nudges (through the ledger) and closings are each made once, so reruns are no-ops.
     "Flag, nudge and close inactive mentorships": ("meetings.close_inactive", 60 * 60),
+    # Every 30 seconds: the dashboard figures admins read lately, worked out ahead of them
+    # (reports.figures.REFRESH_EVERY).
+    "Refresh the dashboards' figures": ("reports.refresh_figures", 30),
     # Daily: organizations' retention rules (off unless set), and expired data exports removed.
     "Apply retention rules": ("privacy.retention", 24 * 60 * 60),
 }

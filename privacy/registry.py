@@ -613,6 +613,10 @@ NOT_PERSONAL: dict[str, str] = {
     "identity.SsoProvider": "An organization's sign-in settings.",
     "api.Integration": "An organization's integrations.",
     "privacy.RetentionPolicy": "An organization's retention setting.",
+    "reports.KeptFigures": (
+        "A program's dashboard figures: counts, states and the comments written for the admins "
+        "without a name, worked out again while admins read them, deleted a day unread."
+    ),
 }
 
 BY_LABEL: dict[str, Entry] = {entry.label: entry for entry in ENTRIES}

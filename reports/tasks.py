@@ -1,4 +1,4 @@
-"""The reports app's periodic work: the admins' weekly digest."""
+"""The reports app's periodic work: the admins' weekly digest, the dashboards' figures."""
 
 from __future__ import annotations
 
@@ -12,3 +12,11 @@ def admin_digest() -> int:
     from reports.digest import admin_digests_scan
 
     return admin_digests_scan()
+
+
+@shared_task(name="reports.refresh_figures", acks_late=True)
+def refresh_figures() -> int:
+    """Work out again the dashboard figures admins read lately (reports.figures)."""
+    from reports.figures import figures_refresh
+
+    return figures_refresh()

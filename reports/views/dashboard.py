@@ -12,16 +12,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from matching.models import Mentorship
-from meetings.checkin_privacy import privacy_threshold
-from mentorship.cache import kept
 from mentorship.http import AuthedHttpRequest
 from programs.access import get_program_for_admin
-from programs.models import Program
 from reports.charts import line_chart
 from reports.dashboard import (
     AT_RISK,
@@ -35,29 +32,11 @@ from reports.dashboard import (
     health_table,
     mentor_load,
     nudge_pair,
-    program_figures,
 )
+from reports.figures import figures_of
 
-FIGURES_FORMAT = 2
 HEALTH_PAGE = 20
 MENTOR_PAGE = 25
-
-
-def figures_of(program: Program) -> Figures:
-    """The program-wide figures, kept DASHBOARD_FIGURES_SECONDS (a dashboard of thousands of
-    pairs costs a tenth of a second to compute, and admins reload it often)."""
-    return kept(
-        None,
-        # FIGURES_FORMAT: a release that changes Figures changes it (no reader meets an old one).
-        # The zone: the weekly charts are cut into weeks in the viewer's time zone. The privacy
-        # threshold: figures kept under another one would show or withhold the wrong groups. The
-        # language: the figures carry their labels and notes in words.
-        f"dashboard:{FIGURES_FORMAT}:{program.pk}:{program.created_at.timestamp()}:"
-        f"{timezone.get_current_timezone_name()}:{privacy_threshold()}:"
-        f"{translation.get_language()}",
-        lambda: program_figures(program=program),
-        timeout=settings.DASHBOARD_FIGURES_SECONDS,
-    )
 
 
 def _charts(figures: Figures) -> list[dict[str, Any]]:

@@ -1,6 +1,7 @@
-"""The dashboard keeps its program-wide figures DASHBOARD_FIGURES_SECONDS: reloads within that
-read them, a later load works them out again, the page says as of when, and mentor load and the
-table's rows stay current."""
+"""The dashboard keeps its program-wide figures in the database (reports.figures) at most
+DASHBOARD_FIGURES_SECONDS: reloads within that read them, a later load works them out again, the
+page says as of when, and mentor load and the table's rows stay current. A task works out again
+the figures admins read lately, in their time zone and language, and forgets the unread."""
 
 from __future__ import annotations
 
@@ -13,6 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from programs.models import Role
+from reports.figures import (
+    FORGET_AFTER,
+    READ_LATELY,
+    REFRESH_EVERY,
+    figures_loads,
+    figures_refresh,
+)
+from reports.models import KeptFigures
 from tests.helpers import count_queries, wait_until
 from tests.matching.factories import mentor_in
 from tests.programs.factories import ParticipantFactory, ProgramFactory
@@ -88,14 +97,81 @@ def test_each_program_keeps_its_own_figures(client, program, admin_user):
     DASHBOARD_FIGURES_SECONDS=KEEP,
     CACHES={"default": {"BACKEND": "tests.helpers.CacheDown"}},
 )
-def test_the_dashboard_answers_when_the_cache_is_down(client, program, admin_user):
+def test_the_figures_are_kept_without_the_cache(client, program, admin_user):
     new_pair(program)
     client.force_login(admin_user)
     url = reverse("reports:dashboard", args=[program.slug])
 
     assert _matched(client, url) == 1
     new_pair(program)
-    assert _matched(client, url) == 2  # nothing kept: worked out each time
+    assert _matched(client, url) == 1  # kept in the database, not in the cache
+    assert KeptFigures.objects.filter(program=program).count() == 1
+
+
+@override_settings(DASHBOARD_FIGURES_SECONDS=KEEP)
+def test_the_task_works_out_again_the_figures_read_lately(
+    client, program, admin_user, dashboard_clock
+):
+    new_pair(program)
+    client.force_login(admin_user)
+    url = reverse("reports:dashboard", args=[program.slug])
+    computing = count_queries(client, url)
+    new_pair(program)
+    dashboard_clock.shift(timedelta(seconds=REFRESH_EVERY - 1))
+    assert figures_refresh() == 0  # not old enough yet
+    assert _matched(client, url) == 1
+
+    dashboard_clock.shift(timedelta(seconds=2))
+    assert figures_refresh() == 1
+    reading = count_queries(client, url)
+    assert reading < computing  # the page read what the task worked out
+    assert _matched(client, url) == 2
+    kept = KeptFigures.objects.get(program=program)
+    assert kept.computed_at == timezone.now()
+
+
+@override_settings(DASHBOARD_FIGURES_SECONDS=KEEP)
+def test_the_task_leaves_figures_no_one_read_lately_and_forgets_the_long_unread(
+    client, program, admin_user, dashboard_clock
+):
+    client.force_login(admin_user)
+    client.get(reverse("reports:dashboard", args=[program.slug]))
+    kept = KeptFigures.objects.get(program=program)
+
+    dashboard_clock.shift(READ_LATELY + timedelta(seconds=1))
+    assert figures_refresh() == 0
+    assert KeptFigures.objects.get(pk=kept.pk).computed_at == kept.computed_at
+
+    dashboard_clock.shift(FORGET_AFTER)
+    assert figures_refresh() == 0
+    assert not KeptFigures.objects.filter(pk=kept.pk).exists()
+
+
+@override_settings(DASHBOARD_FIGURES_SECONDS=KEEP)
+def test_figures_are_kept_and_worked_out_again_in_the_readers_language_and_zone(
+    client, program, admin_user, dashboard_clock
+):
+    new_pair(program)
+    admin_user.language = "de"
+    admin_user.time_zone = "Europe/Berlin"
+    admin_user.save()
+    client.force_login(admin_user)
+    url = reverse("reports:dashboard", args=[program.slug])
+    client.get(url)
+    english = ParticipantFactory(program=program, role=Role.ADMIN, user__time_zone="UTC").user
+    client.force_login(english)
+    client.get(url)
+    rows = {(k.language, k.time_zone) for k in KeptFigures.objects.filter(program=program)}
+    assert rows == {("de", "Europe/Berlin"), ("en", "UTC")}
+
+    dashboard_clock.shift(timedelta(seconds=REFRESH_EVERY + 1))
+    assert figures_refresh() == 2
+    german = KeptFigures.objects.get(program=program, language="de")
+    labels = [step.label for step in figures_loads(german.figures).funnel]
+    english_labels = [
+        step.label for step in figures_loads(KeptFigures.objects.get(language="en").figures).funnel
+    ]
+    assert labels != english_labels  # worked out in German, not in the task's language
 
 
 def test_tests_and_benchmarks_work_the_figures_out_every_time(settings: Any):
