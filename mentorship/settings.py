@@ -240,6 +240,11 @@ else:
         "store_processed": False,
     }
 
+# Sessions are read from the cache and written through to the database (mentorship/sessions.py):
+# a signed-in page reads no session row. A session is kept at most this long, then read again.
+SESSION_ENGINE = "mentorship.sessions"
+SESSION_CACHE_SECONDS = env.int("SESSION_CACHE_SECONDS", default=300)
+
 CELERY_TIMEZONE = "UTC"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"

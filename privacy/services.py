@@ -29,6 +29,7 @@ from matching.models import ClosingReason
 from matching.services.leavers import close_for_leaver
 from mentorship.cache import DIRECTORY_VERSION
 from mentorship.errors import DomainError
+from mentorship.sessions import forget_kept_sessions
 from notifications.models import Notification
 from notifications.services import email_send, notify
 from privacy.models import DataExport, RetentionPolicy
@@ -306,6 +307,10 @@ def account_delete(*, user: User, actor: User | None, via: str) -> Deleted:
     for entry, pks in plans:
         if pks:
             _apply(entry, pks, user.pk)
+            if entry.label == "sessions.Session":
+                # Their copies in the cache go too, once the rows are gone for good.
+                keys = [str(pk) for pk in pks]
+                transaction.on_commit(lambda keys=keys: forget_kept_sessions(keys))
     User.objects.filter(pk=user.pk).update(is_active=False, deleted_at=now)
     DIRECTORY_VERSION.change()  # written by update(): no save signal tells the directory
     for organization in organizations:
