@@ -31,15 +31,8 @@ class Version:
 
     def current(self) -> str | None:
         """The token, made on first use; None when the cache cannot be reached."""
-        try:
-            token = cache.get(self.key)
-            if token is None:
-                cache.add(self.key, secrets.token_hex(8), timeout=None)
-                token = cache.get(self.key)
-        except Exception:  # noqa: BLE001 (any backend's failure: compute without the cache)
-            logger.warning("cache unreachable: %s not read", self.key, exc_info=True)
-            return None
-        return token
+        tokens = current_tokens([self])
+        return tokens[0] if tokens else None
 
     def change(self) -> None:
         """Forget every result kept under this version, now and when the transaction commits
@@ -52,6 +45,26 @@ class Version:
             cache.set(self.key, secrets.token_hex(8), timeout=None)
         except Exception:  # noqa: BLE001
             logger.warning("cache unreachable: %s not changed", self.key, exc_info=True)
+
+
+def current_tokens(versions: Sequence[Version]) -> list[str] | None:
+    """The tokens of ``versions`` (made on first use), read in one round trip; None when the
+    cache cannot be reached."""
+    keys = [v.key for v in versions]
+    try:
+        found = cache.get_many(keys)
+        missing = [key for key in keys if found.get(key) is None]
+        if missing:
+            for key in missing:
+                cache.add(key, secrets.token_hex(8), timeout=None)
+            found.update(cache.get_many(missing))
+        tokens = [found.get(key) for key in keys]
+    except Exception:  # noqa: BLE001 (any backend's failure: compute without the cache)
+        logger.warning("cache unreachable: %s not read", ", ".join(keys), exc_info=True)
+        return None
+    if any(token is None for token in tokens):
+        return None
+    return [str(token) for token in tokens]
 
 
 def kept(
@@ -70,8 +83,8 @@ def kept(
     if not versions:
         full_key = f"kept:{key}"
     else:
-        tokens = [v.current() for v in versions]
-        if any(token is None for token in tokens):
+        tokens = current_tokens(versions)
+        if tokens is None:
             return compute()
         stamp = ":".join(f"{v.key}:{token}" for v, token in zip(versions, tokens, strict=True))
         full_key = f"{stamp}:{key}"
