@@ -39,6 +39,7 @@ from programs.access import program_admin_participations, require_organization_a
 from programs.events import emit
 from programs.models import Invitation, Organization, OrganizationAdmin, Participant, Program, Role
 from programs.services import audit_record, participant_ensure, participants_reactivate
+from programs.standing import standing_changed
 
 
 class AlreadyProvisioned(DomainError):
@@ -373,6 +374,7 @@ def person_leave(
     Participant.objects.filter(pk__in=[p.pk for p in participants]).update(
         status=Participant.Status.WITHDRAWN, withdrawn_at=now, updated_at=now
     )
+    standing_changed([user.pk])  # an update sends no signal
     for participant in participants:
         emit(
             participant.program,

@@ -525,6 +525,10 @@ DASHBOARD_FIGURES_SECONDS = env.int("DASHBOARD_FIGURES_SECONDS", default=60)
 # The navigation's unread-message count, kept per person until a message to them is sent or
 # they read (and at most this long; 0 works it out on every page).
 UNREAD_MESSAGES_SECONDS = env.int("UNREAD_MESSAGES_SECONDS", default=300)
+# A person's standing (the programs they run or are a mentee of, the organizations they are an
+# admin of), which the navigation draws and the two-factor rule asks on every page: kept per
+# person until one of those is written (and at most this long; 0 works it out on every page).
+STANDING_SECONDS = env.int("STANDING_SECONDS", default=300)
 # SCIM calls a minute per token (identity providers sync in bursts; they honour 429 and retry).
 SCIM_RATE_PER_MINUTE = env.int("SCIM_RATE_PER_MINUTE", default=600)
 # When each reminder fires, in hours. Each can be set with an environment variable
@@ -573,5 +577,6 @@ if TESTING:
     # Tests see every write at once (the tests of keeping the figures turn it on).
     DASHBOARD_FIGURES_SECONDS = env.int("DASHBOARD_FIGURES_SECONDS", default=0)
     UNREAD_MESSAGES_SECONDS = env.int("UNREAD_MESSAGES_SECONDS", default=0)
+    STANDING_SECONDS = env.int("STANDING_SECONDS", default=0)
     if not REDIS_URL:
         CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -27,7 +27,6 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from matching.models import ClosingReason
 from matching.services.leavers import close_for_leaver
-from mentorship.cache import DIRECTORY_VERSION
 from mentorship.errors import DomainError
 from mentorship.sessions import forget_kept_sessions
 from notifications.models import Notification
@@ -43,6 +42,7 @@ from privacy.registry import (
 )
 from programs.models import Invitation, Organization, OrganizationAdmin, Participant, Program
 from programs.services import audit_record
+from programs.standing import standing_changed
 
 EXPORT_KEPT_FOR = timedelta(days=7)
 EXPORT_EVERY = timedelta(days=1)
@@ -312,7 +312,10 @@ def account_delete(*, user: User, actor: User | None, via: str) -> Deleted:
                 keys = [str(pk) for pk in pks]
                 transaction.on_commit(lambda keys=keys: forget_kept_sessions(keys))
     User.objects.filter(pk=user.pk).update(is_active=False, deleted_at=now)
-    DIRECTORY_VERSION.change()  # written by update(): no save signal tells the directory
+    # Written by update(): no save signal tells the directory. Every row changed is the
+    # person's, in the programs they take part in.
+    forget_rankings(Participant.objects.filter(user=user).values_list("program_id", flat=True))
+    standing_changed([user.pk])  # their participations were withdrawn by update() too
     for organization in organizations:
         audit_record(
             organization=organization,

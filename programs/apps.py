@@ -14,6 +14,9 @@ class ProgramsConfig(AppConfig):
         from notifications.reminders import reminder_audience
         from programs import receivers  # noqa: F401
         from programs.access import programs_administered_by
+        from programs.standing import connect_standing_signals
+
+        connect_standing_signals()
 
         # The admins' weekly digest reaches only people who run a program.
         reminder_audience(
