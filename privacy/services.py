@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
+from matching.directory.cache import forget as forget_rankings
 from matching.models import ClosingReason
 from matching.services.leavers import close_for_leaver
 from mentorship.errors import DomainError
