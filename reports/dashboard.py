@@ -337,10 +337,14 @@ def health_table(
     if states is None:
         states = health_states(program=program, now=now)
     wanted = {health} if health in (AT_RISK, STALLED) else {AT_RISK, STALLED}
-    chosen = [row for row in states if row.state in wanted]
-    # Quietest first; as PostgreSQL orders them, a pair without a date last.
-    chosen.sort(key=lambda row: (row.quiet_since is None, row.quiet_since or now, row.pk))
+    chosen = _quietest_first([row for row in states if row.state in wanted], now)
     return HealthTable(program, now, [row.pk for row in chosen])
+
+
+def _quietest_first(rows: list[HealthState], now: datetime) -> list[HealthState]:
+    """Quietest first; as PostgreSQL orders them, a pair without a date last (already in this
+    order, as the kept figures' are, the sort only reads them through)."""
+    return sorted(rows, key=lambda row: (row.quiet_since is None, row.quiet_since or now, row.pk))
 
 
 def health_of(row: Mentorship) -> str:
@@ -475,10 +479,45 @@ def activity(*, program: Program, now: datetime | None = None) -> list[Series]:
 # ---------------------------------------------------------------------------
 # Mentor load and time to match
 # ---------------------------------------------------------------------------
-def mentor_load(*, program: Program) -> QuerySet[MentorProfile]:
+class MentorLoad(ShownOnly[int, MentorProfile]):
+    """Each active mentor, fullest first; only the page shown is read with its figures."""
+
+    def __init__(self, program: Program, ids: list[int]) -> None:
+        super().__init__(ids)
+        self._program = program
+
+    def _load(self, keys: list[int]) -> list[MentorProfile]:
+        found = {row.pk: row for row in _mentor_figures(self._program).filter(pk__in=keys)}
+        return [found[pk] for pk in keys if pk in found]
+
+
+def _live() -> Q:
+    return Q(participant__mentorships_as_mentor__status__in=Mentorship.LIVE_STATUSES)
+
+
+def _active_mentors(program: Program) -> QuerySet[MentorProfile]:
+    return MentorProfile.objects.filter(
+        participant__program=program,
+        participant__role=Role.MENTOR,
+        participant__status=Participant.Status.ACTIVE,
+    )
+
+
+def mentor_load(*, program: Program) -> MentorLoad:
     """Each active mentor: live mentees against capacity, requests waiting on them, and their
-    average time to answer, fullest first (one query; the caller pages it)."""
-    live = Q(participant__mentorships_as_mentor__status__in=Mentorship.LIVE_STATUSES)
+    average time to answer, fullest first (one query for the order; the caller pages it, and
+    the page's mentors are read with their figures in one more). Tens of thousands of mentors
+    are put in order without working out every one's waiting requests and answer times."""
+    ids = list(
+        _active_mentors(program)
+        .annotate(live=Count("participant__mentorships_as_mentor", filter=_live()))
+        .order_by(F("live").desc(), "participant__user__full_name", "pk")
+        .values_list("pk", flat=True)
+    )
+    return MentorLoad(program, ids)
+
+
+def _mentor_figures(program: Program) -> QuerySet[MentorProfile]:
     waiting = (
         MentorshipRequest.objects.filter(
             mentor=OuterRef("participant_id"),
@@ -501,19 +540,14 @@ def mentor_load(*, program: Program) -> QuerySet[MentorProfile]:
         .values("avg")
     )
     return (
-        MentorProfile.objects.filter(
-            participant__program=program,
-            participant__role=Role.MENTOR,
-            participant__status=Participant.Status.ACTIVE,
-        )
+        _active_mentors(program)
         .annotate(
-            live=Count("participant__mentorships_as_mentor", filter=live),
+            live=Count("participant__mentorships_as_mentor", filter=_live()),
             seats=seats_of(),
             waiting=Coalesce(Subquery(waiting), Value(0)),
             response=Subquery(response, output_field=DurationField()),
         )
         .select_related("participant__user")
-        .order_by(F("live").desc(), "participant__user__full_name", "pk")
     )
 
 
@@ -580,27 +614,26 @@ def admin_comments(
 @dataclass(frozen=True)
 class Figures:
     """The program-wide figures of the dashboard and the summary, computed at one moment
-    (the views keep them a short while: DASHBOARD_FIGURES_SECONDS)."""
+    (kept in the database and worked out again by a task: reports.figures)."""
 
     computed_at: datetime
     funnel: list[Step]
-    states: list[HealthState]
+    counts: dict[str, int]
+    flagged: list[HealthState]  # the at-risk and stalled pairs (not the healthy: the table's)
     activity: list[Series]
     median_days: float | None
     comments: list[PeriodComments]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return count_states(self.states)
 
 
 def program_figures(*, program: Program, now: datetime | None = None) -> Figures:
     """Every program-wide figure, as of ``now``."""
     now = now or timezone.now()
+    states = health_states(program=program, now=now)
     return Figures(
         computed_at=now,
         funnel=funnel(program=program),
-        states=health_states(program=program, now=now),
+        counts=count_states(states),
+        flagged=_quietest_first([row for row in states if row.state != HEALTHY], now),
         activity=activity(program=program, now=now),
         median_days=median_days_to_match(program=program),
         comments=admin_comments(program=program, shown=COMMENTS_SHOWN),
