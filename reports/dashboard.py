@@ -332,18 +332,17 @@ def health_table(
     states: list[HealthState] | None = None,
 ) -> HealthTable:
     """The at-risk and stalled pairs (or one of the two), quietest first, with the facts
-    that put them there; the caller pages it."""
+    that put them there; the caller pages it. ``states``, when given, are quietest first
+    already (the kept figures' ``flagged``)."""
     now = now or timezone.now()
     if states is None:
-        states = health_states(program=program, now=now)
+        states = _quietest_first(health_states(program=program, now=now), now)
     wanted = {health} if health in (AT_RISK, STALLED) else {AT_RISK, STALLED}
-    chosen = _quietest_first([row for row in states if row.state in wanted], now)
-    return HealthTable(program, now, [row.pk for row in chosen])
+    return HealthTable(program, now, [row.pk for row in states if row.state in wanted])
 
 
 def _quietest_first(rows: list[HealthState], now: datetime) -> list[HealthState]:
-    """Quietest first; as PostgreSQL orders them, a pair without a date last (already in this
-    order, as the kept figures' are, the sort only reads them through)."""
+    """Quietest first; as PostgreSQL orders them, a pair without a date last."""
     return sorted(rows, key=lambda row: (row.quiet_since is None, row.quiet_since or now, row.pk))
 
 
