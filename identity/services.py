@@ -30,6 +30,7 @@ from identity.models import (
     new_token,
     token_digest,
 )
+from matching.directory.cache import forget as forget_rankings
 from matching.services.leavers import close_for_leaver
 from mentorship import crypto
 from mentorship.errors import DomainError
@@ -375,6 +376,7 @@ def person_leave(
         status=Participant.Status.WITHDRAWN, withdrawn_at=now, updated_at=now
     )
     standing_changed([user.pk])  # an update sends no signal
+    forget_rankings(p.program_id for p in participants)  # nor the directory's rankings
     for participant in participants:
         emit(
             participant.program,

@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from itertools import chain
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -149,8 +150,9 @@ def normalize(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
 
 
 # Pure, and the directory scores thousands of mentors against one mentee's hours, many of
-# them with the same windows: remember recent answers.
-@lru_cache(maxsize=4096)
+# them with the same windows: remember recent answers (a program of 10,000 mentors can hold
+# several thousand distinct sets).
+@lru_cache(maxsize=16384)
 def _normalize(intervals: tuple[Interval, ...]) -> tuple[Interval, ...]:
     pieces = sorted(piece for interval in intervals for piece in split_at_week_end(interval))
     merged: list[Interval] = []
@@ -358,31 +360,240 @@ def compatibility(
 # ---------------------------------------------------------------------------
 # Every pair at once
 # ---------------------------------------------------------------------------
-def _incidence(sets: Sequence[frozenset[Any]], columns: dict[Any, int]) -> np.ndarray:
-    """A 0/1 matrix: row i has a 1 in the column of each member of ``sets[i]``."""
-    matrix = np.zeros((len(sets), max(1, len(columns))))
-    for i, members in enumerate(sets):
-        for member in members:
-            matrix[i, columns[member]] = 1.0
-    return matrix
+class MemberSets:
+    """Sets of members (the mentors' topics, kinds of help, ...) as a sparse 0/1 matrix with a
+    row for each set: entry k is a 1 in row ``rows[k]``, column ``cols[k]`` (each at most once);
+    ``columns`` numbers the members."""
+
+    def __init__(
+        self, columns: dict[Any, int], rows: np.ndarray, cols: np.ndarray, count: int
+    ) -> None:
+        # 32 bits: a program's kept in the cache is half the size.
+        self.rows, self.cols = rows.astype(np.int32), cols.astype(np.int32)
+        self.columns, self.count = columns, count
+
+    @classmethod
+    def of(cls, sets: Sequence[frozenset[Any]]) -> MemberSets:
+        columns: dict[Any, int] = {}
+        # Many rows hold the same set (the same kinds of help): each distinct set's columns
+        # are found once, and spread over its rows by array operations.
+        distinct: dict[frozenset[Any], int] = {}
+        code = np.fromiter(
+            (distinct.setdefault(members, len(distinct)) for members in sets),
+            dtype=np.intp,
+            count=len(sets),
+        )
+        found = [[columns.setdefault(m, len(columns)) for m in members] for members in distinct]
+        sizes = np.array([len(c) for c in found], dtype=np.intp)
+        first = np.cumsum(sizes) - sizes  # where each distinct set's columns start in ``flat``
+        flat = np.fromiter(chain.from_iterable(found), dtype=np.intp, count=int(sizes.sum()))
+        per_row = sizes[code]  # how many members each row holds
+        rows = np.repeat(np.arange(len(sets), dtype=np.intp), per_row)
+        within = np.arange(len(rows), dtype=np.intp) - np.repeat(
+            np.cumsum(per_row) - per_row, per_row
+        )
+        cols = flat[np.repeat(first[code], per_row) + within]
+        return cls(columns, rows, cols, len(sets))
+
+    @classmethod
+    def of_pairs(cls, count: int, rows: np.ndarray, members: np.ndarray) -> MemberSets:
+        """``count`` sets of whole numbers, row ``rows[k]`` holding ``members[k]``."""
+        values, cols = np.unique(members.astype(np.int64), return_inverse=True)
+        width = max(1, len(values))
+        entries = np.unique(rows.astype(np.int64) * width + cols.reshape(-1))
+        columns = {value: col for col, value in enumerate(values.tolist())}
+        return cls(columns, entries // width, entries % width, count)
+
+    def __and__(self, other: MemberSets) -> MemberSets:
+        """The members each row holds in both (the same rows)."""
+        width = max(1, len(self.columns))
+        mapped = np.full(max(1, len(other.columns)), -1, dtype=np.intp)
+        for member, col in other.columns.items():
+            mapped[col] = self.columns.get(member, -1)
+        theirs = mapped[other.cols]
+        known = theirs >= 0
+        mine = self.rows.astype(np.int64) * width + self.cols
+        both = np.intersect1d(mine, other.rows[known].astype(np.int64) * width + theirs[known])
+        return MemberSets(self.columns, both // width, both % width, self.count)
+
+    def shared(self, left: Sequence[frozenset[Any]]) -> np.ndarray:
+        """How many members each ``left`` set shares with each of these sets, as a (left,
+        these) array of whole numbers: one mentee's by a weighted count of the members they
+        name, many mentees' by a matrix product."""
+        width = max(1, len(self.columns))
+        if len(left) == 1:
+            named = np.zeros(width)
+            for member in left[0]:
+                if member in self.columns:
+                    named[self.columns[member]] = 1.0
+            counts = np.bincount(self.rows, weights=named[self.cols], minlength=self.count)
+            return counts[None, :]
+        mine = np.zeros((len(left), width))
+        for i, members in enumerate(left):
+            for member in members:
+                if member in self.columns:
+                    mine[i, self.columns[member]] = 1.0
+        theirs = np.zeros((self.count, width))
+        theirs[self.rows, self.cols] = 1.0
+        return mine @ theirs.T
 
 
-def _shared(left: Sequence[frozenset[Any]], right: Sequence[frozenset[Any]]) -> np.ndarray:
-    """How many members each left set shares with each right set (a matrix product)."""
-    columns: dict[Any, int] = {}
-    for members in (*left, *right):
-        for member in members:
-            columns.setdefault(member, len(columns))
-    return _incidence(left, columns) @ _incidence(right, columns).T
-
-
-def _codes(values: Sequence[Any]) -> np.ndarray:
-    """Equal values get equal integer codes; None and "" get -1."""
+def _codes(values: Sequence[Any]) -> tuple[np.ndarray, dict[Any, int]]:
+    """Equal values get equal integer codes; None and "" get -1. With the codes given."""
     codes: dict[Any, int] = {}
-    return np.array(
+    array = np.array(
         [-1 if value in (None, "") else codes.setdefault(value, len(codes)) for value in values],
         dtype=np.int64,
     )
+    return array, codes
+
+
+class MentorTable:
+    """The mentors' side of ``compatibility_matrix``, worked out once for any number of
+    mentees: each fact as an array or a ``MemberSets``, their weekly hours as the distinct
+    sets' pieces, whether each can take a request and their place by name. The directory
+    keeps a program's in the cache and scores each mentee against it in a few array
+    operations; ``rank_totals`` orders with it."""
+
+    def __init__(
+        self,
+        *,
+        participant_ids: Sequence[int],
+        topics: MemberSets,
+        cannot_topics: MemberSets,
+        help_offered: Sequence[frozenset[str]],
+        formats: Sequence[frozenset[str]],
+        departments: Sequence[str],
+        seniority_ranks: Sequence[int | None],
+        window_intervals: Sequence[tuple[Interval, ...]],
+        languages: Sequence[frozenset[str]],
+        can_request: Sequence[bool],
+        names: Sequence[str],
+    ) -> None:
+        self.count = len(participant_ids)
+        self.participant_ids = np.array(participant_ids, dtype=np.int64)
+        self.topics, self.conflicts = topics, cannot_topics
+        self.helped_but_cannot = topics & cannot_topics
+        self.help = MemberSets.of(help_offered)
+        self.formats = MemberSets.of(formats)
+        self.languages = MemberSets.of(languages)
+        self.seniority = np.array(
+            [np.nan if rank is None else rank for rank in seniority_ranks], dtype=float
+        )
+        self.departments, self.department_codes = _codes(
+            [department.strip().casefold() for department in departments]
+        )
+        # Weekly hours: people share them (same zone, same usual hours), so each distinct set
+        # is kept once, as its normalized pieces, each piece naming its set.
+        self.windows, distinct = _codes([intervals or None for intervals in window_intervals])
+        pieces = [
+            (code, start, end)
+            for intervals, code in distinct.items()
+            for start, end in normalize(intervals)
+        ]
+        self.window_count = len(distinct)
+        self.piece_set = np.array([p[0] for p in pieces], dtype=np.intp)
+        self.piece_start = np.array([p[1] for p in pieces], dtype=np.int64)
+        self.piece_end = np.array([p[2] for p in pieces], dtype=np.int64)
+        self.can_request = np.array(can_request, dtype=bool)
+        # Equal scores go by name, then by participant: each mentor's place in that order.
+        by_name = sorted(range(self.count), key=lambda i: (names[i].casefold(), participant_ids[i]))
+        self.name_order = np.empty(self.count, dtype=np.int32)
+        self.name_order[by_name] = np.arange(self.count)
+
+    @classmethod
+    def of(cls, mentors: Sequence[MentorFacts]) -> MentorTable:
+        return cls(
+            participant_ids=[o.participant_id for o in mentors],
+            topics=MemberSets.of([o.topic_ids for o in mentors]),
+            cannot_topics=MemberSets.of([o.cannot_topic_ids for o in mentors]),
+            help_offered=[o.help_offered for o in mentors],
+            formats=[o.formats for o in mentors],
+            departments=[o.department for o in mentors],
+            seniority_ranks=[o.seniority_rank for o in mentors],
+            window_intervals=[o.window_intervals for o in mentors],
+            languages=[o.languages for o in mentors],
+            can_request=[can_take_request(o) for o in mentors],
+            names=[o.name for o in mentors],
+        )
+
+    def overlap(self, working_intervals: tuple[Interval, ...]) -> np.ndarray:
+        """``overlap_minutes(working_intervals, mentor.window_intervals)`` for every mentor:
+        the pieces of both are disjoint, so the minutes they share are the sum of each pair of
+        pieces' overlap."""
+        by_set = np.zeros(max(1, self.window_count))
+        for start, end in normalize(working_intervals):
+            shared = np.minimum(self.piece_end, end) - np.maximum(self.piece_start, start)
+            by_set += np.bincount(
+                self.piece_set, weights=np.maximum(shared, 0), minlength=len(by_set)
+            )
+        minutes = by_set[np.maximum(self.windows, 0)]
+        minutes[self.windows < 0] = 0
+        return minutes
+
+    def totals(
+        self,
+        mentees: Sequence[MenteeFacts],
+        *,
+        reverse: bool = False,
+        weights: Mapping[str, float] | None = None,
+    ) -> np.ndarray:
+        """``compatibility(mentee, mentor).total`` for every mentee and every mentor of the
+        table, as a (mentees, mentors) array."""
+        weights = weights or {}
+        n, m = len(mentees), self.count
+        if not n or not m:
+            return np.zeros((n, m))
+        goals = [e.goal_topic_ids for e in mentees]
+        matches = self.topics.shared(goals) - self.helped_but_cannot.shared(goals)
+        conflicts = self.conflicts.shared(goals)
+        parts: dict[str, np.ndarray] = {
+            "topics": TOPIC_MATCH_WEIGHT * matches + TOPIC_CONFLICT_WEIGHT * conflicts,
+            "help": HELP_WEIGHT * self.help.shared([e.help_wanted for e in mentees]),
+            "formats": np.minimum(
+                FORMAT_WEIGHT * self.formats.shared([e.formats for e in mentees]), FORMAT_CAP
+            ),
+        }
+        # Overlap: mentees share hours too, so each distinct set of hours is worked out once.
+        hours, distinct = _codes([e.working_intervals or None for e in mentees])
+        table = np.zeros((max(1, len(distinct)), m))
+        for intervals, code in distinct.items():
+            table[code] = self.overlap(intervals)
+        minutes = table[np.maximum(hours, 0)]
+        minutes[hours < 0, :] = 0
+        parts["overlap"] = np.minimum(OVERLAP_WEIGHT_PER_HOUR * minutes / 60, OVERLAP_CAP)
+        mine_rank = np.array(
+            [np.nan if e.seniority_rank is None else e.seniority_rank for e in mentees]
+        )
+        levels = self.seniority[None, :] - mine_rank[:, None]
+        if reverse:
+            levels = -levels
+        levels = np.clip(levels, -SENIORITY_MAX_LEVELS, SENIORITY_MAX_LEVELS)
+        parts["seniority"] = np.nan_to_num(SENIORITY_WEIGHT_PER_LEVEL * levels, nan=0.0)
+        # A mentee's department none of the mentors has gets a code of its own (-2).
+        mine_dept = np.array(
+            [
+                self.department_codes.get(department, -2) if department else -1
+                for department in (e.department.strip().casefold() for e in mentees)
+            ],
+            dtype=np.int64,
+        )[:, None]
+        their_dept = self.departments[None, :]
+        other = (mine_dept != -1) & (their_dept >= 0) & (mine_dept != their_dept)
+        parts["department"] = np.where(other, DEPARTMENT_BONUS, 0.0)
+        spoken = self.languages.shared([e.languages for e in mentees])
+        parts["languages"] = LANGUAGE_WEIGHT * np.minimum(spoken, 1.0)
+        total = np.zeros((n, m))
+        for name in PARTS:
+            total = total + weights.get(name, 1.0) * parts[name]
+        return np.round(total, 2)
+
+    def order(self, totals: np.ndarray, among: np.ndarray | None = None) -> np.ndarray:
+        """The indices of the mentors (of those ``among`` marks), best first: those who can
+        take a request, then by ``totals`` (one mentee's), then by name (``rank``'s order)."""
+        index = np.arange(self.count) if among is None else np.flatnonzero(among)
+        keys = (self.name_order[index], -totals[index], ~self.can_request[index])
+        return index[np.lexsort(keys)]
 
 
 def compatibility_matrix(
@@ -394,68 +605,14 @@ def compatibility_matrix(
 ) -> np.ndarray:
     """``compatibility(mentee, mentor).total`` for every pair, as a (mentees, mentors) array.
 
-    The same parts and the same arithmetic, element by element, with matrix products for the
-    set overlaps and one ``overlap_minutes`` per distinct pair of weekly hours: thousands of
-    mentees against thousands of mentors in seconds, where calling ``compatibility`` for each
-    pair takes minutes. A test holds it equal to ``compatibility`` on random facts.
+    The same parts and the same arithmetic, element by element (``MentorTable.totals``), with
+    matrix products for the set overlaps and array sums for the overlapping hours: thousands
+    of mentees against thousands of mentors in seconds, where calling ``compatibility`` for
+    each pair takes minutes. A test holds it equal to ``compatibility`` on random facts.
     """
-    weights = weights or {}
-    n, m = len(mentees), len(mentors)
-    if not n or not m:
-        return np.zeros((n, m))
-    goals = [e.goal_topic_ids for e in mentees]
-    with_topic = _shared(goals, [o.topic_ids for o in mentors])
-    conflicts = _shared(goals, [o.cannot_topic_ids for o in mentors])
-    helped_but_cannot = _shared(goals, [o.topic_ids & o.cannot_topic_ids for o in mentors])
-    matches = with_topic - helped_but_cannot
-    parts: dict[str, np.ndarray] = {
-        "topics": TOPIC_MATCH_WEIGHT * matches + TOPIC_CONFLICT_WEIGHT * conflicts,
-        "help": HELP_WEIGHT
-        * _shared([e.help_wanted for e in mentees], [o.help_offered for o in mentors]),
-        "formats": np.minimum(
-            FORMAT_WEIGHT * _shared([e.formats for e in mentees], [o.formats for o in mentors]),
-            FORMAT_CAP,
-        ),
-    }
-    # Overlap: people share hours (same zone, same working day), so compute each distinct
-    # pair of weekly hours once and spread it.
-    hours = _codes([e.working_intervals or None for e in mentees])
-    windows = _codes([o.window_intervals or None for o in mentors])
-    distinct_hours = {code: e.working_intervals for code, e in zip(hours, mentees, strict=True)}
-    distinct_windows = {code: o.window_intervals for code, o in zip(windows, mentors, strict=True)}
-    table = np.zeros((max(1, len(distinct_hours)), max(1, len(distinct_windows))))
-    for a, mine in distinct_hours.items():
-        for b, theirs in distinct_windows.items():
-            if a >= 0 and b >= 0:
-                table[a, b] = overlap_minutes(mine, theirs)
-    minutes = table[np.maximum(hours, 0)][:, np.maximum(windows, 0)]
-    minutes[hours < 0, :] = 0
-    minutes[:, windows < 0] = 0
-    parts["overlap"] = np.minimum(OVERLAP_WEIGHT_PER_HOUR * minutes / 60, OVERLAP_CAP)
-    mine_rank = np.array(
-        [np.nan if e.seniority_rank is None else e.seniority_rank for e in mentees]
-    )
-    their_rank = np.array(
-        [np.nan if o.seniority_rank is None else o.seniority_rank for o in mentors]
-    )
-    levels = their_rank[None, :] - mine_rank[:, None]
-    if reverse:
-        levels = -levels
-    levels = np.clip(levels, -SENIORITY_MAX_LEVELS, SENIORITY_MAX_LEVELS)
-    parts["seniority"] = np.nan_to_num(SENIORITY_WEIGHT_PER_LEVEL * levels, nan=0.0)
-    departments = _codes(
-        [e.department.strip().casefold() for e in mentees]
-        + [o.department.strip().casefold() for o in mentors]
-    )
-    mine_dept, their_dept = departments[:n, None], departments[None, n:]
-    other = (mine_dept >= 0) & (their_dept >= 0) & (mine_dept != their_dept)
-    parts["department"] = np.where(other, DEPARTMENT_BONUS, 0.0)
-    spoken = _shared([e.languages for e in mentees], [o.languages for o in mentors])
-    parts["languages"] = LANGUAGE_WEIGHT * np.minimum(spoken, 1.0)
-    total = np.zeros((n, m))
-    for name in PARTS:
-        total = total + weights.get(name, 1.0) * parts[name]
-    return np.round(total, 2)
+    if not mentees or not mentors:
+        return np.zeros((len(mentees), len(mentors)))
+    return MentorTable.of(mentors).totals(mentees, reverse=reverse, weights=weights)
 
 
 # ---------------------------------------------------------------------------
@@ -463,7 +620,12 @@ def compatibility_matrix(
 # ---------------------------------------------------------------------------
 def can_take_request(mentor: MentorFacts) -> bool:
     """Accepting, not away, and with room for one more."""
-    return mentor.accepting and not mentor.away and mentor.room > 0
+    return can_take(accepting=mentor.accepting, away=mentor.away, room=mentor.room)
+
+
+def can_take(*, accepting: bool, away: bool, room: int) -> bool:
+    """``can_take_request`` of a mentor with these facts."""
+    return accepting and not away and room > 0
 
 
 def availability_words(mentor: MentorFacts) -> str:
@@ -490,21 +652,39 @@ def rank(
 def rank_totals(
     mentee: MenteeFacts, mentors: Iterable[MentorFacts], *, reverse: bool = False
 ) -> list[tuple[MentorFacts, float]]:
-    """``rank``'s order with each total only (every pair at once through
-    ``compatibility_matrix``): a directory of thousands scores them all and words the reasons
-    of one page."""
+    """``rank``'s order with each total only (every pair at once through a ``MentorTable``): a
+    directory of thousands scores them all and words the reasons of one page."""
     listed = list(mentors)
-    totals = compatibility_matrix([mentee], listed, reverse=reverse)[0] if listed else []
-    scored = [(mentor, float(total)) for mentor, total in zip(listed, totals, strict=True)]
-    scored.sort(
-        key=lambda pair: (
-            not can_take_request(pair[0]),
-            -pair[1],
-            pair[0].name.casefold(),
-            pair[0].participant_id,
+    if not listed:
+        return []
+    table = MentorTable.of(listed)
+    totals = table.totals([mentee], reverse=reverse)[0]
+    return [(listed[i], float(totals[i])) for i in table.order(totals)]
+
+
+# A mentor's place in a ranking: participant id, total score, whether they can take a request.
+Place = tuple[int, float, bool]
+
+
+def ranked_places(
+    mentee: MenteeFacts,
+    mentors: MentorTable,
+    *,
+    reverse: bool = False,
+    among: np.ndarray | None = None,
+) -> list[Place]:
+    """``rank_totals``'s order of the table's mentors (of those ``among`` marks), each as its
+    ``Place``: what the directory keeps of a ranking."""
+    totals = mentors.totals([mentee], reverse=reverse)[0]
+    order = mentors.order(totals, among)
+    return list(
+        zip(
+            mentors.participant_ids[order].tolist(),
+            totals[order].tolist(),
+            mentors.can_request[order].tolist(),
+            strict=True,
         )
     )
-    return scored
 
 
 def _code_order(words: Mapping[str, Any]) -> Callable[[str], tuple[int, str]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.utils import dates
@@ -186,17 +187,26 @@ def utc_week_intervals(
     interval that crosses the end of the week keeps ``end > MINUTES_PER_WEEK``: it wraps.
     """
     monday = monday_of(week_starting)
-    origin = datetime.combine(monday, time.min, tzinfo=ZoneInfo("UTC"))
+    found = sorted((_utc_occurrence(w, zone, monday) for w in windows), key=lambda o: o[0])
     intervals = []
-    for occurrence in occurrences(
-        windows, window_zone=zone, viewer_zone="UTC", week_starting=monday
-    ):
-        start = round((occurrence.starts_at - origin).total_seconds() / 60)
-        end = round((occurrence.ends_at - origin).total_seconds() / 60)
+    for _, start, end in found:
         if end > start:
             start_in_week = start % MINUTES_PER_WEEK
             intervals.append((start_in_week, start_in_week + end - start))
     return tuple(intervals)
+
+
+# Pure, and a directory of thousands of mentors holds a few hundred distinct windows at most
+# (a handful of zones, usual hours): each is converted once a week.
+@lru_cache(maxsize=8192)
+def _utc_occurrence(window: Window, zone: str, monday: date) -> tuple[datetime, int, int]:
+    """The window's occurrence in the week of ``monday``: its start as a UTC instant (the
+    order), and its start and end as minutes from Monday 00:00 UTC."""
+    origin = datetime.combine(monday, time.min, tzinfo=ZoneInfo("UTC"))
+    (occurrence,) = occurrences([window], window_zone=zone, viewer_zone="UTC", week_starting=monday)
+    start = round((occurrence.starts_at - origin).total_seconds() / 60)
+    end = round((occurrence.ends_at - origin).total_seconds() / 60)
+    return occurrence.starts_at, start, end
 
 
 # ---------------------------------------------------------------------------

@@ -103,10 +103,11 @@ def kept(
     return result
 
 
-# The mentor directory's rankings (matching/directory/): a program's are kept under both of
-# these, so a write in one program forgets only that program's (``directory_version``), and a
-# write whose programs are not known (a bulk update that sends no signal, the demo's seeding)
-# forgets every program's (``DIRECTORY_VERSION``).
+# The mentor directory's rankings (matching/directory/), and each program's mentors as they
+# rank them: a program's are kept under both of these, so a write in one program forgets only
+# that program's (``directory_version``; the services' bulk updates, which send no signal, name
+# their programs too), and a write whose programs are not known (the demo's seeding) forgets
+# every program's (``DIRECTORY_VERSION``).
 DIRECTORY_VERSION = Version("directory")
 
 

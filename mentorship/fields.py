@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from django import forms
@@ -21,6 +22,13 @@ from django.db.models.lookups import In
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils.text import capfirst
 from django.utils.translation import gettext
+
+
+@lru_cache(maxsize=4096)
+def _stored_codes(value: str) -> tuple[str, ...]:
+    """A stored set's codes, sorted: read once per distinct value (a page reading thousands of
+    rows meets the same few sets again and again)."""
+    return tuple(sorted(code for code in value.split("|") if code))
 
 
 def choice_set_lookup(code: str) -> str:
@@ -47,6 +55,9 @@ class ChoiceSetField(models.CharField):
         return name, path, args, kwargs
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> list[str]:
+        if isinstance(value, str) and value:
+            # A list of its own for each row (callers may change it); the parsing is shared.
+            return list(_stored_codes(value))
         return self.to_python(value)
 
     def to_python(self, value: Any) -> list[str]:

@@ -1,7 +1,9 @@
-"""Forgetting the directory's kept rankings: every write that can move a mentor in somebody's
-ranking changes the version of the program it belongs to (``directory_version``), so no
-mentee is shown a ranking older than the data, and the other programs keep theirs. A write
-whose programs cannot be told changes ``DIRECTORY_VERSION``, which every program's share."""
+"""Forgetting the directory's kept rankings (and the program's mentors kept for them): every
+write that can move a mentor in somebody's ranking changes the version of the program it belongs
+to (``directory_version``), so no mentee is shown a ranking older than the data, and the other
+programs keep theirs. The services' bulk updates, which send no signal, name their programs
+(``forget``); only a write whose programs cannot be told (the demo's seeding) changes
+``DIRECTORY_VERSION``, which every program's share."""
 
 from __future__ import annotations
 
@@ -68,8 +70,7 @@ def directory_changed(
 
 def connect_directory_signals() -> None:
     """Every model a ranking reads forgets its programs' kept rankings when it is written (the
-    apps' few bulk updates of these models call ``forget`` or change ``DIRECTORY_VERSION``
-    themselves)."""
+    apps' few bulk updates of these models call ``forget`` with their programs themselves)."""
     for model in (
         User,
         Program,

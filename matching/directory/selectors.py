@@ -1,20 +1,37 @@
 """Reads for the mentor directory: the facts matching.score ranks mentors by, gathered in a fixed
 number of queries whatever the number of mentors (one each for the viewer, their goal topics, the
 topic list, the departments, the mentors, the mentors' topics, their cannot-help topics and their
-contact windows), and the ranking kept in the cache for one mentee, their filters and one day."""
+contact windows); a program's mentors as arrays (``MentorPool``), kept in the cache between the
+program's writes, which each mentee's ranking scores in a few array operations; and the ranking
+kept in the cache for one mentee, their filters and one day."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import astuple, dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import astuple, dataclass, replace
 from datetime import date, time
+from functools import cached_property, lru_cache
+from itertools import chain
 from typing import Any
 
+import numpy as np
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from accounts.models import initials_of
@@ -30,14 +47,18 @@ from matching.models import (
 )
 from matching.score import (
     Interval,
+    MemberSets,
     MenteeFacts,
     MentorFacts,
+    MentorTable,
+    Place,
     Score,
     availability_words,
+    can_take,
     can_take_request,
     compatibility,
     overlap_minutes,
-    rank_totals,
+    ranked_places,
 )
 from matching.windows import Window, monday_of, utc_week_intervals, working_hours_windows
 from mentorship.cache import DIRECTORY_VERSION, directory_version, kept
@@ -46,6 +67,7 @@ from mentorship.paging import ShownOnly
 from programs.models import Participant, Program, Role, Topic
 
 RANKING_FORMAT = 1  # what the cache keeps of a ranking: a list of Place
+POOL_FORMAT = 1  # what the cache keeps of a program's mentors: a MentorPool
 SHORT_LIST = 100  # mentors read by their ids rather than by a subquery (a page's cards)
 MAX_SEARCH_WORDS = 8
 SENIORITY_RANKS = {code: level for level, code in enumerate(Seniority.values)}
@@ -111,9 +133,6 @@ class _Card:
     photo: str = ""
 
 
-# A mentor's place in one mentee's ranking, as the cache keeps it: participant id, total score,
-# whether they can take a request now.
-Place = tuple[int, float, bool]
 # The facts and card of the mentors of some participant ids (those still in the filters).
 CardLoader = Callable[[list[int]], dict[int, tuple[MentorFacts, "_Card"]]]
 
@@ -273,17 +292,25 @@ def _search(mentors: QuerySet[Any], query: str) -> QuerySet[Any]:
     return mentors
 
 
+def _is_my_mentor(viewer: DirectoryViewer) -> Exists:
+    """Whether a mentor profile's mentor is in a live mentorship with the viewer (annotate)."""
+    return Exists(
+        Mentorship.objects.filter(
+            mentor=OuterRef("participant_id"),
+            mentee=viewer.mentee,
+            status__in=Mentorship.LIVE_STATUSES,
+        )
+    )
+
+
 def _filtered_mentors(
     *, program: Program, viewer: DirectoryViewer, filters: DirectoryFilters, today: date
 ) -> QuerySet[Any]:
     """Mentor profiles with ``live``, ``seats`` and ``is_my_mentor`` annotated."""
-    mentee, department = viewer.mentee, viewer.user.department.strip()
-    mine = Mentorship.objects.filter(
-        mentor=OuterRef("participant_id"), mentee=mentee, status__in=Mentorship.LIVE_STATUSES
-    )
+    department = viewer.user.department.strip()
     mentors: QuerySet[Any] = with_load(
         active_mentor_profiles(program).exclude(participant__user_id=viewer.user.pk)
-    ).annotate(is_my_mentor=Exists(mine))  # peer programs: never yourself
+    ).annotate(is_my_mentor=_is_my_mentor(viewer))  # peer programs: never yourself
     if filters.topic_id is not None:
         mentors = mentors.filter(
             Exists(
@@ -321,30 +348,154 @@ def grouped_pairs(rows: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
 
 def _window_intervals(participant_ids: Any, today: date) -> dict[int, tuple[Interval, ...]]:
     """Each mentor participant's contact windows as UTC minutes of this week."""
-    by_participant: dict[int, tuple[str, list[tuple[int, time, time]]]] = {}
-    rows = ContactWindow.objects.filter(
-        availability__participant_id__in=participant_ids
-    ).values_list(
-        "availability__participant_id",
-        "availability__time_zone",
-        "weekday",
-        "start_time",
-        "end_time",
+    by_participant: dict[int, tuple[str, list[tuple[int, str, str]]]] = {}
+    # The times as the database writes them ("09:30:00"): each distinct one is read once, in
+    # _week_intervals, instead of once a row.
+    rows = (
+        ContactWindow.objects.filter(availability__participant_id__in=participant_ids)
+        .annotate(start=Cast("start_time", CharField()), end=Cast("end_time", CharField()))
+        .values_list(
+            "availability__participant_id", "availability__time_zone", "weekday", "start", "end"
+        )
     )
     for participant_id, zone, weekday, start, end in rows:
         by_participant.setdefault(participant_id, (zone, []))[1].append((weekday, start, end))
-    # Many mentors keep the same hours in the same zone: convert each set once.
-    converted: dict[tuple[str, tuple[tuple[int, time, time], ...]], tuple[Interval, ...]] = {}
     week = monday_of(today)
-    result = {}
-    for participant_id, (zone, windows) in by_participant.items():
-        key = (zone, tuple(sorted(windows)))
-        if key not in converted:
-            converted[key] = utc_week_intervals(
-                [Window(*w) for w in key[1]], zone=zone, week_starting=week
+    # Sorted as times: the written times are zero-padded, so they sort as the times do.
+    return {
+        participant_id: _week_intervals(zone, tuple(sorted(windows)), week)
+        for participant_id, (zone, windows) in by_participant.items()
+    }
+
+
+# Many mentors keep the same hours in the same zone: each set is converted once a week.
+@lru_cache(maxsize=16384)
+def _week_intervals(
+    zone: str, windows: tuple[tuple[int, str, str], ...], week: date
+) -> tuple[Interval, ...]:
+    return utc_week_intervals(
+        [
+            Window(day, time.fromisoformat(start), time.fromisoformat(end))
+            for day, start, end in windows
+        ],
+        zone=zone,
+        week_starting=week,
+    )
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a program's mentors are read: thousands of rows,
+    sets and tuples, none in a cycle, made the collector walk every object again and again
+    (a third of the time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+MENTOR_FIELDS = (
+    "pk",
+    "participant_id",
+    "participant__user_id",
+    "participant__user__full_name",
+    "participant__user__email",
+    "participant__user__job_title",
+    "participant__user__department",
+    "participant__user__languages",
+    "participant__user__photo",
+    "headline",
+    "seniority",
+    "help_offered",
+    "formats",
+    "seats",
+    "accepting_requests",
+    "away_until",
+    "live",
+)
+
+
+class _MentorRows:
+    """Mentor profiles' rows (annotated by ``with_load``) with their topics, cannot-help topics
+    and contact windows: what ``mentors_as_facts`` and ``_pool`` are made of."""
+
+    def __init__(self, mentors: QuerySet[Any], *, today: date, extra: Sequence[str] = ()) -> None:
+        """Four queries: the mentors, their topics, their cannot-help topics, their windows."""
+        self.today = today
+        self.rows = rows = list(mentors.values(*MENTOR_FIELDS, *extra))
+        # A page of cards goes to the next queries as its ids (compiling the filtered query
+        # three more times cost more than running them); all the mentors go as the subquery.
+        short = len(rows) <= SHORT_LIST
+        ids: Any = [row["pk"] for row in rows] if short else mentors.values("pk")
+        people: Any = (
+            [row["participant_id"] for row in rows] if short else mentors.values("participant_id")
+        )
+        # (profile id, topic id) rows, grouped only when asked for.
+        self.topic_pairs = list(
+            MentorTopic.objects.filter(mentorprofile_id__in=ids).values_list(
+                "mentorprofile_id", "topic_id"
             )
-        result[participant_id] = converted[key]
-    return result
+        )
+        self.cannot_pairs = list(
+            MentorCannotTopic.objects.filter(mentorprofile_id__in=ids).values_list(
+                "mentorprofile_id", "topic_id"
+            )
+        )
+        self.windows = _window_intervals(people, today)
+
+    @cached_property
+    def topic_ids(self) -> dict[int, set[int]]:
+        return grouped_pairs(self.topic_pairs)
+
+    @cached_property
+    def cannot_ids(self) -> dict[int, set[int]]:
+        return grouped_pairs(self.cannot_pairs)
+
+    def availability(self, row: dict[str, Any]) -> tuple[int, bool, bool]:
+        """The mentor's room, whether they take requests and whether they are away."""
+        away_until = row["away_until"]
+        return (
+            row["seats"] - row["live"],
+            row["accepting_requests"],
+            bool(away_until and away_until > self.today),
+        )
+
+    def facts(self, row: dict[str, Any], names: dict[int, str]) -> MentorFacts:
+        room, accepting, away = self.availability(row)
+        return MentorFacts(
+            participant_id=row["participant_id"],
+            topic_ids=frozenset(self.topic_ids.get(row["pk"], ())),
+            cannot_topic_ids=frozenset(self.cannot_ids.get(row["pk"], ())),
+            topic_names=names,
+            help_offered=frozenset(row["help_offered"]),
+            formats=frozenset(row["formats"]),
+            department=row["participant__user__department"],
+            languages=frozenset(row["participant__user__languages"]),
+            seniority_rank=SENIORITY_RANKS.get(row["seniority"]),
+            window_intervals=self.windows.get(row["participant_id"], ()),
+            room=room,
+            accepting=accepting,
+            away=away,
+            name=_name(row),
+        )
+
+    def member_sets(self, pairs: list[tuple[int, int]]) -> MemberSets:
+        """(profile id, topic id) rows as each row's set of topics."""
+        found = np.fromiter(chain.from_iterable(pairs), dtype=np.int64, count=2 * len(pairs))
+        found = found.reshape(-1, 2)
+        pks = np.array([row["pk"] for row in self.rows], dtype=np.int64)
+        order = np.argsort(pks)
+        at = order[np.searchsorted(pks, found[:, 0], sorter=order).clip(0, max(0, len(pks) - 1))]
+        # A profile that came after the mentors were read (between the queries) is left out.
+        known = pks[at] == found[:, 0] if len(pks) else np.zeros(len(found), dtype=bool)
+        return MemberSets.of_pairs(len(self.rows), at[known], found[known, 1])
+
+
+def _name(row: dict[str, Any]) -> str:
+    return row["participant__user__full_name"] or row["participant__user__email"]  # type: ignore[no-any-return]
 
 
 def mentors_as_facts(
@@ -352,66 +503,58 @@ def mentors_as_facts(
 ) -> list[tuple[MentorFacts, dict[str, Any]]]:
     """Mentor profiles (annotated by ``with_load``) as the score sees them, each with its row
     (four queries: the mentors, their topics, their cannot-help topics, their windows)."""
-    fields = (
-        "pk",
-        "participant_id",
-        "participant__user_id",
-        "participant__user__full_name",
-        "participant__user__email",
-        "participant__user__job_title",
-        "participant__user__department",
-        "participant__user__languages",
-        "participant__user__photo",
-        "headline",
-        "seniority",
-        "help_offered",
-        "formats",
-        "seats",
-        "accepting_requests",
-        "away_until",
-        "live",
-        *extra,
-    )
-    rows = list(mentors.values(*fields))
-    # A page of cards goes to the next queries as its ids (compiling the filtered query three
-    # more times cost more than running them); all the mentors go as the subquery.
-    short = len(rows) <= SHORT_LIST
-    ids: Any = [row["pk"] for row in rows] if short else mentors.values("pk")
-    people: Any = (
-        [row["participant_id"] for row in rows] if short else mentors.values("participant_id")
-    )
-    topic_ids = grouped_pairs(
-        MentorTopic.objects.filter(mentorprofile_id__in=ids).values_list(
-            "mentorprofile_id", "topic_id"
-        )
-    )
-    cannot_ids = grouped_pairs(
-        MentorCannotTopic.objects.filter(mentorprofile_id__in=ids).values_list(
-            "mentorprofile_id", "topic_id"
-        )
-    )
-    windows = _window_intervals(people, today)
-    found = []
+    read = _MentorRows(mentors, today=today, extra=extra)
+    return [(read.facts(row, names), row) for row in read.rows]
+
+
+@dataclass(frozen=True)
+class MentorPool:
+    """A program's active mentors on one day as the score sees them (``MentorTable``), with
+    each one's account: what the cache keeps to rank each mentee without reading them again."""
+
+    table: MentorTable
+    user_ids: np.ndarray
+
+
+def _pool(read: _MentorRows) -> MentorPool:
+    """The mentors read, as arrays (no ``MentorFacts`` for each: thousands cost)."""
+    rows = read.rows
+    sets: dict[tuple[str, ...], frozenset[str]] = {}  # the same few sets of codes again and again
+
+    def codes(values: list[str]) -> frozenset[str]:
+        key = tuple(values)
+        found = sets.get(key)
+        if found is None:
+            found = sets[key] = frozenset(values)
+        return found
+
+    can_request = []
     for row in rows:
-        away_until = row["away_until"]
-        mentor = MentorFacts(
-            participant_id=row["participant_id"],
-            topic_ids=frozenset(topic_ids.get(row["pk"], ())),
-            cannot_topic_ids=frozenset(cannot_ids.get(row["pk"], ())),
-            topic_names=names,
-            help_offered=frozenset(row["help_offered"]),
-            formats=frozenset(row["formats"]),
-            department=row["participant__user__department"],
-            languages=frozenset(row["participant__user__languages"]),
-            seniority_rank=SENIORITY_RANKS.get(row["seniority"]),
-            window_intervals=windows.get(row["participant_id"], ()),
-            room=row["seats"] - row["live"],
-            accepting=row["accepting_requests"],
-            away=bool(away_until and away_until > today),
-            name=row["participant__user__full_name"] or row["participant__user__email"],
-        )
-        found.append((mentor, row))
-    return found
+        room, accepting, away = read.availability(row)
+        can_request.append(can_take(accepting=accepting, away=away, room=room))
+    table = MentorTable(
+        participant_ids=[row["participant_id"] for row in rows],
+        topics=read.member_sets(read.topic_pairs),
+        cannot_topics=read.member_sets(read.cannot_pairs),
+        help_offered=[codes(row["help_offered"]) for row in rows],
+        formats=[codes(row["formats"]) for row in rows],
+        departments=[row["participant__user__department"] for row in rows],
+        seniority_ranks=[SENIORITY_RANKS.get(row["seniority"]) for row in rows],
+        window_intervals=[read.windows.get(row["participant_id"], ()) for row in rows],
+        languages=[codes(row["participant__user__languages"]) for row in rows],
+        can_request=can_request,
+        names=[_name(row) for row in rows],
+    )
+    user_ids = np.array([row["participant__user_id"] for row in rows], dtype=np.int64)
+    return MentorPool(table, user_ids)
+
+
+def _asks_the_database(filters: DirectoryFilters) -> bool:
+    """Whether the ranking reads the mentors in ``filters`` from the database rather than
+    scoring the program's kept ``MentorPool``: the pool answers "has room" and "overlaps my
+    hours" (as the database and ``overlap_minutes`` would), the database every other filter
+    (words, topics, kinds of help, formats, departments, languages)."""
+    return replace(filters, has_room=True, overlap=False) != DirectoryFilters()
 
 
 def mentor_directory(
@@ -424,18 +567,23 @@ def mentor_directory(
 ) -> Directory:
     """The program's mentors for this mentee, filtered and best first.
 
-    The ranking (scoring every mentor in the filters, the page's main cost in a large program)
-    is kept in the cache under ``DIRECTORY_VERSION`` and the program's own version for this
-    mentee, these filters and this day; then only the shown page's mentors are read (four queries)."""
+    The ranking is kept in the cache under ``DIRECTORY_VERSION`` and the program's own version
+    for this mentee, these filters and this day. So are the program's mentors as the score
+    sees them (``MentorPool``) for this day: ranking another mentee, or with "has room" or
+    "overlaps my hours" changed, reads no mentor again but scores the kept arrays
+    (``ranked_places``); other filters read the mentors in them (four queries). Then only the
+    shown page's mentors are read (four queries), unless this request read them already."""
     today = today or timezone.localdate(timezone=viewer.user.zoneinfo)
     me = mentee_facts(viewer=viewer, today=today)
     scope = _filtered_mentors(program=program, viewer=viewer, filters=filters, today=today)
     names = {t.pk: t.name for t in topics}
     reverse = program.kind == Program.Kind.REVERSE
-    computed: dict[int, tuple[MentorFacts, _Card]] = {}
+    versions = [DIRECTORY_VERSION, directory_version(program.pk)]
+    read: list[_MentorRows] = []  # the program's mentors, when this request read them
 
-    def cards(mentors: QuerySet[Any]) -> dict[int, tuple[MentorFacts, _Card]]:
-        found = mentors_as_facts(mentors, today=today, names=names, extra=("is_my_mentor",))
+    def cards(
+        found: list[tuple[MentorFacts, dict[str, Any]]],
+    ) -> dict[int, tuple[MentorFacts, _Card]]:
         return {
             mentor.participant_id: (
                 mentor,
@@ -451,10 +599,46 @@ def mentor_directory(
             if not filters.overlap or overlap_minutes(me.working_intervals, mentor.window_intervals)
         }
 
+    def load(ids: list[int]) -> dict[int, tuple[MentorFacts, _Card]]:
+        if read:  # read for the ranking just now: the page's cards are among them
+            wanted = set(ids)
+            rows = [row for row in read[0].rows if row["participant_id"] in wanted]
+            return cards([(read[0].facts(row, names), row) for row in rows])
+        found = mentors_as_facts(
+            scope.filter(participant_id__in=ids), today=today, names=names, extra=("is_my_mentor",)
+        )
+        return cards(found)
+
+    def read_pool(mentors: QuerySet[Any]) -> MentorPool:
+        with _collector_paused():
+            read.append(_MentorRows(mentors, today=today, extra=("is_my_mentor",)))
+            return _pool(read[0])
+
     def rank() -> list[Place]:
-        computed.update(cards(scope))
-        ranked = rank_totals(me, [mentor for mentor, _ in computed.values()], reverse=reverse)
-        return [(m.participant_id, total, can_take_request(m)) for m, total in ranked]
+        if _asks_the_database(filters):
+            # Only the mentors in the filters are read (and their cards are the page's).
+            found = read_pool(scope)
+            among = np.ones(found.table.count, dtype=bool)
+        else:
+            # The program's mentors as the cache keeps them between its writes. The viewer's
+            # own mentors are marked on the cards of this request's page; the pool kept is the
+            # same for every mentee.
+            found = kept(
+                versions,
+                f"directory-mentors:{POOL_FORMAT}:{program.pk}:{today.isoformat()}",
+                lambda: read_pool(
+                    with_load(active_mentor_profiles(program)).annotate(
+                        is_my_mentor=_is_my_mentor(viewer)
+                    )
+                ),
+                timeout=settings.DIRECTORY_RANKING_SECONDS,
+            )
+            among = found.user_ids != viewer.user.pk  # peer programs: never yourself
+            if filters.has_room:
+                among &= found.table.can_request
+        if filters.overlap:
+            among &= found.table.overlap(me.working_intervals) > 0
+        return ranked_places(me, found.table, reverse=reverse, among=among)
 
     # RANKING_FORMAT: a release that changes what is kept changes it, so no reader meets the
     # shape an older release kept.
@@ -462,17 +646,12 @@ def mentor_directory(
         f"directory:{RANKING_FORMAT}:{program.pk}:{viewer.mentee.pk}:{today.isoformat()}:"
         f"{filters.key()}"
     )
-    ranked = kept(
-        [DIRECTORY_VERSION, directory_version(program.pk)],
-        key,
-        rank,
-        timeout=settings.DIRECTORY_RANKING_SECONDS,
-    )
+    ranked = kept(versions, key, rank, timeout=settings.DIRECTORY_RANKING_SECONDS)
     return Directory(
         ranked,
         mentee=me,
         reverse=reverse,
-        cards=lambda ids: computed or cards(scope.filter(participant_id__in=ids)),
+        cards=load,
         goal_topic_ids=me.goal_topic_ids,
         topic_names=names,
     )

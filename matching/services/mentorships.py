@@ -14,6 +14,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from accounts.models import User
 from goals.models import GoalShare
+from matching.directory.cache import forget as forget_rankings
 from matching.models import (
     PEOPLE_CLOSING_REASONS,
     ClosingReason,
@@ -25,7 +26,6 @@ from matching.models import (
 )
 from matching.services.requests import record_change
 from matching.services.start import mentorship_start
-from mentorship.cache import DIRECTORY_VERSION
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notify, notify_many
@@ -587,7 +587,8 @@ def mentorships_close_many(
         stalled_since=None,
         updated_at=now,
     )
-    DIRECTORY_VERSION.change()  # an update sends no signal: the mentors have room again
+    # An update sends no signal: the mentors have room again in their programs' rankings.
+    forget_rankings({m.program_id for m in live})
     StateChange.objects.bulk_create(
         StateChange(mentorship=m, actor=actor, from_status=m.status, to_status=status, note=note)
         for m in live

@@ -20,6 +20,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from accounts.models import User
 from goals.models import Goal
+from matching.directory.cache import forget as forget_rankings
 from matching.models import (
     AdvisorRole,
     Block,
@@ -31,7 +32,6 @@ from matching.models import (
 )
 from matching.reminders import request_expired_schedule
 from matching.services.start import mentorship_start
-from mentorship.cache import DIRECTORY_VERSION
 from mentorship.errors import DomainError
 from notifications.models import Notification
 from notifications.services import notifications_resolve, notify
@@ -500,7 +500,7 @@ def request_decline(
         MentorProfile.objects.filter(participant=request.mentor).update(
             away_until=pause_until, updated_at=timezone.now()
         )
-        DIRECTORY_VERSION.change()  # an update sends no signal
+        forget_rankings([request.program_id])  # an update sends no signal
     _tell(
         request.mentee.user,
         format_lazy(gettext_lazy("{name} cannot take your request"), name=actor.get_full_name()),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from matching.models import HelpKind, MeetingFormat
@@ -13,8 +14,10 @@ from matching.score import (
     HELP_WORDS,
     MINUTES_PER_WEEK,
     PARTS,
+    MemberSets,
     MenteeFacts,
     MentorFacts,
+    MentorTable,
     Score,
     availability_words,
     can_take_request,
@@ -30,6 +33,8 @@ from matching.score import (
     overlap_minutes,
     overlap_part,
     rank,
+    rank_totals,
+    ranked_places,
     seniority_part,
     split_at_week_end,
     topic_part,
@@ -414,3 +419,73 @@ def test_a_shared_language_counts_once_and_says_which():
     assert score.reasons == ("speaks German and Spanish",)
     assert compatibility(mentee, none) == compatibility(mentee, MENTOR)
     assert compatibility(MENTEE, both).total == 0  # a mentee who named none
+
+
+# ---------------------------------------------------------------------------
+# The mentors' table (MentorTable): the directory's ranking of thousands
+# ---------------------------------------------------------------------------
+def _random_mentors(rng: random.Random, m: int) -> list[MentorFacts]:
+    """Mentors with random facts, availability and names that tie (and tie when casefolded)."""
+    _, mentors = _random_facts(rng, 0, m)
+    names = ["Ann", "ann", "Bob", "Émile", "", "Zed", "BOB"]
+    return [
+        replace(
+            mentor,
+            participant_id=rng.randrange(10**6),
+            room=rng.choice([0, 1, 2]),
+            accepting=rng.random() < 0.8,
+            away=rng.random() < 0.1,
+            name=rng.choice(names),
+        )
+        for mentor in mentors
+    ]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_rank_totals_orders_as_a_sort_of_every_pairs_total(seed):
+    """Those who can take a request first, then by total, by name casefolded, by participant:
+    the table's array sort gives the order a plain sort of ``compatibility`` gives."""
+    rng = random.Random(seed)
+    mentees, _ = _random_facts(rng, 3, 0)
+    mentors = _random_mentors(rng, 60)
+    for mentee in mentees:
+        expected = sorted(
+            ((m, compatibility(mentee, m, reverse=seed % 2 == 1).total) for m in mentors),
+            key=lambda pair: (
+                not can_take_request(pair[0]),
+                -pair[1],
+                pair[0].name.casefold(),
+                pair[0].participant_id,
+            ),
+        )
+        assert rank_totals(mentee, mentors, reverse=seed % 2 == 1) == expected
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_table_scores_and_places_a_mentee_as_rank_totals_does(seed):
+    rng = random.Random(seed)
+    mentees, _ = _random_facts(rng, 2, 0)
+    mentors = _random_mentors(rng, 80)
+    table = MentorTable.of(mentors)
+    among = np.array([rng.random() < 0.7 for _ in mentors])
+    for mentee in mentees:
+        assert list(table.overlap(mentee.working_intervals)) == [
+            overlap_minutes(mentee.working_intervals, m.window_intervals) for m in mentors
+        ]
+        chosen = [m for m, keep in zip(mentors, among, strict=True) if keep]
+        assert ranked_places(mentee, table, among=among) == [
+            (m.participant_id, total, can_take_request(m))
+            for m, total in rank_totals(mentee, chosen)
+        ]
+
+
+def test_member_sets_from_pairs_and_their_intersection():
+    sets = MemberSets.of_pairs(3, np.array([0, 0, 2, 2, 2]), np.array([7, 9, 9, 9, 4]))
+    assert sets.shared([frozenset({9, 4})]).tolist() == [[1.0, 0.0, 2.0]]  # a repeat once
+    other = MemberSets.of([frozenset({9}), frozenset({7}), frozenset({4, 5})])
+    both = sets & other
+    assert both.shared([frozenset({4, 7, 9})]).tolist() == [[1.0, 0.0, 1.0]]
+    assert (sets & other).shared([frozenset({9}), frozenset()]).tolist() == [
+        [1.0, 0.0, 0.0],
+        [0.0, 0.0, 0.0],
+    ]
