@@ -124,6 +124,8 @@ NOT_TYPED = {
     # server's own, and the failure is Twoway's own words.
     "meetings.CalendarConnection": {"server_url", "calendar_url", "sync_error", "sync_token"},
     "meetings.CalendarEntry": {"href"},
+    # The dashboard's kept figures: a key, a zone and a language the app read off the request.
+    "reports.KeptFigures": {"variant", "time_zone", "language"},
 }
 PROJECT_APPS = {
     "accounts",
