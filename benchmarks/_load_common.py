@@ -29,6 +29,9 @@ sys.path.insert(0, str(BENCHMARKS))
 
 from _bench import machine  # noqa: E402,F401  (load.py and faults.py import it from here)
 
+# Celery's command line for Twoway's app, as Procfile.dev and docker-compose.yml start it.
+CELERY = [sys.executable, "-m", "celery", "--app", "mentorship"]
+
 # The bare Django view _load_wsgi.py serves beside Twoway, for a baseline.
 BARE_PATH = "/__bare__/"
 
@@ -280,11 +283,7 @@ def start_s3(processes: Processes) -> dict[str, str]:
         "s3", [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)], dict(os.environ)
     )
     endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while not port_open(endpoint, port):
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the S3 server did not start:\n{processes.log_tail('s3')}")
-        time.sleep(0.2)
+    wait_for_port(processes, "s3", endpoint, port)
     keys = {"access_key": "load", "secret_key": "load-secret"}
     boto3.client(
         "s3",
@@ -350,11 +349,7 @@ def start_worker(processes: Processes, env: dict[str, str], name: str = "worker"
     processes.start(
         name,
         [
-            sys.executable,
-            "-m",
-            "celery",
-            "--app",
-            "mentorship",
+            *CELERY,
             "worker",
             "--pool=solo",
             "--concurrency=1",
@@ -372,11 +367,7 @@ def start_beat(processes: Processes, env: dict[str, str], name: str = "beat") ->
     processes.start(
         name,
         [
-            sys.executable,
-            "-m",
-            "celery",
-            "--app",
-            "mentorship",
+            *CELERY,
             "beat",
             "--scheduler",
             "django_celery_beat.schedulers:DatabaseScheduler",
@@ -395,6 +386,15 @@ def sync_schedules(env: dict[str, str]) -> None:
         check=True,
         stdout=subprocess.DEVNULL,
     )
+
+
+def wait_for_port(processes: Processes, name: str, url: str, port: int) -> None:
+    """Until a server started as ``name`` listens on ``port`` (30 s at most)."""
+    deadline = time.monotonic() + 30
+    while not port_open(url, port):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{name} did not start:\n{processes.log_tail(name)}")
+        time.sleep(0.2)  # polling a child process: there is nothing to wait on instead
 
 
 def wait_for_http(url: str, processes: Processes, name: str, timeout: float = 60) -> None:

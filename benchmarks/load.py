@@ -79,6 +79,7 @@ from _load_common import (  # noqa: E402
     stop_on_sigterm,
     sync_schedules,
     use_broker,
+    wait_for_port,
     wait_for_worker,
     work_folder,
 )
@@ -235,11 +236,7 @@ def _calendars(plan: dict[str, Any], processes: Processes, folder: Path) -> int:
         dict(os.environ),
     )
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 30
-    while not port_open(url, port):
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"Radicale did not start:\n{processes.log_tail('radicale')}")
-        time.sleep(0.2)
+    wait_for_port(processes, "radicale", url, port)
     principal = DAVClient(url=url, username=CALDAV_USER, password=CALDAV_PASSWORD).principal()
     rng = random.Random(7)  # noqa: S311 (the same busy blocks every run)
     now = timezone.now().replace(minute=0, second=0, microsecond=0)

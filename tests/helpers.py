@@ -274,15 +274,17 @@ class ModulesTogether(LoadScopeScheduling):
 
 
 # Real Celery worker processes on Redis and the test database ---------------------------------
-WORKER_COMMAND = [
-    sys.executable,
-    "-m",
-    "celery",
-    "--app",
-    "mentorship",
-    "worker",
-    "--pool=solo",
-    "--loglevel=WARNING",
+CELERY_COMMAND = [sys.executable, "-m", "celery", "--app", "mentorship"]
+WORKER_COMMAND = [*CELERY_COMMAND, "worker", "--pool=solo", "--loglevel=WARNING"]
+# Beat on the database's schedule, waking every second (it logs each task it sends).
+BEAT_COMMAND = [
+    *CELERY_COMMAND,
+    "beat",
+    "--scheduler",
+    "django_celery_beat.schedulers:DatabaseScheduler",
+    "--loglevel=INFO",
+    "--max-interval=1",
+    "--pidfile=",
 ]
 
 

@@ -5,7 +5,6 @@ beat would), and still every meeting reminder and every webhook event goes out o
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections import Counter
 from datetime import time as time_of_day
 from datetime import timedelta
@@ -24,7 +23,14 @@ from notifications.models import WEBHOOK, Delivery, Notification, Reminder
 from notifications.reminders import preferences_save
 from programs.events import emit
 from programs.models import Role
-from tests.helpers import broker_idle, wait_until, worker_env, worker_processes, workers_stop
+from tests.helpers import (
+    BEAT_COMMAND,
+    broker_idle,
+    wait_until,
+    worker_env,
+    worker_processes,
+    workers_stop,
+)
 from tests.matching.factories import MentorshipFactory
 from tests.programs.factories import ParticipantFactory
 
@@ -37,22 +43,9 @@ FAST = {"meetings.scan_reminders", "notifications.deliver_due"}
 LOOPBACK = {"WEBHOOKS_ALLOW_PRIVATE": "true"}  # the receiver is on the loopback
 
 
-def _beat(number: int, log: Path) -> subprocess.Popen[bytes]:
-    command = [
-        sys.executable,
-        "-m",
-        "celery",
-        "--app",
-        "mentorship",
-        "beat",
-        "--scheduler",
-        "django_celery_beat.schedulers:DatabaseScheduler",
-        "--loglevel=INFO",
-        "--max-interval=1",
-        "--pidfile=",
-    ]
+def _beat(log: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(  # noqa: S603
-        command,
+        BEAT_COMMAND,
         cwd=settings.BASE_DIR,
         env=worker_env(**LOOPBACK),
         stdout=log.open("wb"),
@@ -113,7 +106,7 @@ def test_two_beats_and_two_workers_send_each_reminder_and_each_webhook_once(
     _schedules_fast()
 
     logs = [tmp_path / "beat-0.log", tmp_path / "beat-1.log"]
-    beats = [_beat(n, log) for n, log in enumerate(logs)]
+    beats = [_beat(log) for log in logs]
     workers = worker_processes(2, **LOOPBACK)
     reminders = Delivery.objects.filter(kind=Reminder.MEETING)
     try:
