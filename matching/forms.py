@@ -25,6 +25,7 @@ from matching.models import (
 )
 from matching.rounds.scoring import WEIGHT_RANGE
 from matching.score import PARTS
+from matching.selectors import REDIRECT_SHOWN
 from matching.services.profiles import MENTEE_FIELDS, MENTOR_FIELDS, paused_by_admins_words
 from mentorship.validators import validate_single_line
 from mentorship.widgets import QuickSelect
@@ -326,8 +327,9 @@ class RedirectForm(forms.Form):
         field.queryset = mentors  # type: ignore[attr-defined]
         field.help_text = gettext(
             "Only mentors with room who are not away, each with the places they have left and "
-            "the topics they share with this request."
-        )
+            "the topics they share with this request; those who share the most come first, and "
+            "at most %(count)s are listed."
+        ) % {"count": REDIRECT_SHOWN}
 
         # Thousands of mentors in a large program: their names as rows, not as models, and only
         # when the form is shown (the queryset still checks what is sent).

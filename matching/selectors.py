@@ -7,7 +7,18 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from statistics import median
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -482,9 +493,16 @@ def redirect_candidates(request: MentorshipRequest) -> QuerySet[MentorProfile]:
     return found
 
 
-def redirect_candidate_rows(request: MentorshipRequest) -> list[RedirectCandidate]:
-    """``redirect_candidates`` with their room left and the topics they share with the request
-    (its topic and its goals' topics), best fit first: two queries."""
+REDIRECT_SHOWN = 50  # the best-fitting mentors a mentor is offered to pass a request on to
+
+
+def redirect_candidate_rows(
+    request: MentorshipRequest, *, shown: int | None = None
+) -> list[RedirectCandidate]:
+    """The ``shown`` best fits of ``redirect_candidates`` (most topics shared with the request:
+    its topic and its goals' topics, then by name), with their room left and those topics: two
+    queries, however many mentors the program has (a list of 10,000 helped no one and cost the
+    page a second). Any candidate may still be sent: the form checks ``redirect_candidates``."""
     wanted = set(
         Goal.topics.through.objects.filter(goal__in=request.goals.all()).values_list(
             "topic_id", flat=True
@@ -492,14 +510,26 @@ def redirect_candidate_rows(request: MentorshipRequest) -> list[RedirectCandidat
     )
     if request.topic_id:
         wanted.add(request.topic_id)
+    fit = (
+        MentorProfile.topics.through.objects.filter(
+            mentorprofile_id=OuterRef("pk"), topic_id__in=wanted
+        )
+        .order_by()
+        .values("mentorprofile_id")
+        .annotate(n=Count("pk"))
+        .values("n")  # type: ignore[misc]  # "n" is annotated
+    )
     rows = list(
-        redirect_candidates(request).values_list(  # type: ignore[misc]  # "live" is annotated
+        redirect_candidates(request)
+        .annotate(fit=Coalesce(Subquery(fit), Value(0)))
+        .order_by("-fit", "participant__user__full_name", "participant__user__email", "pk")
+        .values_list(  # type: ignore[misc]  # "live" is annotated
             "participant_id",
             "participant__user__full_name",
             "participant__user__email",
             "seats",
             "live",
-        )
+        )[: REDIRECT_SHOWN if shown is None else shown]
     )
     shared: dict[int, list[str]] = {}
     for participant_id, name in (

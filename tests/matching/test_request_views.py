@@ -437,6 +437,37 @@ def test_mentorships_page_queries_do_not_grow_with_mentors(
 # ---------------------------------------------------------------------------
 # Suggesting another mentor
 # ---------------------------------------------------------------------------
+def test_suggest_another_mentor_lists_the_best_fits_only_and_takes_any_candidate(
+    as_mentor, program, pending, topic, monkeypatch
+):
+    """A program of thousands lists the best few (most shared topics first); a mentor left off
+    the list can still be sent, the form checking every candidate."""
+    from matching import selectors
+
+    monkeypatch.setattr(selectors, "REDIRECT_SHOWN", 2)
+    sharing = []
+    for name in ("Bea Both", "Cy Common"):
+        participant = mentor_in(program, capacity=2)
+        participant.user.full_name = name
+        participant.user.save()
+        MentorProfile.objects.get(participant=participant).topics.set([topic])
+        sharing.append(participant)
+    unlisted = mentor_in(program, capacity=2)
+    unlisted.user.full_name = "Al Alphabetically First"
+    unlisted.user.save()
+
+    form = as_mentor.get(_url("request", pending.pk)).context["redirect_form"]
+    listed = [pk for pk, _ in form.fields["suggested"].choices if pk]
+    assert listed == [p.pk for p in sharing]  # sharing the topic beats the name's order
+
+    response = as_mentor.post(
+        _url("request_redirect", pending.pk), {"suggested": unlisted.pk, "note": ""}
+    )
+    assert response.status_code == 302
+    pending.refresh_from_db()
+    assert pending.status == Status.REDIRECTED and pending.redirected_to_id == unlisted.pk
+
+
 def test_suggest_another_mentor_lists_only_mentors_with_room_with_places_and_topics(
     as_mentor, program, pending, topic, goal
 ):
