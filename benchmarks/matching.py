@@ -27,6 +27,15 @@ Two families of programs, each size run on both:
   shared factors (a low-rank product, in thousandths), so scores are correlated and rarely
   tied. Here many mentees stay unmatched and the mentors' prices are high, which is where
   the proof of optimality must read and add pairs off the lists.
+
+The scores are float32, 4 bytes a pair; where that would pass ``FLOAT32_LIMIT_BYTES`` (at
+100,000 x 20,000 it would be 8 GB, and float64 16 GB) they are float16, 2 bytes a pair,
+which holds every score exactly: the topic scores are halves, and the scarce family's
+affinity is then in 64ths of a point instead of thousandths (every such score below 32 is
+a float16). The engine reads the matrix a block of rows at a time, as float64. The line
+says which (``scores=float16 4.0GB``: decimal gigabytes, as in the target). For 100,000 x
+20,000 and above, a TARGET line follows the size's lines (issue 22: under 60 s and 8 GB,
+the peak memory including the scores, and proven optimal).
 """
 
 from __future__ import annotations
@@ -43,6 +52,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _bench import target  # noqa: E402
 
 DEFAULT_SIZES = "1000x200,5000x1000,20000x4000"
 FAMILIES = ("ample", "scarce")
@@ -53,12 +65,19 @@ MIN_SCORE = 3.0  # about one shared topic: a round never pairs people with nothi
 TOPICS = 40
 # The expanded matrix for linear_sum_assignment, in bytes, above which it is not tried.
 DENSE_LIMIT_BYTES = 2 * 1024**3
+# Float32 scores above this many bytes are stored as float16 instead (see above).
+FLOAT32_LIMIT_BYTES = 4 * 1024**3
+# Issue 22's target, checked for programs at least this large (mentees, mentors).
+TARGET_SIZE = (100_000, 20_000)
+TARGET_SECONDS = 60.0
+TARGET_GB = 8.0
 
 
 def program(
     n_mentees: int, n_mentors: int, seed: int, family: str
 ) -> tuple[np.ndarray, set[tuple[int, int]], np.ndarray]:
-    """Scores (float32, mentees x mentors), blocked pairs and capacities of a random program."""
+    """Scores (mentees x mentors: float32, or float16 when that would pass
+    ``FLOAT32_LIMIT_BYTES``), blocked pairs and capacities of a random program."""
     rng = np.random.default_rng(seed)
     popularity = 1.0 / np.arange(1, TOPICS + 1) ** 0.8
     popularity /= popularity.sum()
@@ -100,7 +119,10 @@ def program(
         traits = np.zeros((0, n_mentors), dtype=np.float32)
         capacities = np.full(n_mentors, CAPACITY, dtype=np.int64)
 
-    scores = np.empty((n_mentees, n_mentors), dtype=np.float32)
+    half = n_mentees * n_mentors * 4 > FLOAT32_LIMIT_BYTES
+    scores = np.empty((n_mentees, n_mentors), dtype=np.float16 if half else np.float32)
+    # Affinity in thousandths; in 64ths when stored in float16, which holds those exactly.
+    grain = 64 if half else 1000
     step = max(1, (1 << 22) // n_mentors)
     for start in range(0, n_mentees, step):
         rows = slice(start, min(n_mentees, start + step))
@@ -111,8 +133,10 @@ def program(
         block += 0.5 * np.clip(level_b[None, :] - level_a[rows, None], -3, 3)
         block += star[None, :]
         if family == "scarce":
-            block += np.round(likes[rows] @ traits, 3)
+            block += np.round((likes[rows] @ traits) * grain) / grain
         scores[rows] = block
+        if half and not np.array_equal(scores[rows], block):
+            raise AssertionError("a score is not exact in float16")
     blocked = set()
     for i in range(n_mentees):
         for j in rng.choice(n_mentors, size=int(rng.integers(1, 3)), replace=False):
@@ -165,6 +189,8 @@ def run_size(n_mentees: int, n_mentors: int, family: str) -> dict[str, object]:
         "added": result.added_pairs,
         "solves": result.solves,
         "proven": result.proven_optimal,
+        "scores_dtype": str(scores.dtype),
+        "scores_gb": scores.nbytes / 1e9,
     }
     figures["greedy_total"] = greedy(scores, capacities, min_score=MIN_SCORE, blocked=blocked).total
     if n_mentees * int(capacities.sum()) * 8 <= DENSE_LIMIT_BYTES:
@@ -222,12 +248,26 @@ def print_size(size: str, family: str) -> None:
     label = size if family == "ample" else f"{size} {family}"
     print(f"matching {label}: seconds={f['seconds']:.2f} {dense} greedy_ratio={greedy_ratio:.4f}")
     n_mentees = int(size.split("x")[0])
+    # Float16 scores (a large program) are named, with their size; float32 ones go unsaid.
+    half = ""
+    if f["scores_dtype"] != "float32":
+        half = f"scores={f['scores_dtype']} {f['scores_gb']:.1f}GB "
     print(
-        f"    peak_mb={f['peak_mb']:.0f} total={engine_total:.3f}{gap} "
+        f"    peak_mb={f['peak_mb']:.0f} {half}total={engine_total:.3f}{gap} "
         f"matched={f['matched']}/{n_mentees} places={f['places']} top_choice={f['top_choice']} "
         f"longest_list={f['lists']} added_pairs={f['added']} solves={f['solves']} "
         f"proven_optimal={f['proven']}"
     )
+    n_mentors = int(size.split("x")[1])
+    if n_mentees >= TARGET_SIZE[0] and n_mentors >= TARGET_SIZE[1]:
+        seconds, peak_gb = f["seconds"], f["peak_mb"] * 1024**2 / 1e9  # decimal GB
+        proven = "" if f["proven"] else ", NOT proven optimal"
+        target(
+            f"matching engine {n_mentees:,} x {n_mentors:,} ({family}) under "
+            f"{TARGET_SECONDS:.0f} s and {TARGET_GB:.0f} GB, proven optimal",
+            f"{seconds:.1f} s, {peak_gb:.2f} GB{proven}",
+            seconds < TARGET_SECONDS and peak_gb < TARGET_GB and bool(f["proven"]),
+        )
 
 
 if __name__ == "__main__":

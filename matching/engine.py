@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal, NamedTuple
@@ -227,7 +227,7 @@ def greedy(
 
     Exact greedy over all allowed pairs: each mentee walks down its own list (best first,
     then lower mentor index), a heap picks the best head, and a mentee whose list runs out
-    reads a list twice as long.
+    reads a list twice as long, of the mentors with room left.
     """
     k = DEFAULT_CANDIDATES_PER_MENTEE
     round_ = _Round.prepare(
@@ -268,12 +268,17 @@ def greedy(
                 p += 1
             if p < len(cols) or not truncated:
                 break
+            # A longer list, of the mentors with room now only (a full one stays full, so its
+            # first entry is the best pair left): short however many mentors filled up.
             length[i] *= 2
-            longer[i] = round_.source.lists(lists.free[i : i + 1], int(length[i]), round_.room > 0)
+            longer[i] = round_.source.lists(lists.free[i : i + 1], int(length[i]), room > 0)
             cols, values, truncated = entries(i)
+            p = 0
         position[i] = p
         if p < len(cols):
             heapq.heappush(heap, (-float(values[p]), i, int(cols[p])))
+        else:
+            longer.pop(i, None)  # unmatched for good: its list is not needed any more
     free_idx = np.asarray(chosen_free, dtype=np.int64)
     return round_.assignment(
         "greedy",
@@ -511,9 +516,9 @@ class _Round:
         allowed = source.allowed_count[mentees] > 0
         any_had_room = np.zeros(len(mentees), dtype=bool)
         any_room_left = np.zeros(len(mentees), dtype=bool)
-        any_had_room[allowed] = source.count_allowed(mentees[allowed], self.capacities > 0) > 0
+        any_had_room[allowed] = source.any_allowed(mentees[allowed], self.capacities > 0)
         room_left = self.capacities - load > 0
-        any_room_left[allowed] = source.count_allowed(mentees[allowed], room_left) > 0
+        any_room_left[allowed] = source.any_allowed(mentees[allowed], room_left)
         minimum = f"{self.min_score:g}" if self.min_score is not None else ""
         out = []
         for n, i in enumerate(mentees.tolist()):
@@ -560,9 +565,13 @@ class _PairSource:
     unblocked_count: IntArray  # ... and not blocked
     allowed_count: IntArray  # ... and at least min_score
     best_weight: IntArray  # scaled best allowed score (_NONE if none)
-    # At most the scaled score of every allowed pair; None when pairs never given to the
-    # engine (``Candidates.best_outside`` without a minimum score) may score anything.
-    lowest_weight: int | None
+    _lowest_weight: int | None
+
+    @property
+    def lowest_weight(self) -> int | None:
+        """At most the scaled score of every allowed pair; None when pairs never given to
+        the engine (``Candidates.best_outside`` without a minimum score) may score anything."""
+        return self._lowest_weight
 
     def scan(self, k: int, mentor_ok: BoolArray, per_mentor: int) -> _Lists:
         """Every mentee's best ``k`` eligible pairs (and, dense, each mentor's best
@@ -574,6 +583,15 @@ class _PairSource:
 
     def count_allowed(self, mentees: IntArray, mentor_ok: BoolArray) -> IntArray:
         raise NotImplementedError
+
+    def any_allowed(self, mentees: IntArray, mentor_ok: BoolArray) -> BoolArray:
+        """Whether each of ``mentees`` has an allowed pair with an ok mentor (read only when
+        neither none nor every mentor is ok)."""
+        if not mentor_ok.any():
+            return np.zeros(len(mentees), dtype=bool)
+        if mentor_ok.all():
+            return self.allowed_count[mentees] > 0
+        return self.count_allowed(mentees, mentor_ok) > 0
 
     def off_list(
         self,
@@ -619,91 +637,106 @@ class _DensePairs(_PairSource):
         self.blocked_set = {(int(i), int(j)) for i, j in blocked}
         self.min_score = min_score
         self.scale = scale
+        self._lowest_weight = None  # not read yet (``lowest_weight``)
 
-    def _allowed_blocks(
+    def _blocks(
         self, mentees: IntArray, columns: IntArray | None = None
-    ) -> Iterator[tuple[IntArray, FloatArray, BoolArray]]:
-        """Blocks of rows (of ``columns`` only, if given): the scores, blocked pairs set to
-        NaN, and which pairs are allowed."""
+    ) -> Iterator[tuple[IntArray, FloatArray]]:
+        """Blocks of rows (of ``columns`` only, if given): the scores, blocked pairs NaN."""
         where = np.full(self.n_mentees, -1, dtype=np.int64)
+        blocked_rows = self.blocked[:, 0]  # sorted (``_index_pairs``)
         blocked_cols = self.blocked[:, 1]
         if columns is not None:
             position = np.full(self.n_mentors, -1, dtype=np.int64)
             position[columns] = np.arange(len(columns))
             blocked_cols = position[blocked_cols]
         for rows, block in _row_blocks(self.scores, mentees, columns):
-            if len(self.blocked):
+            if len(self.blocked) and len(rows):
+                # Only the blocked pairs of mentees between the block's lowest and highest.
+                low, high = np.searchsorted(blocked_rows, [rows.min(), rows.max() + 1])
                 where[rows] = np.arange(len(rows))
-                at = where[self.blocked[:, 0]]
-                hit = (at >= 0) & (blocked_cols >= 0)
-                block[at[hit], blocked_cols[hit]] = np.nan
+                at = where[blocked_rows[low:high]]
+                hit = (at >= 0) & (blocked_cols[low:high] >= 0)
+                block[at[hit], blocked_cols[low:high][hit]] = np.nan
                 where[rows] = -1
+            yield rows, block
+
+    def _allowed_blocks(
+        self, mentees: IntArray, columns: IntArray | None = None
+    ) -> Iterator[tuple[IntArray, FloatArray, BoolArray]]:
+        """``_blocks``, and which pairs are allowed."""
+        for rows, block in self._blocks(mentees, columns):
             with np.errstate(invalid="ignore"):
                 allowed = ~np.isnan(block) if self.min_score is None else block >= self.min_score
             yield rows, block, allowed
 
     def scan(self, k: int, mentor_ok: BoolArray, per_mentor: int) -> _Lists:
-        n = self.n_mentees
-        self.unblocked_count = np.zeros(n, dtype=np.int64)
+        n, m = self.n_mentees, self.n_mentors
+        self.scored_count = np.zeros(n, dtype=np.int64)
         self.allowed_count = np.zeros(n, dtype=np.int64)
         best = np.full(n, -np.inf)
-        everyone = np.arange(n, dtype=np.int64)
-        parts: list[tuple[IntArray, IntArray, FloatArray]] = []
         outside = np.full(n, -np.inf)
-        # Each mentor's best ``per_mentor`` mentees so far (mentors x per_mentor).
-        top_values = np.full((self.n_mentors, 0), -np.inf)
-        top_rows = np.zeros((self.n_mentors, 0), dtype=np.int64)
-        every_mentor_ok = bool(mentor_ok.all())
-        lowest = np.inf
-        for rows, block, allowed in self._allowed_blocks(everyone):
-            lowest = min(lowest, float(np.min(block, where=allowed, initial=np.inf)))
-            self.unblocked_count[rows] = block.shape[1] - np.count_nonzero(np.isnan(block), axis=1)
-            self.allowed_count[rows] = np.count_nonzero(allowed, axis=1)
-            values = np.where(allowed, block, -np.inf)
-            best[rows] = values.max(axis=1, initial=-np.inf)
-            if every_mentor_ok:
-                eligible = allowed
-            else:
-                eligible = allowed & mentor_ok[None, :]
-                values[:, ~mentor_ok] = -np.inf
-            keep, outside[rows] = _top_of_block(values, eligible, k)
-            r, c = np.nonzero(keep)
-            parts.append((rows[r], c.astype(np.int64), block[r, c]))
-            if per_mentor:
-                by_mentor = np.ascontiguousarray(values.T)
-                block_rows = np.broadcast_to(rows[None, :], by_mentor.shape)
-                if by_mentor.shape[1] > per_mentor:
-                    pick = np.argpartition(by_mentor, -per_mentor, axis=1)[:, -per_mentor:]
-                    by_mentor = np.take_along_axis(by_mentor, pick, axis=1)
-                    block_rows = rows[pick]
-                top_values = np.hstack([top_values, by_mentor])
-                top_rows = np.hstack([top_rows, block_rows])
-                if top_values.shape[1] > per_mentor:
-                    pick = np.argpartition(top_values, -per_mentor, axis=1)[:, -per_mentor:]
-                    top_values = np.take_along_axis(top_values, pick, axis=1)
-                    top_rows = np.take_along_axis(top_rows, pick, axis=1)
-        self.scored_count = self.unblocked_count.copy()
+        parts: list[tuple[IntArray, IntArray, FloatArray]] = []
+        # Once blocked pairs are NaN, a pair is allowed when its score is at least ``floor``
+        # (NaN never is).
+        floor = -np.inf if self.min_score is None else float(self.min_score)
+        masked = ~mentor_ok
+        any_masked = bool(masked.any())
+        # Each mentor's best ``per_mentor`` mentees so far.
+        tops = _MentorTops(m, per_mentor, floor)
+        blocked_rows = self.blocked[:, 0]  # sorted (``_index_pairs``)
+        for rows, block in _row_blocks(self.scores, np.arange(n, dtype=np.int64)):
+            first = int(rows[0])  # the rows of a block follow one another
+            with np.errstate(invalid="ignore", over="ignore"):
+                # A mentee with a NaN score has a NaN sum (so has one with inf and -inf): only
+                # those rows are counted cell by cell.
+                odd = np.flatnonzero(np.isnan(np.add.reduce(block, axis=1)))
+                self.scored_count[rows] = m
+                if len(odd):
+                    self.scored_count[rows[odd]] -= np.count_nonzero(np.isnan(block[odd]), axis=1)
+                low, high = np.searchsorted(blocked_rows, [first, first + len(rows)])
+                block[blocked_rows[low:high] - first, self.blocked[low:high, 1]] = np.nan
+                # fmax skips NaN; a row's largest score is allowed when any is.
+                largest = np.fmax.reduce(block, axis=1, initial=-np.inf)
+                best[rows] = np.where(largest >= floor, largest, -np.inf)
+                self.allowed_count[rows] = np.count_nonzero(block >= floor, axis=1)
+            if any_masked:
+                block[:, masked] = np.nan
+            r, c, v, outside[rows] = _top_entries(block, floor, k)
+            parts.append((rows[r], c, v))
+            tops.add(rows, block)
+        self.unblocked_count = self.scored_count.copy()
         if len(self.blocked):
             # A blocked pair with a score still counts as scored.
             has_score = ~np.isnan(self.scores[self.blocked[:, 0], self.blocked[:, 1]])
-            self.scored_count += np.bincount(self.blocked[has_score, 0], minlength=n)
+            self.unblocked_count -= np.bincount(self.blocked[has_score, 0], minlength=n)
         self.best_weight = _scaled_or_none(best, self.scale)
-        self.lowest_weight = (
-            int(_scaled(np.asarray([lowest]), self.scale)[0]) if lowest < np.inf else 0
-        )
-        found = np.isfinite(top_values)
+        found = np.isfinite(tops.values)
         if found.any():
             # Mentors whom few mentees rank high still get their best mentees as candidates,
             # so the first solve can fill them (the proof does not need it; speed does).
-            r = top_rows[found]
+            r = tops.rows[found]
             c = np.nonzero(found)[0].astype(np.int64)
             # The mentee-side pairs came out row by row, column by column: already sorted.
             listed = np.concatenate([p[0] * self.n_mentors + p[1] for p in parts])
             keys = r * self.n_mentors + c
             at = np.minimum(np.searchsorted(listed, keys), len(listed) - 1)
             extra = listed[at] != keys if len(listed) else np.ones(len(keys), dtype=bool)
-            parts.append((r[extra], c[extra], top_values[found][extra]))
-        return _make_lists(everyone, parts, outside, self.scale)
+            parts.append((r[extra], c[extra], tops.values[found][extra]))
+        return _make_lists(np.arange(n, dtype=np.int64), parts, outside, self.scale)
+
+    @property
+    def lowest_weight(self) -> int | None:
+        """The scaled lowest allowed score (0 if none), read on first use: only coverage
+        and fairness need it."""
+        if self._lowest_weight is None:
+            lowest = np.inf
+            for _, block, allowed in self._allowed_blocks(np.arange(self.n_mentees)):
+                lowest = min(lowest, float(np.min(block, where=allowed, initial=np.inf)))
+            self._lowest_weight = (
+                int(_scaled(np.asarray([lowest]), self.scale)[0]) if lowest < np.inf else 0
+            )
+        return self._lowest_weight
 
     def lists(self, mentees: IntArray, k: int, mentor_ok: BoolArray) -> _Lists:
         parts: list[tuple[IntArray, IntArray, FloatArray]] = []
@@ -744,6 +777,10 @@ class _DensePairs(_PairSource):
         seen = listed_pos >= 0
         order = np.argsort(listed_at[seen], kind="stable")
         listed_at, listed_pos = listed_at[seen][order], listed_pos[seen][order]
+        if prices.weigh.shift is not None:
+            return self._off_list_past_cut(
+                mentees, (listed_at, listed_pos), columns, mentor_ok, prices, outside_from, limit
+            )
         ok = mentor_ok[mentors]
         found: list[tuple[IntArray, IntArray, FloatArray]] = []
         outside = np.full(len(mentees), _NONE, dtype=np.int64)
@@ -769,6 +806,72 @@ class _DensePairs(_PairSource):
                 best_off / self.scale, self.scale
             )
             offset += len(rows)
+        return _Found(
+            rows=_concat_int([f[0] for f in found]),
+            cols=_concat_int([f[1] for f in found]),
+            values=_concat_float([f[2] for f in found]),
+            outside=outside,
+            unprovable=np.zeros(len(mentees), dtype=bool),
+        )
+
+    def _off_list_past_cut(
+        self,
+        mentees: IntArray,
+        listed: tuple[IntArray, IntArray],
+        columns: IntArray | None,
+        mentor_ok: BoolArray,
+        prices: _Prices,
+        outside_from: int | None,
+        limit: int,
+    ) -> _Found:
+        """``off_list`` when the weights are the scaled scores shifted (total, coverage): a
+        pair can come near beating the prices, W(i, j) + shift - u(i) - v(j) > -margin, only
+        if its score times the scale is above u(i) + v(j) - shift - margin - 1/2, so only the
+        cells above a cut a little lower than that are weighed; the cells listed or found
+        are set to NaN, and what is left gives each mentee's best score still off its list.
+        The same pairs and bounds as weighing every cell."""
+        listed_at, listed_pos = listed
+        mentors = np.arange(self.n_mentors, dtype=np.int64) if columns is None else columns
+        shift = prices.weigh.shift
+        assert shift is not None
+        scale = self.scale
+        masked = ~mentor_ok[mentors]
+        any_masked = bool(masked.any())
+        floor = -np.inf if self.min_score is None else float(self.min_score)
+        price = prices.mentor[mentors]
+        mentor_cut = price / scale
+        # Two units of weight below the exact bound: far more than any rounding.
+        mentee_cut = (prices.surplus - prices.margin - shift - 2) / scale
+        found: list[tuple[IntArray, IntArray, FloatArray]] = []
+        outside = np.full(len(mentees), _NONE, dtype=np.int64)
+        offset = 0
+        for _, block in self._blocks(mentees, columns):
+            n_rows, width = block.shape
+            here = slice(offset, offset + n_rows)
+            if any_masked:
+                block[:, masked] = np.nan
+            low, high = np.searchsorted(listed_at, [offset, offset + n_rows])
+            block[listed_at[low:high] - offset, listed_pos[low:high]] = np.nan
+            with np.errstate(invalid="ignore"):
+                at = np.flatnonzero(block > mentee_cut[here, None] + mentor_cut[None, :])
+            r = at // width
+            c = at - r * width
+            values = block.reshape(-1)[at]
+            weights = _scaled(values, scale)
+            gain = prices.weigh(weights) - price[c] - prices.surplus[offset + r]
+            with np.errstate(invalid="ignore"):
+                wanted = (values >= floor) & (gain > -prices.margin)
+            if outside_from is not None:
+                wanted &= weights >= outside_from
+            index = np.flatnonzero(wanted)
+            pick = _best_per_row(r[index], c[index], gain[index], limit, index)
+            found.append((r[pick] + offset, mentors[c[pick]], values[pick]))
+            block.reshape(-1)[at[pick]] = np.nan
+            # fmax skips NaN: the best cell left, allowed if any is.
+            best = np.fmax.reduce(block, axis=1, initial=-np.inf)
+            with np.errstate(invalid="ignore"):
+                outside[here] = _scaled_or_none(np.where(best >= floor, best, -np.inf), scale)
+            offset += n_rows
         return _Found(
             rows=_concat_int([f[0] for f in found]),
             cols=_concat_int([f[1] for f in found]),
@@ -841,11 +944,11 @@ class _SparsePairs(_PairSource):
                 beyond = np.where(beyond >= min_score, beyond, -np.inf)
         self.beyond = _scaled_or_none(beyond, scale)  # pairs never given, bounded from above
         listed = _scaled(self.values, scale)
-        self.lowest_weight = int(listed.min()) if len(listed) else 0
+        self._lowest_weight = int(listed.min()) if len(listed) else 0
         if (self.beyond != _NONE).any():
             # Pairs never given are at least the minimum score, if there is one.
             floor = None if min_score is None else int(_scaled(np.asarray([min_score]), scale)[0])
-            self.lowest_weight = None if floor is None else min(self.lowest_weight, floor)
+            self._lowest_weight = None if floor is None else min(self._lowest_weight, floor)
 
     def _select(self, mentees: IntArray, mentor_ok: BoolArray) -> tuple[IntArray, IntArray]:
         """The allowed entries of ``mentees`` with an ok mentor (best first within a mentee),
@@ -930,7 +1033,15 @@ class _SparsePairs(_PairSource):
 # ---------------------------------------------------------------------------
 # Objectives on the candidate graph, and the proof that short lists lose nothing
 # ---------------------------------------------------------------------------
-Weigh = Callable[[IntArray], IntArray]  # scaled scores -> the objective's integer weights
+class Weigh(NamedTuple):
+    """Scaled scores -> the objective's integer weights: ``w + shift``, or 1 for every pair
+    when ``shift`` is None (a count)."""
+
+    shift: int | None
+
+    def __call__(self, w: IntArray) -> IntArray:
+        return np.ones_like(w) if self.shift is None else w + self.shift
+
 
 _INF = np.int64(1 << 62)
 # At least this many of the cheapest mentors (or 10% of them) are checked column by column.
@@ -968,9 +1079,7 @@ class _Outcome(NamedTuple):
 def _run_objective(objective: Objective, round_: _Round, lists: _Lists) -> _Outcome:
     if objective == "total":
         # A pair scoring zero or less would not raise the total: it is left out.
-        def weigh(w: IntArray) -> IntArray:
-            return w
-
+        weigh = Weigh(0)
         select = lists.weights > 0
         mentor = _flow(lists, round_.room, select, -lists.weights[select], keep_unmatched=True)
         check = _check(
@@ -1006,10 +1115,7 @@ def _coverage(
     known = [lists.weights, bounds, np.asarray([0 if lowest is None else lowest], np.int64)]
     largest = int(np.abs(np.concatenate(known)).max(initial=0))
     big = (len(lists.free) + 1) * (2 * largest + 1)
-
-    def weigh(w: IntArray) -> IntArray:
-        return w + big
-
+    weigh = Weigh(big)
     check = _check(
         round_,
         lists,
@@ -1031,12 +1137,8 @@ def _count(
     select = _at_least(lists, floor)
     costs = np.zeros(int(select.sum()), dtype=np.int64)
     mentor = _flow(lists, round_.room, select, costs, keep_unmatched=False)
-
-    def weigh(w: IntArray) -> IntArray:
-        return np.ones_like(w)
-
     check = _check(
-        round_, lists, floor, weigh, mentor, outside_from=outside_from, keep_solution=False
+        round_, lists, floor, Weigh(None), mentor, outside_from=outside_from, keep_solution=False
     )
     return mentor, check
 
@@ -1314,13 +1416,28 @@ def _mentor_prices(
     tails, heads, costs = tails[order], heads[order], costs[order]
     starts = np.flatnonzero(np.r_[True, tails[1:] != tails[:-1]])
     sources = tails[starts]
+    changed: BoolArray | None = None  # the mentors whose distance fell in the last round
     for rounds in range(1, (n_mentors + 2 if limit is None else limit) + 1):
-        via = distance[heads]
-        reach = np.where(via < _INF, costs + via, _INF)
-        best = np.minimum(np.minimum.reduceat(reach, starts), distance[sources])
-        if (best == distance[sources]).all():
+        # Only an edge into a mentor whose distance just fell can lower its tail's now (the
+        # others gave the same last round): the same rounds, on fewer edges once few move.
+        live = None if changed is None else np.flatnonzero(changed[heads])
+        if live is None or 4 * len(live) > len(heads):
+            via = distance[heads]
+            reach = np.where(via < _INF, costs + via, _INF)
+            best = np.minimum(np.minimum.reduceat(reach, starts), distance[sources])
+            fell = best < distance[sources]
+            changed = np.zeros(n_mentors + 1, dtype=bool)
+            changed[sources[fell]] = True
+            distance[sources] = best
+        else:
+            via = distance[heads[live]]
+            reach = np.where(via < _INF, costs[live] + via, _INF)
+            lower = distance.copy()
+            np.minimum.at(lower, tails[live], reach)
+            changed = lower < distance
+            distance = lower
+        if not changed.any():
             return distance[:n_mentors], rounds
-        distance[sources] = best
     return None
 
 
@@ -1376,6 +1493,105 @@ def _top_of_block(values: FloatArray, allowed: BoolArray, k: int) -> tuple[BoolA
         rank = np.cumsum(equal, axis=1, dtype=np.int16 if n_cols < 1 << 15 else np.int32)
         keep[tied] = above | (equal & (rank <= need[:, None]))
     return keep, outside
+
+
+# A row's sample for ``_top_entries``: about this many times k + 1 of its cells.
+_SAMPLE_TIMES = 32
+
+
+def _top_entries(
+    block: FloatArray, floor: float, k: int
+) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+    """The ``k`` best cells of each row among those at least ``floor`` (NaN never is; ties:
+    lower column first), as rows, columns and values in row then column order, and each
+    row's best cell left out (-inf: none); what ``_top_of_block`` gives, without sorting
+    whole rows.
+
+    The (k+1)-th best of a sample of a row's cells is at most the row's own (k+1)-th best:
+    only the cells at least that high (and at least ``floor``) are ranked.
+    """
+    n_rows, n_cols = block.shape
+    stride = n_cols // (_SAMPLE_TIMES * (k + 1))
+    with np.errstate(invalid="ignore"):
+        if stride < 2:  # rows too short to gain from a sample
+            allowed = block >= floor
+            keep, outside = _top_of_block(np.where(allowed, block, -np.inf), allowed, k)
+            rows, cols = np.nonzero(keep)
+            return rows, cols, block[rows, cols], outside
+        sample = block[:, ::stride]
+        sample = np.where(sample >= floor, sample, -np.inf)
+        width = sample.shape[1]
+        cut = np.maximum(floor, np.partition(sample, width - k - 1, axis=1)[:, width - k - 1])
+        at = np.flatnonzero(block >= cut[:, None])
+    rows = at // n_cols
+    cols = at - rows * n_cols
+    values = block.reshape(-1)[at]
+    outside = np.full(n_rows, -np.inf)
+    if not len(at):
+        return rows, cols, values, outside
+    # The candidates of each row side by side (in column order), -inf after them.
+    counts = np.bincount(rows, minlength=n_rows)
+    place = np.arange(len(at)) - np.repeat(np.cumsum(counts) - counts, counts)
+    side = np.full((n_rows, int(counts.max())), -np.inf)
+    side[rows, place] = values
+    listed = np.zeros(side.shape, dtype=bool)
+    listed[rows, place] = True
+    keep, outside = _top_of_block(side, listed, k)
+    chosen = keep[rows, place]
+    return rows[chosen], cols[chosen], values[chosen], outside
+
+
+class _MentorTops:
+    """Each mentor's best ``size`` allowed mentees so far, best first (ties: the lower
+    mentee); blocks of rows are added in the order of their mentees."""
+
+    def __init__(self, n_mentors: int, size: int, floor: float) -> None:
+        self.size = size
+        self.values = np.full((n_mentors, size), -np.inf)
+        self.rows = np.zeros((n_mentors, size), dtype=np.int64)
+        # A cell joins when above its mentor's cut: at first, the largest float below the
+        # floor (so, when allowed); then, once the mentor has ``size``, the last one's score.
+        self.cut = np.full(n_mentors, np.nextafter(floor, -np.inf) if floor > -np.inf else floor)
+
+    def add(self, rows: IntArray, block: FloatArray) -> None:
+        if not self.size:
+            return
+        size = self.size
+        n_rows, n_cols = block.shape
+        with np.errstate(invalid="ignore"):
+            above = block > self.cut[None, :]
+            at = np.flatnonzero(above)
+            if n_rows > size and len(at) > 2 * size * n_cols:
+                # Many cells above the cuts (the first blocks): only a mentor's ``size`` best
+                # in this block (and those tied with the last) can join.
+                ranked = np.where(above, block, -np.inf)
+                last = np.partition(ranked, n_rows - size, axis=0)[n_rows - size]
+                at = np.flatnonzero(above & (block >= last[None, :]))
+        if not len(at):
+            return
+        # The cells that join, by mentor then mentee, next to each mentor's best so far.
+        r = at // n_cols
+        c = at - r * n_cols
+        order = np.argsort(c, kind="stable")
+        r, c, values = r[order], c[order], block.reshape(-1)[at[order]]
+        starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+        counts = np.diff(np.r_[starts, len(c)])
+        hit = c[starts]
+        slot = np.repeat(np.arange(len(hit)), counts)
+        place = size + np.arange(len(c)) - np.repeat(starts, counts)
+        merged = np.full((len(hit), size + int(counts.max())), -np.inf)
+        merged[:, :size] = self.values[hit]
+        merged[slot, place] = values
+        mentees = np.zeros(merged.shape, dtype=np.int64)
+        mentees[:, :size] = self.rows[hit]
+        mentees[slot, place] = rows[r]
+        # Stable: among equal scores the earlier place, so the lower mentee, comes first.
+        best = np.argsort(-merged, axis=1, kind="stable")[:, :size]
+        self.values[hit] = np.take_along_axis(merged, best, axis=1)
+        self.rows[hit] = np.take_along_axis(mentees, best, axis=1)
+        last = self.values[hit, size - 1]
+        full = last > -np.inf
+        self.cut[hit[full]] = last[full]
 
 
 def _best_per_row(
