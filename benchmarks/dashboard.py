@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _bench import django_with_demo, target, time_page  # noqa: E402
 
 
-def _grow(participants: int, *, mentors: int | None = None) -> int:
-    """Fill the demo program to ``participants`` people: ``mentors`` of the new people mentor (a
+def _grow(participants: int, *, mentor_count: int | None = None) -> int:
+    """Fill the demo program to ``participants`` people: ``mentor_count`` of the new people mentor (a
     third by default); half the mentees in a mentorship with six months of meetings and monthly
     check-ins; requests and goals."""
     from django.utils import timezone
@@ -39,7 +39,7 @@ def _grow(participants: int, *, mentors: int | None = None) -> int:
     program = Program.objects.get(slug="demo")
     extra = max(0, participants - Participant.objects.filter(program=program).count())
     # Every ``every``-th new person mentors.
-    every = 3 if not mentors else max(1, round(extra / mentors))
+    every = 3 if not mentor_count else max(1, round(extra / mentor_count))
     users = User.objects.bulk_create(
         [
             User(email=f"bench{i}@example.com", full_name=f"Bench Person {i}", department="Bench")
@@ -165,7 +165,7 @@ def main() -> None:
     from accounts.models import User
 
     started = time.perf_counter()
-    total = _grow(args.participants, mentors=args.mentors)
+    total = _grow(args.participants, mentor_count=args.mentors)
     if connection.vendor == "postgresql":
         # Statistics for the tables just filled, as autovacuum gathers in a running system:
         # without them PostgreSQL plans for empty tables (nested loops over thousands of rows).

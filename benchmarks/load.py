@@ -441,13 +441,8 @@ def _checks_across(
         check_sessions(servers, mentee["session"]),
         check_uploads(servers, mentee["session"], mentee["mentorship"], _bucket_keys(boto3, s3)),
     ]
-    admin = Participant.objects.filter(
-        program__slug=plan["slug"], user__email=plan["admins"][0]["email"]
-    ).first()
     key = token_create(
-        user=admin.user if admin else _user(plan["admins"][0]["email"]),
-        name="Across servers",
-        scopes=list(Scope.values),
+        user=_user(plan["admins"][0]["email"]), name="Across servers", scopes=list(Scope.values)
     )[1]
     checks.append(check_rate_limit(servers, key, limit))
 
@@ -604,7 +599,7 @@ def _run(args: argparse.Namespace, folder: Path, processes: Processes) -> int:
     from dashboard import _grow
     from django.db import connection
 
-    total = _grow(args.participants, mentors=args.mentors)
+    total = _grow(args.participants, mentor_count=args.mentors)
     plan = _plan(think=tuple(args.think))
     plan_path = folder / "plan.json"
     plan_path.write_text(json.dumps(plan))

@@ -136,25 +136,23 @@ def production_django(postgres: str, redis: str) -> str:
         from _load_common import redis_database
 
         redis_url = redis_database(redis, REDIS_DB)
+    from _load_common import app_environment
+
+    # The load test's production environment, served in process (as Django's test client).
     for key in ("DEBUG", "BENCH_DATABASE_URL", "PYTEST_VERSION"):
         os.environ.pop(key, None)
     os.environ.update(
-        DJANGO_ENV="production",
-        DJANGO_SETTINGS_MODULE="mentorship.settings",
-        SECRET_KEY=secrets.token_urlsafe(40),
-        ALLOWED_HOSTS="testserver",
-        # No TLS in process (in production a proxy terminates it), as load.py runs it.
-        SECURE_SSL_REDIRECT="false",
-        SECURE_HSTS_SECONDS="0",
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
-        TWOWAY_VAR_DIR=str(folder / "var"),
-        STATIC_ROOT=str(folder / "static"),
-        EMAIL_URL=f"filemail:///{folder / 'mail'}",
-        SITE_URL="http://testserver",
-        LOG_LEVEL="WARNING",
-        # Seeding the demo sends its notifications in process (there is no worker).
-        CELERY_TASK_ALWAYS_EAGER="true",
+        app_environment(
+            database_url=database_url,
+            redis_url=redis_url,
+            secret_key=secrets.token_urlsafe(40),
+            folder=folder,
+            DJANGO_SETTINGS_MODULE="mentorship.settings",
+            ALLOWED_HOSTS="testserver",
+            SITE_URL="http://testserver",
+            # Seeding the demo sends its notifications in process (there is no worker).
+            CELERY_TASK_ALWAYS_EAGER="true",
+        )
     )
     import django
 

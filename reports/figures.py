@@ -75,9 +75,11 @@ def figures_refresh() -> int:
         computed_at__lt=at - timedelta(seconds=REFRESH_EVERY),
         threshold=privacy_threshold(),  # figures under an older threshold are not shown again
     ).values_list("program_id", "time_zone", "language", "read_at")
+    rows = list(due)
+    programs = Program.objects.in_bulk({program_id for program_id, *_ in rows})
     done = 0
-    for program_id, zone, language, read_at in list(due):
-        program = Program.objects.filter(pk=program_id).first()
+    for program_id, zone, language, read_at in rows:
+        program = programs.get(program_id)
         if program is None:
             continue
         with timezone.override(zone), translation.override(language):
