@@ -20,7 +20,13 @@ from tests.programs.factories import ParticipantFactory, ProgramFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-LOADED = "(img) => img.complete && img.naturalWidth"
+
+def _loaded_width(img) -> int:
+    """The image's natural width once the browser has loaded it (it loads after the page
+    does: reading it at once raced the download)."""
+    handle = img.element_handle()
+    img.page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=handle)
+    return handle.evaluate("(img) => img.naturalWidth")
 
 
 def _photo() -> bytes:
@@ -47,7 +53,7 @@ def test_a_photo_uploaded_shows_to_the_person_and_to_their_program(page, new_pag
     expect(page.get_by_text("Your photo is saved.")).to_be_visible()
     face = page.locator("header img.avatar")
     expect(face).to_have_count(1)
-    assert face.evaluate(LOADED) == 256  # stored as a 256 px square
+    assert _loaded_width(face) == 256  # stored as a 256 px square
     assert csp_violations(console) == []
 
     guest = new_page()
@@ -57,4 +63,4 @@ def test_a_photo_uploaded_shows_to_the_person_and_to_their_program(page, new_pag
     guest.goto("/programs/pathways/mentors/")
     card = guest.locator(f"article[data-mentor='{mentor.pk}']")
     expect(card.locator("img.avatar")).to_have_count(1)
-    assert card.locator("img.avatar").evaluate(LOADED) == 256
+    assert _loaded_width(card.locator("img.avatar")) == 256
