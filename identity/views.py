@@ -25,7 +25,7 @@ from django.views.decorators.http import require_safe
 from lxml import etree
 
 from accounts.models import User
-from identity import scim, selectors, services
+from identity import selectors, services
 from identity.forms import (
     GroupMappingForm,
     PersonSearchForm,
@@ -72,6 +72,11 @@ def scim_endpoint(request: HttpRequest, path: str = "") -> HttpResponse:
         response["Retry-After"] = "60"
         return response
     base_url = request.build_absolute_uri(reverse("identity:scim_root")).rstrip("/")
+    # The SCIM library (pydantic models that read their own source at import) takes seconds to
+    # import: every process would pay it at its first request, for an endpoint only the
+    # organization's provisioning service calls. It is imported with the first SCIM request.
+    from identity import scim
+
     return scim.serve(request, path, base_url)
 
 
