@@ -1,11 +1,52 @@
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from django.db.models import Count, IntegerField, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
+
+# The navigation's links that take no argument: reversed once per process (and per script
+# prefix and URL configuration, which could differ between requests), not on every page: they
+# were two thirds of the page's `{% url %}` calls.
+NAV_LINKS = (
+    "home",
+    "landing",
+    "programs:list",
+    "programs:create",
+    "goals:list",
+    "matching:requests",
+    "matching:mentorships",
+    "meetings:meetings",
+    "meetings:checkins",
+    "meetings:calendar",
+    "conversations:list",
+    "notifications:list",
+    "notifications:preferences",
+    "accounts:profile",
+    "account_email",
+    "account_change_password",
+    "mfa_index",
+    "api:tokens",
+    "privacy:settings",
+    "admin:index",
+    "account_logout",
+    "account_login",
+    "account_signup",
+)
+
+
+@cache
+def _links(prefix: str, urlconf: str | None) -> dict[str, str]:
+    """``NAV_LINKS`` by name, with ``_`` for ``:`` (a template reads ``nav_urls.goals_list``)."""
+    return {name.replace(":", "_"): reverse(name, urlconf=urlconf) for name in NAV_LINKS}
+
+
+def nav_links() -> dict[str, str]:
+    return _links(get_script_prefix(), get_urlconf())
 
 
 def _count(queryset: QuerySet[Any]) -> Coalesce:
@@ -20,7 +61,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     and organizations this person runs or is a mentee of (their standing, kept likewise)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {}
+        return {"nav_urls": nav_links()}
 
     def build() -> dict[str, Any]:
         from accounts.models import User
@@ -46,4 +87,4 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "can_create_program": bool(standing.admin_programs) or user.is_superuser,
         }
 
-    return {"nav": SimpleLazyObject(build)}
+    return {"nav": SimpleLazyObject(build), "nav_urls": nav_links()}
