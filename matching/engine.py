@@ -551,6 +551,20 @@ class _Found(NamedTuple):
     unprovable: BoolArray  # per mentee: pairs never given might beat the prices
 
 
+def _found_in_blocks(
+    found: list[tuple[IntArray, IntArray, FloatArray]], outside: IntArray
+) -> _Found:
+    """The cells found block by block (rows, columns, values per block), joined; every row's
+    bound is provable."""
+    return _Found(
+        rows=_concat_int([f[0] for f in found]),
+        cols=_concat_int([f[1] for f in found]),
+        values=_concat_float([f[2] for f in found]),
+        outside=outside,
+        unprovable=np.zeros(len(outside), dtype=bool),
+    )
+
+
 class _PairSource:
     """Where the allowed pairs come from: dense scores or sparse candidates.
 
@@ -806,13 +820,7 @@ class _DensePairs(_PairSource):
                 best_off / self.scale, self.scale
             )
             offset += len(rows)
-        return _Found(
-            rows=_concat_int([f[0] for f in found]),
-            cols=_concat_int([f[1] for f in found]),
-            values=_concat_float([f[2] for f in found]),
-            outside=outside,
-            unprovable=np.zeros(len(mentees), dtype=bool),
-        )
+        return _found_in_blocks(found, outside)
 
     def _off_list_past_cut(
         self,
@@ -872,13 +880,7 @@ class _DensePairs(_PairSource):
             with np.errstate(invalid="ignore"):
                 outside[here] = _scaled_or_none(np.where(best >= floor, best, -np.inf), scale)
             offset += n_rows
-        return _Found(
-            rows=_concat_int([f[0] for f in found]),
-            cols=_concat_int([f[1] for f in found]),
-            values=_concat_float([f[2] for f in found]),
-            outside=outside,
-            unprovable=np.zeros(len(mentees), dtype=bool),
-        )
+        return _found_in_blocks(found, outside)
 
     def scores_of(self, mentees: IntArray, mentors: IntArray) -> FloatArray:
         return np.asarray(self.scores[mentees, mentors], dtype=np.float64)

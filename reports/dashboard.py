@@ -41,6 +41,7 @@ from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from conversations.models import Message
 from goals.models import Goal
+from matching.directory.selectors import live_mentorship_count
 from matching.models import (
     Frequency,
     MenteeProfile,
@@ -509,18 +510,9 @@ def mentor_load(*, program: Program) -> MentorLoad:
     are put in order without working out every one's waiting requests and answer times."""
     # Each mentor's live count as a subquery on the (mentor, status) index: joining every
     # mentorship before grouping cost a third more at 10,000 mentors.
-    live = (
-        Mentorship.objects.filter(
-            mentor=OuterRef("participant_id"), status__in=Mentorship.LIVE_STATUSES
-        )
-        .order_by()
-        .values("mentor")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     ids = list(
         _active_mentors(program)
-        .annotate(live=Coalesce(Subquery(live), Value(0)))
+        .annotate(live=live_mentorship_count())
         .order_by(F("live").desc(), "participant__user__full_name", "pk")
         .values_list("pk", flat=True)
     )
