@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Max, Q
+from django.db.models import Case, OuterRef, Q, Subquery, When
 from django.http import Http404
 
 from accounts.models import User
@@ -55,18 +55,45 @@ def get_thread_for_user(user: User, mentorship_pk: int) -> Thread:
     )
 
 
-def newest_message_id_for_user(user: User, mentorship_pk: int) -> int | None:
-    """The newest message's id in the conversation the person reads through their mentorship
-    ``mentorship_pk``, in one query: the poll's answer when nothing is new. None when there is no
-    such message the person may read; the caller then goes the long way through
-    ``get_thread_for_user``, which tells a stranger (404) from a conversation not yet begun."""
-    mine = mentorships_visible_to(user).filter(pk=mentorship_pk)
-    pair = Q(mentorship__in=mine.filter(group__isnull=True).values("pk"))
-    circle = Q(group__in=circles_visible_to(user).filter(pk__in=mine.values("group_id")))
-    conversation = Conversation.objects.filter(pair | circle).values("pk")
-    return Message.objects.filter(conversation__in=conversation).aggregate(newest=Max("pk"))[
-        "newest"
-    ]
+@dataclass(frozen=True)
+class PollState:
+    """What the poll needs to answer "nothing new": whether the person may read the
+    conversation at all, and its newest message's id (None before the first message)."""
+
+    readable: bool
+    newest: int | None
+
+
+def poll_state_for_user(user: User, mentorship_pk: int) -> PollState:
+    """The poll's answer when nothing is new, in one query: the person's mentorship
+    ``mentorship_pk`` (its circle's, in a group program, while they belong to it) with the newest
+    message of its conversation. Readable as ``get_thread_for_user`` would find it; when not,
+    the caller goes the long way through it for its 404."""
+
+    def newest(owner: Q) -> Subquery:
+        # The conversation's id first, so that the newest message is read from the index on
+        # (conversation, id) rather than by walking every message from the newest one down.
+        conversation = Conversation.objects.filter(owner).values("pk")[:1]
+        return Subquery(
+            Message.objects.filter(conversation=Subquery(conversation))
+            .order_by("-pk")
+            .values("pk")[:1]
+        )
+
+    row = (
+        mentorships_visible_to(user)
+        .filter(pk=mentorship_pk)
+        .filter(Q(group__isnull=True) | Q(group__in=circles_visible_to(user)))
+        .annotate(
+            newest=Case(
+                When(group__isnull=True, then=newest(Q(mentorship=OuterRef(OuterRef("pk"))))),
+                default=newest(Q(group=OuterRef(OuterRef("group_id")))),
+            )
+        )
+        .values_list("newest", flat=True)
+    )
+    found = list(row[:1])
+    return PollState(readable=bool(found), newest=found[0] if found else None)
 
 
 def get_attachment_for_user(user: User, pk: int) -> Attachment:

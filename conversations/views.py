@@ -22,7 +22,7 @@ from conversations.access import (
     get_attachment_for_user,
     get_message_for_user,
     get_thread_for_user,
-    newest_message_id_for_user,
+    poll_state_for_user,
 )
 from conversations.forms import BlockForm, MessageForm, MessageReportForm
 from mentorship.errors import DomainError, form_add_domain_error
@@ -87,10 +87,11 @@ def conversation(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def poll(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     """What is newer than ``after``: 204 No Content when nothing is, so the page stays as it is.
     Every open page asks every few seconds, so "nothing new" costs one query (besides the
-    session and the user): the newest message id the person may read."""
+    session and the user), also before the conversation's first message: whether the person
+    may read it, and its newest message id."""
     after = _int(request.GET.get("after")) or 0
-    newest = newest_message_id_for_user(request.user, pk)
-    if newest is not None and newest <= after:
+    state = poll_state_for_user(request.user, pk)
+    if state.readable and (state.newest is None or state.newest <= after):
         return HttpResponse(status=204)
     thread = get_thread_for_user(request.user, pk)
     rows = selectors.messages_after(thread, after=after)

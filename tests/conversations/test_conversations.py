@@ -189,7 +189,21 @@ def test_the_poll_costs_one_query_when_nothing_is_new(
         assert client.get(f"{poll}?after={last.pk}").status_code == 204
     user, newest = (q["sql"] for q in captured.captured_queries)
     assert "accounts_user" in user  # the session is read from the cache
-    assert 'MAX("conversations_message"."id")' in newest
+    assert '"conversations_message"' in newest
+
+
+def test_the_poll_of_a_conversation_not_yet_begun_costs_one_query_too(
+    client, any_time, mentor, django_assert_num_queries
+):
+    """Most open pages poll a conversation that has no message yet: that is "nothing new" as
+    well, not the long way through the whole thread."""
+    client.force_login(mentor)
+    poll = reverse("conversations:poll", args=[any_time.pk])
+    client.get(f"{poll}?after=0")  # the session and user, once
+    for after in (0, 10**12):
+        with django_assert_num_queries(2):
+            assert client.get(f"{poll}?after={after}").status_code == 204
+    assert not Conversation.objects.filter(mentorship=any_time).exists()
 
 
 def test_the_poll_of_someone_elses_conversation_is_404_however_far_it_asks(
