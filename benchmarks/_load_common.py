@@ -245,9 +245,16 @@ def collect_static(env: dict[str, str]) -> None:
 
 
 def start_gunicorn(
-    processes: Processes, env: dict[str, str], port: int, workers: int = 2, name: str = "gunicorn"
+    processes: Processes,
+    env: dict[str, str],
+    port: int,
+    workers: int = 2,
+    name: str = "gunicorn",
+    threads: int = 1,
 ) -> str:
-    """Twoway (with the bare view beside it) under gunicorn on loopback; its base URL."""
+    """Twoway (with the bare view beside it) under gunicorn on loopback; its base URL. With
+    ``threads`` above 1, each worker serves that many requests at once in threads (gunicorn's
+    gthread worker); with 1, the sync worker, one request at a time."""
     processes.start(
         name,
         [
@@ -260,6 +267,8 @@ def start_gunicorn(
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            "--threads",
+            str(threads),
             "--timeout",
             "60",
             "--log-level",

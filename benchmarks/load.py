@@ -398,7 +398,8 @@ def _print_failures(failures: list[dict[str, str]]) -> None:
 
 
 def _servers_words(args: argparse.Namespace) -> str:
-    each = f"gunicorn ({args.workers} sync workers), a Celery worker (solo pool) and a beat"
+    kind = "sync workers" if args.threads == 1 else f"gthread workers, {args.threads} threads each"
+    each = f"gunicorn ({args.workers} {kind}), a Celery worker (solo pool) and a beat"
     if args.servers == 1:
         return f"one server: {each}"
     return (
@@ -548,6 +549,12 @@ def main() -> int:
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
     parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per gunicorn worker (1: sync workers; more: gthread workers)",
+    )
+    parser.add_argument(
         "--api-rate-limit", type=int, default=600, help="API requests per token per minute"
     )
     parser.add_argument("--users", type=int, default=20)
@@ -632,7 +639,12 @@ def _run(args: argparse.Namespace, folder: Path, processes: Processes) -> int:
             collect_static(env)
             sync_schedules(env)
         servers[name] = start_gunicorn(
-            processes, env, free_port(), workers=args.workers, name=f"gunicorn-{name}"
+            processes,
+            env,
+            free_port(),
+            workers=args.workers,
+            name=f"gunicorn-{name}",
+            threads=args.threads,
         )
         start_worker(processes, env, name=f"worker-{name}")
         start_beat(processes, env, name=f"beat-{name}")

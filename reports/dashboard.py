@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import (
     Avg,
     BooleanField,
@@ -54,6 +55,7 @@ from matching.models import (
 from meetings.checkin_privacy import answers_by_period, answers_overall, comments_for_admins
 from meetings.models import Agreement, CheckIn, Meeting, in_program, of_mentorship_outer
 from meetings.reminders import CYCLE
+from mentorship.cache import DIRECTORY_VERSION, directory_version, kept
 from mentorship.paging import ShownOnly
 from notifications.models import Delivery, Reminder
 from notifications.reminders import reminder_schedule
@@ -508,15 +510,31 @@ def mentor_load(*, program: Program) -> MentorLoad:
     average time to answer, fullest first (one query for the order; the caller pages it, and
     the page's mentors are read with their figures in one more). Tens of thousands of mentors
     are put in order without working out every one's waiting requests and answer times."""
-    # Each mentor's live count as a subquery on the (mentor, status) index: joining every
-    # mentorship before grouping cost a third more at 10,000 mentors.
-    ids = list(
-        _active_mentors(program)
-        .annotate(live=live_mentorship_count())
-        .order_by(F("live").desc(), "participant__user__full_name", "pk")
-        .values_list("pk", flat=True)
+    return MentorLoad(program, mentor_load_order(program))
+
+
+def mentor_load_order(program: Program) -> list[int]:
+    """The program's active mentors' profile ids, fullest first, then by name: kept under the
+    directory's versions of the program, which every write that can change it (a mentorship, a
+    profile, a participation, a name) changes, so the order is never older than the data.
+    Putting 10,000 mentors in order took most of the dashboard's time at 50,000 people."""
+
+    def order() -> list[int]:
+        # Each mentor's live count as a subquery on the (mentor, status) index: joining every
+        # mentorship before grouping cost a third more at 10,000 mentors.
+        return list(
+            _active_mentors(program)
+            .annotate(live=live_mentorship_count())
+            .order_by(F("live").desc(), "participant__user__full_name", "pk")
+            .values_list("pk", flat=True)
+        )
+
+    return kept(
+        [DIRECTORY_VERSION, directory_version(program.pk)],
+        f"mentor-load:{program.pk}",
+        order,
+        timeout=settings.DIRECTORY_RANKING_SECONDS,
     )
-    return MentorLoad(program, ids)
 
 
 def _mentor_figures(program: Program) -> QuerySet[MentorProfile]:

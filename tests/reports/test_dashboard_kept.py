@@ -176,3 +176,36 @@ def test_figures_are_kept_and_worked_out_again_in_the_readers_language_and_zone(
 
 def test_tests_and_benchmarks_work_the_figures_out_every_time(settings: Any):
     assert settings.DASHBOARD_FIGURES_SECONDS == 0
+
+
+def test_the_mentor_order_is_kept_until_a_write_in_the_program_changes_it(
+    program, django_assert_num_queries
+):
+    from matching.models import MentorProfile, Mentorship
+    from reports.dashboard import mentor_load_order
+    from tests.matching.factories import MentorshipFactory, mentee_in
+
+    ann, bob = (mentor_in(program, capacity=3) for _ in range(2))
+    ann.user.full_name, bob.user.full_name = "Ann Early", "Bob Later"
+    ann.user.save()
+    bob.user.save()
+    profile = {
+        p.participant_id: p.pk for p in MentorProfile.objects.filter(participant__program=program)
+    }
+    assert mentor_load_order(program) == [profile[ann.pk], profile[bob.pk]]  # by name
+
+    with django_assert_num_queries(0):  # kept: not put in order again
+        assert mentor_load_order(program) == [profile[ann.pk], profile[bob.pk]]
+    other = ProgramFactory(organization=program.organization)
+    MentorshipFactory(mentor=mentor_in(other, capacity=3), mentee=mentee_in(other))
+    with django_assert_num_queries(0):  # another program's write keeps it
+        assert mentor_load_order(program) == [profile[ann.pk], profile[bob.pk]]
+
+    pair = MentorshipFactory(mentor=bob, mentee=mentee_in(program))  # Bob is fuller now
+    assert mentor_load_order(program) == [profile[bob.pk], profile[ann.pk]]
+    pair.status = Mentorship.Status.ENDED
+    pair.save()
+    assert mentor_load_order(program) == [profile[ann.pk], profile[bob.pk]]
+    ann.user.full_name = "Zoe Renamed"  # the same load: the name orders them
+    ann.user.save()
+    assert mentor_load_order(program) == [profile[bob.pk], profile[ann.pk]]
