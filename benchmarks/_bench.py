@@ -10,6 +10,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -76,9 +77,12 @@ def django_migrated() -> None:
     call_command("migrate", verbosity=0)
 
 
-def time_page(client: Any, url: str, repeat: int) -> tuple[int, float, float]:
+def time_page(
+    client: Any, url: str, repeat: int, before: Callable[[], object] | None = None
+) -> tuple[int, float, float]:
     """One page's query count, and its median and 95th percentile time in ms over ``repeat``
-    requests after a warm-up (it must answer 200)."""
+    requests after a warm-up (it must answer 200); ``before`` runs ahead of each request, untimed
+    (emptying the cache, say)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -90,6 +94,8 @@ def time_page(client: Any, url: str, repeat: int) -> tuple[int, float, float]:
     assert response.status_code == 200, (url, response.status_code)
     timings = []
     for _ in range(repeat):
+        if before is not None:
+            before()
         start = time.perf_counter()
         client.get(url)
         timings.append((time.perf_counter() - start) * 1000)

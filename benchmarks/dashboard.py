@@ -211,13 +211,21 @@ def main() -> None:
             "/programs/demo/dashboard/?health=stalled",
             "/programs/demo/dashboard/?health=at_risk&page=2",
         ):
-            cache.clear()
-            queries, median, p95 = time_page(client, url, args.repeat)
+            # The cache emptied before every request: the mentors' order by load (kept in the
+            # cache between the writes in the program that change it) is worked out each time,
+            # as on the first load after such a write.
+            queries, median, p95 = time_page(client, url, args.repeat, before=cache.clear)
             print(f"{url + ' (kept figures)':<60}{queries:>8}{median:>11.1f}{p95:>9.1f}")
             target(
                 f"{url} at {total:,} participants <= 150 ms, figures materialised, no cache",
                 f"p95 {p95:.0f} ms, median {median:.0f} ms ({connection.vendor})",
                 p95 <= 150,
+            )
+            cache.clear()
+            queries, median, p95 = time_page(client, url, args.repeat)
+            print(
+                f"{url + ' (kept figures, mentor order kept)':<60}{queries:>8}"
+                f"{median:>11.1f}{p95:>9.1f}"
             )
     for what in ("participants", "mentorships", "requests", "checkins"):
         url = f"/programs/demo/exports/{what}.csv"

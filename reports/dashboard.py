@@ -312,6 +312,10 @@ class HealthTable(ShownOnly[int, Mentorship]):
         # When an admin last nudged the pair, shown before the next click (the same query).
         nudged = (
             Delivery.objects.filter(
+                # Sent to each of the two (nudge_pair): naming them lets the ledger's unique
+                # index, which starts with the recipient, find the rows (without them PostgreSQL
+                # read the whole index for each pair: 16 of 17 ms at 50,000 people).
+                Q(recipient=OuterRef("mentor__user_id")) | Q(recipient=OuterRef("mentee__user_id")),
                 kind=Reminder.ADMIN_NUDGE,
                 subject_key=Concat(Value("mentorship:"), Cast(OuterRef("pk"), CharField())),
             )
@@ -332,21 +336,27 @@ def health_table(
     program: Program,
     health: str | None = None,
     now: datetime | None = None,
-    states: list[HealthState] | None = None,
+    flagged: list[tuple[int, str]] | None = None,
 ) -> HealthTable:
     """The at-risk and stalled pairs (or one of the two), quietest first, with the facts
-    that put them there; the caller pages it. ``states``, when given, are quietest first
-    already (the kept figures' ``flagged``)."""
+    that put them there; the caller pages it. ``flagged``, when given, is the kept figures'
+    (their ids and states, quietest first)."""
     now = now or timezone.now()
-    if states is None:
-        states = _quietest_first(health_states(program=program, now=now), now)
+    if flagged is None:
+        flagged = flagged_quietest_first(health_states(program=program, now=now), now)
     wanted = {health} if health in (AT_RISK, STALLED) else {AT_RISK, STALLED}
-    return HealthTable(program, now, [row.pk for row in states if row.state in wanted])
+    return HealthTable(program, now, [pk for pk, state in flagged if state in wanted])
 
 
-def _quietest_first(rows: list[HealthState], now: datetime) -> list[HealthState]:
-    """Quietest first; as PostgreSQL orders them, a pair without a date last."""
-    return sorted(rows, key=lambda row: (row.quiet_since is None, row.quiet_since or now, row.pk))
+def flagged_quietest_first(rows: list[HealthState], now: datetime) -> list[tuple[int, str]]:
+    """The at-risk and stalled pairs' ids and states, quietest first (as PostgreSQL orders them,
+    a pair without a date last): plain tuples, as the kept figures hold them (16,000 dataclasses
+    took 55 ms to read back at 50,000 people, the dashboard's largest part)."""
+    flagged = sorted(
+        (row for row in rows if row.state != HEALTHY),
+        key=lambda row: (row.quiet_since is None, row.quiet_since or now, row.pk),
+    )
+    return [(row.pk, row.state) for row in flagged]
 
 
 def health_of(row: Mentorship) -> str:
@@ -639,7 +649,7 @@ class Figures:
     computed_at: datetime
     funnel: list[Step]
     counts: dict[str, int]
-    flagged: list[HealthState]  # the at-risk and stalled pairs (not the healthy: the table's)
+    flagged: list[tuple[int, str]]  # the at-risk and stalled pairs' ids and states, quietest first
     activity: list[Series]
     median_days: float | None
     comments: list[PeriodComments]
@@ -653,7 +663,7 @@ def program_figures(*, program: Program, now: datetime | None = None) -> Figures
         computed_at=now,
         funnel=funnel(program=program),
         counts=count_states(states),
-        flagged=_quietest_first([row for row in states if row.state != HEALTHY], now),
+        flagged=flagged_quietest_first(states, now),
         activity=activity(program=program, now=now),
         median_days=median_days_to_match(program=program),
         comments=admin_comments(program=program, shown=COMMENTS_SHOWN),

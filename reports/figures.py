@@ -25,7 +25,7 @@ from programs.models import Program
 from reports.dashboard import Figures, program_figures
 from reports.models import KeptFigures
 
-FORMAT = 4  # a release that changes Figures changes it, so no reader meets an older shape
+FORMAT = 5  # a release that changes Figures changes it, so no reader meets an older shape
 REFRESH_EVERY = 30  # seconds: beat's schedule (mentorship/schedules.py) and the refresh's age
 READ_LATELY = timedelta(minutes=30)
 FORGET_AFTER = timedelta(days=1)

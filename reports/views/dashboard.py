@@ -70,7 +70,7 @@ def dashboard(request: AuthedHttpRequest, slug: str) -> HttpResponse:
             program=program,
             health=health or None,
             now=figures.computed_at,
-            states=figures.flagged,
+            flagged=figures.flagged,
         ),
         HEALTH_PAGE,
     ).get_page(request.GET.get("page"))
