@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _bench import django_with_demo, target, time_page  # noqa: E402
+from _bench import django_with_demo, settle_filled_tables, target, time_page  # noqa: E402
 
 
 def _grow(participants: int, *, mentor_count: int | None = None) -> int:
@@ -166,12 +166,7 @@ def main() -> None:
 
     started = time.perf_counter()
     total = _grow(args.participants, mentor_count=args.mentors)
-    if connection.vendor == "postgresql":
-        # Statistics and the visibility map for the tables just filled, as autovacuum keeps them
-        # in a running system: without the statistics PostgreSQL plans for empty tables (nested
-        # loops over thousands of rows), without the map it reads rows an index could answer.
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+    settle_filled_tables()
     print(
         f"Twoway dashboard benchmark: {connection.vendor}, demo program with {total} participants "
         f"(filled in {time.perf_counter() - started:.0f} s), {args.repeat} runs each"

@@ -56,7 +56,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _bench import target  # noqa: E402
+from _bench import settle_filled_tables, target  # noqa: E402
 from _load_common import (  # noqa: E402
     BARE_PATH,
     BENCHMARKS,
@@ -611,11 +611,8 @@ def _run(args: argparse.Namespace, folder: Path, processes: Processes) -> int:
     plan_path = folder / "plan.json"
     plan_path.write_text(json.dumps(plan))
     connected = _calendars(plan, processes, folder)
+    settle_filled_tables()
     with connection.cursor() as cursor:
-        # Fresh statistics and visibility map for the tables just filled, as autovacuum keeps
-        # them in a running system: without the statistics PostgreSQL plans for empty tables
-        # (nested loops over thousands), without the map it reads rows an index could answer.
-        cursor.execute("VACUUM ANALYZE")
         cursor.execute("SHOW server_version")
         server_version = cursor.fetchone()[0]
     seeded = time.perf_counter() - started

@@ -39,7 +39,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _bench import django_with_demo, target  # noqa: E402
+from _bench import django_with_demo, settle_filled_tables, target  # noqa: E402
 
 ZONES = [
     "Europe/London",
@@ -256,10 +256,7 @@ def main() -> None:
     started = time.perf_counter()
     total = _fill(args.mentors)
     users = _mentees(args.repeat + 1)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # Statistics and visibility map for the tables just filled, as autovacuum keeps them.
-            cursor.execute("VACUUM ANALYZE")
+    settle_filled_tables()
     program = Program.objects.get(slug="demo")
     viewers = [get_directory_viewer(program=program, user=user) for user in users]
     viewer, user = viewers[0], users[0]

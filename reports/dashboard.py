@@ -530,7 +530,7 @@ def mentor_load_order(program: Program) -> list[int]:
     Putting 10,000 mentors in order took most of the dashboard's time at 50,000 people."""
 
     def order() -> list[int]:
-        # Each mentor's live count as a subquery on the (mentor, status) index: joining every
+        # Each mentor's live count as a subquery (live_mentorship_count): joining every
         # mentorship before grouping cost a third more at 10,000 mentors.
         return list(
             _active_mentors(program)
